@@ -1,0 +1,199 @@
+//! Callbacks: functions Envoy exports and the module calls.
+//!
+//! Only the callbacks this project's filters use are declared; Envoy 1.40 exports
+//! many more. A test checks that each one declared here is exported by the real
+//! binary. Unless noted, a stream callback must be called on the stream's worker
+//! thread, during a hook of that stream.
+
+use crate::types::*;
+
+extern "C" {
+    // ----------------------------------------------------------------- logging
+
+    /// Writes one line to Envoy's log under the `dynamic_modules` logger, with the
+    /// module's source location (`source_file` may be empty). Replaces the older
+    /// `envoy_dynamic_module_callback_log`, deprecated in ABI v0.2.0.
+    pub fn envoy_dynamic_module_callback_log_v2(
+        level: envoy_dynamic_module_type_log_level,
+        message: envoy_dynamic_module_type_module_buffer,
+        source_file: envoy_dynamic_module_type_module_buffer,
+        source_line: u32,
+    );
+
+    /// Whether a line at `level` would be written; check it before formatting.
+    pub fn envoy_dynamic_module_callback_log_enabled(
+        level: envoy_dynamic_module_type_log_level,
+    ) -> bool;
+
+    /// True while Envoy runs with `--mode validate` (main thread only).
+    pub fn envoy_dynamic_module_callback_is_validation_mode() -> bool;
+
+    // ----------------------------------------------------------------- headers
+
+    /// Reads value number `index` of header `key` into `result` (borrowed until
+    /// the hook returns or a header is changed). `optional_size`, when not NULL,
+    /// receives how many values the header has. False when there is no such value.
+    pub fn envoy_dynamic_module_callback_http_get_header(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        header_type: envoy_dynamic_module_type_http_header_type,
+        key: envoy_dynamic_module_type_module_buffer,
+        result: *mut envoy_dynamic_module_type_envoy_buffer,
+        index: usize,
+        optional_size: *mut usize,
+    ) -> bool;
+
+    /// Replaces every value of `key` with `value`. A NULL or empty `value` removes
+    /// the header: Envoy 1.40 has no separate remove callback. False when that
+    /// header map does not exist in this phase.
+    pub fn envoy_dynamic_module_callback_http_set_header(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        header_type: envoy_dynamic_module_type_http_header_type,
+        key: envoy_dynamic_module_type_module_buffer,
+        value: envoy_dynamic_module_type_module_buffer,
+    ) -> bool;
+
+    /// Appends one more value to `key`, keeping the others. An empty value is
+    /// refused (false).
+    pub fn envoy_dynamic_module_callback_http_add_header(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        header_type: envoy_dynamic_module_type_http_header_type,
+        key: envoy_dynamic_module_type_module_buffer,
+        value: envoy_dynamic_module_type_module_buffer,
+    ) -> bool;
+
+    /// How many entries a header map has (0 when it does not exist yet).
+    pub fn envoy_dynamic_module_callback_http_get_headers_size(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        header_type: envoy_dynamic_module_type_http_header_type,
+    ) -> usize;
+
+    /// Fills `result_headers`, sized by get_headers_size, with every entry of a
+    /// header map, pseudo-headers included. The entries are borrowed like get_header's.
+    pub fn envoy_dynamic_module_callback_http_get_headers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        header_type: envoy_dynamic_module_type_http_header_type,
+        result_headers: *mut envoy_dynamic_module_type_envoy_http_header,
+    ) -> bool;
+
+    // -------------------------------------------------------------- attributes
+
+    /// Reads a string attribute (borrowed for the current hook). False when the
+    /// attribute is unknown at this point of the stream or is not a string.
+    pub fn envoy_dynamic_module_callback_http_filter_get_attribute_string(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        attribute_id: envoy_dynamic_module_type_attribute_id,
+        result: *mut envoy_dynamic_module_type_envoy_buffer,
+    ) -> bool;
+
+    /// Reads an integer attribute. False when unknown here or not an integer.
+    pub fn envoy_dynamic_module_callback_http_filter_get_attribute_int(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        attribute_id: envoy_dynamic_module_type_attribute_id,
+        result: *mut u64,
+    ) -> bool;
+
+    // ------------------------------------------------------------- local reply
+
+    /// Answers the stream from Envoy itself, with a status, headers and body. The
+    /// inputs are read during the call. The hook should then return a Stop status.
+    /// `details` becomes the response code details (may be empty).
+    pub fn envoy_dynamic_module_callback_http_send_response(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        status_code: u32,
+        headers_vector: *mut envoy_dynamic_module_type_module_http_header,
+        headers_vector_size: usize,
+        body: envoy_dynamic_module_type_module_buffer,
+        details: envoy_dynamic_module_type_module_buffer,
+    );
+
+    // -------------------------------------------------------------------- body
+
+    /// Total bytes of a body (0 when absent).
+    pub fn envoy_dynamic_module_callback_http_get_body_size(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        body_type: envoy_dynamic_module_type_http_body_type,
+    ) -> usize;
+
+    /// How many slices a body is made of (0 when absent).
+    pub fn envoy_dynamic_module_callback_http_get_body_chunks_size(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        body_type: envoy_dynamic_module_type_http_body_type,
+    ) -> usize;
+
+    /// Fills `result_buffer_vector`, sized by get_body_chunks_size, with Envoy's
+    /// own slices of a body, without copying the bytes.
+    pub fn envoy_dynamic_module_callback_http_get_body_chunks(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        body_type: envoy_dynamic_module_type_http_body_type,
+        result_buffer_vector: *mut envoy_dynamic_module_type_envoy_buffer,
+    ) -> bool;
+
+    // ---------------------------------------------------- resuming and threads
+
+    /// Resumes the request path after a hook returned a Stop status.
+    pub fn envoy_dynamic_module_callback_http_filter_continue_decoding(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    );
+
+    /// Resumes the response path after a hook returned a Stop status.
+    pub fn envoy_dynamic_module_callback_http_filter_continue_encoding(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    );
+
+    /// Makes a scheduler for this stream (worker thread). The module must delete it.
+    pub fn envoy_dynamic_module_callback_http_filter_scheduler_new(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    ) -> envoy_dynamic_module_type_http_filter_scheduler_module_ptr;
+
+    /// Asks for http_filter_scheduled(event_id) on the stream's worker. Callable
+    /// from any thread; does nothing once the stream is gone.
+    pub fn envoy_dynamic_module_callback_http_filter_scheduler_commit(
+        scheduler_module_ptr: envoy_dynamic_module_type_http_filter_scheduler_module_ptr,
+        event_id: u64,
+    );
+
+    /// Frees a scheduler made by scheduler_new.
+    pub fn envoy_dynamic_module_callback_http_filter_scheduler_delete(
+        scheduler_module_ptr: envoy_dynamic_module_type_http_filter_scheduler_module_ptr,
+    );
+
+    // ----------------------------------------------------------------- metrics
+
+    /// Defines a counter with the given label names; only during
+    /// http_filter_config_new. Writes the counter's id to `counter_id_ptr`.
+    pub fn envoy_dynamic_module_callback_http_filter_config_define_counter(
+        filter_config_envoy_ptr: envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+        name: envoy_dynamic_module_type_module_buffer,
+        label_names: *mut envoy_dynamic_module_type_module_buffer,
+        label_names_length: usize,
+        counter_id_ptr: *mut usize,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Defines a histogram with the given label names; only during
+    /// http_filter_config_new. Writes the histogram's id to `histogram_id_ptr`.
+    pub fn envoy_dynamic_module_callback_http_filter_config_define_histogram(
+        filter_config_envoy_ptr: envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+        name: envoy_dynamic_module_type_module_buffer,
+        label_names: *mut envoy_dynamic_module_type_module_buffer,
+        label_names_length: usize,
+        histogram_id_ptr: *mut usize,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Adds `value` to a counter; one label value per label name, in order.
+    pub fn envoy_dynamic_module_callback_http_filter_increment_counter(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        id: usize,
+        label_values: *mut envoy_dynamic_module_type_module_buffer,
+        label_values_length: usize,
+        value: u64,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Records one value in a histogram; one label value per label name, in order.
+    pub fn envoy_dynamic_module_callback_http_filter_record_histogram_value(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        id: usize,
+        label_values: *mut envoy_dynamic_module_type_module_buffer,
+        label_values_length: usize,
+        value: u64,
+    ) -> envoy_dynamic_module_type_metrics_result;
+}

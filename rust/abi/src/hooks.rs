@@ -1,0 +1,167 @@
+//! Event hooks: functions the module exports and Envoy calls.
+//!
+//! These are declarations only; the SDK defines them with `#[no_mangle]` and
+//! checks each definition against the declaration here. Envoy 1.40 refuses a
+//! module that lacks any of them, naming the first one missing.
+//!
+//! All hooks of one stream run on that stream's worker thread; the config hooks
+//! run on the main thread.
+
+use crate::types::*;
+
+extern "C" {
+    /// Called once when Envoy loads the module. Returns the ABI version the module
+    /// was built against (ENVOY_DYNAMIC_MODULES_ABI_VERSION); NULL makes Envoy fail.
+    pub fn envoy_dynamic_module_on_program_init() -> envoy_dynamic_module_type_abi_version_module_ptr;
+
+    /// Creates the module's side of a filter configuration. `name` is the
+    /// configured filter_name and `config` the filter_config bytes (JSON text for
+    /// a google.protobuf.Struct, raw bytes for a StringValue); both are borrowed
+    /// for this call only. Returning NULL makes Envoy refuse the configuration.
+    pub fn envoy_dynamic_module_on_http_filter_config_new(
+        filter_config_envoy_ptr: envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+        name: envoy_dynamic_module_type_envoy_buffer,
+        config: envoy_dynamic_module_type_envoy_buffer,
+    ) -> envoy_dynamic_module_type_http_filter_config_module_ptr;
+
+    /// Releases a configuration made by http_filter_config_new. Streams created
+    /// from it are gone by now.
+    pub fn envoy_dynamic_module_on_http_filter_config_destroy(
+        filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,
+    );
+
+    /// Creates the per-stream filter. NULL makes Envoy close the stream.
+    pub fn envoy_dynamic_module_on_http_filter_new(
+        filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    ) -> envoy_dynamic_module_type_http_filter_module_ptr;
+
+    /// The request headers have arrived; `end_of_stream` says no body follows.
+    pub fn envoy_dynamic_module_on_http_filter_request_headers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        end_of_stream: bool,
+    ) -> envoy_dynamic_module_type_on_http_filter_request_headers_status;
+
+    /// A chunk of the request body has arrived (read it as ReceivedRequestBody).
+    pub fn envoy_dynamic_module_on_http_filter_request_body(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        end_of_stream: bool,
+    ) -> envoy_dynamic_module_type_on_http_filter_request_body_status;
+
+    /// The request trailers have arrived.
+    pub fn envoy_dynamic_module_on_http_filter_request_trailers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    ) -> envoy_dynamic_module_type_on_http_filter_request_trailers_status;
+
+    /// The response headers are about to go downstream.
+    pub fn envoy_dynamic_module_on_http_filter_response_headers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        end_of_stream: bool,
+    ) -> envoy_dynamic_module_type_on_http_filter_response_headers_status;
+
+    /// A chunk of the response body is about to go downstream.
+    pub fn envoy_dynamic_module_on_http_filter_response_body(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        end_of_stream: bool,
+    ) -> envoy_dynamic_module_type_on_http_filter_response_body_status;
+
+    /// The response trailers are about to go downstream.
+    pub fn envoy_dynamic_module_on_http_filter_response_trailers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    ) -> envoy_dynamic_module_type_on_http_filter_response_trailers_status;
+
+    /// The stream is finished (completed or reset); runs before access logging
+    /// and before http_filter_destroy.
+    pub fn envoy_dynamic_module_on_http_filter_stream_complete(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    );
+
+    /// Releases the per-stream filter. The filter's Envoy pointer is dead afterwards.
+    pub fn envoy_dynamic_module_on_http_filter_destroy(
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    );
+
+    /// An HTTP callout started by the filter has finished; headers and body
+    /// chunks are borrowed for this call and may be NULL on failure.
+    pub fn envoy_dynamic_module_on_http_filter_http_callout_done(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        callout_id: u64,
+        result: envoy_dynamic_module_type_http_callout_result,
+        headers: *mut envoy_dynamic_module_type_envoy_http_header,
+        headers_size: usize,
+        body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+        body_chunks_size: usize,
+    );
+
+    /// A streaming callout received its response headers.
+    pub fn envoy_dynamic_module_on_http_filter_http_stream_headers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        stream_id: u64,
+        headers: *mut envoy_dynamic_module_type_envoy_http_header,
+        headers_size: usize,
+        end_stream: bool,
+    );
+
+    /// A streaming callout received body data.
+    pub fn envoy_dynamic_module_on_http_filter_http_stream_data(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        stream_id: u64,
+        data: envoy_dynamic_module_type_envoy_buffer_const_ptr,
+        data_count: usize,
+        end_stream: bool,
+    );
+
+    /// A streaming callout received trailers.
+    pub fn envoy_dynamic_module_on_http_filter_http_stream_trailers(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        stream_id: u64,
+        trailers: *mut envoy_dynamic_module_type_envoy_http_header,
+        trailers_size: usize,
+    );
+
+    /// A streaming callout finished; its id is free again.
+    pub fn envoy_dynamic_module_on_http_filter_http_stream_complete(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        stream_id: u64,
+    );
+
+    /// A streaming callout was reset.
+    pub fn envoy_dynamic_module_on_http_filter_http_stream_reset(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        stream_id: u64,
+        reason: envoy_dynamic_module_type_http_stream_reset_reason,
+    );
+
+    /// Runs on the stream's worker after scheduler_commit(event_id) was called,
+    /// from any thread, on this stream's scheduler.
+    pub fn envoy_dynamic_module_on_http_filter_scheduled(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        event_id: u64,
+    );
+
+    /// The downstream connection's write buffer went over its high watermark.
+    pub fn envoy_dynamic_module_on_http_filter_downstream_above_write_buffer_high_watermark(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    );
+
+    /// The downstream connection's write buffer drained below its low watermark.
+    pub fn envoy_dynamic_module_on_http_filter_downstream_below_write_buffer_low_watermark(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    );
+}

@@ -1,0 +1,26 @@
+//! The C ABI between Envoy 1.40 and an HTTP-filter dynamic module, declared in Rust.
+//!
+//! This crate is the single source of `abi/abi.h`: cbindgen turns these
+//! declarations into the header the Go and C++ modules compile against. Names are
+//! Envoy's own, so a name found here can be grepped in all three languages and in
+//! Envoy's sources.
+//!
+//! * [`types`]: buffers, opaque pointers and enums.
+//! * [`hooks`]: what the module exports (declarations; the SDK defines them).
+//! * [`callbacks`]: what Envoy exports.
+#![allow(non_camel_case_types)]
+#![no_std]
+
+// Declaration order is the order of abi/abi.h: types, then hooks, then callbacks.
+pub mod types;
+
+pub mod hooks;
+
+pub mod callbacks;
+
+pub use callbacks::*;
+pub use types::*;
+
+/// The ABI version this crate describes, NUL-terminated for program_init.
+/// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.
+pub const ENVOY_DYNAMIC_MODULES_ABI_VERSION: &core::ffi::CStr = c"v0.2.0";

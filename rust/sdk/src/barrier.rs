@@ -1,0 +1,46 @@
+//! The panic barrier. A Rust panic unwinding into Envoy's C++ frames is undefined
+//! behaviour, so every hook body runs inside [`guard`]: a panic stops here, is
+//! logged once through Envoy, and the caller fails closed.
+
+use crate::log;
+use crate::LogLevel;
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+
+thread_local! {
+    /// The message and location of the panic in flight on this thread, written by
+    /// our panic hook and read by [`guard`], so the line is logged exactly once.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default panic hook (which prints to stderr) with one that keeps
+/// the message for [`guard`] to log through Envoy.
+pub fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+    }));
+}
+
+/// A panic was caught (and already logged); the caller must fail closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panicked;
+
+/// Runs `body`, turning a panic into `Err(Panicked)` after logging
+/// `"{context}: panicked: {message}"` at error level.
+pub fn guard<R>(context: impl FnOnce() -> String, body: impl FnOnce() -> R) -> Result<R, Panicked> {
+    match panic::catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => Ok(value),
+        Err(payload) => {
+            let message = LAST_PANIC
+                .with(|p| p.borrow_mut().take())
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            log::log(
+                LogLevel::Error,
+                &format!("{}: panicked: {message}", context()),
+            );
+            Err(Panicked)
+        }
+    }
+}

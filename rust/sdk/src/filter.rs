@@ -1,0 +1,68 @@
+//! The two traits a filter implements.
+
+use crate::abi;
+use crate::EnvoyHttpFilter;
+
+/// What on_request_headers returns.
+pub type RequestHeadersStatus =
+    abi::envoy_dynamic_module_type_on_http_filter_request_headers_status;
+/// What on_request_body returns.
+pub type RequestBodyStatus = abi::envoy_dynamic_module_type_on_http_filter_request_body_status;
+/// What on_request_trailers returns.
+pub type RequestTrailersStatus =
+    abi::envoy_dynamic_module_type_on_http_filter_request_trailers_status;
+/// What on_response_headers returns.
+pub type ResponseHeadersStatus =
+    abi::envoy_dynamic_module_type_on_http_filter_response_headers_status;
+/// What on_response_body returns.
+pub type ResponseBodyStatus = abi::envoy_dynamic_module_type_on_http_filter_response_body_status;
+/// What on_response_trailers returns.
+pub type ResponseTrailersStatus =
+    abi::envoy_dynamic_module_type_on_http_filter_response_trailers_status;
+/// Which header map a header call works on.
+pub type HeaderType = abi::envoy_dynamic_module_type_http_header_type;
+/// Which body a body call works on.
+pub type BodyType = abi::envoy_dynamic_module_type_http_body_type;
+/// An Envoy attribute, read with `get_attribute_*`.
+pub type AttributeId = abi::envoy_dynamic_module_type_attribute_id;
+/// A log level.
+pub type LogLevel = abi::envoy_dynamic_module_type_log_level;
+
+/// One configured filter: made once on Envoy's main thread from the filter's
+/// config, then shared by every stream on every worker (hence `Send + Sync`).
+pub trait HttpFilterConfig<E: EnvoyHttpFilter>: Send + Sync {
+    /// Makes the filter for one new HTTP stream.
+    fn new_http_filter(&self, envoy: &mut E) -> Box<dyn HttpFilter<E>>;
+}
+
+/// One HTTP stream's filter. Every hook defaults to "continue", so a filter
+/// overrides only the phases it cares about. All hooks of one stream run on that
+/// stream's worker thread, one at a time.
+pub trait HttpFilter<E: EnvoyHttpFilter> {
+    fn on_request_headers(&mut self, _envoy: &mut E, _end_of_stream: bool) -> RequestHeadersStatus {
+        RequestHeadersStatus::Continue
+    }
+    fn on_request_body(&mut self, _envoy: &mut E, _end_of_stream: bool) -> RequestBodyStatus {
+        RequestBodyStatus::Continue
+    }
+    fn on_request_trailers(&mut self, _envoy: &mut E) -> RequestTrailersStatus {
+        RequestTrailersStatus::Continue
+    }
+    fn on_response_headers(
+        &mut self,
+        _envoy: &mut E,
+        _end_of_stream: bool,
+    ) -> ResponseHeadersStatus {
+        ResponseHeadersStatus::Continue
+    }
+    fn on_response_body(&mut self, _envoy: &mut E, _end_of_stream: bool) -> ResponseBodyStatus {
+        ResponseBodyStatus::Continue
+    }
+    fn on_response_trailers(&mut self, _envoy: &mut E) -> ResponseTrailersStatus {
+        ResponseTrailersStatus::Continue
+    }
+    /// The stream is over (completed or reset); the last hook before the filter drops.
+    fn on_stream_complete(&mut self, _envoy: &mut E) {}
+    /// A wake-up requested through this stream's scheduler.
+    fn on_scheduled(&mut self, _envoy: &mut E, _event_id: u64) {}
+}

@@ -1,0 +1,41 @@
+//! A small, safe layer over the Envoy dynamic-module ABI.
+//!
+//! A filter implements two traits: [`HttpFilterConfig`] (one per configured filter,
+//! shared by all streams) and [`HttpFilter`] (one per HTTP stream). Both talk to
+//! Envoy only through the [`EnvoyHttpFilter`] and [`EnvoyHttpFilterConfig`] handle
+//! traits, so unit tests can hand them a fake instead of a running Envoy.
+//!
+//! The module lists its filters by name with [`declare_module!`]; the SDK exports
+//! every ABI hook, dispatches to the filters, and stops panics at the border
+//! ([`barrier`]).
+//!
+//! | file          | concept                                                 |
+//! |---------------|---------------------------------------------------------|
+//! | `filter.rs`   | the filter traits and status types                      |
+//! | `handle.rs`   | the stream handle trait and its real, ABI-backed impl   |
+//! | `config.rs`   | the config handle trait (metrics) and its real impl     |
+//! | `registry.rs` | filter names to constructors, `declare_module!`         |
+//! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
+//! | `barrier.rs`  | panic barrier: log once, fail closed                    |
+//! | `log.rs`      | logging through Envoy                                   |
+//! | `testing.rs`  | the fake handle (feature `testing`)                     |
+
+pub mod barrier;
+pub mod config;
+pub mod filter;
+pub mod handle;
+pub mod hooks;
+pub mod log;
+pub mod registry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use config::{EnvoyConfigHandle, EnvoyHttpFilterConfig, MetricId};
+pub use envoy_dm_abi as abi;
+pub use filter::*;
+pub use handle::{EnvoyFilterHandle, EnvoyHttpFilter};
+pub use registry::{Module, NewHttpFilterConfig};
+
+/// The error a filter returns when its configuration is unusable. Any error type
+/// converts into it with `?`; its text becomes the log line Envoy shows.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,52 @@
+//! Logging through Envoy, so module lines land in Envoy's log with its format,
+//! level filter and `[dynamic_modules]` tag.
+
+use crate::LogLevel;
+#[cfg(not(feature = "testing"))]
+use crate::{abi, handle::module_buffer};
+use std::panic::Location;
+
+/// Whether Envoy would write a line at `level`: check before formatting.
+pub fn enabled(level: LogLevel) -> bool {
+    #[cfg(feature = "testing")]
+    {
+        let _ = level;
+        true
+    }
+    #[cfg(not(feature = "testing"))]
+    // SAFETY: a plain query, callable from any thread.
+    unsafe {
+        abi::envoy_dynamic_module_callback_log_enabled(level)
+    }
+}
+
+/// Writes one line, tagged with the caller's source location.
+#[track_caller]
+pub fn log(level: LogLevel, message: &str) {
+    let at = Location::caller();
+    #[cfg(feature = "testing")]
+    {
+        let _ = at;
+        crate::testing::capture_log(level, message);
+    }
+    #[cfg(not(feature = "testing"))]
+    // SAFETY: the buffers are read during the call only.
+    unsafe {
+        abi::envoy_dynamic_module_callback_log_v2(
+            level,
+            module_buffer(message.as_bytes()),
+            module_buffer(at.file().as_bytes()),
+            at.line(),
+        )
+    }
+}
+
+/// `envoy_log!(Info, "format {}", args)`: formats only when the level is enabled.
+#[macro_export]
+macro_rules! envoy_log {
+    ($level:ident, $($arg:tt)*) => {
+        if $crate::log::enabled($crate::LogLevel::$level) {
+            $crate::log::log($crate::LogLevel::$level, &format!($($arg)*));
+        }
+    };
+}

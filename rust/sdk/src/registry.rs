@@ -1,0 +1,106 @@
+//! Filter names to constructors: the module's dispatch table, looked up once per
+//! filter configuration (never per request).
+
+use crate::{BoxError, EnvoyConfigHandle, EnvoyFilterHandle, HttpFilterConfig};
+use std::sync::OnceLock;
+
+/// Builds one filter configuration from its `filter_config` bytes.
+pub type NewHttpFilterConfig = fn(
+    &mut EnvoyConfigHandle,
+    &[u8],
+)
+    -> Result<Box<dyn HttpFilterConfig<EnvoyFilterHandle>>, BoxError>;
+
+/// What a module is: its name (the `lib{name}.so` stem), its language, and its
+/// filters by name. Made by [`declare_module!`](crate::declare_module).
+pub struct Module {
+    pub name: &'static str,
+    pub language: &'static str,
+    pub filters: &'static [(&'static str, NewHttpFilterConfig)],
+}
+
+impl Module {
+    /// The constructor registered under `filter_name`, with the name's static copy.
+    pub fn find(&self, filter_name: &str) -> Option<(&'static str, NewHttpFilterConfig)> {
+        self.filters
+            .iter()
+            .find(|(n, _)| *n == filter_name)
+            .copied()
+    }
+
+    /// The registered names, for error messages.
+    pub fn filter_names(&self) -> String {
+        self.filters
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+static MODULE: OnceLock<&'static Module> = OnceLock::new();
+
+/// The module registered at program_init.
+pub fn module() -> Option<&'static Module> {
+    MODULE.get().copied()
+}
+
+/// The body of envoy_dynamic_module_on_program_init: records the module, installs
+/// the panic hook, says which implementation Envoy just loaded (tests that swap
+/// `.so` files read this line) and returns the ABI version.
+pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
+    let _ = MODULE.set(module);
+    crate::barrier::install_panic_hook();
+    crate::log::log(
+        crate::LogLevel::Info,
+        &format!(
+            "{}: loaded, language={}, filters=[{}]",
+            module.name,
+            module.language,
+            module.filter_names()
+        ),
+    );
+    crate::abi::ENVOY_DYNAMIC_MODULES_ABI_VERSION.as_ptr()
+}
+
+/// Declares the module: its name, language and filters, and exports
+/// `envoy_dynamic_module_on_program_init` from the calling crate. The SDK exports
+/// every other hook.
+///
+/// ```ignore
+/// envoy_dm_sdk::declare_module! {
+///     name: "rust_module",
+///     language: "rust",
+///     filters: ["passthrough" => passthrough::PassthroughConfig::new],
+/// }
+/// ```
+/// Each constructor is `fn(&mut impl EnvoyHttpFilterConfig, &[u8]) -> Result<T, E>`
+/// where `T: HttpFilterConfig<EnvoyFilterHandle>` and `E: Into<BoxError>`.
+#[macro_export]
+macro_rules! declare_module {
+    (name: $name:literal, language: $lang:literal, filters: [$($filter:literal => $new:path),* $(,)?] $(,)?) => {
+        static MODULE: $crate::Module = $crate::Module {
+            name: $name,
+            language: $lang,
+            filters: &[$((
+                $filter,
+                |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
+            )),*],
+        };
+
+        /// Envoy's first call into the module.
+        #[no_mangle]
+        pub extern "C" fn envoy_dynamic_module_on_program_init(
+        ) -> $crate::abi::envoy_dynamic_module_type_abi_version_module_ptr {
+            $crate::registry::program_init(&MODULE)
+        }
+
+        #[allow(dead_code)]
+        fn program_init_matches_the_abi() {
+            let _: [unsafe extern "C" fn() -> _; 2] = [
+                $crate::abi::hooks::envoy_dynamic_module_on_program_init,
+                envoy_dynamic_module_on_program_init,
+            ];
+        }
+    };
+}

@@ -1,0 +1,147 @@
+//! A fake Envoy for unit tests: header maps, attributes and a recorded local
+//! reply in plain Rust collections, with the same observable rules as Envoy 1.40
+//! (lowercase keys, empty value removes, add keeps existing values).
+
+use crate::config::{EnvoyHttpFilterConfig, MetricId};
+use crate::{AttributeId, EnvoyHttpFilter, HeaderType, LogLevel};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// A local reply recorded by [`FakeEnvoyFilter::send_response`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentResponse {
+    pub status: u32,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+    pub details: String,
+}
+
+/// One stream's worth of Envoy state.
+#[derive(Debug, Default)]
+pub struct FakeEnvoyFilter {
+    pub headers: HashMap<HeaderType, Vec<(String, Vec<u8>)>>,
+    pub string_attributes: HashMap<AttributeId, Vec<u8>>,
+    pub int_attributes: HashMap<AttributeId, u64>,
+    pub sent_response: Option<SentResponse>,
+}
+
+impl FakeEnvoyFilter {
+    /// A stream whose request carries `headers`.
+    pub fn with_request_headers(headers: &[(&str, &str)]) -> Self {
+        let mut fake = Self::default();
+        for (k, v) in headers {
+            fake.add_header(HeaderType::RequestHeader, k, v.as_bytes());
+        }
+        fake
+    }
+
+    /// Every value of `key` in one map, as UTF-8 text.
+    pub fn values(&self, kind: HeaderType, key: &str) -> Vec<String> {
+        let key = key.to_ascii_lowercase();
+        self.headers
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+            .collect()
+    }
+}
+
+impl EnvoyHttpFilter for FakeEnvoyFilter {
+    fn get_header(&self, kind: HeaderType, key: &str) -> Option<&[u8]> {
+        let key = key.to_ascii_lowercase();
+        self.headers
+            .get(&kind)?
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    fn get_headers(&self, kind: HeaderType) -> Vec<(&[u8], &[u8])> {
+        self.headers
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_bytes(), v.as_slice()))
+            .collect()
+    }
+
+    fn set_header(&mut self, kind: HeaderType, key: &str, value: &[u8]) -> bool {
+        let key = key.to_ascii_lowercase();
+        let map = self.headers.entry(kind).or_default();
+        map.retain(|(k, _)| *k != key);
+        if !value.is_empty() {
+            map.push((key, value.to_vec()));
+        }
+        true
+    }
+
+    fn add_header(&mut self, kind: HeaderType, key: &str, value: &[u8]) -> bool {
+        if value.is_empty() {
+            return false;
+        }
+        self.headers
+            .entry(kind)
+            .or_default()
+            .push((key.to_ascii_lowercase(), value.to_vec()));
+        true
+    }
+
+    fn get_attribute_string(&self, id: AttributeId) -> Option<&[u8]> {
+        self.string_attributes.get(&id).map(Vec::as_slice)
+    }
+
+    fn get_attribute_int(&self, id: AttributeId) -> Option<u64> {
+        self.int_attributes.get(&id).copied()
+    }
+
+    fn send_response(
+        &mut self,
+        status: u32,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+        details: &str,
+    ) {
+        self.sent_response = Some(SentResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_vec()))
+                .collect(),
+            body: body.to_vec(),
+            details: details.to_string(),
+        });
+    }
+}
+
+/// A configuration handle that hands out metric ids in order.
+#[derive(Debug, Default)]
+pub struct FakeEnvoyConfig {
+    pub defined: Vec<(String, Vec<String>)>,
+}
+
+impl EnvoyHttpFilterConfig for FakeEnvoyConfig {
+    fn define_counter(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
+        self.defined
+            .push((name.into(), labels.iter().map(|l| l.to_string()).collect()));
+        Ok(MetricId(self.defined.len() - 1))
+    }
+
+    fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
+        self.define_counter(name, labels)
+    }
+}
+
+thread_local! {
+    static LOGS: RefCell<Vec<(LogLevel, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+pub(crate) fn capture_log(level: LogLevel, message: &str) {
+    LOGS.with(|l| l.borrow_mut().push((level, message.to_string())));
+}
+
+/// Takes the lines logged on this thread so far.
+pub fn take_logs() -> Vec<(LogLevel, String)> {
+    LOGS.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Checks the toolchains and system packages the lab builds with. As root it installs
+# what is missing from Debian; otherwise it prints the exact command to run.
+set -euo pipefail
+
+missing_pkgs=()
+need_cmd() { # command debian-package
+  command -v "$1" >/dev/null 2>&1 || missing_pkgs+=("$2")
+}
+need_file() { # path debian-package
+  [ -e "$1" ] || missing_pkgs+=("$2")
+}
+
+need_cmd cmake cmake
+need_cmd g++ g++
+need_cmd clang-format clang-format
+need_cmd nm binutils
+need_cmd curl curl
+need_file /usr/include/nlohmann/json.hpp nlohmann-json3-dev
+need_file /usr/include/gtest/gtest.h libgtest-dev
+
+if [ ${#missing_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "ensure-deps: installing ${missing_pkgs[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
+  else
+    echo "ensure-deps: missing packages. Run:" >&2
+    echo "  sudo apt-get install -y ${missing_pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+
+# Toolchains that Debian ships too old: say where to get them instead of guessing.
+command -v cargo >/dev/null || { echo "ensure-deps: Rust is missing; install it with rustup (https://rustup.rs)" >&2; exit 1; }
+command -v go >/dev/null || { echo "ensure-deps: Go >= 1.23 is missing; see https://go.dev/doc/install" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "ensure-deps: python3 is missing: apt-get install -y python3 python3-venv" >&2; exit 1; }

@@ -1,0 +1,3 @@
+module github.com/envoy-dynamic-modules-lab/upstream
+
+go 1.23
