@@ -286,6 +286,12 @@ typedef struct envoy_dynamic_module_type_envoy_buffer {
 } envoy_dynamic_module_type_envoy_buffer;
 
 /**
+ * The module's per-route override, returned by http_filter_per_route_config_new
+ * and freed in http_filter_per_route_config_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_http_filter_per_route_config_module_ptr;
+
+/**
  * The module's side of one stream, returned by http_filter_new and freed in
  * http_filter_destroy.
  */
@@ -338,6 +344,7 @@ typedef struct envoy_dynamic_module_type_module_http_header {
 
 /**
  * A handle for waking a stream from any thread; made by Envoy, deleted by the module.
+ * Envoy does not dereference it after scheduler_delete.
  */
 typedef void *envoy_dynamic_module_type_http_filter_scheduler_module_ptr;
 
@@ -366,6 +373,20 @@ extern envoy_dynamic_module_type_http_filter_config_module_ptr envoy_dynamic_mod
  * from it are gone by now.
  */
 extern void envoy_dynamic_module_on_http_filter_config_destroy(envoy_dynamic_module_type_http_filter_config_module_ptr filter_config_ptr);
+
+/**
+ * Creates the module's side of a per-route override (a route's
+ * `typed_per_filter_config` of type DynamicModuleFilterPerRoute). `name` is its
+ * per_route_config_name; both buffers are borrowed for this call only. NULL
+ * makes Envoy refuse the route configuration.
+ */
+extern envoy_dynamic_module_type_http_filter_per_route_config_module_ptr envoy_dynamic_module_on_http_filter_per_route_config_new(struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                                  struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a per-route override made by http_filter_per_route_config_new.
+ */
+extern void envoy_dynamic_module_on_http_filter_per_route_config_destroy(envoy_dynamic_module_type_http_filter_per_route_config_module_ptr filter_config_ptr);
 
 /**
  * Creates the per-stream filter. NULL makes Envoy close the stream.
@@ -613,6 +634,12 @@ extern size_t envoy_dynamic_module_callback_http_get_body_chunks_size(envoy_dyna
 extern bool envoy_dynamic_module_callback_http_get_body_chunks(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
                                                                enum envoy_dynamic_module_type_http_body_type body_type,
                                                                struct envoy_dynamic_module_type_envoy_buffer *result_buffer_vector);
+
+/**
+ * The module's per-route override for the stream's route (what
+ * http_filter_per_route_config_new returned), or NULL when the route has none.
+ */
+extern envoy_dynamic_module_type_http_filter_per_route_config_module_ptr envoy_dynamic_module_callback_get_most_specific_route_config(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr);
 
 /**
  * Resumes the request path after a hook returned a Stop status.

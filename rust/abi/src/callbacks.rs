@@ -128,6 +128,14 @@ extern "C" {
         result_buffer_vector: *mut envoy_dynamic_module_type_envoy_buffer,
     ) -> bool;
 
+    // --------------------------------------------------------------- per route
+
+    /// The module's per-route override for the stream's route (what
+    /// http_filter_per_route_config_new returned), or NULL when the route has none.
+    pub fn envoy_dynamic_module_callback_get_most_specific_route_config(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    ) -> envoy_dynamic_module_type_http_filter_per_route_config_module_ptr;
+
     // ---------------------------------------------------- resuming and threads
 
     /// Resumes the request path after a hook returned a Stop status.

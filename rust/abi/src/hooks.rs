@@ -2,7 +2,9 @@
 //!
 //! These are declarations only; the SDK defines them with `#[no_mangle]` and
 //! checks each definition against the declaration here. Envoy 1.40 refuses a
-//! module that lacks any of them, naming the first one missing.
+//! module that lacks any of the 21 HTTP-filter hooks, naming the first one
+//! missing; it looks up the two per-route hooks only when a route carries a
+//! per-route override, and then needs both.
 //!
 //! All hooks of one stream run on that stream's worker thread; the config hooks
 //! run on the main thread.
@@ -28,6 +30,20 @@ extern "C" {
     /// from it are gone by now.
     pub fn envoy_dynamic_module_on_http_filter_config_destroy(
         filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,
+    );
+
+    /// Creates the module's side of a per-route override (a route's
+    /// `typed_per_filter_config` of type DynamicModuleFilterPerRoute). `name` is its
+    /// per_route_config_name; both buffers are borrowed for this call only. NULL
+    /// makes Envoy refuse the route configuration.
+    pub fn envoy_dynamic_module_on_http_filter_per_route_config_new(
+        name: envoy_dynamic_module_type_envoy_buffer,
+        config: envoy_dynamic_module_type_envoy_buffer,
+    ) -> envoy_dynamic_module_type_http_filter_per_route_config_module_ptr;
+
+    /// Releases a per-route override made by http_filter_per_route_config_new.
+    pub fn envoy_dynamic_module_on_http_filter_per_route_config_destroy(
+        filter_config_ptr: envoy_dynamic_module_type_http_filter_per_route_config_module_ptr,
     );
 
     /// Creates the per-stream filter. NULL makes Envoy close the stream.

@@ -86,6 +86,7 @@ pub type envoy_dynamic_module_type_http_filter_envoy_ptr = *mut c_void;
 pub type envoy_dynamic_module_type_http_filter_module_ptr = *const c_void;
 
 /// A handle for waking a stream from any thread; made by Envoy, deleted by the module.
+/// Envoy does not dereference it after scheduler_delete.
 pub type envoy_dynamic_module_type_http_filter_scheduler_module_ptr = *mut c_void;
 
 // ---------------------------------------------------------------------------

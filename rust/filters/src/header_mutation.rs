@@ -7,6 +7,10 @@
 //!  "response_headers": [["x-k", "v"]], "remove_response_headers": ["x-gone"],
 //!  "allow_pseudo_headers": false}
 //! ```
+//! A route may override the whole config with a `DynamicModuleFilterPerRoute`
+//! whose per_route_config_name is `header_mutation` and whose filter_config has
+//! the same shape; the stream then uses the route's rules instead.
+//!
 //! Removals run before sets, so a header named in both ends up set. Setting
 //! replaces every existing value. Names are lowercased, must be HTTP tokens, and
 //! may name a pseudo-header (`:path`) only with `allow_pseudo_headers`. Values
@@ -173,8 +177,21 @@ pub struct HeaderMutation {
     rules: Arc<Rules>,
 }
 
+impl HeaderMutation {
+    /// The route's override, if it has one, else the filter's own rules.
+    fn resolve_rules(&mut self, envoy: &impl EnvoyHttpFilter) {
+        if let Some(route) = envoy
+            .per_route_config()
+            .and_then(|c| c.downcast::<Rules>().ok())
+        {
+            self.rules = route;
+        }
+    }
+}
+
 impl<E: EnvoyHttpFilter> HttpFilter<E> for HeaderMutation {
     fn on_request_headers(&mut self, envoy: &mut E, _end_of_stream: bool) -> RequestHeadersStatus {
+        self.resolve_rules(envoy);
         self.rules.request.apply(envoy, HeaderType::RequestHeader);
         RequestHeadersStatus::Continue
     }
@@ -356,6 +373,22 @@ mod tests {
             ok.request.set,
             [(":path".to_string(), "/rewritten".to_string())]
         );
+    }
+
+    #[test]
+    fn a_route_override_replaces_the_rules() {
+        let (config, mut envoy) = filter_for(CONFIG);
+        let route =
+            HeaderMutationConfig::parse(br#"{"request_headers": [["x-route", "override"]]}"#)
+                .unwrap();
+        envoy.per_route = Some(Arc::new(route));
+        let mut filter = config.new_http_filter(&mut envoy);
+        filter.on_request_headers(&mut envoy, true);
+        assert_eq!(
+            envoy.values(HeaderType::RequestHeader, "x-route"),
+            ["override"]
+        );
+        assert!(envoy.values(HeaderType::RequestHeader, "x-set").is_empty());
     }
 
     #[test]

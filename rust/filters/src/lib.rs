@@ -1,10 +1,16 @@
 //! `librust_module.so`: every filter of the repository, one file each, registered
 //! here by the name Envoy's `filter_name` uses.
 
+pub mod access_logger;
 pub mod config;
+pub mod delay;
 pub mod fault_injection;
+pub mod header_auth;
 pub mod header_mutation;
+pub mod metrics;
 pub mod passthrough;
+pub mod random_auth;
+pub mod zero_copy_regex_waf;
 
 envoy_dm_sdk::declare_module! {
     name: "rust_module",
@@ -12,6 +18,15 @@ envoy_dm_sdk::declare_module! {
     filters: [
         "passthrough" => passthrough::PassthroughConfig::new,
         "header_mutation" => header_mutation::HeaderMutationConfig::new,
+        "access_logger" => access_logger::AccessLoggerConfig::new,
+        "random_auth" => random_auth::RandomAuthConfig::new,
+        "zero_copy_regex_waf" => zero_copy_regex_waf::WafConfig::new,
+        "header_auth" => header_auth::HeaderAuthConfig::new,
+        "metrics" => metrics::MetricsConfig::new,
+        "delay" => delay::DelayConfig::new,
         "fault_injection" => fault_injection::FaultInjectionConfig::new,
+    ],
+    per_route: [
+        "header_mutation" => header_mutation::HeaderMutationConfig::parse,
     ],
 }

@@ -1,7 +1,10 @@
 //! The stream handle: what a filter may ask of Envoy during one HTTP stream.
 
 use crate::abi;
-use crate::{AttributeId, HeaderType};
+use crate::config::MetricId;
+use crate::{AttributeId, BodyType, HeaderType};
+use std::any::Any;
+use std::sync::Arc;
 
 /// Envoy as seen from one stream. The real implementation is
 /// [`EnvoyFilterHandle`]; unit tests use `testing::FakeEnvoyFilter`.
@@ -29,6 +32,62 @@ pub trait EnvoyHttpFilter {
     /// Answers the stream from Envoy with a local reply. The calling hook should
     /// then return a Stop status.
     fn send_response(&mut self, status: u32, headers: &[(&str, &[u8])], body: &[u8], details: &str);
+
+    /// Envoy's own slices of a body, in order, without copying them.
+    fn get_body_chunks(&self, body: BodyType) -> Vec<&[u8]>;
+    /// Total bytes of a body.
+    fn get_body_size(&self, body: BodyType) -> usize;
+
+    /// Resumes the request path after a hook returned a Stop status.
+    fn continue_decoding(&mut self);
+    /// Resumes the response path after a hook returned a Stop status.
+    fn continue_encoding(&mut self);
+
+    /// What [`new_scheduler`](Self::new_scheduler) returns.
+    type Scheduler: Scheduler;
+    /// A scheduler to wake this stream from another thread.
+    fn new_scheduler(&mut self) -> Self::Scheduler;
+
+    /// Adds to a counter defined by the stream's configuration.
+    fn increment_counter(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
+    /// Records a value in a histogram defined by the stream's configuration.
+    fn record_histogram(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
+
+    /// The module's per-route override for this stream's route, if it has one.
+    /// Filters downcast it (`Arc::downcast`) to their per-route constructor's type.
+    fn per_route_config(&self) -> Option<Arc<dyn Any + Send + Sync>>;
+}
+
+/// Wakes a stream from any thread: `commit(id)` makes Envoy call the filter's
+/// `on_scheduled(id)` on the stream's worker. Dropping it releases it.
+pub trait Scheduler: Send + Sync + 'static {
+    fn commit(&self, event_id: u64);
+}
+
+/// The real scheduler, owning one `scheduler_module_ptr`.
+pub struct EnvoyScheduler {
+    raw: abi::envoy_dynamic_module_type_http_filter_scheduler_module_ptr,
+}
+
+// SAFETY: Envoy documents scheduler_commit as callable from any thread, and the
+// pointer stays valid until scheduler_delete, which only Drop calls.
+unsafe impl Send for EnvoyScheduler {}
+unsafe impl Sync for EnvoyScheduler {}
+
+impl Scheduler for EnvoyScheduler {
+    fn commit(&self, event_id: u64) {
+        // SAFETY: see the Send impl; a commit after the stream is gone is a no-op.
+        unsafe {
+            abi::envoy_dynamic_module_callback_http_filter_scheduler_commit(self.raw, event_id)
+        }
+    }
+}
+
+impl Drop for EnvoyScheduler {
+    fn drop(&mut self) {
+        // SAFETY: created by scheduler_new and deleted exactly once, here.
+        unsafe { abi::envoy_dynamic_module_callback_http_filter_scheduler_delete(self.raw) }
+    }
 }
 
 /// The real handle: a thin wrapper of the `filter_envoy_ptr` Envoy passes to
@@ -75,7 +134,43 @@ const NULL_ENVOY_BUFFER: abi::envoy_dynamic_module_type_envoy_buffer =
         length: 0,
     };
 
+/// What a per-route module pointer points to (made by the SDK's per-route hook).
+pub(crate) struct PerRouteBox {
+    pub(crate) config: Arc<dyn Any + Send + Sync>,
+}
+
+type MetricFn = unsafe extern "C" fn(
+    abi::envoy_dynamic_module_type_http_filter_envoy_ptr,
+    usize,
+    *mut abi::envoy_dynamic_module_type_module_buffer,
+    usize,
+    u64,
+) -> abi::envoy_dynamic_module_type_metrics_result;
+
+impl EnvoyFilterHandle {
+    fn metric(&mut self, call: MetricFn, id: MetricId, labels: &[&str], value: u64) -> bool {
+        let mut bufs = [NULL_MODULE_BUFFER; 8];
+        if labels.len() > bufs.len() {
+            return false;
+        }
+        for (buf, label) in bufs.iter_mut().zip(labels) {
+            *buf = module_buffer(label.as_bytes());
+        }
+        // SAFETY: the label buffers outlive the call.
+        let result = unsafe { call(self.raw, id.0, bufs.as_mut_ptr(), labels.len(), value) };
+        result == abi::envoy_dynamic_module_type_metrics_result::Success
+    }
+}
+
+const NULL_MODULE_BUFFER: abi::envoy_dynamic_module_type_module_buffer =
+    abi::envoy_dynamic_module_type_module_buffer {
+        ptr: core::ptr::null(),
+        length: 0,
+    };
+
 impl EnvoyHttpFilter for EnvoyFilterHandle {
+    type Scheduler = EnvoyScheduler;
+
     fn get_header(&self, kind: HeaderType, key: &str) -> Option<&[u8]> {
         let mut out = NULL_ENVOY_BUFFER;
         // SAFETY: the handle is live for the hook; `out` is written by Envoy.
@@ -196,6 +291,76 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
                 module_buffer(body),
                 module_buffer(details.as_bytes()),
             )
+        }
+    }
+
+    fn get_body_chunks(&self, body: BodyType) -> Vec<&[u8]> {
+        // SAFETY: the array is sized by Envoy's count; the slices stay valid
+        // until the body changes, which needs &mut self.
+        unsafe {
+            let n = abi::envoy_dynamic_module_callback_http_get_body_chunks_size(self.raw, body);
+            let mut raw = vec![NULL_ENVOY_BUFFER; n];
+            if n == 0
+                || !abi::envoy_dynamic_module_callback_http_get_body_chunks(
+                    self.raw,
+                    body,
+                    raw.as_mut_ptr(),
+                )
+            {
+                return Vec::new();
+            }
+            raw.iter().map(|b| envoy_bytes(b.ptr, b.length)).collect()
+        }
+    }
+
+    fn get_body_size(&self, body: BodyType) -> usize {
+        // SAFETY: a plain query on a live handle.
+        unsafe { abi::envoy_dynamic_module_callback_http_get_body_size(self.raw, body) }
+    }
+
+    fn continue_decoding(&mut self) {
+        // SAFETY: called on the stream's worker during one of its hooks.
+        unsafe { abi::envoy_dynamic_module_callback_http_filter_continue_decoding(self.raw) }
+    }
+
+    fn continue_encoding(&mut self) {
+        // SAFETY: called on the stream's worker during one of its hooks.
+        unsafe { abi::envoy_dynamic_module_callback_http_filter_continue_encoding(self.raw) }
+    }
+
+    fn new_scheduler(&mut self) -> EnvoyScheduler {
+        // SAFETY: called on the stream's worker; the result is owned by EnvoyScheduler.
+        EnvoyScheduler {
+            raw: unsafe { abi::envoy_dynamic_module_callback_http_filter_scheduler_new(self.raw) },
+        }
+    }
+
+    fn increment_counter(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.metric(
+            abi::envoy_dynamic_module_callback_http_filter_increment_counter,
+            id,
+            labels,
+            value,
+        )
+    }
+
+    fn record_histogram(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.metric(
+            abi::envoy_dynamic_module_callback_http_filter_record_histogram_value,
+            id,
+            labels,
+            value,
+        )
+    }
+
+    fn per_route_config(&self) -> Option<Arc<dyn Any + Send + Sync>> {
+        // SAFETY: a non-NULL result is a PerRouteBox made by our per-route hook,
+        // which Envoy keeps alive while the stream's route is in use.
+        unsafe {
+            let ptr = abi::envoy_dynamic_module_callback_get_most_specific_route_config(self.raw);
+            (ptr as *const PerRouteBox)
+                .as_ref()
+                .map(|b| Arc::clone(&b.config))
         }
     }
 }

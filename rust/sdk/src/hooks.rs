@@ -11,6 +11,7 @@
 
 use crate::abi::{self, *};
 use crate::barrier::{guard, Panicked};
+use crate::handle::PerRouteBox;
 use crate::registry;
 use crate::{
     EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig, LogLevel,
@@ -95,6 +96,53 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_destroy(
     let filter_name = config.filter_name;
     let _ = guard(
         || format!("{}: filter '{filter_name}' config destroy", module_name()),
+        move || drop(config),
+    );
+}
+
+// -------------------------------------------------------------- per route
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
+) -> envoy_dynamic_module_type_http_filter_per_route_config_module_ptr {
+    // SAFETY: Envoy lends both buffers for this call.
+    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
+    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
+    let name = String::from_utf8_lossy(name);
+    let refuse = |why: &str| {
+        crate::log::log(
+            LogLevel::Error,
+            &format!("{}: per-route config '{name}': {why}", module_name()),
+        );
+        core::ptr::null()
+    };
+    let Some(module) = registry::module() else {
+        return refuse("program_init has not run");
+    };
+    let Some((route_name, new_config)) = module.find_per_route(&name) else {
+        return refuse("no filter of this module takes a per-route config by that name");
+    };
+    let built = guard(
+        || format!("{}: per-route config '{route_name}' creation", module.name),
+        || new_config(config),
+    );
+    match built {
+        Ok(Ok(config)) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
+        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
+        Err(Panicked) => core::ptr::null(),
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_destroy(
+    filter_config_ptr: envoy_dynamic_module_type_http_filter_per_route_config_module_ptr,
+) {
+    // SAFETY: the pointer came from Box::into_raw above and is freed once.
+    let config = unsafe { Box::from_raw(filter_config_ptr as *mut PerRouteBox) };
+    let _ = guard(
+        || format!("{}: per-route config destroy", module_name()),
         move || drop(config),
     );
 }
@@ -426,6 +474,15 @@ fn signatures_match_the_abi() {
     }
     same!(envoy_dynamic_module_on_http_filter_config_new, _, _, _);
     same!(envoy_dynamic_module_on_http_filter_config_destroy, _);
+    same!(
+        envoy_dynamic_module_on_http_filter_per_route_config_new,
+        _,
+        _
+    );
+    same!(
+        envoy_dynamic_module_on_http_filter_per_route_config_destroy,
+        _
+    );
     same!(envoy_dynamic_module_on_http_filter_new, _, _);
     same!(envoy_dynamic_module_on_http_filter_destroy, _);
     same!(envoy_dynamic_module_on_http_filter_request_headers, _, _, _);

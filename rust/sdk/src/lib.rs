@@ -33,8 +33,8 @@ pub mod testing;
 pub use config::{EnvoyConfigHandle, EnvoyHttpFilterConfig, MetricId};
 pub use envoy_dm_abi as abi;
 pub use filter::*;
-pub use handle::{EnvoyFilterHandle, EnvoyHttpFilter};
-pub use registry::{Module, NewHttpFilterConfig};
+pub use handle::{EnvoyFilterHandle, EnvoyHttpFilter, EnvoyScheduler, Scheduler};
+pub use registry::{Module, NewHttpFilterConfig, NewPerRouteConfig};
 
 /// The error a filter returns when its configuration is unusable. Any error type
 /// converts into it with `?`; its text becomes the log line Envoy shows.

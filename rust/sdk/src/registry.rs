@@ -2,7 +2,8 @@
 //! filter configuration (never per request).
 
 use crate::{BoxError, EnvoyConfigHandle, EnvoyFilterHandle, HttpFilterConfig};
-use std::sync::OnceLock;
+use std::any::Any;
+use std::sync::{Arc, OnceLock};
 
 /// Builds one filter configuration from its `filter_config` bytes.
 pub type NewHttpFilterConfig = fn(
@@ -11,12 +12,18 @@ pub type NewHttpFilterConfig = fn(
 )
     -> Result<Box<dyn HttpFilterConfig<EnvoyFilterHandle>>, BoxError>;
 
-/// What a module is: its name (the `lib{name}.so` stem), its language, and its
-/// filters by name. Made by [`declare_module!`](crate::declare_module).
+/// Builds one per-route override from its `filter_config` bytes. The filter
+/// gets it back from [`EnvoyHttpFilter::per_route_config`](crate::EnvoyHttpFilter::per_route_config).
+pub type NewPerRouteConfig = fn(&[u8]) -> Result<Arc<dyn Any + Send + Sync>, BoxError>;
+
+/// What a module is: its name (the `lib{name}.so` stem), its language, its
+/// filters by name, and the per-route overrides it understands, by
+/// per_route_config_name. Made by [`declare_module!`](crate::declare_module).
 pub struct Module {
     pub name: &'static str,
     pub language: &'static str,
     pub filters: &'static [(&'static str, NewHttpFilterConfig)],
+    pub per_route: &'static [(&'static str, NewPerRouteConfig)],
 }
 
 impl Module {
@@ -26,6 +33,11 @@ impl Module {
             .iter()
             .find(|(n, _)| *n == filter_name)
             .copied()
+    }
+
+    /// The per-route constructor registered under `name`.
+    pub fn find_per_route(&self, name: &str) -> Option<(&'static str, NewPerRouteConfig)> {
+        self.per_route.iter().find(|(n, _)| *n == name).copied()
     }
 
     /// The registered names, for error messages.
@@ -72,19 +84,30 @@ pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
 ///     name: "rust_module",
 ///     language: "rust",
 ///     filters: ["passthrough" => passthrough::PassthroughConfig::new],
+///     per_route: ["header_mutation" => header_mutation::Rules::parse],
 /// }
 /// ```
-/// Each constructor is `fn(&mut impl EnvoyHttpFilterConfig, &[u8]) -> Result<T, E>`
-/// where `T: HttpFilterConfig<EnvoyFilterHandle>` and `E: Into<BoxError>`.
+/// Each filter constructor is `fn(&mut impl EnvoyHttpFilterConfig, &[u8]) -> Result<T, E>`
+/// where `T: HttpFilterConfig<EnvoyFilterHandle>`; each per-route constructor is
+/// `fn(&[u8]) -> Result<T, E>` where `T: Send + Sync + 'static`; `E: Into<BoxError>`.
 #[macro_export]
 macro_rules! declare_module {
-    (name: $name:literal, language: $lang:literal, filters: [$($filter:literal => $new:path),* $(,)?] $(,)?) => {
+    (
+        name: $name:literal,
+        language: $lang:literal,
+        filters: [$($filter:literal => $new:path),* $(,)?],
+        per_route: [$($route_filter:literal => $new_route:path),* $(,)?] $(,)?
+    ) => {
         static MODULE: $crate::Module = $crate::Module {
             name: $name,
             language: $lang,
             filters: &[$((
                 $filter,
                 |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
+            )),*],
+            per_route: &[$((
+                $route_filter,
+                |config| Ok(::std::sync::Arc::new($new_route(config)?)),
             )),*],
         };
 

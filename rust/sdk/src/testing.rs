@@ -3,9 +3,11 @@
 //! (lowercase keys, empty value removes, add keeps existing values).
 
 use crate::config::{EnvoyHttpFilterConfig, MetricId};
-use crate::{AttributeId, EnvoyHttpFilter, HeaderType, LogLevel};
+use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, LogLevel, Scheduler};
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// A local reply recorded by [`FakeEnvoyFilter::send_response`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,13 +18,34 @@ pub struct SentResponse {
     pub details: String,
 }
 
+/// A metric update recorded by the fake: (id, label values, value).
+pub type MetricUpdate = (MetricId, Vec<String>, u64);
+
 /// One stream's worth of Envoy state.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct FakeEnvoyFilter {
     pub headers: HashMap<HeaderType, Vec<(String, Vec<u8>)>>,
     pub string_attributes: HashMap<AttributeId, Vec<u8>>,
     pub int_attributes: HashMap<AttributeId, u64>,
     pub sent_response: Option<SentResponse>,
+    /// Body slices as Envoy would hand them out, per body type.
+    pub bodies: HashMap<BodyType, Vec<Vec<u8>>>,
+    pub continued_decoding: usize,
+    pub continued_encoding: usize,
+    /// Every commit made on any scheduler of this stream, from any thread.
+    pub scheduled: Arc<Mutex<Vec<u64>>>,
+    pub counters: Vec<MetricUpdate>,
+    pub histograms: Vec<MetricUpdate>,
+    pub per_route: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+/// A scheduler that records its commits in the stream's `scheduled` list.
+pub struct FakeScheduler(Arc<Mutex<Vec<u64>>>);
+
+impl Scheduler for FakeScheduler {
+    fn commit(&self, event_id: u64) {
+        self.0.lock().unwrap().push(event_id);
+    }
 }
 
 impl FakeEnvoyFilter {
@@ -112,6 +135,54 @@ impl EnvoyHttpFilter for FakeEnvoyFilter {
             body: body.to_vec(),
             details: details.to_string(),
         });
+    }
+
+    fn get_body_chunks(&self, body: BodyType) -> Vec<&[u8]> {
+        self.bodies
+            .get(&body)
+            .into_iter()
+            .flatten()
+            .map(Vec::as_slice)
+            .collect()
+    }
+
+    fn get_body_size(&self, body: BodyType) -> usize {
+        self.bodies
+            .get(&body)
+            .into_iter()
+            .flatten()
+            .map(Vec::len)
+            .sum()
+    }
+
+    fn continue_decoding(&mut self) {
+        self.continued_decoding += 1;
+    }
+
+    fn continue_encoding(&mut self) {
+        self.continued_encoding += 1;
+    }
+
+    type Scheduler = FakeScheduler;
+
+    fn new_scheduler(&mut self) -> FakeScheduler {
+        FakeScheduler(Arc::clone(&self.scheduled))
+    }
+
+    fn increment_counter(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.counters
+            .push((id, labels.iter().map(|l| l.to_string()).collect(), value));
+        true
+    }
+
+    fn record_histogram(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.histograms
+            .push((id, labels.iter().map(|l| l.to_string()).collect(), value));
+        true
+    }
+
+    fn per_route_config(&self) -> Option<Arc<dyn Any + Send + Sync>> {
+        self.per_route.clone()
     }
 }
 
