@@ -1,0 +1,204 @@
+// Parsing of filter_config bytes shared by the filters. Mirrors
+// rust/filters/src/config.rs, with serde_json's strictness rebuilt on
+// encoding/json.
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+)
+
+// isBlank reports whether a config is absent or all ASCII whitespace.
+func isBlank(config []byte) bool {
+	for _, b := range config {
+		switch b {
+		case ' ', '\t', '\n', '\r', '\f':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// parseJSON parses a JSON object config into v, a pointer to a struct whose
+// fields have json tags. Envoy hands a google.protobuf.Struct over as JSON
+// text and a StringValue as its raw bytes; both arrive here. It is as strict
+// as serde_json with deny_unknown_fields, so a config one language refuses is
+// refused by all:
+//
+//   - an absent or blank config is refused with its own message;
+//   - the value must be an object, with nothing but whitespace after it;
+//   - every key must be a field's json tag, spelled exactly (encoding/json
+//     alone matches keys case-insensitively), at most once;
+//   - every value must have its field's type, and null is not a value.
+//
+// Errors end with the position, as serde_json's do: " at line L column C".
+func parseJSON(config []byte, v any) error {
+	if isBlank(config) {
+		return errors.New("filter_config is empty; expected a JSON object")
+	}
+	start := skipJSONSpace(config, 0)
+	if config[start] != '{' {
+		return fmt.Errorf("invalid type: expected a JSON object%s", position(config, start+1))
+	}
+	// Syntax first, on the whole input: a Decoder's first value reports
+	// positions from the start of config.
+	dec := json.NewDecoder(bytes.NewReader(config))
+	var object json.RawMessage
+	if err := dec.Decode(&object); err != nil {
+		return jsonError(config, err)
+	}
+	if end := skipJSONSpace(config, int(dec.InputOffset())); end < len(config) {
+		return fmt.Errorf("trailing characters%s", position(config, end+1))
+	}
+	if err := checkKeys(config, v); err != nil {
+		return err
+	}
+	dec = json.NewDecoder(bytes.NewReader(config))
+	dec.DisallowUnknownFields() // checkKeys covered the top level; this, nested objects
+	if err := dec.Decode(v); err != nil {
+		return jsonError(config, err)
+	}
+	return nil
+}
+
+// checkKeys walks the top-level keys of the object in config, which is valid
+// JSON, and refuses one that is not exactly a json tag of v's struct, or that
+// repeats.
+func checkKeys(config []byte, v any) error {
+	fields, types := jsonFields(v)
+	dec := json.NewDecoder(bytes.NewReader(config))
+	if _, err := dec.Token(); err != nil { // the '{'
+		return jsonError(config, err)
+	}
+	seen := make(map[string]bool, len(fields))
+	for dec.More() {
+		token, err := dec.Token()
+		if err != nil {
+			return jsonError(config, err)
+		}
+		key, _ := token.(string) // an object's keys are strings
+		at := position(config, int(dec.InputOffset()))
+		switch {
+		case !contains(fields, key) && len(fields) == 0:
+			return fmt.Errorf("unknown field %q, there are no fields%s", key, at)
+		case !contains(fields, key):
+			return fmt.Errorf("unknown field %q, expected one of %s%s", key, strings.Join(fields, ", "), at)
+		case seen[key]:
+			return fmt.Errorf("duplicate field %q%s", key, at)
+		}
+		seen[key] = true
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return jsonError(config, err)
+		}
+		// encoding/json takes null for "absent"; serde_json refuses it.
+		if string(value) == "null" {
+			return fmt.Errorf("%s: invalid type: null, expected %s%s",
+				key, describeType(types[key]), position(config, int(dec.InputOffset())))
+		}
+	}
+	return nil
+}
+
+// jsonFields lists the json tags of the struct v points to, in field order,
+// with each field's type.
+func jsonFields(v any) ([]string, map[string]reflect.Type) {
+	t := reflect.TypeOf(v).Elem()
+	var fields []string
+	types := make(map[string]reflect.Type, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			fields = append(fields, name)
+			types[name] = t.Field(i).Type
+		}
+	}
+	return fields, types
+}
+
+func contains(list []string, s string) bool {
+	for _, item := range list {
+		if item == s {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonError turns an encoding/json error into the library's message with the
+// position it happened at, and names Go types the way a config author does.
+// Positions are right for errors of a Decoder's first value.
+func jsonError(config []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Errorf("%s%s", syntax.Error(), position(config, int(syntax.Offset)))
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Errorf("unexpected end of JSON input%s", position(config, len(config)))
+	case errors.As(err, &typ):
+		field := ""
+		if typ.Field != "" {
+			field = typ.Field + ": "
+		}
+		return fmt.Errorf("%sinvalid type: %s, expected %s%s",
+			field, typ.Value, describeType(typ.Type), position(config, int(typ.Offset)))
+	default:
+		// An UnmarshalJSON method's error, which names its field itself.
+		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	}
+}
+
+// describeType names a Go type as the JSON it decodes from.
+func describeType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(reflect.TypeFor[json.Unmarshaler]()) || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return "a string" // the enums of this module's configs
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Slice {
+			return "an array of arrays"
+		}
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	default:
+		return "a number"
+	}
+}
+
+// position says where offset (bytes read so far) is in config, as serde_json
+// does: " at line L column C", both counted from 1.
+func position(config []byte, offset int) string {
+	offset = min(max(offset, 0), len(config))
+	line := 1 + bytes.Count(config[:offset], []byte{'\n'})
+	column := offset - (bytes.LastIndexByte(config[:offset], '\n') + 1)
+	return fmt.Sprintf(" at line %d column %d", line, column)
+}
+
+// skipJSONSpace returns the index of the first byte at or after i that is not
+// JSON whitespace.
+func skipJSONSpace(config []byte, i int) int {
+	for i < len(config) {
+		switch config[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}

@@ -1,0 +1,3 @@
+module github.com/envoy-dynamic-modules-lab/go_module
+
+go 1.23

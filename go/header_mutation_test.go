@@ -1,0 +1,193 @@
+package main
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const headerMutationConfig = `{
+	"request_headers": [["X-Set", "module"], ["x-replace", "replaced"]],
+	"remove_request_headers": ["x-remove"],
+	"response_headers": [["x-resp", "yes"]],
+	"remove_response_headers": ["server"]
+}`
+
+// newHeaderMutation makes a config, freed when the test ends.
+func newHeaderMutation(t *testing.T, config string) *HeaderMutationConfig {
+	t.Helper()
+	made, err := NewHeaderMutationConfig([]byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := made.(*HeaderMutationConfig)
+	t.Cleanup(c.Destroy)
+	return c
+}
+
+func assertValues(t *testing.T, envoy *fakeEnvoyFilter, kind HeaderType, key string, want ...string) {
+	t.Helper()
+	if got := envoy.values(kind, key); !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
+		t.Errorf("%s = %q, want %q", key, got, want)
+	}
+}
+
+func TestHeaderMutationRequestSideSetsReplacesAndRemoves(t *testing.T) {
+	config := newHeaderMutation(t, headerMutationConfig)
+	envoy := withRequestHeaders("x-replace", "old", "x-replace", "older", "x-remove", "bye", "x-keep", "1")
+	filter := config.NewFilter(envoy)
+	if got := filter.OnRequestHeaders(envoy, true); got != RequestHeadersContinue {
+		t.Errorf("OnRequestHeaders = %v", got)
+	}
+	assertValues(t, envoy, RequestHeader, "x-set", "module")
+	assertValues(t, envoy, RequestHeader, "x-replace", "replaced")
+	assertValues(t, envoy, RequestHeader, "x-remove")
+	assertValues(t, envoy, RequestHeader, "x-keep", "1")
+}
+
+func TestHeaderMutationResponseSideMutatesAndStampsAttributes(t *testing.T) {
+	config := newHeaderMutation(t, headerMutationConfig)
+	envoy := newFakeEnvoyFilter()
+	envoy.SetHeader(ResponseHeader, "server", []byte("envoy"))
+	envoy.stringAttributes[AttributeSourceAddress] = []byte("127.0.0.1:5555")
+	envoy.stringAttributes[AttributeUpstreamAddress] = []byte("127.0.0.1:1234")
+	envoy.intAttributes[AttributeResponseCode] = 204
+	filter := config.NewFilter(envoy)
+	if got := filter.OnResponseHeaders(envoy, false); got != ResponseHeadersContinue {
+		t.Errorf("OnResponseHeaders = %v", got)
+	}
+	assertValues(t, envoy, ResponseHeader, "x-resp", "yes")
+	assertValues(t, envoy, ResponseHeader, "server")
+	assertValues(t, envoy, ResponseHeader, DownstreamAddressHeader, "127.0.0.1:5555")
+	assertValues(t, envoy, ResponseHeader, UpstreamAddressHeader, "127.0.0.1:1234")
+	assertValues(t, envoy, ResponseHeader, ResponseCodeHeader, "204")
+}
+
+func TestHeaderMutationAbsentAttributesLeaveTheirHeadersUnset(t *testing.T) {
+	config := newHeaderMutation(t, "{}")
+	envoy := newFakeEnvoyFilter()
+	config.NewFilter(envoy).OnResponseHeaders(envoy, true)
+	assertValues(t, envoy, ResponseHeader, DownstreamAddressHeader)
+	assertValues(t, envoy, ResponseHeader, UpstreamAddressHeader)
+	assertValues(t, envoy, ResponseHeader, ResponseCodeHeader)
+}
+
+func TestHeaderMutationRefusesBadConfigsWithTheReason(t *testing.T) {
+	cases := []struct{ config, want string }{
+		{"", "filter_config is empty; expected a JSON object"},
+		{" \n\t", "filter_config is empty"},
+		{"{", "unexpected end of JSON input at line 1 column 1"},
+		{`{"request_headers": [["a", "b"]`, "unexpected end of JSON input"},
+		{`{"request_headers": "x"}`, "request_headers: invalid type: string, expected an array"},
+		{`{"request_headers": [["a", 1]]}`, "invalid type: number, expected a string"},
+		{`{"allow_pseudo_headers": "yes"}`, "allow_pseudo_headers: invalid type: string, expected a boolean"},
+		{`{"request_headers": [["a"]]}`, "request_headers[0]: invalid length 1, expected an array of two strings"},
+		{`{"request_headers": [["a", "b", "c"]]}`, "request_headers[0]: invalid length 3"},
+		{`{"typo": []}`, `unknown field "typo", expected one of request_headers, remove_request_headers`},
+		{`{"Request_Headers": []}`, `unknown field "Request_Headers"`},
+		{`{"request_headers": [], "request_headers": []}`, `duplicate field "request_headers" at line 1 column 41`},
+		{`{} {}`, "trailing characters at line 1 column 4"},
+		{`{}x`, "trailing characters at line 1 column 3"},
+		{`[]`, "invalid type: expected a JSON object at line 1 column 1"},
+		{`null`, "invalid type: expected a JSON object"},
+		{`{"request_headers": null}`, "request_headers: invalid type: null, expected an array of arrays at line 1 column 24"},
+		{`{"allow_pseudo_headers": null}`, "allow_pseudo_headers: invalid type: null, expected a boolean"},
+		{"{\n  \"request_headers\": x}", "invalid character 'x' looking for beginning of value at line 2 column 22"},
+		{`{"request_headers": [["bad name", "v"]]}`, `request_headers[0]: header name "bad name" is not a valid HTTP token`},
+		{`{"request_headers": [["", "v"]]}`, `request_headers[0]: header name "" is not a valid HTTP token`},
+		{`{"request_headers": [["x-ok", "v"], ["caf\u00e9", "v"]]}`, `request_headers[1]: header name "café" is not a valid HTTP token`},
+		{`{"response_headers": [["x", "a\r\nb"]]}`, `response_headers[0]: header value "a\r\nb" contains CR, LF or NUL`},
+		{`{"response_headers": [["x", "a\u0000b"]]}`, "contains CR, LF or NUL"},
+		{`{"response_headers": [["x", ""]]}`, `response_headers[0]: header value is empty; Envoy removes a header set to "", list it under remove_* instead`},
+		{`{"remove_request_headers": [":path"]}`, `remove_request_headers[0]: ":path" is a pseudo-header; set "allow_pseudo_headers": true to change it`},
+		{`{"allow_pseudo_headers": true, "remove_response_headers": [":"]}`, `remove_response_headers[0]: header name ":" is not a valid HTTP token`},
+	}
+	for _, c := range cases {
+		rules, err := parseRules([]byte(c.config))
+		if err == nil {
+			rules.Destroy()
+			t.Errorf("config %q: accepted, want %q", c.config, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("config %q:\n got %q\nwant %q", c.config, err, c.want)
+		}
+	}
+}
+
+func TestHeaderMutationPseudoHeadersNeedAnExplicitOptIn(t *testing.T) {
+	rules, err := parseRules([]byte(`{"allow_pseudo_headers": true, "request_headers": [[":path", "/rewritten"]]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rules.Destroy()
+	set := rules.Request.Set
+	if len(set) != 1 || set[0].Name != ":path" || string(set[0].Value) != "/rewritten" {
+		t.Errorf("request set = %+v", set)
+	}
+}
+
+func TestHeaderMutationLowercasesNames(t *testing.T) {
+	rules, err := parseRules([]byte(`{"request_headers": [["X-Set", "V"]], "remove_response_headers": ["Server"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rules.Destroy()
+	if rules.Request.Set[0].Name != "x-set" || string(rules.Request.Set[0].Value) != "V" || rules.Response.Remove[0] != "server" {
+		t.Errorf("rules = %+v", rules)
+	}
+}
+
+func TestHeaderMutationARouteOverrideReplacesTheRules(t *testing.T) {
+	config := newHeaderMutation(t, headerMutationConfig)
+	route, err := NewHeaderMutationRoute([]byte(`{"request_headers": [["x-route", "override"]]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer route.(*RouteRules).Destroy()
+	envoy := newFakeEnvoyFilter()
+	envoy.perRoute = route
+	filter := config.NewFilter(envoy)
+	if filter == Filter(config.shared) {
+		t.Fatal("with a route override alive, a stream must get its own filter")
+	}
+	filter.OnRequestHeaders(envoy, true)
+	assertValues(t, envoy, RequestHeader, "x-route", "override")
+	assertValues(t, envoy, RequestHeader, "x-set")
+}
+
+func TestHeaderMutationFormatsCodes(t *testing.T) {
+	for code, want := range map[uint64]string{0: "0", 7: "7", 204: "204", 999: "999", 1000: "1000", math.MaxUint64: "18446744073709551615"} {
+		if got := string(formatCode(code)); got != want {
+			t.Errorf("formatCode(%d) = %q", code, got)
+		}
+	}
+}
+
+// nullEnvoy answers like Envoy but records nothing, so the filter's own
+// allocations can be counted.
+type nullEnvoy struct{ fakeEnvoyFilter }
+
+func (*nullEnvoy) SetHeader(HeaderType, string, []byte) bool { return true }
+func (*nullEnvoy) RemoveHeader(HeaderType, string) bool      { return true }
+func (*nullEnvoy) GetAttributeString(AttributeID) ([]byte, bool) {
+	return nullAddress, true
+}
+
+var nullAddress = []byte("127.0.0.1:1234")
+
+func (*nullEnvoy) GetAttributeInt(AttributeID) (uint64, bool) { return 200, true }
+
+func TestHeaderMutationRequestPathAllocatesNothing(t *testing.T) {
+	config := newHeaderMutation(t, headerMutationConfig)
+	envoy := &nullEnvoy{}
+	allocs := testing.AllocsPerRun(1000, func() {
+		filter := config.NewFilter(envoy)
+		filter.OnRequestHeaders(envoy, true)
+		filter.OnResponseHeaders(envoy, true)
+	})
+	if allocs != 0 {
+		t.Errorf("a header_mutation stream allocates %v times", allocs)
+	}
+}
