@@ -1,0 +1,88 @@
+// handle.cc: EnvoyFilterHandle, the stream handle backed by Envoy's callbacks.
+// Linked into the module only: unit tests run without Envoy.
+
+#include "handle.h"
+
+namespace envoy_dm::sdk {
+namespace {
+
+envoy_dynamic_module_type_http_header_type ToAbi(HeaderType kind) {
+  return static_cast<envoy_dynamic_module_type_http_header_type>(kind);
+}
+
+envoy_dynamic_module_type_attribute_id ToAbi(AttributeId id) {
+  return static_cast<envoy_dynamic_module_type_attribute_id>(id);
+}
+
+}  // namespace
+
+std::optional<std::string_view> EnvoyFilterHandle::GetHeader(HeaderType kind,
+                                                             std::string_view key) const {
+  envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
+  if (!envoy_dynamic_module_callback_http_get_header(raw_, ToAbi(kind), ModuleBuffer(key), &out, 0,
+                                                     nullptr)) {
+    return std::nullopt;
+  }
+  return EnvoyBytes(out.ptr, out.length);
+}
+
+std::vector<Header> EnvoyFilterHandle::GetHeaders(HeaderType kind) const {
+  const size_t n = envoy_dynamic_module_callback_http_get_headers_size(raw_, ToAbi(kind));
+  if (n == 0) return {};
+  std::vector<envoy_dynamic_module_type_envoy_http_header> raw(n);
+  if (!envoy_dynamic_module_callback_http_get_headers(raw_, ToAbi(kind), raw.data())) return {};
+  std::vector<Header> headers;
+  headers.reserve(n);
+  for (const auto& h : raw) {
+    headers.emplace_back(EnvoyBytes(h.key_ptr, h.key_length),
+                         EnvoyBytes(h.value_ptr, h.value_length));
+  }
+  return headers;
+}
+
+bool EnvoyFilterHandle::SetHeader(HeaderType kind, std::string_view key, std::string_view value) {
+  return envoy_dynamic_module_callback_http_set_header(raw_, ToAbi(kind), ModuleBuffer(key),
+                                                       ModuleBuffer(value));
+}
+
+bool EnvoyFilterHandle::AddHeader(HeaderType kind, std::string_view key, std::string_view value) {
+  return envoy_dynamic_module_callback_http_add_header(raw_, ToAbi(kind), ModuleBuffer(key),
+                                                       ModuleBuffer(value));
+}
+
+std::optional<std::string_view> EnvoyFilterHandle::GetAttributeString(AttributeId id) const {
+  envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
+  if (!envoy_dynamic_module_callback_http_filter_get_attribute_string(raw_, ToAbi(id), &out)) {
+    return std::nullopt;
+  }
+  return EnvoyBytes(out.ptr, out.length);
+}
+
+std::optional<uint64_t> EnvoyFilterHandle::GetAttributeInt(AttributeId id) const {
+  uint64_t out = 0;
+  if (!envoy_dynamic_module_callback_http_filter_get_attribute_int(raw_, ToAbi(id), &out)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+void EnvoyFilterHandle::SendResponse(uint32_t status, std::span<const Header> headers,
+                                     std::string_view body, std::string_view details) {
+  std::vector<envoy_dynamic_module_type_module_http_header> raw;
+  raw.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    raw.push_back({name.data(), name.size(), value.data(), value.size()});
+  }
+  envoy_dynamic_module_callback_http_send_response(raw_, status, raw.data(), raw.size(),
+                                                   ModuleBuffer(body), ModuleBuffer(details));
+}
+
+PerRouteConfig EnvoyFilterHandle::GetPerRouteConfig() const {
+  // A non-NULL result is what our per-route hook returned (hooks.h), which Envoy
+  // keeps alive while the stream's route is in use; the copy holds it longer.
+  const void* route = envoy_dynamic_module_callback_get_most_specific_route_config(raw_);
+  if (route == nullptr) return {};
+  return *static_cast<const PerRouteConfig*>(route);
+}
+
+}  // namespace envoy_dm::sdk

@@ -1,0 +1,125 @@
+// handle.h: the stream handle: what a filter may ask of Envoy during one HTTP
+// stream. EnvoyHttpFilter is the interface filters see; EnvoyFilterHandle is the
+// real one (handle.cc, linked into the module only); unit tests use
+// FakeEnvoyFilter (test/testing.h). Mirrors rust/sdk/src/handle.rs.
+//
+// Lifetimes: a std::string_view returned here points into Envoy's memory. It
+// stays valid until the current hook returns or, for a header, until the next
+// change to that header map. Copy what must outlive that.
+
+#ifndef ENVOY_DM_CPP_SRC_HANDLE_H_
+#define ENVOY_DM_CPP_SRC_HANDLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include "abi.h"
+#include "filter.h"
+
+namespace envoy_dm::sdk {
+
+// One header: (name, value).
+using Header = std::pair<std::string_view, std::string_view>;
+
+// A per-route override, as the module's per-route constructor for a
+// per_route_config_name made it (registry.h): a shared value of any type, like
+// Rust's Arc<dyn Any + Send + Sync>. A filter asks for its own type with As<T>();
+// the copy it gets keeps the value alive for as long as the filter holds it.
+// A per-route configuration's per_route_config_module_ptr points to one of these.
+class PerRouteConfig {
+ public:
+  PerRouteConfig() = default;
+  template <typename T>
+  explicit PerRouteConfig(std::shared_ptr<const T> value)
+      : value_(std::move(value)), type_(&typeid(T)) {}
+
+  // The value as a T, or nullptr when there is none or it is of another type.
+  template <typename T>
+  std::shared_ptr<const T> As() const {
+    if (value_ == nullptr || *type_ != typeid(T)) return nullptr;
+    return std::static_pointer_cast<const T>(value_);
+  }
+
+ private:
+  std::shared_ptr<const void> value_;
+  const std::type_info* type_ = nullptr;
+};
+
+// Envoy as seen from one stream.
+class EnvoyHttpFilter {
+ public:
+  virtual ~EnvoyHttpFilter() = default;
+
+  // The first value of header `key` (lowercase), if present.
+  virtual std::optional<std::string_view> GetHeader(HeaderType kind,
+                                                    std::string_view key) const = 0;
+  // Every (name, value) of a header map, pseudo-headers included, in order.
+  virtual std::vector<Header> GetHeaders(HeaderType kind) const = 0;
+  // Replaces every value of `key` with `value`. An empty value removes the header
+  // (Envoy 1.40 cannot store an empty value through this ABI).
+  virtual bool SetHeader(HeaderType kind, std::string_view key, std::string_view value) = 0;
+  // Appends a value to `key`, keeping the existing ones. An empty value is refused.
+  virtual bool AddHeader(HeaderType kind, std::string_view key, std::string_view value) = 0;
+  // Removes every value of `key`.
+  bool RemoveHeader(HeaderType kind, std::string_view key) { return SetHeader(kind, key, {}); }
+  // A string attribute, when Envoy knows it at this point of the stream.
+  virtual std::optional<std::string_view> GetAttributeString(AttributeId id) const = 0;
+  // An integer attribute, when Envoy knows it at this point of the stream.
+  virtual std::optional<uint64_t> GetAttributeInt(AttributeId id) const = 0;
+  // Answers the stream from Envoy with a local reply. The calling hook should then
+  // return a Stop status.
+  virtual void SendResponse(uint32_t status, std::span<const Header> headers, std::string_view body,
+                            std::string_view details) = 0;
+  // The module's per-route override for this stream's route; empty when the
+  // route has none.
+  virtual PerRouteConfig GetPerRouteConfig() const = 0;
+
+ protected:
+  EnvoyHttpFilter() = default;
+  EnvoyHttpFilter(const EnvoyHttpFilter&) = default;
+  EnvoyHttpFilter& operator=(const EnvoyHttpFilter&) = default;
+};
+
+// The real handle: a thin wrapper of the filter_envoy_ptr Envoy passes to every
+// stream hook, made on the stack for the duration of one hook.
+class EnvoyFilterHandle final : public EnvoyHttpFilter {
+ public:
+  // `raw` must be the live filter pointer Envoy passed to the current hook.
+  explicit EnvoyFilterHandle(envoy_dynamic_module_type_http_filter_envoy_ptr raw) : raw_(raw) {}
+
+  envoy_dynamic_module_type_http_filter_envoy_ptr raw() const { return raw_; }
+
+  std::optional<std::string_view> GetHeader(HeaderType kind, std::string_view key) const override;
+  std::vector<Header> GetHeaders(HeaderType kind) const override;
+  bool SetHeader(HeaderType kind, std::string_view key, std::string_view value) override;
+  bool AddHeader(HeaderType kind, std::string_view key, std::string_view value) override;
+  std::optional<std::string_view> GetAttributeString(AttributeId id) const override;
+  std::optional<uint64_t> GetAttributeInt(AttributeId id) const override;
+  void SendResponse(uint32_t status, std::span<const Header> headers, std::string_view body,
+                    std::string_view details) override;
+  PerRouteConfig GetPerRouteConfig() const override;
+
+ private:
+  envoy_dynamic_module_type_http_filter_envoy_ptr raw_;
+};
+
+// Lends module bytes to Envoy for the duration of one call.
+inline envoy_dynamic_module_type_module_buffer ModuleBuffer(std::string_view bytes) {
+  return {bytes.data(), bytes.size()};
+}
+
+// Views Envoy-owned bytes (NULL or empty is the empty view).
+inline std::string_view EnvoyBytes(const char* ptr, size_t length) {
+  return ptr == nullptr ? std::string_view{} : std::string_view{ptr, length};
+}
+
+}  // namespace envoy_dm::sdk
+
+#endif  // ENVOY_DM_CPP_SRC_HANDLE_H_

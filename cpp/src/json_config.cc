@@ -1,0 +1,175 @@
+// json_config.cc: see json_config.h.
+
+#include "json_config.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "text.h"
+
+namespace envoy_dm::filters {
+namespace {
+
+using sdk::Error;
+using sdk::Quote;
+using sdk::Result;
+using sdk::StrCat;
+
+// The parser's message without its "[json.exception.parse_error.101] " tag:
+// "parse error at line 1, column 2: syntax error while parsing ...".
+std::string_view WithoutTag(std::string_view what) {
+  if (what.starts_with("[json.exception.")) {
+    if (const size_t end = what.find("] "); end != std::string_view::npos) {
+      what.remove_prefix(end + 2);
+    }
+  }
+  return what;
+}
+
+// "`a`, `b`" for the "expected one of" part of an unknown-field error.
+std::string Listed(std::span<const std::string_view> names) {
+  std::string out;
+  for (const std::string_view name : names) {
+    if (!out.empty()) out.append(", ");
+    out.append(StrCat("`", name, "`"));
+  }
+  return out;
+}
+
+std::string UnknownField(std::string_view field, std::span<const std::string_view> fields) {
+  switch (fields.size()) {
+    case 0:
+      return StrCat("unknown field `", field, "`, there are no fields");
+    case 1:
+      return StrCat("unknown field `", field, "`, expected ", Listed(fields));
+    default:
+      return StrCat("unknown field `", field, "`, expected one of ", Listed(fields));
+  }
+}
+
+// A JSON value as an "invalid type" error shows it: `string "x"`, `integer `5``.
+std::string Describe(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return StrCat("boolean `", value.dump(), "`");
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+      return StrCat("integer `", value.dump(), "`");
+    case Json::value_t::number_float:
+      return StrCat("floating point `", value.dump(), "`");
+    case Json::value_t::string:
+      return StrCat("string ", Quote(value.get_ref<const std::string&>()));
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::object:
+      return "object";
+    default:
+      return value.type_name();
+  }
+}
+
+Error InvalidType(std::string_view at, const Json& value, std::string_view expected) {
+  return Error{StrCat(at, ": invalid type: ", Describe(value), ", expected ", expected)};
+}
+
+// The field's value, or nullptr when absent.
+const Json* Find(const Json& object, std::string_view field) {
+  const auto it = object.find(field);
+  return it == object.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::string Entry(std::string_view field, size_t i) {
+  return StrCat(field, "[", std::to_string(i), "]");
+}
+
+bool IsBlank(std::string_view config) {
+  // The bytes Rust's u8::is_ascii_whitespace accepts.
+  return std::ranges::all_of(
+      config, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; });
+}
+
+Result<Json> ParseJsonObject(std::string_view config, std::span<const std::string_view> fields) {
+  if (IsBlank(config)) return Error{"filter_config is empty; expected a JSON object"};
+  // The first unknown or repeated top-level key, in document order.
+  std::optional<std::string> problem;
+  std::vector<std::string> seen;
+  const Json::parser_callback_t check_keys = [&](int depth, Json::parse_event_t event,
+                                                 Json& parsed) {
+    if (event == Json::parse_event_t::key && depth == 1 && !problem) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (std::ranges::find(fields, key) == fields.end()) {
+        problem = UnknownField(key, fields);
+      } else if (std::ranges::find(seen, key) != seen.end()) {
+        problem = StrCat("duplicate field `", key, "`");
+      } else {
+        seen.push_back(key);
+      }
+    }
+    return true;
+  };
+  Json parsed;
+  try {
+    parsed = Json::parse(config, check_keys);
+  } catch (const Json::exception& e) {
+    return Error{std::string(WithoutTag(e.what()))};
+  }
+  if (!parsed.is_object()) return InvalidType("filter_config", parsed, "a JSON object");
+  if (problem) return Error{std::move(*problem)};
+  return parsed;
+}
+
+Result<bool> ReadBool(const Json& object, std::string_view field, bool missing) {
+  const Json* value = Find(object, field);
+  if (value == nullptr) return missing;
+  if (!value->is_boolean()) return InvalidType(field, *value, "a boolean");
+  return value->get<bool>();
+}
+
+Result<std::string> ReadRequiredString(const Json& object, std::string_view field) {
+  const Json* value = Find(object, field);
+  if (value == nullptr) return Error{StrCat("missing field `", field, "`")};
+  if (!value->is_string()) return InvalidType(field, *value, "a string");
+  return value->get<std::string>();
+}
+
+Result<std::vector<std::string>> ReadStrings(const Json& object, std::string_view field) {
+  std::vector<std::string> out;
+  const Json* list = Find(object, field);
+  if (list == nullptr) return out;
+  if (!list->is_array()) return InvalidType(field, *list, "an array of strings");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Json& item = (*list)[i];
+    if (!item.is_string()) return InvalidType(Entry(field, i), item, "a string");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ReadStringPairs(const Json& object,
+                                                                         std::string_view field) {
+  constexpr std::string_view kPair = "an array of two strings [name, value]";
+  std::vector<std::pair<std::string, std::string>> out;
+  const Json* list = Find(object, field);
+  if (list == nullptr) return out;
+  if (!list->is_array()) return InvalidType(field, *list, "an array of [name, value] pairs");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Json& pair = (*list)[i];
+    const std::string at = Entry(field, i);
+    if (!pair.is_array()) return InvalidType(at, pair, kPair);
+    if (pair.size() != 2) {
+      return Error{
+          StrCat(at, ": invalid length ", std::to_string(pair.size()), ", expected ", kPair)};
+    }
+    for (size_t j = 0; j < 2; ++j) {
+      if (!pair[j].is_string()) return InvalidType(Entry(at, j), pair[j], "a string");
+    }
+    out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace envoy_dm::filters

@@ -1,0 +1,52 @@
+// registry.cc: see registry.h.
+
+#include "registry.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "abi.h"
+#include "log.h"
+#include "text.h"
+
+namespace envoy_dm::sdk {
+namespace {
+
+// Written once on Envoy's main thread by program_init, before any configuration.
+std::atomic<const Module*> current_module{nullptr};
+
+}  // namespace
+
+const NamedFilter* Module::Find(std::string_view filter_name) const {
+  const auto it = std::ranges::find(filters, filter_name, &NamedFilter::name);
+  return it == filters.end() ? nullptr : &*it;
+}
+
+const NamedPerRouteConfig* Module::FindPerRoute(std::string_view route_name) const {
+  const auto it = std::ranges::find(per_route, route_name, &NamedPerRouteConfig::name);
+  return it == per_route.end() ? nullptr : &*it;
+}
+
+std::string Module::FilterNames() const {
+  std::string names;
+  for (const NamedFilter& filter : filters) {
+    if (!names.empty()) names.append(", ");
+    names.append(filter.name);
+  }
+  return names;
+}
+
+const Module* CurrentModule() noexcept { return current_module.load(std::memory_order_acquire); }
+
+const char* ProgramInit(const Module& module) noexcept {
+  current_module.store(&module, std::memory_order_release);
+  try {
+    Log(LogLevel::kInfo, StrCat(module.name, ": loaded, language=", module.language, ", filters=[",
+                                module.FilterNames(), "]"));
+  } catch (...) {
+    // Out of memory before the first request: Envoy will find out soon enough.
+  }
+  return ENVOY_DYNAMIC_MODULES_ABI_VERSION;
+}
+
+}  // namespace envoy_dm::sdk

@@ -1,0 +1,78 @@
+// testing.h: a fake Envoy for unit tests: header maps, attributes and a recorded
+// local reply in plain C++ containers, with the same observable rules as Envoy
+// 1.40 (lowercase keys, empty value removes, add keeps existing values); and the
+// log lines, captured in memory (testing.cc defines Log and LogEnabled in place
+// of log.cc). Mirrors rust/sdk/src/testing.rs.
+
+#ifndef ENVOY_DM_CPP_TEST_TESTING_H_
+#define ENVOY_DM_CPP_TEST_TESTING_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sdk.h"
+
+namespace envoy_dm::testing {
+
+// A local reply recorded by FakeEnvoyFilter::SendResponse.
+struct SentResponse {
+  uint32_t status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string details;
+  bool operator==(const SentResponse&) const = default;
+};
+
+// One stream's worth of Envoy state.
+class FakeEnvoyFilter final : public sdk::EnvoyHttpFilter {
+ public:
+  using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+  // A stream whose request carries `headers`.
+  static FakeEnvoyFilter WithRequestHeaders(
+      std::initializer_list<std::pair<std::string_view, std::string_view>> headers);
+
+  // Every value of `key` in one map.
+  std::vector<std::string> Values(sdk::HeaderType kind, std::string_view key) const;
+
+  std::optional<std::string_view> GetHeader(sdk::HeaderType kind,
+                                            std::string_view key) const override;
+  std::vector<sdk::Header> GetHeaders(sdk::HeaderType kind) const override;
+  bool SetHeader(sdk::HeaderType kind, std::string_view key, std::string_view value) override;
+  bool AddHeader(sdk::HeaderType kind, std::string_view key, std::string_view value) override;
+  std::optional<std::string_view> GetAttributeString(sdk::AttributeId id) const override;
+  std::optional<uint64_t> GetAttributeInt(sdk::AttributeId id) const override;
+  void SendResponse(uint32_t status, std::span<const sdk::Header> reply_headers,
+                    std::string_view body, std::string_view details) override;
+  sdk::PerRouteConfig GetPerRouteConfig() const override;
+
+  std::map<sdk::HeaderType, HeaderList> headers;
+  std::map<sdk::AttributeId, std::string> string_attributes;
+  std::map<sdk::AttributeId, uint64_t> int_attributes;
+  std::optional<SentResponse> sent_response;
+  sdk::PerRouteConfig per_route;
+};
+
+// A configuration handle that hands out metric ids in order.
+class FakeEnvoyConfig final : public sdk::EnvoyHttpFilterConfig {
+ public:
+  sdk::Result<sdk::MetricId> DefineCounter(std::string_view name,
+                                           std::span<const std::string_view> labels) override;
+  sdk::Result<sdk::MetricId> DefineHistogram(std::string_view name,
+                                             std::span<const std::string_view> labels) override;
+
+  std::vector<std::pair<std::string, std::vector<std::string>>> defined;
+};
+
+// Takes the lines logged on this thread so far.
+std::vector<std::pair<sdk::LogLevel, std::string>> TakeLogs();
+
+}  // namespace envoy_dm::testing
+
+#endif  // ENVOY_DM_CPP_TEST_TESTING_H_
