@@ -90,7 +90,7 @@ lint-go:
 	cd upstream && go vet ./...
 
 lint-cpp:
-	clang-format --dry-run --Werror cpp/src/*.cc cpp/src/*.h cpp/test/*.cc
+	clang-format --dry-run --Werror cpp/src/*.cc cpp/src/*.h cpp/test/*.cc cpp/test/*.h
 
 unit: unit-rust unit-go unit-cpp
 

@@ -107,6 +107,9 @@ def spawn(name: str, argv: list[str], log_path: Path, env: dict | None = None, c
 
 
 def start_upstream(log_dir: Path) -> Process:
+    if http_ok(UPSTREAM_ADDR[1], "/"):
+        # Testing against a stray server would prove nothing about this build.
+        raise RuntimeError(f"something already serves {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; stop it first")
     upstream = spawn("echo-upstream", [str(UPSTREAM_BIN)], log_dir / "upstream.log")
     wait_until(lambda: http_ok(UPSTREAM_ADDR[1], "/"), 10, "echo upstream", upstream.proc)
     return upstream
@@ -137,13 +140,16 @@ def start_envoy(
     extra_args: list[str] | None = None,
     name: str = "envoy",
     cwd: Path | None = None,
+    wrapper: list[str] | None = None,
+    ready_timeout: float = 20,
 ) -> Envoy:
     """Starts Envoy with one worker and waits on its admin /ready endpoint.
+    `wrapper` goes before Envoy's argv (the benchmark runs it under valgrind).
 
     envoy.yaml's access logger writes to `access_logs/` under `cwd` (which must
     exist there); tests give each Envoy its own directory."""
     argv = [
-        envoy_bin(), "-c", str(config), "--concurrency", "1", "--base-id", str(base_id),
+        *(wrapper or []), envoy_bin(), "-c", str(config), "--concurrency", "1", "--base-id", str(base_id),
         "--log-level", "info", *(extra_args or []),
     ]
     if cwd is None:
@@ -152,7 +158,7 @@ def start_envoy(
     p = spawn(name, argv, log_dir / f"{name}.log", envoy_env(search_path, extra_env), cwd)
     envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config)
     try:
-        wait_until(lambda: http_ok(admin_port, "/ready"), 20, "envoy /ready", envoy.proc)
+        wait_until(lambda: http_ok(admin_port, "/ready"), ready_timeout, "envoy /ready", envoy.proc)
     except Exception as e:
         envoy.stop()
         raise RuntimeError(f"{e}\n--- envoy log ---\n{envoy.log()[-4000:]}") from None

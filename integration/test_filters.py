@@ -1,7 +1,5 @@
 """Each Rust filter on its demo listener of envoy.yaml, through a real Envoy."""
 
-import json
-import signal
 from concurrent.futures import ThreadPoolExecutor
 
 import lab
@@ -64,16 +62,17 @@ def test_header_auth(envoy):
 def test_metrics_show_on_prometheus(envoy):
     for path in ("/", "/status/404", "/status/503"):
         request(1070, path)
-    stats = request(lab.ADMIN_PORT, "/stats/prometheus").body.decode()
-    lines = [line for line in stats.splitlines() if not line.startswith("#")]
 
     def value(prefix):
-        return sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(prefix))
+        stats = request(lab.ADMIN_PORT, "/stats/prometheus").body.decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in stats.splitlines() if line.startswith(prefix))
 
+    # Envoy merges histograms into the admin view at its stats flush (every 5 s).
+    latency = 'envoy_dynamicmodulescustom_route_latency_ms_count{version="v1",route_name="rust_metrics"}'
+    lab.wait_until(lambda: value(latency) >= 3, 15, "histogram merge")
     assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="2xx"}') >= 1
     assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="4xx"}') >= 1
     assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="5xx"}') >= 1
-    assert value('envoy_dynamicmodulescustom_route_latency_ms_count{version="v1",route_name="rust_metrics"}') >= 3
 
 
 def test_delay_pauses_and_resumes_through_the_scheduler(envoy):
@@ -102,21 +101,3 @@ def test_upstream_filters_run_on_the_cluster(envoy):
     assert view["headers"].get("x-upstream-filter") == ["rust_module"]
     # The downstream listeners' cluster has no upstream filters.
     assert "x-upstream-filter" not in upstream_view(request(1066, "/headers"))["headers"]
-
-
-def test_access_log_loses_nothing_on_graceful_shutdown(upstream, logs_dir, tmp_path):
-    envoy = lab.start_envoy(logs_dir, base_id=23, name="envoy-access-log", cwd=tmp_path)
-    k = 300
-    try:
-        with ThreadPoolExecutor(16) as pool:
-            statuses = list(pool.map(lambda i: request(1062, f"/uuid?i={i}").status, range(k)))
-        assert statuses == [200] * k
-    finally:
-        code = envoy.stop(signal.SIGTERM)
-    assert code == 0, envoy.log()[-3000:]
-    lines = (tmp_path / "access_logs" / "access_log_0.log").read_text().splitlines()
-    entries = [json.loads(line) for line in lines]
-    assert len(entries) == k
-    assert sorted(e["path"] for e in entries) == sorted(f"/uuid?i={i}" for i in range(k))
-    assert all(e["status"] == 200 and e["method"] == "GET" for e in entries)
-    assert all(e["upstream_address"] == "127.0.0.1:1234" for e in entries)

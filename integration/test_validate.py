@@ -29,7 +29,7 @@ BAD = [
     ("passthrough_settings", "passthrough", {"config": {"anything": 1}}, "anything"),
     ("fault_injection_disabled", "fault_injection", {"config": {"phase": "request_headers"}},
      "test-only filter; set DM_ENABLE_FAULT_INJECTION=1"),
-    ("unknown_filter_name", "no_such_filter", {}, "unknown filter name; this module has: passthrough, header_mutation, fault_injection"),
+    ("unknown_filter_name", "no_such_filter", {}, "unknown filter name; this module has: passthrough, header_mutation"),
 ]
 
 
