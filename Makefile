@@ -21,12 +21,13 @@ export ENVOY_BIN
 export ENVOY_DYNAMIC_MODULES_SEARCH_PATH := $(LIB)
 export GODEBUG := cgocheck=0
 
-.PHONY: help up test build deps venv rust go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp unit unit-rust unit-go unit-cpp integration clean
+.PHONY: help up test bench build deps venv rust go cpp upstream abi \
+        lint lint-rust lint-go lint-cpp unit unit-rust unit-go unit-cpp integration bench-smoke clean
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1066 (Ctrl-C stops)"
 	@echo "make test   lint, unit tests, header freshness, symbols, integration tests"
+	@echo "make bench  instructions/request, load and memory per language (about 8 min)"
 	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
 	@echo "make abi    regenerate abi/abi.h from rust/abi"
 
@@ -74,9 +75,14 @@ abi:
 up: build venv
 	$(PYTHON) integration/lab.py up
 
+# BENCH_ARGS passes options through, e.g. BENCH_ARGS="--requests 2000 --rounds 3"
+# (see `python bench/run.py --help`).
+bench: build venv
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
 # -------------------------------------------------------------------- test
 
-test: deps lint unit build venv integration
+test: deps lint unit build venv integration bench-smoke
 
 lint: lint-rust lint-go lint-cpp
 
@@ -108,6 +114,11 @@ unit-cpp:
 
 integration: build venv
 	$(PYTHON) -m pytest integration
+
+# The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
+# pytest session: the bench starts its own upstream on the lab's port.
+bench-smoke: build venv deps
+	$(PYTHON) -m pytest bench
 
 clean:
 	rm -rf $(BUILD) rust/target

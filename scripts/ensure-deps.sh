@@ -16,6 +16,10 @@ need_cmd g++ g++
 need_cmd clang-format clang-format
 need_cmd nm binutils
 need_cmd curl curl
+# The benchmark: instruction counts, closed-loop load, fixed-rate load.
+need_cmd valgrind valgrind
+need_cmd wrk wrk
+need_cmd hey hey
 need_file /usr/include/nlohmann/json.hpp nlohmann-json3-dev
 need_file /usr/include/gtest/gtest.h libgtest-dev
 
