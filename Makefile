@@ -22,7 +22,7 @@ export ENVOY_DYNAMIC_MODULES_SEARCH_PATH := $(LIB)
 export GODEBUG := cgocheck=0
 
 .PHONY: help up test bench build deps venv rust go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp unit unit-rust unit-go unit-cpp integration bench-smoke clean
+        lint lint-rust lint-go lint-cpp lint-docker docker-test unit unit-rust unit-go unit-cpp integration bench-smoke clean
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1066 (Ctrl-C stops)"
@@ -45,6 +45,9 @@ $(VENV)/.installed: requirements.txt ENVOY_VERSION
 	touch $@
 
 # -------------------------------------------------------------------- build
+# Modules land in build/lib with `install` (and go build's own rename), which
+# replace the file instead of rewriting it: a running Envoy that has the old
+# .so mapped keeps it intact.
 
 build: deps rust go cpp upstream
 
@@ -53,7 +56,7 @@ $(LIB):
 
 rust: | $(LIB)
 	cargo build --locked $(RUST) --release -p rust_module
-	cp rust/target/release/librust_module.so $(LIB)/
+	install -m 0755 rust/target/release/librust_module.so $(LIB)/
 
 go: | $(LIB)
 	cd go && go build -buildmode=c-shared -o $(LIB)/libgo_module.so .
@@ -62,7 +65,7 @@ go: | $(LIB)
 cpp: | $(LIB)
 	cmake -S cpp -B $(BUILD)/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD)/cpp -j2
-	cp $(BUILD)/cpp/libcpp_module.so $(LIB)/
+	install -m 0755 $(BUILD)/cpp/libcpp_module.so $(LIB)/
 
 upstream:
 	cd upstream && go build -o ../$(BUILD)/bin/echo-upstream .
@@ -84,7 +87,7 @@ bench: build venv
 
 test: deps lint unit build venv integration bench-smoke
 
-lint: lint-rust lint-go lint-cpp
+lint: lint-rust lint-go lint-cpp lint-docker
 
 lint-rust:
 	cargo fmt $(RUST) --all --check
@@ -97,6 +100,13 @@ lint-go:
 
 lint-cpp:
 	clang-format --dry-run --Werror cpp/src/*.cc cpp/src/*.h cpp/test/*.cc cpp/test/*.h
+
+# Every ignored hadolint rule carries its reason next to the ignore comment.
+lint-docker: venv
+	$(VENV)/bin/hadolint Dockerfile docker/standins/*.Dockerfile
+	docker-compose -f docker-compose.yaml config -q
+	@grep -q '^ARG ENVOY_VERSION=$(ENVOY_VERSION)$$' Dockerfile || { echo "Dockerfile's ENVOY_VERSION default differs from ENVOY_VERSION"; exit 1; }
+	@grep -q 'ENVOY_VERSION: "$(ENVOY_VERSION)"' docker-compose.yaml || { echo "docker-compose.yaml's ENVOY_VERSION differs from ENVOY_VERSION"; exit 1; }
 
 unit: unit-rust unit-go unit-cpp
 
@@ -119,6 +129,11 @@ integration: build venv
 # pytest session: the bench starts its own upstream on the lab's port.
 bench-smoke: build venv deps
 	$(PYTHON) -m pytest bench
+
+# Builds the Dockerfile for real on local stand-in base images and runs the
+# conformance suite against the container (about 10 minutes the first time).
+docker-test: build venv
+	scripts/docker-test.sh
 
 clean:
 	rm -rf $(BUILD) rust/target

@@ -19,6 +19,10 @@ import (
 
 const enableFaultInjectionEnv = "DM_ENABLE_FAULT_INJECTION"
 
+// faultTriggerHeader arms the fault for one stream, so the next request on the
+// same listener shows that Envoy still serves.
+const faultTriggerHeader = "x-inject-fault"
+
 // Phase is where the filter panics.
 type Phase int
 
@@ -84,41 +88,43 @@ func NewFaultInjectionConfig(config []byte) (FilterConfig, error) {
 }
 
 func (c *FaultInjectionConfig) NewFilter(EnvoyHTTPFilter) Filter {
-	return FaultInjection{phase: c.phase}
+	return &FaultInjection{phase: c.phase}
 }
 
 // FaultInjection panics in its phase and continues in every other one.
 type FaultInjection struct {
 	BaseFilter
 	phase Phase
+	armed bool // whether this stream's request asked for the fault
 }
 
-func (f FaultInjection) maybePanic(here Phase) {
-	if f.phase == here {
+func (f *FaultInjection) maybePanic(here Phase) {
+	if f.armed && f.phase == here {
 		panic(fmt.Sprintf("fault injected in %v", here))
 	}
 }
 
-func (f FaultInjection) OnRequestHeaders(EnvoyHTTPFilter, bool) RequestHeadersStatus {
+func (f *FaultInjection) OnRequestHeaders(envoy EnvoyHTTPFilter, _ bool) RequestHeadersStatus {
+	_, f.armed = envoy.GetHeader(RequestHeader, faultTriggerHeader)
 	f.maybePanic(PhaseRequestHeaders)
 	return RequestHeadersContinue
 }
 
-func (f FaultInjection) OnRequestBody(EnvoyHTTPFilter, bool) RequestBodyStatus {
+func (f *FaultInjection) OnRequestBody(EnvoyHTTPFilter, bool) RequestBodyStatus {
 	f.maybePanic(PhaseRequestBody)
 	return RequestBodyContinue
 }
 
-func (f FaultInjection) OnResponseHeaders(EnvoyHTTPFilter, bool) ResponseHeadersStatus {
+func (f *FaultInjection) OnResponseHeaders(EnvoyHTTPFilter, bool) ResponseHeadersStatus {
 	f.maybePanic(PhaseResponseHeaders)
 	return ResponseHeadersContinue
 }
 
-func (f FaultInjection) OnResponseBody(EnvoyHTTPFilter, bool) ResponseBodyStatus {
+func (f *FaultInjection) OnResponseBody(EnvoyHTTPFilter, bool) ResponseBodyStatus {
 	f.maybePanic(PhaseResponseBody)
 	return ResponseBodyContinue
 }
 
-func (f FaultInjection) OnStreamComplete(EnvoyHTTPFilter) {
+func (f *FaultInjection) OnStreamComplete(EnvoyHTTPFilter) {
 	f.maybePanic(PhaseStreamComplete)
 }

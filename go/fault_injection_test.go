@@ -34,7 +34,14 @@ func TestFaultInjectionPanicsInItsPhaseOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Without the trigger header the stream passes untouched.
+	quiet := newFakeEnvoyFilter()
+	unarmed := config.NewFilter(quiet)
+	unarmed.OnRequestHeaders(quiet, false)
+	unarmed.OnResponseBody(quiet, true)
+
 	envoy := newFakeEnvoyFilter()
+	envoy.AddHeader(RequestHeader, faultTriggerHeader, []byte("1"))
 	filter := config.NewFilter(envoy)
 	filter.OnRequestHeaders(envoy, false)
 	filter.OnResponseHeaders(envoy, false)

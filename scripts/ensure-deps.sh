@@ -20,6 +20,8 @@ need_cmd curl curl
 need_cmd valgrind valgrind
 need_cmd wrk wrk
 need_cmd hey hey
+# Validating docker-compose.yaml offline (Compose v1; no daemon needed).
+need_cmd docker-compose docker-compose
 need_file /usr/include/nlohmann/json.hpp nlohmann-json3-dev
 need_file /usr/include/gtest/gtest.h libgtest-dev
 

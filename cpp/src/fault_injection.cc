@@ -73,13 +73,14 @@ std::unique_ptr<sdk::HttpFilter> FaultInjectionConfig::NewFilter(
 }
 
 void FaultInjection::MaybeThrow(Phase here) const {
-  if (phase_ != here) return;
+  if (!armed_ || phase_ != here) return;
   const auto it = std::ranges::find(kPhases, here, &PhaseName::phase);
   throw std::runtime_error(sdk::StrCat("fault injected in ", it->name));
 }
 
-sdk::RequestHeadersStatus FaultInjection::OnRequestHeaders(sdk::EnvoyHttpFilter& /*envoy*/,
+sdk::RequestHeadersStatus FaultInjection::OnRequestHeaders(sdk::EnvoyHttpFilter& envoy,
                                                            bool /*end_of_stream*/) {
+  armed_ = envoy.GetHeader(sdk::HeaderType::kRequestHeader, kFaultTriggerHeader).has_value();
   MaybeThrow(Phase::kRequestHeaders);
   return sdk::RequestHeadersStatus::kContinue;
 }

@@ -3,7 +3,9 @@
 // logged, and Envoy keeps serving. Mirrors rust/filters/src/fault_injection.rs.
 //
 // Config: {"phase": "config" | "request_headers" | "request_body" |
-// "response_headers" | "response_body" | "stream_complete"}. The filter refuses
+// "response_headers" | "response_body" | "stream_complete"}. A stream throws only
+// when its request carries x-inject-fault (any value), so the next request on
+// the same listener shows that Envoy still serves. The filter refuses
 // every config unless Envoy runs with DM_ENABLE_FAULT_INJECTION=1, so a shipped
 // configuration can never enable it by accident.
 
@@ -18,6 +20,7 @@
 namespace envoy_dm::filters {
 
 inline constexpr char kEnableFaultInjectionEnv[] = "DM_ENABLE_FAULT_INJECTION";
+inline constexpr char kFaultTriggerHeader[] = "x-inject-fault";
 
 enum class Phase {
   kConfig,
@@ -59,6 +62,7 @@ class FaultInjection final : public sdk::HttpFilter {
   void MaybeThrow(Phase here) const;
 
   Phase phase_;
+  bool armed_ = false;  // whether this stream's request asked for the fault
 };
 
 }  // namespace envoy_dm::filters

@@ -93,7 +93,13 @@ TEST_F(FaultInjectionTest, ThrowsInTheChosenPhaseOnly) {
     const auto config =
         FaultInjectionConfig::New(envoy_config_, sdk::StrCat(R"({"phase": ")", phase, R"("})"));
     ASSERT_TRUE(config.ok()) << config.error().message;
+    FakeEnvoyFilter quiet;  // no trigger header: nothing throws
+    const auto unarmed = (*config)->NewFilter(quiet);
+    for (const std::string_view hook : hooks) {
+      EXPECT_EQ(CallHook(*unarmed, quiet, hook), "") << "unarmed, hook " << hook;
+    }
     FakeEnvoyFilter envoy;
+    envoy.AddHeader(sdk::HeaderType::kRequestHeader, kFaultTriggerHeader, "1");
     const auto filter = (*config)->NewFilter(envoy);
     for (const std::string_view hook : hooks) {
       const std::string expected = hook == phase ? sdk::StrCat("fault injected in ", name) : "";

@@ -163,6 +163,7 @@ TEST_F(HooksTest, AThrowInRequestHeadersFailsTheStreamClosed) {
   const auto config = NewConfig("fault_injection", R"({"phase": "request_headers"})");
   ASSERT_NE(config, nullptr);
   FakeEnvoyFilter envoy;
+  envoy.AddHeader(sdk::HeaderType::kRequestHeader, filters::kFaultTriggerHeader, "1");
   auto filter = hooks::FilterNew(*config, envoy);
   EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, true), RequestHeadersStatus::kStopIteration);
   EXPECT_EQ(envoy.sent_response, kFailClosedReply);

@@ -3,17 +3,20 @@
 //! Envoy keeps serving.
 //!
 //! Config: `{"phase": "config" | "request_headers" | "request_body" |
-//! "response_headers" | "response_body" | "stream_complete"}`. The filter refuses
+//! "response_headers" | "response_body" | "stream_complete"}`. A stream faults
+//! only when its request carries `x-inject-fault` (any value), so the next
+//! request on the same listener shows that Envoy still serves. The filter refuses
 //! every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`, so a
 //! shipped configuration can never enable it by accident.
 
 use envoy_dm_sdk::{
-    BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HttpFilter, HttpFilterConfig,
+    BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter, HttpFilterConfig,
     RequestBodyStatus, RequestHeadersStatus, ResponseBodyStatus, ResponseHeadersStatus,
 };
 use serde::Deserialize;
 
 pub const ENABLE_ENV: &str = "DM_ENABLE_FAULT_INJECTION";
+pub const TRIGGER_HEADER: &str = "x-inject-fault";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,24 +56,32 @@ impl FaultInjectionConfig {
 
 impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for FaultInjectionConfig {
     fn new_http_filter(&self, _envoy: &mut E) -> Box<dyn HttpFilter<E>> {
-        Box::new(FaultInjection { phase: self.phase })
+        Box::new(FaultInjection {
+            phase: self.phase,
+            armed: false,
+        })
     }
 }
 
 pub struct FaultInjection {
     phase: Phase,
+    /// Whether this stream's request asked for the fault.
+    armed: bool,
 }
 
 impl FaultInjection {
     fn maybe_panic(&self, here: Phase) {
-        if self.phase == here {
+        if self.armed && self.phase == here {
             panic!("fault injected in {here:?}");
         }
     }
 }
 
 impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
-    fn on_request_headers(&mut self, _envoy: &mut E, _eos: bool) -> RequestHeadersStatus {
+    fn on_request_headers(&mut self, envoy: &mut E, _eos: bool) -> RequestHeadersStatus {
+        self.armed = envoy
+            .get_header(HeaderType::RequestHeader, TRIGGER_HEADER)
+            .is_some();
         self.maybe_panic(Phase::RequestHeaders);
         RequestHeadersStatus::Continue
     }
@@ -88,5 +99,35 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
     }
     fn on_stream_complete(&mut self, _envoy: &mut E) {
         self.maybe_panic(Phase::StreamComplete);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter};
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    #[test]
+    fn panics_only_when_armed_and_only_in_its_phase() {
+        std::env::set_var(ENABLE_ENV, "1");
+        let config = FaultInjectionConfig::new(
+            &mut FakeEnvoyConfig::default(),
+            br#"{"phase": "response_headers"}"#,
+        )
+        .unwrap();
+        let mut quiet = FakeEnvoyFilter::default();
+        let mut unarmed = config.new_http_filter(&mut quiet);
+        unarmed.on_request_headers(&mut quiet, false);
+        unarmed.on_response_headers(&mut quiet, false);
+
+        let mut envoy = FakeEnvoyFilter::with_request_headers(&[(TRIGGER_HEADER, "1")]);
+        let mut armed = config.new_http_filter(&mut envoy);
+        armed.on_request_headers(&mut envoy, false);
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            armed.on_response_headers(&mut envoy, false)
+        }));
+        let message = caught.unwrap_err().downcast::<String>().unwrap();
+        assert_eq!(*message, "fault injected in ResponseHeaders");
     }
 }
