@@ -22,7 +22,7 @@ export ENVOY_DYNAMIC_MODULES_SEARCH_PATH := $(LIB)
 export GODEBUG := cgocheck=0
 
 .PHONY: help up test bench build deps venv rust go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker docker-test unit unit-rust unit-go unit-cpp integration bench-smoke clean
+        lint lint-rust lint-go lint-cpp lint-docker docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp integration bench-smoke soak clean
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1066 (Ctrl-C stops)"
@@ -85,7 +85,7 @@ bench: build venv
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit build venv integration bench-smoke
+test: deps lint unit sanitize build venv integration bench-smoke
 
 lint: lint-rust lint-go lint-cpp lint-docker
 
@@ -122,6 +122,22 @@ unit-cpp:
 	cmake --build $(BUILD)/cpp -j2
 	ctest --test-dir $(BUILD)/cpp --output-on-failure
 
+# The unit tests again under AddressSanitizer (C++ also UndefinedBehaviorSanitizer):
+# zero reports or the target fails. Rust's sanitizers need the nightly
+# toolchain (rustup's, present on these machines); UBSan has no Rust
+# counterpart, where safe code cannot reach undefined behaviour.
+sanitize: sanitize-rust sanitize-cpp
+
+sanitize-rust:
+	RUSTFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
+	  --target "$$(rustc -vV | sed -n 's/^host: //p')" --target-dir rust/target/asan \
+	  -p rust_module -p envoy-dm-sdk
+
+sanitize-cpp:
+	cmake -S cpp -B $(BUILD)/cpp-asan -DDM_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD)/cpp-asan -j2
+	ctest --test-dir $(BUILD)/cpp-asan --output-on-failure
+
 integration: build venv
 	$(PYTHON) -m pytest integration
 
@@ -129,6 +145,12 @@ integration: build venv
 # pytest session: the bench starts its own upstream on the lab's port.
 bench-smoke: build venv deps
 	$(PYTHON) -m pytest bench
+
+# 100,000 requests per listener through one Envoy (about 8 minutes); the
+# figures land in build/soak/summary.json. SOAK_REQUESTS changes the count.
+SOAK_REQUESTS ?= 100000
+soak: build venv
+	$(PYTHON) integration/soak.py --requests $(SOAK_REQUESTS)
 
 # Builds the Dockerfile for real on local stand-in base images and runs the
 # conformance suite against the container (about 10 minutes the first time).

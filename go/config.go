@@ -12,6 +12,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // isBlank reports whether a config is absent or all ASCII whitespace.
@@ -42,6 +43,10 @@ func isBlank(config []byte) bool {
 func parseJSON(config []byte, v any) error {
 	if isBlank(config) {
 		return errors.New("filter_config is empty; expected a JSON object")
+	}
+	// encoding/json would quietly turn bad bytes into U+FFFD; JSON must be UTF-8.
+	if !utf8.Valid(config) {
+		return errors.New("filter_config is not valid UTF-8")
 	}
 	start := skipJSONSpace(config, 0)
 	if config[start] != '{' {

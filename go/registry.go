@@ -79,11 +79,19 @@ func (m *Module) programInit() {
 // newFilterConfig is the body of envoy_dynamic_module_on_http_filter_config_new:
 // it finds the filter's constructor and runs it behind the panic barrier. On
 // failure it logs the one line docs/CONTRACT.md prescribes and returns false.
+// maxConfigBytes is the largest filter_config a filter is handed. Configs are a
+// few hundred bytes; anything near this is a mistake or an attack on the parser.
+const maxConfigBytes = 1 << 20
+
 func (m *Module) newFilterConfig(name string, config []byte) (configBox, bool) {
 	name = strings.ToValidUTF8(name, "\uFFFD")
 	newConfig, found := m.filters[name]
 	if !found {
 		m.refuse(name, "unknown filter name; this module has: "+m.filterNames())
+		return configBox{}, false
+	}
+	if len(config) > maxConfigBytes {
+		m.refuse(name, fmt.Sprintf("invalid filter_config: %d bytes is over the %d-byte limit", len(config), maxConfigBytes))
 		return configBox{}, false
 	}
 	var made FilterConfig
@@ -136,6 +144,10 @@ func (m *Module) newPerRouteConfig(name string, config []byte) (perRouteBox, boo
 	newConfig, found := m.perRoute[name]
 	if !found {
 		m.refusePerRoute(name, "no filter of this module takes a per-route config by that name")
+		return perRouteBox{}, false
+	}
+	if len(config) > maxConfigBytes {
+		m.refusePerRoute(name, fmt.Sprintf("invalid filter_config: %d bytes is over the %d-byte limit", len(config), maxConfigBytes))
 		return perRouteBox{}, false
 	}
 	var made any

@@ -4,6 +4,7 @@ like YAML."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -13,9 +14,11 @@ ROUTER = {
 }
 
 
-def module_filter(module: str, filter_name: str, config=None, raw: str | None = None) -> dict:
+def module_filter(module: str, filter_name: str, config=None, raw: str | None = None,
+                  raw_bytes: bytes | None = None) -> dict:
     """A dynamic-module HTTP filter. `config` goes in as a google.protobuf.Struct
-    (the module sees JSON text); `raw` as a StringValue (the module sees the bytes)."""
+    (the module sees JSON text); `raw` as a StringValue (the module sees the
+    bytes); `raw_bytes` as a BytesValue, for bytes a StringValue cannot hold."""
     typed = {
         "@type": "type.googleapis.com/envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter",
         "dynamic_module_config": {"name": module},
@@ -25,6 +28,9 @@ def module_filter(module: str, filter_name: str, config=None, raw: str | None = 
         typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.Struct", "value": config}
     if raw is not None:
         typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": raw}
+    if raw_bytes is not None:
+        typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.BytesValue",
+                                  "value": base64.b64encode(raw_bytes).decode()}
     return {"name": f"{module}.{filter_name}", "typed_config": typed}
 
 

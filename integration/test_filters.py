@@ -101,3 +101,11 @@ def test_upstream_filters_run_on_the_cluster(envoy):
     assert view["headers"].get("x-upstream-filter") == ["rust_module"]
     # The downstream listeners' cluster has no upstream filters.
     assert "x-upstream-filter" not in upstream_view(request(1066, "/headers"))["headers"]
+
+
+def test_regex_waf_bounds_the_body_it_holds(envoy):
+    # Past max_body_bytes (1 MiB by default) the filter answers 413 instead of
+    # buffering on.
+    resp = request(1068, "/anything", "POST", body=b"a" * (2 << 20))
+    assert resp.status == 413, (resp.status, resp.body[:100])
+    assert request(1068, "/anything", "POST", body=b"a" * 1000).status == 200

@@ -64,15 +64,24 @@ export DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 
 have() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
+# REBUILD_STANDINS=1 throws the stand-ins away first.
+if [ -n "${REBUILD_STANDINS:-}" ]; then
+  "$DOCKER" image rm -f local/debian:bookworm local/rust:bookworm local/golang:1.23 \
+    "local/envoy:v${ENVOY_VERSION}" local/http-echo >/dev/null 2>&1 || true
+fi
+
 # ------------------------------------------------------------ base stand-ins
 if ! have local/debian:bookworm; then
   say "debootstrap a Debian bookworm root"
   root="$WORK/rootfs"
   rm -rf "$root"
   debootstrap --variant=minbase bookworm "$root" "$MIRROR" >"$WORK/debootstrap.log"
-  # HTTPS (crates.io) from inside the containers needs the host's CA bundle.
-  mkdir -p "$root/etc/ssl/certs"
+  # HTTPS (crates.io) from inside the containers must trust what the host
+  # trusts: its bundle now, and its local CAs for when a stand-in installs
+  # ca-certificates and rebuilds the bundle.
+  mkdir -p "$root/etc/ssl/certs" "$root/usr/local/share/ca-certificates"
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
   echo "deb $MIRROR bookworm-updates main" >>"$root/etc/apt/sources.list"
   echo "deb ${MIRROR%/debian}/debian-security bookworm-security main" >>"$root/etc/apt/sources.list"
   tar -C "$root" -c . | "$DOCKER" import \
@@ -124,4 +133,16 @@ done
 
 say "conformance suite against the container"
 LAB_EXTERNAL=1 "$PWD/.venv/bin/python" -m pytest integration/test_conformance.py integration/test_docker.py -q
+say "swap inside the container: the C++ module as libgo_module.so"
+compose() { docker-compose --env-file "$WORK/compose.env" -p dmlab "$@"; }
+compose exec -T envoy sh -c 'cd /usr/local/lib && cp libcpp_module.so .swap && mv .swap libgo_module.so'
+compose restart -t 5 envoy echo >/dev/null
+for _ in $(seq 150); do
+  curl -sf -o /dev/null localhost:1064/ && break
+  sleep 0.2
+done
+since_restart="$(compose logs --no-color envoy | awk '/caught ENVOY_SIGTERM/ { n = NR } { line[NR] = $0 } END { for (i = n + 1; i <= NR; i++) print line[i] }')"
+[ "$(grep -c 'cpp_module: loaded, language=cpp' <<<"$since_restart")" = 2 ] || { echo "$since_restart" | tail -20; exit 1; }
+! grep -q 'language=go' <<<"$since_restart"
+(cd integration && LAB_EXTERNAL=1 "$OLDPWD/.venv/bin/python" -c 'import cases; [case(1064) for case in cases.CASES]; print(len(cases.CASES), "conformance cases passed on 1064, served by the C++ module")')
 say "docker-test passed"

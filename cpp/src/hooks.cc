@@ -78,6 +78,12 @@ namespace hooks {
 
 // ------------------------------------------------------------------ config
 
+// The refusal of a config over kMaxConfigBytes.
+std::string TooLarge(std::string_view config) {
+  return StrCat("invalid filter_config: ", std::to_string(config.size()), " bytes is over the ",
+                std::to_string(kMaxConfigBytes), "-byte limit");
+}
+
 std::unique_ptr<ConfigBox> ConfigNew(EnvoyHttpFilterConfig& envoy, std::string_view name,
                                      std::string_view config) noexcept {
   std::unique_ptr<ConfigBox> box;
@@ -92,6 +98,7 @@ std::unique_ptr<ConfigBox> ConfigNew(EnvoyHttpFilterConfig& envoy, std::string_v
       return Refuse("filter", name,
                     StrCat("unknown filter name; this module has: ", module->FilterNames()));
     }
+    if (config.size() > kMaxConfigBytes) return Refuse("filter", name, TooLarge(config));
     Result<std::unique_ptr<HttpFilterConfig>> made = filter->new_config(envoy, config);
     if (!made)
       return Refuse("filter", name, StrCat("invalid filter_config: ", made.error().message));
@@ -123,6 +130,7 @@ std::unique_ptr<PerRouteConfig> PerRouteConfigNew(std::string_view name,
     if (route == nullptr) {
       return Refuse(kKind, name, "no filter of this module takes a per-route config by that name");
     }
+    if (config.size() > kMaxConfigBytes) return Refuse(kKind, name, TooLarge(config));
     Result<PerRouteConfig> made = route->new_config(config);
     if (!made) return Refuse(kKind, name, StrCat("invalid filter_config: ", made.error().message));
     box = std::make_unique<PerRouteConfig>(std::move(made).value());

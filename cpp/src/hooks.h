@@ -28,6 +28,10 @@ inline constexpr uint32_t kFailClosedStatus = 500;
 inline constexpr std::string_view kFailClosedBody = "dynamic module filter failed\n";
 inline constexpr std::string_view kFailClosedDetails = "dynamic_module_filter_failed";
 
+// The largest filter_config a filter is handed. Configs are a few hundred bytes;
+// anything near this is a mistake or an attack on the parser.
+inline constexpr size_t kMaxConfigBytes = size_t{1} << 20;
+
 // What filter_config_module_ptr points to.
 struct ConfigBox {
   std::string_view filter_name;  // the registry's copy, valid as long as the module

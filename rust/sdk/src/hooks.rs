@@ -39,6 +39,10 @@ pub const FAIL_CLOSED_STATUS: u32 = 500;
 pub const FAIL_CLOSED_BODY: &[u8] = b"dynamic module filter failed\n";
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
+/// The largest filter_config a filter is handed. Configs are a few hundred
+/// bytes; anything near this is a mistake or an attack on the parser.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
 fn module_name() -> &'static str {
     registry::module().map_or("dynamic module", |m| m.name)
 }
@@ -71,6 +75,12 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
             module.filter_names()
         ));
     };
+    if config.len() > MAX_CONFIG_BYTES {
+        return refuse(&format!(
+            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
+            config.len()
+        ));
+    }
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
     let built = guard(
@@ -124,6 +134,12 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
     let Some((route_name, new_config)) = module.find_per_route(&name) else {
         return refuse("no filter of this module takes a per-route config by that name");
     };
+    if config.len() > MAX_CONFIG_BYTES {
+        return refuse(&format!(
+            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
+            config.len()
+        ));
+    }
     let built = guard(
         || format!("{}: per-route config '{route_name}' creation", module.name),
         || new_config(config),

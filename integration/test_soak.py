@@ -1,0 +1,72 @@
+"""The short soak (10,000 requests over 1062-1066 through one Envoy) and a
+SIGTERM in the middle of load. `make soak` runs the long soak."""
+
+import http.client
+import json
+import signal
+import threading
+import time
+from collections import Counter
+
+import lab
+import soak
+from client import request
+
+
+def test_short_soak_loses_nothing(upstream, tmp_path):
+    summary = soak.soak_and_stop(tmp_path, per_listener=2_000, log=lambda _: None, own_upstream=False)
+    print(json.dumps(summary))
+    assert summary["requests"] == 10_000
+    assert summary["unexpected"] == 0 and summary["problems"] == [], summary
+    assert summary["envoy_alive"] and summary["envoy_exit_code"] == 0
+    assert summary["access_log_lost_or_extra"] == 0, summary
+    assert summary["access_log_lines_that_parse"] == summary["sent_per_port"]["1062"]
+    assert summary["rss_kib_end"] <= 1.10 * summary["rss_kib_after_first_tenth"], summary
+
+
+def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
+    envoy = lab.start_envoy(logs_dir, cwd=tmp_path, name="envoy-sigterm", base_id=53)
+    outcomes: Counter = Counter()
+    ok_paths: list[str] = []
+    wrong: list = []
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def load(t):
+        i = 0
+        while not stop.is_set():
+            path = f"/uuid?t={t}&i={i}"
+            i += 1
+            try:
+                resp = request(1062, path, timeout=10)
+            except (OSError, http.client.HTTPException) as e:  # refused or reset: a clean error
+                with lock:
+                    outcomes[type(e).__name__] += 1
+                time.sleep(0.01)
+                continue
+            with lock:
+                outcomes[resp.status] += 1
+                if resp.status == 200:
+                    ok_paths.append(path)
+                    if resp.body != b"Hello from echo server\n":
+                        wrong.append(resp.body[:100])
+
+    threads = [threading.Thread(target=load, args=(t,)) for t in range(16)]
+    for t in threads:
+        t.start()
+    lab.wait_until(lambda: outcomes[200] >= 200, 30, "load running")
+    code = envoy.stop(signal.SIGTERM)
+    time.sleep(0.3)
+    stop.set()
+    for t in threads:
+        t.join()
+
+    assert code == 0, envoy.log()[-3000:]
+    assert envoy.proc.poll() is not None
+    assert not wrong, wrong
+    assert set(outcomes) <= {200, "ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected",
+                             "BrokenPipeError", "IncompleteRead", "TimeoutError"}, outcomes
+    lines = [json.loads(line) for line in (tmp_path / "access_logs" / "access_log_0.log").read_text().splitlines()]
+    logged = Counter(e["path"] for e in lines)
+    assert all(logged[p] == 1 for p in ok_paths), "a served request has no (or two) log lines"
+    assert max(logged.values()) == 1
