@@ -54,6 +54,11 @@ cleanup() {
 trap cleanup EXIT
 
 if ! "$DOCKER" info >/dev/null 2>&1; then
+  # A daemon killed without cleanup leaves its pid file, and a new one refuses
+  # to start while it exists.
+  for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+    if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then rm -f "$pidfile"; fi
+  done
   say "starting dockerd"
   dockerd >"$WORK/dockerd.log" 2>&1 &
   started_dockerd=$!
@@ -136,7 +141,9 @@ LAB_EXTERNAL=1 "$PWD/.venv/bin/python" -m pytest integration/test_conformance.py
 say "swap inside the container: the C++ module as libgo_module.so"
 compose() { docker-compose --env-file "$WORK/compose.env" -p dmlab "$@"; }
 compose exec -T envoy sh -c 'cd /usr/local/lib && cp libcpp_module.so .swap && mv .swap libgo_module.so'
-compose restart -t 5 envoy echo >/dev/null
+# echo lives in envoy's network namespace: restart it after envoy has its new one.
+compose restart -t 5 envoy >/dev/null
+compose restart -t 5 echo >/dev/null
 for _ in $(seq 150); do
   curl -sf -o /dev/null localhost:1064/ && break
   sleep 0.2

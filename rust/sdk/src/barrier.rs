@@ -44,3 +44,38 @@ pub fn guard<R>(context: impl FnOnce() -> String, body: impl FnOnce() -> R) -> R
         }
     }
 }
+
+// Needs the `testing` feature to capture log lines; `cargo test --workspace`
+// turns it on through the filters crate's dev-dependency.
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::take_logs;
+
+    #[test]
+    fn a_panic_is_caught_and_logged_once() {
+        install_panic_hook();
+        take_logs();
+        let result = guard(
+            || "module: filter 'f' in on_x".to_string(),
+            || -> u32 { panic!("boom {}", 7) },
+        );
+        assert_eq!(result, Err(Panicked));
+        let logs = take_logs();
+        assert_eq!(logs.len(), 1, "{logs:?}");
+        assert_eq!(logs[0].0, LogLevel::Error);
+        assert!(
+            logs[0]
+                .1
+                .starts_with("module: filter 'f' in on_x: panicked: "),
+            "{}",
+            logs[0].1
+        );
+        assert!(logs[0].1.contains("boom 7"), "{}", logs[0].1);
+    }
+
+    #[test]
+    fn a_normal_return_passes_through() {
+        assert_eq!(guard(|| unreachable!(), || 42), Ok(42));
+    }
+}

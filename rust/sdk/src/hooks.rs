@@ -49,6 +49,26 @@ fn module_name() -> &'static str {
 
 // ------------------------------------------------------------------ config
 
+/// Logs why a configuration of `kind` ("filter" or "per-route config") named
+/// `name` is refused, and returns the NULL that tells Envoy so.
+fn refuse<T>(kind: &str, name: &str, why: &str) -> *const T {
+    crate::log::log(
+        LogLevel::Error,
+        &format!("{}: {kind} '{name}': {why}", module_name()),
+    );
+    core::ptr::null()
+}
+
+/// The refusal of a config over [`MAX_CONFIG_BYTES`], before any parser sees it.
+fn oversized(config: &[u8]) -> Option<String> {
+    (config.len() > MAX_CONFIG_BYTES).then(|| {
+        format!(
+            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
+            config.len()
+        )
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     filter_config_envoy_ptr: envoy_dynamic_module_type_http_filter_config_envoy_ptr,
@@ -59,13 +79,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
     let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
     let name = String::from_utf8_lossy(name);
-    let refuse = |why: &str| {
-        crate::log::log(
-            LogLevel::Error,
-            &format!("{}: filter '{name}': {why}", module_name()),
-        );
-        core::ptr::null()
-    };
+    let refuse = |why: &str| refuse("filter", &name, why);
     let Some(module) = registry::module() else {
         return refuse("program_init has not run");
     };
@@ -75,11 +89,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
             module.filter_names()
         ));
     };
-    if config.len() > MAX_CONFIG_BYTES {
-        return refuse(&format!(
-            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
-            config.len()
-        ));
+    if let Some(why) = oversized(config) {
+        return refuse(&why);
     }
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
@@ -121,24 +132,15 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
     let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
     let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
     let name = String::from_utf8_lossy(name);
-    let refuse = |why: &str| {
-        crate::log::log(
-            LogLevel::Error,
-            &format!("{}: per-route config '{name}': {why}", module_name()),
-        );
-        core::ptr::null()
-    };
+    let refuse = |why: &str| refuse("per-route config", &name, why);
     let Some(module) = registry::module() else {
         return refuse("program_init has not run");
     };
     let Some((route_name, new_config)) = module.find_per_route(&name) else {
         return refuse("no filter of this module takes a per-route config by that name");
     };
-    if config.len() > MAX_CONFIG_BYTES {
-        return refuse(&format!(
-            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
-            config.len()
-        ));
+    if let Some(why) = oversized(config) {
+        return refuse(&why);
     }
     let built = guard(
         || format!("{}: per-route config '{route_name}' creation", module.name),
