@@ -191,7 +191,10 @@ def up() -> int:
     print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
     print("Ctrl-C stops everything.")
     stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    # Ctrl-C (SIGINT) or SIGTERM: leave the loop and stop both processes. Set
+    # explicitly, since a shell may start background jobs with SIGINT ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.update(now=True))
     try:
         with open(envoy.log_path, errors="replace") as log:
             while not stop["now"] and envoy.proc.poll() is None:
@@ -200,8 +203,6 @@ def up() -> int:
                     sys.stdout.write(line)
                 else:
                     time.sleep(0.1)
-    except KeyboardInterrupt:
-        pass
     finally:
         code = envoy.stop()
         upstream.stop()
