@@ -30,6 +30,9 @@ help:
 	@echo "make bench  instructions/request, load and memory per language (about 8 min)"
 	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
 	@echo "make abi    regenerate abi/abi.h from rust/abi"
+	@echo "make soak   100,000 requests per listener through one Envoy (about 7 min)"
+	@echo "make fuzz   every fuzzer for FUZZ_SECONDS (default 120) each"
+	@echo "make docker-test  build the Dockerfile for real and test the container"
 
 # ------------------------------------------------------------------ install
 
@@ -85,9 +88,9 @@ bench: build venv
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit sanitize build venv integration bench-smoke
+test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke
 
-lint: lint-rust lint-go lint-cpp lint-docker
+lint: lint-rust lint-go lint-cpp lint-docker fuzz-lint
 
 lint-rust:
 	cargo fmt $(RUST) --all --check
@@ -157,5 +160,8 @@ soak: build venv
 docker-test: build venv
 	scripts/docker-test.sh
 
+# make fuzz (2 minutes per target), make fuzz-smoke (seconds, in make test).
+include mk/fuzz.mk
+
 clean:
-	rm -rf $(BUILD) rust/target
+	rm -rf $(BUILD) rust/target rust/fuzz/target

@@ -48,6 +48,9 @@ func parseJSON(config []byte, v any) error {
 	if !utf8.Valid(config) {
 		return errors.New("filter_config is not valid UTF-8")
 	}
+	if err := checkSurrogates(config); err != nil {
+		return err
+	}
 	start := skipJSONSpace(config, 0)
 	if config[start] != '{' {
 		return fmt.Errorf("invalid type: expected a JSON object%s", position(config, start+1))
@@ -192,6 +195,58 @@ func position(config []byte, offset int) string {
 	line := 1 + bytes.Count(config[:offset], []byte{'\n'})
 	column := offset - (bytes.LastIndexByte(config[:offset], '\n') + 1)
 	return fmt.Sprintf(" at line %d column %d", line, column)
+}
+
+// checkSurrogates refuses a \u escape of half a UTF-16 surrogate pair, which
+// encoding/json would quietly turn into U+FFFD while serde_json and
+// nlohmann-json refuse it: a config one language refuses, all refuse.
+func checkSurrogates(config []byte) error {
+	for i := 0; i+1 < len(config); i++ {
+		if config[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(config, i+2)
+		if config[i+1] != 'u' || !ok {
+			i++ // skip the escaped byte; bad escapes are the decoder's to report
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			lo, ok := hex4(config, i+8)
+			if ok && config[i+6] == '\\' && config[i+7] == 'u' && lo >= 0xDC00 && lo <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return fmt.Errorf("unpaired surrogate in a \\u escape%s", position(config, i+1))
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return fmt.Errorf("unpaired surrogate in a \\u escape%s", position(config, i+1))
+		}
+		i += 5
+	}
+	return nil
+}
+
+// hex4 reads the four hex digits at config[i:i+4].
+func hex4(config []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(config) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range config[i : i+4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
 }
 
 // skipJSONSpace returns the index of the first byte at or after i that is not

@@ -191,3 +191,24 @@ func TestHeaderMutationRequestPathAllocatesNothing(t *testing.T) {
 		t.Errorf("a header_mutation stream allocates %v times", allocs)
 	}
 }
+
+func TestUnpairedSurrogatesAreRefusedLikeInRustAndCpp(t *testing.T) {
+	for _, config := range []string{
+		`{"request_headers": [["x-a", "\ud800"]]}`,
+		`{"request_headers": [["x-a", "a\udc00b"]]}`,
+		`{"request_headers": [["x-a", "\ud800\u0041"]]}`,
+	} {
+		if _, err := NewHeaderMutationConfig([]byte(config)); err == nil || !strings.Contains(err.Error(), "unpaired surrogate") {
+			t.Errorf("%s: got %v", config, err)
+		}
+	}
+	// A real pair (U+1F600) and an escaped backslash before a u are fine.
+	for _, config := range []string{
+		`{"request_headers": [["x-a", "\ud83d\ude00"]]}`,
+		`{"request_headers": [["x-a", "\\ud800"]]}`,
+	} {
+		if _, err := NewHeaderMutationConfig([]byte(config)); err != nil {
+			t.Errorf("%s: %v", config, err)
+		}
+	}
+}

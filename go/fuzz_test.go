@@ -1,0 +1,309 @@
+// Fuzz targets for the config parsers and header_mutation; the Go side of
+// rust/fuzz. `go test ./...` runs their seeds (f.Add and testdata/fuzz/);
+// `make fuzz` (mk/fuzz.mk) runs `go test -fuzz` on each.
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The configs of envoy.yaml and docs/CONTRACT.md, and a few refused ones.
+var fuzzConfigSeeds = []string{
+	``,
+	`{}`,
+	`{"request_headers": [["x-request-set", "set-by-module"], ["x-request-replace", "replaced-by-module"]], "remove_request_headers": ["x-request-remove"], "response_headers": [["x-response-set", "set-by-module"], ["x-response-replace", "replaced-by-module"]], "remove_response_headers": ["x-response-remove"]}`,
+	`{"response_headers": [["x-route-rules", "override"]]}`,
+	`{"request_headers": [["x-upstream-filter", "rust_module"]]}`,
+	`{"allow_pseudo_headers": true, "request_headers": [[":path", "/rewritten"]], "remove_response_headers": [":status"]}`,
+	`{"phase": "request_headers"}`,
+	`{"phase": "config"}`,
+	`{"request_headers": [["bad name", "v"]]}`,
+	`{"response_headers": [["x", "a\r\nb"]]}`,
+	`{"request_headers": [], "request_headers": []}`,
+	`[1, 2]`,
+}
+
+// FuzzHeaderMutationConfig feeds the same bytes to every constructor with a
+// filter_config: passthrough, header_mutation (filter and per-route) and
+// fault_injection. Each may refuse the bytes; none may panic, except
+// fault_injection's deliberate panic for {"phase": "config"}.
+func FuzzHeaderMutationConfig(f *testing.F) {
+	for _, seed := range fuzzConfigSeeds {
+		f.Add([]byte(seed))
+	}
+	// So the parser behind fault_injection's gate is reached.
+	f.Setenv(enableFaultInjectionEnv, "1")
+	f.Fuzz(func(t *testing.T, config []byte) {
+		if made, err := NewPassthroughConfig(config); (made == nil) == (err == nil) {
+			t.Fatalf("passthrough: config %v and error %v", made, err)
+		}
+
+		rules, parseErr := parseRules(config)
+		if parseErr == nil {
+			checkRules(t, rules)
+			rules.Destroy()
+		}
+		made, err := NewHeaderMutationConfig(config)
+		if (err == nil) != (parseErr == nil) || err != nil && err.Error() != parseErr.Error() {
+			t.Fatalf("parseRules and NewHeaderMutationConfig disagree: %v, %v", parseErr, err)
+		}
+		if err == nil {
+			made.(*HeaderMutationConfig).Destroy()
+		}
+		if route, err := NewHeaderMutationRoute(config); (err == nil) != (parseErr == nil) {
+			t.Fatalf("parseRules and NewHeaderMutationRoute disagree: %v, %v", parseErr, err)
+		} else if err == nil {
+			route.(*RouteRules).Destroy()
+		}
+
+		newFaultInjection(t, config)
+	})
+}
+
+// newFaultInjection runs fault_injection's constructor, which panics on
+// purpose for phase "config" and must not panic otherwise.
+func newFaultInjection(t *testing.T, config []byte) {
+	defer func() {
+		if r := recover(); r != nil && r != "fault injected in config" {
+			panic(r)
+		}
+	}()
+	if made, err := NewFaultInjectionConfig(config); (made == nil) == (err == nil) {
+		t.Fatalf("fault_injection: config %v and error %v", made, err)
+	}
+}
+
+// checkRules checks what a successful parse promises about every name and value.
+func checkRules(t *testing.T, rules *Rules) {
+	t.Helper()
+	for _, m := range []Mutations{rules.Request, rules.Response} {
+		names := append([]string(nil), m.Remove...)
+		for _, h := range m.Set {
+			names = append(names, h.Name)
+			if len(h.Value) == 0 || bytes.ContainsAny(h.Value, "\r\n\x00") {
+				t.Fatalf("accepted the value %q", h.Value)
+			}
+		}
+		for _, name := range names {
+			token := strings.TrimPrefix(name, ":")
+			valid := token != "" && name == strings.ToLower(name)
+			for i := 0; i < len(token) && valid; i++ {
+				valid = isTokenByte(token[i])
+			}
+			if !valid {
+				t.Fatalf("accepted the header name %q", name)
+			}
+		}
+	}
+}
+
+// fuzzStream is the stream a FuzzHeaderMutationApply input describes: one line
+// each, separated by LF (the format of rust/fuzz/fuzz_targets/header_mutation.rs):
+//
+//	>name=value      a request header the stream arrives with
+//	<name=value      a response header the upstream answers with
+//	@source=ip:port  the source.address attribute (@upstream=: upstream.address)
+//	@code=200        the response.code attribute
+//	!{json}          a per-route override of the same shape as the config
+type fuzzStream struct {
+	request, response [][2]string
+	source, upstream  *string
+	code              *uint64
+	route             *string
+}
+
+func parseFuzzStream(lines string) fuzzStream {
+	var s fuzzStream
+	for _, line := range strings.Split(lines, "\n") {
+		if line == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(line[1:], "=")
+		switch line[0] {
+		case '>':
+			s.request = append(s.request, [2]string{name, value})
+		case '<':
+			s.response = append(s.response, [2]string{name, value})
+		case '@':
+			switch name {
+			case "source":
+				s.source = &value
+			case "upstream":
+				s.upstream = &value
+			case "code":
+				if code, err := strconv.ParseUint(value, 10, 64); err == nil {
+					s.code = &code
+				}
+			}
+		case '!':
+			route := line[1:]
+			s.route = &route
+		}
+	}
+	return s
+}
+
+// headerList copies one of the fake's header maps.
+func headerList(envoy *fakeEnvoyFilter, kind HeaderType) []fakeHeader {
+	var out []fakeHeader
+	for _, h := range envoy.headers[kind] {
+		out = append(out, fakeHeader{h.key, append([]byte(nil), h.value...)})
+	}
+	return out
+}
+
+func valuesOf(list []fakeHeader, name string) []string {
+	var out []string
+	for _, h := range list {
+		if h.key == name {
+			out = append(out, string(h.value))
+		}
+	}
+	return out
+}
+
+// checkDirection checks that after is before with m applied, except for the
+// names in stamped, whose values the caller checks.
+func checkDirection(t *testing.T, before, after []fakeHeader, m Mutations, stamped []string) {
+	t.Helper()
+	setLast := map[string]string{}
+	for _, h := range m.Set {
+		setLast[h.Name] = string(h.Value) // sets run in order: the last one wins
+	}
+	isStamped := func(name string) bool { return contains(stamped, name) }
+	touched := func(name string) bool {
+		_, set := setLast[name]
+		return set || isStamped(name) || contains(m.Remove, name)
+	}
+	for _, name := range m.Remove {
+		if _, set := setLast[name]; !set && !isStamped(name) && len(valuesOf(after, name)) != 0 {
+			t.Fatalf("removed header %q remains: %q", name, valuesOf(after, name))
+		}
+	}
+	for name, want := range setLast {
+		if got := valuesOf(after, name); !isStamped(name) && !reflect.DeepEqual(got, []string{want}) {
+			t.Fatalf("set header %q = %q, want exactly [%q]", name, got, want)
+		}
+	}
+	untouched := func(list []fakeHeader) []string {
+		var out []string
+		for _, h := range list {
+			if !touched(h.key) {
+				out = append(out, fmt.Sprintf("%s=%q", h.key, h.value))
+			}
+		}
+		return out
+	}
+	if a, b := untouched(before), untouched(after); !reflect.DeepEqual(a, b) {
+		t.Fatalf("headers the config does not name changed: %q became %q", a, b)
+	}
+}
+
+// FuzzHeaderMutationApply runs header_mutation on a fake stream and checks
+// what docs/CONTRACT.md promises: removed headers are gone, set headers have
+// exactly their configured value, others are untouched, attributes are stamped.
+func FuzzHeaderMutationApply(f *testing.F) {
+	f.Add([]byte(fuzzConfigSeeds[2]),
+		">x-request-remove=1\n>x-request-replace=old\n>x-request-replace=older\n>x-keep=1\n"+
+			"<x-response-remove=1\n<server=echo\n@source=127.0.0.1:43438\n@upstream=127.0.0.1:1234\n@code=200")
+	f.Add([]byte(`{"response_headers": [["x-route-rules", "default"]]}`),
+		"!{\"response_headers\": [[\"x-route-rules\", \"override\"]]}\n<x-route-rules=upstream\n@code=404")
+	f.Add([]byte(`{"request_headers": [["X-A", "1"], ["x-a", "2"]], "remove_request_headers": ["x-a", "x-b"], "response_headers": [["x-response-code", "7"]]}`),
+		">X-B=1\n>x-b=2\n>x-a=0\n@code=18446744073709551615\n@source=")
+	f.Add([]byte(`{"allow_pseudo_headers": true, "request_headers": [[":path", "/rewritten"]], "remove_response_headers": [":status"]}`),
+		">:path=/\n>:method=GET\n<:status=200\n@upstream="+strings.Repeat("1", 200))
+	f.Fuzz(func(t *testing.T, config []byte, lines string) {
+		rules, err := parseRules(config)
+		if err != nil {
+			return
+		}
+		checkRules(t, rules)
+		c := &HeaderMutationConfig{rules: rules, shared: &HeaderMutation{rules: rules}}
+		defer c.Destroy()
+		stream := parseFuzzStream(lines)
+
+		envoy := newFakeEnvoyFilter()
+		for _, h := range stream.request {
+			envoy.AddHeader(RequestHeader, h[0], []byte(h[1]))
+		}
+		effective := rules // the route's override, if it parses
+		if stream.route != nil {
+			if route, err := NewHeaderMutationRoute([]byte(*stream.route)); err == nil {
+				defer route.(*RouteRules).Destroy()
+				effective = route.(*RouteRules).rules
+				checkRules(t, effective)
+				envoy.perRoute = route
+			}
+		}
+		filter := c.NewFilter(envoy)
+
+		requestBefore := headerList(envoy, RequestHeader)
+		if got := filter.OnRequestHeaders(envoy, false); got != RequestHeadersContinue {
+			t.Fatalf("OnRequestHeaders = %v", got)
+		}
+		requestAfter := headerList(envoy, RequestHeader)
+		checkDirection(t, requestBefore, requestAfter, effective.Request, nil)
+		if len(envoy.headers[ResponseHeader]) != 0 {
+			t.Fatal("the request phase changed response headers")
+		}
+
+		// The upstream answers.
+		for _, h := range stream.response {
+			envoy.AddHeader(ResponseHeader, h[0], []byte(h[1]))
+		}
+		if stream.source != nil {
+			envoy.stringAttributes[AttributeSourceAddress] = []byte(*stream.source)
+		}
+		if stream.upstream != nil {
+			envoy.stringAttributes[AttributeUpstreamAddress] = []byte(*stream.upstream)
+		}
+		if stream.code != nil {
+			envoy.intAttributes[AttributeResponseCode] = *stream.code
+		}
+		responseBefore := headerList(envoy, ResponseHeader)
+		if got := filter.OnResponseHeaders(envoy, false); got != ResponseHeadersContinue {
+			t.Fatalf("OnResponseHeaders = %v", got)
+		}
+		responseAfter := headerList(envoy, ResponseHeader)
+
+		// Stamped headers: the attribute when Envoy has it (an empty one
+		// removes the header).
+		var stamped []string
+		for _, a := range []struct {
+			header string
+			value  *string
+		}{{DownstreamAddressHeader, stream.source}, {UpstreamAddressHeader, stream.upstream}} {
+			if a.value == nil {
+				continue
+			}
+			stamped = append(stamped, a.header)
+			var want []string
+			if *a.value != "" {
+				want = []string{*a.value}
+			}
+			if got := valuesOf(responseAfter, a.header); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s = %q, want %q", a.header, got, want)
+			}
+		}
+		if stream.code != nil {
+			stamped = append(stamped, ResponseCodeHeader)
+			want := []string{strconv.FormatUint(*stream.code, 10)}
+			if got := valuesOf(responseAfter, ResponseCodeHeader); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s = %q, want %q", ResponseCodeHeader, got, want)
+			}
+		}
+		checkDirection(t, responseBefore, responseAfter, effective.Response, stamped)
+		if !reflect.DeepEqual(headerList(envoy, RequestHeader), requestAfter) {
+			t.Fatal("the response phase changed request headers")
+		}
+		if envoy.sentResponse != nil {
+			t.Fatal("header_mutation never replies")
+		}
+	})
+}

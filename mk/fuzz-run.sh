@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs fuzz targets one after the other, each for SECONDS, and writes one
+# summary line per target (executions, result) to SUMMARY. Called by
+# mk/fuzz.mk, which builds the Rust and C++ targets first.
+#
+#   mk/fuzz-run.sh SECONDS SUMMARY TARGET...
+#
+# TARGET is rust/<cargo-fuzz target>, go/<Fuzz function> or cpp/<fuzzer>.
+# Committed seeds are only read: libFuzzer writes what it finds to
+# $FUZZ_DIR/corpus/<lang>/<target> (its first corpus directory) and reads the
+# seeds from the second; `go test -fuzz` keeps its corpus in $GOCACHE/fuzz.
+# A crash leaves its input where the summary says: rust/fuzz/artifacts/<target>/,
+# go/testdata/fuzz/<Fuzz>/ (where `go test` replays it from then on) or
+# $FUZZ_DIR/artifacts/cpp/<fuzzer>/.
+#
+# Environment: FUZZ_DIR (build/fuzz), FUZZ_TIMEOUT (seconds one input may take,
+# 20), FUZZ_GO_WORKERS (1).
+set -uo pipefail
+
+seconds=$1 summary=$2
+shift 2
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "${FUZZ_DIR:-build/fuzz}"
+fuzz_dir=$(cd "${FUZZ_DIR:-build/fuzz}" && pwd)
+libfuzzer_flags=(-max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-20}" -print_final_stats=1)
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; then
+  export ASAN_SYMBOLIZER_PATH
+  ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer)
+fi
+mkdir -p "$fuzz_dir/logs"
+
+lines=()
+failed=0
+
+# The number of inputs a finished run executed, from its log.
+executions() { # lang log
+  if [ "$1" = go ]; then
+    grep -o 'execs: [0-9]*' "$2" | tail -n 1 | grep -o '[0-9]*'
+  else
+    sed -n 's/^stat::number_of_executed_units: *//p' "$2" | tail -n 1 | grep . ||
+      grep -o '^#[0-9]*' "$2" | tail -n 1 | tr -d '#'
+  fi
+}
+
+# Where a failed run left its input, from its log.
+crash_input() { # lang log
+  if [ "$1" = go ]; then
+    sed -n 's/.*Failing input written to \(.*\)$/go\/\1/p' "$2" | tail -n 1
+  else
+    sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$2" | tail -n 1
+  fi
+}
+
+run() { # lang target
+  local lang=$1 target=$2 log="$fuzz_dir/logs/$1-$2.log" rc start=$SECONDS
+  local corpus="$fuzz_dir/corpus/$lang/$target"
+  mkdir -p "$corpus"
+  echo "fuzz: $lang/$target for ${seconds}s (log: ${log#"$root"/})"
+  case $lang in
+    rust)
+      (cd "$root/rust/fuzz" &&
+        cargo +nightly fuzz run --debug-assertions "$target" "$corpus" "corpus/$target" -- \
+          "${libfuzzer_flags[@]}") >"$log" 2>&1
+      ;;
+    go)
+      (cd "$root/go" &&
+        go test -run '^$' -fuzz "^$target\$" -fuzztime "${seconds}s" \
+          -parallel "${FUZZ_GO_WORKERS:-1}" .) >"$log" 2>&1
+      ;;
+    cpp)
+      mkdir -p "$fuzz_dir/artifacts/cpp/$target"
+      "$fuzz_dir/cpp/$target" "${libfuzzer_flags[@]}" \
+        -artifact_prefix="$fuzz_dir/artifacts/cpp/$target/" \
+        "$corpus" "$root/cpp/fuzz/corpus/$target" >"$log" 2>&1
+      ;;
+    *)
+      echo "fuzz: unknown target $lang/$target" >"$log"
+      false
+      ;;
+  esac
+  rc=$?
+  local execs result
+  execs=$(executions "$lang" "$log")
+  if [ "$rc" = 0 ]; then
+    result=ok
+  else
+    failed=$((failed + 1))
+    result="FAILED (exit $rc)"
+    local input
+    input=$(crash_input "$lang" "$log")
+    [ -n "$input" ] && result="$result, input: ${input#"$root"/}"
+    echo "fuzz: $lang/$target FAILED; the end of its log:" >&2
+    tail -n 40 "$log" >&2
+  fi
+  lines+=("$(printf '%-34s %5ss %12s execs  %s' "$lang/$target" "$((SECONDS - start))" "${execs:-?}" "$result")")
+}
+
+for spec in "$@"; do
+  run "${spec%%/*}" "${spec#*/}"
+done
+
+mkdir -p "$(dirname "$summary")"
+printf '%s\n' "${lines[@]}" >"$summary"
+echo
+echo "fuzz summary (${seconds}s per target; also in $summary):"
+cat "$summary"
+if [ "$failed" != 0 ]; then
+  echo "fuzz: $failed target(s) failed; turn each input into a regression test (see mk/fuzz.mk)" >&2
+  exit 1
+fi

@@ -1,0 +1,91 @@
+# Fuzzing of the config parsers and of header_mutation, in the three languages.
+# Included by the Makefile (it uses BUILD):
+#
+#   make fuzz         every target for FUZZ_SECONDS (default 120) each, one after
+#                     the other; executions per target in build/fuzz/summary.txt
+#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (default 5) each, for make
+#                     test; fails on any crash (build/fuzz/smoke-summary.txt)
+#   make fuzz-deps    cargo-fuzz (pinned), the nightly toolchain, Clang (apt as root)
+#   make fuzz-lint    rustfmt and clang-format of the fuzz sources
+#
+# FUZZ_TARGETS picks some targets: make fuzz FUZZ_TARGETS=rust/header_mutation
+#
+# | language | engine                          | targets                     | seeds                           |
+# |----------|---------------------------------|-----------------------------|---------------------------------|
+# | Rust     | cargo fuzz (libFuzzer)          | rust/fuzz/fuzz_targets/*.rs | rust/fuzz/corpus/<target>/      |
+# | Go       | go test -fuzz                   | go/fuzz_test.go             | f.Add, go/testdata/fuzz/<Fuzz>/ |
+# | C++      | libFuzzer (Clang, -DDM_FUZZ=ON) | cpp/fuzz/*_fuzzer.cc        | cpp/fuzz/corpus/<fuzzer>/       |
+#
+# Runs never write to the committed seeds: new inputs go to build/fuzz/corpus
+# (Go: $GOCACHE/fuzz). A crash's input is kept (mk/fuzz-run.sh says where); make
+# it a regression test: a Rust #[test] or a C++ TEST with the input as a
+# literal, and for Go keep the file go test -fuzz wrote to go/testdata/fuzz/,
+# which plain go test replays from then on.
+#
+# Clang: libFuzzer needs Clang, and the C++ sources need std::source_location,
+# which Debian 12's clang-14 lacks (no __builtin_source_location before Clang
+# 15); clang-16 is the newest Clang Debian 12 ships.
+
+FUZZ_SECONDS       ?= 120
+FUZZ_SMOKE_SECONDS ?= 5
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_CLANG_VERSION := 16
+FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
+FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSION)-dev
+FUZZ_DIR           := $(BUILD)/fuzz
+FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation \
+                      go/FuzzHeaderMutationConfig go/FuzzHeaderMutationApply \
+                      cpp/config_fuzzer cpp/header_mutation_fuzzer
+
+.PHONY: fuzz fuzz-smoke fuzz-deps fuzz-build fuzz-build-rust fuzz-build-cpp fuzz-lint
+
+fuzz: fuzz-build
+	FUZZ_DIR=$(FUZZ_DIR) mk/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZ_DIR)/summary.txt $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	FUZZ_DIR=$(FUZZ_DIR) mk/fuzz-run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_DIR)/smoke-summary.txt $(FUZZ_TARGETS)
+
+# ------------------------------------------------------------------ install
+
+fuzz-deps:
+	@if ! cargo fuzz --version 2>/dev/null | grep -qx 'cargo-fuzz $(CARGO_FUZZ_VERSION)'; then \
+	  echo "fuzz-deps: installing cargo-fuzz $(CARGO_FUZZ_VERSION) (a few minutes, once)"; \
+	  cargo install cargo-fuzz --locked --version $(CARGO_FUZZ_VERSION); \
+	fi
+	@rustup run nightly rustc --version >/dev/null 2>&1 || { \
+	  echo "fuzz-deps: installing the nightly toolchain (cargo fuzz needs it)"; \
+	  rustup toolchain install nightly --profile minimal; }
+	@resource="$$($(FUZZ_CXX) -print-resource-dir 2>/dev/null)"; \
+	if [ -z "$$resource" ] || [ ! -e "$$resource/lib/linux/libclang_rt.fuzzer-$$(uname -m).a" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "fuzz-deps: installing $(FUZZ_APT_PACKAGES)"; \
+	    apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(FUZZ_APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "fuzz-deps: Clang with libFuzzer is missing. Run:" >&2; \
+	    echo "  sudo apt-get install -y --no-install-recommends $(FUZZ_APT_PACKAGES)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# -------------------------------------------------------------------- build
+# Go's fuzz targets are built by go test -fuzz itself.
+
+fuzz-build: fuzz-build-rust fuzz-build-cpp
+
+# --debug-assertions: overflow checks too. The same flags as fuzz-run.sh's
+# `cargo fuzz run`, so the run does not rebuild.
+fuzz-build-rust: fuzz-deps
+	cargo +nightly metadata --locked --format-version 1 --manifest-path rust/fuzz/Cargo.toml >/dev/null
+	cd rust/fuzz && CARGO_BUILD_JOBS=2 cargo +nightly fuzz build --debug-assertions
+
+fuzz-build-cpp: fuzz-deps
+	cmake -S cpp -B $(FUZZ_DIR)/cpp -DDM_FUZZ=ON -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) >/dev/null
+	cmake --build $(FUZZ_DIR)/cpp -j2
+
+# --------------------------------------------------------------------- lint
+# go/fuzz_test.go is covered by lint-go.
+
+fuzz-lint:
+	cargo fmt --manifest-path rust/fuzz/Cargo.toml --check
+	clang-format --dry-run --Werror cpp/fuzz/*.cc cpp/fuzz/*.h
