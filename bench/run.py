@@ -385,6 +385,12 @@ def main() -> int:
 
     report.write(results, out)
     print((out / "report.md").read_text())
+    worst = max(r["spread_pct"] for r in instructions.values())
+    if worst >= 1.0:
+        # Instruction counts repeat within a fraction of a percent; a wider
+        # spread means something else ran inside Envoy. Do not publish it.
+        print(f"instruction-count spread {worst:.2f}% is not under 1%: not published; run again")
+        return 1
     if not args.quick and args.out is None:
         report.publish(results, out, HERE.parent)
     print(f"results: {out.relative_to(HERE.parent) if out.is_relative_to(HERE.parent) else out}")
