@@ -29,7 +29,7 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../abi
 #cgo LDFLAGS: -Wl,--unresolved-symbols=ignore-all
-#include "abi.h"
+#include "slot.h"
 */
 import "C"
 
@@ -135,6 +135,7 @@ func envoy_dynamic_module_on_http_filter_new(
 	}
 	stream.envoy = envoyFilter{raw: filter_envoy_ptr, slot: s}
 	stream.newFilter(config, &stream.envoy)
+	s.hooks = C.uint32_t(hooksOf(stream.filter))
 	return C.envoy_dynamic_module_type_http_filter_module_ptr(unsafe.Pointer(s))
 }
 
@@ -158,8 +159,12 @@ func streamFor(
 	return s
 }
 
-//export envoy_dynamic_module_on_http_filter_request_headers
-func envoy_dynamic_module_on_http_filter_request_headers(
+// The Go halves of the stream hooks. The hooks themselves are C functions in
+// stream_hooks.c, which enter here only when the stream's filter implements the
+// hook (see HookSet in sdk.go).
+
+//export dm_go_request_headers
+func dm_go_request_headers(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 	end_of_stream C.bool,
@@ -169,8 +174,8 @@ func envoy_dynamic_module_on_http_filter_request_headers(
 		s.onRequestHeaders(&s.envoy, bool(end_of_stream)))
 }
 
-//export envoy_dynamic_module_on_http_filter_request_body
-func envoy_dynamic_module_on_http_filter_request_body(
+//export dm_go_request_body
+func dm_go_request_body(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 	end_of_stream C.bool,
@@ -180,8 +185,8 @@ func envoy_dynamic_module_on_http_filter_request_body(
 		s.onRequestBody(&s.envoy, bool(end_of_stream)))
 }
 
-//export envoy_dynamic_module_on_http_filter_request_trailers
-func envoy_dynamic_module_on_http_filter_request_trailers(
+//export dm_go_request_trailers
+func dm_go_request_trailers(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) C.envoy_dynamic_module_type_on_http_filter_request_trailers_status {
@@ -190,8 +195,8 @@ func envoy_dynamic_module_on_http_filter_request_trailers(
 		s.onRequestTrailers(&s.envoy))
 }
 
-//export envoy_dynamic_module_on_http_filter_response_headers
-func envoy_dynamic_module_on_http_filter_response_headers(
+//export dm_go_response_headers
+func dm_go_response_headers(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 	end_of_stream C.bool,
@@ -201,8 +206,8 @@ func envoy_dynamic_module_on_http_filter_response_headers(
 		s.onResponseHeaders(&s.envoy, bool(end_of_stream)))
 }
 
-//export envoy_dynamic_module_on_http_filter_response_body
-func envoy_dynamic_module_on_http_filter_response_body(
+//export dm_go_response_body
+func dm_go_response_body(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 	end_of_stream C.bool,
@@ -212,8 +217,8 @@ func envoy_dynamic_module_on_http_filter_response_body(
 		s.onResponseBody(&s.envoy, bool(end_of_stream)))
 }
 
-//export envoy_dynamic_module_on_http_filter_response_trailers
-func envoy_dynamic_module_on_http_filter_response_trailers(
+//export dm_go_response_trailers
+func dm_go_response_trailers(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) C.envoy_dynamic_module_type_on_http_filter_response_trailers_status {
@@ -222,8 +227,8 @@ func envoy_dynamic_module_on_http_filter_response_trailers(
 		s.onResponseTrailers(&s.envoy))
 }
 
-//export envoy_dynamic_module_on_http_filter_stream_complete
-func envoy_dynamic_module_on_http_filter_stream_complete(
+//export dm_go_stream_complete
+func dm_go_stream_complete(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) {
@@ -231,8 +236,8 @@ func envoy_dynamic_module_on_http_filter_stream_complete(
 	s.onStreamComplete(&s.envoy)
 }
 
-//export envoy_dynamic_module_on_http_filter_scheduled
-func envoy_dynamic_module_on_http_filter_scheduled(
+//export dm_go_scheduled
+func dm_go_scheduled(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 	event_id C.uint64_t,

@@ -269,6 +269,9 @@ type HeaderMutation struct {
 	routed bool
 }
 
+// Hooks: only the two header phases enter Go.
+func (f *HeaderMutation) Hooks() HookSet { return HookRequestHeaders | HookResponseHeaders }
+
 func (f *HeaderMutation) OnRequestHeaders(envoy EnvoyHTTPFilter, _ bool) RequestHeadersStatus {
 	if f.routed {
 		if route, ok := envoy.PerRouteConfig().(*RouteRules); ok {

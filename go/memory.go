@@ -35,7 +35,7 @@ package main
 
 /*
 #include <stdlib.h>
-#include "abi.h"
+#include "slot.h"
 */
 import "C"
 
@@ -46,17 +46,12 @@ import (
 )
 
 // slot is the C half of one thing Envoy holds: its address is the module
-// pointer Envoy keeps, so it lives in C memory (see slotTable.grow).
-type slot struct {
-	// index is this slot's number in its table, written once when the slot is
-	// made: how a module pointer finds its Go half again.
-	index uint32
-	// buffer and number are out-parameters for the callbacks a stream's
-	// handle makes (handle.go): Envoy writes them, the handle reads them at
-	// once, so one of each per stream is enough.
-	buffer C.envoy_dynamic_module_type_envoy_buffer
-	number C.uint64_t
-}
+// pointer Envoy keeps, so it lives in C memory (see slotTable.grow). Its fields
+// (slot.h) are the slot's number in its table, the stream's hook bits that
+// stream_hooks.c reads, and out-parameters for the handle's callbacks
+// (handle.go): Envoy writes them, the handle reads them at once, so one of
+// each per stream is enough.
+type slot = C.dm_slot
 
 const (
 	slotChunkBits = 10
@@ -115,7 +110,7 @@ func (t *slotTable[T]) grow(n uint32) {
 		slots: (*[slotChunkLen]slot)(C.calloc(slotChunkLen, C.size_t(unsafe.Sizeof(slot{})))),
 	}
 	for i := range chunk.slots {
-		chunk.slots[i].index = n<<slotChunkBits | uint32(i)
+		chunk.slots[i].index = C.uint32_t(n<<slotChunkBits | uint32(i))
 	}
 	// Room for every slot on the free list, so release never allocates.
 	free := make([]uint32, len(t.free), (n+1)*slotChunkLen)
@@ -127,8 +122,9 @@ func (t *slotTable[T]) grow(n uint32) {
 // get returns the slot at the module pointer p, which add returned, and its value.
 func (t *slotTable[T]) get(p unsafe.Pointer) (*slot, *T) {
 	s := (*slot)(p)
-	chunk := t.chunks[s.index>>slotChunkBits].Load()
-	return s, &chunk.values[s.index%slotChunkLen]
+	index := uint32(s.index)
+	chunk := t.chunks[index>>slotChunkBits].Load()
+	return s, &chunk.values[index%slotChunkLen]
 }
 
 // release zeroes the value at p (so the GC may collect what it referred to)
@@ -138,7 +134,7 @@ func (t *slotTable[T]) release(p unsafe.Pointer) {
 	var zero T
 	*value = zero
 	t.mu.Lock()
-	t.free = append(t.free, s.index)
+	t.free = append(t.free, uint32(s.index))
 	t.mu.Unlock()
 }
 

@@ -15,7 +15,7 @@ func TestSlotTableHandsOutCAddressesAndReusesThem(t *testing.T) {
 	}
 	for i, s := range held {
 		got, value := table.get(unsafe.Pointer(s))
-		if got != s || *value != string(rune('a'+i%26)) || s.index != uint32(i) {
+		if got != s || *value != string(rune('a'+i%26)) || uint32(s.index) != uint32(i) {
 			t.Fatalf("slot %d: %p %q index %d", i, got, *value, s.index)
 		}
 	}

@@ -26,3 +26,7 @@ func (PassthroughConfig) NewFilter(EnvoyHTTPFilter) Filter {
 
 // Passthrough keeps BaseFilter's every hook: continue.
 type Passthrough struct{ BaseFilter }
+
+// Hooks: none. Envoy still calls every hook, but the module answers them in C
+// without entering Go (see HookSet).
+func (Passthrough) Hooks() HookSet { return 0 }

@@ -60,3 +60,30 @@ func TestPassthroughStreamAllocatesNothing(t *testing.T) {
 		t.Errorf("a passthrough stream allocates %v times", allocs)
 	}
 }
+
+func TestFiltersNameTheHooksThatEnterGo(t *testing.T) {
+	t.Setenv(enableFaultInjectionEnv, "1")
+	envoy := newFakeEnvoyFilter()
+	mutation, err := NewHeaderMutationConfig([]byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fault, err := NewFaultInjectionConfig([]byte(`{"phase": "request_body"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		got  HookSet
+		want HookSet
+	}{
+		{"passthrough", hooksOf(PassthroughConfig{}.NewFilter(envoy)), 0},
+		{"header_mutation", hooksOf(mutation.NewFilter(envoy)), HookRequestHeaders | HookResponseHeaders},
+		{"fault_injection (no Hooks method)", hooksOf(fault.NewFilter(envoy)), AllHooks},
+		{"a filter that could not be built", hooksOf(nil), AllHooks},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: hooks %08b, want %08b", tc.name, tc.got, tc.want)
+		}
+	}
+}

@@ -4,7 +4,7 @@
 package main
 
 /*
-#include "abi.h"
+#include "slot.h"
 */
 import "C"
 
@@ -38,6 +38,38 @@ type Filter interface {
 	OnStreamComplete(envoy EnvoyHTTPFilter)
 	// OnScheduled: a wake-up requested through this stream's scheduler.
 	OnScheduled(envoy EnvoyHTTPFilter, eventID uint64)
+}
+
+// HookSet names the stream hooks a filter implements. Every hook costs a cgo
+// crossing (far more than an empty method), so the module's C side
+// (stream_hooks.c) skips the ones a filter leaves to BaseFilter. A filter
+// tells which it implements with a Hooks method; without one, all are called.
+type HookSet uint32
+
+const (
+	HookRequestHeaders   HookSet = C.DM_HOOK_REQUEST_HEADERS
+	HookRequestBody      HookSet = C.DM_HOOK_REQUEST_BODY
+	HookRequestTrailers  HookSet = C.DM_HOOK_REQUEST_TRAILERS
+	HookResponseHeaders  HookSet = C.DM_HOOK_RESPONSE_HEADERS
+	HookResponseBody     HookSet = C.DM_HOOK_RESPONSE_BODY
+	HookResponseTrailers HookSet = C.DM_HOOK_RESPONSE_TRAILERS
+	HookStreamComplete   HookSet = C.DM_HOOK_STREAM_COMPLETE
+	HookScheduled        HookSet = C.DM_HOOK_SCHEDULED
+	AllHooks             HookSet = C.DM_HOOK_ALL
+)
+
+// hookLister is implemented by filters that name the hooks they implement.
+type hookLister interface {
+	Hooks() HookSet
+}
+
+// hooksOf is the set of hooks to call for filter f. A stream whose filter
+// could not be built (nil) gets them all, so it fails closed at its first one.
+func hooksOf(f Filter) HookSet {
+	if lister, ok := f.(hookLister); ok {
+		return lister.Hooks()
+	}
+	return AllHooks
 }
 
 // BaseFilter implements every Filter hook as "continue"; embed it.

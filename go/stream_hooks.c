@@ -1,0 +1,88 @@
+// The stream hooks, in C. Entering Go from Envoy's thread (cgo) costs far more
+// than a filter's empty method, and Envoy calls every hook of every stream; so
+// each hook first reads, in the stream's C slot, whether its filter implements
+// it, and returns Continue without entering Go when it does not. Passthrough
+// then enters Go twice per stream (new, destroy) instead of about eight times.
+// The definitions include abi.h, so the compiler checks them as it checks the
+// //export hooks in abi.go; the Go halves are the dm_go_* exports there.
+
+#include "_cgo_export.h"
+#include "slot.h"
+
+#define SLOT(ptr) ((const dm_slot*)(ptr))
+
+envoy_dynamic_module_type_on_http_filter_request_headers_status
+envoy_dynamic_module_on_http_filter_request_headers(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
+  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_HEADERS)) {
+    return envoy_dynamic_module_type_on_http_filter_request_headers_status_Continue;
+  }
+  return dm_go_request_headers(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+}
+
+envoy_dynamic_module_type_on_http_filter_request_body_status
+envoy_dynamic_module_on_http_filter_request_body(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
+  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_BODY)) {
+    return envoy_dynamic_module_type_on_http_filter_request_body_status_Continue;
+  }
+  return dm_go_request_body(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+}
+
+envoy_dynamic_module_type_on_http_filter_request_trailers_status
+envoy_dynamic_module_on_http_filter_request_trailers(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
+  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_TRAILERS)) {
+    return envoy_dynamic_module_type_on_http_filter_request_trailers_status_Continue;
+  }
+  return dm_go_request_trailers(filter_envoy_ptr, filter_module_ptr);
+}
+
+envoy_dynamic_module_type_on_http_filter_response_headers_status
+envoy_dynamic_module_on_http_filter_response_headers(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
+  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_HEADERS)) {
+    return envoy_dynamic_module_type_on_http_filter_response_headers_status_Continue;
+  }
+  return dm_go_response_headers(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+}
+
+envoy_dynamic_module_type_on_http_filter_response_body_status
+envoy_dynamic_module_on_http_filter_response_body(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
+  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_BODY)) {
+    return envoy_dynamic_module_type_on_http_filter_response_body_status_Continue;
+  }
+  return dm_go_response_body(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+}
+
+envoy_dynamic_module_type_on_http_filter_response_trailers_status
+envoy_dynamic_module_on_http_filter_response_trailers(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
+  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_TRAILERS)) {
+    return envoy_dynamic_module_type_on_http_filter_response_trailers_status_Continue;
+  }
+  return dm_go_response_trailers(filter_envoy_ptr, filter_module_ptr);
+}
+
+void envoy_dynamic_module_on_http_filter_stream_complete(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
+  if (SLOT(filter_module_ptr)->hooks & DM_HOOK_STREAM_COMPLETE) {
+    dm_go_stream_complete(filter_envoy_ptr, filter_module_ptr);
+  }
+}
+
+void envoy_dynamic_module_on_http_filter_scheduled(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, uint64_t event_id) {
+  if (SLOT(filter_module_ptr)->hooks & DM_HOOK_SCHEDULED) {
+    dm_go_scheduled(filter_envoy_ptr, filter_module_ptr, event_id);
+  }
+}
