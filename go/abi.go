@@ -79,6 +79,7 @@ func envoy_dynamic_module_on_http_filter_config_new(
 		return nil
 	}
 	*value = box
+	s.hooks = C.uint32_t(hooksOf(box.config))
 	return C.envoy_dynamic_module_type_http_filter_config_module_ptr(unsafe.Pointer(s))
 }
 
@@ -123,8 +124,11 @@ func envoy_dynamic_module_on_http_filter_per_route_config_destroy(
 
 // ----------------------------------------------------------------- streams
 
-//export envoy_dynamic_module_on_http_filter_new
-func envoy_dynamic_module_on_http_filter_new(
+// The Go halves of filter_new and filter_destroy, which are C functions in
+// stream_hooks.c: they enter Go only for configs whose filters implement a hook.
+
+//export dm_go_filter_new
+func dm_go_filter_new(
 	filter_config_ptr C.envoy_dynamic_module_type_http_filter_config_module_ptr,
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 ) C.envoy_dynamic_module_type_http_filter_module_ptr {
@@ -135,12 +139,15 @@ func envoy_dynamic_module_on_http_filter_new(
 	}
 	stream.envoy = envoyFilter{raw: filter_envoy_ptr, slot: s}
 	stream.newFilter(config, &stream.envoy)
-	s.hooks = C.uint32_t(hooksOf(stream.filter))
+	s.hooks = C.uint32_t(hooksOf(config.config))
+	if stream.filter == nil {
+		s.hooks = C.uint32_t(AllHooks) // fail closed at the first hook
+	}
 	return C.envoy_dynamic_module_type_http_filter_module_ptr(unsafe.Pointer(s))
 }
 
-//export envoy_dynamic_module_on_http_filter_destroy
-func envoy_dynamic_module_on_http_filter_destroy(
+//export dm_go_filter_destroy
+func dm_go_filter_destroy(
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) {
 	// Releasing the slot drops the Go filter; the GC frees it. No filter code

@@ -248,6 +248,9 @@ func NewHeaderMutationConfig(config []byte) (FilterConfig, error) {
 	return &HeaderMutationConfig{rules: rules, shared: &HeaderMutation{rules: rules}}, nil
 }
 
+// Hooks: only the two header phases enter Go.
+func (c *HeaderMutationConfig) Hooks() HookSet { return HookRequestHeaders | HookResponseHeaders }
+
 func (c *HeaderMutationConfig) NewFilter(EnvoyHTTPFilter) Filter {
 	if routeOverrides.Load() == 0 {
 		return c.shared // nothing to allocate
@@ -268,9 +271,6 @@ type HeaderMutation struct {
 	// route has an override. A shared filter is never changed.
 	routed bool
 }
-
-// Hooks: only the two header phases enter Go.
-func (f *HeaderMutation) Hooks() HookSet { return HookRequestHeaders | HookResponseHeaders }
 
 func (f *HeaderMutation) OnRequestHeaders(envoy EnvoyHTTPFilter, _ bool) RequestHeadersStatus {
 	if f.routed {

@@ -19,6 +19,10 @@ func NewPassthroughConfig(config []byte) (FilterConfig, error) {
 	return PassthroughConfig{}, nil
 }
 
+// Hooks: none. Envoy still calls every hook, but the module answers them in C
+// without entering Go, and makes no Go filter per stream (see HookSet).
+func (PassthroughConfig) Hooks() HookSet { return 0 }
+
 func (PassthroughConfig) NewFilter(EnvoyHTTPFilter) Filter {
 	// A zero-size filter: storing it in the interface allocates nothing.
 	return Passthrough{}
@@ -26,7 +30,3 @@ func (PassthroughConfig) NewFilter(EnvoyHTTPFilter) Filter {
 
 // Passthrough keeps BaseFilter's every hook: continue.
 type Passthrough struct{ BaseFilter }
-
-// Hooks: none. Envoy still calls every hook, but the module answers them in C
-// without entering Go (see HookSet).
-func (Passthrough) Hooks() HookSet { return 0 }

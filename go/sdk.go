@@ -40,10 +40,11 @@ type Filter interface {
 	OnScheduled(envoy EnvoyHTTPFilter, eventID uint64)
 }
 
-// HookSet names the stream hooks a filter implements. Every hook costs a cgo
-// crossing (far more than an empty method), so the module's C side
-// (stream_hooks.c) skips the ones a filter leaves to BaseFilter. A filter
-// tells which it implements with a Hooks method; without one, all are called.
+// HookSet names the stream hooks the filters of a config implement. Every hook
+// costs a cgo crossing (far more than an empty method), so the module's C side
+// (stream_hooks.c) skips the ones a filter leaves to BaseFilter, and a config
+// whose filters implement none makes no Go object per stream at all. A
+// FilterConfig tells which with a Hooks method; without one, all are called.
 type HookSet uint32
 
 const (
@@ -58,15 +59,14 @@ const (
 	AllHooks             HookSet = C.DM_HOOK_ALL
 )
 
-// hookLister is implemented by filters that name the hooks they implement.
+// hookLister is implemented by configs that name the hooks their filters implement.
 type hookLister interface {
 	Hooks() HookSet
 }
 
-// hooksOf is the set of hooks to call for filter f. A stream whose filter
-// could not be built (nil) gets them all, so it fails closed at its first one.
-func hooksOf(f Filter) HookSet {
-	if lister, ok := f.(hookLister); ok {
+// hooksOf is the set of hooks to call for the filters of config c.
+func hooksOf(c FilterConfig) HookSet {
+	if lister, ok := c.(hookLister); ok {
 		return lister.Hooks()
 	}
 	return AllHooks

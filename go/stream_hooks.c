@@ -1,8 +1,9 @@
 // The stream hooks, in C. Entering Go from Envoy's thread (cgo) costs far more
 // than a filter's empty method, and Envoy calls every hook of every stream; so
 // each hook first reads, in the stream's C slot, whether its filter implements
-// it, and returns Continue without entering Go when it does not. Passthrough
-// then enters Go twice per stream (new, destroy) instead of about eight times.
+// it, and returns Continue without entering Go when it does not. A config whose
+// filters implement no hook at all (passthrough) gets one shared C slot for all
+// its streams, so such a stream never enters Go.
 // The definitions include abi.h, so the compiler checks them as it checks the
 // //export hooks in abi.go; the Go halves are the dm_go_* exports there.
 
@@ -10,6 +11,21 @@
 #include "slot.h"
 
 #define SLOT(ptr) ((const dm_slot*)(ptr))
+
+// The slot of every stream whose config's filters implement no hook.
+static const dm_slot kNoGoStream = {.index = UINT32_MAX, .hooks = 0};
+
+envoy_dynamic_module_type_http_filter_module_ptr envoy_dynamic_module_on_http_filter_new(
+    envoy_dynamic_module_type_http_filter_config_module_ptr filter_config_ptr,
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr) {
+  if (SLOT(filter_config_ptr)->hooks == 0) return &kNoGoStream;
+  return dm_go_filter_new(filter_config_ptr, filter_envoy_ptr);
+}
+
+void envoy_dynamic_module_on_http_filter_destroy(
+    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
+  if (filter_module_ptr != &kNoGoStream) dm_go_filter_destroy(filter_module_ptr);
+}
 
 envoy_dynamic_module_type_on_http_filter_request_headers_status
 envoy_dynamic_module_on_http_filter_request_headers(
