@@ -27,6 +27,7 @@ RUN mkdir -p rust/abi/src rust/sdk/src rust/filters/src \
  && touch rust/abi/src/lib.rs rust/sdk/src/lib.rs rust/filters/src/lib.rs \
  && cargo fetch --locked --manifest-path rust/Cargo.toml
 COPY Makefile ENVOY_VERSION ./
+COPY mk mk
 COPY abi abi
 COPY rust rust
 RUN make rust
@@ -37,6 +38,7 @@ WORKDIR /src
 COPY go/go.mod go/
 RUN go -C go mod download
 COPY Makefile ENVOY_VERSION ./
+COPY mk mk
 COPY abi abi
 COPY go go
 RUN make go
@@ -51,6 +53,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ENVOY_VERSION ./
+COPY mk mk
 COPY abi abi
 COPY cpp cpp
 RUN make cpp

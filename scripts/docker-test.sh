@@ -117,14 +117,20 @@ mkdir -p "$WORK/echo-context"
 
 # ----------------------------------------------------- the real Dockerfile
 say "docker build (the repository's Dockerfile, unchanged)"
-"$DOCKER" build -t "$IMAGE" \
+# No stale image may stand in for a build that failed.
+"$DOCKER" image rm -f "$IMAGE" >/dev/null 2>&1 || true
+if ! "$DOCKER" build -t "$IMAGE" \
   --build-arg "ENVOY_VERSION=${ENVOY_VERSION}" \
   --build-arg RUST_IMAGE=local/rust:bookworm \
   --build-arg GO_IMAGE=local/golang:1.23 \
   --build-arg CPP_IMAGE=local/debian:bookworm \
   --build-arg "ENVOY_IMAGE=local/envoy:v${ENVOY_VERSION}" \
-  . 2>&1 | tee "$WORK/build.log" | grep -E "^Step|^Successfully" || true
-have "$IMAGE" || { tail -30 "$WORK/build.log"; exit 1; }
+  . >"$WORK/build.log" 2>&1; then
+  tail -30 "$WORK/build.log"
+  echo "docker build failed (whole log: $WORK/build.log)" >&2
+  exit 1
+fi
+grep -E "^Step [0-9]+/[0-9]+ : (FROM|RUN make)|^Successfully" "$WORK/build.log"
 
 # ------------------------------------------------ compose up and conformance
 say "docker-compose up (envoy + echo in its network namespace)"
