@@ -44,9 +44,11 @@ pub struct WafConfig {
 
 impl WafConfig {
     pub fn new(_envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
-        let raw = match serde_json::from_slice::<serde_json::Value>(config) {
-            Ok(serde_json::Value::Object(_)) => crate::config::parse_json::<RawConfig>(config)?,
-            _ => RawConfig {
+        // One parse: a JSON object is the structured form, anything else the regex.
+        let raw = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(config)
+        {
+            Ok(object) => serde_json::from_value::<RawConfig>(object.into())?,
+            Err(_) => RawConfig {
                 pattern: String::from_utf8(config.to_vec())
                     .map_err(|e| format!("regex is not UTF-8: {e}"))?,
                 max_body_bytes: default_max(),
