@@ -2,7 +2,6 @@
 //! here by the name Envoy's `filter_name` uses.
 
 pub mod access_logger;
-pub mod config;
 pub mod delay;
 pub mod fault_injection;
 pub mod header_auth;

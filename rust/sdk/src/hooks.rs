@@ -11,11 +11,10 @@
 
 use crate::abi::{self, *};
 use crate::barrier::{guard, Panicked};
-use crate::handle::PerRouteBox;
+use crate::config::{self, ConfigKind};
+use crate::handle::{envoy_bytes, PerRouteBox};
 use crate::registry;
-use crate::{
-    EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig, LogLevel,
-};
+use crate::{EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
 use crate::{ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 
@@ -39,35 +38,11 @@ pub const FAIL_CLOSED_STATUS: u32 = 500;
 pub const FAIL_CLOSED_BODY: &[u8] = b"dynamic module filter failed\n";
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
-/// The largest filter_config a filter is handed. Configs are a few hundred
-/// bytes; anything near this is a mistake or an attack on the parser.
-pub const MAX_CONFIG_BYTES: usize = 1 << 20;
-
 fn module_name() -> &'static str {
     registry::module().map_or("dynamic module", |m| m.name)
 }
 
 // ------------------------------------------------------------------ config
-
-/// Logs why a configuration of `kind` ("filter" or "per-route config") named
-/// `name` is refused, and returns the NULL that tells Envoy so.
-fn refuse<T>(kind: &str, name: &str, why: &str) -> *const T {
-    crate::log::log(
-        LogLevel::Error,
-        &format!("{}: {kind} '{name}': {why}", module_name()),
-    );
-    core::ptr::null()
-}
-
-/// The refusal of a config over [`MAX_CONFIG_BYTES`], before any parser sees it.
-fn oversized(config: &[u8]) -> Option<String> {
-    (config.len() > MAX_CONFIG_BYTES).then(|| {
-        format!(
-            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
-            config.len()
-        )
-    })
-}
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
@@ -76,35 +51,30 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_config_module_ptr {
     // SAFETY: Envoy lends both buffers for this call.
-    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
-    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
-    let name = String::from_utf8_lossy(name);
-    let refuse = |why: &str| refuse("filter", &name, why);
-    let Some(module) = registry::module() else {
-        return refuse("program_init has not run");
+    let (name, config) = unsafe {
+        (
+            envoy_bytes(name.ptr, name.length),
+            envoy_bytes(config.ptr, config.length),
+        )
     };
-    let Some((filter_name, new_config)) = module.find(&name) else {
-        return refuse(&format!(
-            "unknown filter name; this module has: {}",
-            module.filter_names()
-        ));
+    let find = |module: &'static registry::Module, name: &str| {
+        module.find(name).ok_or_else(|| {
+            let names = module.filter_names();
+            format!("unknown filter name; this module has: {names}")
+        })
     };
-    if let Some(why) = oversized(config) {
-        return refuse(&why);
-    }
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
-    let built = guard(
-        || format!("{}: filter '{filter_name}' config creation", module.name),
-        || new_config(&mut envoy, config),
-    );
-    match built {
-        Ok(Ok(config)) => Box::into_raw(Box::new(ConfigBox {
+    let build = |filter_name, new_config: registry::NewHttpFilterConfig, config: &[u8]| {
+        let config = new_config(&mut envoy, config)?;
+        Ok(ConfigBox {
             filter_name,
             config,
-        })) as *const _,
-        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
-        Err(Panicked) => core::ptr::null(),
+        })
+    };
+    match config::create(ConfigKind::Filter, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(config)) as *const _,
+        None => core::ptr::null(),
     }
 }
 
@@ -129,27 +99,21 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_per_route_config_module_ptr {
     // SAFETY: Envoy lends both buffers for this call.
-    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
-    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
-    let name = String::from_utf8_lossy(name);
-    let refuse = |why: &str| refuse("per-route config", &name, why);
-    let Some(module) = registry::module() else {
-        return refuse("program_init has not run");
+    let (name, config) = unsafe {
+        (
+            envoy_bytes(name.ptr, name.length),
+            envoy_bytes(config.ptr, config.length),
+        )
     };
-    let Some((route_name, new_config)) = module.find_per_route(&name) else {
-        return refuse("no filter of this module takes a per-route config by that name");
+    let find = |module: &'static registry::Module, name: &str| {
+        module.find_per_route(name).ok_or_else(|| {
+            "no filter of this module takes a per-route config by that name".to_string()
+        })
     };
-    if let Some(why) = oversized(config) {
-        return refuse(&why);
-    }
-    let built = guard(
-        || format!("{}: per-route config '{route_name}' creation", module.name),
-        || new_config(config),
-    );
-    match built {
-        Ok(Ok(config)) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
-        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
-        Err(Panicked) => core::ptr::null(),
+    let build = |_, new_config: registry::NewPerRouteConfig, config: &[u8]| new_config(config);
+    match config::create(ConfigKind::PerRoute, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
+        None => core::ptr::null(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! reply in plain Rust collections, with the same observable rules as Envoy 1.40
 //! (lowercase keys, empty value removes, add keeps existing values).
 
-use crate::config::{EnvoyHttpFilterConfig, MetricId};
+use crate::handle::{EnvoyHttpFilterConfig, MetricId};
 use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, LogLevel, Scheduler};
 use std::any::Any;
 use std::cell::RefCell;
