@@ -37,6 +37,10 @@ pub trait EnvoyHttpFilter {
     fn get_body_chunks(&self, body: BodyType) -> Vec<&[u8]>;
     /// Total bytes of a body.
     fn get_body_size(&self, body: BodyType) -> usize;
+    /// Removes `bytes` from the front of a body. False when the body is absent.
+    fn drain_body(&mut self, body: BodyType, bytes: usize) -> bool;
+    /// Appends a copy of `data` to a body. False when the body is absent.
+    fn append_body(&mut self, body: BodyType, data: &[u8]) -> bool;
 
     /// Resumes the request path after a hook returned a Stop status.
     fn continue_decoding(&mut self);
@@ -316,6 +320,18 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
     fn get_body_size(&self, body: BodyType) -> usize {
         // SAFETY: a plain query on a live handle.
         unsafe { abi::envoy_dynamic_module_callback_http_get_body_size(self.raw, body) }
+    }
+
+    fn drain_body(&mut self, body: BodyType, bytes: usize) -> bool {
+        // SAFETY: a live handle; &mut self ends every borrow of the body first.
+        unsafe { abi::envoy_dynamic_module_callback_http_drain_body(self.raw, body, bytes) }
+    }
+
+    fn append_body(&mut self, body: BodyType, data: &[u8]) -> bool {
+        // SAFETY: Envoy copies `data` before the call returns.
+        unsafe {
+            abi::envoy_dynamic_module_callback_http_append_body(self.raw, body, module_buffer(data))
+        }
     }
 
     fn continue_decoding(&mut self) {
