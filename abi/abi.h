@@ -636,6 +636,22 @@ extern bool envoy_dynamic_module_callback_http_get_body_chunks(envoy_dynamic_mod
                                                                struct envoy_dynamic_module_type_envoy_buffer *result_buffer_vector);
 
 /**
+ * Removes `number_of_bytes` from the front of a body (all of it when the
+ * body is shorter). False when that body does not exist at this point.
+ */
+extern bool envoy_dynamic_module_callback_http_drain_body(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                          enum envoy_dynamic_module_type_http_body_type body_type,
+                                                          size_t number_of_bytes);
+
+/**
+ * Appends a copy of `data` to the end of a body. For a Buffered body that
+ * does not exist yet (in a trailers hook, say), Envoy creates it.
+ */
+extern bool envoy_dynamic_module_callback_http_append_body(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                           enum envoy_dynamic_module_type_http_body_type body_type,
+                                                           struct envoy_dynamic_module_type_module_buffer data);
+
+/**
  * The module's per-route override for the stream's route (what
  * http_filter_per_route_config_new returned), or NULL when the route has none.
  */

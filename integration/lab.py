@@ -38,6 +38,7 @@ LISTENERS = {
     1071: "Rust delay (send do-delay: <ms>)",
     1072: "Rust header_mutation with a per-route override on /override",
     1073: "Rust passthrough + header_mutation as upstream filters",
+    1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
 }
 
 

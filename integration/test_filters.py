@@ -28,7 +28,7 @@ def _with_admin(dir_, admin_port, drop_ports=False):
     second Envoy can run beside the first."""
     text = lab.ENVOY_YAML.read_text().replace("port_value: 9901", f"port_value: {admin_port}")
     if drop_ports:
-        for port in range(1062, 1074):
+        for port in range(1062, 1100):
             text = text.replace(f"port_value: {port} ", f"port_value: {port + 10000} ")
     path = dir_ / "envoy-shifted.yaml"
     path.write_text(text)

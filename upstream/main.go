@@ -10,9 +10,15 @@
 //	/status/N                an empty response with status N (204, 304, ...).
 //	/response-headers?k=v    the text, with each query pair as a response header,
 //	                         so response-side replace/remove can be checked.
+//	/echo                    the request body, verbatim (body filters' request side).
+//	/repeat?text=T&count=N&chunk=K
+//	                         T written N times, flushed every K bytes (chunked), so
+//	                         a body filter sees matches split across chunks.
+//	/gzip                    the text, gzip-compressed (content-encoding: gzip).
 package main
 
 import (
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -45,6 +51,25 @@ func main() {
 		switch {
 		case r.URL.Path == "/headers" || strings.HasPrefix(r.URL.Path, "/anything"):
 			reflect(w, r)
+		case r.URL.Path == "/echo":
+			// Read it all first: Go's HTTP/1 server stops the request body once
+			// the response has started (unless full duplex is enabled).
+			body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "application/octet-stream")
+			_, _ = w.Write(body)
+		case r.URL.Path == "/repeat":
+			repeat(w, r)
+		case r.URL.Path == "/gzip":
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Content-Encoding", "gzip")
+			gz := gzip.NewWriter(w)
+			_, _ = io.WriteString(gz, *text+"\n")
+			_ = gz.Close()
 		case strings.HasPrefix(r.URL.Path, "/status/"):
 			status, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/status/"))
 			if err != nil || status < 200 || status > 599 {
@@ -98,4 +123,31 @@ func reflect(w http.ResponseWriter, r *http.Request) {
 		BodyLength: n,
 		BodySHA256: hex.EncodeToString(digest.Sum(nil)),
 	})
+}
+
+// repeat writes text count times, flushing every chunk bytes, so the body
+// leaves in pieces whose edges fall anywhere (inside a match, too).
+func repeat(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	text := q.Get("text")
+	count, err1 := strconv.Atoi(q.Get("count"))
+	chunk, err2 := strconv.Atoi(q.Get("chunk"))
+	if text == "" || err1 != nil || err2 != nil || count < 0 || chunk < 1 || len(text)*count > 64<<20 {
+		http.Error(w, "want text, count >= 0, chunk >= 1, at most 64 MiB", http.StatusBadRequest)
+		return
+	}
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	body := []byte(strings.Repeat(text, count))
+	flusher, _ := w.(http.Flusher)
+	for len(body) > 0 {
+		n := min(chunk, len(body))
+		if _, err := w.Write(body[:n]); err != nil {
+			return
+		}
+		body = body[n:]
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
 }

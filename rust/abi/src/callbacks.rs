@@ -128,6 +128,22 @@ extern "C" {
         result_buffer_vector: *mut envoy_dynamic_module_type_envoy_buffer,
     ) -> bool;
 
+    /// Removes `number_of_bytes` from the front of a body (all of it when the
+    /// body is shorter). False when that body does not exist at this point.
+    pub fn envoy_dynamic_module_callback_http_drain_body(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        body_type: envoy_dynamic_module_type_http_body_type,
+        number_of_bytes: usize,
+    ) -> bool;
+
+    /// Appends a copy of `data` to the end of a body. For a Buffered body that
+    /// does not exist yet (in a trailers hook, say), Envoy creates it.
+    pub fn envoy_dynamic_module_callback_http_append_body(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        body_type: envoy_dynamic_module_type_http_body_type,
+        data: envoy_dynamic_module_type_module_buffer,
+    ) -> bool;
+
     // --------------------------------------------------------------- per route
 
     /// The module's per-route override for the stream's route (what

@@ -64,7 +64,7 @@ pub struct AccessLoggerConfig {
 
 impl AccessLoggerConfig {
     pub fn new(_envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
-        let raw: RawConfig = crate::config::parse_json(config)?;
+        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
         if raw.num_workers == 0 || raw.num_workers > MAX_WORKERS {
             return Err(format!(
                 "num_workers must be 1 to {MAX_WORKERS}, got {}",

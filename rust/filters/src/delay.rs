@@ -31,7 +31,7 @@ pub struct DelayConfig {
 
 impl DelayConfig {
     pub fn new(_envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
-        let raw: RawConfig = crate::config::parse_json(config)?;
+        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
         if raw.max_delay_ms == 0 || raw.max_delay_ms > 60_000 {
             return Err(
                 format!("max_delay_ms must be 1 to 60000, got {}", raw.max_delay_ms).into(),

@@ -46,7 +46,7 @@ impl FaultInjectionConfig {
                 format!("test-only filter; set {ENABLE_ENV}=1 in Envoy's environment").into(),
             );
         }
-        let RawConfig { phase } = crate::config::parse_json(config)?;
+        let RawConfig { phase } = envoy_dm_sdk::parse_json(config)?;
         if phase == Phase::Config {
             panic!("fault injected in config");
         }

@@ -84,7 +84,7 @@ impl HeaderMutationConfig {
 
     /// Parses and validates a config; every error names the offending entry.
     pub fn parse(config: &[u8]) -> Result<Rules, BoxError> {
-        let raw: RawConfig = crate::config::parse_json(config)?;
+        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
         let pseudo = raw.allow_pseudo_headers;
         Ok(Rules {
             request: Mutations {
@@ -207,18 +207,28 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for HeaderMutation {
     }
 }
 
-/// Copies an attribute into a stack buffer: the attribute borrows the handle,
-/// which must be free again to set the header.
+/// Values up to this size are copied on the stack; longer ones on the heap.
+/// An `ip:port` is at most 47 bytes, so the heap path is for the unusual
+/// attribute (a long pipe path, say); no value is ever dropped.
+const STACK_COPY_BYTES: usize = 128;
+
+/// Copies an attribute before setting the header: the attribute borrows the
+/// handle (Envoy's memory), which must be free again to set the header.
 fn set_from_attribute(envoy: &mut impl EnvoyHttpFilter, header: &str, id: AttributeId) {
-    let mut buf = [0u8; 128];
-    let len = match envoy.get_attribute_string(id) {
-        Some(value) if value.len() <= buf.len() => {
-            buf[..value.len()].copy_from_slice(value);
-            value.len()
+    let mut stack = [0u8; STACK_COPY_BYTES];
+    let heap: Vec<u8>;
+    let value: &[u8] = match envoy.get_attribute_string(id) {
+        None => return,
+        Some(value) if value.len() <= stack.len() => {
+            stack[..value.len()].copy_from_slice(value);
+            &stack[..value.len()]
         }
-        _ => return,
+        Some(value) => {
+            heap = value.to_vec();
+            &heap
+        }
     };
-    envoy.set_header(HeaderType::ResponseHeader, header, &buf[..len]);
+    envoy.set_header(HeaderType::ResponseHeader, header, value);
 }
 
 fn stamp_attributes(envoy: &mut impl EnvoyHttpFilter) {
@@ -319,11 +329,29 @@ mod tests {
         let mut filter = config.new_http_filter(&mut envoy);
         filter.on_response_headers(&mut envoy, true);
         assert!(envoy
+            .values(HeaderType::ResponseHeader, DOWNSTREAM_ADDRESS_HEADER)
+            .is_empty());
+        assert!(envoy
             .values(HeaderType::ResponseHeader, UPSTREAM_ADDRESS_HEADER)
             .is_empty());
         assert!(envoy
             .values(HeaderType::ResponseHeader, RESPONSE_CODE_HEADER)
             .is_empty());
+    }
+
+    #[test]
+    fn long_attribute_values_are_stamped_whole() {
+        let (config, mut envoy) = filter_for("{}");
+        let long = "u".repeat(200);
+        envoy
+            .string_attributes
+            .insert(AttributeId::SourceAddress, long.clone().into_bytes());
+        let mut filter = config.new_http_filter(&mut envoy);
+        filter.on_response_headers(&mut envoy, true);
+        assert_eq!(
+            envoy.values(HeaderType::ResponseHeader, DOWNSTREAM_ADDRESS_HEADER),
+            [long.as_str()]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! here by the name Envoy's `filter_name` uses.
 
 pub mod access_logger;
-pub mod config;
+pub mod body_rewrite;
 pub mod delay;
 pub mod fault_injection;
 pub mod header_auth;
@@ -25,6 +25,7 @@ envoy_dm_sdk::declare_module! {
         "metrics" => metrics::MetricsConfig::new,
         "delay" => delay::DelayConfig::new,
         "fault_injection" => fault_injection::FaultInjectionConfig::new,
+        "body_rewrite" => body_rewrite::BodyRewriteConfig::new,
     ],
     per_route: [
         "header_mutation" => header_mutation::HeaderMutationConfig::parse,

@@ -33,7 +33,7 @@ pub struct MetricsConfig {
 
 impl MetricsConfig {
     pub fn new(envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
-        let raw: RawConfig = crate::config::parse_json(config)?;
+        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
         if raw.version.is_empty() {
             return Err("version must not be empty".into());
         }

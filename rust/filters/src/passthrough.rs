@@ -16,7 +16,7 @@ impl PassthroughConfig {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct NoSettings {}
-        let NoSettings {} = crate::config::parse_json(config)?;
+        let NoSettings {} = envoy_dm_sdk::parse_json(config)?;
         Ok(Self)
     }
 }

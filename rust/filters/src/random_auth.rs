@@ -40,7 +40,7 @@ impl RandomAuthConfig {
                 seed: None,
             }
         } else {
-            crate::config::parse_json(config)?
+            envoy_dm_sdk::parse_json(config)?
         };
         if !(0.0..=1.0).contains(&raw.probability) {
             return Err(format!(

@@ -1,85 +1,125 @@
-//! The configuration handle: what a filter may ask of Envoy while its
-//! configuration is being created (on the main thread).
+//! Making a configuration from Envoy's bytes, and refusing it: the contract is
+//! written once here for the filter config and the per-route config (and Go's
+//! `sdk/config.go` and C++'s `sdk/config.cc` state the same one).
+//!
+//! A refused config is one `error` line, `<module>: <kind> '<name>': <why>`, and
+//! a NULL returned to Envoy, which then refuses the listener or route.
 
-use crate::abi;
-use crate::handle::module_buffer;
+use crate::barrier::{guard, Panicked};
+use crate::registry::{self, Module};
+use crate::{BoxError, LogLevel};
+use serde::de::DeserializeOwned;
 
-/// A metric defined by a configuration, used later from its streams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MetricId(pub usize);
+/// The largest filter_config a filter is handed. Configs are a few hundred
+/// bytes; anything near this is a mistake or an attack on the parser.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
 
-/// Envoy as seen while a filter configuration is created.
-pub trait EnvoyHttpFilterConfig {
-    /// Defines a counter with these label names. Only possible during creation.
-    fn define_counter(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
-    /// Defines a histogram with these label names. Only possible during creation.
-    fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
-}
-
-/// The real configuration handle, wrapping the `filter_config_envoy_ptr` Envoy
-/// passes to http_filter_config_new.
-pub struct EnvoyConfigHandle {
-    raw: abi::envoy_dynamic_module_type_http_filter_config_envoy_ptr,
-}
-
-impl EnvoyConfigHandle {
-    /// # Safety
-    /// `raw` must be the pointer Envoy passed to the running http_filter_config_new.
-    pub unsafe fn from_raw(
-        raw: abi::envoy_dynamic_module_type_http_filter_config_envoy_ptr,
-    ) -> Self {
-        Self { raw }
+/// Parses a JSON filter_config, strictly. Envoy hands a `google.protobuf.Struct`
+/// over as JSON text and a `StringValue` as its raw bytes; both arrive here. An
+/// absent config arrives as empty bytes and is refused with its own message.
+///
+/// Only a JSON object is accepted: serde would also build a struct from an
+/// array of its fields in order, which no config author means. Unknown fields
+/// are refused by each config type's `#[serde(deny_unknown_fields)]`.
+pub fn parse_json<T: DeserializeOwned>(config: &[u8]) -> Result<T, BoxError> {
+    match config.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => Err("filter_config is empty; expected a JSON object".into()),
+        Some(i) if config[i] != b'{' => Err("invalid type: expected a JSON object".into()),
+        Some(_) => Ok(serde_json::from_slice(config)?),
     }
 }
 
-type DefineFn = unsafe extern "C" fn(
-    abi::envoy_dynamic_module_type_http_filter_config_envoy_ptr,
-    abi::envoy_dynamic_module_type_module_buffer,
-    *mut abi::envoy_dynamic_module_type_module_buffer,
-    usize,
-    *mut usize,
-) -> abi::envoy_dynamic_module_type_metrics_result;
+/// The two configurations Envoy hands a module's HTTP filters.
+#[derive(Clone, Copy)]
+pub(crate) enum ConfigKind {
+    Filter,
+    PerRoute,
+}
 
-impl EnvoyConfigHandle {
-    fn define(
-        &mut self,
-        define: DefineFn,
-        name: &str,
-        labels: &[&str],
-    ) -> Result<MetricId, String> {
-        let mut label_bufs: Vec<_> = labels.iter().map(|l| module_buffer(l.as_bytes())).collect();
-        let mut id = 0usize;
-        // SAFETY: every buffer outlives the call; `id` is written by Envoy.
-        let result = unsafe {
-            define(
-                self.raw,
-                module_buffer(name.as_bytes()),
-                label_bufs.as_mut_ptr(),
-                label_bufs.len(),
-                &mut id,
-            )
-        };
-        match result {
-            abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
-            other => Err(format!("defining metric {name:?} failed: {other:?}")),
+impl ConfigKind {
+    /// How refusals name it.
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Filter => "filter",
+            Self::PerRoute => "per-route config",
+        }
+    }
+    /// How the barrier names its creation (the same words in all three languages).
+    fn creation(self) -> &'static str {
+        match self {
+            Self::Filter => "config creation",
+            Self::PerRoute => "creation",
         }
     }
 }
 
-impl EnvoyHttpFilterConfig for EnvoyConfigHandle {
-    fn define_counter(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
-        self.define(
-            abi::envoy_dynamic_module_callback_http_filter_config_define_counter,
-            name,
-            labels,
-        )
+/// What a config hook does with Envoy's `name` and `config` bytes: find the
+/// constructor registered under the name, refuse an oversized config before any
+/// parser sees it, and build behind the panic barrier. `find` says why a name
+/// is unknown. None means refused (the line is logged; a panic was logged by
+/// the barrier).
+pub(crate) fn create<New, T>(
+    kind: ConfigKind,
+    name: &[u8],
+    config: &[u8],
+    find: impl FnOnce(&'static Module, &str) -> Result<(&'static str, New), String>,
+    build: impl FnOnce(&'static str, New, &[u8]) -> Result<T, BoxError>,
+) -> Option<T> {
+    let name = String::from_utf8_lossy(name);
+    let module = registry::module();
+    let refuse = |why: &str| {
+        let module = module.map_or("dynamic module", |m| m.name);
+        let kind = kind.noun();
+        crate::log::log(
+            LogLevel::Error,
+            &format!("{module}: {kind} '{name}': {why}"),
+        );
+        None
+    };
+    let Some(module) = module else {
+        return refuse("program_init has not run");
+    };
+    let (found, new) = match find(module, &name) {
+        Ok(found) => found,
+        Err(why) => return refuse(&why),
+    };
+    if config.len() > MAX_CONFIG_BYTES {
+        return refuse(&format!(
+            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
+            config.len()
+        ));
+    }
+    let what = || {
+        let (noun, creation) = (kind.noun(), kind.creation());
+        format!("{}: {noun} '{found}' {creation}", module.name)
+    };
+    match guard(what, || build(found, new, config)) {
+        Ok(Ok(built)) => Some(built),
+        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
+        Err(Panicked) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Two {
+        a: Option<u8>,
+        b: Option<u8>,
     }
 
-    fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
-        self.define(
-            abi::envoy_dynamic_module_callback_http_filter_config_define_histogram,
-            name,
-            labels,
-        )
+    #[test]
+    fn only_objects() {
+        assert!(parse_json::<Two>(br#" {"a": 1} "#).is_ok());
+        for bad in [&b"[1, 2]"[..], b"[]", b"1", b"\"a\"", b"  "] {
+            assert!(
+                parse_json::<Two>(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
-//! The stream handle: what a filter may ask of Envoy during one HTTP stream.
+//! The handles: what a filter may ask of Envoy while its configuration is
+//! created (on the main thread), and during one HTTP stream (on its worker).
 
 use crate::abi;
-use crate::config::MetricId;
 use crate::{AttributeId, BodyType, HeaderType};
 use std::any::Any;
 use std::sync::Arc;
@@ -37,6 +37,10 @@ pub trait EnvoyHttpFilter {
     fn get_body_chunks(&self, body: BodyType) -> Vec<&[u8]>;
     /// Total bytes of a body.
     fn get_body_size(&self, body: BodyType) -> usize;
+    /// Removes `bytes` from the front of a body. False when the body is absent.
+    fn drain_body(&mut self, body: BodyType, bytes: usize) -> bool;
+    /// Appends a copy of `data` to a body. False when the body is absent.
+    fn append_body(&mut self, body: BodyType, data: &[u8]) -> bool;
 
     /// Resumes the request path after a hook returned a Stop status.
     fn continue_decoding(&mut self);
@@ -318,6 +322,18 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
         unsafe { abi::envoy_dynamic_module_callback_http_get_body_size(self.raw, body) }
     }
 
+    fn drain_body(&mut self, body: BodyType, bytes: usize) -> bool {
+        // SAFETY: a live handle; &mut self ends every borrow of the body first.
+        unsafe { abi::envoy_dynamic_module_callback_http_drain_body(self.raw, body, bytes) }
+    }
+
+    fn append_body(&mut self, body: BodyType, data: &[u8]) -> bool {
+        // SAFETY: Envoy copies `data` before the call returns.
+        unsafe {
+            abi::envoy_dynamic_module_callback_http_append_body(self.raw, body, module_buffer(data))
+        }
+    }
+
     fn continue_decoding(&mut self) {
         // SAFETY: called on the stream's worker during one of its hooks.
         unsafe { abi::envoy_dynamic_module_callback_http_filter_continue_decoding(self.raw) }
@@ -362,5 +378,87 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
                 .as_ref()
                 .map(|b| Arc::clone(&b.config))
         }
+    }
+}
+
+// ------------------------------------------------------------ config handle
+
+/// A metric defined by a configuration, used later from its streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricId(pub usize);
+
+/// Envoy as seen while a filter configuration is created.
+pub trait EnvoyHttpFilterConfig {
+    /// Defines a counter with these label names. Only possible during creation.
+    fn define_counter(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
+    /// Defines a histogram with these label names. Only possible during creation.
+    fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
+}
+
+/// The real configuration handle, wrapping the `filter_config_envoy_ptr` Envoy
+/// passes to http_filter_config_new.
+pub struct EnvoyConfigHandle {
+    raw: abi::envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+}
+
+impl EnvoyConfigHandle {
+    /// # Safety
+    /// `raw` must be the pointer Envoy passed to the running http_filter_config_new.
+    pub unsafe fn from_raw(
+        raw: abi::envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+    ) -> Self {
+        Self { raw }
+    }
+}
+
+type DefineFn = unsafe extern "C" fn(
+    abi::envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+    abi::envoy_dynamic_module_type_module_buffer,
+    *mut abi::envoy_dynamic_module_type_module_buffer,
+    usize,
+    *mut usize,
+) -> abi::envoy_dynamic_module_type_metrics_result;
+
+impl EnvoyConfigHandle {
+    fn define(
+        &mut self,
+        define: DefineFn,
+        name: &str,
+        labels: &[&str],
+    ) -> Result<MetricId, String> {
+        let mut label_bufs: Vec<_> = labels.iter().map(|l| module_buffer(l.as_bytes())).collect();
+        let mut id = 0usize;
+        // SAFETY: every buffer outlives the call; `id` is written by Envoy.
+        let result = unsafe {
+            define(
+                self.raw,
+                module_buffer(name.as_bytes()),
+                label_bufs.as_mut_ptr(),
+                label_bufs.len(),
+                &mut id,
+            )
+        };
+        match result {
+            abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
+            other => Err(format!("defining metric {name:?} failed: {other:?}")),
+        }
+    }
+}
+
+impl EnvoyHttpFilterConfig for EnvoyConfigHandle {
+    fn define_counter(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
+        self.define(
+            abi::envoy_dynamic_module_callback_http_filter_config_define_counter,
+            name,
+            labels,
+        )
+    }
+
+    fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
+        self.define(
+            abi::envoy_dynamic_module_callback_http_filter_config_define_histogram,
+            name,
+            labels,
+        )
     }
 }

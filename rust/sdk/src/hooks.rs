@@ -11,11 +11,10 @@
 
 use crate::abi::{self, *};
 use crate::barrier::{guard, Panicked};
-use crate::handle::PerRouteBox;
+use crate::config::{self, ConfigKind};
+use crate::handle::{envoy_bytes, PerRouteBox};
 use crate::registry;
-use crate::{
-    EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig, LogLevel,
-};
+use crate::{EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
 use crate::{ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 
@@ -26,9 +25,10 @@ struct ConfigBox {
 }
 
 /// What `filter_module_ptr` points to. `filter` is None when creating it panicked.
-struct FilterBox {
+/// Generic over the handle so unit tests run the hook bodies with a fake.
+pub(crate) struct FilterBox<E: EnvoyHttpFilter> {
     filter_name: &'static str,
-    filter: Option<Box<dyn HttpFilter<EnvoyFilterHandle>>>,
+    filter: Option<Box<dyn HttpFilter<E>>>,
     /// Set once the filter panicked; from then on the stream bypasses the filter.
     failed: bool,
 }
@@ -39,35 +39,11 @@ pub const FAIL_CLOSED_STATUS: u32 = 500;
 pub const FAIL_CLOSED_BODY: &[u8] = b"dynamic module filter failed\n";
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
-/// The largest filter_config a filter is handed. Configs are a few hundred
-/// bytes; anything near this is a mistake or an attack on the parser.
-pub const MAX_CONFIG_BYTES: usize = 1 << 20;
-
 fn module_name() -> &'static str {
     registry::module().map_or("dynamic module", |m| m.name)
 }
 
 // ------------------------------------------------------------------ config
-
-/// Logs why a configuration of `kind` ("filter" or "per-route config") named
-/// `name` is refused, and returns the NULL that tells Envoy so.
-fn refuse<T>(kind: &str, name: &str, why: &str) -> *const T {
-    crate::log::log(
-        LogLevel::Error,
-        &format!("{}: {kind} '{name}': {why}", module_name()),
-    );
-    core::ptr::null()
-}
-
-/// The refusal of a config over [`MAX_CONFIG_BYTES`], before any parser sees it.
-fn oversized(config: &[u8]) -> Option<String> {
-    (config.len() > MAX_CONFIG_BYTES).then(|| {
-        format!(
-            "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
-            config.len()
-        )
-    })
-}
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
@@ -76,35 +52,30 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_config_module_ptr {
     // SAFETY: Envoy lends both buffers for this call.
-    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
-    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
-    let name = String::from_utf8_lossy(name);
-    let refuse = |why: &str| refuse("filter", &name, why);
-    let Some(module) = registry::module() else {
-        return refuse("program_init has not run");
+    let (name, config) = unsafe {
+        (
+            envoy_bytes(name.ptr, name.length),
+            envoy_bytes(config.ptr, config.length),
+        )
     };
-    let Some((filter_name, new_config)) = module.find(&name) else {
-        return refuse(&format!(
-            "unknown filter name; this module has: {}",
-            module.filter_names()
-        ));
+    let find = |module: &'static registry::Module, name: &str| {
+        module.find(name).ok_or_else(|| {
+            let names = module.filter_names();
+            format!("unknown filter name; this module has: {names}")
+        })
     };
-    if let Some(why) = oversized(config) {
-        return refuse(&why);
-    }
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
-    let built = guard(
-        || format!("{}: filter '{filter_name}' config creation", module.name),
-        || new_config(&mut envoy, config),
-    );
-    match built {
-        Ok(Ok(config)) => Box::into_raw(Box::new(ConfigBox {
+    let build = |filter_name, new_config: registry::NewHttpFilterConfig, config: &[u8]| {
+        let config = new_config(&mut envoy, config)?;
+        Ok(ConfigBox {
             filter_name,
             config,
-        })) as *const _,
-        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
-        Err(Panicked) => core::ptr::null(),
+        })
+    };
+    match config::create(ConfigKind::Filter, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(config)) as *const _,
+        None => core::ptr::null(),
     }
 }
 
@@ -129,27 +100,21 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_per_route_config_module_ptr {
     // SAFETY: Envoy lends both buffers for this call.
-    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
-    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
-    let name = String::from_utf8_lossy(name);
-    let refuse = |why: &str| refuse("per-route config", &name, why);
-    let Some(module) = registry::module() else {
-        return refuse("program_init has not run");
+    let (name, config) = unsafe {
+        (
+            envoy_bytes(name.ptr, name.length),
+            envoy_bytes(config.ptr, config.length),
+        )
     };
-    let Some((route_name, new_config)) = module.find_per_route(&name) else {
-        return refuse("no filter of this module takes a per-route config by that name");
+    let find = |module: &'static registry::Module, name: &str| {
+        module.find_per_route(name).ok_or_else(|| {
+            "no filter of this module takes a per-route config by that name".to_string()
+        })
     };
-    if let Some(why) = oversized(config) {
-        return refuse(&why);
-    }
-    let built = guard(
-        || format!("{}: per-route config '{route_name}' creation", module.name),
-        || new_config(config),
-    );
-    match built {
-        Ok(Ok(config)) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
-        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
-        Err(Panicked) => core::ptr::null(),
+    let build = |_, new_config: registry::NewPerRouteConfig, config: &[u8]| new_config(config);
+    match config::create(ConfigKind::PerRoute, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
+        None => core::ptr::null(),
     }
 }
 
@@ -176,24 +141,34 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
     let config = unsafe { &*(filter_config_ptr as *const ConfigBox) };
     // SAFETY: the filter pointer is live during this hook.
     let mut envoy = unsafe { EnvoyFilterHandle::from_raw(filter_envoy_ptr) };
+    let filter = new_filter(config.filter_name, &*config.config, &mut envoy);
+    Box::into_raw(Box::new(filter)) as *const _
+}
+
+/// The body of http_filter_new. A filter that failed to build still gets a box,
+/// so the stream fails closed with the same local reply as any other failure
+/// (and Envoy never sees a NULL filter pointer).
+pub(crate) fn new_filter<E: EnvoyHttpFilter>(
+    filter_name: &'static str,
+    config: &dyn HttpFilterConfig<E>,
+    envoy: &mut E,
+) -> FilterBox<E> {
     let filter = guard(
         || {
             format!(
-                "{}: filter '{}' in http_filter_new",
-                module_name(),
-                config.filter_name
+                "{}: filter '{filter_name}' in http_filter_new",
+                module_name()
             )
         },
-        || config.config.new_http_filter(&mut envoy),
+        || config.new_http_filter(envoy),
     );
-    // A filter that failed to build still gets a box, so the stream fails closed
-    // with the same local reply as any other failure instead of being dropped.
-    let failed = filter.is_err();
-    Box::into_raw(Box::new(FilterBox {
-        filter_name: config.filter_name,
+    // Not `failed` yet: a missing filter fails closed at the first phase that
+    // can still answer (marking it failed here would let the stream through).
+    FilterBox {
+        filter_name,
         filter: filter.ok(),
-        failed,
-    })) as *const _
+        failed: false,
+    }
 }
 
 #[no_mangle]
@@ -201,7 +176,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_destroy(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
 ) {
     // SAFETY: the pointer came from Box::into_raw in filter_new and is freed once.
-    let filter = unsafe { Box::from_raw(filter_module_ptr as *mut FilterBox) };
+    let filter = unsafe { Box::from_raw(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>) };
     let filter_name = filter.filter_name;
     let _ = guard(
         || {
@@ -214,22 +189,33 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_destroy(
     );
 }
 
-/// Runs one phase of a stream. Skips the filter once it has failed; on a panic,
-/// sends the fail-closed local reply (when `can_reply`) and returns `stop`.
-fn run_phase<R>(
+/// The stream behind a hook's two pointers.
+///
+/// # Safety
+/// `filter_module_ptr` is what filter_new returned, live until filter_destroy
+/// (Envoy never runs two hooks of one stream at once), and `filter_envoy_ptr`
+/// is live during the hook.
+unsafe fn stream<'a>(
     filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+) -> (&'a mut FilterBox<EnvoyFilterHandle>, EnvoyFilterHandle) {
+    (
+        &mut *(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>),
+        EnvoyFilterHandle::from_raw(filter_envoy_ptr),
+    )
+}
+
+/// Runs one phase of a stream. Skips the filter once it has failed; on a panic,
+/// sends the fail-closed local reply (when `can_reply`) and returns `stop`.
+fn run_phase<E: EnvoyHttpFilter, R>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
     phase: &'static str,
     can_reply: bool,
     go_on: R,
     stop: R,
-    call: impl FnOnce(&mut dyn HttpFilter<EnvoyFilterHandle>, &mut EnvoyFilterHandle) -> R,
+    call: impl FnOnce(&mut dyn HttpFilter<E>, &mut E) -> R,
 ) -> R {
-    // SAFETY: Envoy passes the pointer filter_new returned, live until destroy, and
-    // never runs two hooks of one stream at once.
-    let this = unsafe { &mut *(filter_module_ptr as *mut FilterBox) };
-    // SAFETY: the filter pointer is live during this hook.
-    let mut envoy = unsafe { EnvoyFilterHandle::from_raw(filter_envoy_ptr) };
     let outcome = match (this.failed, this.filter.as_deref_mut()) {
         (false, Some(filter)) => guard(
             || {
@@ -239,7 +225,7 @@ fn run_phase<R>(
                     this.filter_name
                 )
             },
-            || call(filter, &mut envoy),
+            || call(filter, envoy),
         ),
         // A filter that failed to build fails closed at its first chance.
         (false, None) => Err(Panicked),
@@ -270,9 +256,19 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_request_headers(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     end_of_stream: bool,
 ) -> envoy_dynamic_module_type_on_http_filter_request_headers_status {
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    request_headers(this, &mut envoy, end_of_stream)
+}
+
+pub(crate) fn request_headers<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+    end_of_stream: bool,
+) -> RequestHeadersStatus {
     run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
+        this,
+        envoy,
         "on_request_headers",
         true,
         RequestHeadersStatus::Continue,
@@ -287,9 +283,19 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_request_body(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     end_of_stream: bool,
 ) -> envoy_dynamic_module_type_on_http_filter_request_body_status {
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    request_body(this, &mut envoy, end_of_stream)
+}
+
+pub(crate) fn request_body<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+    end_of_stream: bool,
+) -> RequestBodyStatus {
     run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
+        this,
+        envoy,
         "on_request_body",
         true,
         RequestBodyStatus::Continue,
@@ -303,9 +309,18 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_request_trailers(
     filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_http_filter_request_trailers_status {
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    request_trailers(this, &mut envoy)
+}
+
+pub(crate) fn request_trailers<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+) -> RequestTrailersStatus {
     run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
+        this,
+        envoy,
         "on_request_trailers",
         true,
         RequestTrailersStatus::Continue,
@@ -320,9 +335,19 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_response_headers(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     end_of_stream: bool,
 ) -> envoy_dynamic_module_type_on_http_filter_response_headers_status {
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    response_headers(this, &mut envoy, end_of_stream)
+}
+
+pub(crate) fn response_headers<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+    end_of_stream: bool,
+) -> ResponseHeadersStatus {
     run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
+        this,
+        envoy,
         "on_response_headers",
         true,
         ResponseHeadersStatus::Continue,
@@ -337,11 +362,21 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_response_body(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     end_of_stream: bool,
 ) -> envoy_dynamic_module_type_on_http_filter_response_body_status {
-    // Response headers are already on their way: too late for a local reply, so a
-    // panic here lets the rest of the body through unfiltered and is logged.
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    response_body(this, &mut envoy, end_of_stream)
+}
+
+/// Response headers are already on their way: too late for a local reply, so a
+/// panic here lets the rest of the body through unfiltered and is logged.
+pub(crate) fn response_body<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+    end_of_stream: bool,
+) -> ResponseBodyStatus {
     run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
+        this,
+        envoy,
         "on_response_body",
         false,
         ResponseBodyStatus::Continue,
@@ -355,9 +390,18 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_response_trailers(
     filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_http_filter_response_trailers_status {
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    response_trailers(this, &mut envoy)
+}
+
+pub(crate) fn response_trailers<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+) -> ResponseTrailersStatus {
     run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
+        this,
+        envoy,
         "on_response_trailers",
         false,
         ResponseTrailersStatus::Continue,
@@ -371,15 +415,15 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_stream_complete(
     filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
 ) {
-    run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
-        "on_stream_complete",
-        false,
-        (),
-        (),
-        |f, e| f.on_stream_complete(e),
-    )
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    stream_complete(this, &mut envoy)
+}
+
+pub(crate) fn stream_complete<E: EnvoyHttpFilter>(this: &mut FilterBox<E>, envoy: &mut E) {
+    run_phase(this, envoy, "on_stream_complete", false, (), (), |f, e| {
+        f.on_stream_complete(e)
+    })
 }
 
 #[no_mangle]
@@ -388,15 +432,15 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_scheduled(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     event_id: u64,
 ) {
-    run_phase(
-        filter_envoy_ptr,
-        filter_module_ptr,
-        "on_scheduled",
-        true,
-        (),
-        (),
-        |f, e| f.on_scheduled(e, event_id),
-    )
+    // SAFETY: see `stream`.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    scheduled(this, &mut envoy, event_id)
+}
+
+pub(crate) fn scheduled<E: EnvoyHttpFilter>(this: &mut FilterBox<E>, envoy: &mut E, event_id: u64) {
+    run_phase(this, envoy, "on_scheduled", true, (), (), |f, e| {
+        f.on_scheduled(e, event_id)
+    })
 }
 
 // ------------------------------------------------- hooks this SDK leaves idle
@@ -576,4 +620,154 @@ fn signatures_match_the_abi() {
         _,
         _
     );
+}
+
+// The hook bodies with a fake handle: every phase's fail-closed path, as the
+// Go and C++ SDKs test theirs. Needs the `testing` feature (the fake);
+// `cargo test --workspace` turns it on through the filters crate.
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::{take_logs, FakeEnvoyFilter};
+
+    /// Panics in every phase.
+    struct Panics;
+    impl HttpFilter<FakeEnvoyFilter> for Panics {
+        fn on_request_headers(&mut self, _: &mut FakeEnvoyFilter, _: bool) -> RequestHeadersStatus {
+            panic!("in request headers")
+        }
+        fn on_request_body(&mut self, _: &mut FakeEnvoyFilter, _: bool) -> RequestBodyStatus {
+            panic!("in request body")
+        }
+        fn on_request_trailers(&mut self, _: &mut FakeEnvoyFilter) -> RequestTrailersStatus {
+            panic!("in request trailers")
+        }
+        fn on_response_headers(
+            &mut self,
+            _: &mut FakeEnvoyFilter,
+            _: bool,
+        ) -> ResponseHeadersStatus {
+            panic!("in response headers")
+        }
+        fn on_response_body(&mut self, _: &mut FakeEnvoyFilter, _: bool) -> ResponseBodyStatus {
+            panic!("in response body")
+        }
+        fn on_response_trailers(&mut self, _: &mut FakeEnvoyFilter) -> ResponseTrailersStatus {
+            panic!("in response trailers")
+        }
+        fn on_stream_complete(&mut self, _: &mut FakeEnvoyFilter) {
+            panic!("in stream complete")
+        }
+        fn on_scheduled(&mut self, _: &mut FakeEnvoyFilter, _: u64) {
+            panic!("in scheduled")
+        }
+    }
+
+    fn panicking() -> FilterBox<FakeEnvoyFilter> {
+        FilterBox {
+            filter_name: "panics",
+            filter: Some(Box::new(Panics)),
+            failed: false,
+        }
+    }
+
+    /// Runs one phase on a fresh panicking filter; returns whether Envoy got
+    /// the fail-closed reply, and checks the one log line.
+    fn fails(
+        phase: &str,
+        run: impl FnOnce(&mut FilterBox<FakeEnvoyFilter>, &mut FakeEnvoyFilter),
+    ) -> bool {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let (mut this, mut envoy) = (panicking(), FakeEnvoyFilter::default());
+        run(&mut this, &mut envoy);
+        assert!(this.failed, "{phase}: the filter is marked failed");
+        let logs = take_logs();
+        assert_eq!(logs.len(), 1, "{phase}: {logs:?}");
+        assert!(
+            logs[0]
+                .1
+                .contains(&format!("filter 'panics' in {phase}: panicked")),
+            "{}",
+            logs[0].1
+        );
+        // Once failed, the next phase bypasses the filter: no second panic.
+        assert_eq!(
+            request_trailers(&mut this, &mut envoy),
+            RequestTrailersStatus::Continue
+        );
+        assert!(take_logs().is_empty());
+        match envoy.sent_response {
+            None => false,
+            Some(sent) => {
+                assert_eq!(
+                    (sent.status, sent.body.as_slice()),
+                    (FAIL_CLOSED_STATUS, FAIL_CLOSED_BODY)
+                );
+                assert_eq!(sent.details, FAIL_CLOSED_DETAILS);
+                true
+            }
+        }
+    }
+
+    #[test]
+    fn request_phases_and_response_headers_fail_closed_with_a_local_reply() {
+        assert!(fails("on_request_headers", |t, e| assert_eq!(
+            request_headers(t, e, false),
+            RequestHeadersStatus::StopIteration
+        )));
+        assert!(fails("on_request_body", |t, e| assert_eq!(
+            request_body(t, e, true),
+            RequestBodyStatus::StopIterationNoBuffer
+        )));
+        assert!(fails("on_request_trailers", |t, e| assert_eq!(
+            request_trailers(t, e),
+            RequestTrailersStatus::StopIteration
+        )));
+        assert!(fails("on_response_headers", |t, e| assert_eq!(
+            response_headers(t, e, false),
+            ResponseHeadersStatus::StopIteration
+        )));
+        assert!(fails("on_scheduled", |t, e| scheduled(t, e, 7)));
+    }
+
+    #[test]
+    fn later_phases_let_the_stream_through() {
+        assert!(!fails("on_response_body", |t, e| assert_eq!(
+            response_body(t, e, false),
+            ResponseBodyStatus::Continue
+        )));
+        assert!(!fails("on_response_trailers", |t, e| assert_eq!(
+            response_trailers(t, e),
+            ResponseTrailersStatus::Continue
+        )));
+        assert!(!fails("on_stream_complete", stream_complete));
+    }
+
+    struct PanicsOnNew;
+    impl HttpFilterConfig<FakeEnvoyFilter> for PanicsOnNew {
+        fn new_http_filter(&self, _: &mut FakeEnvoyFilter) -> Box<dyn HttpFilter<FakeEnvoyFilter>> {
+            panic!("no filter today")
+        }
+    }
+
+    #[test]
+    fn a_filter_that_fails_to_build_fails_its_stream_closed() {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let mut envoy = FakeEnvoyFilter::default();
+        let mut this = new_filter("broken", &PanicsOnNew, &mut envoy);
+        assert!(this.filter.is_none());
+        assert!(take_logs()[0]
+            .1
+            .contains("filter 'broken' in http_filter_new: panicked"));
+        assert_eq!(
+            request_headers(&mut this, &mut envoy, true),
+            RequestHeadersStatus::StopIteration
+        );
+        assert_eq!(
+            envoy.sent_response.map(|s| s.status),
+            Some(FAIL_CLOSED_STATUS)
+        );
+    }
 }

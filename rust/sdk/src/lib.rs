@@ -12,8 +12,8 @@
 //! | file          | concept                                                 |
 //! |---------------|---------------------------------------------------------|
 //! | `filter.rs`   | the filter traits and status types                      |
-//! | `handle.rs`   | the stream handle trait and its real, ABI-backed impl   |
-//! | `config.rs`   | the config handle trait (metrics) and its real impl     |
+//! | `handle.rs`   | the config and stream handle traits, ABI-backed impls   |
+//! | `config.rs`   | strict JSON configs and the refusal contract            |
 //! | `registry.rs` | filter names to constructors, `declare_module!`         |
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
@@ -30,10 +30,13 @@ pub mod registry;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use config::{EnvoyConfigHandle, EnvoyHttpFilterConfig, MetricId};
+pub use config::parse_json;
 pub use envoy_dm_abi as abi;
 pub use filter::*;
-pub use handle::{EnvoyFilterHandle, EnvoyHttpFilter, EnvoyScheduler, Scheduler};
+pub use handle::{
+    EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, EnvoyHttpFilterConfig, EnvoyScheduler,
+    MetricId, Scheduler,
+};
 pub use registry::{Module, NewHttpFilterConfig, NewPerRouteConfig};
 
 /// The error a filter returns when its configuration is unusable. Any error type

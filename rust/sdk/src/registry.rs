@@ -79,13 +79,37 @@ pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
 /// `envoy_dynamic_module_on_program_init` from the calling crate. The SDK exports
 /// every other hook.
 ///
-/// ```ignore
-/// envoy_dm_sdk::declare_module! {
-///     name: "rust_module",
-///     language: "rust",
-///     filters: ["passthrough" => passthrough::PassthroughConfig::new],
-///     per_route: ["header_mutation" => header_mutation::Rules::parse],
+/// ```
+/// use envoy_dm_sdk::{BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig};
+/// use envoy_dm_sdk::{HttpFilter, HttpFilterConfig};
+///
+/// struct Nothing;
+/// impl<E: EnvoyHttpFilter> HttpFilter<E> for Nothing {}
+///
+/// struct NothingConfig;
+/// impl NothingConfig {
+///     fn new(_envoy: &mut impl EnvoyHttpFilterConfig, _config: &[u8]) -> Result<Self, BoxError> {
+///         Ok(Self)
+///     }
 /// }
+/// impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for NothingConfig {
+///     fn new_http_filter(&self, _envoy: &mut E) -> Box<dyn HttpFilter<E>> {
+///         Box::new(Nothing)
+///     }
+/// }
+///
+/// /// A per-route override: any type that is `Send + Sync + 'static`.
+/// fn route_rules(config: &[u8]) -> Result<Vec<u8>, BoxError> {
+///     Ok(config.to_vec())
+/// }
+///
+/// envoy_dm_sdk::declare_module! {
+///     name: "example_module",
+///     language: "rust",
+///     filters: ["nothing" => NothingConfig::new],
+///     per_route: ["nothing" => route_rules],
+/// }
+/// # fn main() {}
 /// ```
 /// Each filter constructor is `fn(&mut impl EnvoyHttpFilterConfig, &[u8]) -> Result<T, E>`
 /// where `T: HttpFilterConfig<EnvoyFilterHandle>`; each per-route constructor is

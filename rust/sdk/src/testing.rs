@@ -2,7 +2,7 @@
 //! reply in plain Rust collections, with the same observable rules as Envoy 1.40
 //! (lowercase keys, empty value removes, add keeps existing values).
 
-use crate::config::{EnvoyHttpFilterConfig, MetricId};
+use crate::handle::{EnvoyHttpFilterConfig, MetricId};
 use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, LogLevel, Scheduler};
 use std::any::Any;
 use std::cell::RefCell;
@@ -153,6 +153,30 @@ impl EnvoyHttpFilter for FakeEnvoyFilter {
             .flatten()
             .map(Vec::len)
             .sum()
+    }
+
+    /// Like Envoy: drains from the front, across slices. An absent body is
+    /// one no hook has been handed (the fake's map has no entry for it).
+    fn drain_body(&mut self, body: BodyType, mut bytes: usize) -> bool {
+        let Some(chunks) = self.bodies.get_mut(&body) else {
+            return false;
+        };
+        while bytes > 0 && !chunks.is_empty() {
+            if chunks[0].len() <= bytes {
+                bytes -= chunks.remove(0).len();
+            } else {
+                chunks[0].drain(..bytes);
+                bytes = 0;
+            }
+        }
+        true
+    }
+
+    /// Appends as a slice of its own. As with Envoy's Buffered bodies, an
+    /// absent body is created.
+    fn append_body(&mut self, body: BodyType, data: &[u8]) -> bool {
+        self.bodies.entry(body).or_default().push(data.to_vec());
+        true
     }
 
     fn continue_decoding(&mut self) {
