@@ -8,9 +8,13 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk/sdktest"
 )
 
 // The configs of envoy.yaml and docs/CONTRACT.md, and a few refused ones.
@@ -40,26 +44,25 @@ func FuzzHeaderMutationConfig(f *testing.F) {
 	// So the parser behind fault_injection's gate is reached.
 	f.Setenv(enableFaultInjectionEnv, "1")
 	f.Fuzz(func(t *testing.T, config []byte) {
-		if made, err := NewPassthroughConfig(config); (made == nil) == (err == nil) {
-			t.Fatalf("passthrough: config %v and error %v", made, err)
+		_, err := NewPassthroughConfig(config)
+		if (err == nil) != (sdk.IsBlank(config) || sdk.ParseJSON(config, &struct{}{}) == nil) {
+			t.Fatalf("passthrough: error %v", err)
 		}
 
 		rules, parseErr := parseRules(config)
 		if parseErr == nil {
 			checkRules(t, rules)
-			rules.Destroy()
 		}
 		made, err := NewHeaderMutationConfig(config)
 		if (err == nil) != (parseErr == nil) || err != nil && err.Error() != parseErr.Error() {
 			t.Fatalf("parseRules and NewHeaderMutationConfig disagree: %v, %v", parseErr, err)
 		}
 		if err == nil {
-			made.(*HeaderMutationConfig).Destroy()
+			checkRules(t, made.rules)
+			made.Destroy()
 		}
-		if route, err := NewHeaderMutationRoute(config); (err == nil) != (parseErr == nil) {
+		if route, err := NewHeaderMutationRoute(config); (err == nil) != (parseErr == nil) || err == nil && route == nil {
 			t.Fatalf("parseRules and NewHeaderMutationRoute disagree: %v, %v", parseErr, err)
-		} else if err == nil {
-			route.(*RouteRules).Destroy()
 		}
 
 		newFaultInjection(t, config)
@@ -150,19 +153,19 @@ func parseFuzzStream(lines string) fuzzStream {
 }
 
 // headerList copies one of the fake's header maps.
-func headerList(envoy *fakeEnvoyFilter, kind HeaderType) []fakeHeader {
-	var out []fakeHeader
-	for _, h := range envoy.headers[kind] {
-		out = append(out, fakeHeader{h.key, append([]byte(nil), h.value...)})
+func headerList(envoy *sdktest.FakeEnvoy, kind sdk.HeaderType) []sdktest.Header {
+	var out []sdktest.Header
+	for _, h := range envoy.Headers[kind] {
+		out = append(out, sdktest.Header{Key: h.Key, Value: append([]byte(nil), h.Value...)})
 	}
 	return out
 }
 
-func valuesOf(list []fakeHeader, name string) []string {
+func valuesOf(list []sdktest.Header, name string) []string {
 	var out []string
 	for _, h := range list {
-		if h.key == name {
-			out = append(out, string(h.value))
+		if h.Key == name {
+			out = append(out, string(h.Value))
 		}
 	}
 	return out
@@ -170,16 +173,16 @@ func valuesOf(list []fakeHeader, name string) []string {
 
 // checkDirection checks that after is before with m applied, except for the
 // names in stamped, whose values the caller checks.
-func checkDirection(t *testing.T, before, after []fakeHeader, m Mutations, stamped []string) {
+func checkDirection(t *testing.T, before, after []sdktest.Header, m Mutations, stamped []string) {
 	t.Helper()
 	setLast := map[string]string{}
 	for _, h := range m.Set {
 		setLast[h.Name] = string(h.Value) // sets run in order: the last one wins
 	}
-	isStamped := func(name string) bool { return contains(stamped, name) }
+	isStamped := func(name string) bool { return slices.Contains(stamped, name) }
 	touched := func(name string) bool {
 		_, set := setLast[name]
-		return set || isStamped(name) || contains(m.Remove, name)
+		return set || isStamped(name) || slices.Contains(m.Remove, name)
 	}
 	for _, name := range m.Remove {
 		if _, set := setLast[name]; !set && !isStamped(name) && len(valuesOf(after, name)) != 0 {
@@ -191,11 +194,11 @@ func checkDirection(t *testing.T, before, after []fakeHeader, m Mutations, stamp
 			t.Fatalf("set header %q = %q, want exactly [%q]", name, got, want)
 		}
 	}
-	untouched := func(list []fakeHeader) []string {
+	untouched := func(list []sdktest.Header) []string {
 		var out []string
 		for _, h := range list {
-			if !touched(h.key) {
-				out = append(out, fmt.Sprintf("%s=%q", h.key, h.value))
+			if !touched(h.Key) {
+				out = append(out, fmt.Sprintf("%s=%q", h.Key, h.Value))
 			}
 		}
 		return out
@@ -224,53 +227,53 @@ func FuzzHeaderMutationApply(f *testing.F) {
 			return
 		}
 		checkRules(t, rules)
-		c := &HeaderMutationConfig{rules: rules, shared: &HeaderMutation{rules: rules}}
+		inC := rules.inModuleMemory()
+		c := &HeaderMutationConfig{rules: inC, shared: &HeaderMutation{rules: inC}}
 		defer c.Destroy()
 		stream := parseFuzzStream(lines)
 
-		envoy := newFakeEnvoyFilter()
+		envoy := sdktest.New()
 		for _, h := range stream.request {
-			envoy.AddHeader(RequestHeader, h[0], []byte(h[1]))
+			envoy.AddHeader(sdk.RequestHeader, h[0], []byte(h[1]))
 		}
 		effective := rules // the route's override, if it parses
 		if stream.route != nil {
 			if route, err := NewHeaderMutationRoute([]byte(*stream.route)); err == nil {
-				defer route.(*RouteRules).Destroy()
-				effective = route.(*RouteRules).rules
+				effective = route.rules
 				checkRules(t, effective)
-				envoy.perRoute = route
+				envoy.PerRoute = route
 			}
 		}
 		filter := c.NewFilter(envoy)
 
-		requestBefore := headerList(envoy, RequestHeader)
-		if got := filter.OnRequestHeaders(envoy, false); got != RequestHeadersContinue {
+		requestBefore := headerList(envoy, sdk.RequestHeader)
+		if got := filter.OnRequestHeaders(envoy, false); got != sdk.RequestHeadersContinue {
 			t.Fatalf("OnRequestHeaders = %v", got)
 		}
-		requestAfter := headerList(envoy, RequestHeader)
+		requestAfter := headerList(envoy, sdk.RequestHeader)
 		checkDirection(t, requestBefore, requestAfter, effective.Request, nil)
-		if len(envoy.headers[ResponseHeader]) != 0 {
+		if len(envoy.Headers[sdk.ResponseHeader]) != 0 {
 			t.Fatal("the request phase changed response headers")
 		}
 
 		// The upstream answers.
 		for _, h := range stream.response {
-			envoy.AddHeader(ResponseHeader, h[0], []byte(h[1]))
+			envoy.AddHeader(sdk.ResponseHeader, h[0], []byte(h[1]))
 		}
 		if stream.source != nil {
-			envoy.stringAttributes[AttributeSourceAddress] = []byte(*stream.source)
+			envoy.StringAttributes[sdk.AttributeSourceAddress] = []byte(*stream.source)
 		}
 		if stream.upstream != nil {
-			envoy.stringAttributes[AttributeUpstreamAddress] = []byte(*stream.upstream)
+			envoy.StringAttributes[sdk.AttributeUpstreamAddress] = []byte(*stream.upstream)
 		}
 		if stream.code != nil {
-			envoy.intAttributes[AttributeResponseCode] = *stream.code
+			envoy.IntAttributes[sdk.AttributeResponseCode] = *stream.code
 		}
-		responseBefore := headerList(envoy, ResponseHeader)
-		if got := filter.OnResponseHeaders(envoy, false); got != ResponseHeadersContinue {
+		responseBefore := headerList(envoy, sdk.ResponseHeader)
+		if got := filter.OnResponseHeaders(envoy, false); got != sdk.ResponseHeadersContinue {
 			t.Fatalf("OnResponseHeaders = %v", got)
 		}
-		responseAfter := headerList(envoy, ResponseHeader)
+		responseAfter := headerList(envoy, sdk.ResponseHeader)
 
 		// Stamped headers: the attribute when Envoy has it (an empty one
 		// removes the header).
@@ -299,10 +302,10 @@ func FuzzHeaderMutationApply(f *testing.F) {
 			}
 		}
 		checkDirection(t, responseBefore, responseAfter, effective.Response, stamped)
-		if !reflect.DeepEqual(headerList(envoy, RequestHeader), requestAfter) {
+		if !reflect.DeepEqual(headerList(envoy, sdk.RequestHeader), requestAfter) {
 			t.Fatal("the response phase changed request headers")
 		}
-		if envoy.sentResponse != nil {
+		if envoy.Sent != nil {
 			t.Fatal("header_mutation never replies")
 		}
 	})
