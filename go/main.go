@@ -3,15 +3,16 @@
 // sibling of rust/filters/src/lib.rs; the SDK it is written against, package
 // sdk, mirrors rust/sdk/src file by file:
 //
-//	sdk/hooks.go   the //export hooks Envoy calls (cgo glue only)     hooks.rs
-//	sdk/hooks.c    the stream hooks' C fast path                       (Go only)
-//	sdk/filter.go  the interfaces a filter implements                  filter.rs
-//	sdk/handle.go  the stream handle interface and its real impl       handle.rs
-//	sdk/registry.go filter names to constructors                       registry.rs
-//	sdk/barrier.go the panic guard                                     barrier.rs
-//	sdk/log.go     logging through Envoy                               log.rs
-//	sdk/config.go  config creation, refusals, strict JSON parsing      config.rs
-//	sdk/memory.go  what Envoy holds: C addresses, never Go pointers    (Go only)
+//	sdk/hooks.go     the //export hooks Envoy calls (cgo glue only)    hooks.rs
+//	sdk/hooks.c      the stream hooks' C fast path                     (Go only)
+//	sdk/filter.go    the interfaces a filter implements                filter.rs
+//	sdk/handle.go    the stream handle interface and its real impl     handle.rs
+//	sdk/registry.go  filter names to constructors                      registry.rs
+//	sdk/barrier.go   the panic guard                                   barrier.rs
+//	sdk/log.go       logging through Envoy                             log.rs
+//	sdk/config.go    config creation and refusal, strict JSON          hooks.rs, filters/config.rs
+//	sdk/memory.go    what Envoy holds: C addresses, never Go pointers  (Go only)
+//	sdk/sdktest      the fake Envoy for filters' unit tests            testing.rs
 //
 // Build it with `go build -buildmode=c-shared -o ../build/lib/libgo_module.so .`
 package main

@@ -43,7 +43,6 @@ var (
 // panic: the barrier's line), and returns false: the hook returns NULL and
 // Envoy refuses the configuration.
 func newConfig[T any](kind configKind, table map[string]func([]byte) (T, error), name string, config []byte) (made T, ok bool) {
-	name = strings.ToValidUTF8(name, "\uFFFD")
 	construct, found := table[name]
 	if !found {
 		refuse(kind, name, kind.unknown())
@@ -64,6 +63,11 @@ func newConfig[T any](kind configKind, table map[string]func([]byte) (T, error),
 		return made, false
 	}
 	return made, true
+}
+
+// configName is the name Envoy passed, as text that log lines can carry.
+func configName(name []byte) string {
+	return strings.ToValidUTF8(string(name), "\uFFFD")
 }
 
 // refuse logs why a configuration is refused.

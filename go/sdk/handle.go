@@ -156,13 +156,20 @@ func (e *envoyFilter) SendResponse(status uint32, body []byte, details string) {
 }
 
 func (e *envoyFilter) PerRouteConfig() any {
-	if !e.routeFound {
-		e.routeFound = true
-		// NULL, or a pointer our per-route hook returned (hooks.go); the Go
-		// value behind it is referenced from here on.
-		if p := C.envoy_dynamic_module_callback_get_most_specific_route_config(e.raw); p != nil {
-			e.route = perRoutes.get(unsafe.Pointer(p)).config
-		}
+	if e.routeFound {
+		return e.route
+	}
+	e.routeFound = true
+	// While no override exists, no route has one: Envoy keeps a route's
+	// override alive as long as a stream holds the route. This spares the
+	// callback on every stream of a module without overrides.
+	if perRoutes.live.Load() == 0 {
+		return nil
+	}
+	// NULL, or a pointer our per-route hook returned (hooks.go); the Go
+	// value behind it is referenced from here on.
+	if p := C.envoy_dynamic_module_callback_get_most_specific_route_config(e.raw); p != nil {
+		e.route = perRoutes.get(unsafe.Pointer(p)).config
 	}
 	return e.route
 }

@@ -98,12 +98,12 @@ func envoy_dynamic_module_on_http_filter_config_new(
 	config C.envoy_dynamic_module_type_envoy_buffer,
 ) C.envoy_dynamic_module_type_http_filter_config_module_ptr {
 	return C.envoy_dynamic_module_type_http_filter_config_module_ptr(
-		filterConfigNew(string(envoyBuffer(name)), envoyBuffer(config)))
+		filterConfigNew(configName(envoyBuffer(name)), envoyBuffer(config)))
 }
 
 // filterConfigNew makes a filter configuration and its slot; nil refuses it.
-// The name is copied into a Go string; the config bytes are lent to the
-// constructor for this call only.
+// The name is a Go copy; the config bytes are lent to the constructor for
+// this call only.
 func filterConfigNew(name string, config []byte) unsafe.Pointer {
 	box, ok := newConfig(filterKind, registry.filters, name, config)
 	if !ok {
@@ -137,7 +137,7 @@ func envoy_dynamic_module_on_http_filter_per_route_config_new(
 	config C.envoy_dynamic_module_type_envoy_buffer,
 ) C.envoy_dynamic_module_type_http_filter_per_route_config_module_ptr {
 	return C.envoy_dynamic_module_type_http_filter_per_route_config_module_ptr(
-		perRouteConfigNew(string(envoyBuffer(name)), envoyBuffer(config)))
+		perRouteConfigNew(configName(envoyBuffer(name)), envoyBuffer(config)))
 }
 
 // perRouteConfigNew makes a per-route override and its slot; nil refuses it.

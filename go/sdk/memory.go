@@ -74,7 +74,9 @@ const (
 // and then stops allocating. add and release take a mutex; get takes none.
 type slotTable[T any] struct {
 	// limit, when not 0, is a smaller bound than maxSlotChunks' (for tests).
-	limit  uint32
+	limit uint32
+	// live counts the slots in use; read without the mutex.
+	live   atomic.Int64
 	mu     sync.Mutex
 	free   []uint32 // released slot numbers, reused last-in first-out
 	made   uint32   // slots made so far
@@ -106,6 +108,7 @@ func (t *slotTable[T]) add() (*slot, *T) {
 		}
 		t.made++
 	}
+	t.live.Add(1)
 	t.mu.Unlock()
 	chunk := t.chunks[index>>slotChunkBits].Load()
 	i := index % slotChunkLen
@@ -141,6 +144,7 @@ func (t *slotTable[T]) release(p unsafe.Pointer) {
 	var zero T
 	*t.get(p) = zero
 	t.mu.Lock()
+	t.live.Add(-1)
 	t.free = append(t.free, uint32((*slot)(p).index))
 	t.mu.Unlock()
 }

@@ -37,7 +37,13 @@ func TestSlotTableRefusesPastItsLimit(t *testing.T) {
 	if s, value := table.add(); s != nil || value != nil {
 		t.Errorf("the third slot of a table of 2: %p", s)
 	}
+	if got := table.live.Load(); got != 2 {
+		t.Errorf("live = %d, want 2", got)
+	}
 	table.release(unsafe.Pointer(a))
+	if got := table.live.Load(); got != 1 {
+		t.Errorf("after a release, live = %d, want 1", got)
+	}
 	if s, _ := table.add(); s != a {
 		t.Errorf("a released slot is not reused at the limit: %p", s)
 	}

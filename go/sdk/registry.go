@@ -2,6 +2,10 @@
 // filters' package (main.go) before Envoy loads anything, and looked up once
 // per filter configuration (never per request). Mirrors rust/sdk/src/registry.rs.
 
+// Package sdk is the Go side of the Envoy dynamic-module ABI (abi/abi.h) for
+// HTTP filters: it exports every hook Envoy calls, and a filter package
+// registers its filters here (RegisterFilter, RegisterPerRoute), each
+// implementing only the hooks it needs (filter.go).
 package sdk
 
 import (
