@@ -40,40 +40,6 @@ import (
 	"unsafe"
 )
 
-// configs, perRoutes and streams hold the Go objects behind the module
-// pointers Envoy keeps (memory.go).
-var (
-	configs   slotTable[configBox]
-	perRoutes slotTable[perRouteBox]
-	streams   slotTable[streamBox]
-)
-
-// configBox is what a filter_config_module_ptr stands for: one configuration
-// of a registered filter (registry.go).
-type configBox struct {
-	name      string // the filter name it was registered under
-	config    any    // the FilterConfig, for its Destroy
-	newFilter func(EnvoyHTTPFilter) any
-	hooks     hookSet // the hooks its filters implement
-	perStream bool    // the filter type is an interface: assert each filter
-}
-
-// perRouteBox is what a per_route_config_module_ptr stands for.
-type perRouteBox struct {
-	config any
-}
-
-// streamBox is what a filter_module_ptr stands for.
-type streamBox struct {
-	name   string // the filter name, for log lines
-	filter any    // nil when creating it failed
-	// failed is set once the filter panicked; from then on the stream
-	// bypasses the filter.
-	failed bool
-	// envoy is the stream's real handle; filters get &envoy.
-	envoy envoyFilter
-}
-
 // abiVersion is C memory that lives as long as the process, as program_init's
 // result must.
 var abiVersion = C.CString(C.ENVOY_DYNAMIC_MODULES_ABI_VERSION)

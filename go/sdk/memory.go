@@ -52,6 +52,40 @@ import (
 	"unsafe"
 )
 
+// configs, perRoutes and streams hold the Go objects behind the module
+// pointers Envoy keeps.
+var (
+	configs   slotTable[configBox]
+	perRoutes slotTable[perRouteBox]
+	streams   slotTable[streamBox]
+)
+
+// configBox is what a filter_config_module_ptr stands for: one configuration
+// of a registered filter (registry.go).
+type configBox struct {
+	name      string // the filter name it was registered under
+	config    any    // the FilterConfig, for its Destroy
+	newFilter func(EnvoyHTTPFilter) any
+	hooks     hookSet // the hooks its filters implement
+	perStream bool    // the filter type is an interface: assert each filter
+}
+
+// perRouteBox is what a per_route_config_module_ptr stands for.
+type perRouteBox struct {
+	config any
+}
+
+// streamBox is what a filter_module_ptr stands for.
+type streamBox struct {
+	name   string // the filter name, for log lines
+	filter any    // nil when creating it failed
+	// failed is set once the filter panicked; from then on the stream
+	// bypasses the filter.
+	failed bool
+	// envoy is the stream's real handle; filters get &envoy.
+	envoy envoyFilter
+}
+
 // slot is the C half of one thing Envoy holds: its address is the module
 // pointer Envoy keeps, so it lives in C memory (see slotTable.grow). Its fields
 // (memory.h) are the slot's number in its table, the hook bits that hooks.c
