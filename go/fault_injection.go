@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
 )
 
 const enableFaultInjectionEnv = "DM_ENABLE_FAULT_INJECTION"
@@ -68,14 +70,14 @@ type FaultInjectionConfig struct {
 	phase Phase
 }
 
-func NewFaultInjectionConfig(config []byte) (FilterConfig, error) {
+func NewFaultInjectionConfig(config []byte) (*FaultInjectionConfig, error) {
 	if os.Getenv(enableFaultInjectionEnv) != "1" {
 		return nil, fmt.Errorf("test-only filter; set %s=1 in Envoy's environment", enableFaultInjectionEnv)
 	}
 	var raw struct {
 		Phase *Phase `json:"phase"`
 	}
-	if err := parseJSON(config, &raw); err != nil {
+	if err := sdk.ParseJSON(config, &raw); err != nil {
 		return nil, err
 	}
 	if raw.Phase == nil {
@@ -87,13 +89,13 @@ func NewFaultInjectionConfig(config []byte) (FilterConfig, error) {
 	return &FaultInjectionConfig{phase: *raw.Phase}, nil
 }
 
-func (c *FaultInjectionConfig) NewFilter(EnvoyHTTPFilter) Filter {
+func (c *FaultInjectionConfig) NewFilter(sdk.EnvoyHTTPFilter) *FaultInjection {
 	return &FaultInjection{phase: c.phase}
 }
 
-// FaultInjection panics in its phase and continues in every other one.
+// FaultInjection panics in its phase and continues in every other one; it
+// implements the hooks of every phase it can panic in.
 type FaultInjection struct {
-	BaseFilter
 	phase Phase
 	armed bool // whether this stream's request asked for the fault
 }
@@ -104,27 +106,27 @@ func (f *FaultInjection) maybePanic(here Phase) {
 	}
 }
 
-func (f *FaultInjection) OnRequestHeaders(envoy EnvoyHTTPFilter, _ bool) RequestHeadersStatus {
-	_, f.armed = envoy.GetHeader(RequestHeader, faultTriggerHeader)
+func (f *FaultInjection) OnRequestHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.RequestHeadersStatus {
+	_, f.armed = envoy.GetHeader(sdk.RequestHeader, faultTriggerHeader)
 	f.maybePanic(PhaseRequestHeaders)
-	return RequestHeadersContinue
+	return sdk.RequestHeadersContinue
 }
 
-func (f *FaultInjection) OnRequestBody(EnvoyHTTPFilter, bool) RequestBodyStatus {
+func (f *FaultInjection) OnRequestBody(sdk.EnvoyHTTPFilter, bool) sdk.RequestBodyStatus {
 	f.maybePanic(PhaseRequestBody)
-	return RequestBodyContinue
+	return sdk.RequestBodyContinue
 }
 
-func (f *FaultInjection) OnResponseHeaders(EnvoyHTTPFilter, bool) ResponseHeadersStatus {
+func (f *FaultInjection) OnResponseHeaders(sdk.EnvoyHTTPFilter, bool) sdk.ResponseHeadersStatus {
 	f.maybePanic(PhaseResponseHeaders)
-	return ResponseHeadersContinue
+	return sdk.ResponseHeadersContinue
 }
 
-func (f *FaultInjection) OnResponseBody(EnvoyHTTPFilter, bool) ResponseBodyStatus {
+func (f *FaultInjection) OnResponseBody(sdk.EnvoyHTTPFilter, bool) sdk.ResponseBodyStatus {
 	f.maybePanic(PhaseResponseBody)
-	return ResponseBodyContinue
+	return sdk.ResponseBodyContinue
 }
 
-func (f *FaultInjection) OnStreamComplete(EnvoyHTTPFilter) {
+func (f *FaultInjection) OnStreamComplete(sdk.EnvoyHTTPFilter) {
 	f.maybePanic(PhaseStreamComplete)
 }

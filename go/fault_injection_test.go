@@ -3,6 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk/sdktest"
 )
 
 func TestFaultInjectionIsRefusedUnlessEnabled(t *testing.T) {
@@ -35,13 +38,13 @@ func TestFaultInjectionPanicsInItsPhaseOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Without the trigger header the stream passes untouched.
-	quiet := newFakeEnvoyFilter()
+	quiet := sdktest.New()
 	unarmed := config.NewFilter(quiet)
 	unarmed.OnRequestHeaders(quiet, false)
 	unarmed.OnResponseBody(quiet, true)
 
-	envoy := newFakeEnvoyFilter()
-	envoy.AddHeader(RequestHeader, faultTriggerHeader, []byte("1"))
+	envoy := sdktest.New()
+	envoy.AddHeader(sdk.RequestHeader, faultTriggerHeader, []byte("1"))
 	filter := config.NewFilter(envoy)
 	filter.OnRequestHeaders(envoy, false)
 	filter.OnResponseHeaders(envoy, false)

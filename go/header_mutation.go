@@ -18,9 +18,18 @@
 // be non-empty (Envoy 1.40 treats an empty value as a removal) and free of CR,
 // LF and NUL, so a config cannot split a response.
 //
-// Memory: every name and value is copied into C memory when the config is made
-// (memory.go) and freed when Envoy destroys it, so the request path hands
-// Envoy pre-made buffers and allocates nothing.
+// Memory: every name and value of a filter config is copied into C memory when
+// the config is made (sdk/memory.go) and freed when Envoy destroys it, after
+// its last stream, so the request path hands Envoy pre-made buffers and
+// allocates nothing. A route's override stays in Go memory: a stream that
+// found it keeps a reference (sdk.EnvoyHTTPFilter.PerRouteConfig), so a route
+// update that releases it mid-stream frees nothing the stream still uses.
+//
+// Attributes: each value is copied before set_header gets it, so the header
+// is never set from memory that Envoy may change while it sets headers. Values
+// of any length are stamped, none is dropped: the copy goes to a pooled buffer
+// that grows to the longest value seen, so the request path allocates nothing
+// (Rust and C++ copy to a 128-byte stack buffer, and to the heap past it).
 
 package main
 
@@ -28,7 +37,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
+
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
 )
 
 // The headers every response gets, and the attributes they come from.
@@ -40,9 +51,9 @@ const (
 
 // The same names in C memory, made once for the life of the process.
 var (
-	downstreamAddressKey = newModuleString(DownstreamAddressHeader)
-	upstreamAddressKey   = newModuleString(UpstreamAddressHeader)
-	responseCodeKey      = newModuleString(ResponseCodeHeader)
+	downstreamAddressKey = sdk.NewModuleString(DownstreamAddressHeader)
+	upstreamAddressKey   = sdk.NewModuleString(UpstreamAddressHeader)
+	responseCodeKey      = sdk.NewModuleString(ResponseCodeHeader)
 )
 
 type rawHeaderMutationConfig struct {
@@ -65,7 +76,7 @@ type Mutations struct {
 	Remove []string
 }
 
-func (m *Mutations) apply(envoy EnvoyHTTPFilter, kind HeaderType) {
+func (m *Mutations) apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType) {
 	for _, name := range m.Remove {
 		envoy.RemoveHeader(kind, name)
 	}
@@ -75,17 +86,17 @@ func (m *Mutations) apply(envoy EnvoyHTTPFilter, kind HeaderType) {
 }
 
 // Rules are the validated mutations of one config (or one route), read-only
-// and shared by its streams. parseRules makes them in C memory; Destroy frees it.
+// and shared by its streams.
 type Rules struct {
 	Request  Mutations
 	Response Mutations
 }
 
 // parseRules parses and validates a config; every error names the offending
-// entry. The result is in C memory: Destroy it.
+// entry. The result is in Go memory.
 func parseRules(config []byte) (*Rules, error) {
 	var raw rawHeaderMutationConfig
-	if err := parseJSON(config, &raw); err != nil {
+	if err := sdk.ParseJSON(config, &raw); err != nil {
 		return nil, err
 	}
 	pseudo := raw.AllowPseudoHeaders
@@ -103,7 +114,7 @@ func parseRules(config []byte) (*Rules, error) {
 	if rules.Response.Remove, err = nameList("remove_response_headers", raw.RemoveResponseHeaders, pseudo); err != nil {
 		return nil, err
 	}
-	return rules.inModuleMemory(), nil
+	return &rules, nil
 }
 
 func setList(field string, pairs [][]string, pseudo bool) ([]HeaderValue, error) {
@@ -179,131 +190,120 @@ func (r *Rules) inModuleMemory() *Rules {
 		out := Mutations{Set: make([]HeaderValue, len(m.Set)), Remove: make([]string, len(m.Remove))}
 		for i, h := range m.Set {
 			out.Set[i] = HeaderValue{
-				Name:  newModuleString(h.Name),
-				Value: moduleStringBytes(newModuleString(string(h.Value))),
+				Name:  sdk.NewModuleString(h.Name),
+				Value: sdk.ModuleStringBytes(sdk.NewModuleString(string(h.Value))),
 			}
 		}
 		for i, name := range m.Remove {
-			out.Remove[i] = newModuleString(name)
+			out.Remove[i] = sdk.NewModuleString(name)
 		}
 		return out
 	}
 	return &Rules{Request: copyOf(r.Request), Response: copyOf(r.Response)}
 }
 
-// Destroy frees the C memory of rules made by parseRules.
-func (r *Rules) Destroy() {
+// destroy frees the C memory of rules made by inModuleMemory.
+func (r *Rules) destroy() {
 	for _, m := range []*Mutations{&r.Request, &r.Response} {
 		for _, h := range m.Set {
-			freeModuleString(h.Name)
-			freeModuleBytes(h.Value)
+			sdk.FreeModuleString(h.Name)
+			sdk.FreeModuleBytes(h.Value)
 		}
 		for _, name := range m.Remove {
-			freeModuleString(name)
+			sdk.FreeModuleString(name)
 		}
 		*m = Mutations{}
 	}
 }
 
-// routeOverrides counts the live per-route overrides of header_mutation. While
-// it is zero no stream can change its rules, and all streams of a config share
-// one stateless filter.
-var routeOverrides atomic.Int64
-
-// RouteRules is header_mutation's per-route override.
+// RouteRules is header_mutation's per-route override, in Go memory.
 type RouteRules struct {
 	rules *Rules
 }
 
 // NewHeaderMutationRoute builds a per-route override: a config of the same shape.
-func NewHeaderMutationRoute(config []byte) (any, error) {
+func NewHeaderMutationRoute(config []byte) (*RouteRules, error) {
 	rules, err := parseRules(config)
 	if err != nil {
 		return nil, err
 	}
-	routeOverrides.Add(1)
 	return &RouteRules{rules: rules}, nil
-}
-
-// Destroy runs when Envoy releases the route; its streams are gone by then
-// (each stream holds its route until it ends).
-func (r *RouteRules) Destroy() {
-	routeOverrides.Add(-1)
-	r.rules.Destroy()
 }
 
 // HeaderMutationConfig is one configured header_mutation filter.
 type HeaderMutationConfig struct {
-	rules *Rules
-	// shared is the filter of every stream while no route overrides exist:
-	// it never changes, so one value serves all streams on all workers.
+	rules *Rules // in C memory
+	// shared is the filter of every stream: it never changes, so one value
+	// serves all streams on all workers.
 	shared *HeaderMutation
 }
 
-func NewHeaderMutationConfig(config []byte) (FilterConfig, error) {
+func NewHeaderMutationConfig(config []byte) (*HeaderMutationConfig, error) {
 	rules, err := parseRules(config)
 	if err != nil {
 		return nil, err
 	}
+	rules = rules.inModuleMemory()
 	return &HeaderMutationConfig{rules: rules, shared: &HeaderMutation{rules: rules}}, nil
 }
 
-// Hooks: only the two header phases enter Go.
-func (c *HeaderMutationConfig) Hooks() HookSet { return HookRequestHeaders | HookResponseHeaders }
-
-func (c *HeaderMutationConfig) NewFilter(EnvoyHTTPFilter) Filter {
-	if routeOverrides.Load() == 0 {
-		return c.shared // nothing to allocate
-	}
-	return &HeaderMutation{rules: c.rules, routed: true}
+func (c *HeaderMutationConfig) NewFilter(sdk.EnvoyHTTPFilter) *HeaderMutation {
+	return c.shared // nothing to allocate
 }
 
 // Destroy runs after the config's last stream.
 func (c *HeaderMutationConfig) Destroy() {
-	c.rules.Destroy()
+	c.rules.destroy()
 }
 
-// HeaderMutation is one stream's filter (or, when shared, every stream's).
+// HeaderMutation is every stream's filter: it implements the two header hooks
+// only, so no other hook enters Go.
 type HeaderMutation struct {
-	BaseFilter
 	rules *Rules
-	// routed: this stream's own filter, which takes its route's rules if the
-	// route has an override. A shared filter is never changed.
-	routed bool
 }
 
-func (f *HeaderMutation) OnRequestHeaders(envoy EnvoyHTTPFilter, _ bool) RequestHeadersStatus {
-	if f.routed {
-		if route, ok := envoy.PerRouteConfig().(*RouteRules); ok {
-			f.rules = route.rules
-		}
+// rulesFor is the stream's route override if it has one, else the filter's
+// rules. The stream holds the override it found first for its whole life.
+func (f *HeaderMutation) rulesFor(envoy sdk.EnvoyHTTPFilter) *Rules {
+	if route, ok := envoy.PerRouteConfig().(*RouteRules); ok {
+		return route.rules
 	}
-	f.rules.Request.apply(envoy, RequestHeader)
-	return RequestHeadersContinue
+	return f.rules
 }
 
-func (f *HeaderMutation) OnResponseHeaders(envoy EnvoyHTTPFilter, _ bool) ResponseHeadersStatus {
-	f.rules.Response.apply(envoy, ResponseHeader)
+func (f *HeaderMutation) OnRequestHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.RequestHeadersStatus {
+	f.rulesFor(envoy).Request.apply(envoy, sdk.RequestHeader)
+	return sdk.RequestHeadersContinue
+}
+
+func (f *HeaderMutation) OnResponseHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.ResponseHeadersStatus {
+	f.rulesFor(envoy).Response.apply(envoy, sdk.ResponseHeader)
 	stampAttributes(envoy)
-	return ResponseHeadersContinue
+	return sdk.ResponseHeadersContinue
 }
 
-func stampAttributes(envoy EnvoyHTTPFilter) {
-	setFromAttribute(envoy, downstreamAddressKey, AttributeSourceAddress)
-	setFromAttribute(envoy, upstreamAddressKey, AttributeUpstreamAddress)
-	if code, ok := envoy.GetAttributeInt(AttributeResponseCode); ok {
-		envoy.SetHeader(ResponseHeader, responseCodeKey, formatCode(code))
+func stampAttributes(envoy sdk.EnvoyHTTPFilter) {
+	setFromAttribute(envoy, downstreamAddressKey, sdk.AttributeSourceAddress)
+	setFromAttribute(envoy, upstreamAddressKey, sdk.AttributeUpstreamAddress)
+	if code, ok := envoy.GetAttributeInt(sdk.AttributeResponseCode); ok {
+		envoy.SetHeader(sdk.ResponseHeader, responseCodeKey, formatCode(code))
 	}
 }
 
-// setFromAttribute sets a response header to an attribute's value. The value
-// is Envoy's memory, valid for this hook, and set_header copies it into the
-// header map, so it goes straight back without a copy. (The Rust filter copies
-// it to a stack buffer only to satisfy the borrow checker.)
-func setFromAttribute(envoy EnvoyHTTPFilter, header string, id AttributeID) {
-	if value, ok := envoy.GetAttributeString(id); ok {
-		envoy.SetHeader(ResponseHeader, header, value)
+// attributeCopies are the buffers attribute values are copied to.
+var attributeCopies = sync.Pool{New: func() any { return new([]byte) }}
+
+// setFromAttribute sets a response header to a copy of an attribute's value
+// (see the file comment), of any length.
+func setFromAttribute(envoy sdk.EnvoyHTTPFilter, header string, id sdk.AttributeID) {
+	value, ok := envoy.GetAttributeString(id)
+	if !ok {
+		return
 	}
+	buffer := attributeCopies.Get().(*[]byte)
+	*buffer = append((*buffer)[:0], value...)
+	envoy.SetHeader(sdk.ResponseHeader, header, *buffer)
+	attributeCopies.Put(buffer)
 }
 
 // decimalTexts holds "0" to "999" in C memory, made once. Envoy's response
@@ -319,7 +319,7 @@ func makeDecimalTexts(n int) [][]byte {
 		all = strconv.AppendInt(all, int64(i), 10)
 		ends[i] = len(all)
 	}
-	block := moduleStringBytes(newModuleString(string(all))) // never freed
+	block := sdk.ModuleStringBytes(sdk.NewModuleString(string(all))) // never freed
 	texts := make([][]byte, n)
 	start := 0
 	for i, end := range ends {

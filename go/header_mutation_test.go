@@ -3,8 +3,12 @@ package main
 import (
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk/sdktest"
 )
 
 const headerMutationConfig = `{
@@ -17,60 +21,59 @@ const headerMutationConfig = `{
 // newHeaderMutation makes a config, freed when the test ends.
 func newHeaderMutation(t *testing.T, config string) *HeaderMutationConfig {
 	t.Helper()
-	made, err := NewHeaderMutationConfig([]byte(config))
+	c, err := NewHeaderMutationConfig([]byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := made.(*HeaderMutationConfig)
 	t.Cleanup(c.Destroy)
 	return c
 }
 
-func assertValues(t *testing.T, envoy *fakeEnvoyFilter, kind HeaderType, key string, want ...string) {
+func assertValues(t *testing.T, envoy *sdktest.FakeEnvoy, kind sdk.HeaderType, key string, want ...string) {
 	t.Helper()
-	if got := envoy.values(kind, key); !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
+	if got := envoy.Values(kind, key); !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
 		t.Errorf("%s = %q, want %q", key, got, want)
 	}
 }
 
 func TestHeaderMutationRequestSideSetsReplacesAndRemoves(t *testing.T) {
 	config := newHeaderMutation(t, headerMutationConfig)
-	envoy := withRequestHeaders("x-replace", "old", "x-replace", "older", "x-remove", "bye", "x-keep", "1")
+	envoy := sdktest.WithRequestHeaders("x-replace", "old", "x-replace", "older", "x-remove", "bye", "x-keep", "1")
 	filter := config.NewFilter(envoy)
-	if got := filter.OnRequestHeaders(envoy, true); got != RequestHeadersContinue {
+	if got := filter.OnRequestHeaders(envoy, true); got != sdk.RequestHeadersContinue {
 		t.Errorf("OnRequestHeaders = %v", got)
 	}
-	assertValues(t, envoy, RequestHeader, "x-set", "module")
-	assertValues(t, envoy, RequestHeader, "x-replace", "replaced")
-	assertValues(t, envoy, RequestHeader, "x-remove")
-	assertValues(t, envoy, RequestHeader, "x-keep", "1")
+	assertValues(t, envoy, sdk.RequestHeader, "x-set", "module")
+	assertValues(t, envoy, sdk.RequestHeader, "x-replace", "replaced")
+	assertValues(t, envoy, sdk.RequestHeader, "x-remove")
+	assertValues(t, envoy, sdk.RequestHeader, "x-keep", "1")
 }
 
 func TestHeaderMutationResponseSideMutatesAndStampsAttributes(t *testing.T) {
 	config := newHeaderMutation(t, headerMutationConfig)
-	envoy := newFakeEnvoyFilter()
-	envoy.SetHeader(ResponseHeader, "server", []byte("envoy"))
-	envoy.stringAttributes[AttributeSourceAddress] = []byte("127.0.0.1:5555")
-	envoy.stringAttributes[AttributeUpstreamAddress] = []byte("127.0.0.1:1234")
-	envoy.intAttributes[AttributeResponseCode] = 204
+	envoy := sdktest.New()
+	envoy.SetHeader(sdk.ResponseHeader, "server", []byte("envoy"))
+	envoy.StringAttributes[sdk.AttributeSourceAddress] = []byte("127.0.0.1:5555")
+	envoy.StringAttributes[sdk.AttributeUpstreamAddress] = []byte("127.0.0.1:1234")
+	envoy.IntAttributes[sdk.AttributeResponseCode] = 204
 	filter := config.NewFilter(envoy)
-	if got := filter.OnResponseHeaders(envoy, false); got != ResponseHeadersContinue {
+	if got := filter.OnResponseHeaders(envoy, false); got != sdk.ResponseHeadersContinue {
 		t.Errorf("OnResponseHeaders = %v", got)
 	}
-	assertValues(t, envoy, ResponseHeader, "x-resp", "yes")
-	assertValues(t, envoy, ResponseHeader, "server")
-	assertValues(t, envoy, ResponseHeader, DownstreamAddressHeader, "127.0.0.1:5555")
-	assertValues(t, envoy, ResponseHeader, UpstreamAddressHeader, "127.0.0.1:1234")
-	assertValues(t, envoy, ResponseHeader, ResponseCodeHeader, "204")
+	assertValues(t, envoy, sdk.ResponseHeader, "x-resp", "yes")
+	assertValues(t, envoy, sdk.ResponseHeader, "server")
+	assertValues(t, envoy, sdk.ResponseHeader, DownstreamAddressHeader, "127.0.0.1:5555")
+	assertValues(t, envoy, sdk.ResponseHeader, UpstreamAddressHeader, "127.0.0.1:1234")
+	assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader, "204")
 }
 
 func TestHeaderMutationAbsentAttributesLeaveTheirHeadersUnset(t *testing.T) {
 	config := newHeaderMutation(t, "{}")
-	envoy := newFakeEnvoyFilter()
+	envoy := sdktest.New()
 	config.NewFilter(envoy).OnResponseHeaders(envoy, true)
-	assertValues(t, envoy, ResponseHeader, DownstreamAddressHeader)
-	assertValues(t, envoy, ResponseHeader, UpstreamAddressHeader)
-	assertValues(t, envoy, ResponseHeader, ResponseCodeHeader)
+	assertValues(t, envoy, sdk.ResponseHeader, DownstreamAddressHeader)
+	assertValues(t, envoy, sdk.ResponseHeader, UpstreamAddressHeader)
+	assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader)
 }
 
 func TestHeaderMutationRefusesBadConfigsWithTheReason(t *testing.T) {
@@ -104,9 +107,8 @@ func TestHeaderMutationRefusesBadConfigsWithTheReason(t *testing.T) {
 		{`{"allow_pseudo_headers": true, "remove_response_headers": [":"]}`, `remove_response_headers[0]: header name ":" is not a valid HTTP token`},
 	}
 	for _, c := range cases {
-		rules, err := parseRules([]byte(c.config))
+		_, err := parseRules([]byte(c.config))
 		if err == nil {
-			rules.Destroy()
 			t.Errorf("config %q: accepted, want %q", c.config, c.want)
 			continue
 		}
@@ -121,7 +123,6 @@ func TestHeaderMutationPseudoHeadersNeedAnExplicitOptIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rules.Destroy()
 	set := rules.Request.Set
 	if len(set) != 1 || set[0].Name != ":path" || string(set[0].Value) != "/rewritten" {
 		t.Errorf("request set = %+v", set)
@@ -133,7 +134,6 @@ func TestHeaderMutationLowercasesNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rules.Destroy()
 	if rules.Request.Set[0].Name != "x-set" || string(rules.Request.Set[0].Value) != "V" || rules.Response.Remove[0] != "server" {
 		t.Errorf("rules = %+v", rules)
 	}
@@ -145,16 +145,53 @@ func TestHeaderMutationARouteOverrideReplacesTheRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer route.(*RouteRules).Destroy()
-	envoy := newFakeEnvoyFilter()
-	envoy.perRoute = route
-	filter := config.NewFilter(envoy)
-	if filter == Filter(config.shared) {
-		t.Fatal("with a route override alive, a stream must get its own filter")
+	envoy := sdktest.New()
+	envoy.PerRoute = route
+	config.NewFilter(envoy).OnRequestHeaders(envoy, true)
+	assertValues(t, envoy, sdk.RequestHeader, "x-route", "override")
+	assertValues(t, envoy, sdk.RequestHeader, "x-set")
+}
+
+// A route update may release a route's override while a stream that uses it
+// is between its request and its response (Envoy 1.40 keeps the stream's
+// route, not the module's object). What the SDK does then, on
+// per_route_config_destroy, is to call Destroy if the override has one: the
+// stream's response must still get the route's rules.
+func TestHeaderMutationARouteOverrideOutlivesItsReleaseMidStream(t *testing.T) {
+	config := newHeaderMutation(t, headerMutationConfig)
+	route, err := NewHeaderMutationRoute([]byte(`{"response_headers": [["x-route", "override"]]}`))
+	if err != nil {
+		t.Fatal(err)
 	}
-	filter.OnRequestHeaders(envoy, true)
-	assertValues(t, envoy, RequestHeader, "x-route", "override")
-	assertValues(t, envoy, RequestHeader, "x-set")
+	envoy := sdktest.New()
+	envoy.PerRoute = route
+	filter := config.NewFilter(envoy)
+	filter.OnRequestHeaders(envoy, false)
+
+	if d, ok := any(route).(interface{ Destroy() }); ok {
+		d.Destroy()
+	}
+	runtime.GC()
+
+	filter.OnResponseHeaders(envoy, false)
+	assertValues(t, envoy, sdk.ResponseHeader, "x-route", "override")
+	assertValues(t, envoy, sdk.ResponseHeader, "x-resp")
+}
+
+// Attributes of any length are stamped, none is dropped, and the header gets
+// a copy, not Envoy's memory.
+func TestHeaderMutationStampsAttributesOfAnyLength(t *testing.T) {
+	config := newHeaderMutation(t, "{}")
+	for _, n := range []int{1, 128, 129, 4096} {
+		envoy := sdktest.New()
+		long := []byte(strings.Repeat("a", n))
+		envoy.StringAttributes[sdk.AttributeUpstreamAddress] = long
+		config.NewFilter(envoy).OnResponseHeaders(envoy, true)
+		got, _ := envoy.GetHeader(sdk.ResponseHeader, UpstreamAddressHeader)
+		if len(got) != n {
+			t.Errorf("a %d-byte attribute stamped as %d bytes", n, len(got))
+		}
+	}
 }
 
 func TestHeaderMutationFormatsCodes(t *testing.T) {
@@ -167,17 +204,17 @@ func TestHeaderMutationFormatsCodes(t *testing.T) {
 
 // nullEnvoy answers like Envoy but records nothing, so the filter's own
 // allocations can be counted.
-type nullEnvoy struct{ fakeEnvoyFilter }
+type nullEnvoy struct{ sdktest.FakeEnvoy }
 
-func (*nullEnvoy) SetHeader(HeaderType, string, []byte) bool { return true }
-func (*nullEnvoy) RemoveHeader(HeaderType, string) bool      { return true }
-func (*nullEnvoy) GetAttributeString(AttributeID) ([]byte, bool) {
+func (*nullEnvoy) SetHeader(sdk.HeaderType, string, []byte) bool { return true }
+func (*nullEnvoy) RemoveHeader(sdk.HeaderType, string) bool      { return true }
+func (*nullEnvoy) GetAttributeString(sdk.AttributeID) ([]byte, bool) {
 	return nullAddress, true
 }
 
 var nullAddress = []byte("127.0.0.1:1234")
 
-func (*nullEnvoy) GetAttributeInt(AttributeID) (uint64, bool) { return 200, true }
+func (*nullEnvoy) GetAttributeInt(sdk.AttributeID) (uint64, bool) { return 200, true }
 
 func TestHeaderMutationRequestPathAllocatesNothing(t *testing.T) {
 	config := newHeaderMutation(t, headerMutationConfig)

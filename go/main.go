@@ -1,33 +1,35 @@
 // Command go_module is libgo_module.so: every filter of the repository, one file
 // each, registered here by the name Envoy's filter_name uses. It is the Go
-// sibling of rust/filters/src/lib.rs; the SDK around it mirrors rust/sdk/src:
+// sibling of rust/filters/src/lib.rs; the SDK it is written against, package
+// sdk, mirrors rust/sdk/src file by file:
 //
-//	file          concept                                              Rust
-//	sdk.go        the filter interfaces and the ABI's enums in Go      filter.rs
-//	handle.go     the stream handle interface and its real impl        handle.rs
-//	registry.go   filter names to constructors, program_init           registry.rs
-//	abi.go        the //export hooks Envoy calls (cgo glue only)       hooks.rs
-//	barrier.go    panic barrier: log once, fail closed                 barrier.rs
-//	log.go        logging through Envoy                                log.rs
-//	memory.go     what Envoy holds: C addresses, never Go pointers     (Box::into_raw)
-//	config.go     strict JSON parsing of filter_config                 filters/config.rs
+//	sdk/hooks.go     the //export hooks Envoy calls (cgo glue only)    hooks.rs
+//	sdk/hooks.c      the stream hooks' C fast path                     (Go only)
+//	sdk/filter.go    the interfaces a filter implements                filter.rs
+//	sdk/handle.go    the stream handle interface and its real impl     handle.rs
+//	sdk/registry.go  filter names to constructors                      registry.rs
+//	sdk/barrier.go   the panic guard                                   barrier.rs
+//	sdk/log.go       logging through Envoy                             log.rs
+//	sdk/config.go    config creation and refusal, strict JSON          hooks.rs, filters/config.rs
+//	sdk/memory.go    what Envoy holds: C addresses, never Go pointers  (Go only)
+//	sdk/sdktest      the fake Envoy for filters' unit tests            testing.rs
 //
 // Build it with `go build -buildmode=c-shared -o ../build/lib/libgo_module.so .`
 package main
 
-// module is what this library is: its name (the lib{name}.so stem), its
-// language, its filters in the order error messages list them, and the
-// per-route overrides it understands, by per_route_config_name.
-var module = newModule("go_module", "go",
-	[]filterEntry{
-		{"passthrough", NewPassthroughConfig},
-		{"header_mutation", NewHeaderMutationConfig},
-		{"fault_injection", NewFaultInjectionConfig},
-	},
-	[]perRouteEntry{
-		{"header_mutation", NewHeaderMutationRoute},
-	})
+import "github.com/envoy-dynamic-modules-lab/go_module/sdk"
 
-// main is never called: a c-shared library starts at the hooks in abi.go. Package
-// main is what -buildmode=c-shared requires.
+// The module's name (the lib{name}.so stem), its filters in the order error
+// messages list them, and the per-route overrides it understands, by
+// per_route_config_name.
+func init() {
+	sdk.SetModuleName("go_module")
+	sdk.RegisterFilter("passthrough", NewPassthroughConfig)
+	sdk.RegisterFilter("header_mutation", NewHeaderMutationConfig)
+	sdk.RegisterFilter("fault_injection", NewFaultInjectionConfig)
+	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)
+}
+
+// main is never called: a c-shared library starts at the hooks in sdk/hooks.go.
+// Package main is what -buildmode=c-shared requires.
 func main() {}

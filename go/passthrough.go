@@ -1,32 +1,29 @@
 // passthrough: a filter that changes nothing. It measures the bare cost of a
-// module on the request path: every hook crosses the ABI and returns Continue.
-// Mirrors rust/filters/src/passthrough.rs.
+// module on the request path. Mirrors rust/filters/src/passthrough.rs.
 
 package main
+
+import "github.com/envoy-dynamic-modules-lab/go_module/sdk"
 
 // PassthroughConfig accepts no settings: an absent config or an empty JSON
 // object.
 type PassthroughConfig struct{}
 
-func NewPassthroughConfig(config []byte) (FilterConfig, error) {
-	if isBlank(config) {
+func NewPassthroughConfig(config []byte) (PassthroughConfig, error) {
+	if sdk.IsBlank(config) {
 		return PassthroughConfig{}, nil
 	}
 	var noSettings struct{}
-	if err := parseJSON(config, &noSettings); err != nil {
-		return nil, err
+	if err := sdk.ParseJSON(config, &noSettings); err != nil {
+		return PassthroughConfig{}, err
 	}
 	return PassthroughConfig{}, nil
 }
 
-// Hooks: none. Envoy still calls every hook, but the module answers them in C
-// without entering Go, and makes no Go filter per stream (see HookSet).
-func (PassthroughConfig) Hooks() HookSet { return 0 }
-
-func (PassthroughConfig) NewFilter(EnvoyHTTPFilter) Filter {
-	// A zero-size filter: storing it in the interface allocates nothing.
+func (PassthroughConfig) NewFilter(sdk.EnvoyHTTPFilter) Passthrough {
 	return Passthrough{}
 }
 
-// Passthrough keeps BaseFilter's every hook: continue.
-type Passthrough struct{ BaseFilter }
+// Passthrough implements no hook. Envoy still calls every hook, but the SDK
+// answers them in C without entering Go, and makes no Go filter per stream.
+type Passthrough struct{}

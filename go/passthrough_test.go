@@ -3,30 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
-	"unsafe"
-)
 
-func TestPassthroughContinuesAndChangesNothing(t *testing.T) {
-	config, err := NewPassthroughConfig(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	envoy := withRequestHeaders(":path", "/", "x-a", "1")
-	before := len(envoy.GetHeaders(RequestHeader))
-	filter := config.NewFilter(envoy)
-	if got := filter.OnRequestHeaders(envoy, true); got != RequestHeadersContinue {
-		t.Errorf("OnRequestHeaders = %v", got)
-	}
-	if got := filter.OnResponseHeaders(envoy, false); got != ResponseHeadersContinue {
-		t.Errorf("OnResponseHeaders = %v", got)
-	}
-	if got := len(envoy.GetHeaders(RequestHeader)); got != before {
-		t.Errorf("request has %d headers, want %d", got, before)
-	}
-	if envoy.sentResponse != nil {
-		t.Errorf("sent a local reply: %+v", envoy.sentResponse)
-	}
-}
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
+)
 
 func TestPassthroughAcceptsAnEmptyObjectAndRefusesSettings(t *testing.T) {
 	for _, config := range []string{"", "  \n", "{}", " { } "} {
@@ -40,48 +19,45 @@ func TestPassthroughAcceptsAnEmptyObjectAndRefusesSettings(t *testing.T) {
 	}
 }
 
-// The whole SDK path of one passthrough stream, as the hooks in abi.go run
-// it: slot, filter, every phase, release. None of it may allocate.
-func TestPassthroughStreamAllocatesNothing(t *testing.T) {
-	config, _ := NewPassthroughConfig(nil)
-	box := &configBox{name: "passthrough", config: config}
-	allocs := testing.AllocsPerRun(1000, func() {
-		s, stream := streams.add()
-		stream.envoy = envoyFilter{slot: s}
-		stream.newFilter(box, &stream.envoy)
-		stream.onRequestHeaders(&stream.envoy, false)
-		stream.onRequestBody(&stream.envoy, true)
-		stream.onResponseHeaders(&stream.envoy, false)
-		stream.onResponseBody(&stream.envoy, true)
-		stream.onStreamComplete(&stream.envoy)
-		streams.release(unsafe.Pointer(s))
-	})
-	if allocs != 0 {
-		t.Errorf("a passthrough stream allocates %v times", allocs)
+// The hooks a filter implements are the ones that enter Go (sdk/filter.go):
+// each filter implements those it needs, and no other.
+func TestFiltersImplementOnlyTheHooksTheyNeed(t *testing.T) {
+	hooks := func(filter any) []string {
+		var names []string
+		for name, implements := range map[string]bool{
+			"request_headers":   is[sdk.RequestHeadersFilter](filter),
+			"request_body":      is[sdk.RequestBodyFilter](filter),
+			"request_trailers":  is[sdk.RequestTrailersFilter](filter),
+			"response_headers":  is[sdk.ResponseHeadersFilter](filter),
+			"response_body":     is[sdk.ResponseBodyFilter](filter),
+			"response_trailers": is[sdk.ResponseTrailersFilter](filter),
+			"stream_complete":   is[sdk.StreamCompleteFilter](filter),
+		} {
+			if implements {
+				names = append(names, name)
+			}
+		}
+		return names
+	}
+	for _, tc := range []struct {
+		name   string
+		filter any
+		want   int
+	}{
+		{"passthrough", Passthrough{}, 0},
+		{"header_mutation", &HeaderMutation{}, 2},
+		{"fault_injection", &FaultInjection{}, 5},
+	} {
+		if got := hooks(tc.filter); len(got) != tc.want {
+			t.Errorf("%s implements %q, want %d hooks", tc.name, got, tc.want)
+		}
+	}
+	if got := hooks(&HeaderMutation{}); !(is[sdk.RequestHeadersFilter](&HeaderMutation{}) && is[sdk.ResponseHeadersFilter](&HeaderMutation{})) {
+		t.Errorf("header_mutation implements %q", got)
 	}
 }
 
-func TestFiltersNameTheHooksThatEnterGo(t *testing.T) {
-	t.Setenv(enableFaultInjectionEnv, "1")
-	mutation, err := NewHeaderMutationConfig([]byte(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fault, err := NewFaultInjectionConfig([]byte(`{"phase": "request_body"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name string
-		got  HookSet
-		want HookSet
-	}{
-		{"passthrough", hooksOf(PassthroughConfig{}), 0},
-		{"header_mutation", hooksOf(mutation), HookRequestHeaders | HookResponseHeaders},
-		{"fault_injection (no Hooks method)", hooksOf(fault), AllHooks},
-	} {
-		if tc.got != tc.want {
-			t.Errorf("%s: hooks %08b, want %08b", tc.name, tc.got, tc.want)
-		}
-	}
+func is[I any](filter any) bool {
+	_, ok := filter.(I)
+	return ok
 }

@@ -18,7 +18,7 @@ MODULES = ["librust_module.so", "libgo_module.so", "libcpp_module.so"]
 # What Go's c-shared runtime exports on its own, besides the hooks: cgo's call
 # wrappers and runtime entry points (runtime/cgo), which the Go linker exports
 # from every c-shared library, and the dm_go_* Go halves of the stream hooks
-# that go/stream_hooks.c calls (a Go function C calls must be //export-ed).
+# that go/sdk/hooks.c calls (a Go function C calls must be //export-ed).
 EXTRA_GO = re.compile(r"^(_cgo_\w+|_cgoexp_\w+|crosscall\w*|x_cgo_\w+|x_crosscall2_ptr|fatalf|dm_go_\w+)$")
 
 

@@ -13,7 +13,7 @@
 # | language | engine                          | targets                     | seeds                           |
 # |----------|---------------------------------|-----------------------------|---------------------------------|
 # | Rust     | cargo fuzz (libFuzzer)          | rust/fuzz/fuzz_targets/*.rs | rust/fuzz/corpus/<target>/      |
-# | Go       | go test -fuzz                   | go/fuzz_test.go             | f.Add, go/testdata/fuzz/<Fuzz>/ |
+# | Go       | go test -fuzz                   | go/*_fuzz_test.go           | f.Add, go/testdata/fuzz/<Fuzz>/ |
 # | C++      | libFuzzer (Clang, -DDM_FUZZ=ON) | cpp/fuzz/*_fuzzer.cc        | cpp/fuzz/corpus/<fuzzer>/       |
 #
 # Runs never write to the committed seeds: new inputs go to build/fuzz/corpus
@@ -34,7 +34,7 @@ FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
 FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSION)-dev
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite \
-                      go/FuzzHeaderMutationConfig go/FuzzHeaderMutationApply \
+                      go/FuzzFilterConfig go/FuzzHeaderMutationApply \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer
 
 .PHONY: fuzz fuzz-smoke fuzz-deps fuzz-build fuzz-build-rust fuzz-build-cpp fuzz-lint
@@ -84,7 +84,7 @@ fuzz-build-cpp: fuzz-deps
 	cmake --build $(FUZZ_DIR)/cpp -j2
 
 # --------------------------------------------------------------------- lint
-# go/fuzz_test.go is covered by lint-go.
+# go/*_fuzz_test.go are covered by lint-go.
 
 fuzz-lint:
 	cargo fmt --manifest-path rust/fuzz/Cargo.toml --check

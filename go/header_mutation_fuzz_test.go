@@ -1,6 +1,7 @@
-// Fuzz targets for the config parsers and header_mutation; the Go side of
-// rust/fuzz. `go test ./...` runs their seeds (f.Add and testdata/fuzz/);
-// `make fuzz` (mk/fuzz.mk) runs `go test -fuzz` on each.
+// Fuzz target for header_mutation on a fake stream; the Go side of
+// rust/fuzz/fuzz_targets/header_mutation.rs. `go test ./...` runs its seeds
+// (f.Add and testdata/fuzz/FuzzHeaderMutationApply/); `make fuzz`
+// (mk/fuzz.mk) runs `go test -fuzz` on it.
 
 package main
 
@@ -8,76 +9,14 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk/sdktest"
 )
-
-// The configs of envoy.yaml and docs/CONTRACT.md, and a few refused ones.
-var fuzzConfigSeeds = []string{
-	``,
-	`{}`,
-	`{"request_headers": [["x-request-set", "set-by-module"], ["x-request-replace", "replaced-by-module"]], "remove_request_headers": ["x-request-remove"], "response_headers": [["x-response-set", "set-by-module"], ["x-response-replace", "replaced-by-module"]], "remove_response_headers": ["x-response-remove"]}`,
-	`{"response_headers": [["x-route-rules", "override"]]}`,
-	`{"request_headers": [["x-upstream-filter", "rust_module"]]}`,
-	`{"allow_pseudo_headers": true, "request_headers": [[":path", "/rewritten"]], "remove_response_headers": [":status"]}`,
-	`{"phase": "request_headers"}`,
-	`{"phase": "config"}`,
-	`{"request_headers": [["bad name", "v"]]}`,
-	`{"response_headers": [["x", "a\r\nb"]]}`,
-	`{"request_headers": [], "request_headers": []}`,
-	`[1, 2]`,
-}
-
-// FuzzHeaderMutationConfig feeds the same bytes to every constructor with a
-// filter_config: passthrough, header_mutation (filter and per-route) and
-// fault_injection. Each may refuse the bytes; none may panic, except
-// fault_injection's deliberate panic for {"phase": "config"}.
-func FuzzHeaderMutationConfig(f *testing.F) {
-	for _, seed := range fuzzConfigSeeds {
-		f.Add([]byte(seed))
-	}
-	// So the parser behind fault_injection's gate is reached.
-	f.Setenv(enableFaultInjectionEnv, "1")
-	f.Fuzz(func(t *testing.T, config []byte) {
-		if made, err := NewPassthroughConfig(config); (made == nil) == (err == nil) {
-			t.Fatalf("passthrough: config %v and error %v", made, err)
-		}
-
-		rules, parseErr := parseRules(config)
-		if parseErr == nil {
-			checkRules(t, rules)
-			rules.Destroy()
-		}
-		made, err := NewHeaderMutationConfig(config)
-		if (err == nil) != (parseErr == nil) || err != nil && err.Error() != parseErr.Error() {
-			t.Fatalf("parseRules and NewHeaderMutationConfig disagree: %v, %v", parseErr, err)
-		}
-		if err == nil {
-			made.(*HeaderMutationConfig).Destroy()
-		}
-		if route, err := NewHeaderMutationRoute(config); (err == nil) != (parseErr == nil) {
-			t.Fatalf("parseRules and NewHeaderMutationRoute disagree: %v, %v", parseErr, err)
-		} else if err == nil {
-			route.(*RouteRules).Destroy()
-		}
-
-		newFaultInjection(t, config)
-	})
-}
-
-// newFaultInjection runs fault_injection's constructor, which panics on
-// purpose for phase "config" and must not panic otherwise.
-func newFaultInjection(t *testing.T, config []byte) {
-	defer func() {
-		if r := recover(); r != nil && r != "fault injected in config" {
-			panic(r)
-		}
-	}()
-	if made, err := NewFaultInjectionConfig(config); (made == nil) == (err == nil) {
-		t.Fatalf("fault_injection: config %v and error %v", made, err)
-	}
-}
 
 // checkRules checks what a successful parse promises about every name and value.
 func checkRules(t *testing.T, rules *Rules) {
@@ -150,19 +89,19 @@ func parseFuzzStream(lines string) fuzzStream {
 }
 
 // headerList copies one of the fake's header maps.
-func headerList(envoy *fakeEnvoyFilter, kind HeaderType) []fakeHeader {
-	var out []fakeHeader
-	for _, h := range envoy.headers[kind] {
-		out = append(out, fakeHeader{h.key, append([]byte(nil), h.value...)})
+func headerList(envoy *sdktest.FakeEnvoy, kind sdk.HeaderType) []sdktest.Header {
+	var out []sdktest.Header
+	for _, h := range envoy.Headers[kind] {
+		out = append(out, sdktest.Header{Key: h.Key, Value: append([]byte(nil), h.Value...)})
 	}
 	return out
 }
 
-func valuesOf(list []fakeHeader, name string) []string {
+func valuesOf(list []sdktest.Header, name string) []string {
 	var out []string
 	for _, h := range list {
-		if h.key == name {
-			out = append(out, string(h.value))
+		if h.Key == name {
+			out = append(out, string(h.Value))
 		}
 	}
 	return out
@@ -170,16 +109,16 @@ func valuesOf(list []fakeHeader, name string) []string {
 
 // checkDirection checks that after is before with m applied, except for the
 // names in stamped, whose values the caller checks.
-func checkDirection(t *testing.T, before, after []fakeHeader, m Mutations, stamped []string) {
+func checkDirection(t *testing.T, before, after []sdktest.Header, m Mutations, stamped []string) {
 	t.Helper()
 	setLast := map[string]string{}
 	for _, h := range m.Set {
 		setLast[h.Name] = string(h.Value) // sets run in order: the last one wins
 	}
-	isStamped := func(name string) bool { return contains(stamped, name) }
+	isStamped := func(name string) bool { return slices.Contains(stamped, name) }
 	touched := func(name string) bool {
 		_, set := setLast[name]
-		return set || isStamped(name) || contains(m.Remove, name)
+		return set || isStamped(name) || slices.Contains(m.Remove, name)
 	}
 	for _, name := range m.Remove {
 		if _, set := setLast[name]; !set && !isStamped(name) && len(valuesOf(after, name)) != 0 {
@@ -191,11 +130,11 @@ func checkDirection(t *testing.T, before, after []fakeHeader, m Mutations, stamp
 			t.Fatalf("set header %q = %q, want exactly [%q]", name, got, want)
 		}
 	}
-	untouched := func(list []fakeHeader) []string {
+	untouched := func(list []sdktest.Header) []string {
 		var out []string
 		for _, h := range list {
-			if !touched(h.key) {
-				out = append(out, fmt.Sprintf("%s=%q", h.key, h.value))
+			if !touched(h.Key) {
+				out = append(out, fmt.Sprintf("%s=%q", h.Key, h.Value))
 			}
 		}
 		return out
@@ -224,53 +163,53 @@ func FuzzHeaderMutationApply(f *testing.F) {
 			return
 		}
 		checkRules(t, rules)
-		c := &HeaderMutationConfig{rules: rules, shared: &HeaderMutation{rules: rules}}
+		inC := rules.inModuleMemory()
+		c := &HeaderMutationConfig{rules: inC, shared: &HeaderMutation{rules: inC}}
 		defer c.Destroy()
 		stream := parseFuzzStream(lines)
 
-		envoy := newFakeEnvoyFilter()
+		envoy := sdktest.New()
 		for _, h := range stream.request {
-			envoy.AddHeader(RequestHeader, h[0], []byte(h[1]))
+			envoy.AddHeader(sdk.RequestHeader, h[0], []byte(h[1]))
 		}
 		effective := rules // the route's override, if it parses
 		if stream.route != nil {
 			if route, err := NewHeaderMutationRoute([]byte(*stream.route)); err == nil {
-				defer route.(*RouteRules).Destroy()
-				effective = route.(*RouteRules).rules
+				effective = route.rules
 				checkRules(t, effective)
-				envoy.perRoute = route
+				envoy.PerRoute = route
 			}
 		}
 		filter := c.NewFilter(envoy)
 
-		requestBefore := headerList(envoy, RequestHeader)
-		if got := filter.OnRequestHeaders(envoy, false); got != RequestHeadersContinue {
+		requestBefore := headerList(envoy, sdk.RequestHeader)
+		if got := filter.OnRequestHeaders(envoy, false); got != sdk.RequestHeadersContinue {
 			t.Fatalf("OnRequestHeaders = %v", got)
 		}
-		requestAfter := headerList(envoy, RequestHeader)
+		requestAfter := headerList(envoy, sdk.RequestHeader)
 		checkDirection(t, requestBefore, requestAfter, effective.Request, nil)
-		if len(envoy.headers[ResponseHeader]) != 0 {
+		if len(envoy.Headers[sdk.ResponseHeader]) != 0 {
 			t.Fatal("the request phase changed response headers")
 		}
 
 		// The upstream answers.
 		for _, h := range stream.response {
-			envoy.AddHeader(ResponseHeader, h[0], []byte(h[1]))
+			envoy.AddHeader(sdk.ResponseHeader, h[0], []byte(h[1]))
 		}
 		if stream.source != nil {
-			envoy.stringAttributes[AttributeSourceAddress] = []byte(*stream.source)
+			envoy.StringAttributes[sdk.AttributeSourceAddress] = []byte(*stream.source)
 		}
 		if stream.upstream != nil {
-			envoy.stringAttributes[AttributeUpstreamAddress] = []byte(*stream.upstream)
+			envoy.StringAttributes[sdk.AttributeUpstreamAddress] = []byte(*stream.upstream)
 		}
 		if stream.code != nil {
-			envoy.intAttributes[AttributeResponseCode] = *stream.code
+			envoy.IntAttributes[sdk.AttributeResponseCode] = *stream.code
 		}
-		responseBefore := headerList(envoy, ResponseHeader)
-		if got := filter.OnResponseHeaders(envoy, false); got != ResponseHeadersContinue {
+		responseBefore := headerList(envoy, sdk.ResponseHeader)
+		if got := filter.OnResponseHeaders(envoy, false); got != sdk.ResponseHeadersContinue {
 			t.Fatalf("OnResponseHeaders = %v", got)
 		}
-		responseAfter := headerList(envoy, ResponseHeader)
+		responseAfter := headerList(envoy, sdk.ResponseHeader)
 
 		// Stamped headers: the attribute when Envoy has it (an empty one
 		// removes the header).
@@ -299,10 +238,10 @@ func FuzzHeaderMutationApply(f *testing.F) {
 			}
 		}
 		checkDirection(t, responseBefore, responseAfter, effective.Response, stamped)
-		if !reflect.DeepEqual(headerList(envoy, RequestHeader), requestAfter) {
+		if !reflect.DeepEqual(headerList(envoy, sdk.RequestHeader), requestAfter) {
 			t.Fatal("the response phase changed request headers")
 		}
-		if envoy.sentResponse != nil {
+		if envoy.Sent != nil {
 			t.Fatal("header_mutation never replies")
 		}
 	})

@@ -1,24 +1,27 @@
 // The stream hooks, in C. Entering Go from Envoy's thread (cgo) costs far more
 // than a filter's empty method, and Envoy calls every hook of every stream; so
 // each hook first reads, in the stream's C slot, whether its filter implements
-// it, and returns Continue without entering Go when it does not. A config whose
-// filters implement no hook at all (passthrough) gets one shared C slot for all
-// its streams, so such a stream never enters Go.
+// it (the bits filter.go found by type assertion), and returns Continue without
+// entering Go when it does not. A config whose filters implement no hook at all
+// (passthrough) gets one shared C slot for all its streams, so such a stream
+// never enters Go.
 // The definitions include abi.h, so the compiler checks them as it checks the
-// //export hooks in abi.go; the Go halves are the dm_go_* exports there.
+// //export hooks in hooks.go; the Go halves are the dm_go_* exports there.
 
 #include "_cgo_export.h"
-#include "slot.h"
+#include "memory.h"
 
 #define SLOT(ptr) ((const dm_slot*)(ptr))
 
 // The slot of every stream whose config's filters implement no hook.
-static const dm_slot kNoGoStream = {.index = UINT32_MAX, .hooks = 0};
+static const dm_slot kNoGoStream = {.index = DM_SLOT_NO_GO_STREAM, .hooks = 0};
 
 envoy_dynamic_module_type_http_filter_module_ptr envoy_dynamic_module_on_http_filter_new(
     envoy_dynamic_module_type_http_filter_config_module_ptr filter_config_ptr,
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr) {
   if (SLOT(filter_config_ptr)->hooks == 0) return &kNoGoStream;
+  // Never NULL (Envoy does not check): a stream the module cannot make gets
+  // a slot that fails it closed (memory.go's failedStream).
   return dm_go_filter_new(filter_config_ptr, filter_envoy_ptr);
 }
 
@@ -95,10 +98,12 @@ void envoy_dynamic_module_on_http_filter_stream_complete(
   }
 }
 
+// Required by Envoy 1.40 even from a module that never schedules: this SDK
+// offers no scheduler, so no event ever arrives.
 void envoy_dynamic_module_on_http_filter_scheduled(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, uint64_t event_id) {
-  if (SLOT(filter_module_ptr)->hooks & DM_HOOK_SCHEDULED) {
-    dm_go_scheduled(filter_envoy_ptr, filter_module_ptr, event_id);
-  }
+  (void)filter_envoy_ptr;
+  (void)filter_module_ptr;
+  (void)event_id;
 }

@@ -1,8 +1,10 @@
-// Parsing of filter_config bytes shared by the filters. Mirrors
-// rust/filters/src/config.rs, with serde_json's strictness rebuilt on
-// encoding/json.
+// Config creation, written once for filter configs and per-route configs:
+// the size cap, the constructor behind the panic barrier, and the refusal
+// line docs/CONTRACT.md prescribes. Then the strict JSON parsing the filters'
+// constructors share, which mirrors rust/filters/src/config.rs: serde_json's
+// strictness rebuilt on encoding/json.
 
-package main
+package sdk
 
 import (
 	"bytes"
@@ -15,8 +17,76 @@ import (
 	"unicode/utf8"
 )
 
-// isBlank reports whether a config is absent or all ASCII whitespace.
-func isBlank(config []byte) bool {
+// maxConfigBytes is the largest filter_config a constructor is handed. Configs
+// are a few hundred bytes; anything near this is a mistake or an attack on
+// the parser.
+const maxConfigBytes = 1 << 20
+
+// configKind is what differs between the two kinds of config: how log lines
+// name it, and why a name no constructor is registered under is refused.
+type configKind struct {
+	name     string // "filter", "per-route config"
+	creation string // what a panic's line says was running, with the name's %s
+	unknown  func() string
+}
+
+var (
+	filterKind = configKind{"filter", "filter '%s' config creation",
+		func() string { return "unknown filter name; this module has: " + filterNames() }}
+	perRouteKind = configKind{"per-route config", "per-route config '%s' creation",
+		func() string { return "no filter of this module takes a per-route config by that name" }}
+)
+
+// newConfig is the body of both config_new hooks: it finds the constructor
+// registered under name, runs it behind the panic barrier and returns what it
+// made. On failure it logs one line, "{module}: {kind} '{name}': {why}" (a
+// panic: the barrier's line), and returns false: the hook returns NULL and
+// Envoy refuses the configuration.
+func newConfig[T any](kind configKind, table map[string]func([]byte) (T, error), name string, config []byte) (made T, ok bool) {
+	construct, found := table[name]
+	if !found {
+		refuse(kind, name, kind.unknown())
+		return made, false
+	}
+	if len(config) > maxConfigBytes {
+		refuse(kind, name, fmt.Sprintf("invalid filter_config: %d bytes is over the %d-byte limit", len(config), maxConfigBytes))
+		return made, false
+	}
+	var err error
+	if !guard(func() string {
+		return registry.name + ": " + fmt.Sprintf(kind.creation, name)
+	}, func() { made, err = construct(config) }) {
+		return made, false // the panic is logged
+	}
+	if err != nil {
+		refuse(kind, name, "invalid filter_config: "+err.Error())
+		return made, false
+	}
+	return made, true
+}
+
+// configName is the name Envoy passed, as text that log lines can carry.
+func configName(name []byte) string {
+	return strings.ToValidUTF8(string(name), "\uFFFD")
+}
+
+// refuse logs why a configuration is refused.
+func refuse(kind configKind, name, why string) {
+	logf(logError, "%s: %s '%s': %s", registry.name, kind.name, name, why)
+}
+
+// destroyConfig is the body of envoy_dynamic_module_on_http_filter_config_destroy:
+// a config that owns resources frees them in its Destroy method.
+func destroyConfig(box *configBox) {
+	if d, ok := box.config.(interface{ Destroy() }); ok {
+		guard(func() string {
+			return fmt.Sprintf("%s: filter '%s' config destroy", registry.name, box.name)
+		}, d.Destroy)
+	}
+}
+
+// IsBlank reports whether a config is absent or all ASCII whitespace.
+func IsBlank(config []byte) bool {
 	for _, b := range config {
 		switch b {
 		case ' ', '\t', '\n', '\r', '\f':
@@ -27,7 +97,7 @@ func isBlank(config []byte) bool {
 	return true
 }
 
-// parseJSON parses a JSON object config into v, a pointer to a struct whose
+// ParseJSON parses a JSON object config into v, a pointer to a struct whose
 // fields have json tags. Envoy hands a google.protobuf.Struct over as JSON
 // text and a StringValue as its raw bytes; both arrive here. It is as strict
 // as serde_json with deny_unknown_fields, so a config one language refuses is
@@ -40,8 +110,8 @@ func isBlank(config []byte) bool {
 //   - every value must have its field's type, and null is not a value.
 //
 // Errors end with the position, as serde_json's do: " at line L column C".
-func parseJSON(config []byte, v any) error {
-	if isBlank(config) {
+func ParseJSON(config []byte, v any) error {
+	if IsBlank(config) {
 		return errors.New("filter_config is empty; expected a JSON object")
 	}
 	// encoding/json would quietly turn bad bytes into U+FFFD; JSON must be UTF-8.

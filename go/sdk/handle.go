@@ -1,20 +1,18 @@
 // The stream handle: what a filter may ask of Envoy during one HTTP stream.
-// Mirrors rust/sdk/src/handle.rs.
+// Mirrors rust/sdk/src/handle.rs. An interface, so unit tests hand filters a
+// fake (package sdktest).
 
-package main
+package sdk
 
 /*
-#include "abi.h"
+#include "memory.h"
 */
 import "C"
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "unsafe"
 
 // EnvoyHTTPFilter is Envoy as seen from one stream. The real implementation is
-// envoyFilter below; unit tests use the fake in testing_test.go.
+// envoyFilter below; unit tests use sdktest.FakeEnvoy.
 //
 // Byte slices returned here borrow Envoy's memory: they are valid until the
 // hook returns or the stream's headers change, whichever comes first. Go has
@@ -22,15 +20,9 @@ import (
 type EnvoyHTTPFilter interface {
 	// GetHeader returns the first value of header key (lowercase), if present.
 	GetHeader(kind HeaderType, key string) ([]byte, bool)
-	// GetHeaders returns every entry of a header map, pseudo-headers
-	// included, in order.
-	GetHeaders(kind HeaderType) []Header
 	// SetHeader replaces every value of key with value. An empty value removes
 	// the header (Envoy 1.40 cannot store an empty value through this ABI).
 	SetHeader(kind HeaderType, key string, value []byte) bool
-	// AddHeader appends a value to key, keeping the existing ones. An empty
-	// value is refused.
-	AddHeader(kind HeaderType, key string, value []byte) bool
 	// RemoveHeader removes every value of key: SetHeader with an empty value.
 	RemoveHeader(kind HeaderType, key string) bool
 	// GetAttributeString returns a string attribute, when Envoy knows it at
@@ -41,17 +33,37 @@ type EnvoyHTTPFilter interface {
 	GetAttributeInt(id AttributeID) (uint64, bool)
 	// SendResponse answers the stream from Envoy with a local reply. The
 	// calling hook should then return a Stop status.
-	SendResponse(status uint32, headers []Header, body []byte, details string)
+	SendResponse(status uint32, body []byte, details string)
 	// PerRouteConfig returns the module's per-route override for this
-	// stream's route (what a NewPerRouteConfig made), or nil when the route
-	// has none. Filters type-assert it to their per-route constructor's type.
+	// stream's route (what a per-route constructor made), or nil when the
+	// route has none. Filters type-assert it to their constructor's type.
+	// The stream keeps what the first call found for its whole life, so a
+	// route update that releases the override mid-stream changes nothing for
+	// it (the GC frees the value after the last stream that holds it).
 	PerRouteConfig() any
 }
 
-// Header is one header: a name and a value.
-type Header struct {
-	Key, Value []byte
-}
+// HeaderType says which header map of the stream a header call works on.
+type HeaderType uint32
+
+const (
+	RequestHeader   HeaderType = C.envoy_dynamic_module_type_http_header_type_RequestHeader
+	RequestTrailer  HeaderType = C.envoy_dynamic_module_type_http_header_type_RequestTrailer
+	ResponseHeader  HeaderType = C.envoy_dynamic_module_type_http_header_type_ResponseHeader
+	ResponseTrailer HeaderType = C.envoy_dynamic_module_type_http_header_type_ResponseTrailer
+)
+
+// AttributeID names one of Envoy's request attributes, read with
+// GetAttributeString / GetAttributeInt. Only the ones this repository's
+// filters read are named here; abi.h's envoy_dynamic_module_type_attribute_id
+// has the rest, to be added the same way when a filter needs one.
+type AttributeID uint32
+
+const (
+	AttributeSourceAddress   AttributeID = C.envoy_dynamic_module_type_attribute_id_SourceAddress   // source.address
+	AttributeUpstreamAddress AttributeID = C.envoy_dynamic_module_type_attribute_id_UpstreamAddress // upstream.address
+	AttributeResponseCode    AttributeID = C.envoy_dynamic_module_type_attribute_id_ResponseCode    // response.code
+)
 
 // envoyFilter is the real handle: a thin wrapper of the filter_envoy_ptr Envoy
 // passes to every stream hook. It lives in the stream's streamBox, and filters
@@ -61,6 +73,10 @@ type envoyFilter struct {
 	raw C.envoy_dynamic_module_type_http_filter_envoy_ptr
 	// slot is the stream's C memory (memory.go), used for out-parameters.
 	slot *slot
+	// route is the stream's reference to its per-route override, once
+	// routeFound; a Go reference, so the override outlives a route update.
+	route      any
+	routeFound bool
 }
 
 // moduleBuffer lends a Go string's bytes to Envoy for the duration of one call.
@@ -106,35 +122,8 @@ func (e *envoyFilter) GetHeader(kind HeaderType, key string) ([]byte, bool) {
 	return envoyBytes(out.ptr, out.length), true
 }
 
-func (e *envoyFilter) GetHeaders(kind HeaderType) []Header {
-	ckind := C.enum_envoy_dynamic_module_type_http_header_type(kind)
-	n := C.envoy_dynamic_module_callback_http_get_headers_size(e.raw, ckind)
-	if n == 0 {
-		return nil
-	}
-	// Go memory without Go pointers in it, lent for the call; Envoy fills it
-	// with pointers to its own memory, which the GC ignores.
-	raw := make([]C.envoy_dynamic_module_type_envoy_http_header, int(n))
-	if !C.envoy_dynamic_module_callback_http_get_headers(e.raw, ckind, &raw[0]) {
-		return nil
-	}
-	headers := make([]Header, len(raw))
-	for i := range raw {
-		headers[i] = Header{
-			Key:   envoyBytes(raw[i].key_ptr, raw[i].key_length),
-			Value: envoyBytes(raw[i].value_ptr, raw[i].value_length),
-		}
-	}
-	return headers
-}
-
 func (e *envoyFilter) SetHeader(kind HeaderType, key string, value []byte) bool {
 	return bool(C.envoy_dynamic_module_callback_http_set_header(e.raw,
-		C.enum_envoy_dynamic_module_type_http_header_type(kind), moduleBuffer(key), moduleBufferBytes(value)))
-}
-
-func (e *envoyFilter) AddHeader(kind HeaderType, key string, value []byte) bool {
-	return bool(C.envoy_dynamic_module_callback_http_add_header(e.raw,
 		C.enum_envoy_dynamic_module_type_http_header_type(kind), moduleBuffer(key), moduleBufferBytes(value)))
 }
 
@@ -161,40 +150,26 @@ func (e *envoyFilter) GetAttributeInt(id AttributeID) (uint64, bool) {
 	return uint64(*out), true
 }
 
-func (e *envoyFilter) SendResponse(status uint32, headers []Header, body []byte, details string) {
-	var vector *C.envoy_dynamic_module_type_module_http_header
-	if len(headers) > 0 {
-		// The array holds pointers to the callers' bytes: cgo allows passing it
-		// only when what they point to is pinned. Pin ignores non-Go memory.
-		var pinner runtime.Pinner
-		defer pinner.Unpin()
-		raw := make([]C.envoy_dynamic_module_type_module_http_header, len(headers))
-		for i, h := range headers {
-			key, value := moduleBufferBytes(h.Key), moduleBufferBytes(h.Value)
-			if key.ptr != nil {
-				pinner.Pin(key.ptr)
-			}
-			if value.ptr != nil {
-				pinner.Pin(value.ptr)
-			}
-			raw[i] = C.envoy_dynamic_module_type_module_http_header{
-				key_ptr: key.ptr, key_length: key.length,
-				value_ptr: value.ptr, value_length: value.length,
-			}
-		}
-		vector = &raw[0]
-	}
+func (e *envoyFilter) SendResponse(status uint32, body []byte, details string) {
 	C.envoy_dynamic_module_callback_http_send_response(e.raw, C.uint32_t(status),
-		vector, C.size_t(len(headers)), moduleBufferBytes(body), moduleBuffer(details))
+		nil, 0, moduleBufferBytes(body), moduleBuffer(details))
 }
 
 func (e *envoyFilter) PerRouteConfig() any {
-	p := C.envoy_dynamic_module_callback_get_most_specific_route_config(e.raw)
-	if p == nil {
+	if e.routeFound {
+		return e.route
+	}
+	e.routeFound = true
+	// While no override exists, no route has one: Envoy keeps a route's
+	// override alive as long as a stream holds the route. This spares the
+	// callback on every stream of a module without overrides.
+	if perRoutes.live.Load() == 0 {
 		return nil
 	}
-	// A pointer our per-route hook returned (abi.go); Envoy keeps it alive
-	// while the stream's route is in use.
-	_, box := perRoutes.get(unsafe.Pointer(p))
-	return box.config
+	// NULL, or a pointer our per-route hook returned (hooks.go); the Go
+	// value behind it is referenced from here on.
+	if p := C.envoy_dynamic_module_callback_get_most_specific_route_config(e.raw); p != nil {
+		e.route = perRoutes.get(unsafe.Pointer(p)).config
+	}
+	return e.route
 }

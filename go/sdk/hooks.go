@@ -1,7 +1,8 @@
 // The hooks Envoy calls: every envoy_dynamic_module_on_* of abi/abi.h, as an
-// //export function. Thin glue only: each turns Envoy's pointers back into the
-// objects the module handed out (memory.go) and calls into the SDK, which runs
-// the filter behind the panic barrier (barrier.go). Mirrors rust/sdk/src/hooks.rs.
+// //export function (the stream hooks' C halves are in hooks.c). Thin glue
+// only: each turns Envoy's pointers back into the objects the module handed
+// out (memory.go) and runs the filter behind the panic barrier (barrier.go),
+// failing the stream closed when it panics. Mirrors rust/sdk/src/hooks.rs.
 //
 // The preamble includes abi.h, and cgo copies it into the _cgo_export.h it
 // compiles the exports against, so the C compiler checks every //export below
@@ -17,30 +18,26 @@
 // shared object (they were allowed there already, and remain strong undefined
 // references, so a missing callback still fails the load) and lets the test
 // binary link. Tests never reach a real callback: they drive filters through
-// the fake handle and replace the log sink (log.go); a stray call would crash
-// at address 0 rather than pass silently. Alternatives weighed: weak
-// declarations (`#pragma weak`) would turn a callback Envoy lacks into a silent
-// NULL call at run time instead of a load failure; stub definitions in a .c
-// file cannot be limited to tests (C files have no _test variant), so they
-// would also land in the .so and shadow Envoy's.
+// the fake handle (sdktest) and replace the log sink (log.go); a stray call
+// would crash at address 0 rather than pass silently. Alternatives weighed:
+// weak declarations (`#pragma weak`) would turn a callback Envoy lacks into a
+// silent NULL call at run time instead of a load failure; stub definitions in
+// a .c file cannot be limited to tests (C files have no _test variant), so
+// they would also land in the .so and shadow Envoy's. The one callback not
+// every supported Envoy has, log_v2, is looked up at load instead (log.go).
 
-package main
+package sdk
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../abi
+#cgo CFLAGS: -I${SRCDIR}/../../abi
 #cgo LDFLAGS: -Wl,--unresolved-symbols=ignore-all
-#include "slot.h"
+#include "memory.h"
 */
 import "C"
 
-import "unsafe"
-
-// configs, perRoutes and streams hold the Go objects behind the module
-// pointers Envoy keeps (memory.go).
-var (
-	configs   slotTable[configBox]
-	perRoutes slotTable[perRouteBox]
-	streams   slotTable[streamBox]
+import (
+	"fmt"
+	"unsafe"
 )
 
 // abiVersion is C memory that lives as long as the process, as program_init's
@@ -54,7 +51,7 @@ func envoyBuffer(b C.envoy_dynamic_module_type_envoy_buffer) []byte {
 
 //export envoy_dynamic_module_on_program_init
 func envoy_dynamic_module_on_program_init() C.envoy_dynamic_module_type_abi_version_module_ptr {
-	module.programInit()
+	programInit()
 	return abiVersion
 }
 
@@ -66,29 +63,35 @@ func envoy_dynamic_module_on_http_filter_config_new(
 	name C.envoy_dynamic_module_type_envoy_buffer,
 	config C.envoy_dynamic_module_type_envoy_buffer,
 ) C.envoy_dynamic_module_type_http_filter_config_module_ptr {
-	// The name is copied into a Go string; the config bytes are lent to the
-	// constructor for this call only.
-	box, ok := module.newFilterConfig(string(envoyBuffer(name)), envoyBuffer(config))
+	return C.envoy_dynamic_module_type_http_filter_config_module_ptr(
+		filterConfigNew(configName(envoyBuffer(name)), envoyBuffer(config)))
+}
+
+// filterConfigNew makes a filter configuration and its slot; nil refuses it.
+// The name is a Go copy; the config bytes are lent to the constructor for
+// this call only.
+func filterConfigNew(name string, config []byte) unsafe.Pointer {
+	box, ok := newConfig(filterKind, registry.filters, name, config)
 	if !ok {
 		return nil
 	}
+	box.name = name
 	s, value := configs.add()
 	if s == nil {
-		box.destroy()
-		module.refuse(box.name, "too many filter configs")
+		destroyConfig(&box)
+		refuse(filterKind, name, "too many filter configs")
 		return nil
 	}
 	*value = box
-	s.hooks = C.uint32_t(hooksOf(box.config))
-	return C.envoy_dynamic_module_type_http_filter_config_module_ptr(unsafe.Pointer(s))
+	setHooks(s, box.hooks)
+	return unsafe.Pointer(s)
 }
 
 //export envoy_dynamic_module_on_http_filter_config_destroy
 func envoy_dynamic_module_on_http_filter_config_destroy(
 	filter_config_ptr C.envoy_dynamic_module_type_http_filter_config_module_ptr,
 ) {
-	_, box := configs.get(unsafe.Pointer(filter_config_ptr))
-	box.destroy()
+	destroyConfig(configs.get(unsafe.Pointer(filter_config_ptr)))
 	configs.release(unsafe.Pointer(filter_config_ptr))
 }
 
@@ -99,51 +102,75 @@ func envoy_dynamic_module_on_http_filter_per_route_config_new(
 	name C.envoy_dynamic_module_type_envoy_buffer,
 	config C.envoy_dynamic_module_type_envoy_buffer,
 ) C.envoy_dynamic_module_type_http_filter_per_route_config_module_ptr {
-	box, ok := module.newPerRouteConfig(string(envoyBuffer(name)), envoyBuffer(config))
+	return C.envoy_dynamic_module_type_http_filter_per_route_config_module_ptr(
+		perRouteConfigNew(configName(envoyBuffer(name)), envoyBuffer(config)))
+}
+
+// perRouteConfigNew makes a per-route override and its slot; nil refuses it.
+func perRouteConfigNew(name string, config []byte) unsafe.Pointer {
+	made, ok := newConfig(perRouteKind, registry.perRoute, name, config)
 	if !ok {
 		return nil
 	}
 	s, value := perRoutes.add()
 	if s == nil {
-		box.destroy()
-		module.refusePerRoute(box.name, "too many per-route configs")
+		refuse(perRouteKind, name, "too many per-route configs")
 		return nil
 	}
-	*value = box
-	return C.envoy_dynamic_module_type_http_filter_per_route_config_module_ptr(unsafe.Pointer(s))
+	value.config = made
+	return unsafe.Pointer(s)
 }
 
 //export envoy_dynamic_module_on_http_filter_per_route_config_destroy
 func envoy_dynamic_module_on_http_filter_per_route_config_destroy(
 	filter_config_ptr C.envoy_dynamic_module_type_http_filter_per_route_config_module_ptr,
 ) {
-	_, box := perRoutes.get(unsafe.Pointer(filter_config_ptr))
-	box.destroy()
+	// Only Envoy's reference goes: streams that found the override keep
+	// theirs (memory.go), so nothing is freed here but the slot.
 	perRoutes.release(unsafe.Pointer(filter_config_ptr))
 }
 
 // ----------------------------------------------------------------- streams
 
 // The Go halves of filter_new and filter_destroy, which are C functions in
-// stream_hooks.c: they enter Go only for configs whose filters implement a hook.
+// hooks.c: they enter Go only for configs whose filters implement a hook.
 
 //export dm_go_filter_new
 func dm_go_filter_new(
 	filter_config_ptr C.envoy_dynamic_module_type_http_filter_config_module_ptr,
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 ) C.envoy_dynamic_module_type_http_filter_module_ptr {
-	_, config := configs.get(unsafe.Pointer(filter_config_ptr))
+	return C.envoy_dynamic_module_type_http_filter_module_ptr(
+		filterNew(unsafe.Pointer(filter_config_ptr), filter_envoy_ptr))
+}
+
+// filterNew makes a stream's filter and its slot. It never returns nil: a
+// stream it cannot make gets failedStream, which fails it closed.
+func filterNew(configPtr unsafe.Pointer, envoyPtr C.envoy_dynamic_module_type_http_filter_envoy_ptr) unsafe.Pointer {
+	config := configs.get(configPtr)
 	s, stream := streams.add()
 	if s == nil {
-		return nil // the table is full: Envoy closes the stream
+		logf(logError, "%s: filter '%s' in http_filter_new: too many streams in flight; failing the stream closed",
+			registry.name, config.name)
+		return unsafe.Pointer(failedStream)
 	}
-	stream.envoy = envoyFilter{raw: filter_envoy_ptr, slot: s}
-	stream.newFilter(config, &stream.envoy)
-	s.hooks = C.uint32_t(hooksOf(config.config))
-	if stream.filter == nil {
-		s.hooks = C.uint32_t(AllHooks) // fail closed at the first hook
+	stream.name = config.name
+	stream.envoy = envoyFilter{raw: envoyPtr, slot: s}
+	context := func() string {
+		return fmt.Sprintf("%s: filter '%s' in http_filter_new", registry.name, config.name)
 	}
-	return C.envoy_dynamic_module_type_http_filter_module_ptr(unsafe.Pointer(s))
+	if guard(context, func() { stream.filter = config.newFilter(&stream.envoy) }) && stream.filter == nil {
+		logf(logError, "%s: returned no filter", context())
+	}
+	switch {
+	case stream.filter == nil:
+		setHooks(s, allHooks) // fail closed at the first hook
+	case config.perStream:
+		setHooks(s, hooksOf(stream.filter))
+	default:
+		setHooks(s, config.hooks)
+	}
+	return unsafe.Pointer(s)
 }
 
 //export dm_go_filter_destroy
@@ -152,7 +179,9 @@ func dm_go_filter_destroy(
 ) {
 	// Releasing the slot drops the Go filter; the GC frees it. No filter code
 	// runs here, so there is nothing to guard.
-	streams.release(unsafe.Pointer(filter_module_ptr))
+	if p := unsafe.Pointer(filter_module_ptr); p != unsafe.Pointer(failedStream) {
+		streams.release(p)
+	}
 }
 
 // streamFor finds the stream behind filter_module_ptr and points its handle at
@@ -161,14 +190,64 @@ func streamFor(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) *streamBox {
-	_, s := streams.get(unsafe.Pointer(filter_module_ptr))
+	s := streams.get(unsafe.Pointer(filter_module_ptr))
 	s.envoy.raw = filter_envoy_ptr
 	return s
 }
 
+// The fail-closed local reply of a stream whose filter failed; the same in
+// all three languages of this repository.
+const (
+	failClosedStatus  = 500
+	failClosedDetails = "dynamic_module_filter_failed"
+)
+
+var failClosedBody = []byte("dynamic module filter failed\n")
+
+// runPhase runs one phase of a stream: call, when the filter implements the
+// phase (as F), behind the barrier. It skips the filter once it has failed; on
+// a panic it marks the stream failed, sends the fail-closed local reply when
+// canReply (request phases, response headers) and returns stop; when it is
+// too late to reply it returns goOn and the stream continues unfiltered.
+func runPhase[F any, S any](s *streamBox, envoy EnvoyHTTPFilter, phase string, canReply bool,
+	goOn, stop S, call func(F) S) (status S) {
+	if s.failed {
+		return goOn
+	}
+	if s.filter == nil {
+		// Creating the filter failed, and was logged: fail closed now.
+		return failStream(s, envoy, canReply, goOn, stop)
+	}
+	filter, implements := s.filter.(F)
+	if !implements {
+		return goOn
+	}
+	if !guard(func() string {
+		return fmt.Sprintf("%s: filter '%s' in %s", registry.name, s.name, phase)
+	}, func() { status = call(filter) }) {
+		return failStream(s, envoy, canReply, goOn, stop)
+	}
+	return status
+}
+
+// failStream marks the stream failed and, when it can still reply, sends the
+// fail-closed local reply. failed is set first: Envoy may run this stream's
+// encoder hooks while it sends the reply, and they must pass it through.
+func failStream[S any](s *streamBox, envoy EnvoyHTTPFilter, canReply bool, goOn, stop S) S {
+	s.failed = true
+	if !canReply {
+		return goOn
+	}
+	failClosed(envoy)
+	return stop
+}
+
+func failClosed(envoy EnvoyHTTPFilter) {
+	envoy.SendResponse(failClosedStatus, failClosedBody, failClosedDetails)
+}
+
 // The Go halves of the stream hooks. The hooks themselves are C functions in
-// stream_hooks.c, which enter here only when the stream's filter implements the
-// hook (see HookSet in sdk.go).
+// hooks.c, which enter here only when the stream's filter implements the hook.
 
 //export dm_go_request_headers
 func dm_go_request_headers(
@@ -176,9 +255,25 @@ func dm_go_request_headers(
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 	end_of_stream C.bool,
 ) C.envoy_dynamic_module_type_on_http_filter_request_headers_status {
+	if unsafe.Pointer(filter_module_ptr) == unsafe.Pointer(failedStream) {
+		return C.envoy_dynamic_module_type_on_http_filter_request_headers_status(
+			failedStreamRequestHeaders(&envoyFilter{raw: filter_envoy_ptr}))
+	}
 	s := streamFor(filter_envoy_ptr, filter_module_ptr)
 	return C.envoy_dynamic_module_type_on_http_filter_request_headers_status(
 		s.onRequestHeaders(&s.envoy, bool(end_of_stream)))
+}
+
+// failedStreamRequestHeaders is the one hook of failedStream: it answers with
+// the barrier's local reply.
+func failedStreamRequestHeaders(envoy EnvoyHTTPFilter) RequestHeadersStatus {
+	failClosed(envoy)
+	return RequestHeadersStopIteration
+}
+
+func (s *streamBox) onRequestHeaders(envoy EnvoyHTTPFilter, endOfStream bool) RequestHeadersStatus {
+	return runPhase(s, envoy, "on_request_headers", true, RequestHeadersContinue, RequestHeadersStopIteration,
+		func(f RequestHeadersFilter) RequestHeadersStatus { return f.OnRequestHeaders(envoy, endOfStream) })
 }
 
 //export dm_go_request_body
@@ -192,14 +287,23 @@ func dm_go_request_body(
 		s.onRequestBody(&s.envoy, bool(end_of_stream)))
 }
 
+func (s *streamBox) onRequestBody(envoy EnvoyHTTPFilter, endOfStream bool) RequestBodyStatus {
+	return runPhase(s, envoy, "on_request_body", true, RequestBodyContinue, RequestBodyStopIterationNoBuffer,
+		func(f RequestBodyFilter) RequestBodyStatus { return f.OnRequestBody(envoy, endOfStream) })
+}
+
 //export dm_go_request_trailers
 func dm_go_request_trailers(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) C.envoy_dynamic_module_type_on_http_filter_request_trailers_status {
 	s := streamFor(filter_envoy_ptr, filter_module_ptr)
-	return C.envoy_dynamic_module_type_on_http_filter_request_trailers_status(
-		s.onRequestTrailers(&s.envoy))
+	return C.envoy_dynamic_module_type_on_http_filter_request_trailers_status(s.onRequestTrailers(&s.envoy))
+}
+
+func (s *streamBox) onRequestTrailers(envoy EnvoyHTTPFilter) RequestTrailersStatus {
+	return runPhase(s, envoy, "on_request_trailers", true, RequestTrailersContinue, RequestTrailersStopIteration,
+		func(f RequestTrailersFilter) RequestTrailersStatus { return f.OnRequestTrailers(envoy) })
 }
 
 //export dm_go_response_headers
@@ -213,6 +317,14 @@ func dm_go_response_headers(
 		s.onResponseHeaders(&s.envoy, bool(end_of_stream)))
 }
 
+func (s *streamBox) onResponseHeaders(envoy EnvoyHTTPFilter, endOfStream bool) ResponseHeadersStatus {
+	return runPhase(s, envoy, "on_response_headers", true, ResponseHeadersContinue, ResponseHeadersStopIteration,
+		func(f ResponseHeadersFilter) ResponseHeadersStatus { return f.OnResponseHeaders(envoy, endOfStream) })
+}
+
+// Response headers are already on their way in the phases below: too late for
+// a local reply, so a panic lets the rest of the stream through unfiltered.
+
 //export dm_go_response_body
 func dm_go_response_body(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
@@ -224,14 +336,23 @@ func dm_go_response_body(
 		s.onResponseBody(&s.envoy, bool(end_of_stream)))
 }
 
+func (s *streamBox) onResponseBody(envoy EnvoyHTTPFilter, endOfStream bool) ResponseBodyStatus {
+	return runPhase(s, envoy, "on_response_body", false, ResponseBodyContinue, ResponseBodyContinue,
+		func(f ResponseBodyFilter) ResponseBodyStatus { return f.OnResponseBody(envoy, endOfStream) })
+}
+
 //export dm_go_response_trailers
 func dm_go_response_trailers(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) C.envoy_dynamic_module_type_on_http_filter_response_trailers_status {
 	s := streamFor(filter_envoy_ptr, filter_module_ptr)
-	return C.envoy_dynamic_module_type_on_http_filter_response_trailers_status(
-		s.onResponseTrailers(&s.envoy))
+	return C.envoy_dynamic_module_type_on_http_filter_response_trailers_status(s.onResponseTrailers(&s.envoy))
+}
+
+func (s *streamBox) onResponseTrailers(envoy EnvoyHTTPFilter) ResponseTrailersStatus {
+	return runPhase(s, envoy, "on_response_trailers", false, ResponseTrailersContinue, ResponseTrailersContinue,
+		func(f ResponseTrailersFilter) ResponseTrailersStatus { return f.OnResponseTrailers(envoy) })
 }
 
 //export dm_go_stream_complete
@@ -243,20 +364,16 @@ func dm_go_stream_complete(
 	s.onStreamComplete(&s.envoy)
 }
 
-//export dm_go_scheduled
-func dm_go_scheduled(
-	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
-	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
-	event_id C.uint64_t,
-) {
-	s := streamFor(filter_envoy_ptr, filter_module_ptr)
-	s.onScheduled(&s.envoy, uint64(event_id))
+func (s *streamBox) onStreamComplete(envoy EnvoyHTTPFilter) {
+	runPhase(s, envoy, "on_stream_complete", false, struct{}{}, struct{}{},
+		func(f StreamCompleteFilter) struct{} { f.OnStreamComplete(envoy); return struct{}{} })
 }
 
 // ------------------------------------------------- hooks this SDK leaves idle
 //
 // Envoy 1.40 requires these symbols even from modules that never start
 // callouts or watch watermarks. This SDK starts no callouts, so they do nothing.
+// (envoy_dynamic_module_on_http_filter_scheduled, idle too, is in hooks.c.)
 
 //export envoy_dynamic_module_on_http_filter_http_callout_done
 func envoy_dynamic_module_on_http_filter_http_callout_done(

@@ -1,0 +1,89 @@
+// Logging through Envoy, so module lines land in Envoy's log with its format,
+// level filter and [dynamic_modules] tag. Mirrors rust/sdk/src/log.rs.
+//
+// envoy_dynamic_module_callback_log_v2 (with the source location) exists only
+// since Envoy 1.40, and Envoy 1.38/1.39 refuse to load a module that imports
+// it. So it is never linked: program_init looks it up once with dlsym, and
+// lines go through it when Envoy has it, else through log, which every
+// supported Envoy has.
+
+package sdk
+
+/*
+#cgo LDFLAGS: -ldl
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include "abi.h"
+
+// log, which every Envoy that loads dynamic modules exports, with its upstream
+// signature: abi.h declares only log_v2, its successor.
+extern void envoy_dynamic_module_callback_log(envoy_dynamic_module_type_log_level level,
+                                              envoy_dynamic_module_type_module_buffer message);
+
+// typeof only names the declaration's type; it makes no reference to the
+// symbol, so abi.h still checks the signature and nm shows no import.
+static __typeof__(envoy_dynamic_module_callback_log_v2)* dm_log_v2;
+
+static void dm_log_init(void) {
+  dm_log_v2 = (__typeof__(dm_log_v2))dlsym(RTLD_DEFAULT, "envoy_dynamic_module_callback_log_v2");
+}
+
+static void dm_log(envoy_dynamic_module_type_log_level level,
+                   envoy_dynamic_module_type_module_buffer message,
+                   envoy_dynamic_module_type_module_buffer file, uint32_t line) {
+  if (dm_log_v2 != NULL) {
+    dm_log_v2(level, message, file, line);
+  } else {
+    envoy_dynamic_module_callback_log(level, message);
+  }
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// logLevel is the severity of a log line: Envoy's levels, of which the SDK
+// writes two (no filter of this repository logs on its own).
+type logLevel uint32
+
+const (
+	logInfo  logLevel = C.envoy_dynamic_module_type_log_level_Info
+	logError logLevel = C.envoy_dynamic_module_type_log_level_Error
+)
+
+// logEnabled and logWrite reach Envoy. Unit tests replace them (as the Rust
+// SDK's "testing" feature does) because a test binary has no Envoy to call.
+var (
+	logEnabled = envoyLogEnabled
+	logWrite   = envoyLogWrite
+)
+
+// logInit resolves the version-dependent log callback; program_init calls it
+// before the module's first line.
+func logInit() {
+	C.dm_log_init()
+}
+
+// logf writes one line at level, tagged with the caller's source location. It
+// formats only when Envoy would write the line.
+func logf(level logLevel, format string, args ...any) {
+	if !logEnabled(level) {
+		return
+	}
+	_, file, line, _ := runtime.Caller(1)
+	logWrite(level, fmt.Sprintf(format, args...), file, line)
+}
+
+// envoyLogEnabled reports whether Envoy would write a line at level.
+func envoyLogEnabled(level logLevel) bool {
+	return bool(C.envoy_dynamic_module_callback_log_enabled(C.enum_envoy_dynamic_module_type_log_level(level)))
+}
+
+// envoyLogWrite hands one line to Envoy, which copies it during the call.
+func envoyLogWrite(level logLevel, message, file string, line int) {
+	C.dm_log(C.envoy_dynamic_module_type_log_level(level),
+		moduleBuffer(message), moduleBuffer(file), C.uint32_t(line))
+}
