@@ -102,7 +102,7 @@ lint-go:
 	cd upstream && go vet ./...
 
 lint-cpp:
-	clang-format --dry-run --Werror cpp/src/*.cc cpp/src/*.h cpp/test/*.cc cpp/test/*.h
+	clang-format --dry-run --Werror cpp/sdk/*.cc cpp/sdk/*.h cpp/filters/*.cc cpp/filters/*.h cpp/test/*.cc cpp/test/*.h
 
 # Every ignored hadolint rule carries its reason next to the ignore comment.
 lint-docker: venv

@@ -14,7 +14,6 @@
 #include "fault_injection.h"
 #include "header_mutation.h"
 #include "passthrough.h"
-#include "testing.h"
 
 namespace {
 
@@ -24,9 +23,9 @@ using envoy_dm::filters::PassthroughConfig;
 using envoy_dm::fuzz::Check;
 using envoy_dm::fuzz::CheckRules;
 
-void NewFaultInjection(envoy_dm::testing::FakeEnvoyConfig& envoy, std::string_view config) {
+void NewFaultInjection(std::string_view config) {
   try {
-    (void)FaultInjectionConfig::New(envoy, config);
+    (void)FaultInjectionConfig::New(config);
   } catch (const std::runtime_error& e) {
     Check(std::string_view(e.what()) == "fault injected in config",
           std::string("fault_injection threw: ") + e.what());
@@ -43,13 +42,12 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view config(reinterpret_cast<const char*>(data), size);
-  envoy_dm::testing::FakeEnvoyConfig envoy;
 
-  (void)PassthroughConfig::New(envoy, config);
+  (void)PassthroughConfig::New(config);
 
   const auto parsed = HeaderMutationConfig::Parse(config);
   if (parsed) CheckRules(*parsed);
-  const auto made = HeaderMutationConfig::New(envoy, config);
+  const auto made = HeaderMutationConfig::New(config);
   const auto route = HeaderMutationConfig::NewPerRoute(config);
   Check(made.ok() == parsed.ok() && route.ok() == parsed.ok(),
         "Parse, New and NewPerRoute disagree");
@@ -62,6 +60,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(made.error().message == parsed.error().message, "New and Parse give other reasons");
   }
 
-  NewFaultInjection(envoy, config);
+  NewFaultInjection(config);
   return 0;
 }

@@ -13,15 +13,12 @@
 namespace envoy_dm::filters {
 namespace {
 
-using testing::FakeEnvoyConfig;
 using testing::FakeEnvoyFilter;
 
 class FaultInjectionTest : public ::testing::Test {
  protected:
   void SetUp() override { setenv(kEnableFaultInjectionEnv, "1", 1); }
   void TearDown() override { unsetenv(kEnableFaultInjectionEnv); }
-
-  FakeEnvoyConfig envoy_config_;
 };
 
 TEST_F(FaultInjectionTest, RefusesEveryConfigUnlessEnabled) {
@@ -31,7 +28,7 @@ TEST_F(FaultInjectionTest, RefusesEveryConfigUnlessEnabled) {
     } else {
       setenv(kEnableFaultInjectionEnv, value, 1);
     }
-    const auto config = FaultInjectionConfig::New(envoy_config_, R"({"phase": "request_headers"})");
+    const auto config = FaultInjectionConfig::New(R"({"phase": "request_headers"})");
     ASSERT_FALSE(config.ok());
     EXPECT_EQ(config.error().message,
               "test-only filter; set DM_ENABLE_FAULT_INJECTION=1 in Envoy's environment");
@@ -49,7 +46,7 @@ TEST_F(FaultInjectionTest, RefusesBadConfigsWithTheReason) {
       {R"({"phase": "config", "x": 1})", "unknown field `x`, expected `phase`"},
   };
   for (const auto& [json, expected] : cases) {
-    const auto config = FaultInjectionConfig::New(envoy_config_, json);
+    const auto config = FaultInjectionConfig::New(json);
     ASSERT_FALSE(config.ok()) << "config " << json << " was accepted";
     EXPECT_EQ(config.error().message, expected) << "config " << json;
   }
@@ -57,7 +54,7 @@ TEST_F(FaultInjectionTest, RefusesBadConfigsWithTheReason) {
 
 TEST_F(FaultInjectionTest, ThrowsWhileTheConfigIsCreated) {
   try {
-    static_cast<void>(FaultInjectionConfig::New(envoy_config_, R"({"phase": "config"})"));
+    static_cast<void>(FaultInjectionConfig::New(R"({"phase": "config"})"));
     FAIL() << "no exception";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "fault injected in config");
@@ -90,8 +87,7 @@ TEST_F(FaultInjectionTest, ThrowsInTheChosenPhaseOnly) {
                                     "response_headers", "response_body", "response_trailers",
                                     "stream_complete"};
   for (const auto& [phase, name] : phases) {
-    const auto config =
-        FaultInjectionConfig::New(envoy_config_, sdk::StrCat(R"({"phase": ")", phase, R"("})"));
+    const auto config = FaultInjectionConfig::New(sdk::StrCat(R"({"phase": ")", phase, R"("})"));
     ASSERT_TRUE(config.ok()) << config.error().message;
     FakeEnvoyFilter quiet;  // no trigger header: nothing throws
     const auto unarmed = (*config)->NewFilter(quiet);
@@ -99,7 +95,8 @@ TEST_F(FaultInjectionTest, ThrowsInTheChosenPhaseOnly) {
       EXPECT_EQ(CallHook(*unarmed, quiet, hook), "") << "unarmed, hook " << hook;
     }
     FakeEnvoyFilter envoy;
-    envoy.AddHeader(sdk::HeaderType::kRequestHeader, kFaultTriggerHeader, "1");
+    envoy.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, kFaultTriggerHeader,
+                    "1");
     const auto filter = (*config)->NewFilter(envoy);
     for (const std::string_view hook : hooks) {
       const std::string expected = hook == phase ? sdk::StrCat("fault injected in ", name) : "";

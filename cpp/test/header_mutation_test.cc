@@ -13,9 +13,6 @@
 namespace envoy_dm::filters {
 namespace {
 
-using sdk::AttributeId;
-using sdk::HeaderType;
-using testing::FakeEnvoyConfig;
 using testing::FakeEnvoyFilter;
 using Values = std::vector<std::string>;
 
@@ -27,8 +24,7 @@ constexpr std::string_view kConfig = R"({
 })";
 
 std::unique_ptr<sdk::HttpFilterConfig> ConfigFor(std::string_view json) {
-  FakeEnvoyConfig envoy_config;
-  auto config = HeaderMutationConfig::New(envoy_config, json);
+  auto config = HeaderMutationConfig::New(json);
   EXPECT_TRUE(config.ok()) << config.error().message;
   return std::move(config).value();
 }
@@ -39,7 +35,7 @@ TEST(HeaderMutationTest, RequestSideSetsReplacesAndRemoves) {
       {{"x-replace", "old"}, {"x-replace", "older"}, {"x-remove", "bye"}, {"x-keep", "1"}});
   auto filter = config->NewFilter(envoy);
   EXPECT_EQ(filter->OnRequestHeaders(envoy, true), sdk::RequestHeadersStatus::kContinue);
-  constexpr auto kReq = HeaderType::kRequestHeader;
+  constexpr auto kReq = envoy_dynamic_module_type_http_header_type_RequestHeader;
   EXPECT_EQ(envoy.Values(kReq, "x-set"), Values{"module"});
   EXPECT_EQ(envoy.Values(kReq, "x-replace"), Values{"replaced"});
   EXPECT_TRUE(envoy.Values(kReq, "x-remove").empty());
@@ -49,13 +45,14 @@ TEST(HeaderMutationTest, RequestSideSetsReplacesAndRemoves) {
 TEST(HeaderMutationTest, ResponseSideMutatesAndStampsAttributes) {
   const auto config = ConfigFor(kConfig);
   FakeEnvoyFilter envoy;
-  envoy.SetHeader(HeaderType::kResponseHeader, "server", "envoy");
-  envoy.string_attributes[AttributeId::kSourceAddress] = "127.0.0.1:5555";
-  envoy.string_attributes[AttributeId::kUpstreamAddress] = "127.0.0.1:1234";
-  envoy.int_attributes[AttributeId::kResponseCode] = 204;
+  envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, "server", "envoy");
+  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_SourceAddress] = "127.0.0.1:5555";
+  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_UpstreamAddress] =
+      "127.0.0.1:1234";
+  envoy.int_attributes[envoy_dynamic_module_type_attribute_id_ResponseCode] = 204;
   auto filter = config->NewFilter(envoy);
   EXPECT_EQ(filter->OnResponseHeaders(envoy, false), sdk::ResponseHeadersStatus::kContinue);
-  constexpr auto kResp = HeaderType::kResponseHeader;
+  constexpr auto kResp = envoy_dynamic_module_type_http_header_type_ResponseHeader;
   EXPECT_EQ(envoy.Values(kResp, "x-resp"), Values{"yes"});
   EXPECT_TRUE(envoy.Values(kResp, "server").empty());
   EXPECT_EQ(envoy.Values(kResp, kDownstreamAddressHeader), Values{"127.0.0.1:5555"});
@@ -68,9 +65,17 @@ TEST(HeaderMutationTest, AbsentAttributesLeaveTheirHeadersUnset) {
   FakeEnvoyFilter envoy;
   auto filter = config->NewFilter(envoy);
   filter->OnResponseHeaders(envoy, true);
-  EXPECT_TRUE(envoy.Values(HeaderType::kResponseHeader, kDownstreamAddressHeader).empty());
-  EXPECT_TRUE(envoy.Values(HeaderType::kResponseHeader, kUpstreamAddressHeader).empty());
-  EXPECT_TRUE(envoy.Values(HeaderType::kResponseHeader, kResponseCodeHeader).empty());
+  EXPECT_TRUE(envoy
+                  .Values(envoy_dynamic_module_type_http_header_type_ResponseHeader,
+                          kDownstreamAddressHeader)
+                  .empty());
+  EXPECT_TRUE(
+      envoy
+          .Values(envoy_dynamic_module_type_http_header_type_ResponseHeader, kUpstreamAddressHeader)
+          .empty());
+  EXPECT_TRUE(
+      envoy.Values(envoy_dynamic_module_type_http_header_type_ResponseHeader, kResponseCodeHeader)
+          .empty());
 }
 
 TEST(HeaderMutationTest, ARouteOverrideReplacesTheRules) {
@@ -82,11 +87,14 @@ TEST(HeaderMutationTest, ARouteOverrideReplacesTheRules) {
   envoy.per_route = std::move(route).value();
   auto filter = config->NewFilter(envoy);
   filter->OnRequestHeaders(envoy, true);
-  EXPECT_EQ(envoy.Values(HeaderType::kRequestHeader, "x-route"), Values{"override"});
-  EXPECT_TRUE(envoy.Values(HeaderType::kRequestHeader, "x-set").empty());
+  EXPECT_EQ(envoy.Values(envoy_dynamic_module_type_http_header_type_RequestHeader, "x-route"),
+            Values{"override"});
+  EXPECT_TRUE(
+      envoy.Values(envoy_dynamic_module_type_http_header_type_RequestHeader, "x-set").empty());
   // The response side follows the route too: its rules have no response headers.
   filter->OnResponseHeaders(envoy, true);
-  EXPECT_TRUE(envoy.Values(HeaderType::kResponseHeader, "x-resp").empty());
+  EXPECT_TRUE(
+      envoy.Values(envoy_dynamic_module_type_http_header_type_ResponseHeader, "x-resp").empty());
 }
 
 TEST(HeaderMutationTest, AnOverrideOfAnotherTypeIsIgnored) {
@@ -94,19 +102,23 @@ TEST(HeaderMutationTest, AnOverrideOfAnotherTypeIsIgnored) {
   FakeEnvoyFilter envoy;
   envoy.per_route = sdk::PerRouteConfig(std::make_shared<const int>(7));
   config->NewFilter(envoy)->OnRequestHeaders(envoy, true);
-  EXPECT_EQ(envoy.Values(HeaderType::kRequestHeader, "x-set"), Values{"module"});
+  EXPECT_EQ(envoy.Values(envoy_dynamic_module_type_http_header_type_RequestHeader, "x-set"),
+            Values{"module"});
 }
 
-TEST(HeaderMutationTest, FormatsTheLargestResponseCodeAndSkipsOversizedAttributes) {
+// The stack buffer holds 128 bytes; longer values are stamped from a heap copy.
+TEST(HeaderMutationTest, StampsAttributesOfAnyLengthAndTheLargestResponseCode) {
   const auto config = ConfigFor("{}");
   FakeEnvoyFilter envoy;
-  envoy.int_attributes[AttributeId::kResponseCode] = UINT64_MAX;
-  envoy.string_attributes[AttributeId::kSourceAddress] = std::string(129, 'a');
-  envoy.string_attributes[AttributeId::kUpstreamAddress] = std::string(128, 'b');
+  envoy.int_attributes[envoy_dynamic_module_type_attribute_id_ResponseCode] = UINT64_MAX;
+  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_SourceAddress] =
+      std::string(200, 'a');
+  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_UpstreamAddress] =
+      std::string(128, 'b');
   config->NewFilter(envoy)->OnResponseHeaders(envoy, true);
-  constexpr auto kResp = HeaderType::kResponseHeader;
+  constexpr auto kResp = envoy_dynamic_module_type_http_header_type_ResponseHeader;
   EXPECT_EQ(envoy.Values(kResp, kResponseCodeHeader), Values{"18446744073709551615"});
-  EXPECT_TRUE(envoy.Values(kResp, kDownstreamAddressHeader).empty());
+  EXPECT_EQ(envoy.Values(kResp, kDownstreamAddressHeader), Values{std::string(200, 'a')});
   EXPECT_EQ(envoy.Values(kResp, kUpstreamAddressHeader), Values{std::string(128, 'b')});
 }
 

@@ -1,20 +1,18 @@
-// Unit tests of the SDK's hook bodies (hooks.cc) and barrier: program_init,
-// refusing configurations with the contract's log lines, and failing closed
-// (docs/CONTRACT.md).
-
-#include "hooks.h"
+// Unit tests of the SDK's hook bodies (config.cc, registry.cc) and barrier:
+// program_init, refusing configurations with the contract's log lines, and
+// failing closed (docs/CONTRACT.md).
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "fault_injection.h"
-#include "filters.h"
 #include "header_mutation.h"
 #include "registry.h"
 #include "testing.h"
@@ -22,7 +20,7 @@
 namespace envoy_dm::sdk {
 namespace {
 
-using testing::FakeEnvoyConfig;
+using testing::FailAllocations;
 using testing::FakeEnvoyFilter;
 using testing::SentResponse;
 using testing::TakeLogs;
@@ -45,7 +43,6 @@ class ThrowingFilter final : public HttpFilter {
   ResponseBodyStatus OnResponseBody(EnvoyHttpFilter&, bool) override { Throw(); }
   ResponseTrailersStatus OnResponseTrailers(EnvoyHttpFilter&) override { Throw(); }
   void OnStreamComplete(EnvoyHttpFilter&) override { Throw(); }
-  void OnScheduled(EnvoyHttpFilter&, uint64_t) override { Throw(); }
 
  private:
   [[noreturn]] void Throw() {
@@ -70,31 +67,45 @@ class UnbuildableConfig final : public HttpFilterConfig {
   std::unique_ptr<HttpFilter> NewFilter(EnvoyHttpFilter&) const override { throw 42; }
 };
 
+// A configuration whose NewFilter runs out of memory.
+class OutOfMemoryConfig final : public HttpFilterConfig {
+ public:
+  std::unique_ptr<HttpFilter> NewFilter(EnvoyHttpFilter&) const override { throw std::bad_alloc(); }
+};
+
+// Owns what FilterNew returned, and gives it back through FilterDestroy.
+struct FilterDeleter {
+  void operator()(HttpFilter* filter) const { hooks::FilterDestroy(filter); }
+};
+using FilterPtr = std::unique_ptr<HttpFilter, FilterDeleter>;
+
+FilterPtr NewFilter(const ConfigBox& config, EnvoyHttpFilter& envoy) {
+  return FilterPtr(hooks::FilterNew(config, envoy));
+}
+
 class HooksTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    EXPECT_STREQ(ProgramInit(filters::kModule), ENVOY_DYNAMIC_MODULES_ABI_VERSION);
+    EXPECT_STREQ(ProgramInit(kModule), ENVOY_DYNAMIC_MODULES_ABI_VERSION);
     TakeLogs();
   }
   void TearDown() override { unsetenv(filters::kEnableFaultInjectionEnv); }
 
-  std::unique_ptr<ConfigBox> NewConfig(std::string_view name, std::string_view config) {
-    return hooks::ConfigNew(envoy_config_, name, config);
+  static std::unique_ptr<ConfigBox> NewConfig(std::string_view name, std::string_view config) {
+    return hooks::ConfigNew(name, config);
   }
-
-  FakeEnvoyConfig envoy_config_;
 };
 
 TEST_F(HooksTest, ProgramInitSaysWhoWasLoaded) {
-  EXPECT_STREQ(ProgramInit(filters::kModule), "v0.2.0");
-  EXPECT_EQ(TakeLogs(), (Logs{{LogLevel::kInfo,
+  EXPECT_STREQ(ProgramInit(kModule), "v0.2.0");
+  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Info,
                                "cpp_module: loaded, language=cpp, filters=[passthrough, "
                                "header_mutation, fault_injection]"}}));
 }
 
 TEST_F(HooksTest, ConfigNewRefusesAnUnknownFilterName) {
   EXPECT_EQ(NewConfig("nope", ""), nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{LogLevel::kError,
+  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
                                "cpp_module: filter 'nope': unknown filter name; this module has: "
                                "passthrough, header_mutation, fault_injection"}}));
 }
@@ -102,13 +113,13 @@ TEST_F(HooksTest, ConfigNewRefusesAnUnknownFilterName) {
 TEST_F(HooksTest, ConfigNewRefusesABadFilterConfig) {
   EXPECT_EQ(NewConfig("header_mutation", "{"), nullptr);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{LogLevel::kError,
+            (Logs{{envoy_dynamic_module_type_log_level_Error,
                    "cpp_module: filter 'header_mutation': invalid filter_config: parse error at "
                    "line 1, column 2: syntax error while parsing object key - unexpected end of "
                    "input; expected string literal"}}));
   EXPECT_EQ(NewConfig("header_mutation", R"({"request_headers": [["x", ""]]})"), nullptr);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{LogLevel::kError,
+            (Logs{{envoy_dynamic_module_type_log_level_Error,
                    "cpp_module: filter 'header_mutation': invalid filter_config: "
                    "request_headers[0]: header value is empty; Envoy removes a header set to \"\", "
                    "list it under remove_* instead"}}));
@@ -117,7 +128,7 @@ TEST_F(HooksTest, ConfigNewRefusesABadFilterConfig) {
 TEST_F(HooksTest, ConfigNewLogsAThrowingConstructor) {
   setenv(filters::kEnableFaultInjectionEnv, "1", 1);
   EXPECT_EQ(NewConfig("fault_injection", R"({"phase": "config"})"), nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{LogLevel::kError,
+  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
                                "cpp_module: filter 'fault_injection' config creation: panicked: "
                                "fault injected in config"}}));
 }
@@ -133,10 +144,10 @@ TEST_F(HooksTest, PerRouteConfigNewBuildsOrRefuses) {
   EXPECT_EQ(hooks::PerRouteConfigNew("passthrough", "{}"), nullptr);
   EXPECT_EQ(hooks::PerRouteConfigNew("header_mutation", R"({"typo": 1})"), nullptr);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{LogLevel::kError,
+            (Logs{{envoy_dynamic_module_type_log_level_Error,
                    "cpp_module: per-route config 'passthrough': no filter of this module takes a "
                    "per-route config by that name"},
-                  {LogLevel::kError,
+                  {envoy_dynamic_module_type_log_level_Error,
                    "cpp_module: per-route config 'header_mutation': invalid filter_config: unknown "
                    "field `typo`, expected one of `request_headers`, `remove_request_headers`, "
                    "`response_headers`, `remove_response_headers`, `allow_pseudo_headers`"}}));
@@ -147,13 +158,13 @@ TEST_F(HooksTest, ConfigNewBuildsAConfigAndItsFilters) {
   ASSERT_NE(config, nullptr);
   EXPECT_EQ(config->filter_name, "passthrough");
   FakeEnvoyFilter envoy;
-  auto filter = hooks::FilterNew(*config, envoy);
+  auto filter = NewFilter(*config, envoy);
   ASSERT_NE(filter, nullptr);
   EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, true), RequestHeadersStatus::kContinue);
   EXPECT_EQ(hooks::ResponseHeaders(*filter, envoy, false), ResponseHeadersStatus::kContinue);
   EXPECT_EQ(hooks::ResponseBody(*filter, envoy, true), ResponseBodyStatus::kContinue);
   hooks::StreamComplete(*filter, envoy);
-  hooks::FilterDestroy(std::move(filter));
+  filter.reset();
   hooks::ConfigDestroy(NewConfig("header_mutation", "{}"));
   EXPECT_TRUE(TakeLogs().empty());
 }
@@ -163,16 +174,17 @@ TEST_F(HooksTest, AThrowInRequestHeadersFailsTheStreamClosed) {
   const auto config = NewConfig("fault_injection", R"({"phase": "request_headers"})");
   ASSERT_NE(config, nullptr);
   FakeEnvoyFilter envoy;
-  envoy.AddHeader(sdk::HeaderType::kRequestHeader, filters::kFaultTriggerHeader, "1");
-  auto filter = hooks::FilterNew(*config, envoy);
+  envoy.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader,
+                  filters::kFaultTriggerHeader, "1");
+  auto filter = NewFilter(*config, envoy);
   EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, true), RequestHeadersStatus::kStopIteration);
   EXPECT_EQ(envoy.sent_response, kFailClosedReply);
-  EXPECT_EQ(TakeLogs(), (Logs{{LogLevel::kError,
+  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
                                "cpp_module: filter 'fault_injection' in on_request_headers: "
                                "panicked: fault injected in RequestHeaders"}}));
   // The next stream of the same configuration is served normally until it throws.
   FakeEnvoyFilter next;
-  auto next_filter = hooks::FilterNew(*config, next);
+  auto next_filter = NewFilter(*config, next);
   EXPECT_EQ(hooks::ResponseHeaders(*next_filter, next, false), ResponseHeadersStatus::kContinue);
   EXPECT_FALSE(next.sent_response.has_value());
   EXPECT_TRUE(TakeLogs().empty());
@@ -182,7 +194,7 @@ TEST_F(HooksTest, AFailedFilterIsBypassedForTheRestOfTheStream) {
   const ConfigBox box{"throwing", std::make_unique<ThrowingConfig>()};
   const int& calls = static_cast<const ThrowingConfig&>(*box.config).calls;
   FakeEnvoyFilter envoy;
-  auto filter = hooks::FilterNew(box, envoy);
+  auto filter = NewFilter(box, envoy);
 
   EXPECT_EQ(hooks::RequestBody(*filter, envoy, false), RequestBodyStatus::kStopIterationNoBuffer);
   EXPECT_EQ(envoy.sent_response, kFailClosedReply);
@@ -192,11 +204,10 @@ TEST_F(HooksTest, AFailedFilterIsBypassedForTheRestOfTheStream) {
   EXPECT_EQ(hooks::ResponseHeaders(*filter, envoy, false), ResponseHeadersStatus::kContinue);
   EXPECT_EQ(hooks::ResponseBody(*filter, envoy, true), ResponseBodyStatus::kContinue);
   EXPECT_EQ(hooks::ResponseTrailers(*filter, envoy), ResponseTrailersStatus::kContinue);
-  hooks::Scheduled(*filter, envoy, 7);
   hooks::StreamComplete(*filter, envoy);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{LogLevel::kError,
+            (Logs{{envoy_dynamic_module_type_log_level_Error,
                    "cpp_module: filter 'throwing' in on_request_body: panicked: boom"}}));
 }
 
@@ -204,7 +215,7 @@ TEST_F(HooksTest, EachPhaseFailsWithItsOwnStatus) {
   const ConfigBox box{"throwing", std::make_unique<ThrowingConfig>()};
   const auto run = [&](auto phase) {
     FakeEnvoyFilter envoy;
-    auto filter = hooks::FilterNew(box, envoy);
+    auto filter = NewFilter(box, envoy);
     const auto status = phase(*filter, envoy);
     return std::make_pair(status, envoy.sent_response.has_value());
   };
@@ -226,30 +237,58 @@ TEST_F(HooksTest, EachPhaseFailsWithItsOwnStatus) {
               return 0;
             }),
             std::make_pair(0, false));
-  EXPECT_EQ(run([](HttpFilter& f, EnvoyHttpFilter& e) {
-              hooks::Scheduled(f, e, 1);
-              return 0;
-            }),
-            std::make_pair(0, true));
   const Logs logs = TakeLogs();
-  ASSERT_EQ(logs.size(), 7u);
+  ASSERT_EQ(logs.size(), 6u);
   EXPECT_EQ(logs[3].second, "cpp_module: filter 'throwing' in on_response_body: panicked: boom");
   EXPECT_EQ(logs[5].second, "cpp_module: filter 'throwing' in on_stream_complete: panicked: boom");
-  EXPECT_EQ(logs[6].second, "cpp_module: filter 'throwing' in on_scheduled: panicked: boom");
 }
 
 TEST_F(HooksTest, AFilterThatCannotBeBuiltFailsClosedAtItsFirstHook) {
   const ConfigBox box{"unbuildable", std::make_unique<UnbuildableConfig>()};
   FakeEnvoyFilter envoy;
-  auto filter = hooks::FilterNew(box, envoy);
+  auto filter = NewFilter(box, envoy);
   ASSERT_NE(filter, nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{LogLevel::kError,
+  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
                                "cpp_module: filter 'unbuildable' in http_filter_new: panicked: "
                                "unknown exception"}}));
   EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, true), RequestHeadersStatus::kStopIteration);
   EXPECT_EQ(envoy.sent_response, kFailClosedReply);
   EXPECT_EQ(hooks::ResponseHeaders(*filter, envoy, true), ResponseHeadersStatus::kContinue);
   EXPECT_TRUE(TakeLogs().empty());  // logged once, at http_filter_new
+}
+
+// Envoy does not check the pointer http_filter_new returns: out of memory, the
+// stream gets the module's own fail-closed filter, made without allocating,
+// and filter_destroy leaves it alone (AddressSanitizer would report freeing it).
+TEST_F(HooksTest, OutOfMemoryInHttpFilterNewStillGivesEnvoyAFilter) {
+  const auto config = NewConfig("passthrough", "");
+  ASSERT_NE(config, nullptr);
+  const ConfigBox out_of_memory{"out_of_memory", std::make_unique<OutOfMemoryConfig>()};
+  // Passthrough with no memory at all (not even for the log line), and a filter
+  // whose constructor throws std::bad_alloc itself.
+  for (const auto& [box, no_memory_at_all] :
+       {std::pair<const ConfigBox*, bool>{config.get(), true}, {&out_of_memory, false}}) {
+    FakeEnvoyFilter envoy;
+    FilterPtr filter;
+    if (no_memory_at_all) {
+      const FailAllocations no_memory;
+      filter = NewFilter(*box, envoy);
+    } else {
+      filter = NewFilter(*box, envoy);
+    }
+    ASSERT_NE(filter, nullptr) << box->filter_name;
+    EXPECT_TRUE(hooks::IsFailClosedFilter(filter.get())) << box->filter_name;
+    EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, false), RequestHeadersStatus::kStopIteration);
+    EXPECT_EQ(envoy.sent_response, kFailClosedReply);
+    // The local reply passes back through the filter's response phases.
+    EXPECT_EQ(hooks::ResponseHeaders(*filter, envoy, false), ResponseHeadersStatus::kContinue);
+    EXPECT_EQ(hooks::ResponseBody(*filter, envoy, true), ResponseBodyStatus::kContinue);
+    hooks::StreamComplete(*filter, envoy);
+  }
+  // Only the second could still describe its failure in a line.
+  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
+                               "cpp_module: filter 'out_of_memory' in http_filter_new: panicked: "
+                               "std::bad_alloc"}}));
 }
 
 TEST(BarrierTest, GuardReportsWhatWasThrown) {
@@ -260,10 +299,12 @@ TEST(BarrierTest, GuardReportsWhatWasThrown) {
   EXPECT_FALSE(Guard(context, [] { throw std::string("string"); }));
   EXPECT_FALSE(Guard(context, [] { throw "literal"; }));
   EXPECT_FALSE(Guard(context, [] { throw 1; }));
-  EXPECT_EQ(TakeLogs(), (Logs{{LogLevel::kError, "ctx: panicked: std"},
-                              {LogLevel::kError, "ctx: panicked: string"},
-                              {LogLevel::kError, "ctx: panicked: literal"},
-                              {LogLevel::kError, "ctx: panicked: unknown exception"}}));
+  EXPECT_EQ(
+      TakeLogs(),
+      (Logs{{envoy_dynamic_module_type_log_level_Error, "ctx: panicked: std"},
+            {envoy_dynamic_module_type_log_level_Error, "ctx: panicked: string"},
+            {envoy_dynamic_module_type_log_level_Error, "ctx: panicked: literal"},
+            {envoy_dynamic_module_type_log_level_Error, "ctx: panicked: unknown exception"}}));
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ FakeEnvoyFilter FakeEnvoyFilter::WithRequestHeaders(
     std::initializer_list<std::pair<std::string_view, std::string_view>> headers) {
   FakeEnvoyFilter fake;
   for (const auto& [key, value] : headers) {
-    fake.AddHeader(sdk::HeaderType::kRequestHeader, key, value);
+    fake.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, key, value);
   }
   return fake;
 }
@@ -88,17 +88,6 @@ void FakeEnvoyFilter::SendResponse(uint32_t status, std::span<const sdk::Header>
 
 sdk::PerRouteConfig FakeEnvoyFilter::GetPerRouteConfig() const { return per_route; }
 
-sdk::Result<sdk::MetricId> FakeEnvoyConfig::DefineCounter(
-    std::string_view name, std::span<const std::string_view> labels) {
-  defined.emplace_back(std::string(name), std::vector<std::string>(labels.begin(), labels.end()));
-  return sdk::MetricId{defined.size() - 1};
-}
-
-sdk::Result<sdk::MetricId> FakeEnvoyConfig::DefineHistogram(
-    std::string_view name, std::span<const std::string_view> labels) {
-  return DefineCounter(name, labels);
-}
-
 std::vector<std::pair<sdk::LogLevel, std::string>> TakeLogs() {
   return std::exchange(captured_logs, {});
 }
@@ -107,6 +96,8 @@ std::vector<std::pair<sdk::LogLevel, std::string>> TakeLogs() {
 
 // The SDK's logging functions (log.h) for the tests: lines are kept in memory.
 namespace sdk {
+
+void ResolveLogCallbacks() noexcept {}
 
 bool LogEnabled(LogLevel /*level*/) noexcept { return true; }
 

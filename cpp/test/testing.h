@@ -1,8 +1,8 @@
 // testing.h: a fake Envoy for unit tests: header maps, attributes and a recorded
 // local reply in plain C++ containers, with the same observable rules as Envoy
 // 1.40 (lowercase keys, empty value removes, add keeps existing values); and the
-// log lines, captured in memory (testing.cc defines Log and LogEnabled in place
-// of log.cc). Mirrors rust/sdk/src/testing.rs.
+// log lines, captured in memory (testing.cc defines the functions of log.h in
+// place of log.cc). Mirrors rust/sdk/src/testing.rs.
 
 #ifndef ENVOY_DM_CPP_TEST_TESTING_H_
 #define ENVOY_DM_CPP_TEST_TESTING_H_
@@ -59,15 +59,15 @@ class FakeEnvoyFilter final : public sdk::EnvoyHttpFilter {
   sdk::PerRouteConfig per_route;
 };
 
-// A configuration handle that hands out metric ids in order.
-class FakeEnvoyConfig final : public sdk::EnvoyHttpFilterConfig {
+// While one of these lives, every operator new on this thread throws
+// std::bad_alloc: how the unit tests reach the SDK's out-of-memory paths
+// (fail_allocations.cc replaces the test binary's global operator new).
+class FailAllocations {
  public:
-  sdk::Result<sdk::MetricId> DefineCounter(std::string_view name,
-                                           std::span<const std::string_view> labels) override;
-  sdk::Result<sdk::MetricId> DefineHistogram(std::string_view name,
-                                             std::span<const std::string_view> labels) override;
-
-  std::vector<std::pair<std::string, std::vector<std::string>>> defined;
+  FailAllocations();
+  ~FailAllocations();
+  FailAllocations(const FailAllocations&) = delete;
+  FailAllocations& operator=(const FailAllocations&) = delete;
 };
 
 // Takes the lines logged on this thread so far.

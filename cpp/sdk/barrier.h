@@ -3,14 +3,13 @@
 // stops here, is logged once through Envoy, and the caller fails closed.
 // Mirrors rust/sdk/src/barrier.rs.
 
-#ifndef ENVOY_DM_CPP_SRC_BARRIER_H_
-#define ENVOY_DM_CPP_SRC_BARRIER_H_
+#ifndef ENVOY_DM_CPP_SDK_BARRIER_H_
+#define ENVOY_DM_CPP_SDK_BARRIER_H_
 
 #include <exception>
 #include <string>
 #include <utility>
 
-#include "filter.h"
 #include "log.h"
 
 namespace envoy_dm::sdk {
@@ -29,7 +28,7 @@ template <typename Context, typename Body>
     return true;
   } catch (...) {
     try {
-      Log(LogLevel::kError,
+      Log(envoy_dynamic_module_type_log_level_Error,
           context() + ": panicked: " + DescribeException(std::current_exception()));
     } catch (...) {
       // Out of memory while describing the failure: the caller still fails closed.
@@ -40,4 +39,4 @@ template <typename Context, typename Body>
 
 }  // namespace envoy_dm::sdk
 
-#endif  // ENVOY_DM_CPP_SRC_BARRIER_H_
+#endif  // ENVOY_DM_CPP_SDK_BARRIER_H_

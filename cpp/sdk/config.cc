@@ -1,19 +1,61 @@
-// json_config.cc: see json_config.h.
+// config.cc: see config.h.
 
-#include "json_config.h"
+#include "config.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
+#include <stdexcept>
 
-#include "text.h"
+#include "barrier.h"
+#include "handle.h"
+#include "log.h"
+#include "registry.h"
 
-namespace envoy_dm::filters {
+namespace envoy_dm::sdk {
 namespace {
 
-using sdk::Error;
-using sdk::Quote;
-using sdk::Result;
-using sdk::StrCat;
+// The two kinds of configuration, as the refusal lines name them.
+struct Kind {
+  std::string_view name;      // "{module}: filter 'x': ..."
+  std::string_view creation;  // the barrier's "{module}: filter 'x' config creation: panicked"
+};
+constexpr Kind kFilter{"filter", " config creation"};
+constexpr Kind kPerRoute{"per-route config", " creation"};
+
+// The refusal of a config over kMaxConfigBytes, before any parser sees it.
+std::string TooLarge(std::string_view config) {
+  return StrCat("invalid filter_config: ", std::to_string(config.size()), " bytes is over the ",
+                std::to_string(kMaxConfigBytes), "-byte limit");
+}
+
+// The refusal contract, written once for both kinds. `find` looks the name up
+// in the module (nullptr: `unknown(module)` says why); `box` wraps what the
+// entry's constructor made into the object Envoy keeps.
+template <typename Box, typename Find, typename Unknown, typename MakeBox>
+std::unique_ptr<Box> Create(const Kind& kind, std::string_view name, std::string_view config,
+                            Find find, Unknown unknown, MakeBox box) noexcept {
+  std::unique_ptr<Box> made;
+  const auto refuse = [&](std::string_view why) {
+    Log(envoy_dynamic_module_type_log_level_Error,
+        StrCat(ModuleName(), ": ", kind.name, " '", name, "': ", why));
+  };
+  const auto context = [&] {
+    return StrCat(ModuleName(), ": ", kind.name, " '", name, "'", kind.creation);
+  };
+  const bool ran = Guard(context, [&] {
+    const Module* module = CurrentModule();
+    if (module == nullptr) return refuse("program_init has not run");
+    const auto* entry = find(*module);
+    if (entry == nullptr) return refuse(unknown(*module));
+    if (config.size() > kMaxConfigBytes) return refuse(TooLarge(config));
+    auto value = entry->new_config(config);
+    if (!value) return refuse(StrCat("invalid filter_config: ", value.error().message));
+    made = box(*entry, std::move(value).value());
+  });
+  if (!ran) return nullptr;  // Guard logged "... creation: panicked: ..."
+  return made;               // nullptr when refused
+}
 
 // The parser's message without its "[json.exception.parse_error.101] " tag:
 // "parse error at line 1, column 2: syntax error while parsing ...".
@@ -81,6 +123,81 @@ const Json* Find(const Json& object, std::string_view field) {
 }
 
 }  // namespace
+
+namespace hooks {
+
+std::unique_ptr<ConfigBox> ConfigNew(std::string_view name, std::string_view config) noexcept {
+  return Create<ConfigBox>(
+      kFilter, name, config, [&](const Module& module) { return module.Find(name); },
+      [](const Module& module) {
+        return StrCat("unknown filter name; this module has: ", module.FilterNames());
+      },
+      [](const NamedFilter& filter, std::unique_ptr<HttpFilterConfig> made) {
+        if (made == nullptr) throw std::logic_error("the constructor returned no configuration");
+        return std::make_unique<ConfigBox>(filter.name, std::move(made));
+      });
+}
+
+std::unique_ptr<PerRouteConfig> PerRouteConfigNew(std::string_view name,
+                                                  std::string_view config) noexcept {
+  return Create<PerRouteConfig>(
+      kPerRoute, name, config, [&](const Module& module) { return module.FindPerRoute(name); },
+      [](const Module&) {
+        return std::string("no filter of this module takes a per-route config by that name");
+      },
+      [](const NamedPerRouteConfig&, PerRouteConfig made) {
+        return std::make_unique<PerRouteConfig>(std::move(made));
+      });
+}
+
+// Destructors are noexcept in C++: releasing needs no barrier.
+void ConfigDestroy(std::unique_ptr<ConfigBox> config) noexcept { config.reset(); }
+void PerRouteConfigDestroy(std::unique_ptr<PerRouteConfig> config) noexcept { config.reset(); }
+
+}  // namespace hooks
+
+std::string Quote(std::string_view text) {
+  static constexpr std::array<char, 16> kHex = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                                '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '\0':
+        out.append("\\0");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      default: {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {  // other ASCII controls, as \u{1b}
+          out.append("\\u{");
+          if (byte >= 0x10) out.push_back(kHex[byte >> 4]);
+          out.push_back(kHex[byte & 0xf]);
+          out.push_back('}');
+        } else {
+          out.push_back(c);
+        }
+      }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
 
 std::string Entry(std::string_view field, size_t i) {
   return StrCat(field, "[", std::to_string(i), "]");
@@ -172,4 +289,4 @@ Result<std::vector<std::pair<std::string, std::string>>> ReadStringPairs(const J
   return out;
 }
 
-}  // namespace envoy_dm::filters
+}  // namespace envoy_dm::sdk

@@ -4,22 +4,11 @@
 #include "handle.h"
 
 namespace envoy_dm::sdk {
-namespace {
-
-envoy_dynamic_module_type_http_header_type ToAbi(HeaderType kind) {
-  return static_cast<envoy_dynamic_module_type_http_header_type>(kind);
-}
-
-envoy_dynamic_module_type_attribute_id ToAbi(AttributeId id) {
-  return static_cast<envoy_dynamic_module_type_attribute_id>(id);
-}
-
-}  // namespace
 
 std::optional<std::string_view> EnvoyFilterHandle::GetHeader(HeaderType kind,
                                                              std::string_view key) const {
   envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
-  if (!envoy_dynamic_module_callback_http_get_header(raw_, ToAbi(kind), ModuleBuffer(key), &out, 0,
+  if (!envoy_dynamic_module_callback_http_get_header(raw_, kind, ModuleBuffer(key), &out, 0,
                                                      nullptr)) {
     return std::nullopt;
   }
@@ -27,10 +16,10 @@ std::optional<std::string_view> EnvoyFilterHandle::GetHeader(HeaderType kind,
 }
 
 std::vector<Header> EnvoyFilterHandle::GetHeaders(HeaderType kind) const {
-  const size_t n = envoy_dynamic_module_callback_http_get_headers_size(raw_, ToAbi(kind));
+  const size_t n = envoy_dynamic_module_callback_http_get_headers_size(raw_, kind);
   if (n == 0) return {};
   std::vector<envoy_dynamic_module_type_envoy_http_header> raw(n);
-  if (!envoy_dynamic_module_callback_http_get_headers(raw_, ToAbi(kind), raw.data())) return {};
+  if (!envoy_dynamic_module_callback_http_get_headers(raw_, kind, raw.data())) return {};
   std::vector<Header> headers;
   headers.reserve(n);
   for (const auto& h : raw) {
@@ -41,18 +30,18 @@ std::vector<Header> EnvoyFilterHandle::GetHeaders(HeaderType kind) const {
 }
 
 bool EnvoyFilterHandle::SetHeader(HeaderType kind, std::string_view key, std::string_view value) {
-  return envoy_dynamic_module_callback_http_set_header(raw_, ToAbi(kind), ModuleBuffer(key),
+  return envoy_dynamic_module_callback_http_set_header(raw_, kind, ModuleBuffer(key),
                                                        ModuleBuffer(value));
 }
 
 bool EnvoyFilterHandle::AddHeader(HeaderType kind, std::string_view key, std::string_view value) {
-  return envoy_dynamic_module_callback_http_add_header(raw_, ToAbi(kind), ModuleBuffer(key),
+  return envoy_dynamic_module_callback_http_add_header(raw_, kind, ModuleBuffer(key),
                                                        ModuleBuffer(value));
 }
 
 std::optional<std::string_view> EnvoyFilterHandle::GetAttributeString(AttributeId id) const {
   envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
-  if (!envoy_dynamic_module_callback_http_filter_get_attribute_string(raw_, ToAbi(id), &out)) {
+  if (!envoy_dynamic_module_callback_http_filter_get_attribute_string(raw_, id, &out)) {
     return std::nullopt;
   }
   return EnvoyBytes(out.ptr, out.length);
@@ -60,7 +49,7 @@ std::optional<std::string_view> EnvoyFilterHandle::GetAttributeString(AttributeI
 
 std::optional<uint64_t> EnvoyFilterHandle::GetAttributeInt(AttributeId id) const {
   uint64_t out = 0;
-  if (!envoy_dynamic_module_callback_http_filter_get_attribute_int(raw_, ToAbi(id), &out)) {
+  if (!envoy_dynamic_module_callback_http_filter_get_attribute_int(raw_, id, &out)) {
     return std::nullopt;
   }
   return out;
@@ -78,7 +67,7 @@ void EnvoyFilterHandle::SendResponse(uint32_t status, std::span<const Header> he
 }
 
 PerRouteConfig EnvoyFilterHandle::GetPerRouteConfig() const {
-  // A non-NULL result is what our per-route hook returned (hooks.h), which Envoy
+  // A non-NULL result is what our per-route hook returned (config.h), which Envoy
   // keeps alive while the stream's route is in use; the copy holds it longer.
   const void* route = envoy_dynamic_module_callback_get_most_specific_route_config(raw_);
   if (route == nullptr) return {};

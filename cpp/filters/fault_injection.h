@@ -9,8 +9,8 @@
 // every config unless Envoy runs with DM_ENABLE_FAULT_INJECTION=1, so a shipped
 // configuration can never enable it by accident.
 
-#ifndef ENVOY_DM_CPP_SRC_FAULT_INJECTION_H_
-#define ENVOY_DM_CPP_SRC_FAULT_INJECTION_H_
+#ifndef ENVOY_DM_CPP_FILTERS_FAULT_INJECTION_H_
+#define ENVOY_DM_CPP_FILTERS_FAULT_INJECTION_H_
 
 #include <memory>
 #include <string_view>
@@ -34,8 +34,7 @@ enum class Phase {
 class FaultInjectionConfig final : public sdk::HttpFilterConfig {
  public:
   // Throws std::runtime_error for {"phase": "config"}.
-  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(sdk::EnvoyHttpFilterConfig& envoy,
-                                                                 std::string_view config);
+  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(std::string_view config);
 
   explicit FaultInjectionConfig(Phase phase) : phase_(phase) {}
 
@@ -67,4 +66,4 @@ class FaultInjection final : public sdk::HttpFilter {
 
 }  // namespace envoy_dm::filters
 
-#endif  // ENVOY_DM_CPP_SRC_FAULT_INJECTION_H_
+#endif  // ENVOY_DM_CPP_FILTERS_FAULT_INJECTION_H_

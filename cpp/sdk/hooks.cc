@@ -1,7 +1,9 @@
-// module.cc: the hooks libcpp_module.so exports (all of abi.h's), as extern "C" definitions of
-// the declarations in abi.h (a definition that differs from its declaration is a
-// compile error). Thin glue: each converts Envoy's pointers and calls the SDK
-// (hooks.h), whose functions are noexcept, so no exception crosses into Envoy.
+// hooks.cc: the hooks libcpp_module.so exports (all of abi.h's), as extern "C"
+// definitions of the declarations in abi.h (a definition that differs from its
+// declaration is a compile error), and nothing else. Thin glue: each converts
+// Envoy's pointers and calls the SDK (config.h for configurations, registry.h
+// for streams), whose functions are noexcept, so no exception crosses into
+// Envoy. Mirrors rust/sdk/src/hooks.rs.
 //
 // The definitions cannot themselves say noexcept: abi.h declares them without it,
 // and C++ refuses a redeclaration with a different exception specification. The
@@ -14,9 +16,7 @@
 #include "abi.h"
 #include "config.h"
 #include "filter.h"
-#include "filters.h"
 #include "handle.h"
-#include "hooks.h"
 #include "registry.h"
 
 namespace {
@@ -30,18 +30,22 @@ std::string_view View(envoy_dynamic_module_type_envoy_buffer buffer) {
 
 // The object behind a pointer a "new" hook released to Envoy, which keeps it.
 template <typename T>
+T* Pointer(const void* module_ptr) {
+  return static_cast<T*>(const_cast<void*>(module_ptr));
+}
+template <typename T>
 T& Borrow(const void* module_ptr) {
-  return *static_cast<T*>(const_cast<void*>(module_ptr));
+  return *Pointer<T>(module_ptr);
 }
 
 // Takes back ownership of a pointer a "new" hook released to Envoy.
 template <typename T>
 std::unique_ptr<T> Adopt(const void* module_ptr) {
-  return std::unique_ptr<T>(static_cast<T*>(const_cast<void*>(module_ptr)));
+  return std::unique_ptr<T>(Pointer<T>(module_ptr));
 }
 
 static_assert(noexcept(sdk::ProgramInit(std::declval<const sdk::Module&>())));
-static_assert(noexcept(hooks::ConfigNew(std::declval<sdk::EnvoyHttpFilterConfig&>(), {}, {})));
+static_assert(noexcept(hooks::ConfigNew({}, {})));
 static_assert(noexcept(hooks::ConfigDestroy(nullptr)));
 static_assert(noexcept(hooks::PerRouteConfigNew({}, {})));
 static_assert(noexcept(hooks::PerRouteConfigDestroy(nullptr)));
@@ -62,8 +66,6 @@ static_assert(noexcept(hooks::ResponseTrailers(std::declval<sdk::HttpFilter&>(),
                                                std::declval<sdk::EnvoyHttpFilter&>())));
 static_assert(noexcept(hooks::StreamComplete(std::declval<sdk::HttpFilter&>(),
                                              std::declval<sdk::EnvoyHttpFilter&>())));
-static_assert(noexcept(hooks::Scheduled(std::declval<sdk::HttpFilter&>(),
-                                        std::declval<sdk::EnvoyHttpFilter&>(), 0)));
 
 }  // namespace
 
@@ -75,17 +77,18 @@ extern "C" {
 
 DM_EXPORT envoy_dynamic_module_type_abi_version_module_ptr
 envoy_dynamic_module_on_program_init(void) {
-  return sdk::ProgramInit(envoy_dm::filters::kModule);
+  return sdk::ProgramInit(sdk::kModule);
 }
 
 // ------------------------------------------------------------------ config
 
+// No C++ filter defines metrics, so the SDK offers no configuration handle:
+// filter_config_envoy_ptr goes unused.
 DM_EXPORT envoy_dynamic_module_type_http_filter_config_module_ptr
 envoy_dynamic_module_on_http_filter_config_new(
-    envoy_dynamic_module_type_http_filter_config_envoy_ptr filter_config_envoy_ptr,
+    envoy_dynamic_module_type_http_filter_config_envoy_ptr /*filter_config_envoy_ptr*/,
     envoy_dynamic_module_type_envoy_buffer name, envoy_dynamic_module_type_envoy_buffer config) {
-  sdk::EnvoyConfigHandle envoy(filter_config_envoy_ptr);
-  return hooks::ConfigNew(envoy, View(name), View(config)).release();
+  return hooks::ConfigNew(View(name), View(config)).release();
 }
 
 DM_EXPORT void envoy_dynamic_module_on_http_filter_config_destroy(
@@ -112,12 +115,12 @@ DM_EXPORT envoy_dynamic_module_type_http_filter_module_ptr envoy_dynamic_module_
     envoy_dynamic_module_type_http_filter_config_module_ptr filter_config_ptr,
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return hooks::FilterNew(Borrow<sdk::ConfigBox>(filter_config_ptr), envoy).release();
+  return hooks::FilterNew(Borrow<sdk::ConfigBox>(filter_config_ptr), envoy);
 }
 
 DM_EXPORT void envoy_dynamic_module_on_http_filter_destroy(
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
-  hooks::FilterDestroy(Adopt<sdk::HttpFilter>(filter_module_ptr));
+  hooks::FilterDestroy(Pointer<sdk::HttpFilter>(filter_module_ptr));
 }
 
 DM_EXPORT envoy_dynamic_module_type_on_http_filter_request_headers_status
@@ -125,7 +128,7 @@ envoy_dynamic_module_on_http_filter_request_headers(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return static_cast<envoy_dynamic_module_type_on_http_filter_request_headers_status>(
+  return sdk::ToAbi(
       hooks::RequestHeaders(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy, end_of_stream));
 }
 
@@ -134,7 +137,7 @@ envoy_dynamic_module_on_http_filter_request_body(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return static_cast<envoy_dynamic_module_type_on_http_filter_request_body_status>(
+  return sdk::ToAbi(
       hooks::RequestBody(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy, end_of_stream));
 }
 
@@ -143,8 +146,7 @@ envoy_dynamic_module_on_http_filter_request_trailers(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return static_cast<envoy_dynamic_module_type_on_http_filter_request_trailers_status>(
-      hooks::RequestTrailers(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy));
+  return sdk::ToAbi(hooks::RequestTrailers(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy));
 }
 
 DM_EXPORT envoy_dynamic_module_type_on_http_filter_response_headers_status
@@ -152,7 +154,7 @@ envoy_dynamic_module_on_http_filter_response_headers(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return static_cast<envoy_dynamic_module_type_on_http_filter_response_headers_status>(
+  return sdk::ToAbi(
       hooks::ResponseHeaders(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy, end_of_stream));
 }
 
@@ -161,7 +163,7 @@ envoy_dynamic_module_on_http_filter_response_body(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return static_cast<envoy_dynamic_module_type_on_http_filter_response_body_status>(
+  return sdk::ToAbi(
       hooks::ResponseBody(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy, end_of_stream));
 }
 
@@ -170,8 +172,7 @@ envoy_dynamic_module_on_http_filter_response_trailers(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
   sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  return static_cast<envoy_dynamic_module_type_on_http_filter_response_trailers_status>(
-      hooks::ResponseTrailers(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy));
+  return sdk::ToAbi(hooks::ResponseTrailers(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy));
 }
 
 DM_EXPORT void envoy_dynamic_module_on_http_filter_stream_complete(
@@ -181,17 +182,16 @@ DM_EXPORT void envoy_dynamic_module_on_http_filter_stream_complete(
   hooks::StreamComplete(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy);
 }
 
-DM_EXPORT void envoy_dynamic_module_on_http_filter_scheduled(
-    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
-    envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, uint64_t event_id) {
-  sdk::EnvoyFilterHandle envoy(filter_envoy_ptr);
-  hooks::Scheduled(Borrow<sdk::HttpFilter>(filter_module_ptr), envoy, event_id);
-}
-
 // ------------------------------------------------- hooks this SDK leaves idle
 //
-// Envoy 1.40 requires these symbols even from modules that never start callouts
-// or act as terminal filters. This SDK starts no callouts, so they do nothing.
+// Envoy 1.40 requires these symbols even from modules that never schedule,
+// start callouts or act as terminal filters. This SDK does none of these (no
+// C++ filter needs them), so they do nothing.
+
+DM_EXPORT void envoy_dynamic_module_on_http_filter_scheduled(
+    envoy_dynamic_module_type_http_filter_envoy_ptr /*filter_envoy_ptr*/,
+    envoy_dynamic_module_type_http_filter_module_ptr /*filter_module_ptr*/, uint64_t /*event_id*/) {
+}
 
 DM_EXPORT void envoy_dynamic_module_on_http_filter_http_callout_done(
     envoy_dynamic_module_type_http_filter_envoy_ptr /*filter_envoy_ptr*/,

@@ -8,9 +8,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "json_config.h"
-#include "text.h"
-
 namespace envoy_dm::filters {
 namespace {
 
@@ -37,9 +34,9 @@ bool Enabled() {
 }
 
 sdk::Result<Phase> ParsePhase(std::string_view config) {
-  const sdk::Result<Json> raw = ParseJsonObject(config, kFields);
+  const sdk::Result<sdk::Json> raw = sdk::ParseJsonObject(config, kFields);
   if (!raw) return raw.error();
-  const sdk::Result<std::string> phase = ReadRequiredString(*raw, "phase");
+  const sdk::Result<std::string> phase = sdk::ReadRequiredString(*raw, "phase");
   if (!phase) return phase.error();
   const auto it = std::ranges::find(kPhases, *phase, &PhaseName::config);
   if (it == kPhases.end()) {
@@ -56,7 +53,7 @@ sdk::Result<Phase> ParsePhase(std::string_view config) {
 }  // namespace
 
 sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> FaultInjectionConfig::New(
-    sdk::EnvoyHttpFilterConfig& /*envoy*/, std::string_view config) {
+    std::string_view config) {
   if (!Enabled()) {
     return sdk::Error{sdk::StrCat("test-only filter; set ", kEnableFaultInjectionEnv,
                                   "=1 in Envoy's environment")};
@@ -80,7 +77,9 @@ void FaultInjection::MaybeThrow(Phase here) const {
 
 sdk::RequestHeadersStatus FaultInjection::OnRequestHeaders(sdk::EnvoyHttpFilter& envoy,
                                                            bool /*end_of_stream*/) {
-  armed_ = envoy.GetHeader(sdk::HeaderType::kRequestHeader, kFaultTriggerHeader).has_value();
+  armed_ =
+      envoy.GetHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, kFaultTriggerHeader)
+          .has_value();
   MaybeThrow(Phase::kRequestHeaders);
   return sdk::RequestHeadersStatus::kContinue;
 }

@@ -15,9 +15,14 @@
 // may name a pseudo-header (":path") only with allow_pseudo_headers. Values must
 // be non-empty (Envoy 1.40 treats an empty value as a removal) and free of CR,
 // LF and NUL, so a config cannot split a response.
+//
+// The three stamped headers (x-downstream-address, x-upstream-address,
+// x-response-code) carry their attribute's value whatever its length: none is
+// dropped. A header whose attribute Envoy does not know at this point is left
+// unset.
 
-#ifndef ENVOY_DM_CPP_SRC_HEADER_MUTATION_H_
-#define ENVOY_DM_CPP_SRC_HEADER_MUTATION_H_
+#ifndef ENVOY_DM_CPP_FILTERS_HEADER_MUTATION_H_
+#define ENVOY_DM_CPP_FILTERS_HEADER_MUTATION_H_
 
 #include <memory>
 #include <string>
@@ -52,8 +57,7 @@ struct Rules {
 
 class HeaderMutationConfig final : public sdk::HttpFilterConfig {
  public:
-  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(sdk::EnvoyHttpFilterConfig& envoy,
-                                                                 std::string_view config);
+  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(std::string_view config);
   // Parses and validates a config; every error names the offending entry.
   static sdk::Result<Rules> Parse(std::string_view config);
   // A route's override: the same config, as a per-route value holding Rules.
@@ -95,4 +99,4 @@ class HeaderMutation final : public sdk::HttpFilter {
 
 }  // namespace envoy_dm::filters
 
-#endif  // ENVOY_DM_CPP_SRC_HEADER_MUTATION_H_
+#endif  // ENVOY_DM_CPP_FILTERS_HEADER_MUTATION_H_

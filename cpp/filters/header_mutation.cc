@@ -7,9 +7,6 @@
 #include <charconv>
 #include <optional>
 
-#include "json_config.h"
-#include "text.h"
-
 namespace envoy_dm::filters {
 namespace {
 
@@ -23,26 +20,27 @@ constexpr std::string_view kFields[] = {"request_headers", "remove_request_heade
                                         "response_headers", "remove_response_headers",
                                         "allow_pseudo_headers"};
 
-Result<std::vector<std::pair<std::string, std::string>>> SetList(const Json& raw,
+Result<std::vector<std::pair<std::string, std::string>>> SetList(const sdk::Json& raw,
                                                                  std::string_view field,
                                                                  bool pseudo) {
-  auto pairs = ReadStringPairs(raw, field);
+  auto pairs = sdk::ReadStringPairs(raw, field);
   if (!pairs) return std::move(pairs).error();
   for (size_t i = 0; i < pairs->size(); ++i) {
     auto& [name, value] = (*pairs)[i];
-    auto checked = CheckName(Entry(field, i), name, pseudo);
+    auto checked = CheckName(sdk::Entry(field, i), name, pseudo);
     if (!checked) return std::move(checked).error();
     name = std::move(*checked);
-    if (auto ok = CheckValue(Entry(field, i), value); !ok) return std::move(ok).error();
+    if (auto ok = CheckValue(sdk::Entry(field, i), value); !ok) return std::move(ok).error();
   }
   return pairs;
 }
 
-Result<std::vector<std::string>> NameList(const Json& raw, std::string_view field, bool pseudo) {
-  auto names = ReadStrings(raw, field);
+Result<std::vector<std::string>> NameList(const sdk::Json& raw, std::string_view field,
+                                          bool pseudo) {
+  auto names = sdk::ReadStrings(raw, field);
   if (!names) return std::move(names).error();
   for (size_t i = 0; i < names->size(); ++i) {
-    auto checked = CheckName(Entry(field, i), (*names)[i], pseudo);
+    auto checked = CheckName(sdk::Entry(field, i), (*names)[i], pseudo);
     if (!checked) return std::move(checked).error();
     (*names)[i] = std::move(*checked);
   }
@@ -56,23 +54,36 @@ bool IsTokenByte(char c) {
          kSymbols.find(c) != std::string_view::npos;
 }
 
-// Copies an attribute into a stack buffer before setting the header, so the
-// value no longer points into Envoy's memory when Envoy changes the headers.
+// Sets response header `header` to the attribute's value, whatever its length.
+// The value is a view of Envoy's memory, valid for this hook, and set_header
+// copies it into the header map. The filter copies it first anyway, as the Rust
+// and Go filters do: the view of an attribute that is itself read from a header
+// map (request.path, say) would dangle once set_header changes that map, and
+// the copy keeps this helper right for any attribute. The common case (an
+// `ip:port`) fits a 128-byte stack buffer; a longer value is copied to the heap.
 void SetFromAttribute(sdk::EnvoyHttpFilter& envoy, std::string_view header, AttributeId id) {
-  std::array<char, 128> buffer;
   const std::optional<std::string_view> value = envoy.GetAttributeString(id);
-  if (!value || value->size() > buffer.size()) return;
-  std::ranges::copy(*value, buffer.begin());
-  envoy.SetHeader(HeaderType::kResponseHeader, header, {buffer.data(), value->size()});
+  if (!value) return;
+  if (std::array<char, 128> buffer; value->size() <= buffer.size()) {
+    std::ranges::copy(*value, buffer.begin());
+    envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, header,
+                    {buffer.data(), value->size()});
+    return;
+  }
+  const std::string copy(*value);
+  envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, header, copy);
 }
 
 void StampAttributes(sdk::EnvoyHttpFilter& envoy) {
-  SetFromAttribute(envoy, kDownstreamAddressHeader, AttributeId::kSourceAddress);
-  SetFromAttribute(envoy, kUpstreamAddressHeader, AttributeId::kUpstreamAddress);
-  if (const std::optional<uint64_t> code = envoy.GetAttributeInt(AttributeId::kResponseCode)) {
+  SetFromAttribute(envoy, kDownstreamAddressHeader,
+                   envoy_dynamic_module_type_attribute_id_SourceAddress);
+  SetFromAttribute(envoy, kUpstreamAddressHeader,
+                   envoy_dynamic_module_type_attribute_id_UpstreamAddress);
+  if (const std::optional<uint64_t> code =
+          envoy.GetAttributeInt(envoy_dynamic_module_type_attribute_id_ResponseCode)) {
     std::array<char, 20> digits;  // u64::MAX has 20
     const char* end = std::to_chars(digits.data(), digits.data() + digits.size(), *code).ptr;
-    envoy.SetHeader(HeaderType::kResponseHeader, kResponseCodeHeader,
+    envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, kResponseCodeHeader,
                     {digits.data(), static_cast<size_t>(end - digits.data())});
   }
 }
@@ -84,17 +95,16 @@ void Mutations::Apply(sdk::EnvoyHttpFilter& envoy, HeaderType kind) const {
   for (const auto& [name, value] : set) envoy.SetHeader(kind, name, value);
 }
 
-Result<std::unique_ptr<sdk::HttpFilterConfig>> HeaderMutationConfig::New(
-    sdk::EnvoyHttpFilterConfig& /*envoy*/, std::string_view config) {
+Result<std::unique_ptr<sdk::HttpFilterConfig>> HeaderMutationConfig::New(std::string_view config) {
   Result<Rules> rules = Parse(config);
   if (!rules) return std::move(rules).error();
   return std::make_unique<HeaderMutationConfig>(std::move(rules).value());
 }
 
 Result<Rules> HeaderMutationConfig::Parse(std::string_view config) {
-  const Result<Json> raw = ParseJsonObject(config, kFields);
+  const Result<sdk::Json> raw = sdk::ParseJsonObject(config, kFields);
   if (!raw) return raw.error();
-  const Result<bool> pseudo = ReadBool(*raw, "allow_pseudo_headers", false);
+  const Result<bool> pseudo = sdk::ReadBool(*raw, "allow_pseudo_headers", false);
   if (!pseudo) return pseudo.error();
   auto request_set = SetList(*raw, "request_headers", *pseudo);
   if (!request_set) return std::move(request_set).error();
@@ -158,13 +168,13 @@ void HeaderMutation::ResolveRules(const sdk::EnvoyHttpFilter& envoy) {
 sdk::RequestHeadersStatus HeaderMutation::OnRequestHeaders(sdk::EnvoyHttpFilter& envoy,
                                                            bool /*end_of_stream*/) {
   ResolveRules(envoy);
-  rules_->request.Apply(envoy, HeaderType::kRequestHeader);
+  rules_->request.Apply(envoy, envoy_dynamic_module_type_http_header_type_RequestHeader);
   return sdk::RequestHeadersStatus::kContinue;
 }
 
 sdk::ResponseHeadersStatus HeaderMutation::OnResponseHeaders(sdk::EnvoyHttpFilter& envoy,
                                                              bool /*end_of_stream*/) {
-  rules_->response.Apply(envoy, HeaderType::kResponseHeader);
+  rules_->response.Apply(envoy, envoy_dynamic_module_type_http_header_type_ResponseHeader);
   StampAttributes(envoy);
   return sdk::ResponseHeadersStatus::kContinue;
 }

@@ -7,14 +7,15 @@
 // stays valid until the current hook returns or, for a header, until the next
 // change to that header map. Copy what must outlive that.
 
-#ifndef ENVOY_DM_CPP_SRC_HANDLE_H_
-#define ENVOY_DM_CPP_SRC_HANDLE_H_
+#ifndef ENVOY_DM_CPP_SDK_HANDLE_H_
+#define ENVOY_DM_CPP_SDK_HANDLE_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <typeinfo>
 #include <utility>
@@ -94,8 +95,6 @@ class EnvoyFilterHandle final : public EnvoyHttpFilter {
   // `raw` must be the live filter pointer Envoy passed to the current hook.
   explicit EnvoyFilterHandle(envoy_dynamic_module_type_http_filter_envoy_ptr raw) : raw_(raw) {}
 
-  envoy_dynamic_module_type_http_filter_envoy_ptr raw() const { return raw_; }
-
   std::optional<std::string_view> GetHeader(HeaderType kind, std::string_view key) const override;
   std::vector<Header> GetHeaders(HeaderType kind) const override;
   bool SetHeader(HeaderType kind, std::string_view key, std::string_view value) override;
@@ -120,6 +119,16 @@ inline std::string_view EnvoyBytes(const char* ptr, size_t length) {
   return ptr == nullptr ? std::string_view{} : std::string_view{ptr, length};
 }
 
+// `name` with ASCII letters lowercased: header names are case-insensitive, and
+// Envoy keeps them lowercase.
+inline std::string AsciiLower(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace envoy_dm::sdk
 
-#endif  // ENVOY_DM_CPP_SRC_HANDLE_H_
+#endif  // ENVOY_DM_CPP_SDK_HANDLE_H_

@@ -2,14 +2,12 @@
 
 #include "passthrough.h"
 
-#include "json_config.h"
-
 namespace envoy_dm::filters {
 
 sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> PassthroughConfig::New(
-    sdk::EnvoyHttpFilterConfig& /*envoy*/, std::string_view config) {
-  if (!IsBlank(config)) {
-    sdk::Result<Json> no_settings = ParseJsonObject(config, {});
+    std::string_view config) {
+  if (!sdk::IsBlank(config)) {
+    sdk::Result<sdk::Json> no_settings = sdk::ParseJsonObject(config, {});
     if (!no_settings) return std::move(no_settings).error();
   }
   return std::make_unique<PassthroughConfig>();

@@ -2,8 +2,8 @@
 // bare cost of a module on the request path: every hook crosses the ABI and
 // returns Continue. Mirrors rust/filters/src/passthrough.rs.
 
-#ifndef ENVOY_DM_CPP_SRC_PASSTHROUGH_H_
-#define ENVOY_DM_CPP_SRC_PASSTHROUGH_H_
+#ifndef ENVOY_DM_CPP_FILTERS_PASSTHROUGH_H_
+#define ENVOY_DM_CPP_FILTERS_PASSTHROUGH_H_
 
 #include <memory>
 #include <string_view>
@@ -15,8 +15,7 @@ namespace envoy_dm::filters {
 // Accepts no settings: an absent config or an empty JSON object.
 class PassthroughConfig final : public sdk::HttpFilterConfig {
  public:
-  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(sdk::EnvoyHttpFilterConfig& envoy,
-                                                                 std::string_view config);
+  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(std::string_view config);
 
   std::unique_ptr<sdk::HttpFilter> NewFilter(sdk::EnvoyHttpFilter& envoy) const override;
 };
@@ -27,4 +26,4 @@ class Passthrough final : public sdk::HttpFilter {};
 
 }  // namespace envoy_dm::filters
 
-#endif  // ENVOY_DM_CPP_SRC_PASSTHROUGH_H_
+#endif  // ENVOY_DM_CPP_FILTERS_PASSTHROUGH_H_
