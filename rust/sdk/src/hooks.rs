@@ -103,8 +103,17 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
             filter_name,
             config,
         })) as *const _,
-        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
+        Ok(Err(error)) => refuse(&refusal(&*error)),
         Err(Panicked) => core::ptr::null(),
+    }
+}
+
+/// Why a filter constructor's error refuses the config: a callback this Envoy
+/// lacks is not the config's fault, so it is not called an invalid config.
+fn refusal(error: &(dyn std::error::Error + 'static)) -> String {
+    match error.downcast_ref::<crate::since::MissingCallback>() {
+        Some(missing) => missing.to_string(),
+        None => format!("invalid filter_config: {error}"),
     }
 }
 
@@ -576,4 +585,26 @@ fn signatures_match_the_abi() {
         _,
         _
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::since::{LogV2, OptionalCallback};
+    use crate::BoxError;
+
+    #[test]
+    fn a_missing_callback_refuses_without_blaming_the_config() {
+        static NEWER: OptionalCallback<LogV2> =
+            OptionalCallback::new(c"envoy_dynamic_module_callback_from_the_future", "2.0.0");
+        NEWER.resolve();
+        let error: BoxError = NEWER.require().unwrap_err().into();
+        assert_eq!(
+            refusal(&*error),
+            "needs envoy_dynamic_module_callback_from_the_future, which this Envoy does not \
+             export (Envoy 2.0.0 and later do)"
+        );
+        let bad: BoxError = "expected a regex".into();
+        assert_eq!(refusal(&*bad), "invalid filter_config: expected a regex");
+    }
 }
