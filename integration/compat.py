@@ -102,8 +102,11 @@ def first_error(log: str) -> str:
     """The line that says why a load failed, without Envoy's timestamp prefix
     and with paths relative to the repository (the table is committed)."""
     for line in log.splitlines():
-        if "[critical]" in line or "[error]" in line or "undefined symbol" in line:
-            line = re.sub(r"^\[[^\]]*\]\[\d+\]", "", line).strip().replace(f"{ROOT}/", "")
+        m = re.search(r"undefined symbol: \w+", line)
+        if m:  # the dynamic linker's own line, minus the paths
+            return m.group(0)
+        if "[critical]" in line or "[error]" in line:
+            line = re.sub(r"^\W*\[[^\]]*\]\[\d+\]", "", line).strip().replace(f"{ROOT}/", "")
             return line[:300]
     return ""
 
@@ -145,13 +148,15 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
                     str(ROOT / "integration" / "test_validate.py")],
                    env=env, cwd=ROOT, capture_output=True, timeout=1800)
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         m = re.search(r"-(rust|go|cpp)\]$", case.get("name", ""))
         lang = m.group(1) if m else "all"
-        failed = case.find("failure") is not None or case.find("error") is not None
-        cell = counts.setdefault(lang, {"passed": 0, "failed": 0})
-        cell["failed" if failed else "passed"] += 1
+        failure = case.find("failure") if case.find("failure") is not None else case.find("error")
+        cell = counts.setdefault(lang, {"passed": 0, "failed": 0, "first_error": ""})
+        cell["failed" if failure is not None else "passed"] += 1
+        if failure is not None and not cell["first_error"]:
+            cell["first_error"] = first_error(failure.text or "") or (failure.get("message") or "")[:300]
     return counts
 
 
@@ -161,15 +166,17 @@ def run(selected: list[str], case_limit: int | None) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     results = {"generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cases": len(cases),
                "envoys": {}}
-    upstream = lab.start_upstream(OUT / "logs")
-    try:
-        for version in selected:
-            envoy = envoy_path(version)
-            if not envoy.exists():
-                raise SystemExit(f"no Envoy {version} at {envoy}: run `make compat-envoys`")
-            banner = subprocess.run([str(envoy), "--version"], capture_output=True, text=True).stdout
-            work = OUT / version
-            row = {"version_line": banner.strip().split("version: ")[-1], "languages": {}}
+    for version in selected:
+        envoy = envoy_path(version)
+        if not envoy.exists():
+            raise SystemExit(f"no Envoy {version} at {envoy}: run `make compat-envoys`")
+        banner = subprocess.run([str(envoy), "--version"], capture_output=True, text=True).stdout
+        work = OUT / version
+        row = {"version_line": banner.strip().split("version: ")[-1], "languages": {}}
+        # The echo upstream for the conformance runs only: test_validate.py
+        # starts its own.
+        upstream = lab.start_upstream(OUT / "logs")
+        try:
             for language, (module, _) in LANGUAGES.items():
                 so = lab.BUILD_LIB / f"lib{module}.so"
                 cell = {"missing_callbacks": missing_callbacks(so, envoy),
@@ -178,11 +185,11 @@ def run(selected: list[str], case_limit: int | None) -> dict:
                     cell["conformance"] = conformance(envoy, language, work, cases)
                 row["languages"][language] = cell
                 print(f"{version} {language}: {summarize(cell, len(cases))}", flush=True)
-            if case_limit is None:
-                row["validate"] = validate_matrix(envoy, work)
-            results["envoys"][version] = row
-    finally:
-        upstream.stop()
+        finally:
+            upstream.stop()
+        if case_limit is None:
+            row["validate"] = validate_matrix(envoy, work)
+        results["envoys"][version] = row
     return results
 
 
@@ -218,13 +225,22 @@ def table(results: dict) -> str:
                 notes += [f"{name}: {why}" for name, why in cases.items() if why != "pass"]
                 if load["abi"] and "deprecated" in load["abi"]:
                     notes.append(f"Envoy warns: ABI {load['abi']}")
+            elif load["exit"] == 127:
+                conf = "-"
+                notes.append(f"Envoy dies at the module's first call to it (exit 127, `{load['error']}`)")
             else:
                 conf = "-"
-                notes.append(f"refused: `{load['error']}`")
+                notes.append(f"refused (exit {load['exit']}): `{load['error']}`")
             v = row.get("validate", {}).get(language)
             val = f"{v['passed']}/{v['passed'] + v['failed']}" if v else "-"
             lines.append(f"| {version} | {language} | {'yes' if load['ok'] else 'no'} | "
                          f"{load['abi'] or '-'} | {conf} | {val} | {'; '.join(notes) or '-'} |")
+    lines.append("")
+    for version, row in results["envoys"].items():
+        whole = row.get("validate", {}).get("all")
+        if whole:
+            verdict = "validates" if not whole["failed"] else f"does not validate: `{whole['first_error']}`"
+            lines.append(f"- The lab's whole envoy.yaml (all three modules) on {version}: {verdict}")
     return "\n".join(lines) + "\n"
 
 
