@@ -106,7 +106,8 @@ def first_error(log: str) -> str:
         if m:  # the dynamic linker's own line, minus the paths
             return m.group(0)
         if "[critical]" in line or "[error]" in line:
-            line = re.sub(r"^\W*\[[^\]]*\]\[\d+\]", "", line).strip().replace(f"{ROOT}/", "")
+            line = re.sub(r"^(E\s+)?\[[^\]]*\]\[\d+\]", "", line.strip())
+            line = re.sub(r"\[source/[^\]]*\]\s*", "", line).strip().replace(f"{ROOT}/", "")
             return line[:300]
     return ""
 
