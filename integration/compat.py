@@ -19,6 +19,7 @@ and writes build/compat/results.json plus a Markdown table (build/compat/table.m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -95,6 +96,21 @@ def language_config(language: str, directory: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def using(envoy: Path):
+    """lab.py runs whatever ENVOY_BIN names: this Envoy, for the block only, so
+    the tests that run after these checks get their own Envoy back."""
+    before = os.environ.get("ENVOY_BIN")
+    os.environ["ENVOY_BIN"] = str(envoy)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("ENVOY_BIN", None)
+        else:
+            os.environ["ENVOY_BIN"] = before
+
+
 ABI_LINE = re.compile(r"Dynamic module ABI version (\S+) (matched|is deprecated)")
 
 
@@ -113,8 +129,8 @@ def first_error(log: str) -> str:
 
 
 def load(envoy: Path, language: str, work: Path) -> dict:
-    os.environ["ENVOY_BIN"] = str(envoy)
-    code, out = lab.validate(language_config(language, work))
+    with using(envoy):
+        code, out = lab.validate(language_config(language, work))
     abi = ABI_LINE.search(out)
     return {
         "ok": code == 0,
@@ -125,11 +141,11 @@ def load(envoy: Path, language: str, work: Path) -> dict:
 
 
 def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
-    os.environ["ENVOY_BIN"] = str(envoy)
     port = LANGUAGES[language][1]
     results: dict[str, str] = {}
-    proc = lab.start_envoy(work, config=language_config(language, work), admin_port=ADMIN_PORT,
-                           name=f"envoy-{language}")
+    with using(envoy):
+        proc = lab.start_envoy(work, config=language_config(language, work), admin_port=ADMIN_PORT,
+                               name=f"envoy-{language}")
     try:
         for case in cases:
             try:
