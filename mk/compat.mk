@@ -11,7 +11,8 @@
 # `make test` runs the short form: integration/test_compat.py (symbols on every
 # Envoy, load + a few conformance cases per older Envoy) inside `integration`.
 
-ENVOY_VERSIONS := $(shell sed 's/\#.*//' ENVOY_VERSIONS)
+# Guarded: the Dockerfile copies mk/ but not ENVOY_VERSIONS.
+ENVOY_VERSIONS := $(if $(wildcard ENVOY_VERSIONS),$(shell sed 's/\#.*//' ENVOY_VERSIONS))
 ENVOYS         := $(BUILD)/envoys
 ENVOY_STAMPS   := $(foreach v,$(ENVOY_VERSIONS),$(ENVOYS)/$(v)/.installed)
 
