@@ -33,6 +33,7 @@ help:
 	@echo "make soak   100,000 requests per listener through one Envoy (about 7 min)"
 	@echo "make fuzz   every fuzzer for FUZZ_SECONDS (default 120) each"
 	@echo "make docker-test  build the Dockerfile for real and test the container"
+	@echo "make compat the same .so files on every Envoy in ENVOY_VERSIONS (table in build/compat)"
 
 # ------------------------------------------------------------------ install
 
@@ -141,7 +142,8 @@ sanitize-cpp:
 	cmake --build $(BUILD)/cpp-asan -j2
 	ctest --test-dir $(BUILD)/cpp-asan --output-on-failure
 
-integration: build venv
+# compat-envoys: test_compat.py runs the modules on every supported Envoy.
+integration: build venv compat-envoys
 	$(PYTHON) -m pytest integration
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
@@ -162,6 +164,9 @@ docker-test: build venv
 
 # make fuzz (2 minutes per target), make fuzz-smoke (seconds, in make test).
 include mk/fuzz.mk
+
+# make compat (every Envoy in ENVOY_VERSIONS), make compat-envoys, make compat-readme.
+include mk/compat.mk
 
 clean:
 	rm -rf $(BUILD) rust/target rust/fuzz/target

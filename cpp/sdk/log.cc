@@ -9,12 +9,6 @@
 
 #include "handle.h"
 
-// abi.h, generated from rust/abi, declares only log_v2; the older callback that
-// every supported Envoy (1.38 to 1.40) exports is declared here, as Envoy
-// defines it, until the header carries it too.
-extern "C" void envoy_dynamic_module_callback_log(envoy_dynamic_module_type_log_level level,
-                                                  envoy_dynamic_module_type_module_buffer message);
-
 namespace envoy_dm::sdk {
 namespace {
 
@@ -32,6 +26,13 @@ void ResolveLogCallbacks() noexcept {
   // callbacks. POSIX guarantees a function pointer survives the cast from void*.
   void* found = dlsym(RTLD_DEFAULT, "envoy_dynamic_module_callback_log_v2");
   log_v2.store(reinterpret_cast<LogV2>(found), std::memory_order_release);
+}
+
+const char* AbiVersion() noexcept {
+  // log_v2 came with ABI v0.2.0 (Envoy 1.40): an Envoy without it speaks v0.1.0.
+  return log_v2.load(std::memory_order_acquire) != nullptr
+             ? ENVOY_DYNAMIC_MODULES_ABI_VERSION
+             : ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION;
 }
 
 bool LogEnabled(LogLevel level) noexcept {

@@ -25,6 +25,10 @@ using LogLevel = envoy_dynamic_module_type_log_level;
 // uses log.
 void ResolveLogCallbacks() noexcept;
 
+// The ABI version program_init reports, after ResolveLogCallbacks: the running
+// Envoy's, so each supported Envoy logs "matched" (see docs/COMPAT.md).
+const char* AbiVersion() noexcept;
+
 // Whether Envoy would write a line at `level`: check before formatting.
 bool LogEnabled(LogLevel level) noexcept;
 

@@ -94,7 +94,7 @@ const char* ProgramInit(const Module& module) noexcept {
   } catch (...) {
     // Out of memory before the first request: Envoy will find out soon enough.
   }
-  return ENVOY_DYNAMIC_MODULES_ABI_VERSION;
+  return AbiVersion();
 }
 
 // The SDK's view of the per-stream state inside an HttpFilter (its friend).

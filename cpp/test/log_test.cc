@@ -65,6 +65,9 @@ TEST(LogTest, UsesTheOldCallbackUntilProgramInitAndWhereLogV2IsMissing) {
   const std::string after = DM_TEST_EXPORTS_LOG_V2 ? "log_v2" : "log";
   const std::string file = DM_TEST_EXPORTS_LOG_V2 ? "cpp/test/log_test.cc" : "";
   EXPECT_EQ(calls, (std::vector<Call>{{"log", "before", ""}, {after, "after", file}}));
+  // program_init reports the ABI of the Envoy it finds (log_v2 came with v0.2.0).
+  EXPECT_STREQ(AbiVersion(), DM_TEST_EXPORTS_LOG_V2 ? ENVOY_DYNAMIC_MODULES_ABI_VERSION
+                                                    : ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION);
 }
 
 }  // namespace

@@ -99,6 +99,8 @@ namespace sdk {
 
 void ResolveLogCallbacks() noexcept {}
 
+const char* AbiVersion() noexcept { return ENVOY_DYNAMIC_MODULES_ABI_VERSION; }
+
 bool LogEnabled(LogLevel /*level*/) noexcept { return true; }
 
 void Log(LogLevel level, std::string_view message, std::source_location /*at*/) noexcept {

@@ -40,10 +40,6 @@ import (
 	"unsafe"
 )
 
-// abiVersion is C memory that lives as long as the process, as program_init's
-// result must.
-var abiVersion = C.CString(C.ENVOY_DYNAMIC_MODULES_ABI_VERSION)
-
 // envoyBuffer views a buffer Envoy lends for one hook as a byte slice.
 func envoyBuffer(b C.envoy_dynamic_module_type_envoy_buffer) []byte {
 	return envoyBytes(b.ptr, b.length)
@@ -52,7 +48,7 @@ func envoyBuffer(b C.envoy_dynamic_module_type_envoy_buffer) []byte {
 //export envoy_dynamic_module_on_program_init
 func envoy_dynamic_module_on_program_init() C.envoy_dynamic_module_type_abi_version_module_ptr {
 	programInit()
-	return abiVersion
+	return abiVersion()
 }
 
 // ------------------------------------------------------------------ config

@@ -15,17 +15,19 @@ package sdk
 #include <dlfcn.h>
 #include "abi.h"
 
-// log, which every Envoy that loads dynamic modules exports, with its upstream
-// signature: abi.h declares only log_v2, its successor.
-extern void envoy_dynamic_module_callback_log(envoy_dynamic_module_type_log_level level,
-                                              envoy_dynamic_module_type_module_buffer message);
-
 // typeof only names the declaration's type; it makes no reference to the
 // symbol, so abi.h still checks the signature and nm shows no import.
 static __typeof__(envoy_dynamic_module_callback_log_v2)* dm_log_v2;
 
 static void dm_log_init(void) {
   dm_log_v2 = (__typeof__(dm_log_v2))dlsym(RTLD_DEFAULT, "envoy_dynamic_module_callback_log_v2");
+}
+
+// The ABI version program_init reports: log_v2 came with v0.2.0 (Envoy 1.40),
+// so an Envoy without it speaks v0.1.0 and is told so, and logs "matched".
+static const char* dm_abi_version(void) {
+  return dm_log_v2 != NULL ? ENVOY_DYNAMIC_MODULES_ABI_VERSION
+                           : ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION;
 }
 
 static void dm_log(envoy_dynamic_module_type_log_level level,
@@ -44,6 +46,10 @@ import (
 	"fmt"
 	"runtime"
 )
+
+// abiVersion is what program_init reports, after initLog: the running Envoy's
+// ABI version (see docs/COMPAT.md). A C string constant, alive for the process.
+func abiVersion() *C.char { return C.dm_abi_version() }
 
 // logLevel is the severity of a log line: Envoy's levels, of which the SDK
 // writes two (no filter of this repository logs on its own).

@@ -1,8 +1,10 @@
 //! Callbacks: functions Envoy exports and the module calls.
 //!
 //! Only the callbacks this project's filters use are declared; Envoy 1.40 exports
-//! many more. A test checks that each one declared here is exported by the real
-//! binary. Unless noted, a stream callback must be called on the stream's worker
+//! many more. Every one declared here is exported by every supported Envoy
+//! (ENVOY_VERSIONS), so modules may link against them; the callbacks only newer
+//! Envoys export are in [`crate::since`]. A test checks each name against the
+//! real binaries. Unless noted, a stream callback must be called on the stream's worker
 //! thread, during a hook of that stream.
 
 use crate::types::*;
@@ -10,14 +12,13 @@ use crate::types::*;
 extern "C" {
     // ----------------------------------------------------------------- logging
 
-    /// Writes one line to Envoy's log under the `dynamic_modules` logger, with the
-    /// module's source location (`source_file` may be empty). Replaces the older
-    /// `envoy_dynamic_module_callback_log`, deprecated in ABI v0.2.0.
-    pub fn envoy_dynamic_module_callback_log_v2(
+    /// Writes one line to Envoy's log under the `dynamic_modules` logger. Every
+    /// supported Envoy exports it; ABI v0.2.0 (Envoy 1.40) deprecates it in
+    /// favour of `envoy_dynamic_module_callback_log_v2`, which the SDKs use when
+    /// the running Envoy has it.
+    pub fn envoy_dynamic_module_callback_log(
         level: envoy_dynamic_module_type_log_level,
         message: envoy_dynamic_module_type_module_buffer,
-        source_file: envoy_dynamic_module_type_module_buffer,
-        source_line: u32,
     );
 
     /// Whether a line at `level` would be written; check it before formatting.

@@ -13,7 +13,11 @@ use crate::types::*;
 
 extern "C" {
     /// Called once when Envoy loads the module. Returns the ABI version the module
-    /// was built against (ENVOY_DYNAMIC_MODULES_ABI_VERSION); NULL makes Envoy fail.
+    /// speaks on this Envoy: ENVOY_DYNAMIC_MODULES_ABI_VERSION where
+    /// envoy_dynamic_module_callback_log_v2 resolves (1.40),
+    /// ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION elsewhere (1.38, 1.39). Envoy 1.38
+    /// to 1.40 log an exact match at info, load any other string with a
+    /// deprecation warning, and fail on NULL.
     pub fn envoy_dynamic_module_on_program_init() -> envoy_dynamic_module_type_abi_version_module_ptr;
 
     /// Creates the module's side of a filter configuration. `name` is the
@@ -100,6 +104,9 @@ extern "C" {
     );
 
     /// Releases the per-stream filter. The filter's Envoy pointer is dead afterwards.
+    /// Envoy 1.40 runs it from deferred deletion, after every other hook of the
+    /// stream has returned; 1.38 and 1.39 could run it on the stack of a hook that
+    /// tore the stream down (recreate_stream, not declared here). See docs/COMPAT.md.
     pub fn envoy_dynamic_module_on_http_filter_destroy(
         filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     );

@@ -7,20 +7,32 @@
 //!
 //! * [`types`]: buffers, opaque pointers and enums.
 //! * [`hooks`]: what the module exports (declarations; the SDK defines them).
-//! * [`callbacks`]: what Envoy exports.
+//! * [`callbacks`]: what every supported Envoy exports.
+//! * [`since`]: what only newer supported Envoys export (resolved at load).
 #![allow(non_camel_case_types)]
 #![no_std]
 
-// Declaration order is the order of abi/abi.h: types, then hooks, then callbacks.
+// Declaration order is the order of abi/abi.h: types, hooks, callbacks, then
+// the version-dependent callbacks.
 pub mod types;
 
 pub mod hooks;
 
 pub mod callbacks;
 
+pub mod since;
+
 pub use callbacks::*;
+pub use since::*;
 pub use types::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.
 pub const ENVOY_DYNAMIC_MODULES_ABI_VERSION: &core::ffi::CStr = c"v0.2.0";
+
+/// The ABI version of the oldest supported Envoy (1.38 and 1.39 say v0.1.0). A
+/// module that uses only what every supported Envoy exports reports this one
+/// when the running Envoy lacks the v0.2.0 callbacks, so that Envoy logs
+/// "matched" instead of a deprecation warning. The header's
+/// `ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION` must say the same.
+pub const ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION: &core::ffi::CStr = c"v0.1.0";

@@ -53,3 +53,16 @@ fn header_and_crate_agree_on_the_abi_version() {
         "cbindgen.toml's after_includes must say {define}"
     );
 }
+
+#[test]
+fn header_and_crate_agree_on_the_oldest_abi_version() {
+    let header = generate();
+    let version = envoy_dm_abi::ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION
+        .to_str()
+        .unwrap();
+    let define = format!("#define ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION \"{version}\"");
+    assert!(
+        header.contains(&define),
+        "cbindgen.toml's after_includes must say {define}"
+    );
+}

@@ -95,14 +95,24 @@ pub(crate) fn create<New, T>(
     };
     match guard(what, || build(found, new, config)) {
         Ok(Ok(built)) => Some(built),
-        Ok(Err(error)) => refuse(&format!("invalid filter_config: {error}")),
+        Ok(Err(error)) => refuse(&refusal(&*error)),
         Err(Panicked) => None,
+    }
+}
+
+/// Why a filter constructor's error refuses the config: a callback this Envoy
+/// lacks is not the config's fault, so it is not called an invalid config.
+fn refusal(error: &(dyn std::error::Error + 'static)) -> String {
+    match error.downcast_ref::<crate::since::MissingCallback>() {
+        Some(missing) => missing.to_string(),
+        None => format!("invalid filter_config: {error}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::since::{LogV2, OptionalCallback};
 
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
@@ -121,5 +131,20 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+
+    #[test]
+    fn a_missing_callback_refuses_without_blaming_the_config() {
+        static NEWER: OptionalCallback<LogV2> =
+            OptionalCallback::new(c"envoy_dynamic_module_callback_from_the_future", "2.0.0");
+        NEWER.resolve();
+        let error: BoxError = NEWER.require().unwrap_err().into();
+        assert_eq!(
+            refusal(&*error),
+            "needs envoy_dynamic_module_callback_from_the_future, which this Envoy does not \
+             export (Envoy 2.0.0 and later do)"
+        );
+        let bad: BoxError = "expected a regex".into();
+        assert_eq!(refusal(&*bad), "invalid filter_config: expected a regex");
     }
 }

@@ -18,6 +18,7 @@
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
 //! | `log.rs`      | logging through Envoy                                   |
+//! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
 //! | `testing.rs`  | the fake handle (feature `testing`)                     |
 
 pub mod barrier;
@@ -27,6 +28,7 @@ pub mod handle;
 pub mod hooks;
 pub mod log;
 pub mod registry;
+pub mod since;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -30,14 +30,24 @@ pub fn log(level: LogLevel, message: &str) {
         crate::testing::capture_log(level, message);
     }
     #[cfg(not(feature = "testing"))]
-    // SAFETY: the buffers are read during the call only.
-    unsafe {
-        abi::envoy_dynamic_module_callback_log_v2(
-            level,
-            module_buffer(message.as_bytes()),
-            module_buffer(at.file().as_bytes()),
-            at.line(),
-        )
+    {
+        let message = module_buffer(message.as_bytes());
+        // log_v2 (Envoy 1.40) carries the source location; older Envoys have
+        // only log. Resolved once at program_init (since.rs).
+        match crate::since::LOG_V2.get() {
+            // SAFETY: the buffers are read during the call only; the address is
+            // Envoy's own export of log_v2.
+            Some(log_v2) => unsafe {
+                log_v2(
+                    level,
+                    message,
+                    module_buffer(at.file().as_bytes()),
+                    at.line(),
+                )
+            },
+            // SAFETY: as above; every supported Envoy exports log.
+            None => unsafe { abi::envoy_dynamic_module_callback_log(level, message) },
+        }
     }
 }
 

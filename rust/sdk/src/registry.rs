@@ -59,8 +59,11 @@ pub fn module() -> Option<&'static Module> {
 
 /// The body of envoy_dynamic_module_on_program_init: records the module, installs
 /// the panic hook, says which implementation Envoy just loaded (tests that swap
-/// `.so` files read this line) and returns the ABI version.
+/// `.so` files read this line) and returns the ABI version this Envoy speaks
+/// (since.rs: v0.2.0 on 1.40, v0.1.0 on 1.38 and 1.39).
 pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
+    // First: logging below already depends on what this Envoy exports.
+    crate::since::resolve_all();
     let _ = MODULE.set(module);
     crate::barrier::install_panic_hook();
     crate::log::log(
@@ -72,7 +75,7 @@ pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
             module.filter_names()
         ),
     );
-    crate::abi::ENVOY_DYNAMIC_MODULES_ABI_VERSION.as_ptr()
+    crate::since::abi_version().as_ptr()
 }
 
 /// Declares the module: its name, language and filters, and exports
