@@ -27,6 +27,7 @@ func init() {
 	sdk.RegisterFilter("passthrough", NewPassthroughConfig)
 	sdk.RegisterFilter("header_mutation", NewHeaderMutationConfig)
 	sdk.RegisterFilter("fault_injection", NewFaultInjectionConfig)
+	sdk.RegisterFilterWithEnvoy("body_rewrite", NewBodyRewriteConfig)
 	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)
 }
 
