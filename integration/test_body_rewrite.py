@@ -195,3 +195,35 @@ def test_past_max_buffer_bytes(upstream, logs_dir, language, on_overflow):
             assert resp.body == b"body_rewrite: request body over max_buffer_bytes\n"
     finally:
         assert envoy.stop() == 0
+
+
+# ------------------------------------------------------------------ refusals
+
+# (id, config, text the one refusal line must contain), the same in every
+# language; the JSON library's own wording may differ, so only the entry and
+# the problem are compared where a library speaks.
+BAD = [
+    ("empty_from", '{"response": [["", "x"]]}', "response[0]: from must not be empty"),
+    ("pair_of_one", '{"request": [["a", "b"], ["c"]]}', "invalid length 1"),
+    ("no_rules", "{}", "no rules: give request or response replacements"),
+    ("buffer_zero", '{"response": [["a", "b"]], "max_buffer_bytes": 0}', "max_buffer_bytes must be 1 to 67108864"),
+    ("buffer_over", '{"response": [["a", "b"]], "max_buffer_bytes": 67108865}', "max_buffer_bytes must be 1 to 67108864"),
+    ("bad_overflow", '{"response": [["a", "b"]], "on_overflow": "drop"}', "unknown variant"),
+    ("unknown_field", '{"response": [["a", "b"]], "extra": 1}', "unknown field"),
+    ("long_from", '{"response": [["' + "x" * 257 + '", "b"]]}', "response[0]: from is over 256 bytes"),
+    ("long_to", '{"response": [["a", "' + "x" * 4097 + '"]]}', "response[0]: to is over 4096 bytes"),
+    ("many_rules", '{"request": [' + ",".join(['["a", "b"]'] * 33) + "]}", "request: 33 rules is over the limit of 32"),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("case,config,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_config_is_refused_naming_the_entry(tmp_path, language, case, config, expected):
+    module = MODULES[language]
+    path = configs.write(tmp_path / "bad.json", configs.bootstrap(
+        [configs.listener("bad", 19000, [configs.module_filter(module, "body_rewrite", raw=config)])], 19001))
+    code, out = lab.validate(path)
+    assert code > 0, f"expected a refusal (exit > 0, no signal), got {code}\n{out[-2000:]}"
+    prefix = f"{module}: filter 'body_rewrite': invalid filter_config: "
+    lines = [line for line in out.splitlines() if prefix in line and "[error]" in line]
+    assert len(lines) == 1 and expected in lines[0], out[-3000:]
