@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
+	"github.com/envoy-dynamic-modules-lab/go_module/sdk/sdktest"
 )
 
 // The configs of envoy.yaml and docs/CONTRACT.md, and a few refused ones.
@@ -21,6 +22,9 @@ var fuzzConfigSeeds = []string{
 	`{"allow_pseudo_headers": true, "request_headers": [[":path", "/rewritten"]], "remove_response_headers": [":status"]}`,
 	`{"phase": "request_headers"}`,
 	`{"phase": "config"}`,
+	`{"response": [["Hello", "Howdy"]], "request": [["secret", "[redacted]"]], "max_buffer_bytes": 8388608}`,
+	`{"request": [["a", "b"]], "response": [["Hello", "Howdy"]], "max_buffer_bytes": 64, "on_overflow": "fail"}`,
+	`{"response": [["", "x"], ["a"]]}`,
 	`{"request_headers": [["bad name", "v"]]}`,
 	`{"response_headers": [["x", "a\r\nb"]]}`,
 	`{"request_headers": [], "request_headers": []}`,
@@ -28,9 +32,9 @@ var fuzzConfigSeeds = []string{
 }
 
 // FuzzFilterConfig feeds the same bytes to every constructor with a
-// filter_config: passthrough, header_mutation (filter and per-route) and
-// fault_injection. Each may refuse the bytes; none may panic, except
-// fault_injection's deliberate panic for {"phase": "config"}.
+// filter_config: passthrough, header_mutation (filter and per-route),
+// body_rewrite and fault_injection. Each may refuse the bytes; none may panic,
+// except fault_injection's deliberate panic for {"phase": "config"}.
 func FuzzFilterConfig(f *testing.F) {
 	for _, seed := range fuzzConfigSeeds {
 		f.Add([]byte(seed))
@@ -59,6 +63,10 @@ func FuzzFilterConfig(f *testing.F) {
 			t.Fatalf("parseRules and NewHeaderMutationRoute disagree: %v, %v", parseErr, err)
 		}
 
+		if made, err := NewBodyRewriteConfig(&sdktest.FakeConfig{}, config); err == nil {
+			checkBodyRules(t, made)
+		}
+
 		newFaultInjection(t, config)
 	})
 }
@@ -73,5 +81,23 @@ func newFaultInjection(t *testing.T, config []byte) {
 	}()
 	if made, err := NewFaultInjectionConfig(config); (made == nil) == (err == nil) {
 		t.Fatalf("fault_injection: config %v and error %v", made, err)
+	}
+}
+
+// checkBodyRules checks what an accepted body_rewrite config promises.
+func checkBodyRules(t *testing.T, c *BodyRewriteConfig) {
+	t.Helper()
+	if c.request.empty() && c.response.empty() || c.maxBufferBytes == 0 || c.maxBufferBytes > bodyRewriteMaxBufferLimit {
+		t.Fatalf("accepted %+v", c)
+	}
+	for _, rules := range []*BodyRules{c.request, c.response} {
+		if len(rules.rules) > bodyRewriteMaxRules {
+			t.Fatalf("accepted %d rules", len(rules.rules))
+		}
+		for _, r := range rules.rules {
+			if len(r.from) == 0 || len(r.from) > bodyRewriteMaxFromBytes || len(r.to) > bodyRewriteMaxToBytes || !rules.first[r.from[0]] {
+				t.Fatalf("accepted the rule %q -> %q", r.from, r.to)
+			}
+		}
 	}
 }

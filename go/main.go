@@ -7,6 +7,8 @@
 //	sdk/hooks.c      the stream hooks' C fast path                     (Go only)
 //	sdk/filter.go    the interfaces a filter implements                filter.rs
 //	sdk/handle.go    the stream handle interface and its real impl     handle.rs
+//	sdk/body.go      the handle's body calls (one crossing each)       handle.rs
+//	sdk/metrics.go   the config handle, counters                       handle.rs
 //	sdk/registry.go  filter names to constructors                      registry.rs
 //	sdk/barrier.go   the panic guard                                   barrier.rs
 //	sdk/log.go       logging through Envoy                             log.rs
@@ -27,6 +29,7 @@ func init() {
 	sdk.RegisterFilter("passthrough", NewPassthroughConfig)
 	sdk.RegisterFilter("header_mutation", NewHeaderMutationConfig)
 	sdk.RegisterFilter("fault_injection", NewFaultInjectionConfig)
+	sdk.RegisterFilterWithEnvoy("body_rewrite", NewBodyRewriteConfig)
 	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)
 }
 

@@ -47,6 +47,7 @@ func TestFiltersImplementOnlyTheHooksTheyNeed(t *testing.T) {
 		{"passthrough", Passthrough{}, 0},
 		{"header_mutation", &HeaderMutation{}, 2},
 		{"fault_injection", &FaultInjection{}, 5},
+		{"body_rewrite", &BodyRewrite{}, 6},
 	} {
 		if got := hooks(tc.filter); len(got) != tc.want {
 			t.Errorf("%s implements %q, want %d hooks", tc.name, got, tc.want)

@@ -39,6 +39,7 @@ LISTENERS = {
     1072: "Rust header_mutation with a per-route override on /override",
     1073: "Rust passthrough + header_mutation as upstream filters",
     1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
+    1075: "Go passthrough + body_rewrite (same config as 1074)",
 }
 
 

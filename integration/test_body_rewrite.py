@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import subprocess
 
 import pytest
@@ -15,7 +16,7 @@ import configs
 import lab
 from client import request
 
-PORTS = {"rust": 1074}
+PORTS = {"rust": 1074, "go": 1075}
 LANGUAGES = list(PORTS)
 
 
@@ -90,6 +91,44 @@ def test_http2_frames_both_ways(envoy, language):
     assert out.stdout == b"[redacted] Howdy " * 20000
 
 
+def h2_post_with_trailers(port: int, path: str, chunks: list[bytes]) -> tuple[int, bytes]:
+    """POST over cleartext HTTP/2 whose body is `chunks` (one DATA frame each)
+    and ends with trailers, so no body hook sees end of stream."""
+    h2 = pytest.importorskip("h2.connection")
+    events = pytest.importorskip("h2.events")
+    conn = h2.H2Connection()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        conn.initiate_connection()
+        conn.send_headers(1, [(":method", "POST"), (":path", path), (":scheme", "http"),
+                              (":authority", f"127.0.0.1:{port}")])
+        for chunk in chunks:
+            conn.send_data(1, chunk)
+        conn.send_headers(1, [("x-trailer", "done")], end_stream=True)
+        sock.sendall(conn.data_to_send())
+        status, body, ended = 0, b"", False
+        while not ended:
+            data = sock.recv(65536)
+            assert data, "connection closed before the stream ended"
+            for event in conn.receive_data(data):
+                if isinstance(event, events.ResponseReceived):
+                    status = int(dict(event.headers)[b":status"])
+                elif isinstance(event, events.DataReceived):
+                    body += event.data
+                    conn.acknowledge_received_data(event.flow_controlled_length, 1)
+                elif isinstance(event, (events.StreamEnded, events.StreamReset)):
+                    ended = True
+            sock.sendall(conn.data_to_send())
+    return status, body
+
+
+@cell("body_rewrite_request_ends_with_trailers")
+def test_a_request_ending_with_trailers_flushes_before_them(envoy, language):
+    # "secre" is held back when the trailers arrive: it must reach the
+    # upstream, before them; the split "sec|ret" is still replaced.
+    status, body = h2_post_with_trailers(PORTS[language], "/echo", [b"a sec", b"ret and Hel", b"lo secre"])
+    assert (status, body) == (200, b"a [redacted] and Howdy secre")
+
+
 @cell("body_rewrite_compressed_untouched")
 def test_compressed_response_passes_untouched(envoy, language):
     resp = request(PORTS[language], "/gzip")
@@ -104,9 +143,26 @@ def test_head_and_204_are_untouched(envoy, language):
     assert request(PORTS[language], "/status/204").status == 204
 
 
+# The cases above, for test_swap.py: each takes (envoy, language) and reads the
+# port from PORTS, so a stand-in module can be checked on the Go port.
+CASES = [
+    test_small_response_is_rewritten_and_loses_its_length,
+    test_matches_split_across_chunks,
+    test_one_byte_chunks,
+    test_a_partial_match_at_the_very_end_is_flushed,
+    test_two_mib_body,
+    test_request_body_is_rewritten_before_the_upstream,
+    test_chunked_http1_request,
+    test_http2_frames_both_ways,
+    test_a_request_ending_with_trailers_flushes_before_them,
+    test_compressed_response_passes_untouched,
+    test_head_and_204_are_untouched,
+]
+
+
 # ------------------------------------------------------------- the buffer cap
 
-MODULES = {"rust": "rust_module"}
+MODULES = {"rust": "rust_module", "go": "go_module"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -120,8 +176,11 @@ def test_past_max_buffer_bytes(upstream, logs_dir, language, on_overflow):
     filt = configs.module_filter(MODULES[language], "body_rewrite", raw=json.dumps(config))
     path = configs.write(logs_dir / f"body-cap-{language}-{on_overflow}.json",
                          configs.bootstrap([configs.listener("cap", port, [filt])], admin))
+    # cgocheck=1 (Go's default, which the lab turns off): the Go runtime checks
+    # that no Go pointer reaches Envoy in Go memory, e.g. the counter's labels.
     envoy = lab.start_envoy(logs_dir, config=path, admin_port=admin, base_id=74,
-                            name=f"envoy-body-cap-{language}-{on_overflow}")
+                            name=f"envoy-body-cap-{language}-{on_overflow}",
+                            extra_env={"GODEBUG": "cgocheck=1"})
     try:
         resp = request(port, "/echo", "POST", body=b"a" * 100)
         if on_overflow == "pass":
@@ -136,3 +195,35 @@ def test_past_max_buffer_bytes(upstream, logs_dir, language, on_overflow):
             assert resp.body == b"body_rewrite: request body over max_buffer_bytes\n"
     finally:
         assert envoy.stop() == 0
+
+
+# ------------------------------------------------------------------ refusals
+
+# (id, config, text the one refusal line must contain), the same in every
+# language; the JSON library's own wording may differ, so only the entry and
+# the problem are compared where a library speaks.
+BAD = [
+    ("empty_from", '{"response": [["", "x"]]}', "response[0]: from must not be empty"),
+    ("pair_of_one", '{"request": [["a", "b"], ["c"]]}', "invalid length 1"),
+    ("no_rules", "{}", "no rules: give request or response replacements"),
+    ("buffer_zero", '{"response": [["a", "b"]], "max_buffer_bytes": 0}', "max_buffer_bytes must be 1 to 67108864"),
+    ("buffer_over", '{"response": [["a", "b"]], "max_buffer_bytes": 67108865}', "max_buffer_bytes must be 1 to 67108864"),
+    ("bad_overflow", '{"response": [["a", "b"]], "on_overflow": "drop"}', "unknown variant"),
+    ("unknown_field", '{"response": [["a", "b"]], "extra": 1}', "unknown field"),
+    ("long_from", '{"response": [["' + "x" * 257 + '", "b"]]}', "response[0]: from is over 256 bytes"),
+    ("long_to", '{"response": [["a", "' + "x" * 4097 + '"]]}', "response[0]: to is over 4096 bytes"),
+    ("many_rules", '{"request": [' + ",".join(['["a", "b"]'] * 33) + "]}", "request: 33 rules is over the limit of 32"),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("case,config,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_config_is_refused_naming_the_entry(tmp_path, language, case, config, expected):
+    module = MODULES[language]
+    path = configs.write(tmp_path / "bad.json", configs.bootstrap(
+        [configs.listener("bad", 19000, [configs.module_filter(module, "body_rewrite", raw=config)])], 19001))
+    code, out = lab.validate(path)
+    assert code > 0, f"expected a refusal (exit > 0, no signal), got {code}\n{out[-2000:]}"
+    prefix = f"{module}: filter 'body_rewrite': invalid filter_config: "
+    lines = [line for line in out.splitlines() if prefix in line and "[error]" in line]
+    assert len(lines) == 1 and expected in lines[0], out[-3000:]

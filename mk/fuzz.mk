@@ -1,4 +1,4 @@
-# Fuzzing of the config parsers and of header_mutation, in the three languages.
+# Fuzzing of the config parsers, header_mutation and body_rewrite, in the three languages.
 # Included by the Makefile (it uses BUILD):
 #
 #   make fuzz         every target for FUZZ_SECONDS (default 120) each, one after
@@ -34,7 +34,7 @@ FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
 FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSION)-dev
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite \
-                      go/FuzzFilterConfig go/FuzzHeaderMutationApply \
+                      go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer
 
 .PHONY: fuzz fuzz-smoke fuzz-deps fuzz-build fuzz-build-rust fuzz-build-cpp fuzz-lint

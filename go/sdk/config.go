@@ -41,8 +41,10 @@ var (
 // registered under name, runs it behind the panic barrier and returns what it
 // made. On failure it logs one line, "{module}: {kind} '{name}': {why}" (a
 // panic: the barrier's line), and returns false: the hook returns NULL and
-// Envoy refuses the configuration.
-func newConfig[T any](kind configKind, table map[string]func([]byte) (T, error), name string, config []byte) (made T, ok bool) {
+// Envoy refuses the configuration. envoy is the config handle the
+// constructor gets (nil for per-route configs, whose constructors take none).
+func newConfig[T any](kind configKind, table map[string]func(EnvoyHTTPFilterConfig, []byte) (T, error),
+	envoy EnvoyHTTPFilterConfig, name string, config []byte) (made T, ok bool) {
 	construct, found := table[name]
 	if !found {
 		refuse(kind, name, kind.unknown())
@@ -55,7 +57,7 @@ func newConfig[T any](kind configKind, table map[string]func([]byte) (T, error),
 	var err error
 	if !guard(func() string {
 		return registry.name + ": " + fmt.Sprintf(kind.creation, name)
-	}, func() { made, err = construct(config) }) {
+	}, func() { made, err = construct(envoy, config) }) {
 		return made, false // the panic is logged
 	}
 	if err != nil {

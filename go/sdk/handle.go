@@ -41,6 +41,25 @@ type EnvoyHTTPFilter interface {
 	// route update that releases the override mid-stream changes nothing for
 	// it (the GC frees the value after the last stream that holds it).
 	PerRouteConfig() any
+
+	// GetBodyChunks returns Envoy's own slices of a body, in order, without
+	// copying the bytes: valid until the body changes (DrainBody, AppendBody),
+	// the next GetBodyChunks or the end of the hook. Empty slices are left
+	// out; an absent body has none.
+	GetBodyChunks(kind BodyType) [][]byte
+	// GetBodySize returns the total bytes of a body (0 when absent).
+	GetBodySize(kind BodyType) int
+	// DrainBody removes n bytes from the front of a body (all of it when
+	// shorter). False when the body is absent; n 0 does nothing.
+	DrainBody(kind BodyType, n int) bool
+	// AppendBody appends a copy of data to a body. A Buffered body that is
+	// absent (in a trailers hook, say) is created; an absent Received body is
+	// not, and the call returns false. Empty data does nothing.
+	AppendBody(kind BodyType, data []byte) bool
+
+	// IncrementCounter adds value to a counter the stream's configuration
+	// defined, with one label value per label name, in order.
+	IncrementCounter(id MetricID, labels []string, value uint64) bool
 }
 
 // HeaderType says which header map of the stream a header call works on.
@@ -77,6 +96,8 @@ type envoyFilter struct {
 	// routeFound; a Go reference, so the override outlives a route update.
 	route      any
 	routeFound bool
+	// chunks is GetBodyChunks' result, reused across the stream's calls.
+	chunks [][]byte
 }
 
 // moduleBuffer lends a Go string's bytes to Envoy for the duration of one call.

@@ -60,14 +60,16 @@ func envoy_dynamic_module_on_http_filter_config_new(
 	config C.envoy_dynamic_module_type_envoy_buffer,
 ) C.envoy_dynamic_module_type_http_filter_config_module_ptr {
 	return C.envoy_dynamic_module_type_http_filter_config_module_ptr(
-		filterConfigNew(configName(envoyBuffer(name)), envoyBuffer(config)))
+		filterConfigNew(filter_config_envoy_ptr, configName(envoyBuffer(name)), envoyBuffer(config)))
 }
 
 // filterConfigNew makes a filter configuration and its slot; nil refuses it.
-// The name is a Go copy; the config bytes are lent to the constructor for
-// this call only.
-func filterConfigNew(name string, config []byte) unsafe.Pointer {
-	box, ok := newConfig(filterKind, registry.filters, name, config)
+// The name is a Go copy; the config bytes and the config handle are lent to
+// the constructor for this call only.
+func filterConfigNew(envoyPtr C.envoy_dynamic_module_type_http_filter_config_envoy_ptr, name string, config []byte) unsafe.Pointer {
+	envoy := &envoyFilterConfig{raw: envoyPtr}
+	box, ok := newConfig(filterKind, registry.filters, envoy, name, config)
+	envoy.done = true
 	if !ok {
 		return nil
 	}
@@ -104,7 +106,7 @@ func envoy_dynamic_module_on_http_filter_per_route_config_new(
 
 // perRouteConfigNew makes a per-route override and its slot; nil refuses it.
 func perRouteConfigNew(name string, config []byte) unsafe.Pointer {
-	made, ok := newConfig(perRouteKind, registry.perRoute, name, config)
+	made, ok := newConfig(perRouteKind, registry.perRoute, nil, name, config)
 	if !ok {
 		return nil
 	}

@@ -55,6 +55,13 @@ func (*recorder) RemoveHeader(HeaderType, string) bool          { return true }
 func (*recorder) GetAttributeString(AttributeID) ([]byte, bool) { return nil, false }
 func (*recorder) GetAttributeInt(AttributeID) (uint64, bool)    { return 0, false }
 func (*recorder) PerRouteConfig() any                           { return nil }
+func (*recorder) GetBodyChunks(BodyType) [][]byte               { return nil }
+func (*recorder) GetBodySize(BodyType) int                      { return 0 }
+func (*recorder) DrainBody(BodyType, int) bool                  { return false }
+func (*recorder) AppendBody(BodyType, []byte) bool              { return false }
+func (*recorder) IncrementCounter(MetricID, []string, uint64) bool {
+	return false
+}
 func (r *recorder) SendResponse(status uint32, body []byte, details string) {
 	r.sent = append(r.sent, fmt.Sprintf("%d %q %s", status, body, details))
 }
@@ -231,7 +238,7 @@ func TestAHookTheFilterLacksContinues(t *testing.T) {
 
 func TestBarrierAFilterThatFailsToBuildFailsClosedAtItsFirstHook(t *testing.T) {
 	takeLogs()
-	box, ok := newConfig(filterKind, registry.filters, "test_filter", nil)
+	box, ok := newConfig(filterKind, registry.filters, nil, "test_filter", nil)
 	if !ok {
 		t.Fatal(takeLogs())
 	}
@@ -348,7 +355,7 @@ func TestBarrierGuardRecoversEveryKindOfPanic(t *testing.T) {
 func TestConfigRefusalsShareOneContract(t *testing.T) {
 	takeLogs()
 	filters := func(name, config string) bool {
-		return filterConfigNew(name, []byte(config)) != nil
+		return filterConfigNew(nil, name, []byte(config)) != nil
 	}
 	routes := func(name, config string) bool {
 		return perRouteConfigNew(name, []byte(config)) != nil

@@ -47,17 +47,28 @@ import (
 	"runtime"
 )
 
-// abiVersion is what program_init reports, after initLog: the running Envoy's
+// abiVersion is what program_init reports, after logInit: the running Envoy's
 // ABI version (see docs/COMPAT.md). A C string constant, alive for the process.
 func abiVersion() *C.char { return C.dm_abi_version() }
 
-// logLevel is the severity of a log line: Envoy's levels, of which the SDK
-// writes two (no filter of this repository logs on its own).
-type logLevel uint32
+// LogLevel is the severity of a log line: Envoy's levels.
+type LogLevel uint32
 
 const (
-	logInfo  logLevel = C.envoy_dynamic_module_type_log_level_Info
-	logError logLevel = C.envoy_dynamic_module_type_log_level_Error
+	LogTrace    LogLevel = C.envoy_dynamic_module_type_log_level_Trace
+	LogDebug    LogLevel = C.envoy_dynamic_module_type_log_level_Debug
+	LogInfo     LogLevel = C.envoy_dynamic_module_type_log_level_Info
+	LogWarn     LogLevel = C.envoy_dynamic_module_type_log_level_Warn
+	LogError    LogLevel = C.envoy_dynamic_module_type_log_level_Error
+	LogCritical LogLevel = C.envoy_dynamic_module_type_log_level_Critical
+)
+
+// The SDK's own names for the two levels it writes.
+type logLevel = LogLevel
+
+const (
+	logInfo  = LogInfo
+	logError = LogError
 )
 
 // logEnabled and logWrite reach Envoy. Unit tests replace them (as the Rust
@@ -81,6 +92,26 @@ func logf(level logLevel, format string, args ...any) {
 	}
 	_, file, line, _ := runtime.Caller(1)
 	logWrite(level, fmt.Sprintf(format, args...), file, line)
+}
+
+// Logf writes one line to Envoy's log at level, tagged with the caller's
+// source location. It formats only when Envoy would write the line.
+func Logf(level LogLevel, format string, args ...any) {
+	if !logEnabled(level) {
+		return
+	}
+	_, file, line, _ := runtime.Caller(1)
+	logWrite(level, fmt.Sprintf(format, args...), file, line)
+}
+
+// CaptureLogs sends every line to sink instead of Envoy until the returned
+// function restores Envoy; for unit tests, whose binary has no Envoy to call
+// (sdktest.CaptureLogs wraps it). sink may be called from several goroutines.
+func CaptureLogs(sink func(level LogLevel, message string)) (restore func()) {
+	enabled, write := logEnabled, logWrite
+	logEnabled = func(LogLevel) bool { return true }
+	logWrite = func(level LogLevel, message, _ string, _ int) { sink(level, message) }
+	return func() { logEnabled, logWrite = enabled, write }
 }
 
 // envoyLogEnabled reports whether Envoy would write a line at level.

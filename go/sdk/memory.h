@@ -6,6 +6,7 @@
 #ifndef GO_SDK_MEMORY_H_
 #define GO_SDK_MEMORY_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abi.h"
@@ -38,6 +39,10 @@ typedef struct dm_slot {
   // Out-parameters for the callbacks a stream's handle makes (handle.go).
   envoy_dynamic_module_type_envoy_buffer buffer;
   uint64_t number;
+  // get_body_chunks' out-array (body.go): C memory, grown on demand and kept
+  // with the slot while it stays small.
+  envoy_dynamic_module_type_envoy_buffer* chunks;
+  size_t chunks_cap;
 } dm_slot;
 
 #endif  // GO_SDK_MEMORY_H_

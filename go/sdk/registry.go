@@ -20,13 +20,13 @@ import (
 // per-route overrides it understands, by per_route_config_name.
 var registry = struct {
 	name     string
-	filters  map[string]func(config []byte) (configBox, error)
+	filters  map[string]func(envoy EnvoyHTTPFilterConfig, config []byte) (configBox, error)
 	names    []string
-	perRoute map[string]func(config []byte) (any, error)
+	perRoute map[string]func(envoy EnvoyHTTPFilterConfig, config []byte) (any, error)
 }{
 	name:     "go_module",
-	filters:  map[string]func([]byte) (configBox, error){},
-	perRoute: map[string]func([]byte) (any, error){},
+	filters:  map[string]func(EnvoyHTTPFilterConfig, []byte) (configBox, error){},
+	perRoute: map[string]func(EnvoyHTTPFilterConfig, []byte) (any, error){},
 }
 
 // language is what the load line says this module is written in.
@@ -48,12 +48,22 @@ func SetModuleName(name string) {
 // The hooks that enter Go are the ones F implements (filter.go), found here
 // once: a filter that implements none costs its streams no Go at all.
 func RegisterFilter[C FilterConfig[F], F any](name string, newConfig func(config []byte) (C, error)) {
+	RegisterFilterWithEnvoy(name, func(_ EnvoyHTTPFilterConfig, config []byte) (C, error) {
+		return newConfig(config)
+	})
+}
+
+// RegisterFilterWithEnvoy is RegisterFilter for a constructor that also asks
+// Envoy for something while the configuration is made (metrics.go: define
+// counters). The handle is valid only during the call.
+func RegisterFilterWithEnvoy[C FilterConfig[F], F any](name string,
+	newConfig func(envoy EnvoyHTTPFilterConfig, config []byte) (C, error)) {
 	if _, dup := registry.filters[name]; dup {
 		panic(fmt.Sprintf("sdk: filter %q registered twice", name))
 	}
 	hooks, perStream := hooksOfType[F]()
-	registry.filters[name] = func(config []byte) (configBox, error) {
-		made, err := newConfig(config)
+	registry.filters[name] = func(envoy EnvoyHTTPFilterConfig, config []byte) (configBox, error) {
+		made, err := newConfig(envoy, config)
 		if err != nil {
 			return configBox{}, err
 		}
@@ -80,7 +90,7 @@ func RegisterPerRoute[R any](name string, newConfig func(config []byte) (R, erro
 	if _, dup := registry.perRoute[name]; dup {
 		panic(fmt.Sprintf("sdk: per-route config %q registered twice", name))
 	}
-	registry.perRoute[name] = func(config []byte) (any, error) { return newConfig(config) }
+	registry.perRoute[name] = func(_ EnvoyHTTPFilterConfig, config []byte) (any, error) { return newConfig(config) }
 }
 
 // filterNames lists the registered names, for messages.

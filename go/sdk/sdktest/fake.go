@@ -1,6 +1,7 @@
 // Package sdktest is a fake Envoy for unit tests of filters: header maps,
-// attributes and a recorded local reply in plain Go values, with the same
-// observable rules as Envoy 1.40 (lowercase keys, an empty value removes).
+// attributes, bodies, counters and a recorded local reply in plain Go values,
+// with the same observable rules as Envoy 1.40 (lowercase keys, an empty
+// value removes, bodies drain from the front across slices).
 // Mirrors rust/sdk/src/testing.rs.
 //
 // A test binary has no Envoy: calling a real envoy_dynamic_module_callback_*
@@ -10,6 +11,8 @@ package sdktest
 
 import (
 	"strings"
+	"sync"
+	"testing"
 
 	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
 )
@@ -35,6 +38,18 @@ type FakeEnvoy struct {
 	IntAttributes    map[sdk.AttributeID]uint64
 	Sent             *SentResponse
 	PerRoute         any
+	// Bodies holds each body as Envoy's slices. A test sets the Received
+	// body before calling a body hook; a body without an entry is absent.
+	Bodies map[sdk.BodyType][][]byte
+	// Counters records every IncrementCounter, in order.
+	Counters []Counter
+}
+
+// Counter is one recorded IncrementCounter.
+type Counter struct {
+	ID     sdk.MetricID
+	Labels []string
+	Value  uint64
 }
 
 var _ sdk.EnvoyHTTPFilter = (*FakeEnvoy)(nil)
@@ -45,6 +60,7 @@ func New() *FakeEnvoy {
 		Headers:          map[sdk.HeaderType][]Header{},
 		StringAttributes: map[sdk.AttributeID][]byte{},
 		IntAttributes:    map[sdk.AttributeID]uint64{},
+		Bodies:           map[sdk.BodyType][][]byte{},
 	}
 }
 
@@ -121,4 +137,133 @@ func (f *FakeEnvoy) SendResponse(status uint32, body []byte, details string) {
 
 func (f *FakeEnvoy) PerRouteConfig() any {
 	return f.PerRoute
+}
+
+// SetBody sets a body to the slices given (copied), as Envoy hands a body
+// hook its Received body.
+func (f *FakeEnvoy) SetBody(kind sdk.BodyType, slices ...[]byte) {
+	body := make([][]byte, 0, len(slices))
+	for _, s := range slices {
+		body = append(body, append([]byte(nil), s...))
+	}
+	f.Bodies[kind] = body
+}
+
+// Body returns a body's bytes, joined.
+func (f *FakeEnvoy) Body(kind sdk.BodyType) []byte {
+	var out []byte
+	for _, s := range f.Bodies[kind] {
+		out = append(out, s...)
+	}
+	return out
+}
+
+func (f *FakeEnvoy) GetBodyChunks(kind sdk.BodyType) [][]byte {
+	var chunks [][]byte
+	for _, s := range f.Bodies[kind] {
+		if len(s) > 0 {
+			chunks = append(chunks, s)
+		}
+	}
+	return chunks
+}
+
+func (f *FakeEnvoy) GetBodySize(kind sdk.BodyType) int {
+	n := 0
+	for _, s := range f.Bodies[kind] {
+		n += len(s)
+	}
+	return n
+}
+
+// DrainBody drains from the front, across slices, as Envoy does.
+func (f *FakeEnvoy) DrainBody(kind sdk.BodyType, n int) bool {
+	body, ok := f.Bodies[kind]
+	if !ok {
+		return false
+	}
+	for n > 0 && len(body) > 0 {
+		if len(body[0]) <= n {
+			n -= len(body[0])
+			body = body[1:]
+		} else {
+			body[0] = body[0][n:]
+			n = 0
+		}
+	}
+	f.Bodies[kind] = body
+	return true
+}
+
+// AppendBody appends a copy as a slice of its own. As in Envoy, an absent
+// Buffered body is created (a trailers hook may add body bytes), an absent
+// Received body is not.
+func (f *FakeEnvoy) AppendBody(kind sdk.BodyType, data []byte) bool {
+	body, ok := f.Bodies[kind]
+	if !ok && (kind == sdk.ReceivedRequestBody || kind == sdk.ReceivedResponseBody) {
+		return false
+	}
+	if len(data) > 0 {
+		body = append(body, append([]byte(nil), data...))
+	}
+	f.Bodies[kind] = body
+	return true
+}
+
+func (f *FakeEnvoy) IncrementCounter(id sdk.MetricID, labels []string, value uint64) bool {
+	f.Counters = append(f.Counters, Counter{id, append([]string(nil), labels...), value})
+	return true
+}
+
+// FakeConfig is Envoy while a configuration is created: it hands out metric
+// ids in order and records what was defined.
+type FakeConfig struct {
+	Defined []Metric
+}
+
+// Metric is one defined metric.
+type Metric struct {
+	Name   string
+	Labels []string
+}
+
+var _ sdk.EnvoyHTTPFilterConfig = (*FakeConfig)(nil)
+
+func (f *FakeConfig) DefineCounter(name string, labels ...string) (sdk.MetricID, error) {
+	f.Defined = append(f.Defined, Metric{name, append([]string(nil), labels...)})
+	return sdk.MetricID(len(f.Defined) - 1), nil
+}
+
+// Logs records the lines filters log during a test.
+type Logs struct {
+	mu    sync.Mutex
+	lines []LogLine
+}
+
+// LogLine is one recorded line.
+type LogLine struct {
+	Level   sdk.LogLevel
+	Message string
+}
+
+// CaptureLogs records every log line until the test ends (a test binary has
+// no Envoy to log to).
+func CaptureLogs(t testing.TB) *Logs {
+	logs := &Logs{}
+	restore := sdk.CaptureLogs(func(level sdk.LogLevel, message string) {
+		logs.mu.Lock()
+		defer logs.mu.Unlock()
+		logs.lines = append(logs.lines, LogLine{level, message})
+	})
+	t.Cleanup(restore)
+	return logs
+}
+
+// Take returns the lines recorded so far and forgets them.
+func (l *Logs) Take() []LogLine {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	taken := l.lines
+	l.lines = nil
+	return taken
 }
