@@ -20,12 +20,15 @@ RUST          := --manifest-path rust/Cargo.toml
 export ENVOY_BIN
 export ENVOY_DYNAMIC_MODULES_SEARCH_PATH := $(LIB)
 export GODEBUG := cgocheck=0
+# The lab's Python (lab.py, ports.py, the bench) imports its modules by name
+# from these two directories; pytest gets the same from pyproject.toml.
+export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench build deps venv rust go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp integration bench-smoke soak clean
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp integration bench-smoke soak clean
 
 help:
-	@echo "make up     build everything and serve listeners 1062-1066 (Ctrl-C stops)"
+	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
 	@echo "make test   lint, unit tests, header freshness, symbols, integration tests"
 	@echo "make bench  instructions/request, load and memory per language (about 8 min)"
 	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
@@ -90,7 +93,7 @@ bench: build venv
 
 test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke
 
-lint: lint-rust lint-go lint-cpp lint-docker fuzz-lint
+lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 
 lint-rust:
 	cargo fmt $(RUST) --all --check
@@ -103,6 +106,11 @@ lint-go:
 
 lint-cpp:
 	clang-format --dry-run --Werror cpp/src/*.cc cpp/src/*.h cpp/test/*.cc cpp/test/*.h
+
+# ruff's settings are in pyproject.toml; ruff itself is pinned in requirements.txt.
+lint-python: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Every ignored hadolint rule carries its reason next to the ignore comment.
 lint-docker: venv

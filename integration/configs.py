@@ -1,12 +1,20 @@
 """Envoy configurations built in code, for tests that need listeners beyond
-envoy.yaml (bad configs, fault injection). Written as JSON, which Envoy reads
+envoy.yaml (bad configs, fault injection), or envoy.yaml itself changed (loaded
+as YAML, changed as data, never as text). Written as JSON, which Envoy reads
 like YAML."""
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from pathlib import Path
+
+import yaml
+
+import ports
+
+ENVOY_YAML = Path(__file__).resolve().parent.parent / "envoy.yaml"
 
 ROUTER = {
     "name": "envoy.filters.http.router",
@@ -64,7 +72,7 @@ def bootstrap(listeners: list[dict], admin_port: int) -> dict:
             "clusters": [{
                 "name": "echo", "type": "STATIC", "connect_timeout": "1s",
                 "load_assignment": {"cluster_name": "echo", "endpoints": [{"lb_endpoints": [
-                    {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 1234}}}}]}]},
+                    {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": ports.UPSTREAM}}}}]}]},
             }],
         },
     }
@@ -73,3 +81,18 @@ def bootstrap(listeners: list[dict], admin_port: int) -> dict:
 def write(path: Path, config: dict) -> Path:
     path.write_text(json.dumps(config, indent=1))
     return path
+
+
+def lab_config() -> dict:
+    """envoy.yaml as data (its YAML anchors expanded)."""
+    return yaml.safe_load(ENVOY_YAML.read_text())
+
+
+def shifted(config: dict, admin_port: int, shift: int = ports.SHIFT) -> dict:
+    """A copy of `config` with another admin port and every listener's port +
+    `shift`, so a second Envoy can serve it beside the first."""
+    config = copy.deepcopy(config)
+    config["admin"]["address"]["socket_address"]["port_value"] = admin_port
+    for listener in config["static_resources"]["listeners"]:
+        listener["address"]["socket_address"]["port_value"] += shift
+    return config

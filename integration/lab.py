@@ -7,6 +7,7 @@ fail, so nothing outlives the test run or the Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -16,29 +17,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ports
+
 ROOT = Path(__file__).resolve().parent.parent
 ENVOY_YAML = ROOT / "envoy.yaml"
 BUILD_LIB = ROOT / "build" / "lib"
 UPSTREAM_BIN = ROOT / "build" / "bin" / "echo-upstream"
 ENVOY_VERSION = (ROOT / "ENVOY_VERSION").read_text().strip()
-UPSTREAM_ADDR = ("127.0.0.1", 1234)
-ADMIN_PORT = 9901
-
-# The port table of envoy.yaml, printed by `make up` and used by the tests.
-LISTENERS = {
-    1062: "Rust passthrough + access_logger -> access_logs/access_log_0.log",
-    1063: "Rust passthrough + header_mutation",
-    1064: "Go passthrough + header_mutation",
-    1065: "C++ passthrough + header_mutation",
-    1066: "baseline: router only, no module",
-    1067: "Rust random_auth (403 for about half, seeded)",
-    1068: "Rust zero_copy_regex_waf (403 when the body matches curl|wget)",
-    1069: "Rust header_auth (401 without x-auth)",
-    1070: "Rust metrics (see /stats/prometheus on the admin port)",
-    1071: "Rust delay (send do-delay: <ms>)",
-    1072: "Rust header_mutation with a per-route override on /override",
-    1073: "Rust passthrough + header_mutation as upstream filters",
-}
+UPSTREAM_ADDR = ("127.0.0.1", ports.UPSTREAM)
+ADMIN_PORT = ports.ADMIN
+# Printed by `make up`; the tests read the same table.
+LISTENERS = ports.LISTENERS
 
 
 def envoy_bin() -> str:
@@ -84,10 +73,8 @@ class Process:
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -98,11 +85,8 @@ class Process:
 
 def spawn(name: str, argv: list[str], log_path: Path, env: dict | None = None, cwd: Path | None = None) -> Process:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    out = open(log_path, "wb")
-    proc = subprocess.Popen(
-        argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
-    )
-    out.close()
+    with open(log_path, "wb") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True)
     return Process(name, proc, log_path)
 
 
@@ -115,11 +99,14 @@ def start_upstream(log_dir: Path) -> Process:
     return upstream
 
 
+# See the Makefile: the Go module never lends Envoy Go memory to keep.
+GODEBUG = "cgocheck=0"
+
+
 def envoy_env(search_path: Path = BUILD_LIB, extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env["ENVOY_DYNAMIC_MODULES_SEARCH_PATH"] = str(search_path)
-    # See the Makefile: the Go module never lends Envoy Go memory to keep.
-    env["GODEBUG"] = "cgocheck=0"
+    env["GODEBUG"] = GODEBUG
     env.update(extra or {})
     return env
 
@@ -135,7 +122,7 @@ def start_envoy(
     config: Path = ENVOY_YAML,
     search_path: Path = BUILD_LIB,
     admin_port: int = ADMIN_PORT,
-    base_id: int = 0,
+    base_id: int = ports.BASE_ID["lab"],
     extra_env: dict | None = None,
     extra_args: list[str] | None = None,
     name: str = "envoy",

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 import lab
+import ports
 from cases import CASES
 
 
@@ -20,7 +21,7 @@ def test_a_renamed_module_serves_the_go_listener(upstream, logs_dir, tmp_path, s
     # The three-line recipe of the README, in Python:
     shutil.copy(lab.BUILD_LIB / f"lib{stand_in}_module.so", search / "libgo_module.so")
 
-    envoy = lab.start_envoy(logs_dir, search_path=search, base_id=13, name=f"envoy-swap-{stand_in}")
+    envoy = lab.start_envoy(logs_dir, search_path=search, base_id=ports.BASE_ID["swap"], name=f"envoy-swap-{stand_in}")
     try:
         log = envoy.log()
         assert "language=go" not in log, "the real Go module was loaded"
