@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+import ports
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,17 +26,20 @@ class Listener:
     port: int
 
 
-# name, language, filters, upstream port, direct-response port
+# name, language, filters, upstream port, direct-response port (ports.py)
 VARIANTS = [
-    ("baseline", "none", "none", 1066, 1166),
-    ("rust_passthrough", "rust", "passthrough", 1080, 1180),
-    ("go_passthrough", "go", "passthrough", 1081, 1181),
-    ("cpp_passthrough", "cpp", "passthrough", 1082, 1182),
-    ("rust_header_mutation", "rust", "passthrough+header_mutation", 1063, 1163),
-    ("go_header_mutation", "go", "passthrough+header_mutation", 1064, 1164),
-    ("cpp_header_mutation", "cpp", "passthrough+header_mutation", 1065, 1165),
-    ("builtin_header_mutation", "builtin", "header_mutation", 1083, 1183),
-    ("lua_header_mutation", "lua", "header_mutation", 1084, 1184),
+    (name, lang, filters, *ports.BENCH_LISTENERS[name])
+    for name, lang, filters in [
+        ("baseline", "none", "none"),
+        ("rust_passthrough", "rust", "passthrough"),
+        ("go_passthrough", "go", "passthrough"),
+        ("cpp_passthrough", "cpp", "passthrough"),
+        ("rust_header_mutation", "rust", "passthrough+header_mutation"),
+        ("go_header_mutation", "go", "passthrough+header_mutation"),
+        ("cpp_header_mutation", "cpp", "passthrough+header_mutation"),
+        ("builtin_header_mutation", "builtin", "header_mutation"),
+        ("lua_header_mutation", "lua", "header_mutation"),
+    ]
 ]
 
 LISTENERS = [
@@ -135,7 +140,7 @@ def module_filter(language: str, filter_name: str, config: dict | None = None) -
     return {"name": f"{language}_{filter_name}", "typed_config": typed}
 
 
-def build(admin_port: int = 9901) -> dict:
+def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
     """The whole bootstrap for the benchmark."""
     lab = load_lab()
     hm = lab_header_mutation(lab)

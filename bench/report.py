@@ -127,7 +127,7 @@ def chart(results: dict, path: Path):
     colors = [COLORS[langs[n]] for n in names]
     ax.barh([i - 0.2 for i in y], direct, height=0.38, color=colors, label="direct response (module cost alone)")
     ax.barh([i + 0.2 for i in y], up, height=0.38, color=colors, alpha=0.45, label="via echo upstream")
-    for i, (d, u) in enumerate(zip(direct, up)):
+    for i, (d, u) in enumerate(zip(direct, up, strict=True)):
         ax.text(d, i - 0.2, f" {d:,.0f}", va="center", fontsize=8)
         ax.text(u, i + 0.2, f" {u:,.0f}", va="center", fontsize=8, alpha=0.7)
     ax.set_yticks(list(y), names)
@@ -163,6 +163,9 @@ def write(results: dict, out: Path):
   wrk because it is a native closed-loop generator with latency percentiles and low overhead on 2 cores.
 - **Fixed rate**: hey (Debian) at {p['rate']} req/s for {p['rate_seconds']} s per listener, upstream route.
 - **Memory**: VmRSS of an Envoy loading one language's module (one listener), idle and after a load burst.
+- Go runtime: `GODEBUG={results.get('godebug', {}).get('instructions', '?')}` under callgrind (Go's
+  asynchronous preemption signals make valgrind 3.19 assert), `GODEBUG={results.get('godebug', {}).get('load', '?')}`
+  for load, fixed rate and memory.
 - Machine: {m['cores']} cores, {m['cpu']}, Linux {m['kernel']}; {m['rustc']}; {m['go']}; {m['g++']}.
   Builds: Rust {m['build_profiles']['rust']}; Go {m['build_profiles']['go']}; C++ {m['build_profiles']['cpp']}.
 - Run time {results['duration_s']} s. Reproduce: `make bench`.
