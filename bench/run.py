@@ -53,6 +53,7 @@ GODEBUG_CALLGRIND = f"{lab.GODEBUG},asyncpreemptoff=1"
 
 # ------------------------------------------------------------------ helpers
 
+
 class Progress:
     """One status line per step, with the time left estimated from the pace so far."""
 
@@ -99,6 +100,7 @@ def summary(values: list[float]) -> dict:
 
 # -------------------------------------------------------------- callgrind
 
+
 def dump_costs(path: Path) -> tuple[int, dict[str, int]]:
     """Total Ir of one callgrind dump, and its self cost per object file."""
     names: dict[str, str] = {}
@@ -142,11 +144,18 @@ def object_group(path: str) -> str:
 def measure_instructions(args, config: Path, out: Path) -> dict:
     cg_dir = out / "callgrind"
     cg_dir.mkdir(parents=True, exist_ok=True)
-    wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-               f"--callgrind-out-file={cg_dir}/cg.%p"]
+    wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={cg_dir}/cg.%p"]
     print("[instructions] starting Envoy under callgrind (about 10 s)...", flush=True)
-    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-callgrind",
-                            wrapper=wrapper, ready_timeout=180, extra_env={"GODEBUG": GODEBUG_CALLGRIND})
+    envoy = lab.start_envoy(
+        out,
+        config=config,
+        admin_port=ADMIN,
+        base_id=BASE_ID,
+        name="envoy-callgrind",
+        wrapper=wrapper,
+        ready_timeout=180,
+        extra_env={"GODEBUG": GODEBUG_CALLGRIND},
+    )
     pid = str(envoy.proc.pid)
     results = {l.name: {"per_request": [], "objects": {}} for l in LISTENERS}
     try:
@@ -172,8 +181,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
                         grouped[key] = grouped.get(key, 0) + ir / args.requests
                     results[listener.name]["objects"] = grouped
                 dump.unlink()  # dumps are large; the numbers are kept
-                progress.step(f"round {rnd + 1} {listener.name}: "
-                              f"{total / args.requests:,.0f} instr/request")
+                progress.step(f"round {rnd + 1} {listener.name}: {total / args.requests:,.0f} instr/request")
     finally:
         envoy.stop()
     by_route = {l.route: results[f"baseline{'' if l.route == 'upstream' else '_direct'}"] for l in LISTENERS}
@@ -201,6 +209,7 @@ def lab_wait_new_file(directory: Path, before: set) -> Path:
 
 # -------------------------------------------------------------------- load
 
+
 def parse_duration_ms(text: str) -> float:
     m = re.match(r"([\d.]+)(us|ms|s)", text)
     value, unit = float(m.group(1)), m.group(2)
@@ -209,8 +218,17 @@ def parse_duration_ms(text: str) -> float:
 
 def wrk(port: int, seconds: float, connections: int) -> dict:
     headers = sum((["-H", f"{k}: {v}"] for k, v in REQUEST_HEADERS.items()), [])
-    out = run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *headers,
-               f"http://127.0.0.1:{port}{REQUEST_PATH}"])
+    out = run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *headers,
+            f"http://127.0.0.1:{port}{REQUEST_PATH}",
+        ]
+    )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -256,12 +274,28 @@ def measure_fixed_rate(args, config: Path, out: Path) -> dict:
     try:
         for listener in targets:
             headers = sum((["-H", f"{k}: {v}"] for k, v in REQUEST_HEADERS.items()), [])
-            text = run(["hey", "-z", f"{args.rate_seconds}s", "-c", str(workers), "-q", str(args.rate // workers),
-                        *headers, f"http://127.0.0.1:{listener.port}{REQUEST_PATH}"])
+            text = run(
+                [
+                    "hey",
+                    "-z",
+                    f"{args.rate_seconds}s",
+                    "-c",
+                    str(workers),
+                    "-q",
+                    str(args.rate // workers),
+                    *headers,
+                    f"http://127.0.0.1:{listener.port}{REQUEST_PATH}",
+                ]
+            )
             pct = {p: float(v) * 1000 for p, v in re.findall(r"(\d+)% in ([\d.]+) secs", text)}
             achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-            results[listener.name] = {"rate": args.rate, "achieved_rps": achieved,
-                                      "p50_ms": pct.get("50"), "p90_ms": pct.get("90"), "p99_ms": pct.get("99")}
+            results[listener.name] = {
+                "rate": args.rate,
+                "achieved_rps": achieved,
+                "p50_ms": pct.get("50"),
+                "p90_ms": pct.get("90"),
+                "p99_ms": pct.get("99"),
+            }
             progress.step(f"{listener.name}: p50 {pct.get('50', 0):.3f} ms p99 {pct.get('99', 0):.3f} ms")
     finally:
         envoy.stop()
@@ -282,8 +316,9 @@ def measure_memory(args, out: Path) -> dict:
         wanted = "baseline" if language == "none" else f"{language}_header_mutation"
         config = dict(full)
         config["static_resources"] = dict(full["static_resources"])
-        config["static_resources"]["listeners"] = [l for l in full["static_resources"]["listeners"]
-                                                   if l["name"] == wanted]
+        config["static_resources"]["listeners"] = [
+            l for l in full["static_resources"]["listeners"] if l["name"] == wanted
+        ]
         path = out / f"memory-{language}.json"
         path.write_text(json.dumps(config))
         envoy = lab.start_envoy(out, config=path, admin_port=ADMIN, base_id=BASE_ID, name=f"envoy-mem-{language}")
@@ -302,6 +337,7 @@ def measure_memory(args, out: Path) -> dict:
 
 # ----------------------------------------------------------------- targets
 
+
 def targets(instr: dict) -> list[dict]:
     """Issue targets, judged on the direct-response route (module cost alone).
     A language's header_mutation cost is its passthrough+header_mutation
@@ -319,20 +355,35 @@ def targets(instr: dict) -> list[dict]:
         ("Go header_mutation <= 1.5x C++", hm("go"), 1.5 * hm("cpp")),
     ]
     for lang in ("rust", "go", "cpp"):
-        rows.append((f"{lang} passthrough+header_mutation under Lua", d[f"{lang}_header_mutation"],
-                     d["lua_header_mutation"]))
-    return [{"target": t, "value": round(v), "limit": round(limit), "met": v <= limit,
-             "over_by_pct": round((v / limit - 1) * 100, 1) if limit > 0 and v > limit else 0.0}
-            for t, v, limit in rows]
+        rows.append(
+            (f"{lang} passthrough+header_mutation under Lua", d[f"{lang}_header_mutation"], d["lua_header_mutation"])
+        )
+    return [
+        {
+            "target": t,
+            "value": round(v),
+            "limit": round(limit),
+            "met": v <= limit,
+            "over_by_pct": round((v / limit - 1) * 100, 1) if limit > 0 and v > limit else 0.0,
+        }
+        for t, v, limit in rows
+    ]
 
 
 # -------------------------------------------------------------------- main
 
+
 def machine(args) -> dict:
     return {
         "cores": os.cpu_count(),
-        "cpu": next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name")), platform.processor()),
+        "cpu": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        ),
         "kernel": platform.release(),
         "envoy": version_of([lab.envoy_bin(), "--version"]).split("version: ")[-1],
         "rustc": version_of(["rustc", "--version"]),
@@ -340,9 +391,11 @@ def machine(args) -> dict:
         "g++": version_of(["g++", "--version"]),
         "valgrind": version_of(["valgrind", "--version"]),
         "wrk": version_of(["wrk", "--version"]) if shutil.which("wrk") else "missing",
-        "build_profiles": {"rust": "release (thin LTO, codegen-units=1, panic=unwind)",
-                           "go": "go build -buildmode=c-shared (default optimisation)",
-                           "cpp": "CMake Release (-O3), -fvisibility=hidden"},
+        "build_profiles": {
+            "rust": "release (thin LTO, codegen-units=1, panic=unwind)",
+            "go": "go build -buildmode=c-shared (default optimisation)",
+            "cpp": "CMake Release (-O3), -fvisibility=hidden",
+        },
     }
 
 
@@ -385,8 +438,12 @@ def main() -> int:
         "machine": machine(args),
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         # GODEBUG of the Envoy each phase measured (the Go module runs under it).
-        "godebug": {"instructions": GODEBUG_CALLGRIND, "load": GODEBUG_NATIVE, "fixed_rate": GODEBUG_NATIVE,
-                    "memory": GODEBUG_NATIVE},
+        "godebug": {
+            "instructions": GODEBUG_CALLGRIND,
+            "load": GODEBUG_NATIVE,
+            "fixed_rate": GODEBUG_NATIVE,
+            "memory": GODEBUG_NATIVE,
+        },
         "listeners": [vars(l) for l in LISTENERS],
         "instructions": instructions,
         "load": load,

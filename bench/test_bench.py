@@ -23,8 +23,9 @@ def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     # run.py imports the lab as `make bench` lets it: from PYTHONPATH.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(lab.ROOT / "integration"), str(HERE)]))
-    subprocess.run([sys.executable, str(HERE / "run.py"), "--quick", "--out", str(out)], check=True, timeout=900,
-                   env=env)
+    subprocess.run(
+        [sys.executable, str(HERE / "run.py"), "--quick", "--out", str(out)], check=True, timeout=900, env=env
+    )
     return out, json.loads((out / "results.json").read_text())
 
 
@@ -67,9 +68,15 @@ def test_anchors_do_the_same_mutations_as_the_modules(tmp_path):
     config = tmp_path / "bench.json"
     config.write_text(json.dumps(bench_config.build(ports.BENCH_ANCHORS_ADMIN)))
     upstream = lab.start_upstream(tmp_path)
-    envoy = lab.start_envoy(tmp_path, config=config, admin_port=ports.BENCH_ANCHORS_ADMIN,
-                            base_id=ports.BASE_ID["bench_anchors"], name="envoy-anchors")
+    envoy = lab.start_envoy(
+        tmp_path,
+        config=config,
+        admin_port=ports.BENCH_ANCHORS_ADMIN,
+        base_id=ports.BASE_ID["bench_anchors"],
+        name="envoy-anchors",
+    )
     try:
+
         def seen(port):
             resp = request(port, bench_config.REQUEST_PATH, headers=list(bench_config.REQUEST_HEADERS.items()))
             return {k: v for k, v in resp.headers if k.startswith("x-") and k != "x-envoy-upstream-service-time"}
@@ -79,8 +86,9 @@ def test_anchors_do_the_same_mutations_as_the_modules(tmp_path):
         assert module["x-response-set"] == "set-by-module" and "x-response-remove" not in module
         builtin, lua = seen(upstream_port["builtin_header_mutation"]), seen(upstream_port["lua_header_mutation"])
         assert builtin.keys() == module.keys()
-        assert {k: v for k, v in builtin.items() if k != "x-downstream-address"} == \
-            {k: v for k, v in module.items() if k != "x-downstream-address"}
+        assert {k: v for k, v in builtin.items() if k != "x-downstream-address"} == {
+            k: v for k, v in module.items() if k != "x-downstream-address"
+        }
         # Lua cannot read the upstream address in Envoy 1.40 (see bench_config.py).
         assert lua.keys() == module.keys() - {"x-upstream-address"}
         for name in ("rust_header_mutation", "builtin_header_mutation", "lua_header_mutation"):

@@ -27,6 +27,8 @@ def assert_downstream(resp):
         assert len(seen) == 1 and re.fullmatch(r"[0-9.]+:\d+", seen[0]), resp.headers
     else:
         assert seen == [resp.local_addr], resp.headers
+
+
 ATTRIBUTE_HEADERS = ("x-downstream-address", "x-upstream-address", "x-response-code")
 
 

@@ -22,8 +22,9 @@ ROUTER = {
 }
 
 
-def module_filter(module: str, filter_name: str, config=None, raw: str | None = None,
-                  raw_bytes: bytes | None = None) -> dict:
+def module_filter(
+    module: str, filter_name: str, config=None, raw: str | None = None, raw_bytes: bytes | None = None
+) -> dict:
     """A dynamic-module HTTP filter. `config` goes in as a google.protobuf.Struct
     (the module sees JSON text); `raw` as a StringValue (the module sees the
     bytes); `raw_bytes` as a BytesValue, for bytes a StringValue cannot hold."""
@@ -37,8 +38,10 @@ def module_filter(module: str, filter_name: str, config=None, raw: str | None = 
     if raw is not None:
         typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": raw}
     if raw_bytes is not None:
-        typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.BytesValue",
-                                  "value": base64.b64encode(raw_bytes).decode()}
+        typed["filter_config"] = {
+            "@type": "type.googleapis.com/google.protobuf.BytesValue",
+            "value": base64.b64encode(raw_bytes).decode(),
+        }
     return {"name": f"{module}.{filter_name}", "typed_config": typed}
 
 
@@ -51,16 +54,24 @@ def listener(name: str, port: int, filters: list[dict], direct_response: bool = 
     return {
         "name": name,
         "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
-        "filter_chains": [{"filters": [{
-            "name": "envoy.filters.network.http_connection_manager",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                "stat_prefix": name,
-                "route_config": {"name": name, "virtual_hosts": [
-                    {"name": name, "domains": ["*"], "routes": [route]}]},
-                "http_filters": [*filters, ROUTER],
-            },
-        }]}],
+        "filter_chains": [
+            {
+                "filters": [
+                    {
+                        "name": "envoy.filters.network.http_connection_manager",
+                        "typed_config": {
+                            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                            "stat_prefix": name,
+                            "route_config": {
+                                "name": name,
+                                "virtual_hosts": [{"name": name, "domains": ["*"], "routes": [route]}],
+                            },
+                            "http_filters": [*filters, ROUTER],
+                        },
+                    }
+                ]
+            }
+        ],
     }
 
 
@@ -69,11 +80,29 @@ def bootstrap(listeners: list[dict], admin_port: int) -> dict:
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
         "static_resources": {
             "listeners": listeners,
-            "clusters": [{
-                "name": "echo", "type": "STATIC", "connect_timeout": "1s",
-                "load_assignment": {"cluster_name": "echo", "endpoints": [{"lb_endpoints": [
-                    {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": ports.UPSTREAM}}}}]}]},
-            }],
+            "clusters": [
+                {
+                    "name": "echo",
+                    "type": "STATIC",
+                    "connect_timeout": "1s",
+                    "load_assignment": {
+                        "cluster_name": "echo",
+                        "endpoints": [
+                            {
+                                "lb_endpoints": [
+                                    {
+                                        "endpoint": {
+                                            "address": {
+                                                "socket_address": {"address": "127.0.0.1", "port_value": ports.UPSTREAM}
+                                            }
+                                        }
+                                    }
+                                ]
+                            }
+                        ],
+                    },
+                }
+            ],
         },
     }
 

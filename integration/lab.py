@@ -136,8 +136,17 @@ def start_envoy(
     envoy.yaml's access logger writes to `access_logs/` under `cwd` (which must
     exist there); tests give each Envoy its own directory."""
     argv = [
-        *(wrapper or []), envoy_bin(), "-c", str(config), "--concurrency", "1", "--base-id", str(base_id),
-        "--log-level", "info", *(extra_args or []),
+        *(wrapper or []),
+        envoy_bin(),
+        "-c",
+        str(config),
+        "--concurrency",
+        "1",
+        "--base-id",
+        str(base_id),
+        "--log-level",
+        "info",
+        *(extra_args or []),
     ]
     if cwd is None:
         cwd = log_dir / name
@@ -156,7 +165,10 @@ def validate(config: Path, search_path: Path = BUILD_LIB, extra_env: dict | None
     """Runs `envoy --mode validate`; returns (exit code, output)."""
     done = subprocess.run(
         [envoy_bin(), "--mode", "validate", "-c", str(config), "--log-level", "info"],
-        env=envoy_env(search_path, extra_env), capture_output=True, timeout=60, cwd=cwd,
+        env=envoy_env(search_path, extra_env),
+        capture_output=True,
+        timeout=60,
+        cwd=cwd,
     )
     return done.returncode, (done.stdout + done.stderr).decode(errors="replace")
 

@@ -82,11 +82,17 @@ class Listeners:
     def from_config(cls, config: dict) -> Listeners:
         filters = module_filters(config)
         waf = _json_or_text(filters[1068]["zero_copy_regex_waf"])
-        pattern, limit = (waf["pattern"], waf.get("max_body_bytes", MAX_BODY)) if isinstance(waf, dict) else (waf, MAX_BODY)
+        pattern, limit = (
+            (waf["pattern"], waf.get("max_body_bytes", MAX_BODY)) if isinstance(waf, dict) else (waf, MAX_BODY)
+        )
         auth = _json_or_text(filters[1067]["random_auth"])
         header_auth = _json_or_text(filters[1069]["header_auth"])
-        return cls(re.compile(pattern.encode()), int(limit), float(auth.get("probability", 0.5)),
-                   header_auth if isinstance(header_auth, str) else None)
+        return cls(
+            re.compile(pattern.encode()),
+            int(limit),
+            float(auth.get("probability", 0.5)),
+            header_auth if isinstance(header_auth, str) else None,
+        )
 
     def body_size(self, port: int, rng: random.Random) -> int:
         """Half GETs; POST sizes log-uniform up to 1 MiB, so most bodies are small

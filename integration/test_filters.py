@@ -17,8 +17,13 @@ def test_random_auth_is_deterministic_with_a_seed(envoy, tmp_path):
     # draws the same decisions in the same order.
     admin = ports.ADMIN + ports.SHIFT
     config = configs.write(tmp_path / "envoy-shifted.json", configs.shifted(configs.lab_config(), admin))
-    again = lab.start_envoy(envoy.log_path.parent, base_id=ports.BASE_ID["random_auth_again"],
-                            name="envoy-random-again", admin_port=admin, config=config)
+    again = lab.start_envoy(
+        envoy.log_path.parent,
+        base_id=ports.BASE_ID["random_auth_again"],
+        name="envoy-random-again",
+        admin_port=admin,
+        config=config,
+    )
     try:
         second = [request(1067 + ports.SHIFT, "/").status for _ in range(60)]
     finally:
@@ -38,7 +43,7 @@ def test_regex_waf_finds_a_match_across_chunks_of_a_large_body(envoy):
     # 768 KiB arrives in many slices; the only match straddles the 256 KiB mark.
     body = bytearray(b"a" * (768 * 1024))
     at = 256 * 1024 - 2
-    body[at:at + 4] = b"curl"
+    body[at : at + 4] = b"curl"
     assert request(1068, "/anything", "POST", body=bytes(body)).status == 403
     assert request(1068, "/anything", "POST", body=b"a" * (768 * 1024)).status == 200
 

@@ -68,8 +68,15 @@ def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
     assert code == 0, envoy.log()[-3000:]
     assert envoy.proc.poll() is not None
     assert not wrong, wrong
-    assert set(outcomes) <= {200, "ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected",
-                             "BrokenPipeError", "IncompleteRead", "TimeoutError"}, outcomes
+    assert set(outcomes) <= {
+        200,
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "RemoteDisconnected",
+        "BrokenPipeError",
+        "IncompleteRead",
+        "TimeoutError",
+    }, outcomes
     lines = [json.loads(line) for line in (tmp_path / "access_logs" / "access_log_0.log").read_text().splitlines()]
     logged = Counter(e["path"] for e in lines)
     assert all(logged[p] == 1 for p in ok_paths), "a served request has no (or two) log lines"

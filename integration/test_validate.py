@@ -54,54 +54,129 @@ BAD = [
     ("pair_of_one", "header_mutation", {"config": {"request_headers": [["x-a"]]}}, "length", "invalid length 1"),
     ("unknown_field", "header_mutation", {"config": {"request_headerz": []}}, "unknown_field", "request_headerz"),
     ("empty_config", "header_mutation", {}, "empty", "filter_config is empty; expected a JSON object"),
-    ("bad_header_name", "header_mutation", {"config": {"request_headers": [["bad name", "v"]]}}, "header_name",
-     'request_headers[0]: header name "bad name" is not a valid HTTP token'),
-    ("crlf_in_value", "header_mutation", {"config": {"response_headers": [["x-a", "v\r\nx-evil: 1"]]}},
-     "header_value", "response_headers[0]: header value"),
-    ("empty_value", "header_mutation", {"config": {"response_headers": [["x-a", ""]]}}, "header_value",
-     "response_headers[0]: header value is empty"),
-    ("pseudo_header", "header_mutation", {"config": {"remove_request_headers": [":authority"]}}, "pseudo_header",
-     'remove_request_headers[0]: ":authority" is a pseudo-header'),
+    (
+        "bad_header_name",
+        "header_mutation",
+        {"config": {"request_headers": [["bad name", "v"]]}},
+        "header_name",
+        'request_headers[0]: header name "bad name" is not a valid HTTP token',
+    ),
+    (
+        "crlf_in_value",
+        "header_mutation",
+        {"config": {"response_headers": [["x-a", "v\r\nx-evil: 1"]]}},
+        "header_value",
+        "response_headers[0]: header value",
+    ),
+    (
+        "empty_value",
+        "header_mutation",
+        {"config": {"response_headers": [["x-a", ""]]}},
+        "header_value",
+        "response_headers[0]: header value is empty",
+    ),
+    (
+        "pseudo_header",
+        "header_mutation",
+        {"config": {"remove_request_headers": [":authority"]}},
+        "pseudo_header",
+        'remove_request_headers[0]: ":authority" is a pseudo-header',
+    ),
     ("passthrough_settings", "passthrough", {"config": {"anything": 1}}, "unknown_field", "anything"),
-    ("fault_injection_disabled", "fault_injection", {"config": {"phase": "request_headers"}}, "disabled",
-     "test-only filter; set DM_ENABLE_FAULT_INJECTION=1"),
-    ("unknown_filter_name", "no_such_filter", {}, "unknown_filter",
-     "unknown filter name; this module has: passthrough, header_mutation"),
+    (
+        "fault_injection_disabled",
+        "fault_injection",
+        {"config": {"phase": "request_headers"}},
+        "disabled",
+        "test-only filter; set DM_ENABLE_FAULT_INJECTION=1",
+    ),
+    (
+        "unknown_filter_name",
+        "no_such_filter",
+        {},
+        "unknown_filter",
+        "unknown filter name; this module has: passthrough, header_mutation",
+    ),
     # C++ reads "request_headers = x" as broken JSON; Rust and Go look at the
     # first byte and say no object can start there.
-    ("not_json", "header_mutation", {"raw": "request_headers = x"},
-     {"rust": "not_object", "go": "not_object", "cpp": "syntax"}, ""),
+    (
+        "not_json",
+        "header_mutation",
+        {"raw": "request_headers = x"},
+        {"rust": "not_object", "go": "not_object", "cpp": "syntax"},
+        "",
+    ),
     ("json_array", "header_mutation", {"raw": "[]"}, "not_object", "JSON object"),
     ("invalid_utf8", "header_mutation", {"raw_bytes": b'{"request_headers": [["x-a", "\xff\xfe"]]}'}, "utf8", ""),
-    ("ten_mib", "header_mutation", {"raw": '{"request_headers": [["x-a", "' + "a" * (10 << 20) + '"]]}'},
-     "too_large", "10485794 bytes is over the 1048576-byte limit"),
+    (
+        "ten_mib",
+        "header_mutation",
+        {"raw": '{"request_headers": [["x-a", "' + "a" * (10 << 20) + '"]]}'},
+        "too_large",
+        "10485794 bytes is over the 1048576-byte limit",
+    ),
     # Only Go stops at the nesting depth; serde_json type-checks on the way
     # down (the third "[" is not a string); nlohmann parses all 100,000 levels
     # and then finds a pair of one.
-    ("nested_100k", "header_mutation", {"raw": '{"request_headers": ' + "[" * 100_000 + "]" * 100_000 + "}"},
-     {"rust": "type", "go": "depth", "cpp": "length"}, ""),
+    (
+        "nested_100k",
+        "header_mutation",
+        {"raw": '{"request_headers": ' + "[" * 100_000 + "]" * 100_000 + "}"},
+        {"rust": "type", "go": "depth", "cpp": "length"},
+        "",
+    ),
     # Go decodes null into an empty pair (length 0); Rust and C++ see the null.
-    ("null_pair", "header_mutation", {"raw": '{"request_headers": [null]}'},
-     {"rust": "type", "go": "length", "cpp": "type"}, ""),
+    (
+        "null_pair",
+        "header_mutation",
+        {"raw": '{"request_headers": [null]}'},
+        {"rust": "type", "go": "length", "cpp": "type"},
+        "",
+    ),
     ("number_value", "header_mutation", {"raw": '{"request_headers": [["x-a", 5]]}'}, "type", "expected a string"),
 ]
 
 # The filters only the Rust module has.
 BAD_RUST = [
-    ("workers_zero", "access_logger", {"raw": '{"dirname": "/tmp", "num_workers": 0}'}, "out_of_range",
-     "num_workers must be 1 to 64, got 0"),
+    (
+        "workers_zero",
+        "access_logger",
+        {"raw": '{"dirname": "/tmp", "num_workers": 0}'},
+        "out_of_range",
+        "num_workers must be 1 to 64, got 0",
+    ),
     ("workers_negative", "access_logger", {"raw": '{"dirname": "/tmp", "num_workers": -1}'}, "out_of_range", "-1"),
     ("workers_not_a_number", "access_logger", {"raw": '{"dirname": "/tmp", "num_workers": "two"}'}, "type", "two"),
-    ("dir_missing", "access_logger", {"raw": '{"dirname": "/nonexistent/logs"}'}, "open_failed",
-     "cannot open /nonexistent/logs/access_log_0.log"),
-    ("dir_unwritable", "access_logger", {"raw": '{"dirname": "/proc"}'}, "open_failed",
-     "cannot open /proc/access_log_0.log"),
-    ("dir_is_a_file", "access_logger", {"raw": '{"dirname": "/etc/hostname"}'}, "open_failed",
-     "cannot open /etc/hostname/"),
+    (
+        "dir_missing",
+        "access_logger",
+        {"raw": '{"dirname": "/nonexistent/logs"}'},
+        "open_failed",
+        "cannot open /nonexistent/logs/access_log_0.log",
+    ),
+    (
+        "dir_unwritable",
+        "access_logger",
+        {"raw": '{"dirname": "/proc"}'},
+        "open_failed",
+        "cannot open /proc/access_log_0.log",
+    ),
+    (
+        "dir_is_a_file",
+        "access_logger",
+        {"raw": '{"dirname": "/etc/hostname"}'},
+        "open_failed",
+        "cannot open /etc/hostname/",
+    ),
     ("regex_unclosed", "zero_copy_regex_waf", {"raw": "(curl"}, "regex", "invalid regex"),
     ("regex_empty", "zero_copy_regex_waf", {}, "empty", "expected a regex"),
-    ("regex_zero_limit", "zero_copy_regex_waf", {"raw": '{"pattern": "curl", "max_body_bytes": 0}'},
-     "out_of_range", "max_body_bytes must be positive"),
+    (
+        "regex_zero_limit",
+        "zero_copy_regex_waf",
+        {"raw": '{"pattern": "curl", "max_body_bytes": 0}'},
+        "out_of_range",
+        "max_body_bytes must be positive",
+    ),
     ("probability_above_one", "random_auth", {"raw": '{"probability": 1.5}'}, "out_of_range", "within 0 and 1"),
     ("probability_negative", "random_auth", {"raw": '{"probability": -0.1}'}, "out_of_range", "within 0 and 1"),
     ("seed_negative", "random_auth", {"raw": '{"seed": -1}'}, "out_of_range", "-1"),
@@ -128,9 +203,17 @@ def refusal(language: str, case: str) -> tuple[int, list[str], str]:
     _, filter_name, kwargs, _, _ = CASES_BY_ID[case]
     module = MODULES[language]
     with tempfile.TemporaryDirectory() as tmp:
-        path = configs.write(Path(tmp) / "bad.json", configs.bootstrap(
-            [configs.listener("bad", ports.SCRATCH_LISTENER, [configs.module_filter(module, filter_name, **kwargs)])],
-            ports.SCRATCH_ADMIN))
+        path = configs.write(
+            Path(tmp) / "bad.json",
+            configs.bootstrap(
+                [
+                    configs.listener(
+                        "bad", ports.SCRATCH_LISTENER, [configs.module_filter(module, filter_name, **kwargs)]
+                    )
+                ],
+                ports.SCRATCH_ADMIN,
+            ),
+        )
         code, out = lab.validate(path)
     prefix = f"{module}: filter '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out
@@ -141,7 +224,8 @@ def message_of(line: str, language: str, case: str) -> str:
 
 
 CASES = [pytest.param(lang, b[0], id=f"{b[0]}-{lang}") for b in BAD for lang in MODULES] + [
-    pytest.param("rust", b[0], id=f"{b[0]}-rust") for b in BAD_RUST]
+    pytest.param("rust", b[0], id=f"{b[0]}-rust") for b in BAD_RUST
+]
 
 
 @pytest.mark.parametrize("language,case", CASES)
