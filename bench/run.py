@@ -47,6 +47,11 @@ BASE_ID = ports.BASE_ID["bench"]
 # vgCallgrind_current_state.sig' failed"; asyncpreemptoff=1 leaves only
 # cooperative preemption, which Go code entered from Envoy's threads for one
 # hook never waits on: the counts stay within 0.3% of a run that survived.
+# One Envoy worker in every phase (the lab's tests use several): under
+# callgrind a request's instructions are then those of one thread, counted
+# exactly and repeatably, and the load and memory phases measure the same
+# Envoy; with several workers, which thread takes a connection would add noise.
+WORKERS = 1
 GODEBUG_NATIVE = lab.GODEBUG
 GODEBUG_CALLGRIND = f"{lab.GODEBUG},asyncpreemptoff=1"
 
@@ -148,6 +153,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
     print("[instructions] starting Envoy under callgrind (about 10 s)...", flush=True)
     envoy = lab.start_envoy(
         out,
+        workers=WORKERS,
         config=config,
         admin_port=ADMIN,
         base_id=BASE_ID,
@@ -238,7 +244,7 @@ def wrk(port: int, seconds: float, connections: int) -> dict:
 
 
 def measure_load(args, config: Path, out: Path) -> dict:
-    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-load")
+    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-load", workers=WORKERS)
     rounds: list[dict] = []
     try:
         for listener in LISTENERS:
@@ -266,7 +272,7 @@ def measure_load(args, config: Path, out: Path) -> dict:
 
 
 def measure_fixed_rate(args, config: Path, out: Path) -> dict:
-    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-rate")
+    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-rate", workers=WORKERS)
     results = {}
     workers = 4
     targets = [l for l in LISTENERS if l.route == "upstream"]
@@ -321,7 +327,9 @@ def measure_memory(args, out: Path) -> dict:
         ]
         path = out / f"memory-{language}.json"
         path.write_text(json.dumps(config))
-        envoy = lab.start_envoy(out, config=path, admin_port=ADMIN, base_id=BASE_ID, name=f"envoy-mem-{language}")
+        envoy = lab.start_envoy(
+            out, config=path, admin_port=ADMIN, base_id=BASE_ID, name=f"envoy-mem-{language}", workers=WORKERS
+        )
         try:
             time.sleep(1)
             idle = rss_kib(envoy.proc.pid)
@@ -437,6 +445,7 @@ def main() -> int:
         "duration_s": round(time.monotonic() - started, 1),
         "machine": machine(args),
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "envoy_workers": WORKERS,
         # GODEBUG of the Envoy each phase measured (the Go module runs under it).
         "godebug": {
             "instructions": GODEBUG_CALLGRIND,

@@ -28,6 +28,10 @@ UPSTREAM_ADDR = ("127.0.0.1", ports.UPSTREAM)
 ADMIN_PORT = ports.ADMIN
 # Printed by `make up`; the tests read the same table.
 LISTENERS = ports.LISTENERS
+# Envoy's worker threads (--concurrency) for make up and the tests: several, as
+# in production, so what depends on ordering or shared state is tested across
+# workers. LAB_WORKERS changes it; the benchmark asks for 1 (see bench/run.py).
+WORKERS = int(os.environ.get("LAB_WORKERS", "4"))
 
 
 def envoy_bin() -> str:
@@ -129,8 +133,10 @@ def start_envoy(
     cwd: Path | None = None,
     wrapper: list[str] | None = None,
     ready_timeout: float = 20,
+    workers: int | None = None,
 ) -> Envoy:
-    """Starts Envoy with one worker and waits on its admin /ready endpoint.
+    """Starts Envoy with `workers` worker threads (default WORKERS) and waits on
+    its admin /ready endpoint.
     `wrapper` goes before Envoy's argv (the benchmark runs it under valgrind).
 
     envoy.yaml's access logger writes to `access_logs/` under `cwd` (which must
@@ -141,7 +147,7 @@ def start_envoy(
         "-c",
         str(config),
         "--concurrency",
-        "1",
+        str(WORKERS if workers is None else workers),
         "--base-id",
         str(base_id),
         "--log-level",

@@ -55,3 +55,9 @@ def test_the_port_table_matches_envoy_yaml():
     assert served == sorted(ports.LISTENERS) == sorted(ports.COMPARISON + ports.DEMOS)
     assert config["admin"]["address"]["socket_address"]["port_value"] == ports.ADMIN
     assert len(set(ports.BASE_ID.values())) == len(ports.BASE_ID), "two Envoys would share a base-id"
+
+
+def test_envoy_runs_the_configured_number_of_workers(envoy):
+    # LAB_WORKERS (default 4): the tests exercise several workers, as production does.
+    stats = request(lab.ADMIN_PORT, "/stats?filter=^server.concurrency$").body.decode()
+    assert stats.strip() == f"server.concurrency: {lab.WORKERS}", stats
