@@ -119,6 +119,7 @@ def envoy_env(search_path: Path = BUILD_LIB, extra: dict | None = None) -> dict:
 class Envoy(Process):
     admin_port: int = ADMIN_PORT
     config: Path = field(default=ENVOY_YAML)
+    workers: int = WORKERS
 
 
 def start_envoy(
@@ -158,7 +159,7 @@ def start_envoy(
         cwd = log_dir / name
     (cwd / "access_logs").mkdir(parents=True, exist_ok=True)
     p = spawn(name, argv, log_dir / f"{name}.log", envoy_env(search_path, extra_env), cwd)
-    envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config)
+    envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config, WORKERS if workers is None else workers)
     try:
         wait_until(lambda: http_ok(admin_port, "/ready"), ready_timeout, "envoy /ready", envoy.proc)
     except Exception as e:

@@ -1,6 +1,8 @@
 """Sustained load through one Envoy on every listener of envoy.yaml (the
 comparison 1062-1066 and the Rust demos 1067-1073): mixed GETs and POSTs with
-bodies from 0 to 1 MiB, 64 connections at once.
+bodies from 0 to 1 MiB, 64 connections at once, each request over HTTP/1.1 or
+HTTP/2 (prior knowledge), half and half, into an Envoy with several workers
+(lab.WORKERS).
 
 Every request is judged against what its listener must answer (`Listeners`
 reads the filters' settings from envoy.yaml): the status, the body (the echo
@@ -11,7 +13,7 @@ problem like a wrong status. It also counts an Envoy restart, memory that keeps
 growing (RSS at the end against RSS after the first tenth), and an access-log
 line lost or doubled on 1062.
 
-`make soak` runs `python integration/soak.py --requests 100000` (per listener);
+`make soak` runs `python integration/soak.py --requests 50000` (per listener);
 `make test` runs a shorter one from test_soak.py.
 """
 
@@ -34,6 +36,7 @@ from pathlib import Path
 import configs
 import lab
 import ports
+from h2client import H2Connection
 
 PORTS = ports.COMPARISON + ports.DEMOS
 MAX_BODY = 1 << 20
@@ -169,12 +172,14 @@ class Tally:
     sent: Counter = field(default_factory=Counter)  # per port
     statuses: Counter = field(default_factory=Counter)  # "port status", or "port error" for a failed attempt
     failed: Counter = field(default_factory=Counter)  # per port: wrong answers and failed attempts
+    protocols: Counter = field(default_factory=Counter)  # "HTTP/1.1" or "HTTP/2"
     problems: list = field(default_factory=list)  # the first few, for the report
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, port: int, status, problem: str | None):
+    def add(self, port: int, protocol: str, status, problem: str | None):
         with self.lock:
             self.sent[port] += 1
+            self.protocols[protocol] += 1
             self.statuses[f"{port} {status}"] += 1
             if problem:
                 self.failed[port] += 1
@@ -182,25 +187,43 @@ class Tally:
                     self.problems.append(problem)
 
 
+def send_http1(conn: http.client.HTTPConnection, method, path, headers, body):
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    return resp.status, resp.getheaders(), resp.read()
+
+
 def worker(jobs: list[tuple[int, int, int]], listeners: Listeners, tally: Tally, seed: int):
+    """Sends its jobs in order, keeping one connection per listener and
+    protocol: each request goes over HTTP/1.1 or HTTP/2 (prior knowledge), half
+    and half."""
     rng = random.Random(seed)
-    conns: dict[int, http.client.HTTPConnection] = {}
+    conns: dict[tuple[int, str], http.client.HTTPConnection | H2Connection] = {}
     for i, port, size in jobs:
         method, path, headers, body = listeners.plan(i, port, size, rng)
-        conn = conns.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conns[port] = conn
+        protocol = "HTTP/2" if rng.random() < 0.5 else "HTTP/1.1"
+        what = f"{port} {protocol} {method} {path}"
+        conn = conns.get((port, protocol))
         try:
-            conn.request(method, path, body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
+            if conn is None:
+                if protocol == "HTTP/2":
+                    conn = H2Connection(port)
+                else:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conns[(port, protocol)] = conn
+            if protocol == "HTTP/2":
+                status, resp_headers, data = conn.request(method, path, headers, body)
+            else:
+                status, resp_headers, data = send_http1(conn, method, path, headers, body)
         except (http.client.HTTPException, OSError) as e:
             # No retry: every failed attempt is counted.
-            conn.close()
-            conns.pop(port, None)
-            tally.add(port, "error", f"{port} {method} {path}: {e!r}")
+            if conn is not None:
+                conn.close()
+            conns.pop((port, protocol), None)
+            tally.add(port, protocol, "error", f"{what}: {e!r}")
             continue
-        problem = listeners.check(port, method, path, headers, body, resp.status, resp.getheaders(), data)
-        tally.add(port, resp.status, f"{port} {method} {path}: {problem}" if problem else None)
+        problem = listeners.check(port, method, path, headers, body, status, resp_headers, data)
+        tally.add(port, protocol, status, f"{what}: {problem}" if problem else None)
     for conn in conns.values():
         conn.close()
 
@@ -244,7 +267,9 @@ def run(envoy: lab.Envoy, per_listener: int, concurrency: int = 64, seed: int = 
         "per_listener": per_listener,
         "concurrency": concurrency,
         "seconds": round(time.monotonic() - started, 1),
+        "envoy_workers": envoy.workers,
         "sent_per_port": {str(p): tally.sent[p] for p in PORTS},
+        "sent_per_protocol": dict(sorted(tally.protocols.items())),
         "statuses": dict(sorted(tally.statuses.items())),
         "random_auth_refused_fraction": round(forbidden, 3),
         "unexpected": sum(tally.failed.values()),
@@ -297,7 +322,7 @@ def passed(summary: dict) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=100_000, help="requests per listener")
+    parser.add_argument("--requests", type=int, default=50_000, help="requests per listener")
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
     work = lab.ROOT / "build" / "soak"

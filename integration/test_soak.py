@@ -26,6 +26,10 @@ def test_short_soak_loses_nothing(upstream, tmp_path):
     assert summary["access_log_lines_that_parse"] == summary["sent_per_port"]["1062"]
     assert summary["rss_kib_end"] <= 1.10 * summary["rss_kib_after_first_tenth"], summary
     assert soak.passed(summary)
+    # Several workers, both protocols, in about equal parts.
+    assert summary["envoy_workers"] == lab.WORKERS
+    assert set(summary["sent_per_protocol"]) == {"HTTP/1.1", "HTTP/2"}
+    assert min(summary["sent_per_protocol"].values()) > 0.4 * summary["requests"], summary["sent_per_protocol"]
 
 
 def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
