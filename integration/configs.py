@@ -12,9 +12,8 @@ from pathlib import Path
 
 import yaml
 
+import lab
 import ports
-
-ENVOY_YAML = Path(__file__).resolve().parent.parent / "envoy.yaml"
 
 ROUTER = {
     "name": "envoy.filters.http.router",
@@ -114,7 +113,7 @@ def write(path: Path, config: dict) -> Path:
 
 def lab_config() -> dict:
     """envoy.yaml as data (its YAML anchors expanded)."""
-    return yaml.safe_load(ENVOY_YAML.read_text())
+    return yaml.safe_load(lab.ENVOY_YAML.read_text())
 
 
 def shifted(config: dict, admin_port: int, shift: int = ports.SHIFT) -> dict:
