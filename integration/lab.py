@@ -190,7 +190,7 @@ def up() -> int:
     except Exception:
         upstream.stop()
         raise
-    print(f"Envoy {ENVOY_VERSION} is serving (admin http://127.0.0.1:{ADMIN_PORT}):")
+    print(f"Envoy {ENVOY_VERSION} is serving with {envoy.workers} workers (admin http://127.0.0.1:{ADMIN_PORT}):")
     for port, what in LISTENERS.items():
         print(f"  http://localhost:{port}/   {what}")
     print(f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}")
