@@ -33,7 +33,7 @@ help:
 	@echo "make bench  instructions/request, load and memory per language (about 8 min)"
 	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
 	@echo "make abi    regenerate abi/abi.h from rust/abi"
-	@echo "make soak   50,000 requests on each of the 12 listeners, HTTP/1.1 and HTTP/2, 4 workers (about 10 min)"
+	@echo "make soak   50,000 requests on each of the 12 listeners, HTTP/1.1 and HTTP/2, 4 workers (about 11 min)"
 	@echo "make fuzz   every fuzzer for FUZZ_SECONDS (default 120) each"
 	@echo "make docker-test  build the Dockerfile for real and test the container"
 
@@ -158,7 +158,7 @@ bench-smoke: build venv deps
 	$(PYTHON) -m pytest bench
 
 # 50,000 requests on each of envoy.yaml's 12 listeners (600,000 in all), HTTP/1.1
-# and HTTP/2 mixed, through one Envoy with LAB_WORKERS workers (about 10 minutes
+# and HTTP/2 mixed, through one Envoy with LAB_WORKERS workers (about 11 minutes
 # here); the figures land in build/soak/summary.json. SOAK_REQUESTS changes the
 # count per listener.
 SOAK_REQUESTS ?= 50000
