@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+import ports
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,17 +26,20 @@ class Listener:
     port: int
 
 
-# name, language, filters, upstream port, direct-response port
+# name, language, filters, upstream port, direct-response port (ports.py)
 VARIANTS = [
-    ("baseline", "none", "none", 1066, 1166),
-    ("rust_passthrough", "rust", "passthrough", 1080, 1180),
-    ("go_passthrough", "go", "passthrough", 1081, 1181),
-    ("cpp_passthrough", "cpp", "passthrough", 1082, 1182),
-    ("rust_header_mutation", "rust", "passthrough+header_mutation", 1063, 1163),
-    ("go_header_mutation", "go", "passthrough+header_mutation", 1064, 1164),
-    ("cpp_header_mutation", "cpp", "passthrough+header_mutation", 1065, 1165),
-    ("builtin_header_mutation", "builtin", "header_mutation", 1083, 1183),
-    ("lua_header_mutation", "lua", "header_mutation", 1084, 1184),
+    (name, lang, filters, *ports.BENCH_LISTENERS[name])
+    for name, lang, filters in [
+        ("baseline", "none", "none"),
+        ("rust_passthrough", "rust", "passthrough"),
+        ("go_passthrough", "go", "passthrough"),
+        ("cpp_passthrough", "cpp", "passthrough"),
+        ("rust_header_mutation", "rust", "passthrough+header_mutation"),
+        ("go_header_mutation", "go", "passthrough+header_mutation"),
+        ("cpp_header_mutation", "cpp", "passthrough+header_mutation"),
+        ("builtin_header_mutation", "builtin", "header_mutation"),
+        ("lua_header_mutation", "lua", "header_mutation"),
+    ]
 ]
 
 LISTENERS = [
@@ -71,8 +76,9 @@ def builtin_header_mutation(config: dict) -> dict:
     def mutations(remove, set_pairs, extra=()):
         out = [{"remove": name} for name in remove]
         for name, value in [*set_pairs, *extra]:
-            out.append({"append": {"header": {"key": name, "value": value},
-                                   "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}})
+            out.append(
+                {"append": {"header": {"key": name, "value": value}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}}
+            )
         return out
 
     return {
@@ -82,10 +88,14 @@ def builtin_header_mutation(config: dict) -> dict:
             "mutations": {
                 "request_mutations": mutations(config["remove_request_headers"], config["request_headers"]),
                 "response_mutations": mutations(
-                    config["remove_response_headers"], config["response_headers"],
-                    [("x-downstream-address", "%DOWNSTREAM_REMOTE_ADDRESS%"),
-                     ("x-upstream-address", "%UPSTREAM_HOST%"),
-                     ("x-response-code", "%RESPONSE_CODE%")]),
+                    config["remove_response_headers"],
+                    config["response_headers"],
+                    [
+                        ("x-downstream-address", "%DOWNSTREAM_REMOTE_ADDRESS%"),
+                        ("x-upstream-address", "%UPSTREAM_HOST%"),
+                        ("x-response-code", "%RESPONSE_CODE%"),
+                    ],
+                ),
             },
         },
     }
@@ -135,14 +145,18 @@ def module_filter(language: str, filter_name: str, config: dict | None = None) -
     return {"name": f"{language}_{filter_name}", "typed_config": typed}
 
 
-def build(admin_port: int = 9901) -> dict:
+def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
     """The whole bootstrap for the benchmark."""
     lab = load_lab()
     hm = lab_header_mutation(lab)
     by_name = {l["name"]: l for l in lab["static_resources"]["listeners"]}
     # envoy.yaml's listeners for the languages and the baseline, untouched.
-    from_lab = {"baseline": by_name["baseline"], "rust_header_mutation": by_name["rust"],
-                "go_header_mutation": by_name["go"], "cpp_header_mutation": by_name["cpp"]}
+    from_lab = {
+        "baseline": by_name["baseline"],
+        "rust_header_mutation": by_name["rust"],
+        "go_header_mutation": by_name["go"],
+        "cpp_header_mutation": by_name["cpp"],
+    }
     template = copy.deepcopy(by_name["baseline"])
     router = template["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][-1]
     extra_filters = {
@@ -158,8 +172,7 @@ def build(admin_port: int = 9901) -> dict:
             upstream = copy.deepcopy(from_lab[name])
         else:
             upstream = copy.deepcopy(template)
-            upstream["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"] = [
-                *extra_filters[name], router]
+            upstream["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"] = [*extra_filters[name], router]
         upstream["name"] = name
         upstream["address"]["socket_address"].update(address="127.0.0.1", port_value=up_port)
         hcm = upstream["filter_chains"][0]["filters"][0]["typed_config"]
@@ -173,16 +186,24 @@ def build(admin_port: int = 9901) -> dict:
         dhcm["stat_prefix"] = f"{name}_direct"
         dhcm["route_config"] = {
             "name": "direct",
-            "virtual_hosts": [{"name": "direct", "domains": ["*"], "routes": [{
-                "name": "direct",
-                "match": {"prefix": "/"},
-                "direct_response": {"status": 200, "body": {"inline_string": "Hello from echo server\n"}},
-                # The same response headers the echo upstream sends for REQUEST_PATH.
-                "response_headers_to_add": [
-                    {"header": {"key": "x-response-replace", "value": "original"}},
-                    {"header": {"key": "x-response-remove", "value": "gone"}},
-                ],
-            }]}],
+            "virtual_hosts": [
+                {
+                    "name": "direct",
+                    "domains": ["*"],
+                    "routes": [
+                        {
+                            "name": "direct",
+                            "match": {"prefix": "/"},
+                            "direct_response": {"status": 200, "body": {"inline_string": "Hello from echo server\n"}},
+                            # The same response headers the echo upstream sends for REQUEST_PATH.
+                            "response_headers_to_add": [
+                                {"header": {"key": "x-response-replace", "value": "original"}},
+                                {"header": {"key": "x-response-remove", "value": "gone"}},
+                            ],
+                        }
+                    ],
+                }
+            ],
         }
         listeners.append(direct)
 

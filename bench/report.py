@@ -11,38 +11,59 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-ORDER = ["baseline", "rust_passthrough", "go_passthrough", "cpp_passthrough",
-         "rust_header_mutation", "go_header_mutation", "cpp_header_mutation",
-         "builtin_header_mutation", "lua_header_mutation"]
-COLORS = {"none": "#999999", "rust": "#b7410e", "go": "#00add8", "cpp": "#00599c",
-          "builtin": "#6a3d9a", "lua": "#2c7fb8"}
+ORDER = [
+    "baseline",
+    "rust_passthrough",
+    "go_passthrough",
+    "cpp_passthrough",
+    "rust_header_mutation",
+    "go_header_mutation",
+    "cpp_header_mutation",
+    "builtin_header_mutation",
+    "lua_header_mutation",
+]
+COLORS = {
+    "none": "#999999",
+    "rust": "#b7410e",
+    "go": "#00add8",
+    "cpp": "#00599c",
+    "builtin": "#6a3d9a",
+    "lua": "#2c7fb8",
+}
 
 
 def instructions_table(results: dict) -> str:
     instr = results["instructions"]
-    lines = ["| listener | filters | upstream route: instr/req | over baseline | direct route: instr/req "
-             "| over baseline | spread (max) |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| listener | filters | upstream route: instr/req | over baseline | direct route: instr/req "
+        "| over baseline | spread (max) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     filters = {l["name"]: l["filters"] for l in results["listeners"]}
     for name in ORDER:
         up, direct = instr[name], instr[f"{name}_direct"]
         spread = max(up["spread_pct"], direct["spread_pct"])
-        lines.append(f"| {name} | {filters[name]} | {up['median']:,.0f} | {up['over_baseline']:+,.0f} "
-                     f"| {direct['median']:,.0f} | {direct['over_baseline']:+,.0f} | {spread:.2f}% |")
+        lines.append(
+            f"| {name} | {filters[name]} | {up['median']:,.0f} | {up['over_baseline']:+,.0f} "
+            f"| {direct['median']:,.0f} | {direct['over_baseline']:+,.0f} | {spread:.2f}% |"
+        )
     return "\n".join(lines)
 
 
 def load_table(results: dict) -> str:
     load = results["load"]
-    lines = ["| listener | route | req/s median (min-max) | vs baseline | p50 ms | p99 ms | p99 vs baseline |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| listener | route | req/s median (min-max) | vs baseline | p50 ms | p99 ms | p99 vs baseline |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for name in ORDER:
         for suffix, route in (("", "upstream"), ("_direct", "direct")):
             r = load[name + suffix]
             lines.append(
                 f"| {name} | {route} | {r['rps']['median']:,.0f} ({r['rps']['min']:,.0f}-{r['rps']['max']:,.0f}) "
                 f"| {r['rps_ratio']['median']:.3f} ({r['rps_ratio']['min']:.2f}-{r['rps_ratio']['max']:.2f}) "
-                f"| {r['p50_ms']['median']:.3f} | {r['p99_ms']['median']:.3f} | {r['p99_ms_ratio']['median']:.2f} |")
+                f"| {r['p50_ms']['median']:.3f} | {r['p99_ms']['median']:.3f} | {r['p99_ms_ratio']['median']:.2f} |"
+            )
     return "\n".join(lines)
 
 
@@ -50,8 +71,10 @@ def fixed_rate_table(results: dict) -> str:
     lines = ["| listener | target req/s | achieved | p50 ms | p90 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]
     for name in ORDER:
         r = results["fixed_rate"][name]
-        lines.append(f"| {name} | {r['rate']} | {r['achieved_rps']:,.0f} | {r['p50_ms']:.3f} "
-                     f"| {r['p90_ms']:.3f} | {r['p99_ms']:.3f} |")
+        lines.append(
+            f"| {name} | {r['rate']} | {r['achieved_rps']:,.0f} | {r['p50_ms']:.3f} "
+            f"| {r['p90_ms']:.3f} | {r['p99_ms']:.3f} |"
+        )
     return "\n".join(lines)
 
 
@@ -67,8 +90,9 @@ def objects_table(results: dict) -> str:
     for name in ORDER[1:]:
         objects = results["instructions"][f"{name}_direct"]["objects"]
         module = sum(v for k, v in objects.items() if k.endswith("_module.so"))
-        lines.append(f"| {name} | {module:,.0f} | {objects.get('envoy', 0):,.0f} "
-                     f"| {objects.get('system libraries', 0):,.0f} |")
+        lines.append(
+            f"| {name} | {module:,.0f} | {objects.get('envoy', 0):,.0f} | {objects.get('system libraries', 0):,.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -86,7 +110,8 @@ def targets_table(results: dict) -> str:
             f"\nGo passthrough misses its target: of its {extra:,.0f} instructions over baseline, "
             f"{in_go:,.0f} run inside libgo_module.so, where passthrough has no code of its own: that is the "
             f"Go runtime entering and leaving Go from Envoy's C++ thread (cgo's crosscall2/cgocallback), paid "
-            f"for each hook that enters Go. The rest is the same Envoy-side work Rust and C++ cause.")
+            f"for each hook that enters Go. The rest is the same Envoy-side work Rust and C++ cause."
+        )
     return "\n".join(lines)
 
 
@@ -96,24 +121,26 @@ def reading(results: dict) -> str:
     hm = {lang: d[f"{lang}_header_mutation"] - d[f"{lang}_passthrough"] for lang in ("rust", "go", "cpp")}
     rps = {n: r["rps_ratio"]["median"] for n, r in results["load"].items()}
     spreads = [r["rps_ratio"]["max"] - r["rps_ratio"]["min"] for r in results["load"].values()]
-    return "\n".join([
-        f"- A module that does nothing costs Rust {d['rust_passthrough']:,.0f}, C++ {d['cpp_passthrough']:,.0f} and "
-        f"Go {d['go_passthrough']:,.0f} instructions per request. Envoy calls about eight hooks per stream; "
-        f"entering Go from Envoy's C++ thread (cgo) costs far more than a call into Rust or C++, so the Go "
-        f"module answers the hooks a filter does not implement in C (go/stream_hooks.c) and enters Go only "
-        f"for the others (passthrough: creation and destruction).",
-        f"- The header_mutation filter itself (its listener minus passthrough) costs Rust {hm['rust']:,.0f}, "
-        f"C++ {hm['cpp']:,.0f}, Go {hm['go']:,.0f}; Envoy's built-in filter does the same mutations for "
-        f"{d['builtin_header_mutation']:,.0f} ({hm['rust'] / d['builtin_header_mutation']:.2f}x for Rust). "
-        f"Most of a module's cost is Envoy's side of the callbacks, not code in the .so (see the per-object table).",
-        f"- Lua costs {d['lua_header_mutation']:,.0f} for the same job: "
-        f"{d['lua_header_mutation'] / min(d[f'{l}_header_mutation'] for l in ('rust', 'cpp', 'go')):.1f}x the "
-        f"cheapest module with its passthrough.",
-        f"- Under load the request-rate ratios move by up to {max(spreads):.2f} between rounds on this shared "
-        f"2-core machine (e.g. rust_header_mutation {rps['rust_header_mutation']:.2f}, "
-        f"go_header_mutation {rps['go_header_mutation']:.2f} of the baseline, upstream route): differences of a "
-        f"few percent in throughput are noise here; the instruction counts are the comparison to trust.",
-    ])
+    return "\n".join(
+        [
+            f"- A module that does nothing costs Rust {d['rust_passthrough']:,.0f}, C++ {d['cpp_passthrough']:,.0f} and "
+            f"Go {d['go_passthrough']:,.0f} instructions per request. Envoy calls about eight hooks per stream; "
+            f"entering Go from Envoy's C++ thread (cgo) costs far more than a call into Rust or C++, so the Go "
+            f"module answers the hooks a filter does not implement in C (go/stream_hooks.c) and enters Go only "
+            f"for the others (passthrough: creation and destruction).",
+            f"- The header_mutation filter itself (its listener minus passthrough) costs Rust {hm['rust']:,.0f}, "
+            f"C++ {hm['cpp']:,.0f}, Go {hm['go']:,.0f}; Envoy's built-in filter does the same mutations for "
+            f"{d['builtin_header_mutation']:,.0f} ({hm['rust'] / d['builtin_header_mutation']:.2f}x for Rust). "
+            f"Most of a module's cost is Envoy's side of the callbacks, not code in the .so (see the per-object table).",
+            f"- Lua costs {d['lua_header_mutation']:,.0f} for the same job: "
+            f"{d['lua_header_mutation'] / min(d[f'{l}_header_mutation'] for l in ('rust', 'cpp', 'go')):.1f}x the "
+            f"cheapest module with its passthrough.",
+            f"- Under load the request-rate ratios move by up to {max(spreads):.2f} between rounds on this shared "
+            f"2-core machine (e.g. rust_header_mutation {rps['rust_header_mutation']:.2f}, "
+            f"go_header_mutation {rps['go_header_mutation']:.2f} of the baseline, upstream route): differences of a "
+            f"few percent in throughput are noise here; the instruction counts are the comparison to trust.",
+        ]
+    )
 
 
 def chart(results: dict, path: Path):
@@ -127,15 +154,17 @@ def chart(results: dict, path: Path):
     colors = [COLORS[langs[n]] for n in names]
     ax.barh([i - 0.2 for i in y], direct, height=0.38, color=colors, label="direct response (module cost alone)")
     ax.barh([i + 0.2 for i in y], up, height=0.38, color=colors, alpha=0.45, label="via echo upstream")
-    for i, (d, u) in enumerate(zip(direct, up)):
+    for i, (d, u) in enumerate(zip(direct, up, strict=True)):
         ax.text(d, i - 0.2, f" {d:,.0f}", va="center", fontsize=8)
         ax.text(u, i + 0.2, f" {u:,.0f}", va="center", fontsize=8, alpha=0.7)
     ax.set_yticks(list(y), names)
     ax.invert_yaxis()
     ax.set_xlabel("instructions per request over the no-module baseline (callgrind, lower is better)")
     base = instr["baseline_direct"]["median"]
-    ax.set_title(f"What a filter costs per request in Envoy {results['machine']['envoy'].split('/')[1]} "
-                 f"(baseline: {base:,.0f} instr/req direct)")
+    ax.set_title(
+        f"What a filter costs per request in Envoy {results['machine']['envoy'].split('/')[1]} "
+        f"(baseline: {base:,.0f} instr/req direct)"
+    )
     ax.set_xlim(0, max(direct + up) * 1.15)
     ax.legend(loc="upper right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
@@ -148,24 +177,27 @@ def write(results: dict, out: Path):
     m, p = results["machine"], results["parameters"]
     instr = results["instructions"]
     worst = max(r["spread_pct"] for r in instr.values())
-    text = f"""# Benchmark {results['created']}
+    text = f"""# Benchmark {results["created"]}
 
 ## Method
-- Envoy `{m['envoy']}`, one worker (`--concurrency 1`), the config in `bench-envoy.json`: envoy.yaml's
+- Envoy `{m["envoy"]}`, one worker (`--concurrency 1`), the config in `bench-envoy.json`: envoy.yaml's
   listeners 1063-1066 plus passthrough-only listeners per language, Envoy's built-in `header_mutation`
   and a Lua filter doing the same mutations, each also with a direct-response route (no upstream).
 - **Instructions** (deterministic): Envoy under `valgrind --tool=callgrind`, instrumentation on after
-  {p['warmup']} warm-up requests per listener; per listener {p['requests']} requests on one keep-alive
-  connection between `callgrind_control -z` and `-d`; {p['rounds']} interleaved rounds. Spread = (max-min)/median
+  {p["warmup"]} warm-up requests per listener; per listener {p["requests"]} requests on one keep-alive
+  connection between `callgrind_control -z` and `-d`; {p["rounds"]} interleaved rounds. Spread = (max-min)/median
   over rounds; worst here **{worst:.3f}%**.
-- **Load**: wrk (Debian, C, one thread, {p['connections']} connections, {p['load_seconds']} s) in
-  {p['load_rounds']} interleaved rounds; every ratio is against the baseline of the same round and route.
+- **Load**: wrk (Debian, C, one thread, {p["connections"]} connections, {p["load_seconds"]} s) in
+  {p["load_rounds"]} interleaved rounds; every ratio is against the baseline of the same round and route.
   wrk because it is a native closed-loop generator with latency percentiles and low overhead on 2 cores.
-- **Fixed rate**: hey (Debian) at {p['rate']} req/s for {p['rate_seconds']} s per listener, upstream route.
+- **Fixed rate**: hey (Debian) at {p["rate"]} req/s for {p["rate_seconds"]} s per listener, upstream route.
 - **Memory**: VmRSS of an Envoy loading one language's module (one listener), idle and after a load burst.
-- Machine: {m['cores']} cores, {m['cpu']}, Linux {m['kernel']}; {m['rustc']}; {m['go']}; {m['g++']}.
-  Builds: Rust {m['build_profiles']['rust']}; Go {m['build_profiles']['go']}; C++ {m['build_profiles']['cpp']}.
-- Run time {results['duration_s']} s. Reproduce: `make bench`.
+- Go runtime: `GODEBUG={results.get("godebug", {}).get("instructions", "?")}` under callgrind (Go's
+  asynchronous preemption signals make valgrind 3.19 assert), `GODEBUG={results.get("godebug", {}).get("load", "?")}`
+  for load, fixed rate and memory.
+- Machine: {m["cores"]} cores, {m["cpu"]}, Linux {m["kernel"]}; {m["rustc"]}; {m["go"]}; {m["g++"]}.
+  Builds: Rust {m["build_profiles"]["rust"]}; Go {m["build_profiles"]["go"]}; C++ {m["build_profiles"]["cpp"]}.
+- Run time {results["duration_s"]} s. Reproduce: `make bench`.
 
 ## Reading
 {reading(results)}
@@ -210,10 +242,12 @@ def publish(results: dict, out: Path, root: Path):
     if README_START in text and README_END in text:
         head, rest = text.split(README_START, 1)
         _, tail = rest.split(README_END, 1)
-        block = (f"{README_START}\nFrom `make bench` on {results['created']} ({results['machine']['cores']} cores, "
-                 f"Envoy {results['machine']['envoy'].split('/')[1]}); full report: "
-                 f"[bench/results/latest.md](bench/results/latest.md).\n\n{instructions_table(results)}\n\n"
-                 f"![instructions per request over baseline](bench/results/latest.png)\n{README_END}")
+        block = (
+            f"{README_START}\nFrom `make bench` on {results['created']} ({results['machine']['cores']} cores, "
+            f"Envoy {results['machine']['envoy'].split('/')[1]}); full report: "
+            f"[bench/results/latest.md](bench/results/latest.md).\n\n{instructions_table(results)}\n\n"
+            f"![instructions per request over baseline](bench/results/latest.png)\n{README_END}"
+        )
         readme.write_text(head + block + tail)
 
 

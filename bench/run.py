@@ -11,6 +11,9 @@ Phases, all against one generated Envoy config (bench_config.py):
   4. memory        RSS of an Envoy that loads one language's module (or none),
                    idle and after a load burst.
 Then results.json, report.md and chart.png under bench/results/<UTC time>/.
+
+It imports the lab from integration/: run it as `make bench`, which puts
+integration/ and bench/ on PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -26,21 +29,35 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+import bench_config
+import lab
+import ports
+from bench_config import LISTENERS, REQUEST_HEADERS, REQUEST_PATH
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "integration"))
-
-import bench_config  # noqa: E402
-import lab  # noqa: E402
-from bench_config import LISTENERS, REQUEST_HEADERS, REQUEST_PATH  # noqa: E402
-
-ADMIN = 9931
-BASE_ID = 31
+ADMIN = ports.BENCH_ADMIN
+BASE_ID = ports.BASE_ID["bench"]
+# The Go runtime's settings per phase, recorded in results.json. Natively Go
+# runs as in production (lab.py: cgocheck=0). Under callgrind, Go's
+# asynchronous preemption signals (SIGURG into a thread inside runtime.cgocall)
+# make valgrind 3.19 abort with "vgCallgrind_post_signal: Assertion 'sigNum ==
+# vgCallgrind_current_state.sig' failed"; asyncpreemptoff=1 leaves only
+# cooperative preemption, which Go code entered from Envoy's threads for one
+# hook never waits on: the counts stay within 0.3% of a run that survived.
+# One Envoy worker in every phase (the lab's tests use several): under
+# callgrind a request's instructions are then those of one thread, counted
+# exactly and repeatably, and the load and memory phases measure the same
+# Envoy; with several workers, which thread takes a connection would add noise.
+WORKERS = 1
+GODEBUG_NATIVE = lab.GODEBUG
+GODEBUG_CALLGRIND = f"{lab.GODEBUG},asyncpreemptoff=1"
 
 
 # ------------------------------------------------------------------ helpers
+
 
 class Progress:
     """One status line per step, with the time left estimated from the pace so far."""
@@ -88,6 +105,7 @@ def summary(values: list[float]) -> dict:
 
 # -------------------------------------------------------------- callgrind
 
+
 def dump_costs(path: Path) -> tuple[int, dict[str, int]]:
     """Total Ir of one callgrind dump, and its self cost per object file."""
     names: dict[str, str] = {}
@@ -131,11 +149,19 @@ def object_group(path: str) -> str:
 def measure_instructions(args, config: Path, out: Path) -> dict:
     cg_dir = out / "callgrind"
     cg_dir.mkdir(parents=True, exist_ok=True)
-    wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
-               f"--callgrind-out-file={cg_dir}/cg.%p"]
+    wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={cg_dir}/cg.%p"]
     print("[instructions] starting Envoy under callgrind (about 10 s)...", flush=True)
-    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-callgrind",
-                            wrapper=wrapper, ready_timeout=180)
+    envoy = lab.start_envoy(
+        out,
+        workers=WORKERS,
+        config=config,
+        admin_port=ADMIN,
+        base_id=BASE_ID,
+        name="envoy-callgrind",
+        wrapper=wrapper,
+        ready_timeout=180,
+        extra_env={"GODEBUG": GODEBUG_CALLGRIND},
+    )
     pid = str(envoy.proc.pid)
     results = {l.name: {"per_request": [], "objects": {}} for l in LISTENERS}
     try:
@@ -161,8 +187,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
                         grouped[key] = grouped.get(key, 0) + ir / args.requests
                     results[listener.name]["objects"] = grouped
                 dump.unlink()  # dumps are large; the numbers are kept
-                progress.step(f"round {rnd + 1} {listener.name}: "
-                              f"{total / args.requests:,.0f} instr/request")
+                progress.step(f"round {rnd + 1} {listener.name}: {total / args.requests:,.0f} instr/request")
     finally:
         envoy.stop()
     by_route = {l.route: results[f"baseline{'' if l.route == 'upstream' else '_direct'}"] for l in LISTENERS}
@@ -190,6 +215,7 @@ def lab_wait_new_file(directory: Path, before: set) -> Path:
 
 # -------------------------------------------------------------------- load
 
+
 def parse_duration_ms(text: str) -> float:
     m = re.match(r"([\d.]+)(us|ms|s)", text)
     value, unit = float(m.group(1)), m.group(2)
@@ -198,8 +224,17 @@ def parse_duration_ms(text: str) -> float:
 
 def wrk(port: int, seconds: float, connections: int) -> dict:
     headers = sum((["-H", f"{k}: {v}"] for k, v in REQUEST_HEADERS.items()), [])
-    out = run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *headers,
-               f"http://127.0.0.1:{port}{REQUEST_PATH}"])
+    out = run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *headers,
+            f"http://127.0.0.1:{port}{REQUEST_PATH}",
+        ]
+    )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -209,7 +244,7 @@ def wrk(port: int, seconds: float, connections: int) -> dict:
 
 
 def measure_load(args, config: Path, out: Path) -> dict:
-    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-load")
+    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-load", workers=WORKERS)
     rounds: list[dict] = []
     try:
         for listener in LISTENERS:
@@ -237,7 +272,7 @@ def measure_load(args, config: Path, out: Path) -> dict:
 
 
 def measure_fixed_rate(args, config: Path, out: Path) -> dict:
-    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-rate")
+    envoy = lab.start_envoy(out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-rate", workers=WORKERS)
     results = {}
     workers = 4
     targets = [l for l in LISTENERS if l.route == "upstream"]
@@ -245,12 +280,28 @@ def measure_fixed_rate(args, config: Path, out: Path) -> dict:
     try:
         for listener in targets:
             headers = sum((["-H", f"{k}: {v}"] for k, v in REQUEST_HEADERS.items()), [])
-            text = run(["hey", "-z", f"{args.rate_seconds}s", "-c", str(workers), "-q", str(args.rate // workers),
-                        *headers, f"http://127.0.0.1:{listener.port}{REQUEST_PATH}"])
+            text = run(
+                [
+                    "hey",
+                    "-z",
+                    f"{args.rate_seconds}s",
+                    "-c",
+                    str(workers),
+                    "-q",
+                    str(args.rate // workers),
+                    *headers,
+                    f"http://127.0.0.1:{listener.port}{REQUEST_PATH}",
+                ]
+            )
             pct = {p: float(v) * 1000 for p, v in re.findall(r"(\d+)% in ([\d.]+) secs", text)}
             achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-            results[listener.name] = {"rate": args.rate, "achieved_rps": achieved,
-                                      "p50_ms": pct.get("50"), "p90_ms": pct.get("90"), "p99_ms": pct.get("99")}
+            results[listener.name] = {
+                "rate": args.rate,
+                "achieved_rps": achieved,
+                "p50_ms": pct.get("50"),
+                "p90_ms": pct.get("90"),
+                "p99_ms": pct.get("99"),
+            }
             progress.step(f"{listener.name}: p50 {pct.get('50', 0):.3f} ms p99 {pct.get('99', 0):.3f} ms")
     finally:
         envoy.stop()
@@ -271,11 +322,14 @@ def measure_memory(args, out: Path) -> dict:
         wanted = "baseline" if language == "none" else f"{language}_header_mutation"
         config = dict(full)
         config["static_resources"] = dict(full["static_resources"])
-        config["static_resources"]["listeners"] = [l for l in full["static_resources"]["listeners"]
-                                                   if l["name"] == wanted]
+        config["static_resources"]["listeners"] = [
+            l for l in full["static_resources"]["listeners"] if l["name"] == wanted
+        ]
         path = out / f"memory-{language}.json"
         path.write_text(json.dumps(config))
-        envoy = lab.start_envoy(out, config=path, admin_port=ADMIN, base_id=BASE_ID, name=f"envoy-mem-{language}")
+        envoy = lab.start_envoy(
+            out, config=path, admin_port=ADMIN, base_id=BASE_ID, name=f"envoy-mem-{language}", workers=WORKERS
+        )
         try:
             time.sleep(1)
             idle = rss_kib(envoy.proc.pid)
@@ -290,6 +344,7 @@ def measure_memory(args, out: Path) -> dict:
 
 
 # ----------------------------------------------------------------- targets
+
 
 def targets(instr: dict) -> list[dict]:
     """Issue targets, judged on the direct-response route (module cost alone).
@@ -308,20 +363,35 @@ def targets(instr: dict) -> list[dict]:
         ("Go header_mutation <= 1.5x C++", hm("go"), 1.5 * hm("cpp")),
     ]
     for lang in ("rust", "go", "cpp"):
-        rows.append((f"{lang} passthrough+header_mutation under Lua", d[f"{lang}_header_mutation"],
-                     d["lua_header_mutation"]))
-    return [{"target": t, "value": round(v), "limit": round(limit), "met": v <= limit,
-             "over_by_pct": round((v / limit - 1) * 100, 1) if limit > 0 and v > limit else 0.0}
-            for t, v, limit in rows]
+        rows.append(
+            (f"{lang} passthrough+header_mutation under Lua", d[f"{lang}_header_mutation"], d["lua_header_mutation"])
+        )
+    return [
+        {
+            "target": t,
+            "value": round(v),
+            "limit": round(limit),
+            "met": v <= limit,
+            "over_by_pct": round((v / limit - 1) * 100, 1) if limit > 0 and v > limit else 0.0,
+        }
+        for t, v, limit in rows
+    ]
 
 
 # -------------------------------------------------------------------- main
 
+
 def machine(args) -> dict:
     return {
         "cores": os.cpu_count(),
-        "cpu": next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name")), platform.processor()),
+        "cpu": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        ),
         "kernel": platform.release(),
         "envoy": version_of([lab.envoy_bin(), "--version"]).split("version: ")[-1],
         "rustc": version_of(["rustc", "--version"]),
@@ -329,9 +399,11 @@ def machine(args) -> dict:
         "g++": version_of(["g++", "--version"]),
         "valgrind": version_of(["valgrind", "--version"]),
         "wrk": version_of(["wrk", "--version"]) if shutil.which("wrk") else "missing",
-        "build_profiles": {"rust": "release (thin LTO, codegen-units=1, panic=unwind)",
-                           "go": "go build -buildmode=c-shared (default optimisation)",
-                           "cpp": "CMake Release (-O3), -fvisibility=hidden"},
+        "build_profiles": {
+            "rust": "release (thin LTO, codegen-units=1, panic=unwind)",
+            "go": "go build -buildmode=c-shared (default optimisation)",
+            "cpp": "CMake Release (-O3), -fvisibility=hidden",
+        },
     }
 
 
@@ -351,7 +423,7 @@ def main() -> int:
     if args.quick:
         args.requests, args.rounds, args.warmup = 20, 1, 5
         args.load_rounds, args.load_seconds, args.rate_seconds, args.rate = 1, 1, 1, 200
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = (args.out or HERE / "results" / stamp).resolve()
     out.mkdir(parents=True, exist_ok=True)
     config = out / "bench-envoy.json"
@@ -373,6 +445,14 @@ def main() -> int:
         "duration_s": round(time.monotonic() - started, 1),
         "machine": machine(args),
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "envoy_workers": WORKERS,
+        # GODEBUG of the Envoy each phase measured (the Go module runs under it).
+        "godebug": {
+            "instructions": GODEBUG_CALLGRIND,
+            "load": GODEBUG_NATIVE,
+            "fixed_rate": GODEBUG_NATIVE,
+            "memory": GODEBUG_NATIVE,
+        },
         "listeners": [vars(l) for l in LISTENERS],
         "instructions": instructions,
         "load": load,

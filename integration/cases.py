@@ -12,10 +12,11 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import ports
 from client import request, upstream_view
 
 SET, REPLACED = "set-by-module", "replaced-by-module"
-UPSTREAM = "127.0.0.1:1234"
+UPSTREAM = f"127.0.0.1:{ports.UPSTREAM}"
 # Against a container (LAB_EXTERNAL=1) Envoy sees the Docker proxy, not us.
 EXTERNAL = os.environ.get("LAB_EXTERNAL") == "1"
 
@@ -26,6 +27,8 @@ def assert_downstream(resp):
         assert len(seen) == 1 and re.fullmatch(r"[0-9.]+:\d+", seen[0]), resp.headers
     else:
         assert seen == [resp.local_addr], resp.headers
+
+
 ATTRIBUTE_HEADERS = ("x-downstream-address", "x-upstream-address", "x-response-code")
 
 
@@ -110,7 +113,7 @@ def repeated_header_names(port):
 
 
 def non_ascii_header_bytes(port):
-    value = "café ÿ".encode("utf-8") + bytes([0xFF, 0x80])
+    value = "café ÿ".encode() + bytes([0xFF, 0x80])
     resp = request(port, "/headers", headers=[("x-bytes", value)])
     got = [v for k, v in upstream_view(resp)["raw"] if k == "x-bytes"]
     assert got == [value], got

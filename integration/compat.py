@@ -31,9 +31,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import lab  # noqa: E402
+import lab
 
 ROOT = lab.ROOT
 VERSIONS_FILE = ROOT / "ENVOY_VERSIONS"
@@ -81,8 +79,7 @@ def language_config(language: str, directory: Path) -> Path:
     config = yaml.safe_load(lab.ENVOY_YAML.read_text())
     port = LANGUAGES[language][1]
     config["static_resources"]["listeners"] = [
-        lis for lis in config["static_resources"]["listeners"]
-        if lis["address"]["socket_address"]["port_value"] == port
+        lis for lis in config["static_resources"]["listeners"] if lis["address"]["socket_address"]["port_value"] == port
     ]
     # Only the plain echo cluster: the other one runs Rust upstream filters, which
     # would load rust_module into every language's Envoy.
@@ -144,8 +141,9 @@ def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
     port = LANGUAGES[language][1]
     results: dict[str, str] = {}
     with using(envoy):
-        proc = lab.start_envoy(work, config=language_config(language, work), admin_port=ADMIN_PORT,
-                               name=f"envoy-{language}")
+        proc = lab.start_envoy(
+            work, config=language_config(language, work), admin_port=ADMIN_PORT, name=f"envoy-{language}"
+        )
     try:
         for case in cases:
             try:
@@ -162,9 +160,22 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
     """test_validate.py under this Envoy; counts per language (ids end in -rust/-go/-cpp)."""
     junit = work / "validate.xml"
     env = dict(os.environ, ENVOY_BIN=str(envoy))
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
-                    str(ROOT / "integration" / "test_validate.py")],
-                   env=env, cwd=ROOT, capture_output=True, timeout=1800)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            str(ROOT / "integration" / "test_validate.py"),
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=1800,
+    )
     counts: dict[str, dict] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         m = re.search(r"-(rust|go|cpp)\]$", case.get("name", ""))
@@ -179,10 +190,10 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
 
 def run(selected: list[str], case_limit: int | None) -> dict:
     from cases import CASES
+
     cases = CASES[:case_limit] if case_limit else CASES
     OUT.mkdir(parents=True, exist_ok=True)
-    results = {"generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cases": len(cases),
-               "envoys": {}}
+    results = {"generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cases": len(cases), "envoys": {}}
     for version in selected:
         envoy = envoy_path(version)
         if not envoy.exists():
@@ -196,8 +207,7 @@ def run(selected: list[str], case_limit: int | None) -> dict:
         try:
             for language, (module, _) in LANGUAGES.items():
                 so = lab.BUILD_LIB / f"lib{module}.so"
-                cell = {"missing_callbacks": missing_callbacks(so, envoy),
-                        "load": load(envoy, language, work)}
+                cell = {"missing_callbacks": missing_callbacks(so, envoy), "load": load(envoy, language, work)}
                 if cell["load"]["ok"]:
                     cell["conformance"] = conformance(envoy, language, work, cases)
                 row["languages"][language] = cell
@@ -233,8 +243,11 @@ def table(results: dict) -> str:
             load = cell["load"]
             notes = []
             if cell["missing_callbacks"]:
-                notes.append("imports " + ", ".join(f"`{m}`" for m in cell["missing_callbacks"])
-                             + f", which {version} does not export")
+                notes.append(
+                    "imports "
+                    + ", ".join(f"`{m}`" for m in cell["missing_callbacks"])
+                    + f", which {version} does not export"
+                )
             if load["ok"]:
                 cases = cell["conformance"]["cases"]
                 passed = sum(1 for v in cases.values() if v == "pass")
@@ -250,8 +263,10 @@ def table(results: dict) -> str:
                 notes.append(f"refused (exit {load['exit']}): `{load['error']}`")
             v = row.get("validate", {}).get(language)
             val = f"{v['passed']}/{v['passed'] + v['failed']}" if v else "-"
-            lines.append(f"| {version} | {language} | {'yes' if load['ok'] else 'no'} | "
-                         f"{load['abi'] or '-'} | {conf} | {val} | {'; '.join(notes) or '-'} |")
+            lines.append(
+                f"| {version} | {language} | {'yes' if load['ok'] else 'no'} | "
+                f"{load['abi'] or '-'} | {conf} | {val} | {'; '.join(notes) or '-'} |"
+            )
     lines.append("")
     for version, row in results["envoys"].items():
         whole = row.get("validate", {}).get("all")

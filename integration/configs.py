@@ -1,12 +1,19 @@
 """Envoy configurations built in code, for tests that need listeners beyond
-envoy.yaml (bad configs, fault injection). Written as JSON, which Envoy reads
+envoy.yaml (bad configs, fault injection), or envoy.yaml itself changed (loaded
+as YAML, changed as data, never as text). Written as JSON, which Envoy reads
 like YAML."""
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from pathlib import Path
+
+import yaml
+
+import lab
+import ports
 
 ROUTER = {
     "name": "envoy.filters.http.router",
@@ -14,8 +21,9 @@ ROUTER = {
 }
 
 
-def module_filter(module: str, filter_name: str, config=None, raw: str | None = None,
-                  raw_bytes: bytes | None = None) -> dict:
+def module_filter(
+    module: str, filter_name: str, config=None, raw: str | None = None, raw_bytes: bytes | None = None
+) -> dict:
     """A dynamic-module HTTP filter. `config` goes in as a google.protobuf.Struct
     (the module sees JSON text); `raw` as a StringValue (the module sees the
     bytes); `raw_bytes` as a BytesValue, for bytes a StringValue cannot hold."""
@@ -29,8 +37,10 @@ def module_filter(module: str, filter_name: str, config=None, raw: str | None = 
     if raw is not None:
         typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": raw}
     if raw_bytes is not None:
-        typed["filter_config"] = {"@type": "type.googleapis.com/google.protobuf.BytesValue",
-                                  "value": base64.b64encode(raw_bytes).decode()}
+        typed["filter_config"] = {
+            "@type": "type.googleapis.com/google.protobuf.BytesValue",
+            "value": base64.b64encode(raw_bytes).decode(),
+        }
     return {"name": f"{module}.{filter_name}", "typed_config": typed}
 
 
@@ -43,16 +53,24 @@ def listener(name: str, port: int, filters: list[dict], direct_response: bool = 
     return {
         "name": name,
         "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
-        "filter_chains": [{"filters": [{
-            "name": "envoy.filters.network.http_connection_manager",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                "stat_prefix": name,
-                "route_config": {"name": name, "virtual_hosts": [
-                    {"name": name, "domains": ["*"], "routes": [route]}]},
-                "http_filters": [*filters, ROUTER],
-            },
-        }]}],
+        "filter_chains": [
+            {
+                "filters": [
+                    {
+                        "name": "envoy.filters.network.http_connection_manager",
+                        "typed_config": {
+                            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                            "stat_prefix": name,
+                            "route_config": {
+                                "name": name,
+                                "virtual_hosts": [{"name": name, "domains": ["*"], "routes": [route]}],
+                            },
+                            "http_filters": [*filters, ROUTER],
+                        },
+                    }
+                ]
+            }
+        ],
     }
 
 
@@ -61,11 +79,29 @@ def bootstrap(listeners: list[dict], admin_port: int) -> dict:
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
         "static_resources": {
             "listeners": listeners,
-            "clusters": [{
-                "name": "echo", "type": "STATIC", "connect_timeout": "1s",
-                "load_assignment": {"cluster_name": "echo", "endpoints": [{"lb_endpoints": [
-                    {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 1234}}}}]}]},
-            }],
+            "clusters": [
+                {
+                    "name": "echo",
+                    "type": "STATIC",
+                    "connect_timeout": "1s",
+                    "load_assignment": {
+                        "cluster_name": "echo",
+                        "endpoints": [
+                            {
+                                "lb_endpoints": [
+                                    {
+                                        "endpoint": {
+                                            "address": {
+                                                "socket_address": {"address": "127.0.0.1", "port_value": ports.UPSTREAM}
+                                            }
+                                        }
+                                    }
+                                ]
+                            }
+                        ],
+                    },
+                }
+            ],
         },
     }
 
@@ -73,3 +109,18 @@ def bootstrap(listeners: list[dict], admin_port: int) -> dict:
 def write(path: Path, config: dict) -> Path:
     path.write_text(json.dumps(config, indent=1))
     return path
+
+
+def lab_config() -> dict:
+    """envoy.yaml as data (its YAML anchors expanded)."""
+    return yaml.safe_load(lab.ENVOY_YAML.read_text())
+
+
+def shifted(config: dict, admin_port: int, shift: int = ports.SHIFT) -> dict:
+    """A copy of `config` with another admin port and every listener's port +
+    `shift`, so a second Envoy can serve it beside the first."""
+    config = copy.deepcopy(config)
+    config["admin"]["address"]["socket_address"]["port_value"] = admin_port
+    for listener in config["static_resources"]["listeners"]:
+        listener["address"]["socket_address"]["port_value"] += shift
+    return config

@@ -7,14 +7,11 @@ instead of starting processes.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import lab  # noqa: E402
+import lab
 
 EXTERNAL = os.environ.get("LAB_EXTERNAL") == "1"
 
@@ -62,10 +59,6 @@ def pytest_runtest_makereport(item, call):
     if marker and report.when == "call":
         case, language = marker.args
         record_conformance(case, language, "pass" if report.passed else "FAIL")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "conformance(case, language): a conformance table cell")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -7,6 +7,7 @@ fail, so nothing outlives the test run or the Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -16,31 +17,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ports
+
 ROOT = Path(__file__).resolve().parent.parent
 ENVOY_YAML = ROOT / "envoy.yaml"
 BUILD_LIB = ROOT / "build" / "lib"
 UPSTREAM_BIN = ROOT / "build" / "bin" / "echo-upstream"
 ENVOY_VERSION = (ROOT / "ENVOY_VERSION").read_text().strip()
-UPSTREAM_ADDR = ("127.0.0.1", 1234)
-ADMIN_PORT = 9901
-
-# The port table of envoy.yaml, printed by `make up` and used by the tests.
-LISTENERS = {
-    1062: "Rust passthrough + access_logger -> access_logs/access_log_0.log",
-    1063: "Rust passthrough + header_mutation",
-    1064: "Go passthrough + header_mutation",
-    1065: "C++ passthrough + header_mutation",
-    1066: "baseline: router only, no module",
-    1067: "Rust random_auth (403 for about half, seeded)",
-    1068: "Rust zero_copy_regex_waf (403 when the body matches curl|wget)",
-    1069: "Rust header_auth (401 without x-auth)",
-    1070: "Rust metrics (see /stats/prometheus on the admin port)",
-    1071: "Rust delay (send do-delay: <ms>)",
-    1072: "Rust header_mutation with a per-route override on /override",
-    1073: "Rust passthrough + header_mutation as upstream filters",
-    1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
-    1075: "Go passthrough + body_rewrite (same config as 1074)",
-}
+UPSTREAM_ADDR = ("127.0.0.1", ports.UPSTREAM)
+ADMIN_PORT = ports.ADMIN
+# Printed by `make up`; the tests read the same table.
+LISTENERS = ports.LISTENERS
+# Envoy's worker threads (--concurrency) for make up and the tests: several, as
+# in production, so what depends on ordering or shared state is tested across
+# workers. LAB_WORKERS changes it; the benchmark asks for 1 (see bench/run.py).
+WORKERS = int(os.environ.get("LAB_WORKERS", "4"))
 
 
 def envoy_bin() -> str:
@@ -86,10 +77,8 @@ class Process:
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -100,11 +89,8 @@ class Process:
 
 def spawn(name: str, argv: list[str], log_path: Path, env: dict | None = None, cwd: Path | None = None) -> Process:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    out = open(log_path, "wb")
-    proc = subprocess.Popen(
-        argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
-    )
-    out.close()
+    with open(log_path, "wb") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True)
     return Process(name, proc, log_path)
 
 
@@ -117,11 +103,14 @@ def start_upstream(log_dir: Path) -> Process:
     return upstream
 
 
+# See the Makefile: the Go module never lends Envoy Go memory to keep.
+GODEBUG = "cgocheck=0"
+
+
 def envoy_env(search_path: Path = BUILD_LIB, extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env["ENVOY_DYNAMIC_MODULES_SEARCH_PATH"] = str(search_path)
-    # See the Makefile: the Go module never lends Envoy Go memory to keep.
-    env["GODEBUG"] = "cgocheck=0"
+    env["GODEBUG"] = GODEBUG
     env.update(extra or {})
     return env
 
@@ -130,6 +119,7 @@ def envoy_env(search_path: Path = BUILD_LIB, extra: dict | None = None) -> dict:
 class Envoy(Process):
     admin_port: int = ADMIN_PORT
     config: Path = field(default=ENVOY_YAML)
+    workers: int = WORKERS
 
 
 def start_envoy(
@@ -137,28 +127,39 @@ def start_envoy(
     config: Path = ENVOY_YAML,
     search_path: Path = BUILD_LIB,
     admin_port: int = ADMIN_PORT,
-    base_id: int = 0,
+    base_id: int = ports.BASE_ID["lab"],
     extra_env: dict | None = None,
     extra_args: list[str] | None = None,
     name: str = "envoy",
     cwd: Path | None = None,
     wrapper: list[str] | None = None,
     ready_timeout: float = 20,
+    workers: int | None = None,
 ) -> Envoy:
-    """Starts Envoy with one worker and waits on its admin /ready endpoint.
+    """Starts Envoy with `workers` worker threads (default WORKERS) and waits on
+    its admin /ready endpoint.
     `wrapper` goes before Envoy's argv (the benchmark runs it under valgrind).
 
     envoy.yaml's access logger writes to `access_logs/` under `cwd` (which must
     exist there); tests give each Envoy its own directory."""
     argv = [
-        *(wrapper or []), envoy_bin(), "-c", str(config), "--concurrency", "1", "--base-id", str(base_id),
-        "--log-level", "info", *(extra_args or []),
+        *(wrapper or []),
+        envoy_bin(),
+        "-c",
+        str(config),
+        "--concurrency",
+        str(WORKERS if workers is None else workers),
+        "--base-id",
+        str(base_id),
+        "--log-level",
+        "info",
+        *(extra_args or []),
     ]
     if cwd is None:
         cwd = log_dir / name
     (cwd / "access_logs").mkdir(parents=True, exist_ok=True)
     p = spawn(name, argv, log_dir / f"{name}.log", envoy_env(search_path, extra_env), cwd)
-    envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config)
+    envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config, WORKERS if workers is None else workers)
     try:
         wait_until(lambda: http_ok(admin_port, "/ready"), ready_timeout, "envoy /ready", envoy.proc)
     except Exception as e:
@@ -171,7 +172,10 @@ def validate(config: Path, search_path: Path = BUILD_LIB, extra_env: dict | None
     """Runs `envoy --mode validate`; returns (exit code, output)."""
     done = subprocess.run(
         [envoy_bin(), "--mode", "validate", "-c", str(config), "--log-level", "info"],
-        env=envoy_env(search_path, extra_env), capture_output=True, timeout=60, cwd=cwd,
+        env=envoy_env(search_path, extra_env),
+        capture_output=True,
+        timeout=60,
+        cwd=cwd,
     )
     return done.returncode, (done.stdout + done.stderr).decode(errors="replace")
 
@@ -186,7 +190,7 @@ def up() -> int:
     except Exception:
         upstream.stop()
         raise
-    print(f"Envoy {ENVOY_VERSION} is serving (admin http://127.0.0.1:{ADMIN_PORT}):")
+    print(f"Envoy {ENVOY_VERSION} is serving with {envoy.workers} workers (admin http://127.0.0.1:{ADMIN_PORT}):")
     for port, what in LISTENERS.items():
         print(f"  http://localhost:{port}/   {what}")
     print(f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}")

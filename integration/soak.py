@@ -1,11 +1,19 @@
-"""Sustained load through one Envoy on the comparison listeners 1062-1066:
-mixed GETs and POSTs with bodies from 0 to 1 MiB, 64 connections at once.
+"""Sustained load through one Envoy on every listener of envoy.yaml (the
+comparison 1062-1066 and the Rust demos 1067-1073): mixed GETs and POSTs with
+bodies from 0 to 1 MiB, 64 connections at once, each request over HTTP/1.1 or
+HTTP/2 (prior knowledge), half and half, into an Envoy with several workers
+(lab.WORKERS).
 
-It counts what must not happen: an unexpected status, a body that arrived
-changed, an Envoy restart, memory that keeps growing (RSS at the end against
-RSS after the first tenth), and an access-log line lost or doubled on 1062.
+Every request is judged against what its listener must answer (`Listeners`
+reads the filters' settings from envoy.yaml): the status, the body (the echo
+upstream's reflection of the request: method, path, body length and SHA-256;
+or the filter's own local reply) and the headers the listener's filters add.
+There is no retry: an attempt that fails (reset, refused, timed out) is a
+problem like a wrong status. It also counts an Envoy restart, memory that keeps
+growing (RSS at the end against RSS after the first tenth), and an access-log
+line lost or doubled on 1062.
 
-`make soak` runs `python integration/soak.py --requests 100000` (per listener);
+`make soak` runs `python integration/soak.py --requests 50000` (per listener);
 `make test` runs a shorter one from test_soak.py.
 """
 
@@ -16,6 +24,7 @@ import hashlib
 import http.client
 import json
 import random
+import re
 import signal
 import sys
 import threading
@@ -24,73 +33,208 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import configs
+import lab
+import ports
+from h2client import H2Connection
 
-import lab  # noqa: E402
-
-PORTS = [1062, 1063, 1064, 1065, 1066]
+PORTS = ports.COMPARISON + ports.DEMOS
 MAX_BODY = 1 << 20
+# Bodies sent to listeners whose filter may answer before reading the whole
+# request (random_auth, header_auth) stay small: a local reply mid-upload ends
+# the HTTP/1.1 connection, which a client still writing sees as a reset. That is
+# Envoy's protocol, not a defect, and the soak must not count it.
+SMALL_BODY = 16 << 10
+HELLO = b"Hello from echo server\n"
 
 
-def body_size(rng: random.Random) -> int:
-    """Half GETs; POST sizes log-uniform up to 1 MiB, so most bodies are small
-    and some are large, as in real traffic."""
-    if rng.random() < 0.5:
-        return 0
-    return min(MAX_BODY, int(2 ** rng.uniform(0, 20)))
+def module_filters(config: dict) -> dict[int, dict[str, object]]:
+    """Per listener port, its dynamic-module filters' settings by filter name:
+    the StringValue text, or the Struct as a dict."""
+    out: dict[int, dict[str, object]] = {}
+    for listener in config["static_resources"]["listeners"]:
+        port = listener["address"]["socket_address"]["port_value"]
+        for chain in listener.get("filter_chains", []):
+            for net in chain["filters"]:
+                for f in net.get("typed_config", {}).get("http_filters", []):
+                    typed = f.get("typed_config", {})
+                    if "filter_name" in typed:
+                        out.setdefault(port, {})[typed["filter_name"]] = typed.get("filter_config", {}).get("value")
+    return out
+
+
+def _json_or_text(value):
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+@dataclass
+class Listeners:
+    """What each listener must answer, from envoy.yaml's filter settings."""
+
+    waf_pattern: re.Pattern
+    waf_limit: int
+    auth_probability: float
+    auth_header: str | None  # header_auth's header name when it checks presence only
+
+    @classmethod
+    def from_config(cls, config: dict) -> Listeners:
+        filters = module_filters(config)
+        waf = _json_or_text(filters[1068]["zero_copy_regex_waf"])
+        pattern, limit = (
+            (waf["pattern"], waf.get("max_body_bytes", MAX_BODY)) if isinstance(waf, dict) else (waf, MAX_BODY)
+        )
+        auth = _json_or_text(filters[1067]["random_auth"])
+        header_auth = _json_or_text(filters[1069]["header_auth"])
+        return cls(
+            re.compile(pattern.encode()),
+            int(limit),
+            float(auth.get("probability", 0.5)),
+            header_auth if isinstance(header_auth, str) else None,
+        )
+
+    def body_size(self, port: int, rng: random.Random) -> int:
+        """Half GETs; POST sizes log-uniform up to 1 MiB, so most bodies are small
+        and some are large, as in real traffic."""
+        if rng.random() < 0.5:
+            return 0
+        size = min(MAX_BODY, int(2 ** rng.uniform(0, 20)))
+        if port in (1067, 1069):
+            return min(size, SMALL_BODY)
+        if port == 1068:
+            # Under the WAF's own limit: its 413 is test_filters.py's business.
+            return min(size, self.waf_limit // 2)
+        return size
+
+    def plan(self, i: int, port: int, size: int, rng: random.Random):
+        """The request for job i: (method, path, headers, body)."""
+        body = rng.randbytes(size) if size else None
+        if body and port == 1068 and rng.random() < 0.125:
+            at = rng.randrange(len(body))
+            body = body[:at] + rng.choice((b"curl", b"wget")) + body[at:]  # the WAF must refuse it
+        path = f"/anything/soak/{i}" if body is not None else f"/headers?soak={i}"
+        headers = {}
+        if port == 1069 and self.auth_header and rng.random() < 0.5:
+            headers[self.auth_header] = "soak"
+        # GETs only for now: delay does not hold requests with bodies yet
+        # (issue 10 item 2); once it does, delay POSTs here too.
+        if port == 1071 and body is None and rng.random() < 0.25:
+            headers["do-delay"] = str(rng.randint(1, 3))
+        if port == 1072 and body is None and rng.random() < 0.25:
+            path = f"/override?soak={i}"
+        return ("POST" if body is not None else "GET"), path, headers, body
+
+    def check(self, port, method, path, headers, body, status, resp_headers, data) -> str | None:
+        """None if the answer is what the listener must give, else what is wrong."""
+        h = {k.lower(): v for k, v in resp_headers}
+        if port == 1067 and status == 403:
+            return None if data == b"Access forbidden" else f"403 body {data[:60]!r}"
+        if port == 1068 and body is not None and self.waf_pattern.search(body):
+            return None if (status, data) == (403, b"Access forbidden") else f"WAF let a match through: {status}"
+        if port == 1069 and self.auth_header not in {k.lower() for k in headers}:
+            return None if (status, data) == (401, b"Unauthorized") else f"no {self.auth_header}: {status}"
+        if status != 200:
+            return f"status {status}: {data[:100]!r}"
+        if port == 1072 and path.startswith("/override"):
+            if h.get("x-route-rules") != "override":
+                return f"x-route-rules {h.get('x-route-rules')!r} on /override"
+            return None if data == HELLO else f"body {data[:60]!r}"
+        if port == 1072 and h.get("x-route-rules") != "default":
+            return f"x-route-rules {h.get('x-route-rules')!r}"
+        if port in (1063, 1064, 1065) and h.get("x-response-set") != "set-by-module":
+            return "x-response-set missing"
+        if port == 1071 and "do-delay" in headers:
+            measured = h.get("x-delay-measured-ms")
+            if measured is None or int(measured) < int(headers["do-delay"]):
+                return f"delayed {measured} ms for do-delay {headers['do-delay']}"
+        try:
+            view = json.loads(data)
+        except ValueError:
+            return f"not the upstream's reflection: {data[:60]!r}"
+        sent = body or b""
+        if (view["method"], view["path"]) != (method, path):
+            return f"upstream saw {view['method']} {view['path']}"
+        if view["body_length"] != len(sent) or view["body_sha256"] != hashlib.sha256(sent).hexdigest():
+            return "body changed on the way"
+        if port in (1063, 1064, 1065) and view["headers"].get("x-request-set") != ["set-by-module"]:
+            return "x-request-set missing upstream"
+        if port == 1073 and view["headers"].get("x-upstream-filter") != ["rust_module"]:
+            return "upstream filter did not run"
+        return None
 
 
 @dataclass
 class Tally:
     sent: Counter = field(default_factory=Counter)  # per port
-    statuses: Counter = field(default_factory=Counter)
-    problems: list = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)  # "port status", or "port error" for a failed attempt
+    failed: Counter = field(default_factory=Counter)  # per port: wrong answers and failed attempts
+    protocols: Counter = field(default_factory=Counter)  # "HTTP/1.1" or "HTTP/2"
+    problems: list = field(default_factory=list)  # the first few, for the report
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, port: int, status: int, problem: str | None):
+    def add(self, port: int, protocol: str, status, problem: str | None):
         with self.lock:
             self.sent[port] += 1
-            self.statuses[status] += 1
-            if problem and len(self.problems) < 20:
-                self.problems.append(problem)
+            self.protocols[protocol] += 1
+            self.statuses[f"{port} {status}"] += 1
+            if problem:
+                self.failed[port] += 1
+                if len(self.problems) < 20:
+                    self.problems.append(problem)
 
 
-def worker(jobs: list[tuple[int, int, int]], tally: Tally, seed: int):
+def send_http1(conn: http.client.HTTPConnection, method, path, headers, body):
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    return resp.status, resp.getheaders(), resp.read()
+
+
+def worker(jobs: list[tuple[int, int, int]], listeners: Listeners, tally: Tally, seed: int):
+    """Sends its jobs in order, keeping one connection per listener and
+    protocol: each request goes over HTTP/1.1 or HTTP/2 (prior knowledge), half
+    and half."""
     rng = random.Random(seed)
-    conns: dict[int, http.client.HTTPConnection] = {}
+    conns: dict[tuple[int, str], http.client.HTTPConnection | H2Connection] = {}
     for i, port, size in jobs:
-        body = rng.randbytes(size) if size else None
-        path = f"/anything/soak/{i}" if body else f"/headers?soak={i}"
-        problem = None
-        status = 0
-        for attempt in (1, 2):  # a keep-alive connection the server closed is retried once
-            conn = conns.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conns[port] = conn
-            try:
-                conn.request("POST" if body else "GET", path, body=body)
-                resp = conn.getresponse()
-                data = resp.read()
-                status = resp.status
-                break
-            except (http.client.HTTPException, OSError) as e:
+        method, path, headers, body = listeners.plan(i, port, size, rng)
+        protocol = "HTTP/2" if rng.random() < 0.5 else "HTTP/1.1"
+        what = f"{port} {protocol} {method} {path}"
+        conn = conns.get((port, protocol))
+        try:
+            if conn is None:
+                if protocol == "HTTP/2":
+                    conn = H2Connection(port)
+                else:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conns[(port, protocol)] = conn
+            if protocol == "HTTP/2":
+                status, resp_headers, data = conn.request(method, path, headers, body)
+            else:
+                status, resp_headers, data = send_http1(conn, method, path, headers, body)
+        except (http.client.HTTPException, OSError) as e:
+            # No retry: every failed attempt is counted.
+            if conn is not None:
                 conn.close()
-                conns.pop(port, None)
-                if attempt == 2:
-                    problem = f"{port} {path}: {e!r}"
-        if status == 200 and body is not None:
-            view = json.loads(data)
-            if view["body_length"] != size or view["body_sha256"] != hashlib.sha256(body).hexdigest():
-                problem = f"{port} {path}: body changed on the way"
-        elif status != 200 and problem is None:
-            problem = f"{port} {path}: status {status}"
-        tally.add(port, status, problem)
+            conns.pop((port, protocol), None)
+            tally.add(port, protocol, "error", f"{what}: {e!r}")
+            continue
+        problem = listeners.check(port, method, path, headers, body, status, resp_headers, data)
+        tally.add(port, protocol, status, f"{what}: {problem}" if problem else None)
     for conn in conns.values():
         conn.close()
 
 
 def run(envoy: lab.Envoy, per_listener: int, concurrency: int = 64, seed: int = 1, log=print) -> dict:
+    listeners = Listeners.from_config(configs.lab_config())
     rng = random.Random(seed)
-    jobs = [(i, PORTS[i % len(PORTS)], body_size(rng)) for i in range(per_listener * len(PORTS))]
+    jobs = []
+    for i in range(per_listener * len(PORTS)):
+        port = PORTS[i % len(PORTS)]
+        jobs.append((i, port, listeners.body_size(port, rng)))
     tally = Tally()
     started = time.monotonic()
     rss_first = None
@@ -98,9 +242,11 @@ def run(envoy: lab.Envoy, per_listener: int, concurrency: int = 64, seed: int = 
     # Jobs go out in order, in chunks, so "after the first tenth" is a real point in time.
     chunk = max(concurrency * 20, first_tenth)
     for start in range(0, len(jobs), chunk):
-        part = jobs[start:start + chunk]
-        threads = [threading.Thread(target=worker, args=(part[t::concurrency], tally, seed * 1000 + start + t))
-                   for t in range(concurrency)]
+        part = jobs[start : start + chunk]
+        threads = [
+            threading.Thread(target=worker, args=(part[t::concurrency], listeners, tally, seed * 1000 + start + t))
+            for t in range(concurrency)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -110,15 +256,25 @@ def run(envoy: lab.Envoy, per_listener: int, concurrency: int = 64, seed: int = 
             rss_first = rss_kib(envoy.proc.pid)
         log(f"[soak] {done}/{len(jobs)} requests, {time.monotonic() - started:.0f}s")
     rss_end = rss_kib(envoy.proc.pid)
+    forbidden = tally.statuses["1067 403"] / max(1, tally.sent[1067])
+    problems = list(tally.problems)
+    # random_auth refuses about `probability` of the requests (checked loosely:
+    # the draw is random, but 2,000 draws land within 0.1 of it).
+    if tally.sent[1067] >= 1000 and abs(forbidden - listeners.auth_probability) > 0.1:
+        problems.append(f"1067 refused {forbidden:.2f} of requests, not about {listeners.auth_probability}")
     return {
         "requests": len(jobs),
         "per_listener": per_listener,
         "concurrency": concurrency,
         "seconds": round(time.monotonic() - started, 1),
+        "envoy_workers": envoy.workers,
         "sent_per_port": {str(p): tally.sent[p] for p in PORTS},
-        "statuses": {str(k): v for k, v in sorted(tally.statuses.items())},
-        "unexpected": sum(v for k, v in tally.statuses.items() if k != 200),
-        "problems": tally.problems,
+        "sent_per_protocol": dict(sorted(tally.protocols.items())),
+        "statuses": dict(sorted(tally.statuses.items())),
+        "random_auth_refused_fraction": round(forbidden, 3),
+        "unexpected": sum(tally.failed.values()),
+        "unexpected_per_port": {str(p): tally.failed[p] for p in PORTS if tally.failed[p]},
+        "problems": problems,
         "rss_kib_after_first_tenth": rss_first,
         "rss_kib_end": rss_end,
         "envoy_alive": envoy.proc.poll() is None,
@@ -136,7 +292,7 @@ def soak_and_stop(work: Path, per_listener: int, concurrency: int = 64, log=prin
     """(Upstream and) Envoy up, soak, SIGTERM, then count the access log."""
     upstream = lab.start_upstream(work) if own_upstream else None
     try:
-        envoy = lab.start_envoy(work, cwd=work, name="envoy-soak", base_id=51)
+        envoy = lab.start_envoy(work, cwd=work, name="envoy-soak", base_id=ports.BASE_ID["soak"])
         try:
             summary = run(envoy, per_listener, concurrency, log=log)
         finally:
@@ -152,9 +308,21 @@ def soak_and_stop(work: Path, per_listener: int, concurrency: int = 64, log=prin
     return summary
 
 
+def passed(summary: dict) -> bool:
+    return (
+        summary["unexpected"] == 0
+        and not summary["problems"]
+        and summary["envoy_alive"]
+        and summary["envoy_exit_code"] == 0
+        and summary["access_log_lost_or_extra"] == 0
+        and summary["access_log_lines_that_parse"] == summary["sent_per_port"]["1062"]
+        and summary["rss_kib_end"] <= 1.10 * summary["rss_kib_after_first_tenth"]
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=100_000, help="requests per listener")
+    parser.add_argument("--requests", type=int, default=50_000, help="requests per listener")
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
     work = lab.ROOT / "build" / "soak"
@@ -165,9 +333,7 @@ def main() -> int:
     summary = soak_and_stop(work, args.requests, args.concurrency)
     (work / "summary.json").write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
-    ok = (summary["unexpected"] == 0 and not summary["problems"] and summary["envoy_exit_code"] == 0
-          and summary["access_log_lost_or_extra"] == 0
-          and summary["rss_kib_end"] <= 1.10 * summary["rss_kib_after_first_tenth"])
+    ok = passed(summary)
     print("soak passed" if ok else "soak FAILED")
     return 0 if ok else 1
 

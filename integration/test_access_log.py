@@ -6,11 +6,12 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 import lab
+import ports
 from client import request
 
 
 def test_access_log_loses_nothing_on_graceful_shutdown(upstream, logs_dir, tmp_path):
-    envoy = lab.start_envoy(logs_dir, base_id=23, name="envoy-access-log", cwd=tmp_path)
+    envoy = lab.start_envoy(logs_dir, base_id=ports.BASE_ID["access_log"], name="envoy-access-log", cwd=tmp_path)
     k = 300
     try:
         with ThreadPoolExecutor(16) as pool:
@@ -24,4 +25,4 @@ def test_access_log_loses_nothing_on_graceful_shutdown(upstream, logs_dir, tmp_p
     assert len(entries) == k
     assert sorted(e["path"] for e in entries) == sorted(f"/uuid?i={i}" for i in range(k))
     assert all(e["status"] == 200 and e["method"] == "GET" for e in entries)
-    assert all(e["upstream_address"] == "127.0.0.1:1234" for e in entries)
+    assert all(e["upstream_address"] == f"127.0.0.1:{ports.UPSTREAM}" for e in entries)

@@ -14,6 +14,7 @@ import pytest
 
 import configs
 import lab
+import ports
 from client import request
 
 PORTS = {"rust": 1074, "go": 1075}
@@ -76,8 +77,9 @@ def test_request_body_is_rewritten_before_the_upstream(envoy, language):
 
 @cell("body_rewrite_chunked_request")
 def test_chunked_http1_request(envoy, language):
-    out = curl("-H", "Transfer-Encoding: chunked", "--data-binary", "secret" * 1000,
-               f"http://127.0.0.1:{PORTS[language]}/echo")
+    out = curl(
+        "-H", "Transfer-Encoding: chunked", "--data-binary", "secret" * 1000, f"http://127.0.0.1:{PORTS[language]}/echo"
+    )
     assert out.stdout == b"[redacted]" * 1000
 
 
@@ -85,9 +87,20 @@ def test_chunked_http1_request(envoy, language):
 def test_http2_frames_both_ways(envoy, language):
     body = b"secret Hello " * 20000  # about 260 KiB: many DATA frames each way
     out = subprocess.run(
-        ["curl", "-sS", "--max-time", "30", "--http2-prior-knowledge", "--data-binary", "@-",
-         f"http://127.0.0.1:{PORTS[language]}/echo"],
-        input=body, capture_output=True, check=True)
+        [
+            "curl",
+            "-sS",
+            "--max-time",
+            "30",
+            "--http2-prior-knowledge",
+            "--data-binary",
+            "@-",
+            f"http://127.0.0.1:{PORTS[language]}/echo",
+        ],
+        input=body,
+        capture_output=True,
+        check=True,
+    )
     assert out.stdout == b"[redacted] Howdy " * 20000
 
 
@@ -99,8 +112,9 @@ def h2_post_with_trailers(port: int, path: str, chunks: list[bytes]) -> tuple[in
     conn = h2.H2Connection()
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         conn.initiate_connection()
-        conn.send_headers(1, [(":method", "POST"), (":path", path), (":scheme", "http"),
-                              (":authority", f"127.0.0.1:{port}")])
+        conn.send_headers(
+            1, [(":method", "POST"), (":path", path), (":scheme", "http"), (":authority", f"127.0.0.1:{port}")]
+        )
         for chunk in chunks:
             conn.send_data(1, chunk)
         conn.send_headers(1, [("x-trailer", "done")], end_stream=True)
@@ -170,17 +184,28 @@ MODULES = {"rust": "rust_module", "go": "go_module"}
 def test_past_max_buffer_bytes(upstream, logs_dir, language, on_overflow):
     """A small cap on an Envoy of its own: past it the rest passes untouched (and
     is counted), or the request fails with the module's own 413."""
-    config = {"request": [["a", "b"]], "response": [["Hello", "Howdy"]],
-              "max_buffer_bytes": 64, "on_overflow": on_overflow}
-    port, admin = 11074, lab.ADMIN_PORT + 2074
+    config = {
+        "request": [["a", "b"]],
+        "response": [["Hello", "Howdy"]],
+        "max_buffer_bytes": 64,
+        "on_overflow": on_overflow,
+    }
+    port, admin = ports.BODY_CAP_LISTENER, ports.BODY_CAP_ADMIN
     filt = configs.module_filter(MODULES[language], "body_rewrite", raw=json.dumps(config))
-    path = configs.write(logs_dir / f"body-cap-{language}-{on_overflow}.json",
-                         configs.bootstrap([configs.listener("cap", port, [filt])], admin))
+    path = configs.write(
+        logs_dir / f"body-cap-{language}-{on_overflow}.json",
+        configs.bootstrap([configs.listener("cap", port, [filt])], admin),
+    )
     # cgocheck=1 (Go's default, which the lab turns off): the Go runtime checks
     # that no Go pointer reaches Envoy in Go memory, e.g. the counter's labels.
-    envoy = lab.start_envoy(logs_dir, config=path, admin_port=admin, base_id=74,
-                            name=f"envoy-body-cap-{language}-{on_overflow}",
-                            extra_env={"GODEBUG": "cgocheck=1"})
+    envoy = lab.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=admin,
+        base_id=ports.BASE_ID["body_cap"],
+        name=f"envoy-body-cap-{language}-{on_overflow}",
+        extra_env={"GODEBUG": "cgocheck=1"},
+    )
     try:
         resp = request(port, "/echo", "POST", body=b"a" * 100)
         if on_overflow == "pass":
@@ -207,7 +232,11 @@ BAD = [
     ("pair_of_one", '{"request": [["a", "b"], ["c"]]}', "invalid length 1"),
     ("no_rules", "{}", "no rules: give request or response replacements"),
     ("buffer_zero", '{"response": [["a", "b"]], "max_buffer_bytes": 0}', "max_buffer_bytes must be 1 to 67108864"),
-    ("buffer_over", '{"response": [["a", "b"]], "max_buffer_bytes": 67108865}', "max_buffer_bytes must be 1 to 67108864"),
+    (
+        "buffer_over",
+        '{"response": [["a", "b"]], "max_buffer_bytes": 67108865}',
+        "max_buffer_bytes must be 1 to 67108864",
+    ),
     ("bad_overflow", '{"response": [["a", "b"]], "on_overflow": "drop"}', "unknown variant"),
     ("unknown_field", '{"response": [["a", "b"]], "extra": 1}', "unknown field"),
     ("long_from", '{"response": [["' + "x" * 257 + '", "b"]]}', "response[0]: from is over 256 bytes"),
@@ -220,8 +249,12 @@ BAD = [
 @pytest.mark.parametrize("case,config,expected", BAD, ids=[b[0] for b in BAD])
 def test_bad_config_is_refused_naming_the_entry(tmp_path, language, case, config, expected):
     module = MODULES[language]
-    path = configs.write(tmp_path / "bad.json", configs.bootstrap(
-        [configs.listener("bad", 19000, [configs.module_filter(module, "body_rewrite", raw=config)])], 19001))
+    path = configs.write(
+        tmp_path / "bad.json",
+        configs.bootstrap(
+            [configs.listener("bad", 19000, [configs.module_filter(module, "body_rewrite", raw=config)])], 19001
+        ),
+    )
     code, out = lab.validate(path)
     assert code > 0, f"expected a refusal (exit > 0, no signal), got {code}\n{out[-2000:]}"
     prefix = f"{module}: filter 'body_rewrite': invalid filter_config: "

@@ -14,15 +14,16 @@ against every Envoy in ENVOY_VERSIONS (installed by `make compat-envoys`).
 import re
 import subprocess
 
+import compat
 import pytest
 
-import compat
 import lab
 
 VERSIONS = compat.versions()
 OLDER = [v for v in VERSIONS if v != lab.ENVOY_VERSION]
 HEADER = (lab.ROOT / "abi" / "abi.h").read_text()
 SHORT_CASES = 4
+
 
 def key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
@@ -31,8 +32,9 @@ def key(version: str) -> tuple[int, ...]:
 def since_tags() -> dict[str, str]:
     """Callback name -> the version its `@since Envoy X` doc line names."""
     tags = {}
-    for m in re.finditer(r"^ \* @since Envoy ([\d.]+).*?\*/\s*extern [^(]*?\b(envoy_dynamic_module_callback_\w+)\(",
-                         HEADER, re.S | re.M):
+    for m in re.finditer(
+        r"^ \* @since Envoy ([\d.]+).*?\*/\s*extern [^(]*?\b(envoy_dynamic_module_callback_\w+)\(", HEADER, re.S | re.M
+    ):
         tags[m.group(2)] = m.group(1)
     return tags
 
@@ -43,7 +45,7 @@ SINCE = since_tags()
 
 def test_envoy_versions_lists_the_pinned_envoy():
     assert lab.ENVOY_VERSION in VERSIONS
-    assert VERSIONS == sorted(VERSIONS, key=key), "ENVOY_VERSIONS: oldest first"
+    assert sorted(VERSIONS, key=key) == VERSIONS, "ENVOY_VERSIONS: oldest first"
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -64,7 +66,8 @@ def test_the_header_says_which_envoy_exports_each_callback(version):
         should = since is None or key(version) >= key(since)
         assert (name in exported) == should, (
             f"{name}: abi/abi.h says {'@since ' + since if since else 'every supported Envoy'}, "
-            f"but Envoy {version} {'lacks' if should else 'exports'} it")
+            f"but Envoy {version} {'lacks' if should else 'exports'} it"
+        )
 
 
 @pytest.mark.parametrize("language", compat.LANGUAGES)
@@ -79,7 +82,6 @@ def test_no_module_imports_a_callback_this_envoy_lacks(language, version):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_module_loads_and_its_abi_version_matches(tmp_path, version, language):
     envoy = compat.envoy_path(version)
-    so = lab.BUILD_LIB / f"lib{compat.LANGUAGES[language][0]}.so"
     result = compat.load(envoy, language, tmp_path)
     assert result["ok"], result
     # Each module reports the ABI of the Envoy it finds, so each logs "matched".
@@ -91,6 +93,7 @@ def test_module_loads_and_its_abi_version_matches(tmp_path, version, language):
 @pytest.mark.parametrize("version", OLDER)
 def test_first_conformance_cases_pass_on_older_envoy(upstream, tmp_path, version, language):
     from cases import CASES
+
     envoy = compat.envoy_path(version)
     result = compat.conformance(envoy, language, tmp_path, CASES[:SHORT_CASES])
     failed = {name: why for name, why in result["cases"].items() if why != "pass"}

@@ -7,12 +7,13 @@ import pytest
 
 import configs
 import lab
+import ports
 from client import request
 
 MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 PHASES = ["request_headers", "request_body", "response_headers", "response_body", "stream_complete"]
 FAIL_BODY = b"dynamic module filter failed\n"
-ADMIN = 9911
+ADMIN = ports.FAULTS_ADMIN
 
 
 def port_of(language: str, phase: str) -> int:
@@ -22,20 +23,33 @@ def port_of(language: str, phase: str) -> int:
 @pytest.fixture(scope="module")
 def fault_envoy(upstream, logs_dir, tmp_path_factory):
     listeners = [
-        configs.listener(f"{lang}_{phase}", port_of(lang, phase),
-                         [configs.module_filter(module, "fault_injection", {"phase": phase})])
-        for lang, module in MODULES.items() for phase in PHASES
+        configs.listener(
+            f"{lang}_{phase}",
+            port_of(lang, phase),
+            [configs.module_filter(module, "fault_injection", {"phase": phase})],
+        )
+        for lang, module in MODULES.items()
+        for phase in PHASES
     ]
     path = configs.write(tmp_path_factory.mktemp("faults") / "faults.json", configs.bootstrap(listeners, ADMIN))
-    envoy = lab.start_envoy(logs_dir, config=path, admin_port=ADMIN, base_id=11,
-                            extra_env={"DM_ENABLE_FAULT_INJECTION": "1"}, name="envoy-faults")
+    envoy = lab.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=ADMIN,
+        base_id=ports.BASE_ID["faults"],
+        extra_env={"DM_ENABLE_FAULT_INJECTION": "1"},
+        name="envoy-faults",
+    )
     yield envoy
     assert envoy.stop() == 0, envoy.log()[-3000:]
 
 
 def panic_lines(envoy, module, phase):
-    return [line for line in envoy.log().splitlines()
-            if f"{module}: filter 'fault_injection' in on_{phase}: panicked:" in line]
+    return [
+        line
+        for line in envoy.log().splitlines()
+        if f"{module}: filter 'fault_injection' in on_{phase}: panicked:" in line
+    ]
 
 
 @pytest.mark.parametrize("language", MODULES)
@@ -60,8 +74,17 @@ def test_fault_fails_closed_and_envoy_keeps_serving(fault_envoy, language, phase
 @pytest.mark.parametrize("language", MODULES)
 def test_panic_while_creating_the_config_refuses_it(tmp_path, language):
     module = MODULES[language]
-    path = configs.write(tmp_path / "c.json", configs.bootstrap(
-        [configs.listener("c", 19000, [configs.module_filter(module, "fault_injection", {"phase": "config"})])], 19001))
+    path = configs.write(
+        tmp_path / "c.json",
+        configs.bootstrap(
+            [
+                configs.listener(
+                    "c", ports.SCRATCH_LISTENER, [configs.module_filter(module, "fault_injection", {"phase": "config"})]
+                )
+            ],
+            ports.SCRATCH_ADMIN,
+        ),
+    )
     code, out = lab.validate(path, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
     assert code > 0, out[-2000:]
     assert f"{module}: filter 'fault_injection' config creation: panicked:" in out, out[-3000:]

@@ -1,7 +1,9 @@
 """The lab's envoy.yaml through a real Envoy 1.40: every listener answers, the
 modules load with the right ABI version, and only module listeners mutate."""
 
+import configs
 import lab
+import ports
 from cases import ATTRIBUTE_HEADERS
 from client import request, upstream_view
 
@@ -42,3 +44,20 @@ def test_header_mutation_listener_differs_from_baseline(envoy):
     mutated, baseline = request(1063, "/"), request(1066, "/")
     assert mutated.header("x-response-set") == "set-by-module"
     assert baseline.header("x-response-set") is None
+
+
+def test_the_port_table_matches_envoy_yaml():
+    # ports.py describes envoy.yaml's listeners; the two must not drift apart.
+    config = configs.lab_config()
+    served = sorted(
+        listener["address"]["socket_address"]["port_value"] for listener in config["static_resources"]["listeners"]
+    )
+    assert served == sorted(ports.LISTENERS) == sorted(ports.COMPARISON + ports.DEMOS)
+    assert config["admin"]["address"]["socket_address"]["port_value"] == ports.ADMIN
+    assert len(set(ports.BASE_ID.values())) == len(ports.BASE_ID), "two Envoys would share a base-id"
+
+
+def test_envoy_runs_the_configured_number_of_workers(envoy):
+    # LAB_WORKERS (default 4): the tests exercise several workers, as production does.
+    stats = request(lab.ADMIN_PORT, "/stats?filter=^server.concurrency$").body.decode()
+    assert stats.strip() == f"server.concurrency: {lab.WORKERS}", stats

@@ -1,5 +1,6 @@
-"""The short soak (10,000 requests over 1062-1066 through one Envoy) and a
-SIGTERM in the middle of load. `make soak` runs the long soak."""
+"""The short soak (2,000 requests per listener, over every listener of
+envoy.yaml, through one Envoy) and a SIGTERM in the middle of load. `make soak`
+runs the long soak."""
 
 import http.client
 import json
@@ -9,6 +10,7 @@ import time
 from collections import Counter
 
 import lab
+import ports
 import soak
 from client import request
 
@@ -16,16 +18,22 @@ from client import request
 def test_short_soak_loses_nothing(upstream, tmp_path):
     summary = soak.soak_and_stop(tmp_path, per_listener=2_000, log=lambda _: None, own_upstream=False)
     print(json.dumps(summary))
-    assert summary["requests"] == 10_000
+    assert summary["requests"] == 2_000 * len(soak.PORTS)
+    assert set(summary["sent_per_port"]) == {str(p) for p in ports.LISTENERS}
     assert summary["unexpected"] == 0 and summary["problems"] == [], summary
     assert summary["envoy_alive"] and summary["envoy_exit_code"] == 0
     assert summary["access_log_lost_or_extra"] == 0, summary
     assert summary["access_log_lines_that_parse"] == summary["sent_per_port"]["1062"]
     assert summary["rss_kib_end"] <= 1.10 * summary["rss_kib_after_first_tenth"], summary
+    assert soak.passed(summary)
+    # Several workers, both protocols, in about equal parts.
+    assert summary["envoy_workers"] == lab.WORKERS
+    assert set(summary["sent_per_protocol"]) == {"HTTP/1.1", "HTTP/2"}
+    assert min(summary["sent_per_protocol"].values()) > 0.4 * summary["requests"], summary["sent_per_protocol"]
 
 
 def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
-    envoy = lab.start_envoy(logs_dir, cwd=tmp_path, name="envoy-sigterm", base_id=53)
+    envoy = lab.start_envoy(logs_dir, cwd=tmp_path, name="envoy-sigterm", base_id=ports.BASE_ID["sigterm"])
     outcomes: Counter = Counter()
     ok_paths: list[str] = []
     wrong: list = []
@@ -64,8 +72,15 @@ def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
     assert code == 0, envoy.log()[-3000:]
     assert envoy.proc.poll() is not None
     assert not wrong, wrong
-    assert set(outcomes) <= {200, "ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected",
-                             "BrokenPipeError", "IncompleteRead", "TimeoutError"}, outcomes
+    assert set(outcomes) <= {
+        200,
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "RemoteDisconnected",
+        "BrokenPipeError",
+        "IncompleteRead",
+        "TimeoutError",
+    }, outcomes
     lines = [json.loads(line) for line in (tmp_path / "access_logs" / "access_log_0.log").read_text().splitlines()]
     logged = Counter(e["path"] for e in lines)
     assert all(logged[p] == 1 for p in ok_paths), "a served request has no (or two) log lines"

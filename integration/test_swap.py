@@ -6,11 +6,12 @@ served by the stand-in, as the module's own load line in Envoy's log proves."""
 import shutil
 
 import pytest
+import test_body_rewrite
 import yaml
 
 import configs
 import lab
-import test_body_rewrite
+import ports
 from cases import CASES
 
 # The stand-ins that have body_rewrite. One without it cannot serve 1075 (its
@@ -39,8 +40,9 @@ def test_a_renamed_module_serves_the_go_listeners(upstream, logs_dir, tmp_path, 
 
     body_rewrite = stand_in in HAS_BODY_REWRITE
     config = lab.ENVOY_YAML if body_rewrite else without_listener("go_body_rewrite", tmp_path / "envoy.json")
-    envoy = lab.start_envoy(logs_dir, config=config, search_path=search, base_id=13,
-                            name=f"envoy-swap-{stand_in}")
+    envoy = lab.start_envoy(
+        logs_dir, config=config, search_path=search, base_id=ports.BASE_ID["swap"], name=f"envoy-swap-{stand_in}"
+    )
     try:
         log = envoy.log()
         assert "language=go" not in log, "the real Go module was loaded"

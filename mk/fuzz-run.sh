@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs fuzz targets one after the other, each for SECONDS, and writes one
-# summary line per target (executions, result) to SUMMARY. Called by
+# summary line per target (executions, result) to SUMMARY. A target fails on a
+# finding, and also when its run executed no input at all. Called by
 # mk/fuzz.mk, which builds the Rust and C++ targets first.
 #
 #   mk/fuzz-run.sh SECONDS SUMMARY TARGET...
@@ -70,7 +71,8 @@ run() { # lang target
       # go test -fuzz sometimes ends a clean run with "context deadline
       # exceeded" when -fuzztime expires mid-execution: a flaw of the engine,
       # not a finding. A finding always writes its input ("Failing input
-      # written to ..."), and still fails.
+      # written to ..."), and still fails; a run that executed nothing fails
+      # below.
       if [ "$go_rc" != 0 ] && grep -q "context deadline exceeded" "$log" &&
         ! grep -q "Failing input written" "$log"; then
         echo "fuzz: go test -fuzz stopped at its own deadline with no failing input: not a finding" >>"$log"
@@ -92,9 +94,7 @@ run() { # lang target
   rc=$?
   local execs result
   execs=$(executions "$lang" "$log")
-  if [ "$rc" = 0 ]; then
-    result=ok
-  else
+  if [ "$rc" != 0 ]; then
     failed=$((failed + 1))
     result="FAILED (exit $rc)"
     local input
@@ -102,6 +102,15 @@ run() { # lang target
     [ -n "$input" ] && result="$result, input: ${input#"$root"/}"
     echo "fuzz: $lang/$target FAILED; the end of its log:" >&2
     tail -n 40 "$log" >&2
+  elif ! [[ "${execs:-}" =~ ^[0-9]+$ ]] || [ "$execs" -eq 0 ]; then
+    # A clean exit proves nothing by itself: a Go -fuzz pattern that matches
+    # no function, or an engine stopped before its first input, also exits 0.
+    failed=$((failed + 1))
+    result="FAILED (no input executed)"
+    echo "fuzz: $lang/$target exited 0 but executed no input; the end of its log:" >&2
+    tail -n 20 "$log" >&2
+  else
+    result=ok
   fi
   lines+=("$(printf '%-34s %5ss %12s execs  %s' "$lang/$target" "$((SECONDS - start))" "${execs:-?}" "$result")")
 }

@@ -156,6 +156,11 @@ for _ in $(seq 150); do
 done
 since_restart="$(compose logs --no-color envoy | awk '/caught ENVOY_SIGTERM/ { n = NR } { line[NR] = $0 } END { for (i = n + 1; i <= NR; i++) print line[i] }')"
 [ "$(grep -c 'cpp_module: loaded, language=cpp' <<<"$since_restart")" = 2 ] || { echo "$since_restart" | tail -20; exit 1; }
-! grep -q 'language=go' <<<"$since_restart"
+# Not `! grep ...`: bash exempts a `!` pipeline from set -e, so it could never fail.
+if grep -q 'language=go' <<<"$since_restart"; then
+  echo "the real Go module was loaded after the swap:" >&2
+  grep 'language=go' <<<"$since_restart" >&2
+  exit 1
+fi
 (cd integration && LAB_EXTERNAL=1 "$OLDPWD/.venv/bin/python" -c 'import cases; [case(1064) for case in cases.CASES]; print(len(cases.CASES), "conformance cases passed on 1064, served by the C++ module")')
 say "docker-test passed"

@@ -1,0 +1,85 @@
+"""Every loopback port and Envoy base-id the lab, the tests, the soak and the
+bench use, in one table, so two Envoys that run side by side never collide.
+
+envoy.yaml is the source of the lab's own listeners; `LISTENERS` describes
+them (test_listeners.py checks the two agree). Each other Envoy a test or the
+bench starts gets its own base-id (Envoy's shared-memory name: two Envoys with
+the same one refuse to start) and, where it has its own config, its own admin
+port.
+"""
+
+from __future__ import annotations
+
+# The echo upstream every cluster routes to.
+UPSTREAM = 1234
+
+# The lab's Envoy (envoy.yaml): its admin port, and its listeners.
+ADMIN = 9901
+LISTENERS = {
+    1062: "Rust passthrough + access_logger -> access_logs/access_log_0.log",
+    1063: "Rust passthrough + header_mutation",
+    1064: "Go passthrough + header_mutation",
+    1065: "C++ passthrough + header_mutation",
+    1066: "baseline: router only, no module",
+    1067: "Rust random_auth (403 for about half, seeded)",
+    1068: "Rust zero_copy_regex_waf (403 when the body matches curl|wget)",
+    1069: "Rust header_auth (401 without x-auth)",
+    1070: "Rust metrics (see /stats/prometheus on the admin port)",
+    1071: "Rust delay (send do-delay: <ms>)",
+    1072: "Rust header_mutation with a per-route override on /override",
+    1073: "Rust passthrough + header_mutation as upstream filters",
+    1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
+    1075: "Go passthrough + body_rewrite (same config as 1074)",
+}
+COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
+DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
+BODY = [1074, 1075]  # body_rewrite: Rust, Go (C++ on 1076 when it lands)
+
+# A second copy of envoy.yaml beside the lab's: every port + SHIFT.
+SHIFT = 10000
+
+# Listener and admin ports of the small configs test_validate.py and
+# test_faults.py build in code (configs.py).
+SCRATCH_LISTENER = 19000
+SCRATCH_ADMIN = 19001
+
+# The bench's listeners (bench_config.py): (upstream route, direct-response
+# route) per variant. The four from envoy.yaml keep their lab ports.
+BENCH_LISTENERS = {
+    "baseline": (1066, 1166),
+    "rust_passthrough": (1080, 1180),
+    "go_passthrough": (1081, 1181),
+    "cpp_passthrough": (1082, 1182),
+    "rust_header_mutation": (1063, 1163),
+    "go_header_mutation": (1064, 1164),
+    "cpp_header_mutation": (1065, 1165),
+    "builtin_header_mutation": (1083, 1183),
+    "lua_header_mutation": (1084, 1184),
+}
+
+# Envoys started with their own config: their admin ports.
+FAULTS_ADMIN = 9911
+BENCH_ADMIN = 9931
+BENCH_ANCHORS_ADMIN = 9941
+
+# --base-id of every Envoy that may run beside another one.
+BASE_ID = {
+    "lab": 0,  # the lab and the per-module fixtures (one at a time)
+    "faults": 11,
+    "swap": 13,
+    "random_auth_again": 21,  # the shifted copy, beside the lab
+    "access_log": 23,
+    "bench": 31,
+    "bench_anchors": 41,
+    "soak": 51,
+    "sigterm": 53,
+    "body_cap": 74,  # test_body_rewrite's small-cap Envoy
+    "updates": 130,  # test_updates: LDS from a file
+    "hot_restart": 131,  # test_updates: two epochs share it, by design
+}
+
+# Envoys test_updates.py starts: listeners per language, and the admin port.
+UPDATES_LISTENERS = {"rust": 13063, "go": 13064, "cpp": 13065}
+UPDATES_ADMIN = 13901
+BODY_CAP_LISTENER = 11074
+BODY_CAP_ADMIN = 11974
