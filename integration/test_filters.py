@@ -1,7 +1,5 @@
 """Each Rust filter on its demo listener of envoy.yaml, through a real Envoy."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import lab
 from client import request, upstream_view
 
@@ -57,22 +55,6 @@ def test_metrics_show_on_prometheus(envoy):
     assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="2xx"}') >= 1
     assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="4xx"}') >= 1
     assert value('envoy_dynamicmodulescustom_responses_total{version="v1",status_class="5xx"}') >= 1
-
-
-def test_delay_pauses_and_resumes_through_the_scheduler(envoy):
-    resp = request(1071, "/", headers=[("do-delay", "200")])
-    assert resp.status == 200 and resp.body == b"Hello from echo server\n"
-    assert int(resp.header("x-delay-measured-ms")) >= 200
-    assert request(1071, "/").header("x-delay-measured-ms") is None
-    too_long = request(1071, "/", headers=[("do-delay", "60000")])
-    assert too_long.status == 400 and b"above the maximum of 5000 ms" in too_long.body
-    assert request(1071, "/", headers=[("do-delay", "soon")]).status == 400
-
-
-def test_delays_run_concurrently(envoy):
-    with ThreadPoolExecutor(20) as pool:
-        resps = list(pool.map(lambda _: request(1071, "/", headers=[("do-delay", "300")]), range(20)))
-    assert all(r.status == 200 and int(r.header("x-delay-measured-ms")) >= 300 for r in resps)
 
 
 def test_per_route_override(envoy):
