@@ -33,14 +33,6 @@ def _with_admin(dir_, admin_port, drop_ports=False):
     return path
 
 
-def test_header_auth(envoy):
-    resp = request(1069, "/")
-    assert (resp.status, resp.body) == (401, b"Unauthorized")
-    assert request(1069, "/", headers=[("x-auth", "token")]).status == 200
-    deferred = request(1069, "/", headers=[("x-auth", "on_response_headers")])
-    assert (deferred.status, deferred.body) == (401, b"Unauthorized")
-
-
 def test_metrics_show_on_prometheus(envoy):
     for path in ("/", "/status/404", "/status/503"):
         request(1070, path)
