@@ -64,10 +64,19 @@ fn compile(pattern: &str) -> Result<dense::DFA<Vec<u32>>, String> {
         .configure(config)
         .build(pattern)
         .map_err(|e| {
-            format!(
-                "invalid regex {pattern:?}: {e} (patterns must compile to a DFA of at most \
-                 {MAX_DFA_BYTES} bytes)"
-            )
+            // The build error's own text is generic; its source says what failed.
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                why = format!("{why}: {inner}");
+                source = inner.source();
+            }
+            if why.contains("limit") {
+                why = format!(
+                    "{why}; patterns must compile to a DFA of at most {MAX_DFA_BYTES} bytes"
+                );
+            }
+            format!("invalid regex {pattern:?}: {why}")
         })
 }
 
