@@ -102,6 +102,7 @@ def test_rotation_by_rename_under_load_loses_nothing(upstream, logs_dir, tmp_pat
         code = envoy.stop(signal.SIGTERM)
     assert code == 0, envoy.log()[-3000:]
     before, after = lines(rotated), lines(log)
+    print(f"rotation: {n} requests, {len(before)} lines before the rename, {len(after)} after")
     assert before and after, (len(before), len(after))
     paths = sorted(e["path"] for e in before + after)
     assert paths == sorted(f"/uuid?i={i}" for i in range(n))

@@ -65,6 +65,21 @@ BAD_RUST = [
     ("metrics_empty_version", "metrics", {"raw": '{"version": ""}'}, "version must not be empty"),
     ("auth_bad_header", "header_auth", {"raw": "bad header"}, "not a valid HTTP token"),
     ("auth_empty", "header_auth", {}, "filter_config is empty"),
+    ("auth_no_mode", "header_auth", {"config": {"header": "x-auth"}}, "missing field `mode`"),
+    ("auth_values_missing", "header_auth", {"config": {"header": "x-auth", "mode": "values"}},
+     '"mode": "values" needs a non-empty "values" list'),
+    ("auth_values_empty", "header_auth", {"config": {"header": "x-auth", "mode": "values", "values": [""]}},
+     "values[0] is empty"),
+    ("auth_presence_with_values", "header_auth",
+     {"config": {"header": "x-auth", "mode": "presence", "values": ["a"]}}, '"values" is set but "mode" is "presence"'),
+    ("regex_dfa_too_large", "zero_copy_regex_waf", {"raw": "a[ab]{20}x"},
+     "patterns must compile to a DFA of at most 4194304 bytes"),
+    ("delay_concurrent_zero", "delay", {"raw": '{"max_delay_ms": 10, "max_concurrent": 0}'},
+     "max_concurrent must be 1 to 1000000, got 0"),
+    ("log_queue_zero", "access_logger", {"raw": '{"dirname": "/tmp", "queue_lines": 0}'},
+     "queue_lines must be 1 to 1048576, got 0"),
+    ("log_redact_bad_name", "access_logger", {"raw": '{"dirname": "/tmp", "redact_headers": ["bad name"]}'},
+     'redact_headers[0]: header name "bad name" is not a valid HTTP token'),
 ]
 
 
