@@ -26,8 +26,8 @@ const PATTERNS: [&str; 8] = [
 ];
 const ENDINGS: [Ending; 3] = [Ending::LastChunk, Ending::EmptyChunk, Ending::Trailers];
 
-fn compiled() -> &'static [(WafConfig, Regex)] {
-    static ALL: OnceLock<Vec<(WafConfig, Regex)>> = OnceLock::new();
+fn compiled() -> &'static [(&'static str, WafConfig, Regex)] {
+    static ALL: OnceLock<Vec<(&'static str, WafConfig, Regex)>> = OnceLock::new();
     ALL.get_or_init(|| {
         PATTERNS
             .iter()
@@ -35,7 +35,7 @@ fn compiled() -> &'static [(WafConfig, Regex)] {
                 let json = serde_json::json!({"pattern": p, "max_body_bytes": 1 << 30}).to_string();
                 let waf = WafConfig::new(&mut FakeEnvoyConfig::default(), json.as_bytes())
                     .expect("seed pattern compiles");
-                (waf, Regex::new(p).expect("seed pattern compiles"))
+                (*p, waf, Regex::new(p).expect("seed pattern compiles"))
             })
             .collect()
     })
@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     let [pick, ending, seed, body @ ..] = data else {
         return;
     };
-    let (waf, reference) = &compiled()[*pick as usize % PATTERNS.len()];
+    let (pattern, waf, reference) = &compiled()[*pick as usize % PATTERNS.len()];
     let ending = ENDINGS[*ending as usize % ENDINGS.len()];
     // Cut the body into slices of 1..=16 bytes, a few slices per frame.
     let mut state = u32::from(*seed) | 1;
@@ -77,5 +77,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let want = reference.is_match(body).then_some(403);
-    assert_eq!(got, want, "pattern {:?}, {ending:?}, {frames:?}", reference);
+    assert_eq!(got, want, "pattern {pattern:?}, {ending:?}, {frames:?}");
 });
