@@ -393,7 +393,9 @@ mod tests {
             .to_string();
         assert!(err.contains("invalid regex \"a[ab]{20}x\""), "{err}");
         assert!(err.contains("at most 4194304 bytes"), "{err}");
-        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        // The refusal is bounded by the determinization limit: about 0.4 s in
+        // a release build (Envoy --mode validate), 20 s under ASan.
+        assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
         // A smaller repetition fits and works.
         let small = config("a[ab]{6}x");
         assert_eq!(
@@ -411,7 +413,7 @@ mod tests {
             let text = format!(r#"{{"pattern": "{pattern}", "max_body_bytes": 2000000}}"#);
             let started = std::time::Instant::now();
             assert_eq!(run(&text, &[vec![&body[..]]], Ending::Trailers), None);
-            assert!(started.elapsed().as_secs() < 5, "{pattern}");
+            assert!(started.elapsed().as_secs() < 30, "{pattern}");
         }
     }
 }
