@@ -535,7 +535,12 @@ pub(crate) mod tests {
         let text = std::fs::read_to_string(path).unwrap();
         assert!(text.is_empty() || text.ends_with('\n'));
         text.lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("torn line {l:?}: {e}")))
+            .map(|l| {
+                serde_json::from_str(l).unwrap_or_else(|e| {
+                    let start: String = l.chars().take(120).collect();
+                    panic!("torn line ({} bytes) {start:?}...: {e}", l.len())
+                })
+            })
             .collect()
     }
 
