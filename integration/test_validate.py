@@ -39,6 +39,8 @@ REASONS = {
     "pseudo_header": r"is a pseudo-header",
     "regex": r"invalid regex",
     "open_failed": r"cannot open ",
+    "too_complex": r"must compile to a DFA of at most",
+    "inconsistent": r"needs a non-empty|is set but|\[\d+\] is empty",
 }
 
 
@@ -186,6 +188,56 @@ BAD_RUST = [
     ("metrics_empty_version", "metrics", {"raw": '{"version": ""}'}, "out_of_range", "version must not be empty"),
     ("auth_bad_header", "header_auth", {"raw": "bad header"}, "header_name", "not a valid HTTP token"),
     ("auth_empty", "header_auth", {}, "empty", "filter_config is empty"),
+    ("auth_no_mode", "header_auth", {"config": {"header": "x-auth"}}, "missing_field", "missing field `mode`"),
+    (
+        "auth_values_missing",
+        "header_auth",
+        {"config": {"header": "x-auth", "mode": "values"}},
+        "inconsistent",
+        '"mode": "values" needs a non-empty "values" list',
+    ),
+    (
+        "auth_values_empty",
+        "header_auth",
+        {"config": {"header": "x-auth", "mode": "values", "values": [""]}},
+        "inconsistent",
+        "values[0] is empty",
+    ),
+    (
+        "auth_presence_with_values",
+        "header_auth",
+        {"config": {"header": "x-auth", "mode": "presence", "values": ["a"]}},
+        "inconsistent",
+        '"values" is set but "mode" is "presence"',
+    ),
+    (
+        "regex_dfa_too_large",
+        "zero_copy_regex_waf",
+        {"raw": "a[ab]{20}x"},
+        "too_complex",
+        "patterns must compile to a DFA of at most 4194304 bytes",
+    ),
+    (
+        "delay_concurrent_zero",
+        "delay",
+        {"raw": '{"max_delay_ms": 10, "max_concurrent": 0}'},
+        "out_of_range",
+        "max_concurrent must be 1 to 1000000, got 0",
+    ),
+    (
+        "log_queue_zero",
+        "access_logger",
+        {"raw": '{"dirname": "/tmp", "queue_lines": 0}'},
+        "out_of_range",
+        "queue_lines must be 1 to 1048576, got 0",
+    ),
+    (
+        "log_redact_bad_name",
+        "access_logger",
+        {"raw": '{"dirname": "/tmp", "redact_headers": ["bad name"]}'},
+        "header_name",
+        'redact_headers[0]: header name "bad name" is not a valid HTTP token',
+    ),
 ]
 
 CASES_BY_ID = {b[0]: b for b in BAD + BAD_RUST}

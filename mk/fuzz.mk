@@ -1,4 +1,6 @@
-# Fuzzing of the config parsers, header_mutation and body_rewrite, in the three languages.
+# Fuzzing of the config parsers, header_mutation and body_rewrite, in the three
+# languages, and of the Rust-only WAF body scan, access-log line builder and
+# delay header parser.
 # Included by the Makefile (it uses BUILD):
 #
 #   make fuzz         every target for FUZZ_SECONDS (default 120) each, one after
@@ -34,6 +36,7 @@ FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
 FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSION)-dev
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite \
+                      rust/waf_body rust/access_log_line rust/delay_header \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer
 

@@ -1,0 +1,67 @@
+//! access_logger's line builder: whatever the headers hold, a line is one JSON
+//! object followed by the only newline, it reads back as what was logged
+//! (bytes that are not UTF-8 become U+FFFD), and redacted headers show
+//! `[REDACTED]`, never their value.
+//!
+//! Input: NUL-separated fields: method, path, then name, value, name, value...
+//! (request headers; a name starting with `<` is a response header).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rust_module::access_logger::{redacted, Entry, DEFAULT_REDACT, REDACTED};
+
+fuzz_target!(|data: &[u8]| {
+    let mut fields = data.split(|&b| b == 0);
+    let method = fields
+        .next()
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let path = fields
+        .next()
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut request: Vec<(&[u8], &[u8])> = Vec::new();
+    let mut response: Vec<(&[u8], &[u8])> = Vec::new();
+    while let (Some(name), Some(value)) = (fields.next(), fields.next()) {
+        match name.strip_prefix(b"<") {
+            Some(name) => response.push((name, value)),
+            None => request.push((name, value)),
+        }
+    }
+    let redact: Vec<String> = DEFAULT_REDACT.iter().map(|s| s.to_string()).collect();
+    let entry = Entry {
+        method,
+        path,
+        status: Some(200),
+        duration_ms: 1.5,
+        request_body_bytes: Some(data.len() as u64),
+        response_body_bytes: None,
+        downstream_address: Some("127.0.0.1:1".into()),
+        upstream_address: None,
+        request_headers: redacted(request.iter().copied(), &redact),
+        response_headers: redacted(response.iter().copied(), &redact),
+    };
+    let line = entry.line();
+    assert_eq!(line.last(), Some(&b'\n'));
+    assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1, "one line");
+    assert!(
+        !line.iter().any(|&b| b < 0x20 && b != b'\n'),
+        "control bytes escaped"
+    );
+    let back: Entry = serde_json::from_slice(&line).expect("the line is JSON");
+    assert_eq!(back, entry);
+    for (logged, (name, value)) in back
+        .request_headers
+        .iter()
+        .chain(&back.response_headers)
+        .zip(request.iter().chain(&response))
+    {
+        let secret = redact
+            .iter()
+            .any(|r| r.as_bytes().eq_ignore_ascii_case(name));
+        if secret {
+            assert_eq!(logged.1, REDACTED);
+        } else {
+            assert_eq!(logged.1, String::from_utf8_lossy(value));
+        }
+    }
+});
