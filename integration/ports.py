@@ -34,6 +34,8 @@ LISTENERS = {
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
 BODY = [1074, 1075]  # body_rewrite: Rust, Go (C++ on 1076 when it lands)
+# Every group of envoy.yaml's listeners; together they are LISTENERS.
+GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY}
 
 # A second copy of envoy.yaml beside the lab's: every port + SHIFT.
 SHIFT = 10000

@@ -24,7 +24,7 @@ def test_short_soak_loses_nothing(upstream, tmp_path):
     assert summary["envoy_alive"] and summary["envoy_exit_code"] == 0
     assert summary["access_log_lost_or_extra"] == 0, summary
     assert summary["access_log_lines_that_parse"] == summary["sent_per_port"]["1062"]
-    assert summary["rss_kib_end"] <= 1.10 * summary["rss_kib_after_first_tenth"], summary
+    assert summary["rss_kib_end"] <= 1.10 * summary["rss_kib_at_half"], summary
     assert soak.passed(summary)
     # Several workers, both protocols, in about equal parts.
     assert summary["envoy_workers"] == lab.WORKERS

@@ -37,9 +37,9 @@ REASONS = {
     "header_name": r"is not a valid HTTP token",
     "header_value": r"header value",
     "pseudo_header": r"is a pseudo-header",
+    "too_complex": r"must compile to a DFA of at most",
     "regex": r"invalid regex",
     "open_failed": r"cannot open ",
-    "too_complex": r"must compile to a DFA of at most",
     "inconsistent": r"needs a non-empty|is set but|\[\d+\] is empty",
 }
 
