@@ -1,4 +1,5 @@
-//! The C ABI between Envoy 1.40 and an HTTP-filter dynamic module, declared in Rust.
+//! The C ABI between Envoy 1.40 and a dynamic module (HTTP and network filters),
+//! declared in Rust.
 //!
 //! This crate is the single source of `abi/abi.h`: cbindgen turns these
 //! declarations into the header the Go and C++ modules compile against. Names are
@@ -8,6 +9,7 @@
 //! * [`types`]: buffers, opaque pointers and enums.
 //! * [`hooks`]: what the module exports (declarations; the SDK defines them).
 //! * [`callbacks`]: what Envoy exports.
+//! * [`network`]: the network filter's types, hooks and callbacks.
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -17,6 +19,8 @@ pub mod types;
 pub mod hooks;
 
 pub mod callbacks;
+
+pub mod network;
 
 pub use callbacks::*;
 pub use types::*;

@@ -26,6 +26,7 @@ pub mod filter;
 pub mod handle;
 pub mod hooks;
 pub mod log;
+pub mod network;
 pub mod registry;
 #[cfg(feature = "testing")]
 pub mod testing;
