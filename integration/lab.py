@@ -38,6 +38,11 @@ LISTENERS = {
     1071: "Rust delay (send do-delay: <ms>)",
     1072: "Rust header_mutation with a per-route override on /override",
     1073: "Rust passthrough + header_mutation as upstream filters",
+    # Network (L4) filters: TCP, not HTTP.
+    1080: "tcp://localhost:1080   Rust network_echo: writes back every byte",
+    1081: "tcp://localhost:1081   Rust network_rate_limiter: 2 connections at once, then tcp_proxy to echo",
+    1082: "tcp://localhost:1082   Rust network_protocol_logger: a log line per connection, then tcp_proxy to echo",
+    1083: "tcp://localhost:1083   Rust network_redis: refuses FLUSHALL, CONFIG, KEYS; tcp_proxy to Redis on 6380",
 }
 
 
@@ -178,16 +183,22 @@ def up() -> int:
     """`make up`: serve every listener in the foreground until Ctrl-C."""
     log_dir = ROOT / "build" / "logs"
     upstream = start_upstream(log_dir)
+    # The Redis behind 1083 (network_redis).
+    import redis_server  # noqa: PLC0415 (it imports this module)
+    redis = redis_server.start(log_dir)
     try:
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = start_envoy(log_dir, cwd=ROOT)
     except Exception:
+        redis.stop()
         upstream.stop()
         raise
     print(f"Envoy {ENVOY_VERSION} is serving (admin http://127.0.0.1:{ADMIN_PORT}):")
     for port, what in LISTENERS.items():
-        print(f"  http://localhost:{port}/   {what}")
-    print(f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}")
+        # Rows that name their own address (tcp://...) are not HTTP listeners.
+        print(f"  {what}" if "://" in what else f"  http://localhost:{port}/   {what}")
+    print(f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; redis-server on "
+          f"{redis_server.REDIS_ADDR[0]}:{redis_server.REDIS_ADDR[1]}")
     print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
     print("Ctrl-C stops everything.")
     stop = {"now": False}
@@ -205,6 +216,7 @@ def up() -> int:
                     time.sleep(0.1)
     finally:
         code = envoy.stop()
+        redis.stop()
         upstream.stop()
         print(f"\nstopped (envoy exit code {code})")
     return 0

@@ -5,7 +5,7 @@
 //! Config: absent or `{}` (unknown fields are refused).
 //!
 //! The line, at info, under Envoy's `dynamic_modules` logger:
-//! `network_protocol_logger: connection=7 peer=127.0.0.1:50312 protocol=http1 bytes_in=78 bytes_out=230 duration_ms=4 closed_by=remote`
+//! `network_protocol_logger: connection=7 peer=127.0.0.1:50312 protocol=http1 bytes_in=78 bytes_out=230 duration_ms=4 closed_by=client`
 //!
 //! - `protocol` is decided from at most the first 24 bytes from the client:
 //!   `tls` (a TLS handshake record, 0x16 0x03), `http2` (the HTTP/2 client
@@ -14,8 +14,10 @@
 //!   the client sent nothing;
 //! - `bytes_in` counts the bytes read from the client, `bytes_out` the bytes
 //!   written to it, as they pass this filter;
-//! - `closed_by` is `remote` (the client or its side), `local` (Envoy), or
-//!   `unknown` when Envoy destroyed the connection without a close event.
+//! - `closed_by` says who ended the connection first: `client` (its FIN or
+//!   reset), `server` (the upstream's end of stream, passed on by tcp_proxy),
+//!   `envoy` (Envoy closed it, e.g. a timeout), or `unknown` when Envoy
+//!   destroyed it without saying.
 //!
 //! Memory: 24 bytes and a few counters per connection.
 
@@ -123,6 +125,7 @@ impl<E: EnvoyNetworkFilter> NetworkFilterConfig<E> for ProtocolLoggerConfig {
             protocol: None,
             bytes_in: 0,
             bytes_out: 0,
+            ended_by: None,
             logged: false,
         })
     }
@@ -136,6 +139,8 @@ pub struct ProtocolLogger {
     protocol: Option<Protocol>,
     bytes_in: u64,
     bytes_out: u64,
+    /// Who ended the connection first.
+    ended_by: Option<&'static str>,
     logged: bool,
 }
 
@@ -157,8 +162,9 @@ impl ProtocolLogger {
         )
     }
 
-    fn log_once(&mut self, closed_by: &str) {
+    fn log_once(&mut self, fallback: &'static str) {
         if !std::mem::replace(&mut self.logged, true) {
+            let closed_by = *self.ended_by.get_or_insert(fallback);
             envoy_dm_sdk::log::log(envoy_dm_sdk::LogLevel::Info, &self.line(closed_by));
         }
     }
@@ -207,8 +213,8 @@ impl<E: EnvoyNetworkFilter> NetworkFilter<E> for ProtocolLogger {
 
     fn on_event(&mut self, _envoy: &mut E, event: ConnectionEvent) {
         match event {
-            ConnectionEvent::RemoteClose => self.log_once("remote"),
-            ConnectionEvent::LocalClose => self.log_once("local"),
+            ConnectionEvent::RemoteClose => self.log_once("client"),
+            ConnectionEvent::LocalClose => self.log_once("envoy"),
             _ => {}
         }
     }
@@ -286,7 +292,7 @@ mod tests {
             "protocol=http1 ",
             "bytes_in=18 ",
             "bytes_out=19 ",
-            "closed_by=remote",
+            "closed_by=client",
         ] {
             assert!(line.contains(part), "{part} in {line}");
         }
