@@ -33,7 +33,7 @@ FUZZ_CLANG_VERSION := 16
 FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
 FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSION)-dev
 FUZZ_DIR           := $(BUILD)/fuzz
-FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation \
+FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/resp_parser \
                       go/FuzzHeaderMutationConfig go/FuzzHeaderMutationApply \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer
 
