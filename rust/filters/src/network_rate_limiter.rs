@@ -15,6 +15,7 @@
 //!   `{stat_prefix}.active` until it closes, by either side; its slot is free
 //!   again as soon as Envoy reports the close;
 //! - the limit is on concurrent connections, not on a rate: nothing is timed.
+//!
 //! Memory: one atomic counter per configuration, nothing per connection.
 
 use envoy_dm_sdk::config::MetricId;
