@@ -9,6 +9,7 @@ pub mod header_auth;
 pub mod header_mutation;
 pub mod metrics;
 pub mod network_echo;
+pub mod network_fault_injection;
 pub mod network_protocol_logger;
 pub mod network_rate_limiter;
 pub mod network_redis;
@@ -41,4 +42,5 @@ envoy_dm_sdk::declare_network_filters! {
     "network_rate_limiter" => network_rate_limiter::RateLimiterConfig::new,
     "network_protocol_logger" => network_protocol_logger::ProtocolLoggerConfig::new,
     "network_redis" => network_redis::RedisConfig::new,
+    "network_fault_injection" => network_fault_injection::NetworkFaultConfig::new,
 }
