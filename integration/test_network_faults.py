@@ -51,7 +51,8 @@ def panic_lines(envoy, phase):
 
 
 def exchange(port: int, data: bytes, timeout: float = 3) -> bytes | None:
-    """Sends data and half-closes; what came back, or None after a reset."""
+    """Sends data and half-closes; what came back, or None once Envoy closed
+    the connection under us (reset, or not connected any more)."""
     with socket.create_connection(("127.0.0.1", port)) as s:
         s.settimeout(timeout)
         try:
@@ -61,7 +62,9 @@ def exchange(port: int, data: bytes, timeout: float = 3) -> bytes | None:
             while chunk := s.recv(65536):
                 out += chunk
             return out
-        except (ConnectionResetError, BrokenPipeError):
+        except (ConnectionResetError, BrokenPipeError, OSError) as e:
+            if isinstance(e, socket.timeout):
+                raise
             return None
 
 
