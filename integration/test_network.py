@@ -126,9 +126,8 @@ def test_echo_a_silent_connection_gets_nothing_and_hurts_nobody(net_envoy):
 
 
 def test_echo_a_client_that_never_reads_cannot_grow_envoy(net_envoy):
-    """Flow control: reading pauses once the write buffer passes its high
-    watermark (1 MiB per connection on 1080), so a client that only sends is
-    stopped by TCP, not buffered by Envoy."""
+    """Flow control: a client that only sends is stopped by TCP, not buffered
+    by Envoy (measured here: 5 to 10 MiB accepted, RSS +3 to 6 MiB)."""
     before = rss_kib(net_envoy)
     s = socket.create_connection(("127.0.0.1", ECHO))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
@@ -142,8 +141,8 @@ def test_echo_a_client_that_never_reads_cannot_grow_envoy(net_envoy):
     grown = rss_kib(net_envoy) - before
     s.close()
     # Envoy's 1 MiB limit, its read buffer and the kernel's socket buffers.
-    assert sent < 48 << 20, f"Envoy accepted {sent} bytes from a client that never read"
-    assert grown < 32 << 10, f"Envoy grew {grown} KiB"
+    assert sent < 24 << 20, f"Envoy accepted {sent} bytes from a client that never read"
+    assert grown < 16 << 10, f"Envoy grew {grown} KiB"
     envoy_alive(net_envoy)
 
 
