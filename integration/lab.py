@@ -184,16 +184,25 @@ def up() -> int:
     """`make up`: serve every listener in the foreground until Ctrl-C."""
     log_dir = ROOT / "build" / "logs"
     upstream = start_upstream(log_dir)
+    # The Redis behind 1083 (network_redis).
+    import redis_server  # noqa: PLC0415 (it imports this module)
+
+    redis = redis_server.start(log_dir)
     try:
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = start_envoy(log_dir, cwd=ROOT)
     except Exception:
+        redis.stop()
         upstream.stop()
         raise
     print(f"Envoy {ENVOY_VERSION} is serving with {envoy.workers} workers (admin http://127.0.0.1:{ADMIN_PORT}):")
     for port, what in LISTENERS.items():
-        print(f"  http://localhost:{port}/   {what}")
-    print(f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}")
+        # Rows that name their own address (tcp://...) are not HTTP listeners.
+        print(f"  {what}" if "://" in what else f"  http://localhost:{port}/   {what}")
+    print(
+        f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; redis-server on "
+        f"{redis_server.REDIS_ADDR[0]}:{redis_server.REDIS_ADDR[1]}"
+    )
     print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
     print("Ctrl-C stops everything.")
     stop = {"now": False}
@@ -211,6 +220,7 @@ def up() -> int:
                     time.sleep(0.1)
     finally:
         code = envoy.stop()
+        redis.stop()
         upstream.stop()
         print(f"\nstopped (envoy exit code {code})")
     return 0

@@ -30,12 +30,20 @@ LISTENERS = {
     1073: "Rust passthrough + header_mutation as upstream filters",
     1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
     1075: "Go passthrough + body_rewrite (same config as 1074)",
+    # Network (L4) filters: TCP, not HTTP.
+    1080: "tcp://localhost:1080   Rust network_echo: writes back every byte",
+    1081: "tcp://localhost:1081   Rust network_rate_limiter: 2 connections at once, then tcp_proxy to echo",
+    1082: "tcp://localhost:1082   Rust network_protocol_logger: a log line per connection, then tcp_proxy to echo",
+    1083: "tcp://localhost:1083   Rust network_redis: refuses FLUSHALL, CONFIG, KEYS; tcp_proxy to Redis on 6380",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
 BODY = [1074, 1075]  # body_rewrite: Rust, Go (C++ on 1076 when it lands)
 # Every group of envoy.yaml's listeners; together they are LISTENERS.
-GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY}
+NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
+GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY, "network": NETWORK}
+# The listeners that speak HTTP (the soak sends to every one of them).
+HTTP = COMPARISON + DEMOS + BODY
 
 # A second copy of envoy.yaml beside the lab's: every port + SHIFT.
 SHIFT = 10000

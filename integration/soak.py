@@ -38,7 +38,7 @@ import lab
 import ports
 from h2client import H2Connection
 
-PORTS = ports.COMPARISON + ports.DEMOS + ports.BODY
+PORTS = ports.HTTP
 MAX_BODY = 1 << 20
 # Bodies sent to listeners whose filter may answer before reading the whole
 # request (random_auth, header_auth) stay small: a local reply mid-upload ends

@@ -19,7 +19,7 @@ def test_short_soak_loses_nothing(upstream, tmp_path):
     summary = soak.soak_and_stop(tmp_path, per_listener=2_000, log=lambda _: None, own_upstream=False)
     print(json.dumps(summary))
     assert summary["requests"] == 2_000 * len(soak.PORTS)
-    assert set(summary["sent_per_port"]) == {str(p) for p in ports.LISTENERS}
+    assert set(summary["sent_per_port"]) == {str(p) for p in ports.HTTP}
     assert summary["unexpected"] == 0 and summary["problems"] == [], summary
     assert summary["envoy_alive"] and summary["envoy_exit_code"] == 0
     assert summary["access_log_lost_or_extra"] == 0, summary

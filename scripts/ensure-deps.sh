@@ -22,6 +22,11 @@ need_cmd wrk wrk
 need_cmd hey hey
 # Validating docker-compose.yaml offline (Compose v1; no daemon needed).
 need_cmd docker-compose docker-compose
+# The network filters' tests: a real Redis behind 1083 and the clients that
+# talk through 1080-1083.
+need_cmd redis-server redis-server
+need_cmd redis-cli redis-tools
+need_cmd openssl openssl
 need_file /usr/include/nlohmann/json.hpp nlohmann-json3-dev
 need_file /usr/include/gtest/gtest.h libgtest-dev
 
@@ -29,6 +34,13 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "ensure-deps: installing ${missing_pkgs[*]}"
     apt-get update -qq
+    # Debian's redis-server would start a system-wide Redis on 6379 at install:
+    # the tests start their own, so keep apt from starting any service here.
+    policy_rc=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy_rc" ]; then
+      printf '#!/bin/sh\nexit 101\n' > "$policy_rc" && chmod +x "$policy_rc"
+      trap 'rm -f "$policy_rc"' EXIT
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
   else
     echo "ensure-deps: missing packages. Run:" >&2

@@ -1,4 +1,5 @@
-//! The C ABI between Envoy 1.40 and an HTTP-filter dynamic module, declared in Rust.
+//! The C ABI between Envoy 1.40 and a dynamic module (HTTP and network filters),
+//! declared in Rust.
 //!
 //! This crate is the single source of `abi/abi.h`: cbindgen turns these
 //! declarations into the header the Go and C++ modules compile against. Names are
@@ -9,6 +10,7 @@
 //! * [`hooks`]: what the module exports (declarations; the SDK defines them).
 //! * [`callbacks`]: what every supported Envoy exports.
 //! * [`since`]: what only newer supported Envoys export (resolved at load).
+//! * [`network`]: the network filter's types, hooks and callbacks.
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -20,6 +22,7 @@ pub mod hooks;
 
 pub mod callbacks;
 
+pub mod network;
 pub mod since;
 
 pub use callbacks::*;

@@ -8,8 +8,14 @@ pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
 pub mod metrics;
+pub mod network_echo;
+pub mod network_fault_injection;
+pub mod network_protocol_logger;
+pub mod network_rate_limiter;
+pub mod network_redis;
 pub mod passthrough;
 pub mod random_auth;
+pub mod resp;
 pub mod zero_copy_regex_waf;
 
 envoy_dm_sdk::declare_module! {
@@ -30,4 +36,12 @@ envoy_dm_sdk::declare_module! {
     per_route: [
         "header_mutation" => header_mutation::HeaderMutationConfig::parse,
     ],
+}
+
+envoy_dm_sdk::declare_network_filters! {
+    "network_echo" => network_echo::EchoConfig::new,
+    "network_rate_limiter" => network_rate_limiter::RateLimiterConfig::new,
+    "network_protocol_logger" => network_protocol_logger::ProtocolLoggerConfig::new,
+    "network_redis" => network_redis::RedisConfig::new,
+    "network_fault_injection" => network_fault_injection::NetworkFaultConfig::new,
 }

@@ -27,6 +27,7 @@ pub mod filter;
 pub mod handle;
 pub mod hooks;
 pub mod log;
+pub mod network;
 pub mod registry;
 pub mod since;
 #[cfg(feature = "testing")]

@@ -1,0 +1,461 @@
+//! The network filter hooks Envoy calls, defined with `#[no_mangle]` (all but
+//! network_filter_config_new, which `declare_network_filters!` defines in the
+//! module crate, next to its table). Each runs the filter behind the panic
+//! barrier and fails closed by closing the connection.
+//!
+//! Envoy calls some hooks from inside others: a `write` from `on_read` runs the
+//! write filters (this one too) at once, and a `close` raises the close event at
+//! once. A filter is never entered twice: its own writes pass its `on_write`
+//! untouched, and events and watermarks raised meanwhile wait until the running
+//! hook returns. That keeps the one `&mut` to the filter unique.
+//!
+//! Every definition is checked against its declaration in the ABI crate by
+//! [`signatures_match_the_abi`].
+
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+use crate::abi::network::{self as net, *};
+use crate::abi::*;
+use crate::barrier::{guard, Panicked};
+use crate::config::MAX_CONFIG_BYTES;
+use crate::network::{
+    CloseType, ConnectionEvent, EnvoyNetworkConfigHandle, EnvoyNetworkFilter,
+    EnvoyNetworkFilterHandle, NetworkFilter, NetworkFilterConfig, NetworkFilterStatus,
+    NetworkFilters,
+};
+use crate::{registry, LogLevel};
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::collections::VecDeque;
+
+/// The termination details of a connection whose filter failed.
+pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
+
+type Handle = EnvoyNetworkFilterHandle;
+
+/// What `filter_config_module_ptr` points to.
+struct ConfigBox {
+    filter_name: &'static str,
+    config: Box<dyn NetworkFilterConfig<Handle>>,
+}
+
+/// A notice Envoy raised while the filter was busy, delivered when it is not.
+#[derive(Debug, Clone, Copy)]
+enum Deferred {
+    Event(ConnectionEvent),
+    AboveHighWatermark,
+    BelowLowWatermark,
+}
+
+/// What `filter_module_ptr` points to. Hooks only ever take `&FilterBox`; the
+/// filter itself is reached through `filter` while `busy` says nobody else is.
+struct FilterBox {
+    filter_name: &'static str,
+    /// None when creating the filter panicked: the connection fails closed.
+    filter: UnsafeCell<Option<Box<dyn NetworkFilter<Handle>>>>,
+    busy: Cell<bool>,
+    /// Set once the filter panicked: from then on nothing passes.
+    failed: Cell<bool>,
+    deferred: RefCell<VecDeque<Deferred>>,
+}
+
+/// Events and watermarks a connection can raise during one hook are few; past
+/// this the oldest are dropped rather than memory grown.
+const MAX_DEFERRED: usize = 16;
+
+fn module_name() -> &'static str {
+    registry::module().map_or("dynamic module", |m| m.name)
+}
+
+fn refuse(
+    name: &str,
+    why: &str,
+) -> net::envoy_dynamic_module_type_network_filter_config_module_ptr {
+    crate::log::log(
+        LogLevel::Error,
+        &format!("{}: filter '{name}': {why}", module_name()),
+    );
+    core::ptr::null()
+}
+
+/// The body of network_filter_config_new, for `declare_network_filters!`.
+pub fn config_new(
+    filters: &'static NetworkFilters,
+    filter_config_envoy_ptr: envoy_dynamic_module_type_network_filter_config_envoy_ptr,
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
+) -> envoy_dynamic_module_type_network_filter_config_module_ptr {
+    // SAFETY: Envoy lends both buffers for this call.
+    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
+    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
+    let name = String::from_utf8_lossy(name);
+    let Some((filter_name, new_config)) = filters.find(&name) else {
+        return refuse(
+            &name,
+            &format!(
+                "unknown filter name; this module's network filters are: {}",
+                filters.names()
+            ),
+        );
+    };
+    if config.len() > MAX_CONFIG_BYTES {
+        return refuse(
+            &name,
+            &format!(
+                "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
+                config.len()
+            ),
+        );
+    }
+    // SAFETY: the pointer is the one Envoy passed to this running hook.
+    let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
+    let built = guard(
+        || format!("{}: filter '{filter_name}' config creation", module_name()),
+        || new_config(&mut envoy, config),
+    );
+    match built {
+        Ok(Ok(config)) => Box::into_raw(Box::new(ConfigBox {
+            filter_name,
+            config,
+        })) as *const _,
+        Ok(Err(error)) => refuse(&name, &format!("invalid filter_config: {error}")),
+        Err(Panicked) => core::ptr::null(),
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_config_destroy(
+    filter_config_ptr: envoy_dynamic_module_type_network_filter_config_module_ptr,
+) {
+    // SAFETY: the pointer came from Box::into_raw in config_new and is freed once.
+    let config = unsafe { Box::from_raw(filter_config_ptr as *mut ConfigBox) };
+    let filter_name = config.filter_name;
+    let _ = guard(
+        || format!("{}: filter '{filter_name}' config destroy", module_name()),
+        move || drop(config),
+    );
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_new(
+    filter_config_ptr: envoy_dynamic_module_type_network_filter_config_module_ptr,
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+) -> envoy_dynamic_module_type_network_filter_module_ptr {
+    // SAFETY: Envoy keeps the config alive for as long as it has connections.
+    let config = unsafe { &*(filter_config_ptr as *const ConfigBox) };
+    // SAFETY: the filter pointer is live during this hook.
+    let mut envoy = unsafe { Handle::from_raw(filter_envoy_ptr) };
+    let filter = guard(
+        || {
+            format!(
+                "{}: filter '{}' in network_filter_new",
+                module_name(),
+                config.filter_name
+            )
+        },
+        || config.config.new_network_filter(&mut envoy),
+    );
+    // A filter that failed to build still gets a box: the connection is closed
+    // at its first hook, like any other failure.
+    Box::into_raw(Box::new(FilterBox {
+        filter_name: config.filter_name,
+        filter: UnsafeCell::new(filter.ok()),
+        busy: Cell::new(false),
+        failed: Cell::new(false),
+        deferred: RefCell::new(VecDeque::new()),
+    })) as *const _
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_destroy(
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+) {
+    // SAFETY: the pointer came from Box::into_raw in filter_new and is freed once.
+    let filter = unsafe { Box::from_raw(filter_module_ptr as *mut FilterBox) };
+    let filter_name = filter.filter_name;
+    let _ = guard(
+        || {
+            format!(
+                "{}: filter '{filter_name}' in network_filter_destroy",
+                module_name()
+            )
+        },
+        move || drop(filter),
+    );
+}
+
+/// Marks the filter failed and closes the connection without flushing, so no
+/// byte the filter did not vouch for leaves.
+fn fail_closed(this: &FilterBox, envoy: &mut Handle) {
+    this.failed.set(true);
+    this.deferred.borrow_mut().clear();
+    envoy.close(CloseType::Abort, FAIL_CLOSED_DETAILS);
+}
+
+/// Runs `call` on the filter behind the barrier, then whatever Envoy raised
+/// meanwhile. None when the filter has failed (now or before).
+fn enter<R>(
+    this: &FilterBox,
+    envoy: &mut Handle,
+    phase: &'static str,
+    call: impl FnOnce(&mut dyn NetworkFilter<Handle>, &mut Handle) -> R,
+) -> Option<R> {
+    if this.failed.get() {
+        return None;
+    }
+    let out = run_one(this, envoy, phase, call);
+    if out.is_none() {
+        fail_closed(this, envoy);
+        return None;
+    }
+    loop {
+        let next = this.deferred.borrow_mut().pop_front();
+        let Some(notice) = next else { break };
+        let delivered = match notice {
+            Deferred::Event(event) => run_one(this, envoy, "on_event", |f, e| f.on_event(e, event)),
+            Deferred::AboveHighWatermark => run_one(
+                this,
+                envoy,
+                "on_above_write_buffer_high_watermark",
+                |f, e| f.on_above_write_buffer_high_watermark(e),
+            ),
+            Deferred::BelowLowWatermark => run_one(
+                this,
+                envoy,
+                "on_below_write_buffer_low_watermark",
+                |f, e| f.on_below_write_buffer_low_watermark(e),
+            ),
+        };
+        if delivered.is_none() {
+            fail_closed(this, envoy);
+            return None;
+        }
+    }
+    out
+}
+
+fn run_one<R>(
+    this: &FilterBox,
+    envoy: &mut Handle,
+    phase: &'static str,
+    call: impl FnOnce(&mut dyn NetworkFilter<Handle>, &mut Handle) -> R,
+) -> Option<R> {
+    this.busy.set(true);
+    // SAFETY: `busy` was false, so no other reference to the filter exists, and
+    // every hook checks it before reaching here.
+    let filter = unsafe { &mut *this.filter.get() };
+    let out = match filter.as_deref_mut() {
+        Some(filter) => guard(
+            || {
+                format!(
+                    "{}: filter '{}' in {phase}",
+                    module_name(),
+                    this.filter_name
+                )
+            },
+            || call(filter, envoy),
+        )
+        .ok(),
+        None => None,
+    };
+    this.busy.set(false);
+    out
+}
+
+/// A data hook: skipped (Continue) when re-entered, StopIteration once failed.
+fn data_hook(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    phase: &'static str,
+    call: impl FnOnce(&mut dyn NetworkFilter<Handle>, &mut Handle) -> NetworkFilterStatus,
+) -> NetworkFilterStatus {
+    // SAFETY: Envoy passes the pointer filter_new returned, live until destroy.
+    let this = unsafe { &*(filter_module_ptr as *const FilterBox) };
+    if this.busy.get() {
+        return NetworkFilterStatus::Continue;
+    }
+    // SAFETY: the filter pointer is live during this hook.
+    let mut envoy = unsafe { Handle::from_raw(filter_envoy_ptr) };
+    enter(this, &mut envoy, phase, call).unwrap_or(NetworkFilterStatus::StopIteration)
+}
+
+/// A notice hook: deferred when the filter is busy, dropped once it failed.
+fn notice_hook(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    notice: Deferred,
+) {
+    // SAFETY: as in data_hook.
+    let this = unsafe { &*(filter_module_ptr as *const FilterBox) };
+    if this.busy.get() {
+        let mut deferred = this.deferred.borrow_mut();
+        if deferred.len() == MAX_DEFERRED {
+            deferred.pop_front();
+        }
+        deferred.push_back(notice);
+        return;
+    }
+    // SAFETY: the filter pointer is live during this hook.
+    let mut envoy = unsafe { Handle::from_raw(filter_envoy_ptr) };
+    let _ = match notice {
+        Deferred::Event(event) => enter(this, &mut envoy, "on_event", |f, e| f.on_event(e, event)),
+        Deferred::AboveHighWatermark => enter(
+            this,
+            &mut envoy,
+            "on_above_write_buffer_high_watermark",
+            |f, e| f.on_above_write_buffer_high_watermark(e),
+        ),
+        Deferred::BelowLowWatermark => enter(
+            this,
+            &mut envoy,
+            "on_below_write_buffer_low_watermark",
+            |f, e| f.on_below_write_buffer_low_watermark(e),
+        ),
+    };
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_new_connection(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+) -> envoy_dynamic_module_type_on_network_filter_data_status {
+    data_hook(
+        filter_envoy_ptr,
+        filter_module_ptr,
+        "on_new_connection",
+        |f, e| f.on_new_connection(e),
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_read(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    data_length: usize,
+    end_stream: bool,
+) -> envoy_dynamic_module_type_on_network_filter_data_status {
+    data_hook(filter_envoy_ptr, filter_module_ptr, "on_read", |f, e| {
+        f.on_read(e, data_length, end_stream)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_write(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    data_length: usize,
+    end_stream: bool,
+) -> envoy_dynamic_module_type_on_network_filter_data_status {
+    data_hook(filter_envoy_ptr, filter_module_ptr, "on_write", |f, e| {
+        f.on_write(e, data_length, end_stream)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_event(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    event: envoy_dynamic_module_type_network_connection_event,
+) {
+    notice_hook(filter_envoy_ptr, filter_module_ptr, Deferred::Event(event))
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_above_write_buffer_high_watermark(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+) {
+    notice_hook(
+        filter_envoy_ptr,
+        filter_module_ptr,
+        Deferred::AboveHighWatermark,
+    )
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_below_write_buffer_low_watermark(
+    filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+) {
+    notice_hook(
+        filter_envoy_ptr,
+        filter_module_ptr,
+        Deferred::BelowLowWatermark,
+    )
+}
+
+// ------------------------------------------------- hooks this SDK leaves idle
+//
+// This SDK starts no callouts and no schedulers on network filters.
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_http_callout_done(
+    _filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    _filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    _callout_id: u64,
+    _result: envoy_dynamic_module_type_http_callout_result,
+    _headers: *mut envoy_dynamic_module_type_envoy_http_header,
+    _headers_size: usize,
+    _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+    _body_chunks_size: usize,
+) {
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_scheduled(
+    _filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
+    _filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
+    _event_id: u64,
+) {
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_config_scheduled(
+    _filter_config_ptr: envoy_dynamic_module_type_network_filter_config_module_ptr,
+    _event_id: u64,
+) {
+}
+
+/// Assigns each definition and its ABI declaration to one fn-pointer type, so
+/// the compiler rejects any difference in parameters or return type.
+#[allow(dead_code, clippy::type_complexity)]
+fn signatures_match_the_abi() {
+    macro_rules! same {
+        ($name:ident, $($arg:tt),*) => {
+            let _: [unsafe extern "C" fn($($arg),*) -> _; 2] = [net::hooks::$name, $name];
+        };
+    }
+    same!(envoy_dynamic_module_on_network_filter_config_destroy, _);
+    same!(envoy_dynamic_module_on_network_filter_new, _, _);
+    same!(envoy_dynamic_module_on_network_filter_destroy, _);
+    same!(envoy_dynamic_module_on_network_filter_new_connection, _, _);
+    same!(envoy_dynamic_module_on_network_filter_read, _, _, _, _);
+    same!(envoy_dynamic_module_on_network_filter_write, _, _, _, _);
+    same!(envoy_dynamic_module_on_network_filter_event, _, _, _);
+    same!(
+        envoy_dynamic_module_on_network_filter_above_write_buffer_high_watermark,
+        _,
+        _
+    );
+    same!(
+        envoy_dynamic_module_on_network_filter_below_write_buffer_low_watermark,
+        _,
+        _
+    );
+    same!(
+        envoy_dynamic_module_on_network_filter_http_callout_done,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _
+    );
+    same!(envoy_dynamic_module_on_network_filter_scheduled, _, _, _);
+    same!(
+        envoy_dynamic_module_on_network_filter_config_scheduled,
+        _,
+        _
+    );
+}

@@ -1,0 +1,26 @@
+//! Network (L4) filters: one object per TCP connection, seeing the bytes read
+//! from the downstream and the bytes written back to it.
+//!
+//! The same shape as the HTTP side, one file per concept:
+//!
+//! | file          | concept                                                   |
+//! |---------------|-----------------------------------------------------------|
+//! | `filter.rs`   | [`NetworkFilterConfig`] and [`NetworkFilter`] traits      |
+//! | `handle.rs`   | [`EnvoyNetworkFilter`]: the connection handle, real impl  |
+//! | `config.rs`   | [`EnvoyNetworkFilterConfig`]: metrics at config time      |
+//! | `registry.rs` | filter names to constructors, `declare_network_filters!`  |
+//! | `hooks.rs`    | the `#[no_mangle]` network hooks, barrier, fail closed    |
+//! | `testing.rs`  | the fake connection (feature `testing`)                   |
+
+pub mod config;
+pub mod filter;
+pub mod handle;
+pub mod hooks;
+pub mod registry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use config::{EnvoyNetworkConfigHandle, EnvoyNetworkFilterConfig};
+pub use filter::*;
+pub use handle::{EnvoyNetworkFilter, EnvoyNetworkFilterHandle};
+pub use registry::{NetworkFilters, NewNetworkFilterConfig};
