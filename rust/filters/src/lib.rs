@@ -2,14 +2,20 @@
 //! here by the name Envoy's `filter_name` uses.
 
 pub mod access_logger;
+pub mod client_hello;
 pub mod config;
 pub mod delay;
+pub mod dns_message;
 pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
+pub mod listener_ip_allowlist;
+pub mod listener_sni_router;
+pub mod listener_tls_detector;
 pub mod metrics;
 pub mod passthrough;
 pub mod random_auth;
+pub mod udp_dns_gateway;
 pub mod zero_copy_regex_waf;
 
 envoy_dm_sdk::declare_module! {
@@ -29,4 +35,14 @@ envoy_dm_sdk::declare_module! {
     per_route: [
         "header_mutation" => header_mutation::HeaderMutationConfig::parse,
     ],
+}
+
+envoy_dm_sdk::declare_listener_filters! {
+    "listener_ip_allowlist" => listener_ip_allowlist::IpAllowlistConfig::new,
+    "listener_tls_detector" => listener_tls_detector::TlsDetectorConfig::new,
+    "listener_sni_router" => listener_sni_router::SniRouterConfig::new,
+}
+
+envoy_dm_sdk::declare_udp_filters! {
+    "udp_dns_gateway" => udp_dns_gateway::DnsGatewayConfig::new,
 }

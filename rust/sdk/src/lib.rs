@@ -25,15 +25,19 @@ pub mod config;
 pub mod filter;
 pub mod handle;
 pub mod hooks;
+mod kind_config;
+pub mod listener;
 pub mod log;
 pub mod registry;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod udp;
 
 pub use config::{EnvoyConfigHandle, EnvoyHttpFilterConfig, MetricId};
 pub use envoy_dm_abi as abi;
 pub use filter::*;
 pub use handle::{EnvoyFilterHandle, EnvoyHttpFilter, EnvoyScheduler, Scheduler};
+pub use kind_config::FilterTable;
 pub use registry::{Module, NewHttpFilterConfig, NewPerRouteConfig};
 
 /// The error a filter returns when its configuration is unusable. Any error type
