@@ -821,6 +821,33 @@ extern size_t envoy_dynamic_module_on_listener_filter_get_max_read_bytes(envoy_d
 extern void envoy_dynamic_module_on_listener_filter_destroy(envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
 
 /**
+ * Runs on the connection's worker after a commit on its scheduler.
+ */
+extern void envoy_dynamic_module_on_listener_filter_scheduled(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                              envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                              uint64_t event_id);
+
+/**
+ * Runs on the main thread after a commit on the configuration's scheduler.
+ */
+extern void envoy_dynamic_module_on_listener_filter_config_scheduled(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                     envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_module_ptr,
+                                                                     uint64_t event_id);
+
+/**
+ * An HTTP callout started by the filter has finished; headers and body
+ * chunks are borrowed for this call and may be NULL on failure.
+ */
+extern void envoy_dynamic_module_on_listener_filter_http_callout_done(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                      envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                                      uint64_t callout_id,
+                                                                      enum envoy_dynamic_module_type_http_callout_result result,
+                                                                      struct envoy_dynamic_module_type_envoy_http_header *headers,
+                                                                      size_t headers_size,
+                                                                      struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
+                                                                      size_t body_chunks_size);
+
+/**
  * The bytes peeked so far, as one slice, valid during on_data only.
  * False (and an empty buffer) outside on_data.
  */

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -38,7 +39,18 @@ LISTENERS = {
     1071: "Rust delay (send do-delay: <ms>)",
     1072: "Rust header_mutation with a per-route override on /override",
     1073: "Rust passthrough + header_mutation as upstream filters",
+    # Listener filters and a UDP listener filter (Rust): the try column of README.
+    1084: "Rust listener_ip_allowlist: 127.0.0.1 in, 127.0.0.2 closed (curl --interface 127.0.0.2 ...)",
+    1085: "Rust listener_tls_detector: http -> echo, https -> TLS upstream (curl -k https://localhost:1085/)",
+    1086: "Rust listener_sni_router: SNI a/b.lab.test -> their TLS upstreams, TLS passed through",
+    1087: "Rust udp_dns_gateway: dig @127.0.0.1 -p 1087 a.lab.test; other names -> upstream resolver",
 }
+# How to reach the listeners that do not speak HTTP, for `make up`'s table.
+LISTENER_SCHEMES = {1084: "tcp", 1085: "tcp+tls", 1086: "tls", 1087: "udp"}
+
+# The servers behind 1085-1087, started next to the echo upstream.
+TLS_UPSTREAMS = {1235: "default.lab.test", 1236: "a.lab.test", 1237: "b.lab.test"}
+DNS_UPSTREAM = ("127.0.0.1", 1253)
 
 
 def envoy_bin() -> str:
@@ -115,6 +127,47 @@ def start_upstream(log_dir: Path) -> Process:
     return upstream
 
 
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def dns_answers(addr: tuple[str, int]) -> bool:
+    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05ready\x00\x00\x01\x00\x01"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        try:
+            s.sendto(query, addr)
+            return s.recv(512)[:2] == b"\x12\x34"
+        except OSError:
+            return False
+
+
+def start_side_upstreams(log_dir: Path) -> list[Process]:
+    """The TLS upstreams (certificates made with openssl under log_dir) and the
+    tiny DNS resolver that the listener-filter and UDP listeners lead to."""
+    for port in TLS_UPSTREAMS:
+        if port_open(port):
+            raise RuntimeError(f"something already listens on 127.0.0.1:{port}; stop it first")
+    here = Path(__file__).resolve().parent
+    specs = [f"{port}={name}" for port, name in TLS_UPSTREAMS.items()]
+    tls = spawn("tls-upstream", [sys.executable, str(here / "tls_upstream.py"), str(log_dir / "certs"), *specs],
+                log_dir / "tls-upstream.log")
+    dns = spawn("dns-upstream", [sys.executable, str(here / "dns_upstream.py"), DNS_UPSTREAM[0], str(DNS_UPSTREAM[1])],
+                log_dir / "dns-upstream.log")
+    try:
+        wait_until(lambda: all(port_open(p) for p in TLS_UPSTREAMS), 20, "TLS upstreams", tls.proc)
+        wait_until(lambda: dns_answers(DNS_UPSTREAM), 10, "DNS upstream", dns.proc)
+    except Exception:
+        tls.stop()
+        dns.stop()
+        raise
+    return [tls, dns]
+
+
 def envoy_env(search_path: Path = BUILD_LIB, extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env["ENVOY_DYNAMIC_MODULES_SEARCH_PATH"] = str(search_path)
@@ -179,15 +232,25 @@ def up() -> int:
     log_dir = ROOT / "build" / "logs"
     upstream = start_upstream(log_dir)
     try:
+        side = start_side_upstreams(log_dir)
+    except Exception:
+        upstream.stop()
+        raise
+    try:
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = start_envoy(log_dir, cwd=ROOT)
     except Exception:
         upstream.stop()
+        for p in side:
+            p.stop()
         raise
     print(f"Envoy {ENVOY_VERSION} is serving (admin http://127.0.0.1:{ADMIN_PORT}):")
     for port, what in LISTENERS.items():
-        print(f"  http://localhost:{port}/   {what}")
+        print(f"  {LISTENER_SCHEMES.get(port, 'http')}://localhost:{port}/   {what}")
     print(f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}")
+    tls = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in TLS_UPSTREAMS.items())
+    print(f"TLS upstreams: {tls} (certificates in {(log_dir / 'certs').relative_to(ROOT)})")
+    print(f"DNS upstream: {DNS_UPSTREAM[0]}:{DNS_UPSTREAM[1]}/udp (answers 192.0.2.53)")
     print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
     print("Ctrl-C stops everything.")
     stop = {"now": False}
@@ -206,6 +269,8 @@ def up() -> int:
     finally:
         code = envoy.stop()
         upstream.stop()
+        for p in side:
+            p.stop()
         print(f"\nstopped (envoy exit code {code})")
     return 0
 

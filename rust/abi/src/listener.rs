@@ -2,9 +2,8 @@
 //! chain is chosen. It may read (peek) the first bytes, set what the chain
 //! match looks at (transport protocol, server name) or close the socket.
 //!
-//! Envoy 1.40 resolves all eight hooks below when a listener filter config
-//! names the module (`on_listener_filter_scheduled`, `..._config_scheduled` and
-//! `..._http_callout_done` are looked up too, but optional, and not declared here).
+//! Envoy 1.40 resolves all eleven hooks below when a listener filter config
+//! names the module, and refuses the config naming the first one missing.
 //! Every hook of one connection runs on its worker thread; the config hooks on
 //! the main thread.
 
@@ -91,6 +90,33 @@ extern "C" {
     /// Releases the per-connection filter.
     pub fn envoy_dynamic_module_on_listener_filter_destroy(
         filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+    );
+
+    /// Runs on the connection's worker after a commit on its scheduler.
+    pub fn envoy_dynamic_module_on_listener_filter_scheduled(
+        filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+        event_id: u64,
+    );
+
+    /// Runs on the main thread after a commit on the configuration's scheduler.
+    pub fn envoy_dynamic_module_on_listener_filter_config_scheduled(
+        filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
+        filter_config_module_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+        event_id: u64,
+    );
+
+    /// An HTTP callout started by the filter has finished; headers and body
+    /// chunks are borrowed for this call and may be NULL on failure.
+    pub fn envoy_dynamic_module_on_listener_filter_http_callout_done(
+        filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+        callout_id: u64,
+        result: envoy_dynamic_module_type_http_callout_result,
+        headers: *mut envoy_dynamic_module_type_envoy_http_header,
+        headers_size: usize,
+        body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+        body_chunks_size: usize,
     );
 }
 

@@ -197,8 +197,9 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filt
     );
 }
 
-/// Declares the module's listener filters by name and exports the eight
-/// listener hooks, each checked against its ABI declaration.
+/// Declares the module's listener filters by name and exports the eleven
+/// listener hooks, each checked against its ABI declaration. The filters of
+/// this SDK start no schedulers or callouts, so the last three do nothing.
 ///
 /// ```ignore
 /// envoy_dm_sdk::declare_listener_filters! {
@@ -291,6 +292,35 @@ macro_rules! declare_listener_filters {
                 unsafe { h::filter_destroy(filter_module_ptr) }
             }
 
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_scheduled(
+                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+                _event_id: u64,
+            ) {
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_scheduled(
+                _filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
+                _filter_config_module_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+                _event_id: u64,
+            ) {
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_http_callout_done(
+                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+                _callout_id: u64,
+                _result: envoy_dynamic_module_type_http_callout_result,
+                _headers: *mut envoy_dynamic_module_type_envoy_http_header,
+                _headers_size: usize,
+                _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+                _body_chunks_size: usize,
+            ) {
+            }
+
             /// Each definition and its ABI declaration assigned to one
             /// fn-pointer type: any difference fails the build.
             #[allow(dead_code)]
@@ -311,6 +341,12 @@ macro_rules! declare_listener_filters {
                     [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_get_max_read_bytes, envoy_dynamic_module_on_listener_filter_get_max_read_bytes];
                 let _: [unsafe extern "C" fn(_) -> _; 2] =
                     [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_destroy, envoy_dynamic_module_on_listener_filter_destroy];
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_scheduled, envoy_dynamic_module_on_listener_filter_scheduled];
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_scheduled, envoy_dynamic_module_on_listener_filter_config_scheduled];
+                let _: [unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_http_callout_done, envoy_dynamic_module_on_listener_filter_http_callout_done];
             }
         };
     };
