@@ -267,6 +267,14 @@ mod tests {
     }
 
     #[test]
+    fn reads_what_openssl_s_client_sends() {
+        let with = include_bytes!("../../fuzz/corpus/client_hello/openssl_sni_a");
+        assert_eq!(parse(with), Hello::ServerName("a.lab.test".into()));
+        let without = include_bytes!("../../fuzz/corpus/client_hello/openssl_no_sni");
+        assert_eq!(parse(without), Hello::NoServerName);
+    }
+
+    #[test]
     fn every_strict_prefix_needs_more() {
         let hello = build(Some(b"a.lab.test"));
         for n in 0..hello.len() {

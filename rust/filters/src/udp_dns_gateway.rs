@@ -120,6 +120,13 @@ impl DnsGatewayConfig {
     }
 }
 
+impl DnsGatewayConfig {
+    /// What the filter does with `datagram` (for tests and fuzzing).
+    pub fn decide(&self, datagram: &[u8]) -> Decision {
+        self.0.decide(datagram)
+    }
+}
+
 /// What the gateway does with one datagram.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Decision {
