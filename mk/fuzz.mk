@@ -34,6 +34,7 @@ FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
 FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSION)-dev
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation \
+                      rust/client_hello rust/dns_message \
                       go/FuzzHeaderMutationConfig go/FuzzHeaderMutationApply \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer
 
