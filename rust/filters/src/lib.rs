@@ -9,6 +9,7 @@ pub mod dns_message;
 pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
+pub mod listener_fault_injection;
 pub mod listener_ip_allowlist;
 pub mod listener_sni_router;
 pub mod listener_tls_detector;
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod passthrough;
 pub mod random_auth;
 pub mod udp_dns_gateway;
+pub mod udp_fault_injection;
 pub mod zero_copy_regex_waf;
 
 envoy_dm_sdk::declare_module! {
@@ -41,8 +43,10 @@ envoy_dm_sdk::declare_listener_filters! {
     "listener_ip_allowlist" => listener_ip_allowlist::IpAllowlistConfig::new,
     "listener_tls_detector" => listener_tls_detector::TlsDetectorConfig::new,
     "listener_sni_router" => listener_sni_router::SniRouterConfig::new,
+    "listener_fault_injection" => listener_fault_injection::ListenerFaultConfig::new,
 }
 
 envoy_dm_sdk::declare_udp_filters! {
     "udp_dns_gateway" => udp_dns_gateway::DnsGatewayConfig::new,
+    "udp_fault_injection" => udp_fault_injection::UdpFaultConfig::new,
 }

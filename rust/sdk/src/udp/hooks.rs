@@ -4,10 +4,12 @@
 //! its declaration in the ABI crate.
 //!
 //! Fail closed: a panic is logged once and the datagram is dropped
-//! (StopIteration); a filter that panicked drops every later datagram of its
-//! worker too, since a half-updated filter cannot be trusted. Envoy passes
-//! datagrams on unfiltered when listener_filter_new returns NULL, so the SDK
-//! never does: a filter that failed to build gets a box that drops.
+//! (StopIteration). The filter that panicked is not trusted again: it is
+//! dropped and rebuilt from its configuration for the next datagram (one
+//! filter lives as long as its worker's listener, so without this one bad
+//! datagram would end the listener). Envoy passes datagrams on unfiltered when
+//! udp_listener_filter_new returns NULL, so the SDK never does: a filter that
+//! cannot be built drops every datagram until it can.
 
 use super::{
     EnvoyUdpConfigHandle, EnvoyUdpListenerFilterHandle, UdpListenerFilter, UdpListenerFilterConfig,
@@ -35,8 +37,23 @@ struct ConfigBox {
 
 struct FilterBox {
     filter_name: &'static str,
+    /// The configuration it was made from, to rebuild it after a panic. Envoy
+    /// keeps a configuration alive for as long as its filters.
+    config: *const ConfigBox,
     /// None when creating the filter panicked, or once it panicked.
     filter: Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>>,
+}
+
+/// Builds the filter behind the barrier; None (logged) when that panics.
+fn build(
+    config: &ConfigBox,
+    envoy: &mut EnvoyUdpListenerFilterHandle,
+) -> Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>> {
+    guard(
+        || context(KIND, config.filter_name, "udp_listener_filter_new"),
+        || config.config.new_udp_listener_filter(envoy),
+    )
+    .ok()
 }
 
 /// # Safety
@@ -80,13 +97,10 @@ pub unsafe fn filter_new(
 ) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
     let config = &*(config_ptr as *const ConfigBox);
     let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
-    let filter = guard(
-        || context(KIND, config.filter_name, "udp_listener_filter_new"),
-        || config.config.new_udp_listener_filter(&mut envoy),
-    );
     Box::into_raw(Box::new(FilterBox {
         filter_name: config.filter_name,
-        filter: filter.ok(),
+        config,
+        filter: build(config, &mut envoy),
     })) as *const _
 }
 
@@ -98,10 +112,13 @@ pub unsafe fn on_data(
 ) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
     let boxed = &mut *(module_ptr as *mut FilterBox);
     let filter_name = boxed.filter_name;
+    let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
+    if boxed.filter.is_none() {
+        boxed.filter = build(&*boxed.config, &mut envoy);
+    }
     let Some(filter) = boxed.filter.as_mut() else {
         return UdpListenerFilterStatus::StopIteration;
     };
-    let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
     match guard(
         || context(KIND, filter_name, "on_data"),
         || filter.on_data(&mut envoy),
