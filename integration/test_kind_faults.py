@@ -89,7 +89,9 @@ def test_a_udp_filter_panic_drops_that_datagram_only(fault_envoy):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(0.5)
         for i in range(2):
-            s.sendto(b"FAULT" + bytes(20), ("127.0.0.1", UDP_PORT))
+            # A query the gateway would answer, but with the id 0x4641 ("FA")
+            # that makes the filter before it panic: fail closed means no answer.
+            s.sendto(dns_query("a.lab.test", 0x4641), ("127.0.0.1", UDP_PORT))
             with pytest.raises(socket.timeout):
                 s.recv(512)
             # The filter was rebuilt: the next datagram is answered.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 /// The source address whose connections fault.
 pub const FAULTY_SOURCE: &str = "127.0.0.3";
-/// The first bytes that make on_data fault (here and in udp_fault_injection).
+/// The first bytes that make on_data fault.
 pub const TRIGGER: &[u8] = b"FAULT";
 
 pub(crate) fn enabled() -> Result<(), BoxError> {

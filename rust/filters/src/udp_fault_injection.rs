@@ -4,16 +4,20 @@
 //! is served.
 //!
 //! Refuses every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`.
-//! Config absent or `{}`. A datagram starting with `FAULT` panics in on_data;
-//! any other is passed on to the next UDP filter.
+//! Config absent or `{}`. A datagram whose first two bytes are `FA` (a DNS
+//! query with id 0x4641, which the DNS gateway behind it would answer if the
+//! barrier let it through) panics in on_data; any other is passed on.
 
-use crate::listener_fault_injection::{enabled, TRIGGER};
+use crate::listener_fault_injection::enabled;
 use envoy_dm_sdk::udp::{
     EnvoyUdpListenerFilter, EnvoyUdpListenerFilterConfig, UdpListenerFilter,
     UdpListenerFilterConfig, UdpListenerFilterStatus,
 };
 use envoy_dm_sdk::BoxError;
 use serde::Deserialize;
+
+/// The first bytes of a datagram that makes on_data panic.
+pub const TRIGGER: &[u8] = b"FA";
 
 pub struct UdpFaultConfig;
 
