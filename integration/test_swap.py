@@ -6,12 +6,12 @@ served by the stand-in, as the module's own load line in Envoy's log proves."""
 import shutil
 
 import pytest
-import test_body_rewrite
 import yaml
 
 import configs
 import lab
 import ports
+import test_body_rewrite
 from cases import CASES
 
 # The stand-ins that have body_rewrite. One without it cannot serve 1075 (its
