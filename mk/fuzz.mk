@@ -35,7 +35,7 @@ FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSI
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
-                      cpp/config_fuzzer cpp/header_mutation_fuzzer
+                      cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 
 .PHONY: fuzz fuzz-smoke fuzz-deps fuzz-build fuzz-build-rust fuzz-build-cpp fuzz-lint
 
