@@ -40,6 +40,7 @@ LISTENERS = {
     1073: "Rust passthrough + header_mutation as upstream filters",
     1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
     1075: "Go passthrough + body_rewrite (same config as 1074)",
+    1076: "C++ passthrough + body_rewrite (same config as 1074)",
 }
 
 
