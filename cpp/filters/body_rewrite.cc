@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace envoy_dm::filters {
@@ -34,7 +35,10 @@ bool Encoded(const sdk::EnvoyHttpFilter& envoy, sdk::HeaderType headers) {
   std::string_view v = *value;
   v.remove_prefix(std::min(v.find_first_not_of(kSpace), v.size()));
   v.remove_suffix(v.size() - std::min(v.find_last_not_of(kSpace) + 1, v.size()));
-  return sdk::AsciiLower(v) != "identity";
+  constexpr std::string_view kIdentity = "identity";
+  return !std::ranges::equal(v, kIdentity, [](char c, char lower) {
+    return (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == lower;
+  });
 }
 
 }  // namespace

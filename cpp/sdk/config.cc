@@ -290,19 +290,20 @@ Result<std::vector<std::string>> ReadStrings(const Json& object, std::string_vie
 Result<std::vector<std::pair<std::string, std::string>>> ReadStringPairs(const Json& object,
                                                                          std::string_view field,
                                                                          std::string_view names) {
-  const std::string kPair = StrCat("an array of two strings [", names, "]");
+  const std::string pair_type = StrCat("an array of two strings [", names, "]");
   std::vector<std::pair<std::string, std::string>> out;
   const Json* list = Find(object, field);
   if (list == nullptr) return out;
-  if (!list->is_array())
+  if (!list->is_array()) {
     return InvalidType(field, *list, StrCat("an array of [", names, "] pairs"));
+  }
   for (size_t i = 0; i < list->size(); ++i) {
     const Json& pair = (*list)[i];
     const std::string at = Entry(field, i);
-    if (!pair.is_array()) return InvalidType(at, pair, kPair);
+    if (!pair.is_array()) return InvalidType(at, pair, pair_type);
     if (pair.size() != 2) {
       return Error{
-          StrCat(at, ": invalid length ", std::to_string(pair.size()), ", expected ", kPair)};
+          StrCat(at, ": invalid length ", std::to_string(pair.size()), ", expected ", pair_type)};
     }
     for (size_t j = 0; j < 2; ++j) {
       if (!pair[j].is_string()) return InvalidType(Entry(at, j), pair[j], "a string");
