@@ -35,6 +35,7 @@ LISTENERS = {
     1073: "Rust passthrough + header_mutation as upstream filters",
     1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
     1075: "Go passthrough + body_rewrite (same config as 1074)",
+    1076: "C++ passthrough + body_rewrite (same config as 1074)",
     # Network (L4) filters: TCP, not HTTP.
     1080: "tcp://localhost:1080   Rust network_echo: writes back every byte",
     1081: "tcp://localhost:1081   Rust network_rate_limiter: 2 connections at once, then tcp_proxy to echo",
@@ -48,7 +49,7 @@ LISTENERS = {
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
-BODY = [1074, 1075]  # body_rewrite: Rust, Go (C++ on 1076 when it lands)
+BODY = [1074, 1075, 1076]  # body_rewrite: Rust, Go, C++
 # Every group of envoy.yaml's listeners; together they are LISTENERS.
 NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
 LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
