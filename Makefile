@@ -33,6 +33,8 @@ help:
 	@echo "make soak   100,000 requests per listener through one Envoy (about 7 min)"
 	@echo "make fuzz   every fuzzer for FUZZ_SECONDS (default 120) each"
 	@echo "make docker-test  build the Dockerfile for real and test the container"
+	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
+	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
 
 # ------------------------------------------------------------------ install
 
@@ -162,6 +164,9 @@ docker-test: build venv
 
 # make fuzz (2 minutes per target), make fuzz-smoke (seconds, in make test).
 include mk/fuzz.mk
+
+# make gateway, make gateway-test: Envoy Gateway standalone (deploy/).
+include mk/gateway.mk
 
 clean:
 	rm -rf $(BUILD) rust/target rust/fuzz/target
