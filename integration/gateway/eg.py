@@ -206,19 +206,52 @@ class Gateway:
         """The Envoy processes Envoy Gateway started (its children running the Envoy binary)."""
         return sorted(pid for pid, _ in envoy_processes() if parent_of(pid) == self.eg.proc.pid)
 
+    def envoy_pid(self, gateway: str) -> int:
+        """The Envoy serving the Gateway named `gateway` (its --service-cluster)."""
+        for pid in self.envoy_pids():
+            if cmdline(pid)[cmdline(pid).index("--service-cluster") + 1] == f"{NAMESPACE}/{gateway}":
+                return pid
+        raise LookupError(f"no Envoy for Gateway {gateway}")
+
+    def admin(self, gateway: str, path: str) -> str:
+        """GET on the admin endpoint of a Gateway's Envoy. Envoy Gateway has it
+        listen on a random port and write the address to a file it names."""
+        argv = cmdline(self.envoy_pid(gateway))
+        address = Path(argv[argv.index("--admin-address-path") + 1]).read_text().strip()
+        host, port = address.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+        try:
+            conn.request("GET", path)
+            return conn.getresponse().read().decode()
+        finally:
+            conn.close()
+
+    def stat(self, gateway: str, name: str) -> int:
+        for line in self.admin(gateway, f"/stats?filter=^{re.escape(name)}$").splitlines():
+            key, _, value = line.partition(": ")
+            if key == name:
+                return int(value)
+        return 0
+
     def log(self) -> str:
         return self.eg.log()
 
-    def statuses(self, kind: str, name: str) -> list[str]:
+    def statuses(self, kind: str, name: str) -> list[dict]:
         """Every status Envoy Gateway logged for kind/name, oldest first.
 
         In standalone mode there is no API server to write status to: the file
-        provider logs each status update instead."""
-        key = f"{NAMESPACE}/{name}"
-        out = []
+        provider logs each one instead, as a line `Got new status for KIND`,
+        the status as YAML, and a line of JSON fields holding the key."""
+        out, body, current = [], [], None
         for line in self.log().splitlines():
-            if f"Got new status for {kind}" in line and f'"{key}"' in line:
-                out.append(line.encode().decode("unicode_escape", errors="replace"))
+            if "Got new status for " in line:
+                current, body = line.rsplit("Got new status for ", 1)[1].strip(), []
+            elif current is not None and line.startswith("\t{"):
+                if current == kind and f'"key": "{NAMESPACE}/{name}"' in line:
+                    out.append(yaml.safe_load("\n".join(body)) or {})
+                current = None
+            elif current is not None:
+                body.append(line)
         return out
 
     def stop(self) -> int:
@@ -242,6 +275,13 @@ def envoy_processes() -> list[tuple[int, str]]:
         if exe == target:
             out.append((int(entry), exe))
     return out
+
+
+def cmdline(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
 
 
 def parent_of(pid: int) -> int | None:
@@ -321,6 +361,12 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         # Envoy Gateway passes its environment on to the Envoys it starts: the
         # Go module needs cgocheck=0 (see the Makefile).
         env["GODEBUG"] = "cgocheck=0"
+        # Envoy keeps every module it loads, Local or Remote, as
+        # $TMPDIR/envoy_dynamic_module_<sha256>.so and skips the fetch when
+        # that file exists: a fresh directory per run, so a Remote source is
+        # really fetched and a stale copy never answers for it.
+        (state / "tmp").mkdir()
+        env["TMPDIR"] = str(state / "tmp")
         eg = lab.spawn("envoy-gateway", [str(EG_BIN), "server", "--config-path", str(config)],
                        logs / "envoy-gateway.log", env=env, cwd=state)
         gw = Gateway(state, eg, upstream, modules, docs)
