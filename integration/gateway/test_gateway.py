@@ -26,6 +26,12 @@ FIRST, SECOND = eg.FIRST_PORT, eg.SECOND_PORT
 LANGUAGES = ("rust", "go", "cpp")
 # A policy edit reached Envoy in about 3 s here; this leaves room on a busy machine.
 XDS_TIMEOUT = 60
+# Not the sha256 of any module: Envoy has nothing cached under it and must fetch.
+WRONG_SHA256 = hashlib.sha256(b"not the C++ module").hexdigest()
+# A module name the allow-list does not have.
+UNLISTED = "python"
+# header_mutation refuses unknown fields (serde deny_unknown_fields in Rust).
+REFUSED_CONFIG = {"response_headers": [["x-module", "refused"]], "no_such_field": True}
 
 
 def get(port, host, path="/", headers=None):
@@ -116,8 +122,7 @@ def test_remote_wrong_sha256_is_refused(gateway):
     proxy = eg.find(docs, "EnvoyProxy", "lab")
     good = eg.find(docs, "EnvoyProxy", "lab")["spec"]["dynamicModules"]
     right = next(m for m in good if m["name"] == "cpp-remote")["source"]["remote"]
-    # Not the sha256 of any module: Envoy has nothing cached under it and must fetch.
-    wrong = dict(right, sha256=hashlib.sha256(b"not the C++ module").hexdigest())
+    wrong = dict(right, sha256=WRONG_SHA256)
     proxy["spec"]["dynamicModules"].append({"name": "cpp-remote-bad", "source": {"type": "Remote", "remote": wrong}})
     route = copy.deepcopy(eg.find(docs, "HTTPRoute", "remote-cpp"))
     route["metadata"]["name"] = "remote-bad"
@@ -251,7 +256,7 @@ def test_module_missing_from_allow_list(gateway):
     policy = copy.deepcopy(eg.find(docs, "EnvoyExtensionPolicy", "rust"))
     policy["metadata"]["name"] = "unlisted"
     policy["spec"]["targetRefs"][0]["name"] = "unlisted"
-    policy["spec"]["dynamicModule"][0]["name"] = "python"
+    policy["spec"]["dynamicModule"][0]["name"] = UNLISTED
     docs += [route, policy]
     try:
         gateway.apply(docs)
@@ -260,7 +265,7 @@ def test_module_missing_from_allow_list(gateway):
         assert status == 500
         messages = [c["message"] for st in gateway.statuses("EnvoyExtensionPolicy", "unlisted")
                     for a in st.get("ancestors", []) for c in a.get("conditions", [])]
-        assert any('"python" is not registered in the EnvoyProxy dynamicModules allowlist' in m for m in messages), messages
+        assert any(f'"{UNLISTED}" is not registered in the EnvoyProxy dynamicModules allowlist' in m for m in messages), messages
         # Its neighbours still serve.
         assert get(FIRST, "rust.lab.test")[1].get("x-module") == "rust"
     finally:
@@ -274,7 +279,7 @@ def test_config_the_module_refuses(gateway):
     saved = copy.deepcopy(gateway.docs)
     docs = copy.deepcopy(saved)
     dm = eg.find(docs, "EnvoyExtensionPolicy", "rust")["spec"]["dynamicModule"][0]
-    dm["config"] = {"response_headers": [["x-module", "refused"]], "no_such_field": True}
+    dm["config"] = REFUSED_CONFIG
     rejected_before = gateway.stat("first", "listener_manager.lds.update_rejected")
     statuses_before = len(gateway.statuses("EnvoyExtensionPolicy", "rust"))
     try:
