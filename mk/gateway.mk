@@ -46,9 +46,9 @@ gateway-bin:
 gateway: build venv gateway-bin
 	$(call in_netns,$(PYTHON) integration/gateway/eg.py up)
 
-gateway-test: build venv gateway-bin
-	$(call in_netns,env GATEWAY_TEST=1 $(PYTHON) -m pytest integration/gateway -v -p no:cacheprovider)
-	$(MAKE) --no-print-directory gateway-k8s-validate
+# -s: the live swap prints its request counts.
+gateway-test: build venv gateway-bin gateway-k8s-validate
+	$(call in_netns,env GATEWAY_TEST=1 $(PYTHON) -m pytest integration/gateway -v -s -p no:cacheprovider)
 
 # The manifests of deploy/kubernetes/ against the CRDs Envoy Gateway
 # $(EG_VERSION) ships (its own and the Gateway API's), converted to JSON Schema

@@ -263,9 +263,18 @@ def test_module_missing_from_allow_list(gateway):
         eg.wait_for_route(FIRST, "unlisted.lab.test", lambda s, h: s != 404, XDS_TIMEOUT, "the unlisted route")
         status, _, _ = get(FIRST, "unlisted.lab.test")
         assert status == 500
-        messages = [c["message"] for st in gateway.statuses("EnvoyExtensionPolicy", "unlisted")
+
+        def messages():
+            return [c["message"] for st in gateway.statuses("EnvoyExtensionPolicy", "unlisted")
                     for a in st.get("ancestors", []) for c in a.get("conditions", [])]
-        assert any(f'"{UNLISTED}" is not registered in the EnvoyProxy dynamicModules allowlist' in m for m in messages), messages
+
+        # Envoy Gateway logs the status on its own schedule, maybe after Envoy
+        # has the route.
+        want = f'"{UNLISTED}" is not registered in the EnvoyProxy dynamicModules allowlist'
+        try:
+            eg.lab.wait_until(lambda: any(want in m for m in messages()), XDS_TIMEOUT, "the policy's status")
+        except TimeoutError:
+            raise AssertionError(f"no status saying {want}: {messages()}") from None
         # Its neighbours still serve.
         assert get(FIRST, "rust.lab.test")[1].get("x-module") == "rust"
     finally:
