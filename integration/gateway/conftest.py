@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import eg  # noqa: E402
+import eg
 
 
 def pytest_ignore_collect(collection_path, config):

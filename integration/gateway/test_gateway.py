@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import http.client
 import json
 import os
 import signal
 import threading
 import time
-import http.client
-
-import pytest
 
 import eg
+import pytest
 
 FIRST, SECOND = eg.FIRST_PORT, eg.SECOND_PORT
 LANGUAGES = ("rust", "go", "cpp")
