@@ -5,14 +5,9 @@ Gateway and gives them a network namespace of their own; `make integration`
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
-
-import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 import eg
+import pytest
 
 
 def pytest_ignore_collect(collection_path, config):

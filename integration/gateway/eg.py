@@ -32,10 +32,9 @@ from pathlib import Path
 
 import yaml
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
 import lab
+
+HERE = Path(__file__).resolve().parent
 
 ROOT = lab.ROOT
 DEPLOY = ROOT / "deploy" / "standalone"
@@ -308,7 +307,10 @@ def prepare_state(state: Path, values: dict) -> Path:
     # Envoy Gateway's xDS server and its Envoys talk mTLS: certificates first.
     done = subprocess.run(
         [str(EG_BIN), "certgen", "--local", "--config-home", str(state / "config")],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"envoy-gateway certgen failed:\n{done.stdout}{done.stderr}")
@@ -367,8 +369,13 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         # really fetched and a stale copy never answers for it.
         (state / "tmp").mkdir()
         env["TMPDIR"] = str(state / "tmp")
-        eg = lab.spawn("envoy-gateway", [str(EG_BIN), "server", "--config-path", str(config)],
-                       logs / "envoy-gateway.log", env=env, cwd=state)
+        eg = lab.spawn(
+            "envoy-gateway",
+            [str(EG_BIN), "server", "--config-path", str(config)],
+            logs / "envoy-gateway.log",
+            env=env,
+            cwd=state,
+        )
         gw = Gateway(state, eg, upstream, modules, docs)
         gw.apply()
         try:
@@ -409,14 +416,20 @@ def up() -> int:
         print(f"Envoy Gateway is serving through {len(pids)} Envoys (PIDs {', '.join(map(str, pids))}):")
         for host, (port, what) in ROUTES.items():
             print(f"  curl -i -H 'Host: {host}' http://127.0.0.1:{port}/   {what}")
-        print(f"  curl -i -H 'Host: plain.lab.test' http://127.0.0.1:{SECOND_PORT}/   "
-              "the second Gateway's own policy: x-gateway: second")
+        print(
+            f"  curl -i -H 'Host: plain.lab.test' http://127.0.0.1:{SECOND_PORT}/   "
+            "the second Gateway's own policy: x-gateway: second"
+        )
         print("These ports live in a private network namespace. From another shell:")
         print(f"  nsenter --net=/proc/{me}/ns/net curl -i -H 'Host: go.lab.test' http://127.0.0.1:{FIRST_PORT}/")
-        print("Resources (edit and save: Envoy Gateway reloads them): "
-              f"{(gw.state / 'resources' / 'resources.yaml').relative_to(ROOT)}")
-        print(f"Logs: {gw.eg.log_path.relative_to(ROOT)} (Envoy Gateway and its Envoys), "
-              f"{gw.upstream.log_path.relative_to(ROOT)}")
+        print(
+            "Resources (edit and save: Envoy Gateway reloads them): "
+            f"{(gw.state / 'resources' / 'resources.yaml').relative_to(ROOT)}"
+        )
+        print(
+            f"Logs: {gw.eg.log_path.relative_to(ROOT)} (Envoy Gateway and its Envoys), "
+            f"{gw.upstream.log_path.relative_to(ROOT)}"
+        )
         print("Ctrl-C stops everything.", flush=True)
         while gw.eg.proc.poll() is None:
             time.sleep(0.2)

@@ -73,7 +73,9 @@ def test_remote_module_route_mutates_headers(gateway, lang):
     # put a file there from its Local path first. Either way the bytes match
     # the sha256; test_remote_wrong_sha256_is_refused shows a fetch always
     # happens for an unknown one.
-    cached = gateway.state / "tmp" / f"envoy_dynamic_module_{eg.sha256_file(eg.lab.BUILD_LIB / f'lib{lang}_module.so')}.so"
+    cached = (
+        gateway.state / "tmp" / f"envoy_dynamic_module_{eg.sha256_file(eg.lab.BUILD_LIB / f'lib{lang}_module.so')}.so"
+    )
     fetched = any(f"GET /lib{lang}_module.so " in line for line in gateway.modules.requests)
     assert fetched or cached.exists(), (gateway.modules.requests, sorted(os.listdir(cached.parent)))
 
@@ -134,8 +136,11 @@ def test_remote_wrong_sha256_is_refused(gateway):
     fetches = len(gateway.modules.requests)
     try:
         gateway.apply(docs)
-        eg.lab.wait_until(lambda: any("GET /libcpp_module.so " in r for r in gateway.modules.requests[fetches:]),
-                          XDS_TIMEOUT, "Envoy fetching the module")
+        eg.lab.wait_until(
+            lambda: any("GET /libcpp_module.so " in r for r in gateway.modules.requests[fetches:]),
+            XDS_TIMEOUT,
+            "Envoy fetching the module",
+        )
         time.sleep(3)
         status, headers, _ = get(SECOND, "remote-bad.lab.test")
         assert headers.get("x-module") is None, "a module with the wrong sha256 was loaded"
@@ -147,8 +152,13 @@ def test_remote_wrong_sha256_is_refused(gateway):
         # The same route with the right sha256 serves.
         eg.find(docs, "EnvoyExtensionPolicy", "remote-bad")["spec"]["dynamicModule"][0]["name"] = "cpp-remote"
         gateway.apply(docs)
-        eg.wait_for_route(SECOND, "remote-bad.lab.test", lambda s, h: s == 200 and h.get("x-module") == "cpp",
-                          XDS_TIMEOUT, "remote-bad with the right sha256")
+        eg.wait_for_route(
+            SECOND,
+            "remote-bad.lab.test",
+            lambda s, h: s == 200 and h.get("x-module") == "cpp",
+            XDS_TIMEOUT,
+            "remote-bad with the right sha256",
+        )
     finally:
         restore(gateway, saved)
 
@@ -231,8 +241,10 @@ def test_live_swap_go_to_cpp_and_back_under_load(gateway):
             time.sleep(2)
             to_go = swap_to("go")
             time.sleep(2)
-        print(f"\nlive swap: {load.sent} requests, {len(load.failures)} failed, answered by {load.by_module}; "
-              f"go->cpp reached Envoy in {to_cpp:.1f}s, cpp->go in {to_go:.1f}s; Envoy PID {pid_before} throughout")
+        print(
+            f"\nlive swap: {load.sent} requests, {len(load.failures)} failed, answered by {load.by_module}; "
+            f"go->cpp reached Envoy in {to_cpp:.1f}s, cpp->go in {to_go:.1f}s; Envoy PID {pid_before} throughout"
+        )
         assert load.failures == [], load.failures[:10]
         assert load.by_module.get("cpp", 0) > 0 and load.by_module.get("go", 0) > 0
         assert load.sent > 100
@@ -264,8 +276,12 @@ def test_module_missing_from_allow_list(gateway):
         assert status == 500
 
         def messages():
-            return [c["message"] for st in gateway.statuses("EnvoyExtensionPolicy", "unlisted")
-                    for a in st.get("ancestors", []) for c in a.get("conditions", [])]
+            return [
+                c["message"]
+                for st in gateway.statuses("EnvoyExtensionPolicy", "unlisted")
+                for a in st.get("ancestors", [])
+                for c in a.get("conditions", [])
+            ]
 
         # Envoy Gateway logs the status on its own schedule, maybe after Envoy
         # has the route.
@@ -294,7 +310,9 @@ def test_config_the_module_refuses(gateway):
         gateway.apply(docs)
         eg.lab.wait_until(
             lambda: gateway.stat("first", "listener_manager.lds.update_rejected") > rejected_before,
-            XDS_TIMEOUT, "Envoy rejecting the listener update")
+            XDS_TIMEOUT,
+            "Envoy rejecting the listener update",
+        )
         status, headers, _ = get(FIRST, "rust.lab.test")
         assert (status, headers.get("x-module")) == (200, "rust")
         # Documented, not desired: Envoy Gateway does not see Envoy's NACK. The
