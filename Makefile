@@ -142,10 +142,12 @@ unit-cpp:
 # counterpart, where safe code cannot reach undefined behaviour.
 sanitize: sanitize-rust sanitize-cpp
 
+# --lib --tests: doctests build without RUSTFLAGS, so they could not link the
+# ASan runtime; `make unit-rust` runs them.
 sanitize-rust:
 	RUSTFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
 	  --target "$$(rustc -vV | sed -n 's/^host: //p')" --target-dir rust/target/asan \
-	  -p rust_module -p envoy-dm-sdk
+	  -p rust_module -p envoy-dm-sdk --lib --tests
 
 sanitize-cpp:
 	cmake -S cpp -B $(BUILD)/cpp-asan -DDM_SANITIZE=ON >/dev/null
