@@ -1,5 +1,5 @@
 //! Making a configuration from Envoy's bytes, and refusing it: the contract is
-//! written once here for the filter config and the per-route config (and Go's
+//! written once here for every kind's config and the per-route config (and Go's
 //! `sdk/config.go` and C++'s `sdk/config.cc` state the same one).
 //!
 //! A refused config is one `error` line, `<module>: <kind> '<name>': <why>`, and
@@ -29,11 +29,14 @@ pub fn parse_json<T: DeserializeOwned>(config: &[u8]) -> Result<T, BoxError> {
     }
 }
 
-/// The two configurations Envoy hands a module's HTTP filters.
+/// The configurations Envoy hands a module, one refusal contract for all.
 #[derive(Clone, Copy)]
 pub(crate) enum ConfigKind {
+    /// An HTTP or a network filter's: both are a plain "filter" in the lines.
     Filter,
     PerRoute,
+    Listener,
+    UdpListener,
 }
 
 impl ConfigKind {
@@ -42,15 +45,22 @@ impl ConfigKind {
         match self {
             Self::Filter => "filter",
             Self::PerRoute => "per-route config",
+            Self::Listener => crate::listener::hooks::KIND,
+            Self::UdpListener => crate::udp::hooks::KIND,
         }
     }
     /// How the barrier names its creation (the same words in all three languages).
     fn creation(self) -> &'static str {
         match self {
-            Self::Filter => "config creation",
             Self::PerRoute => "creation",
+            Self::Filter | Self::Listener | Self::UdpListener => "config creation",
         }
     }
+}
+
+/// The module `program_init` recorded, or why a config cannot be made without it.
+pub(crate) fn registered() -> Result<&'static Module, String> {
+    registry::module().ok_or_else(|| "program_init has not run".to_string())
 }
 
 /// What a config hook does with Envoy's `name` and `config` bytes: find the
@@ -62,24 +72,19 @@ pub(crate) fn create<New, T>(
     kind: ConfigKind,
     name: &[u8],
     config: &[u8],
-    find: impl FnOnce(&'static Module, &str) -> Result<(&'static str, New), String>,
+    find: impl FnOnce(&str) -> Result<(&'static str, New), String>,
     build: impl FnOnce(&'static str, New, &[u8]) -> Result<T, BoxError>,
 ) -> Option<T> {
     let name = String::from_utf8_lossy(name);
-    let module = registry::module();
     let refuse = |why: &str| {
-        let module = module.map_or("dynamic module", |m| m.name);
-        let kind = kind.noun();
+        let (module, kind) = (registry::module_name(), kind.noun());
         crate::log::log(
             LogLevel::Error,
             &format!("{module}: {kind} '{name}': {why}"),
         );
         None
     };
-    let Some(module) = module else {
-        return refuse("program_init has not run");
-    };
-    let (found, new) = match find(module, &name) {
+    let (found, new) = match find(&name) {
         Ok(found) => found,
         Err(why) => return refuse(&why),
     };
@@ -91,7 +96,7 @@ pub(crate) fn create<New, T>(
     }
     let what = || {
         let (noun, creation) = (kind.noun(), kind.creation());
-        format!("{}: {noun} '{found}' {creation}", module.name)
+        format!("{}: {noun} '{found}' {creation}", registry::module_name())
     };
     match guard(what, || build(found, new, config)) {
         Ok(Ok(built)) => Some(built),

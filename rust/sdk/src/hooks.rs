@@ -39,9 +39,7 @@ pub const FAIL_CLOSED_STATUS: u32 = 500;
 pub const FAIL_CLOSED_BODY: &[u8] = b"dynamic module filter failed\n";
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
-fn module_name() -> &'static str {
-    registry::module().map_or("dynamic module", |m| m.name)
-}
+use registry::module_name;
 
 // ------------------------------------------------------------------ config
 
@@ -58,7 +56,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
             envoy_bytes(config.ptr, config.length),
         )
     };
-    let find = |module: &'static registry::Module, name: &str| {
+    let find = |name: &str| {
+        let module = config::registered()?;
         module.find(name).ok_or_else(|| {
             let names = module.filter_names();
             format!("unknown filter name; this module has: {names}")
@@ -106,8 +105,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
             envoy_bytes(config.ptr, config.length),
         )
     };
-    let find = |module: &'static registry::Module, name: &str| {
-        module.find_per_route(name).ok_or_else(|| {
+    let find = |name: &str| {
+        config::registered()?.find_per_route(name).ok_or_else(|| {
             "no filter of this module takes a per-route config by that name".to_string()
         })
     };

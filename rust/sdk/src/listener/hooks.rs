@@ -13,7 +13,8 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
-use crate::kind_config::{build_config, context, FilterTable};
+use crate::config::{self, ConfigKind};
+use crate::kind_config::{self, context, FilterTable};
 use crate::BoxError;
 
 /// Builds one listener filter configuration from its `filter_config` bytes.
@@ -51,13 +52,16 @@ pub unsafe fn config_new(
     let name = crate::handle::envoy_bytes(name.ptr, name.length);
     let config = crate::handle::envoy_bytes(config.ptr, config.length);
     let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
-    match build_config(KIND, table, name, config, |new, config| {
-        new(&mut envoy, config)
-    }) {
-        Some((filter_name, config)) => Box::into_raw(Box::new(ConfigBox {
+    let find = |name: &str| kind_config::find(table, name);
+    let build = |filter_name, new: NewListenerFilterConfig, config: &[u8]| {
+        let config = new(&mut envoy, config)?;
+        Ok(ConfigBox {
             filter_name,
             config,
-        })) as *const _,
+        })
+    };
+    match config::create(ConfigKind::Listener, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(config)) as *const _,
         None => core::ptr::null(),
     }
 }
