@@ -9,6 +9,7 @@ use crate::barrier::{guard, Panicked};
 use crate::registry::{self, Module};
 use crate::{BoxError, LogLevel};
 use serde::de::DeserializeOwned;
+use std::ffi::c_void;
 
 /// The largest filter_config a filter is handed. Configs are a few hundred
 /// bytes; anything near this is a mistake or an attack on the parser.
@@ -103,6 +104,51 @@ pub(crate) fn create<New, T>(
         Ok(Err(error)) => refuse(&refusal(&*error)),
         Err(Panicked) => None,
     }
+}
+
+/// What a filter's `filter_config_module_ptr` points to, for every kind: the
+/// config a kind's constructor built, with the name it was registered under.
+pub(crate) struct ConfigBox<C: ?Sized> {
+    pub(crate) filter_name: &'static str,
+    pub(crate) config: Box<C>,
+}
+
+/// A kind's constructor: its config handle and the bytes in, its config out.
+pub(crate) type NewConfig<H, C> = fn(&mut H, &[u8]) -> Result<Box<C>, BoxError>;
+
+/// [`create`] for a filter config: the pointer Envoy keeps, or NULL if refused.
+pub(crate) fn create_box<H, C: ?Sized>(
+    kind: ConfigKind,
+    name: &[u8],
+    config: &[u8],
+    find: impl FnOnce(&str) -> Result<(&'static str, NewConfig<H, C>), String>,
+    envoy: &mut H,
+) -> *const c_void {
+    let build = |filter_name, new_config: NewConfig<H, C>, config: &[u8]| {
+        let config = new_config(envoy, config)?;
+        Ok(ConfigBox {
+            filter_name,
+            config,
+        })
+    };
+    match create(kind, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(config)) as *const c_void,
+        None => core::ptr::null(),
+    }
+}
+
+/// Frees what [`create_box`] returned, behind the barrier; `what` gives the
+/// context of the line a panicking drop logs.
+///
+/// # Safety
+/// `ptr` came from `create_box` with the same `C` and is released once.
+pub(crate) unsafe fn destroy_box<C: ?Sized>(
+    ptr: *const c_void,
+    what: impl FnOnce(&'static str) -> String,
+) {
+    let config = Box::from_raw(ptr as *mut ConfigBox<C>);
+    let filter_name = config.filter_name;
+    let _ = guard(|| what(filter_name), move || drop(config));
 }
 
 /// Why a filter constructor's error refuses the config: a callback this Envoy

@@ -30,10 +30,7 @@ pub const KIND: &str = "listener filter";
 /// The termination details of a connection closed because its filter failed.
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>,
-}
+type ConfigBox = config::ConfigBox<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>;
 
 struct FilterBox {
     filter_name: &'static str,
@@ -53,28 +50,14 @@ pub unsafe fn config_new(
     let config = crate::handle::envoy_bytes(config.ptr, config.length);
     let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
     let find = |name: &str| kind_config::find(table, name);
-    let build = |filter_name, new: NewListenerFilterConfig, config: &[u8]| {
-        let config = new(&mut envoy, config)?;
-        Ok(ConfigBox {
-            filter_name,
-            config,
-        })
-    };
-    match config::create(ConfigKind::Listener, name, config, find, build) {
-        Some(config) => Box::into_raw(Box::new(config)) as *const _,
-        None => core::ptr::null(),
-    }
+    config::create_box(ConfigKind::Listener, name, config, find, &mut envoy)
 }
 
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr) {
-    let config = Box::from_raw(ptr as *mut ConfigBox);
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || context(KIND, filter_name, "config destroy"),
-        move || drop(config),
-    );
+    let what = |filter_name| context(KIND, filter_name, "config destroy");
+    config::destroy_box::<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>(ptr, what);
 }
 
 /// # Safety

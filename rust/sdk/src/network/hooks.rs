@@ -21,7 +21,7 @@ use crate::config::{self, ConfigKind};
 use crate::network::{
     CloseType, ConnectionEvent, EnvoyNetworkConfigHandle, EnvoyNetworkFilter,
     EnvoyNetworkFilterHandle, NetworkFilter, NetworkFilterConfig, NetworkFilterStatus,
-    NetworkFilters, NewNetworkFilterConfig,
+    NetworkFilters,
 };
 use crate::registry::module_name;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -33,10 +33,7 @@ pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 type Handle = EnvoyNetworkFilterHandle;
 
 /// What `filter_config_module_ptr` points to.
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn NetworkFilterConfig<Handle>>,
-}
+type ConfigBox = config::ConfigBox<dyn NetworkFilterConfig<Handle>>;
 
 /// A notice Envoy raised while the filter was busy, delivered when it is not.
 #[derive(Debug, Clone, Copy)]
@@ -80,30 +77,16 @@ pub fn config_new(
     };
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
-    let build = |filter_name, new_config: NewNetworkFilterConfig, config: &[u8]| {
-        let config = new_config(&mut envoy, config)?;
-        Ok(ConfigBox {
-            filter_name,
-            config,
-        })
-    };
-    match config::create(ConfigKind::Filter, name, config, find, build) {
-        Some(config) => Box::into_raw(Box::new(config)) as *const _,
-        None => core::ptr::null(),
-    }
+    config::create_box(ConfigKind::Filter, name, config, find, &mut envoy)
 }
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_network_filter_config_destroy(
     filter_config_ptr: envoy_dynamic_module_type_network_filter_config_module_ptr,
 ) {
-    // SAFETY: the pointer came from Box::into_raw in config_new and is freed once.
-    let config = unsafe { Box::from_raw(filter_config_ptr as *mut ConfigBox) };
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || format!("{}: filter '{filter_name}' config destroy", module_name()),
-        move || drop(config),
-    );
+    let what = |filter_name| format!("{}: filter '{filter_name}' config destroy", module_name());
+    // SAFETY: the pointer came from create_box in config_new and is freed once.
+    unsafe { config::destroy_box::<dyn NetworkFilterConfig<Handle>>(filter_config_ptr, what) }
 }
 
 #[no_mangle]

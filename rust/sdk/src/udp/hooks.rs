@@ -31,10 +31,7 @@ pub type NewUdpListenerFilterConfig =
 /// The kind's name in log lines.
 pub const KIND: &str = "UDP listener filter";
 
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>,
-}
+type ConfigBox = config::ConfigBox<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>;
 
 struct FilterBox {
     filter_name: &'static str,
@@ -69,28 +66,14 @@ pub unsafe fn config_new(
     let config = crate::handle::envoy_bytes(config.ptr, config.length);
     let mut envoy = EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr);
     let find = |name: &str| kind_config::find(table, name);
-    let build = |filter_name, new: NewUdpListenerFilterConfig, config: &[u8]| {
-        let config = new(&mut envoy, config)?;
-        Ok(ConfigBox {
-            filter_name,
-            config,
-        })
-    };
-    match config::create(ConfigKind::UdpListener, name, config, find, build) {
-        Some(config) => Box::into_raw(Box::new(config)) as *const _,
-        None => core::ptr::null(),
-    }
+    config::create_box(ConfigKind::UdpListener, name, config, find, &mut envoy)
 }
 
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
-    let config = Box::from_raw(ptr as *mut ConfigBox);
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || context(KIND, filter_name, "config destroy"),
-        move || drop(config),
-    );
+    let what = |filter_name| context(KIND, filter_name, "config destroy");
+    config::destroy_box::<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>(ptr, what);
 }
 
 /// # Safety
