@@ -5,7 +5,9 @@
 //! A refused config is one `error` line, `<module>: <kind> '<name>': <why>`, and
 //! a NULL returned to Envoy, which then refuses the listener or route.
 
+use crate::abi::envoy_dynamic_module_type_envoy_buffer;
 use crate::barrier::{guard, Panicked};
+use crate::handle::envoy_bytes;
 use crate::registry::{self, Module};
 use crate::{BoxError, LogLevel};
 use serde::de::DeserializeOwned;
@@ -117,13 +119,18 @@ pub(crate) struct ConfigBox<C: ?Sized> {
 pub(crate) type NewConfig<H, C> = fn(&mut H, &[u8]) -> Result<Box<C>, BoxError>;
 
 /// [`create`] for a filter config: the pointer Envoy keeps, or NULL if refused.
-pub(crate) fn create_box<H, C: ?Sized>(
+///
+/// # Safety
+/// `name` and `config` are the buffers Envoy lent to the running config_new hook.
+pub(crate) unsafe fn create_box<H, C: ?Sized>(
     kind: ConfigKind,
-    name: &[u8],
-    config: &[u8],
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
     find: impl FnOnce(&str) -> Result<(&'static str, NewConfig<H, C>), String>,
     envoy: &mut H,
 ) -> *const c_void {
+    let name = envoy_bytes(name.ptr, name.length);
+    let config = envoy_bytes(config.ptr, config.length);
     let build = |filter_name, new_config: NewConfig<H, C>, config: &[u8]| {
         let config = new_config(envoy, config)?;
         Ok(ConfigBox {

@@ -46,13 +46,6 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_config_module_ptr {
-    // SAFETY: Envoy lends both buffers for this call.
-    let (name, config) = unsafe {
-        (
-            envoy_bytes(name.ptr, name.length),
-            envoy_bytes(config.ptr, config.length),
-        )
-    };
     let find = |name: &str| {
         let module = config::registered()?;
         module.find(name).ok_or_else(|| {
@@ -62,7 +55,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     };
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
-    config::create_box(ConfigKind::Filter, name, config, find, &mut envoy)
+    // SAFETY: Envoy lends both buffers for this call.
+    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]

@@ -46,8 +46,6 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
-    let name = crate::handle::envoy_bytes(name.ptr, name.length);
-    let config = crate::handle::envoy_bytes(config.ptr, config.length);
     let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
     let find = |name: &str| kind_config::find(table, name);
     config::create_box(ConfigKind::Listener, name, config, find, &mut envoy)

@@ -66,9 +66,6 @@ pub fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_network_filter_config_module_ptr {
-    // SAFETY: Envoy lends both buffers for this call.
-    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
-    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
     let find = |name: &str| {
         filters.find(name).ok_or_else(|| {
             let names = filters.names();
@@ -77,7 +74,8 @@ pub fn config_new(
     };
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
-    config::create_box(ConfigKind::Filter, name, config, find, &mut envoy)
+    // SAFETY: Envoy lends both buffers for this call.
+    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
