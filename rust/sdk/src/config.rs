@@ -1,14 +1,17 @@
 //! Making a configuration from Envoy's bytes, and refusing it: the contract is
-//! written once here for the filter config and the per-route config (and Go's
+//! written once here for every kind's config and the per-route config (and Go's
 //! `sdk/config.go` and C++'s `sdk/config.cc` state the same one).
 //!
 //! A refused config is one `error` line, `<module>: <kind> '<name>': <why>`, and
 //! a NULL returned to Envoy, which then refuses the listener or route.
 
+use crate::abi::envoy_dynamic_module_type_envoy_buffer;
 use crate::barrier::{guard, Panicked};
+use crate::handle::envoy_bytes;
 use crate::registry::{self, Module};
 use crate::{BoxError, LogLevel};
 use serde::de::DeserializeOwned;
+use std::ffi::c_void;
 
 /// The largest filter_config a filter is handed. Configs are a few hundred
 /// bytes; anything near this is a mistake or an attack on the parser.
@@ -29,11 +32,14 @@ pub fn parse_json<T: DeserializeOwned>(config: &[u8]) -> Result<T, BoxError> {
     }
 }
 
-/// The two configurations Envoy hands a module's HTTP filters.
+/// The configurations Envoy hands a module, one refusal contract for all.
 #[derive(Clone, Copy)]
 pub(crate) enum ConfigKind {
+    /// An HTTP or a network filter's: both are a plain "filter" in the lines.
     Filter,
     PerRoute,
+    Listener,
+    UdpListener,
 }
 
 impl ConfigKind {
@@ -42,15 +48,22 @@ impl ConfigKind {
         match self {
             Self::Filter => "filter",
             Self::PerRoute => "per-route config",
+            Self::Listener => crate::listener::hooks::KIND,
+            Self::UdpListener => crate::udp::hooks::KIND,
         }
     }
     /// How the barrier names its creation (the same words in all three languages).
     fn creation(self) -> &'static str {
         match self {
-            Self::Filter => "config creation",
             Self::PerRoute => "creation",
+            Self::Filter | Self::Listener | Self::UdpListener => "config creation",
         }
     }
+}
+
+/// The module `program_init` recorded, or why a config cannot be made without it.
+pub(crate) fn registered() -> Result<&'static Module, String> {
+    registry::module().ok_or_else(|| "program_init has not run".to_string())
 }
 
 /// What a config hook does with Envoy's `name` and `config` bytes: find the
@@ -62,24 +75,19 @@ pub(crate) fn create<New, T>(
     kind: ConfigKind,
     name: &[u8],
     config: &[u8],
-    find: impl FnOnce(&'static Module, &str) -> Result<(&'static str, New), String>,
+    find: impl FnOnce(&str) -> Result<(&'static str, New), String>,
     build: impl FnOnce(&'static str, New, &[u8]) -> Result<T, BoxError>,
 ) -> Option<T> {
     let name = String::from_utf8_lossy(name);
-    let module = registry::module();
     let refuse = |why: &str| {
-        let module = module.map_or("dynamic module", |m| m.name);
-        let kind = kind.noun();
+        let (module, kind) = (registry::module_name(), kind.noun());
         crate::log::log(
             LogLevel::Error,
             &format!("{module}: {kind} '{name}': {why}"),
         );
         None
     };
-    let Some(module) = module else {
-        return refuse("program_init has not run");
-    };
-    let (found, new) = match find(module, &name) {
+    let (found, new) = match find(&name) {
         Ok(found) => found,
         Err(why) => return refuse(&why),
     };
@@ -91,13 +99,63 @@ pub(crate) fn create<New, T>(
     }
     let what = || {
         let (noun, creation) = (kind.noun(), kind.creation());
-        format!("{}: {noun} '{found}' {creation}", module.name)
+        format!("{}: {noun} '{found}' {creation}", registry::module_name())
     };
     match guard(what, || build(found, new, config)) {
         Ok(Ok(built)) => Some(built),
         Ok(Err(error)) => refuse(&refusal(&*error)),
         Err(Panicked) => None,
     }
+}
+
+/// What a filter's `filter_config_module_ptr` points to, for every kind: the
+/// config a kind's constructor built, with the name it was registered under.
+pub(crate) struct ConfigBox<C: ?Sized> {
+    pub(crate) filter_name: &'static str,
+    pub(crate) config: Box<C>,
+}
+
+/// A kind's constructor: its config handle and the bytes in, its config out.
+pub(crate) type NewConfig<H, C> = fn(&mut H, &[u8]) -> Result<Box<C>, BoxError>;
+
+/// [`create`] for a filter config: the pointer Envoy keeps, or NULL if refused.
+///
+/// # Safety
+/// `name` and `config` are the buffers Envoy lent to the running config_new hook.
+pub(crate) unsafe fn create_box<H, C: ?Sized>(
+    kind: ConfigKind,
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
+    find: impl FnOnce(&str) -> Result<(&'static str, NewConfig<H, C>), String>,
+    envoy: &mut H,
+) -> *const c_void {
+    let name = envoy_bytes(name.ptr, name.length);
+    let config = envoy_bytes(config.ptr, config.length);
+    let build = |filter_name, new_config: NewConfig<H, C>, config: &[u8]| {
+        let config = new_config(envoy, config)?;
+        Ok(ConfigBox {
+            filter_name,
+            config,
+        })
+    };
+    match create(kind, name, config, find, build) {
+        Some(config) => Box::into_raw(Box::new(config)) as *const c_void,
+        None => core::ptr::null(),
+    }
+}
+
+/// Frees what [`create_box`] returned, behind the barrier; `what` gives the
+/// context of the line a panicking drop logs.
+///
+/// # Safety
+/// `ptr` came from `create_box` with the same `C` and is released once.
+pub(crate) unsafe fn destroy_box<C: ?Sized>(
+    ptr: *const c_void,
+    what: impl FnOnce(&'static str) -> String,
+) {
+    let config = Box::from_raw(ptr as *mut ConfigBox<C>);
+    let filter_name = config.filter_name;
+    let _ = guard(|| what(filter_name), move || drop(config));
 }
 
 /// Why a filter constructor's error refuses the config: a callback this Envoy

@@ -120,6 +120,40 @@ pub(crate) fn module_buffer(bytes: &[u8]) -> abi::envoy_dynamic_module_type_modu
     }
 }
 
+/// Envoy's answer to a metric definition as the id, or as why not; `what`
+/// names the metric in the error ("metric", "counter").
+pub(crate) fn defined(
+    result: abi::envoy_dynamic_module_type_metrics_result,
+    id: usize,
+    what: &str,
+    name: &str,
+) -> Result<MetricId, String> {
+    match result {
+        abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
+        other => Err(format!("defining {what} {name:?} failed: {other:?}")),
+    }
+}
+
+/// Defines a metric through a kind's labelless `*_config_define_*` callback.
+///
+/// # Safety
+/// `raw` is the config pointer Envoy passed to the running config_new hook.
+pub(crate) unsafe fn define_labelless<P>(
+    raw: P,
+    define: unsafe extern "C" fn(
+        P,
+        abi::envoy_dynamic_module_type_module_buffer,
+        *mut usize,
+    ) -> abi::envoy_dynamic_module_type_metrics_result,
+    what: &str,
+    name: &str,
+) -> Result<MetricId, String> {
+    let mut id = 0usize;
+    // SAFETY: the name outlives the call; `id` is written by Envoy.
+    let result = define(raw, module_buffer(name.as_bytes()), &mut id);
+    defined(result, id, what, name)
+}
+
 /// Views Envoy-owned bytes as a slice.
 ///
 /// # Safety
@@ -438,10 +472,7 @@ impl EnvoyConfigHandle {
                 &mut id,
             )
         };
-        match result {
-            abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
-            other => Err(format!("defining metric {name:?} failed: {other:?}")),
-        }
+        defined(result, id, "metric", name)
     }
 }
 

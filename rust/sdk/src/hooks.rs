@@ -19,10 +19,7 @@ use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
 use crate::{ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 
 /// What `filter_config_module_ptr` points to.
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn HttpFilterConfig<EnvoyFilterHandle>>,
-}
+type ConfigBox = config::ConfigBox<dyn HttpFilterConfig<EnvoyFilterHandle>>;
 
 /// What `filter_module_ptr` points to. `filter` is None when creating it panicked.
 /// Generic over the handle so unit tests run the hook bodies with a fake.
@@ -39,9 +36,7 @@ pub const FAIL_CLOSED_STATUS: u32 = 500;
 pub const FAIL_CLOSED_BODY: &[u8] = b"dynamic module filter failed\n";
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
-fn module_name() -> &'static str {
-    registry::module().map_or("dynamic module", |m| m.name)
-}
+use registry::module_name;
 
 // ------------------------------------------------------------------ config
 
@@ -51,14 +46,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_config_module_ptr {
-    // SAFETY: Envoy lends both buffers for this call.
-    let (name, config) = unsafe {
-        (
-            envoy_bytes(name.ptr, name.length),
-            envoy_bytes(config.ptr, config.length),
-        )
-    };
-    let find = |module: &'static registry::Module, name: &str| {
+    let find = |name: &str| {
+        let module = config::registered()?;
         module.find(name).ok_or_else(|| {
             let names = module.filter_names();
             format!("unknown filter name; this module has: {names}")
@@ -66,30 +55,19 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     };
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
-    let build = |filter_name, new_config: registry::NewHttpFilterConfig, config: &[u8]| {
-        let config = new_config(&mut envoy, config)?;
-        Ok(ConfigBox {
-            filter_name,
-            config,
-        })
-    };
-    match config::create(ConfigKind::Filter, name, config, find, build) {
-        Some(config) => Box::into_raw(Box::new(config)) as *const _,
-        None => core::ptr::null(),
-    }
+    // SAFETY: Envoy lends both buffers for this call.
+    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_config_destroy(
     filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,
 ) {
-    // SAFETY: the pointer came from Box::into_raw in config_new and is freed once.
-    let config = unsafe { Box::from_raw(filter_config_ptr as *mut ConfigBox) };
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || format!("{}: filter '{filter_name}' config destroy", module_name()),
-        move || drop(config),
-    );
+    let what = |filter_name| format!("{}: filter '{filter_name}' config destroy", module_name());
+    // SAFETY: the pointer came from create_box in config_new and is freed once.
+    unsafe {
+        config::destroy_box::<dyn HttpFilterConfig<EnvoyFilterHandle>>(filter_config_ptr, what)
+    }
 }
 
 // -------------------------------------------------------------- per route
@@ -106,8 +84,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
             envoy_bytes(config.ptr, config.length),
         )
     };
-    let find = |module: &'static registry::Module, name: &str| {
-        module.find_per_route(name).ok_or_else(|| {
+    let find = |name: &str| {
+        config::registered()?.find_per_route(name).ok_or_else(|| {
             "no filter of this module takes a per-route config by that name".to_string()
         })
     };

@@ -57,6 +57,11 @@ pub fn module() -> Option<&'static Module> {
     MODULE.get().copied()
 }
 
+/// The module's name for log lines, or a stand-in before program_init.
+pub(crate) fn module_name() -> &'static str {
+    module().map_or("dynamic module", |m| m.name)
+}
+
 /// The body of envoy_dynamic_module_on_program_init: records the module, installs
 /// the panic hook, says which implementation Envoy just loaded (tests that swap
 /// `.so` files read this line) and returns the ABI version this Envoy speaks

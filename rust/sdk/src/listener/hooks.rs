@@ -13,7 +13,8 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
-use crate::kind_config::{build_config, context, FilterTable};
+use crate::config::{self, ConfigKind};
+use crate::kind_config::{self, context, FilterTable};
 use crate::BoxError;
 
 /// Builds one listener filter configuration from its `filter_config` bytes.
@@ -29,10 +30,7 @@ pub const KIND: &str = "listener filter";
 /// The termination details of a connection closed because its filter failed.
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>,
-}
+type ConfigBox = config::ConfigBox<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>;
 
 struct FilterBox {
     filter_name: &'static str,
@@ -48,29 +46,16 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
-    let name = crate::handle::envoy_bytes(name.ptr, name.length);
-    let config = crate::handle::envoy_bytes(config.ptr, config.length);
     let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
-    match build_config(KIND, table, name, config, |new, config| {
-        new(&mut envoy, config)
-    }) {
-        Some((filter_name, config)) => Box::into_raw(Box::new(ConfigBox {
-            filter_name,
-            config,
-        })) as *const _,
-        None => core::ptr::null(),
-    }
+    let find = |name: &str| kind_config::find(table, name);
+    config::create_box(ConfigKind::Listener, name, config, find, &mut envoy)
 }
 
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr) {
-    let config = Box::from_raw(ptr as *mut ConfigBox);
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || context(KIND, filter_name, "config destroy"),
-        move || drop(config),
-    );
+    let what = |filter_name| context(KIND, filter_name, "config destroy");
+    config::destroy_box::<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>(ptr, what);
 }
 
 /// # Safety

@@ -3,7 +3,7 @@
 
 use crate::abi;
 use crate::abi::network as net;
-use crate::handle::module_buffer;
+use crate::handle::define_labelless;
 use crate::MetricId;
 
 /// Envoy as seen while a network filter configuration is created. Network
@@ -38,12 +38,8 @@ impl EnvoyNetworkConfigHandle {
         ) -> abi::envoy_dynamic_module_type_metrics_result,
         name: &str,
     ) -> Result<MetricId, String> {
-        let mut id = 0usize;
-        // SAFETY: the name outlives the call; `id` is written by Envoy.
-        match unsafe { define(self.raw, module_buffer(name.as_bytes()), &mut id) } {
-            abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
-            other => Err(format!("defining metric {name:?} failed: {other:?}")),
-        }
+        // SAFETY: `raw` is the pointer of the running network_filter_config_new.
+        unsafe { define_labelless(self.raw, define, "metric", name) }
     }
 }
 

@@ -16,14 +16,14 @@
 
 use crate::abi::network::{self as net, *};
 use crate::abi::*;
-use crate::barrier::{guard, Panicked};
-use crate::config::MAX_CONFIG_BYTES;
+use crate::barrier::guard;
+use crate::config::{self, ConfigKind};
 use crate::network::{
     CloseType, ConnectionEvent, EnvoyNetworkConfigHandle, EnvoyNetworkFilter,
     EnvoyNetworkFilterHandle, NetworkFilter, NetworkFilterConfig, NetworkFilterStatus,
     NetworkFilters,
 };
-use crate::{registry, LogLevel};
+use crate::registry::module_name;
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
 
@@ -33,10 +33,7 @@ pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 type Handle = EnvoyNetworkFilterHandle;
 
 /// What `filter_config_module_ptr` points to.
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn NetworkFilterConfig<Handle>>,
-}
+type ConfigBox = config::ConfigBox<dyn NetworkFilterConfig<Handle>>;
 
 /// A notice Envoy raised while the filter was busy, delivered when it is not.
 #[derive(Debug, Clone, Copy)]
@@ -62,21 +59,6 @@ struct FilterBox {
 /// this the oldest are dropped rather than memory grown.
 const MAX_DEFERRED: usize = 16;
 
-fn module_name() -> &'static str {
-    registry::module().map_or("dynamic module", |m| m.name)
-}
-
-fn refuse(
-    name: &str,
-    why: &str,
-) -> net::envoy_dynamic_module_type_network_filter_config_module_ptr {
-    crate::log::log(
-        LogLevel::Error,
-        &format!("{}: filter '{name}': {why}", module_name()),
-    );
-    core::ptr::null()
-}
-
 /// The body of network_filter_config_new, for `declare_network_filters!`.
 pub fn config_new(
     filters: &'static NetworkFilters,
@@ -84,55 +66,25 @@ pub fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_network_filter_config_module_ptr {
-    // SAFETY: Envoy lends both buffers for this call.
-    let name = unsafe { crate::handle::envoy_bytes(name.ptr, name.length) };
-    let config = unsafe { crate::handle::envoy_bytes(config.ptr, config.length) };
-    let name = String::from_utf8_lossy(name);
-    let Some((filter_name, new_config)) = filters.find(&name) else {
-        return refuse(
-            &name,
-            &format!(
-                "unknown filter name; this module's network filters are: {}",
-                filters.names()
-            ),
-        );
+    let find = |name: &str| {
+        filters.find(name).ok_or_else(|| {
+            let names = filters.names();
+            format!("unknown filter name; this module's network filters are: {names}")
+        })
     };
-    if config.len() > MAX_CONFIG_BYTES {
-        return refuse(
-            &name,
-            &format!(
-                "invalid filter_config: {} bytes is over the {MAX_CONFIG_BYTES}-byte limit",
-                config.len()
-            ),
-        );
-    }
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
-    let built = guard(
-        || format!("{}: filter '{filter_name}' config creation", module_name()),
-        || new_config(&mut envoy, config),
-    );
-    match built {
-        Ok(Ok(config)) => Box::into_raw(Box::new(ConfigBox {
-            filter_name,
-            config,
-        })) as *const _,
-        Ok(Err(error)) => refuse(&name, &format!("invalid filter_config: {error}")),
-        Err(Panicked) => core::ptr::null(),
-    }
+    // SAFETY: Envoy lends both buffers for this call.
+    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_network_filter_config_destroy(
     filter_config_ptr: envoy_dynamic_module_type_network_filter_config_module_ptr,
 ) {
-    // SAFETY: the pointer came from Box::into_raw in config_new and is freed once.
-    let config = unsafe { Box::from_raw(filter_config_ptr as *mut ConfigBox) };
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || format!("{}: filter '{filter_name}' config destroy", module_name()),
-        move || drop(config),
-    );
+    let what = |filter_name| format!("{}: filter '{filter_name}' config destroy", module_name());
+    // SAFETY: the pointer came from create_box in config_new and is freed once.
+    unsafe { config::destroy_box::<dyn NetworkFilterConfig<Handle>>(filter_config_ptr, what) }
 }
 
 #[no_mangle]

@@ -2,7 +2,7 @@
 //! configuration is created.
 
 use crate::abi;
-use crate::handle::{envoy_bytes, module_buffer};
+use crate::handle::{define_labelless, envoy_bytes, module_buffer};
 use crate::MetricId;
 use std::borrow::Cow;
 
@@ -133,18 +133,8 @@ impl EnvoyUdpConfigHandle {
 
 impl EnvoyUdpListenerFilterConfig for EnvoyUdpConfigHandle {
     fn define_counter(&mut self, name: &str) -> Result<MetricId, String> {
-        let mut id = 0usize;
-        // SAFETY: the name outlives the call; `id` is written by Envoy.
-        let result = unsafe {
-            abi::envoy_dynamic_module_callback_udp_listener_filter_config_define_counter(
-                self.raw,
-                module_buffer(name.as_bytes()),
-                &mut id,
-            )
-        };
-        match result {
-            abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
-            other => Err(format!("defining counter {name:?} failed: {other:?}")),
-        }
+        let define = abi::envoy_dynamic_module_callback_udp_listener_filter_config_define_counter;
+        // SAFETY: `raw` is the pointer of the running config_new hook.
+        unsafe { define_labelless(self.raw, define, "counter", name) }
     }
 }

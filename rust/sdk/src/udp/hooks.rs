@@ -17,7 +17,8 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
-use crate::kind_config::{build_config, context, FilterTable};
+use crate::config::{self, ConfigKind};
+use crate::kind_config::{self, context, FilterTable};
 use crate::BoxError;
 
 /// Builds one UDP listener filter configuration from its `filter_config` bytes.
@@ -30,10 +31,7 @@ pub type NewUdpListenerFilterConfig =
 /// The kind's name in log lines.
 pub const KIND: &str = "UDP listener filter";
 
-struct ConfigBox {
-    filter_name: &'static str,
-    config: Box<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>,
-}
+type ConfigBox = config::ConfigBox<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>;
 
 struct FilterBox {
     filter_name: &'static str,
@@ -64,29 +62,16 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_udp_listener_filter_config_module_ptr {
-    let name = crate::handle::envoy_bytes(name.ptr, name.length);
-    let config = crate::handle::envoy_bytes(config.ptr, config.length);
     let mut envoy = EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr);
-    match build_config(KIND, table, name, config, |new, config| {
-        new(&mut envoy, config)
-    }) {
-        Some((filter_name, config)) => Box::into_raw(Box::new(ConfigBox {
-            filter_name,
-            config,
-        })) as *const _,
-        None => core::ptr::null(),
-    }
+    let find = |name: &str| kind_config::find(table, name);
+    config::create_box(ConfigKind::UdpListener, name, config, find, &mut envoy)
 }
 
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
-    let config = Box::from_raw(ptr as *mut ConfigBox);
-    let filter_name = config.filter_name;
-    let _ = guard(
-        || context(KIND, filter_name, "config destroy"),
-        move || drop(config),
-    );
+    let what = |filter_name| context(KIND, filter_name, "config destroy");
+    config::destroy_box::<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>(ptr, what);
 }
 
 /// # Safety
