@@ -144,7 +144,7 @@ unit-cpp:
 sanitize: sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race
 
 sanitize-rust:
-	RUSTFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
+	RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
 	  --target "$$(rustc -vV | sed -n 's/^host: //p')" --target-dir rust/target/asan \
 	  -p rust_module -p envoy-dm-sdk
 
