@@ -25,7 +25,7 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench build deps venv rust go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp integration bench-smoke soak clean
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
@@ -136,23 +136,34 @@ unit-cpp:
 	cmake --build $(BUILD)/cpp -j2
 	ctest --test-dir $(BUILD)/cpp --output-on-failure
 
-# The unit tests again under AddressSanitizer (C++ also UndefinedBehaviorSanitizer):
-# zero reports or the target fails. Rust's sanitizers need the nightly
-# toolchain (rustup's, present on these machines); UBSan has no Rust
-# counterpart, where safe code cannot reach undefined behaviour.
-sanitize: sanitize-rust sanitize-cpp
+# The unit tests again under AddressSanitizer (C++ also UndefinedBehaviorSanitizer),
+# C++'s under ThreadSanitizer and Go's under the race detector: zero reports or
+# the target fails. Rust's sanitizers need the nightly toolchain (rustup's,
+# present on these machines); UBSan has no Rust counterpart, where safe code
+# cannot reach undefined behaviour.
+sanitize: sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race
 
-# --lib --tests: doctests build without RUSTFLAGS, so they could not link the
-# ASan runtime; `make unit-rust` runs them.
+# RUSTDOCFLAGS too: rustdoc builds the doctests without RUSTFLAGS, and they
+# could not link the ASan runtime the library was compiled against.
 sanitize-rust:
-	RUSTFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
+	RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
 	  --target "$$(rustc -vV | sed -n 's/^host: //p')" --target-dir rust/target/asan \
-	  -p rust_module -p envoy-dm-sdk --lib --tests
+	  -p rust_module -p envoy-dm-sdk
 
 sanitize-cpp:
 	cmake -S cpp -B $(BUILD)/cpp-asan -DDM_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD)/cpp-asan -j2
 	ctest --test-dir $(BUILD)/cpp-asan --output-on-failure
+
+# halt_on_error: the first data race fails the test instead of only being printed.
+sanitize-cpp-tsan:
+	cmake -S cpp -B $(BUILD)/cpp-tsan -DDM_TSAN=ON >/dev/null
+	cmake --build $(BUILD)/cpp-tsan -j2
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD)/cpp-tsan --output-on-failure
+
+# -count=1: the race detector only sees what runs, so no cached results.
+sanitize-go-race:
+	cd go && go test -race -count=1 ./...
 
 # compat-envoys: test_compat.py runs the modules on every supported Envoy.
 integration: build venv compat-envoys

@@ -217,6 +217,11 @@ var nullAddress = []byte("127.0.0.1:1234")
 func (*nullEnvoy) GetAttributeInt(sdk.AttributeID) (uint64, bool) { return 200, true }
 
 func TestHeaderMutationRequestPathAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		// The race detector's shadow bookkeeping allocates now and then inside
+		// the measured function; the plain `go test` run checks the count.
+		t.Skip("allocation counts are not meaningful under -race")
+	}
 	config := newHeaderMutation(t, headerMutationConfig)
 	envoy := &nullEnvoy{}
 	allocs := testing.AllocsPerRun(1000, func() {

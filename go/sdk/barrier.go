@@ -5,8 +5,11 @@
 // Mirrors rust/sdk/src/barrier.rs.
 //
 // recover() cannot stop what is not a panic: a fatal runtime error (concurrent
-// map writes, out of memory) or a panic in a goroutine the filter started
-// still ends the process.
+// map writes, out of memory) still ends the process. Nor can it stop a panic
+// in a goroutine the filter started: recover only sees panics of its own
+// goroutine, and an unrecovered panic in any goroutine ends the process (all
+// of Envoy). Such a goroutine must defer its own recover; docs/CONTRACT.md
+// says so, and goroutine_panic_test.go records it.
 
 package sdk
 
