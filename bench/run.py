@@ -67,16 +67,30 @@ GODEBUG_CALLGRIND = f"{lab.GODEBUG},asyncpreemptoff=1"
 
 
 class Progress:
-    """One status line per step, with the time left estimated from the pace so far."""
+    """One status line per step, with the time left estimated from the pace so
+    far, for this phase and (adding the later phases' planned time) for the run."""
 
-    def __init__(self, phase: str, total: int):
+    def __init__(self, phase: str, total: int, later_s: float = 0.0):
         self.phase, self.total, self.done, self.started = phase, total, 0, time.monotonic()
+        self.later_s = later_s
 
     def step(self, what: str):
         self.done += 1
         elapsed = time.monotonic() - self.started
         left = elapsed / self.done * (self.total - self.done)
-        print(f"[{self.phase} {self.done}/{self.total}] {what}  (~{left:.0f}s left)", flush=True)
+        print(
+            f"[{self.phase} {self.done}/{self.total}] {what}  (~{left:.0f}s left in {self.phase}, "
+            f"~{left + self.later_s:.0f}s in all)",
+            flush=True,
+        )
+
+
+def planned_s(args, phase: str) -> float:
+    """What the phases after the current one will take, from their parameters
+    (hey runs for a fixed time; memory starts six Envoys with one burst each)."""
+    cpu = args.cpu_rounds * len(LISTENERS) * (args.cpu_seconds + 0.3) + 5
+    memory = 6 * (args.load_seconds + 2.5)
+    return {"instructions": cpu + memory, "cpu": memory, "memory": 0.0}[phase]
 
 
 def run(argv: list[str], **kw) -> str:
@@ -106,7 +120,7 @@ def requests_for(listener, n: int) -> int:
     request, so it needs (and gets) fewer to be counted just as exactly."""
     if listener.kind != "body":
         return n
-    return max(2, n // (10 if listener.name.endswith("_64k") else 100))
+    return max(2, n // (5 if listener.name.endswith("_64k") else 50))
 
 
 def spread_pct(values: list[float]) -> float:
@@ -185,7 +199,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
         run(["callgrind_control", "-i", "on", pid])
         for listener in LISTENERS:  # warm every path: pools, caches, lazy init
             keepalive_requests(listener.port, requests_for(listener, args.warmup), path=listener.path).close()
-        progress = Progress("instructions", args.rounds * len(LISTENERS))
+        progress = Progress("instructions", args.rounds * len(LISTENERS), planned_s(args, "instructions"))
         for rnd in range(args.rounds):
             for listener in LISTENERS:
                 n = requests_for(listener, args.requests)
@@ -322,7 +336,7 @@ def measure_cpu(args, config: Path, out: Path, processor: lab.Process | None) ->
     try:
         for listener in LISTENERS:  # warm-up: connections, pools, V8, Lua states
             keepalive_requests(listener.port, requests_for(listener, 20), path=listener.path).close()
-        progress = Progress("cpu", args.cpu_rounds * len(LISTENERS))
+        progress = Progress("cpu", args.cpu_rounds * len(LISTENERS), planned_s(args, "cpu"))
         for rnd in range(args.cpu_rounds):
             this = {}
             for listener in LISTENERS:  # A B C ... A B C ...: drift hits all alike
@@ -371,7 +385,9 @@ def rss_kib(pid: int) -> int:
 def measure_memory(args, out: Path, processor: lab.Process | None) -> dict:
     full = bench_config.build(ADMIN)
     results = {}
-    for language in ("none", "rust", "go", "cpp", "wasm", "ext_proc"):
+    languages = ("none", "rust", "go", "cpp", "wasm", "ext_proc")
+    progress = Progress("memory", len(languages))
+    for language in languages:
         wanted = "baseline" if language == "none" else f"{language}_header_mutation"
         config = dict(full)
         config["static_resources"] = dict(full["static_resources"])
@@ -394,7 +410,7 @@ def measure_memory(args, out: Path, processor: lab.Process | None) -> dict:
         results[language] = {"idle_rss_kib": idle, "after_load_rss_kib": loaded}
         if language == "ext_proc" and processor is not None:
             results[language]["processor_rss_kib"] = rss_kib(processor.proc.pid)
-        print(f"[memory] {language}: idle {idle / 1024:.1f} MiB, after load {loaded / 1024:.1f} MiB", flush=True)
+        progress.step(f"{language}: idle {idle / 1024:.1f} MiB, after load {loaded / 1024:.1f} MiB")
     return results
 
 
@@ -437,24 +453,31 @@ def targets(instr: dict) -> list[dict]:
 
 # A run is published only if it can rank. Instruction counts repeat within a
 # fraction of a percent; a spread of 1% means something else ran inside Envoy.
-# CPU time per request is sampled on a shared machine: with a spread (max-min
-# over rounds, of the median) of 25% two contenders 15% apart could swap places,
-# so that is where a run stops ranking the headers contenders.
+# The one exception is a Go body row: the Go runtime's garbage collector and
+# scavenger run on their own threads when allocation and time say so, and
+# callgrind counts them wherever they fall, so those rows carry the runtime's
+# real but unevenly placed cost; they are held to BODY_GO_SPREAD_MAX instead,
+# and the report says so. CPU time per request is sampled on a shared machine:
+# with a spread (max-min over rounds, of the median) of 25%, two contenders 15%
+# apart could swap places, so that is where a run stops ranking the header
+# contenders; the body rows' CPU time (a few dozen 1 MiB requests a round) is
+# reported with its spread and not held to it.
 INSTR_SPREAD_MAX = 1.0
+BODY_GO_SPREAD_MAX = 10.0
 CPU_SPREAD_MAX = 25.0
 
 
 def refusals(results: dict) -> list[str]:
     out = []
-    worst = max(results["instructions"].items(), key=lambda kv: kv[1]["spread_pct"])
-    if worst[1]["spread_pct"] >= INSTR_SPREAD_MAX:
-        out.append(
-            f"instruction-count spread {worst[1]['spread_pct']:.2f}% ({worst[0]}) is not under {INSTR_SPREAD_MAX}%"
-        )
+    kinds = {l["name"]: (l["kind"], l["language"]) for l in results["listeners"]}
+    for name, r in results["instructions"].items():
+        limit = BODY_GO_SPREAD_MAX if kinds[name] == ("body", "go") else INSTR_SPREAD_MAX
+        if r["spread_pct"] >= limit:
+            out.append(f"instruction-count spread {r['spread_pct']:.2f}% ({name}) is not under {limit}%")
     if results["parameters"]["cpu_rounds"] > 1:
-        worst = max(results["cpu"].items(), key=lambda kv: kv[1]["spread_pct"])
-        if worst[1]["spread_pct"] > CPU_SPREAD_MAX:
-            out.append(f"CPU-per-request spread {worst[1]['spread_pct']:.1f}% ({worst[0]}) is over {CPU_SPREAD_MAX}%")
+        for name, r in results["cpu"].items():
+            if kinds[name][0] == "headers" and r["spread_pct"] > CPU_SPREAD_MAX:
+                out.append(f"CPU-per-request spread {r['spread_pct']:.1f}% ({name}) is over {CPU_SPREAD_MAX}%")
     return out
 
 
@@ -554,7 +577,11 @@ def main() -> int:
             "chunk": bench_config.BODY_CHUNK,
             "missing": bench_config.BODY_MISSING,
         },
-        "thresholds": {"instructions_spread_pct": INSTR_SPREAD_MAX, "cpu_spread_pct": CPU_SPREAD_MAX},
+        "thresholds": {
+            "instructions_spread_pct": INSTR_SPREAD_MAX,
+            "go_body_instructions_spread_pct": BODY_GO_SPREAD_MAX,
+            "cpu_spread_pct": CPU_SPREAD_MAX,
+        },
         "listeners": [vars(l) for l in LISTENERS],
         "instructions": instructions,
         "cpu": cpu,
