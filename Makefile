@@ -37,6 +37,8 @@ help:
 	@echo "make fuzz   every fuzzer for FUZZ_SECONDS (default 120) each"
 	@echo "make docker-test  build the Dockerfile for real and test the container"
 	@echo "make compat the same .so files on every Envoy in ENVOY_VERSIONS (table in build/compat)"
+	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
+	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
 
 # ------------------------------------------------------------------ install
 
@@ -186,6 +188,8 @@ include mk/fuzz.mk
 
 # make compat (every Envoy in ENVOY_VERSIONS), make compat-envoys, make compat-readme.
 include mk/compat.mk
+# make gateway, make gateway-test: Envoy Gateway standalone (deploy/).
+include mk/gateway.mk
 
 clean:
 	rm -rf $(BUILD) rust/target rust/fuzz/target

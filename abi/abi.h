@@ -270,6 +270,16 @@ typedef enum envoy_dynamic_module_type_metrics_result {
 } envoy_dynamic_module_type_metrics_result;
 
 /**
+ * What on_accept and on_data return: Continue hands the socket to the next
+ * listener filter (or the filter chain); StopIteration waits for more bytes
+ * (up to get_max_read_bytes) or, after close_socket, ends the connection.
+ */
+typedef enum envoy_dynamic_module_type_on_listener_filter_status {
+  envoy_dynamic_module_type_on_listener_filter_status_Continue,
+  envoy_dynamic_module_type_on_listener_filter_status_StopIteration,
+} envoy_dynamic_module_type_on_listener_filter_status;
+
+/**
  * What the new_connection, read and write hooks tell Envoy to do next
  * (Envoy's `Network::FilterStatus`).
  */
@@ -329,6 +339,15 @@ typedef enum envoy_dynamic_module_type_network_read_disable_status {
   envoy_dynamic_module_type_network_read_disable_status_TransitionedToReadEnabled,
   envoy_dynamic_module_type_network_read_disable_status_TransitionedToReadDisabled,
 } envoy_dynamic_module_type_network_read_disable_status;
+
+/**
+ * What on_data returns: Continue passes the datagram to the next UDP filter;
+ * StopIteration drops it there.
+ */
+typedef enum envoy_dynamic_module_type_on_udp_listener_filter_status {
+  envoy_dynamic_module_type_on_udp_listener_filter_status_Continue,
+  envoy_dynamic_module_type_on_udp_listener_filter_status_StopIteration,
+} envoy_dynamic_module_type_on_udp_listener_filter_status;
 
 /**
  * A NUL-terminated version string the module returns from program_init.
@@ -426,6 +445,30 @@ typedef struct envoy_dynamic_module_type_module_http_header {
 typedef void *envoy_dynamic_module_type_http_filter_scheduler_module_ptr;
 
 /**
+ * The module's side of one listener filter configuration, returned by
+ * listener_filter_config_new and freed in listener_filter_config_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_listener_filter_config_module_ptr;
+
+/**
+ * Envoy's side of one listener filter configuration; used to define metrics
+ * while the configuration is being created.
+ */
+typedef void *envoy_dynamic_module_type_listener_filter_config_envoy_ptr;
+
+/**
+ * The module's side of one accepted connection, returned by
+ * listener_filter_new and freed in listener_filter_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_listener_filter_module_ptr;
+
+/**
+ * Envoy's side of one accepted connection's listener filter. Dead after
+ * listener_filter_destroy.
+ */
+typedef void *envoy_dynamic_module_type_listener_filter_envoy_ptr;
+
+/**
  * The module's side of one network filter configuration, returned by
  * network_filter_config_new and freed in network_filter_config_destroy.
  */
@@ -448,6 +491,26 @@ typedef const void *envoy_dynamic_module_type_network_filter_module_ptr;
  * after network_filter_destroy.
  */
 typedef void *envoy_dynamic_module_type_network_filter_envoy_ptr;
+
+/**
+ * The module's side of one UDP listener filter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_udp_listener_filter_config_module_ptr;
+
+/**
+ * Envoy's side of one UDP listener filter configuration.
+ */
+typedef void *envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr;
+
+/**
+ * The module's side of one UDP listener filter instance.
+ */
+typedef const void *envoy_dynamic_module_type_udp_listener_filter_module_ptr;
+
+/**
+ * Envoy's side of one UDP listener filter instance (one per worker).
+ */
+typedef void *envoy_dynamic_module_type_udp_listener_filter_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -830,6 +893,135 @@ extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callba
                                                                                                                       uint64_t value);
 
 /**
+ * Creates the module's side of a listener filter configuration from its
+ * filter_name and filter_config bytes (both borrowed for this call). NULL
+ * makes Envoy refuse the configuration.
+ */
+extern envoy_dynamic_module_type_listener_filter_config_module_ptr envoy_dynamic_module_on_listener_filter_config_new(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by listener_filter_config_new.
+ */
+extern void envoy_dynamic_module_on_listener_filter_config_destroy(envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_ptr);
+
+/**
+ * Creates the per-connection filter. NULL makes Envoy close the socket.
+ */
+extern envoy_dynamic_module_type_listener_filter_module_ptr envoy_dynamic_module_on_listener_filter_new(envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_ptr,
+                                                                                                        envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * The socket was accepted; nothing has been read from it yet.
+ */
+extern enum envoy_dynamic_module_type_on_listener_filter_status envoy_dynamic_module_on_listener_filter_on_accept(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                  envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * More bytes were peeked; `data_length` is all of them so far, readable
+ * with listener_filter_get_buffer_chunk during this call.
+ */
+extern enum envoy_dynamic_module_type_on_listener_filter_status envoy_dynamic_module_on_listener_filter_on_data(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                                                                                size_t data_length);
+
+/**
+ * The peer closed the socket while the filter was still waiting for data.
+ */
+extern void envoy_dynamic_module_on_listener_filter_on_close(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                             envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * How many bytes Envoy may peek for this filter; 0 means on_data is never called.
+ */
+extern size_t envoy_dynamic_module_on_listener_filter_get_max_read_bytes(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                         envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * Releases the per-connection filter.
+ */
+extern void envoy_dynamic_module_on_listener_filter_destroy(envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * Runs on the connection's worker after a commit on its scheduler.
+ */
+extern void envoy_dynamic_module_on_listener_filter_scheduled(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                              envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                              uint64_t event_id);
+
+/**
+ * Runs on the main thread after a commit on the configuration's scheduler.
+ */
+extern void envoy_dynamic_module_on_listener_filter_config_scheduled(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                     envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_module_ptr,
+                                                                     uint64_t event_id);
+
+/**
+ * An HTTP callout started by the filter has finished; headers and body
+ * chunks are borrowed for this call and may be NULL on failure.
+ */
+extern void envoy_dynamic_module_on_listener_filter_http_callout_done(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                      envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                                      uint64_t callout_id,
+                                                                      enum envoy_dynamic_module_type_http_callout_result result,
+                                                                      struct envoy_dynamic_module_type_envoy_http_header *headers,
+                                                                      size_t headers_size,
+                                                                      struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
+                                                                      size_t body_chunks_size);
+
+/**
+ * The bytes peeked so far, as one slice, valid during on_data only.
+ * False (and an empty buffer) outside on_data.
+ */
+extern bool envoy_dynamic_module_callback_listener_filter_get_buffer_chunk(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_envoy_buffer *chunk_out);
+
+/**
+ * The peer's IP address as text and its port; false when it is not an IP
+ * socket. The text is Envoy's, valid while the connection lives.
+ */
+extern bool envoy_dynamic_module_callback_listener_filter_get_remote_address(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                             uint32_t *port_out);
+
+/**
+ * Sets what filter_chain_match.transport_protocol compares with ("tls",
+ * "raw_buffer"). An empty buffer is ignored.
+ */
+extern void envoy_dynamic_module_callback_listener_filter_set_detected_transport_protocol(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                          struct envoy_dynamic_module_type_module_buffer protocol);
+
+/**
+ * Sets what filter_chain_match.server_names compares with. An empty
+ * buffer is ignored.
+ */
+extern void envoy_dynamic_module_callback_listener_filter_set_requested_server_name(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                    struct envoy_dynamic_module_type_module_buffer name);
+
+/**
+ * Closes the socket, recording `details` as the connection's termination
+ * details. The calling hook then returns StopIteration.
+ */
+extern void envoy_dynamic_module_callback_listener_filter_close_socket(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                       struct envoy_dynamic_module_type_module_buffer details);
+
+/**
+ * Defines a counter `dynamicmodulescustom.{name}` while the configuration
+ * is created; writes its id.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_listener_filter_config_define_counter(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                         struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                         size_t *counter_id_ptr);
+
+/**
+ * Adds to a counter defined by this connection's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_listener_filter_increment_counter(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                     size_t id,
+                                                                                                                     uint64_t value);
+
+/**
  * Network filter: creates the module's side of a filter configuration.
  * `name` is the configured filter_name, `config` the filter_config bytes;
  * both are borrowed for this call only. NULL makes Envoy refuse the config.
@@ -1082,6 +1274,86 @@ extern void envoy_dynamic_module_callback_log_v2(enum envoy_dynamic_module_type_
                                                  struct envoy_dynamic_module_type_module_buffer message,
                                                  struct envoy_dynamic_module_type_module_buffer source_file,
                                                  uint32_t source_line);
+
+/**
+ * Creates the module's side of a UDP listener filter configuration (both
+ * buffers borrowed for this call). NULL makes Envoy refuse it.
+ */
+extern envoy_dynamic_module_type_udp_listener_filter_config_module_ptr envoy_dynamic_module_on_udp_listener_filter_config_new(envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by udp_listener_filter_config_new.
+ */
+extern void envoy_dynamic_module_on_udp_listener_filter_config_destroy(envoy_dynamic_module_type_udp_listener_filter_config_module_ptr filter_config_ptr);
+
+/**
+ * Creates the filter instance of one worker's listener. NULL makes Envoy
+ * pass every datagram on unfiltered.
+ */
+extern envoy_dynamic_module_type_udp_listener_filter_module_ptr envoy_dynamic_module_on_udp_listener_filter_new(envoy_dynamic_module_type_udp_listener_filter_config_module_ptr filter_config_ptr,
+                                                                                                                envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * A datagram arrived; read it with the get_datagram_* callbacks during this call.
+ */
+extern enum envoy_dynamic_module_type_on_udp_listener_filter_status envoy_dynamic_module_on_udp_listener_filter_on_data(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                        envoy_dynamic_module_type_udp_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * Releases the filter instance.
+ */
+extern void envoy_dynamic_module_on_udp_listener_filter_destroy(envoy_dynamic_module_type_udp_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * The current datagram's size in bytes (0 outside on_data).
+ */
+extern size_t envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_size(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * How many slices the current datagram is stored in.
+ */
+extern size_t envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_chunks_size(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Writes the datagram's slices into `chunks_out`, which has room for
+ * get_datagram_data_chunks_size entries. Valid during on_data only.
+ */
+extern bool envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_chunks(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                       struct envoy_dynamic_module_type_envoy_buffer *chunks_out);
+
+/**
+ * The current datagram's sender: IP address as text and port.
+ */
+extern bool envoy_dynamic_module_callback_udp_listener_filter_get_peer_address(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                               struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                               uint32_t *port_out);
+
+/**
+ * Sends `data` from the listener's address to `peer_address:peer_port`, or
+ * to the current datagram's sender when `peer_address` is empty. Envoy
+ * copies the bytes.
+ */
+extern bool envoy_dynamic_module_callback_udp_listener_filter_send_datagram(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_module_buffer data,
+                                                                            struct envoy_dynamic_module_type_module_buffer peer_address,
+                                                                            uint32_t peer_port);
+
+/**
+ * Defines a counter `dynamicmodulescustom.{name}` while the configuration
+ * is created; writes its id.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_udp_listener_filter_config_define_counter(envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                             struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                             size_t *counter_id_ptr);
+
+/**
+ * Adds to a counter defined by this filter's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_udp_listener_filter_increment_counter(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                         size_t id,
+                                                                                                                         uint64_t value);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,7 +1,8 @@
-# ctest: libcpp_module.so must export exactly the hooks abi/abi.h declares
-# (envoy_dynamic_module_on_*) for the kinds it implements, no more
-# (docs/CONTRACT.md) and no fewer (Envoy refuses a module with a missing hook
-# only when it loads it). The C++ module implements the HTTP filter kind only.
+# ctest: libcpp_module.so must export exactly the HTTP-filter hooks abi/abi.h
+# declares (envoy_dynamic_module_on_*), no more (docs/CONTRACT.md) and no fewer
+# (Envoy refuses a module with a missing hook only when it loads it). The
+# hooks of the other kinds (network, listener and UDP listener filters) are the
+# Rust module's only.
 #
 #   cmake -DNM=nm -DLIBRARY=libcpp_module.so -DHEADER=abi/abi.h -P check_exports.cmake
 

@@ -11,6 +11,7 @@ import contextlib
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,12 @@ LISTENERS = ports.LISTENERS
 # in production, so what depends on ordering or shared state is tested across
 # workers. LAB_WORKERS changes it; the benchmark asks for 1 (see bench/run.py).
 WORKERS = int(os.environ.get("LAB_WORKERS", "4"))
+# How to reach the listeners that do not speak HTTP, for `make up`'s table.
+LISTENER_SCHEMES = {1084: "tcp", 1085: "tcp+tls", 1086: "tls", 1087: "udp"}
+
+# The servers behind 1085-1087, started next to the echo upstream.
+TLS_UPSTREAMS = ports.TLS_UPSTREAMS
+DNS_UPSTREAM = ("127.0.0.1", ports.DNS_UPSTREAM)
 
 
 def envoy_bin() -> str:
@@ -101,6 +108,53 @@ def start_upstream(log_dir: Path) -> Process:
     upstream = spawn("echo-upstream", [str(UPSTREAM_BIN)], log_dir / "upstream.log")
     wait_until(lambda: http_ok(UPSTREAM_ADDR[1], "/"), 10, "echo upstream", upstream.proc)
     return upstream
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def dns_answers(addr: tuple[str, int]) -> bool:
+    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05ready\x00\x00\x01\x00\x01"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        try:
+            s.sendto(query, addr)
+            return s.recv(512)[:2] == b"\x12\x34"
+        except OSError:
+            return False
+
+
+def start_side_upstreams(log_dir: Path) -> list[Process]:
+    """The TLS upstreams (certificates made with openssl under log_dir) and the
+    tiny DNS resolver that the listener-filter and UDP listeners lead to."""
+    for port in TLS_UPSTREAMS:
+        if port_open(port):
+            raise RuntimeError(f"something already listens on 127.0.0.1:{port}; stop it first")
+    here = Path(__file__).resolve().parent
+    specs = [f"{port}={name}" for port, name in TLS_UPSTREAMS.items()]
+    tls = spawn(
+        "tls-upstream",
+        [sys.executable, str(here / "tls_upstream.py"), str(log_dir / "certs"), *specs],
+        log_dir / "tls-upstream.log",
+    )
+    dns = spawn(
+        "dns-upstream",
+        [sys.executable, str(here / "dns_upstream.py"), DNS_UPSTREAM[0], str(DNS_UPSTREAM[1])],
+        log_dir / "dns-upstream.log",
+    )
+    try:
+        wait_until(lambda: all(port_open(p) for p in TLS_UPSTREAMS), 20, "TLS upstreams", tls.proc)
+        wait_until(lambda: dns_answers(DNS_UPSTREAM), 10, "DNS upstream", dns.proc)
+    except Exception:
+        tls.stop()
+        dns.stop()
+        raise
+    return [tls, dns]
 
 
 # See the Makefile: the Go module never lends Envoy Go memory to keep.
@@ -189,20 +243,32 @@ def up() -> int:
 
     redis = redis_server.start(log_dir)
     try:
+        side = start_side_upstreams(log_dir)
+    except Exception:
+        redis.stop()
+        upstream.stop()
+        raise
+    try:
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = start_envoy(log_dir, cwd=ROOT)
     except Exception:
         redis.stop()
         upstream.stop()
+        for p in side:
+            p.stop()
         raise
     print(f"Envoy {ENVOY_VERSION} is serving with {envoy.workers} workers (admin http://127.0.0.1:{ADMIN_PORT}):")
     for port, what in LISTENERS.items():
-        # Rows that name their own address (tcp://...) are not HTTP listeners.
-        print(f"  {what}" if "://" in what else f"  http://localhost:{port}/   {what}")
+        # Rows that name their own address (tcp://...) print as they are.
+        scheme = LISTENER_SCHEMES.get(port, "http")
+        print(f"  {what}" if "://" in what else f"  {scheme}://localhost:{port}/   {what}")
     print(
         f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; redis-server on "
         f"{redis_server.REDIS_ADDR[0]}:{redis_server.REDIS_ADDR[1]}"
     )
+    tls = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in TLS_UPSTREAMS.items())
+    print(f"TLS upstreams: {tls} (certificates in {(log_dir / 'certs').relative_to(ROOT)})")
+    print(f"DNS upstream: {DNS_UPSTREAM[0]}:{DNS_UPSTREAM[1]}/udp (answers 192.0.2.53)")
     print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
     print("Ctrl-C stops everything.")
     stop = {"now": False}
@@ -222,6 +288,8 @@ def up() -> int:
         code = envoy.stop()
         redis.stop()
         upstream.stop()
+        for p in side:
+            p.stop()
         print(f"\nstopped (envoy exit code {code})")
     return 0
 

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 # The echo upstream every cluster routes to.
 UPSTREAM = 1234
+# The TLS upstreams behind 1085/1086 (by certificate name), the Redis behind
+# 1083 and the DNS resolver behind 1087/udp.
+TLS_UPSTREAMS = {1235: "default.lab.test", 1236: "a.lab.test", 1237: "b.lab.test"}
+REDIS = 6380
+DNS_UPSTREAM = 1253
 
 # The lab's Envoy (envoy.yaml): its admin port, and its listeners.
 ADMIN = 9901
@@ -30,18 +35,25 @@ LISTENERS = {
     1073: "Rust passthrough + header_mutation as upstream filters",
     1074: "Rust passthrough + body_rewrite (Hello -> Howdy)",
     1075: "Go passthrough + body_rewrite (same config as 1074)",
+    1076: "C++ passthrough + body_rewrite (same config as 1074)",
     # Network (L4) filters: TCP, not HTTP.
     1080: "tcp://localhost:1080   Rust network_echo: writes back every byte",
     1081: "tcp://localhost:1081   Rust network_rate_limiter: 2 connections at once, then tcp_proxy to echo",
     1082: "tcp://localhost:1082   Rust network_protocol_logger: a log line per connection, then tcp_proxy to echo",
     1083: "tcp://localhost:1083   Rust network_redis: refuses FLUSHALL, CONFIG, KEYS; tcp_proxy to Redis on 6380",
+    # Listener filters and a UDP listener filter (Rust): the try column of README.
+    1084: "Rust listener_ip_allowlist: 127.0.0.1 in, 127.0.0.2 closed (curl --interface 127.0.0.2 ...)",
+    1085: "Rust listener_tls_detector: http -> echo, https -> TLS upstream (curl -k https://localhost:1085/)",
+    1086: "Rust listener_sni_router: SNI a/b.lab.test -> their TLS upstreams, TLS passed through",
+    1087: "Rust udp_dns_gateway: dig @127.0.0.1 -p 1087 a.lab.test; other names -> upstream resolver",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
-BODY = [1074, 1075]  # body_rewrite: Rust, Go (C++ on 1076 when it lands)
+BODY = [1074, 1075, 1076]  # body_rewrite: Rust, Go, C++
 # Every group of envoy.yaml's listeners; together they are LISTENERS.
 NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
-GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY, "network": NETWORK}
+LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
+GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY, "network": NETWORK, "listener": LISTENER_KINDS}
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY
 

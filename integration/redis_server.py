@@ -9,8 +9,9 @@ import socket
 from pathlib import Path
 
 import lab
+import ports
 
-REDIS_ADDR = ("127.0.0.1", 6380)
+REDIS_ADDR = ("127.0.0.1", ports.REDIS)
 
 
 def ping(addr=REDIS_ADDR) -> bool:

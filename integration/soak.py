@@ -46,7 +46,7 @@ MAX_BODY = 1 << 20
 # Envoy's protocol, not a defect, and the soak must not count it.
 SMALL_BODY = 16 << 10
 HELLO = b"Hello from echo server\n"
-HOWDY = b"Howdy from echo server\n"  # what body_rewrite (1074, 1075) makes of it
+HOWDY = b"Howdy from echo server\n"  # what body_rewrite (1074-1076) makes of it
 
 
 def module_filters(config: dict) -> dict[int, dict[str, object]]:

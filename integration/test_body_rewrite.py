@@ -17,7 +17,7 @@ import lab
 import ports
 from client import request
 
-PORTS = {"rust": 1074, "go": 1075}
+PORTS = {"rust": 1074, "go": 1075, "cpp": 1076}
 LANGUAGES = list(PORTS)
 
 
@@ -176,7 +176,7 @@ CASES = [
 
 # ------------------------------------------------------------- the buffer cap
 
-MODULES = {"rust": "rust_module", "go": "go_module"}
+MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -14,9 +14,9 @@ against every Envoy in ENVOY_VERSIONS (installed by `make compat-envoys`).
 import re
 import subprocess
 
-import compat
 import pytest
 
+import compat
 import lab
 
 VERSIONS = compat.versions()

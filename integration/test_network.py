@@ -14,9 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import redis_server
 
 import lab
+import redis_server
 
 ECHO, LIMITER, LOGGER, REDIS = 1080, 1081, 1082, 1083
 LIMIT = 2  # max_connections of 1081 in envoy.yaml
@@ -229,16 +229,18 @@ def new_logger_line(envoy, seen: int) -> re.Match:
 
 
 def test_protocol_logger_curl_is_http1(net_envoy):
+    # A fixed client port below the kernel's ephemeral range (32768-60999), so no
+    # other connection of the suite can hold it.
     seen = len(logger_lines(net_envoy))
     out = subprocess.run(
-        ["curl", "-s", "--local-port", "41082", "-o", "/dev/null", "-w", "%{http_code}", f"http://127.0.0.1:{LOGGER}/"],
+        ["curl", "-s", "--local-port", "31082", "-o", "/dev/null", "-w", "%{http_code}", f"http://127.0.0.1:{LOGGER}/"],
         capture_output=True,
         text=True,
         timeout=10,
     )
     assert out.stdout == "200"
     m = new_logger_line(net_envoy, seen)
-    assert m.group(1) == "127.0.0.1:41082"
+    assert m.group(1) == "127.0.0.1:31082"
     assert m.group(2) == "http1"
     assert int(m.group(3)) > 40 and int(m.group(4)) > 100
     assert int(m.group(5)) < 5000

@@ -6,18 +6,18 @@ served by the stand-in, as the module's own load line in Envoy's log proves."""
 import shutil
 
 import pytest
-import test_body_rewrite
 import yaml
 
 import configs
 import lab
 import ports
+import test_body_rewrite
 from cases import CASES
 
-# The stand-ins that have body_rewrite. One without it cannot serve 1075 (its
-# config is refused, and Envoy with it), so it gets envoy.yaml without that
-# listener. C++ joins when cpp/ has body_rewrite (issue 12).
-HAS_BODY_REWRITE = {"rust"}
+# The stand-ins that have body_rewrite: both serve 1075 with its config. One
+# without it could not (its config is refused, and Envoy with it), so it would
+# get envoy.yaml without that listener.
+HAS_BODY_REWRITE = {"rust", "cpp"}
 
 
 def without_listener(name: str, path):

@@ -1,7 +1,7 @@
 """Symbols, checked on the built files with nm: every callback abi.h declares is
 exported by the Envoy 1.40 binary, and every module exports every hook abi.h
 declares for the extension kinds it implements (HTTP filters in all three;
-network filters in the Rust module only). The Rust and C++ modules export
+network, listener and UDP listener filters in the Rust module only). The Rust and C++ modules export
 nothing else; the Go module exports only what Go's c-shared runtime forces
 (see EXTRA_GO)."""
 
@@ -21,8 +21,9 @@ MODULES = ["librust_module.so", "libgo_module.so", "libcpp_module.so"]
 
 def kind_of(hook: str) -> str:
     """The extension kind a hook belongs to; program_init goes with HTTP."""
-    if hook.startswith("envoy_dynamic_module_on_network_filter_"):
-        return "network"
+    for kind in ("network", "listener", "udp_listener"):
+        if hook.startswith(f"envoy_dynamic_module_on_{kind}_filter_"):
+            return kind
     return "http"
 
 
@@ -32,7 +33,7 @@ for _hook in HOOKS:
 
 # Which kinds each module implements.
 KINDS = {
-    "librust_module.so": {"http", "network"},
+    "librust_module.so": {"http", "network", "listener", "udp_listener"},
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
@@ -58,8 +59,11 @@ def test_header_declares_the_hooks():
     # The 21 every HTTP-filter module needs, and the two per-route hooks.
     assert len(HOOKS_BY_KIND["http"]) == 23, sorted(HOOKS_BY_KIND["http"])
     assert "envoy_dynamic_module_on_program_init" in HOOKS
-    # Every network filter hook Envoy 1.40 looks up.
+    # Every network filter hook Envoy 1.40 looks up; the eleven it resolves
+    # for a listener filter, the five for a UDP listener filter.
     assert len(HOOKS_BY_KIND["network"]) == 13, sorted(HOOKS_BY_KIND["network"])
+    assert len(HOOKS_BY_KIND["listener"]) == 11, sorted(HOOKS_BY_KIND["listener"])
+    assert len(HOOKS_BY_KIND["udp_listener"]) == 5, sorted(HOOKS_BY_KIND["udp_listener"])
 
 
 def test_envoy_looks_up_every_declared_hook():

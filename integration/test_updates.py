@@ -20,6 +20,7 @@ import pytest
 import configs
 import lab
 import ports
+from client import request
 
 LANGUAGES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 PORT = ports.UPDATES_LISTENERS
@@ -27,15 +28,21 @@ ADMIN = ports.UPDATES_ADMIN
 WORKERS = 4
 
 
-def listeners(version: int) -> list[dict]:
+def listeners(version: int, access_logs) -> list[dict]:
     """One listener per language: passthrough + header_mutation stamping the
-    config version on every response, with a per-route override on /route."""
+    config version on every response, with a per-route override on /route.
+    Rust's also runs the access_logger into `access_logs`: each version's
+    config opens the same file, as every listener update does."""
     out = []
     for lang, module in LANGUAGES.items():
         rules = {"response_headers": [["x-config-version", f"v{version}"]]}
         hm = configs.module_filter(module, "header_mutation", rules)
         hm["name"] = "header_mutation"
-        lst = configs.listener(f"{lang}_updates", PORT[lang], [configs.module_filter(module, "passthrough"), hm])
+        chain = [configs.module_filter(module, "passthrough"), hm]
+        if lang == "rust":
+            logger = {"dirname": str(access_logs), "num_workers": 1}
+            chain.append(configs.module_filter(module, "access_logger", raw=json.dumps(logger)))
+        lst = configs.listener(f"{lang}_updates", PORT[lang], chain)
         vhost = lst["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"][0]
         vhost["routes"].insert(
             0,
@@ -62,8 +69,11 @@ def listeners(version: int) -> list[dict]:
 
 def write_lds(path, version: int):
     """Replaces the LDS file the way Envoy's file watcher expects: a rename."""
+    access_logs = path.parent / "access_logs"
+    access_logs.mkdir(exist_ok=True)
     resources = [
-        {"@type": "type.googleapis.com/envoy.config.listener.v3.Listener", **lst} for lst in listeners(version)
+        {"@type": "type.googleapis.com/envoy.config.listener.v3.Listener", **lst}
+        for lst in listeners(version, access_logs)
     ]
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"resources": resources}))
@@ -178,6 +188,15 @@ def test_listener_updates_under_load_lose_no_request(lds_envoy):
         assert len(seen) >= 2, (port, path, seen)  # the load did span updates
     log = envoy.log()
     assert "panicked" not in log and "critical" not in log, log[-3000:]
+    # Every request Envoy completed on the Rust listener has exactly one whole
+    # line, across the six configs that shared the file.
+    stats = request(ADMIN, "/stats?filter=^http.rust_updates.downstream_rq_completed$").body.decode()
+    completed = int(stats.split(":")[1])
+    assert envoy.stop() == 0, envoy.log()[-3000:]
+    lines = (lds.parent / "access_logs" / "access_log_0.log").read_text().splitlines()
+    assert len(lines) == completed, (len(lines), completed)
+    for line in lines:
+        json.loads(line)  # a torn line would not parse
 
 
 def test_hot_restart_hands_over_without_failures(upstream, logs_dir):

@@ -16,6 +16,10 @@ need_cmd g++ g++
 need_cmd clang-format clang-format
 need_cmd nm binutils
 need_cmd curl curl
+# Clients of the listener-filter and UDP tests: openssl (s_client, test
+# certificates) and dig.
+need_cmd openssl openssl
+need_cmd dig bind9-dnsutils
 # The benchmark: instruction counts, closed-loop load, fixed-rate load.
 need_cmd valgrind valgrind
 need_cmd wrk wrk

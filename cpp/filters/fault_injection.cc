@@ -53,7 +53,7 @@ sdk::Result<Phase> ParsePhase(std::string_view config) {
 }  // namespace
 
 sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> FaultInjectionConfig::New(
-    std::string_view config) {
+    sdk::EnvoyHttpFilterConfig& /*envoy*/, std::string_view config) {
   if (!Enabled()) {
     return sdk::Error{sdk::StrCat("test-only filter; set ", kEnableFaultInjectionEnv,
                                   "=1 in Envoy's environment")};

@@ -34,7 +34,8 @@ enum class Phase {
 class FaultInjectionConfig final : public sdk::HttpFilterConfig {
  public:
   // Throws std::runtime_error for {"phase": "config"}.
-  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(std::string_view config);
+  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(sdk::EnvoyHttpFilterConfig& envoy,
+                                                                 std::string_view config);
 
   explicit FaultInjectionConfig(Phase phase) : phase_(phase) {}
 

@@ -3,6 +3,7 @@
 // by per_route_config_name. Mirrors rust/filters/src/lib.rs; hooks.cc hands
 // this table to the SDK at program_init.
 
+#include "body_rewrite.h"
 #include "fault_injection.h"
 #include "header_mutation.h"
 #include "passthrough.h"
@@ -16,6 +17,7 @@ constexpr sdk::NamedFilter kFilters[] = {
     {"passthrough", &PassthroughConfig::New},
     {"header_mutation", &HeaderMutationConfig::New},
     {"fault_injection", &FaultInjectionConfig::New},
+    {"body_rewrite", &BodyRewriteConfig::New},
 };
 
 constexpr sdk::NamedPerRouteConfig kPerRoute[] = {

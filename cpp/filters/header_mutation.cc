@@ -95,7 +95,8 @@ void Mutations::Apply(sdk::EnvoyHttpFilter& envoy, HeaderType kind) const {
   for (const auto& [name, value] : set) envoy.SetHeader(kind, name, value);
 }
 
-Result<std::unique_ptr<sdk::HttpFilterConfig>> HeaderMutationConfig::New(std::string_view config) {
+Result<std::unique_ptr<sdk::HttpFilterConfig>> HeaderMutationConfig::New(
+    sdk::EnvoyHttpFilterConfig& /*envoy*/, std::string_view config) {
   Result<Rules> rules = Parse(config);
   if (!rules) return std::move(rules).error();
   return std::make_unique<HeaderMutationConfig>(std::move(rules).value());

@@ -57,7 +57,8 @@ struct Rules {
 
 class HeaderMutationConfig final : public sdk::HttpFilterConfig {
  public:
-  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(std::string_view config);
+  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(sdk::EnvoyHttpFilterConfig& envoy,
+                                                                 std::string_view config);
   // Parses and validates a config; every error names the offending entry.
   static sdk::Result<Rules> Parse(std::string_view config);
   // A route's override: the same config, as a per-route value holding Rules.

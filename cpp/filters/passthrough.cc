@@ -5,7 +5,7 @@
 namespace envoy_dm::filters {
 
 sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> PassthroughConfig::New(
-    std::string_view config) {
+    sdk::EnvoyHttpFilterConfig& /*envoy*/, std::string_view config) {
   if (!sdk::IsBlank(config)) {
     sdk::Result<sdk::Json> no_settings = sdk::ParseJsonObject(config, {});
     if (!no_settings) return std::move(no_settings).error();

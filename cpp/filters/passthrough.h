@@ -15,7 +15,8 @@ namespace envoy_dm::filters {
 // Accepts no settings: an absent config or an empty JSON object.
 class PassthroughConfig final : public sdk::HttpFilterConfig {
  public:
-  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(std::string_view config);
+  static sdk::Result<std::unique_ptr<sdk::HttpFilterConfig>> New(sdk::EnvoyHttpFilterConfig& envoy,
+                                                                 std::string_view config);
 
   std::unique_ptr<sdk::HttpFilter> NewFilter(sdk::EnvoyHttpFilter& envoy) const override;
 };

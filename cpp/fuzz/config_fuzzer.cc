@@ -14,6 +14,7 @@
 #include "fault_injection.h"
 #include "header_mutation.h"
 #include "passthrough.h"
+#include "testing.h"
 
 namespace {
 
@@ -23,9 +24,12 @@ using envoy_dm::filters::PassthroughConfig;
 using envoy_dm::fuzz::Check;
 using envoy_dm::fuzz::CheckRules;
 
+// The configuration handle the constructors get; these filters define no metrics.
+envoy_dm::testing::FakeEnvoyConfig config_envoy;
+
 void NewFaultInjection(std::string_view config) {
   try {
-    (void)FaultInjectionConfig::New(config);
+    (void)FaultInjectionConfig::New(config_envoy, config);
   } catch (const std::runtime_error& e) {
     Check(std::string_view(e.what()) == "fault injected in config",
           std::string("fault_injection threw: ") + e.what());
@@ -43,11 +47,11 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view config(reinterpret_cast<const char*>(data), size);
 
-  (void)PassthroughConfig::New(config);
+  (void)PassthroughConfig::New(config_envoy, config);
 
   const auto parsed = HeaderMutationConfig::Parse(config);
   if (parsed) CheckRules(*parsed);
-  const auto made = HeaderMutationConfig::New(config);
+  const auto made = HeaderMutationConfig::New(config_envoy, config);
   const auto route = HeaderMutationConfig::NewPerRoute(config);
   Check(made.ok() == parsed.ok() && route.ok() == parsed.ok(),
         "Parse, New and NewPerRoute disagree");

@@ -30,11 +30,11 @@ std::string TooLarge(std::string_view config) {
 }
 
 // The refusal contract, written once for both kinds. `find` looks the name up
-// in the module (nullptr: `unknown(module)` says why); `box` wraps what the
-// entry's constructor made into the object Envoy keeps.
-template <typename Box, typename Find, typename Unknown, typename MakeBox>
+// in the module (nullptr: `unknown(module)` says why); `construct` runs the
+// entry's constructor; `box` wraps what it made into the object Envoy keeps.
+template <typename Box, typename Find, typename Unknown, typename Construct, typename MakeBox>
 std::unique_ptr<Box> Create(const Kind& kind, std::string_view name, std::string_view config,
-                            Find find, Unknown unknown, MakeBox box) noexcept {
+                            Find find, Unknown unknown, Construct construct, MakeBox box) noexcept {
   std::unique_ptr<Box> made;
   const auto refuse = [&](std::string_view why) {
     Log(envoy_dynamic_module_type_log_level_Error,
@@ -49,7 +49,7 @@ std::unique_ptr<Box> Create(const Kind& kind, std::string_view name, std::string
     const auto* entry = find(*module);
     if (entry == nullptr) return refuse(unknown(*module));
     if (config.size() > kMaxConfigBytes) return refuse(TooLarge(config));
-    auto value = entry->new_config(config);
+    auto value = construct(*entry);
     if (!value) return refuse(StrCat("invalid filter_config: ", value.error().message));
     made = box(*entry, std::move(value).value());
   });
@@ -126,12 +126,14 @@ const Json* Find(const Json& object, std::string_view field) {
 
 namespace hooks {
 
-std::unique_ptr<ConfigBox> ConfigNew(std::string_view name, std::string_view config) noexcept {
+std::unique_ptr<ConfigBox> ConfigNew(EnvoyHttpFilterConfig& envoy, std::string_view name,
+                                     std::string_view config) noexcept {
   return Create<ConfigBox>(
       kFilter, name, config, [&](const Module& module) { return module.Find(name); },
       [](const Module& module) {
         return StrCat("unknown filter name; this module has: ", module.FilterNames());
       },
+      [&](const NamedFilter& filter) { return filter.new_config(envoy, config); },
       [](const NamedFilter& filter, std::unique_ptr<HttpFilterConfig> made) {
         if (made == nullptr) throw std::logic_error("the constructor returned no configuration");
         return std::make_unique<ConfigBox>(filter.name, std::move(made));
@@ -145,6 +147,7 @@ std::unique_ptr<PerRouteConfig> PerRouteConfigNew(std::string_view name,
       [](const Module&) {
         return std::string("no filter of this module takes a per-route config by that name");
       },
+      [&](const NamedPerRouteConfig& entry) { return entry.new_config(config); },
       [](const NamedPerRouteConfig&, PerRouteConfig made) {
         return std::make_unique<PerRouteConfig>(std::move(made));
       });
@@ -246,6 +249,24 @@ Result<bool> ReadBool(const Json& object, std::string_view field, bool missing) 
   return value->get<bool>();
 }
 
+Result<uint64_t> ReadU64(const Json& object, std::string_view field, uint64_t missing) {
+  const Json* value = Find(object, field);
+  if (value == nullptr) return missing;
+  if (value->is_number_unsigned()) return value->get<uint64_t>();
+  if (value->is_number_integer()) {  // nlohmann keeps only negative integers signed
+    return Error{StrCat(field, ": invalid value: ", Describe(*value), ", expected u64")};
+  }
+  return InvalidType(field, *value, "u64");
+}
+
+Result<std::string> ReadString(const Json& object, std::string_view field,
+                               std::string_view missing) {
+  const Json* value = Find(object, field);
+  if (value == nullptr) return std::string(missing);
+  if (!value->is_string()) return InvalidType(field, *value, "a string");
+  return value->get<std::string>();
+}
+
 Result<std::string> ReadRequiredString(const Json& object, std::string_view field) {
   const Json* value = Find(object, field);
   if (value == nullptr) return Error{StrCat("missing field `", field, "`")};
@@ -267,19 +288,22 @@ Result<std::vector<std::string>> ReadStrings(const Json& object, std::string_vie
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> ReadStringPairs(const Json& object,
-                                                                         std::string_view field) {
-  constexpr std::string_view kPair = "an array of two strings [name, value]";
+                                                                         std::string_view field,
+                                                                         std::string_view names) {
+  const std::string pair_type = StrCat("an array of two strings [", names, "]");
   std::vector<std::pair<std::string, std::string>> out;
   const Json* list = Find(object, field);
   if (list == nullptr) return out;
-  if (!list->is_array()) return InvalidType(field, *list, "an array of [name, value] pairs");
+  if (!list->is_array()) {
+    return InvalidType(field, *list, StrCat("an array of [", names, "] pairs"));
+  }
   for (size_t i = 0; i < list->size(); ++i) {
     const Json& pair = (*list)[i];
     const std::string at = Entry(field, i);
-    if (!pair.is_array()) return InvalidType(at, pair, kPair);
+    if (!pair.is_array()) return InvalidType(at, pair, pair_type);
     if (pair.size() != 2) {
       return Error{
-          StrCat(at, ": invalid length ", std::to_string(pair.size()), ", expected ", kPair)};
+          StrCat(at, ": invalid length ", std::to_string(pair.size()), ", expected ", pair_type)};
     }
     for (size_t j = 0; j < 2; ++j) {
       if (!pair[j].is_string()) return InvalidType(Entry(at, j), pair[j], "a string");

@@ -12,6 +12,7 @@
 #define ENVOY_DM_CPP_SDK_CONFIG_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -24,8 +25,9 @@
 
 namespace envoy_dm::sdk {
 
-class PerRouteConfig;  // handle.h
-struct ConfigBox;      // registry.h
+class EnvoyHttpFilterConfig;  // handle.h
+class PerRouteConfig;         // handle.h
+struct ConfigBox;             // registry.h
 
 // ------------------------------------------------------------ the contract
 
@@ -41,7 +43,8 @@ namespace hooks {
 // nullptr, which refuses the configuration, after one error line
 // "{module}: {filter|per-route config} '{name}': {why}"; a constructor that
 // throws is logged once by the barrier instead.
-std::unique_ptr<ConfigBox> ConfigNew(std::string_view name, std::string_view config) noexcept;
+std::unique_ptr<ConfigBox> ConfigNew(EnvoyHttpFilterConfig& envoy, std::string_view name,
+                                     std::string_view config) noexcept;
 std::unique_ptr<PerRouteConfig> PerRouteConfigNew(std::string_view name,
                                                   std::string_view config) noexcept;
 // http_filter_config_destroy and http_filter_per_route_config_destroy.
@@ -117,10 +120,16 @@ std::string Entry(std::string_view field, size_t i);
 // for a required one, "missing field `name`"); a field of the wrong shape gives an
 // error that names it, e.g. "request_headers[1]: invalid length 1, ...".
 Result<bool> ReadBool(const Json& object, std::string_view field, bool missing);
+// A non-negative integer that fits 64 bits, as Rust's u64 reads it.
+Result<uint64_t> ReadU64(const Json& object, std::string_view field, uint64_t missing);
+Result<std::string> ReadString(const Json& object, std::string_view field,
+                               std::string_view missing);
 Result<std::string> ReadRequiredString(const Json& object, std::string_view field);
 Result<std::vector<std::string>> ReadStrings(const Json& object, std::string_view field);
-Result<std::vector<std::pair<std::string, std::string>>> ReadStringPairs(const Json& object,
-                                                                         std::string_view field);
+// A list of two-string arrays; `names` says what the two are in messages
+// ("name, value": "expected an array of two strings [name, value]").
+Result<std::vector<std::pair<std::string, std::string>>> ReadStringPairs(
+    const Json& object, std::string_view field, std::string_view names = "name, value");
 
 }  // namespace envoy_dm::sdk
 

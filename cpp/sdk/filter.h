@@ -5,6 +5,7 @@
 #ifndef ENVOY_DM_CPP_SDK_FILTER_H_
 #define ENVOY_DM_CPP_SDK_FILTER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -134,6 +135,17 @@ using HeaderType = envoy_dynamic_module_type_http_header_type;
 // The attributes Envoy 1.40 serves and their formats are listed in abi.h
 // (SourceAddress and UpstreamAddress are `ip:port`).
 using AttributeId = envoy_dynamic_module_type_attribute_id;
+// Which body a body call works on: the Received body is the chunk the current
+// hook was handed; the Buffered body is what earlier hooks left buffered, and the
+// one a trailers hook appends to.
+using BodyType = envoy_dynamic_module_type_http_body_type;
+
+// A metric defined at config creation (EnvoyHttpFilterConfig::DefineCounter),
+// used by the streams of that configuration.
+struct MetricId {
+  size_t value;
+  bool operator==(const MetricId&) const = default;
+};
 
 // One HTTP stream's filter. Every hook defaults to "continue", so a filter
 // overrides only the phases it cares about. All hooks of one stream run on that

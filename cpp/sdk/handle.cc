@@ -3,6 +3,10 @@
 
 #include "handle.h"
 
+#include <string>
+
+#include "log.h"
+
 namespace envoy_dm::sdk {
 
 std::optional<std::string_view> EnvoyFilterHandle::GetHeader(HeaderType kind,
@@ -72,6 +76,50 @@ PerRouteConfig EnvoyFilterHandle::GetPerRouteConfig() const {
   const void* route = envoy_dynamic_module_callback_get_most_specific_route_config(raw_);
   if (route == nullptr) return {};
   return *static_cast<const PerRouteConfig*>(route);
+}
+
+std::vector<std::string_view> EnvoyFilterHandle::GetBodyChunks(BodyType kind) const {
+  const size_t n = envoy_dynamic_module_callback_http_get_body_chunks_size(raw_, kind);
+  if (n == 0) return {};
+  std::vector<envoy_dynamic_module_type_envoy_buffer> raw(n);
+  if (!envoy_dynamic_module_callback_http_get_body_chunks(raw_, kind, raw.data())) return {};
+  std::vector<std::string_view> chunks;
+  chunks.reserve(n);
+  for (const auto& chunk : raw) chunks.push_back(EnvoyBytes(chunk.ptr, chunk.length));
+  return chunks;
+}
+
+size_t EnvoyFilterHandle::GetBodySize(BodyType kind) const {
+  return envoy_dynamic_module_callback_http_get_body_size(raw_, kind);
+}
+
+bool EnvoyFilterHandle::DrainBody(BodyType kind, size_t bytes) {
+  return envoy_dynamic_module_callback_http_drain_body(raw_, kind, bytes);
+}
+
+bool EnvoyFilterHandle::AppendBody(BodyType kind, std::string_view data) {
+  return envoy_dynamic_module_callback_http_append_body(raw_, kind, ModuleBuffer(data));
+}
+
+bool EnvoyFilterHandle::IncrementCounter(MetricId id, std::span<const std::string_view> labels,
+                                         uint64_t value) {
+  std::vector<envoy_dynamic_module_type_module_buffer> values = ModuleBuffers(labels);
+  return envoy_dynamic_module_callback_http_filter_increment_counter(raw_, id.value, values.data(),
+                                                                     values.size(), value) ==
+         envoy_dynamic_module_type_metrics_result_Success;
+}
+
+Result<MetricId> EnvoyFilterConfigHandle::DefineCounter(std::string_view name,
+                                                        std::span<const std::string_view> labels) {
+  std::vector<envoy_dynamic_module_type_module_buffer> names = ModuleBuffers(labels);
+  size_t id = 0;
+  const auto result = envoy_dynamic_module_callback_http_filter_config_define_counter(
+      raw_, ModuleBuffer(name), names.data(), names.size(), &id);
+  if (result != envoy_dynamic_module_type_metrics_result_Success) {
+    return Error{StrCat("defining metric ", Quote(name), " failed: result ",
+                        std::to_string(static_cast<int>(result)))};
+  }
+  return MetricId{id};
 }
 
 }  // namespace envoy_dm::sdk

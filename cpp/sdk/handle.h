@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "abi.h"
+#include "config.h"
 #include "filter.h"
 
 namespace envoy_dm::sdk {
@@ -82,6 +83,22 @@ class EnvoyHttpFilter {
   // route has none.
   virtual PerRouteConfig GetPerRouteConfig() const = 0;
 
+  // Envoy's own slices of a body, in order, without copying the bytes; empty
+  // when the body is absent at this point.
+  virtual std::vector<std::string_view> GetBodyChunks(BodyType kind) const = 0;
+  // The total bytes of a body (0 when absent).
+  virtual size_t GetBodySize(BodyType kind) const = 0;
+  // Removes `bytes` from the front of a body, across slices (all of it when the
+  // body is shorter). False when the body does not exist at this point.
+  virtual bool DrainBody(BodyType kind, size_t bytes) = 0;
+  // Appends a copy of `data` to the end of a body. A Buffered body that does not
+  // exist yet (in a trailers hook, say) is created.
+  virtual bool AppendBody(BodyType kind, std::string_view data) = 0;
+  // Adds `value` to counter `id`: one label value per label name it was
+  // defined with, in order. False when Envoy refuses (unknown id, wrong labels).
+  virtual bool IncrementCounter(MetricId id, std::span<const std::string_view> labels,
+                                uint64_t value) = 0;
+
  protected:
   EnvoyHttpFilter() = default;
   EnvoyHttpFilter(const EnvoyHttpFilter&) = default;
@@ -104,14 +121,64 @@ class EnvoyFilterHandle final : public EnvoyHttpFilter {
   void SendResponse(uint32_t status, std::span<const Header> headers, std::string_view body,
                     std::string_view details) override;
   PerRouteConfig GetPerRouteConfig() const override;
+  std::vector<std::string_view> GetBodyChunks(BodyType kind) const override;
+  size_t GetBodySize(BodyType kind) const override;
+  bool DrainBody(BodyType kind, size_t bytes) override;
+  bool AppendBody(BodyType kind, std::string_view data) override;
+  bool IncrementCounter(MetricId id, std::span<const std::string_view> labels,
+                        uint64_t value) override;
 
  private:
   envoy_dynamic_module_type_http_filter_envoy_ptr raw_;
 };
 
+// Envoy as seen from one configuration while it is being made: what a
+// filter's config constructor may ask (registry.h's NewHttpFilterConfig). Valid
+// only during that call, on Envoy's main thread. Mirrors the Rust SDK's
+// EnvoyHttpFilterConfig; unit tests use FakeEnvoyConfig (test/testing.h).
+class EnvoyHttpFilterConfig {
+ public:
+  virtual ~EnvoyHttpFilterConfig() = default;
+
+  // Defines a counter with the given label names, for the streams of this
+  // configuration to increment. Envoy exposes it as
+  // dynamicmodulescustom.{name} (Prometheus: envoy_dynamicmodulescustom_{name}).
+  virtual Result<MetricId> DefineCounter(std::string_view name,
+                                         std::span<const std::string_view> labels) = 0;
+
+ protected:
+  EnvoyHttpFilterConfig() = default;
+  EnvoyHttpFilterConfig(const EnvoyHttpFilterConfig&) = default;
+  EnvoyHttpFilterConfig& operator=(const EnvoyHttpFilterConfig&) = default;
+};
+
+// The real configuration handle: a thin wrapper of the filter_config_envoy_ptr
+// Envoy passes to http_filter_config_new, made on the stack for that call.
+class EnvoyFilterConfigHandle final : public EnvoyHttpFilterConfig {
+ public:
+  explicit EnvoyFilterConfigHandle(envoy_dynamic_module_type_http_filter_config_envoy_ptr raw)
+      : raw_(raw) {}
+
+  Result<MetricId> DefineCounter(std::string_view name,
+                                 std::span<const std::string_view> labels) override;
+
+ private:
+  envoy_dynamic_module_type_http_filter_config_envoy_ptr raw_;
+};
+
 // Lends module bytes to Envoy for the duration of one call.
 inline envoy_dynamic_module_type_module_buffer ModuleBuffer(std::string_view bytes) {
   return {bytes.data(), bytes.size()};
+}
+
+// Lends a list of module strings to Envoy (label names and values): the
+// buffers point into `strings`, which must outlive the call.
+inline std::vector<envoy_dynamic_module_type_module_buffer> ModuleBuffers(
+    std::span<const std::string_view> strings) {
+  std::vector<envoy_dynamic_module_type_module_buffer> out;
+  out.reserve(strings.size());
+  for (const std::string_view s : strings) out.push_back(ModuleBuffer(s));
+  return out;
 }
 
 // Views Envoy-owned bytes (NULL or empty is the empty view).

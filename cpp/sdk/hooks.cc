@@ -45,7 +45,7 @@ std::unique_ptr<T> Adopt(const void* module_ptr) {
 }
 
 static_assert(noexcept(sdk::ProgramInit(std::declval<const sdk::Module&>())));
-static_assert(noexcept(hooks::ConfigNew({}, {})));
+static_assert(noexcept(hooks::ConfigNew(std::declval<sdk::EnvoyHttpFilterConfig&>(), {}, {})));
 static_assert(noexcept(hooks::ConfigDestroy(nullptr)));
 static_assert(noexcept(hooks::PerRouteConfigNew({}, {})));
 static_assert(noexcept(hooks::PerRouteConfigDestroy(nullptr)));
@@ -82,13 +82,12 @@ envoy_dynamic_module_on_program_init(void) {
 
 // ------------------------------------------------------------------ config
 
-// No C++ filter defines metrics, so the SDK offers no configuration handle:
-// filter_config_envoy_ptr goes unused.
 DM_EXPORT envoy_dynamic_module_type_http_filter_config_module_ptr
 envoy_dynamic_module_on_http_filter_config_new(
-    envoy_dynamic_module_type_http_filter_config_envoy_ptr /*filter_config_envoy_ptr*/,
+    envoy_dynamic_module_type_http_filter_config_envoy_ptr filter_config_envoy_ptr,
     envoy_dynamic_module_type_envoy_buffer name, envoy_dynamic_module_type_envoy_buffer config) {
-  return hooks::ConfigNew(View(name), View(config)).release();
+  sdk::EnvoyFilterConfigHandle envoy(filter_config_envoy_ptr);
+  return hooks::ConfigNew(envoy, View(name), View(config)).release();
 }
 
 DM_EXPORT void envoy_dynamic_module_on_http_filter_config_destroy(

@@ -26,7 +26,10 @@
 namespace envoy_dm::sdk {
 
 // Builds one filter configuration from its filter_config bytes, or says why not.
-using NewHttpFilterConfig = Result<std::unique_ptr<HttpFilterConfig>> (*)(std::string_view config);
+// `envoy` is the configuration's handle, valid during the call (metrics are
+// defined there).
+using NewHttpFilterConfig = Result<std::unique_ptr<HttpFilterConfig>> (*)(
+    EnvoyHttpFilterConfig& envoy, std::string_view config);
 
 // One entry of the table: the filter_name Envoy's configuration uses.
 struct NamedFilter {

@@ -14,7 +14,7 @@
 // |-----------------|--------------------------------------------------------------|
 // | hooks.cc        | the extern "C" hooks Envoy calls, and nothing else           |
 // | filter.h        | the filter classes and the status types they return          |
-// | handle.h/.cc    | the stream handle interface and its real, ABI-backed impl    |
+// | handle.h/.cc    | the stream and config handles and their ABI-backed impls     |
 // | registry.h/.cc  | filter names to constructors; streams run, fail closed       |
 // | barrier.h/.cc   | the exception guard: log once, the caller fails closed       |
 // | log.h/.cc       | logging through Envoy                                        |

@@ -15,6 +15,9 @@ namespace {
 
 using testing::FakeEnvoyFilter;
 
+// The configuration handle the constructors get; these filters define no metrics.
+testing::FakeEnvoyConfig config_envoy;
+
 class FaultInjectionTest : public ::testing::Test {
  protected:
   void SetUp() override { setenv(kEnableFaultInjectionEnv, "1", 1); }
@@ -28,7 +31,7 @@ TEST_F(FaultInjectionTest, RefusesEveryConfigUnlessEnabled) {
     } else {
       setenv(kEnableFaultInjectionEnv, value, 1);
     }
-    const auto config = FaultInjectionConfig::New(R"({"phase": "request_headers"})");
+    const auto config = FaultInjectionConfig::New(config_envoy, R"({"phase": "request_headers"})");
     ASSERT_FALSE(config.ok());
     EXPECT_EQ(config.error().message,
               "test-only filter; set DM_ENABLE_FAULT_INJECTION=1 in Envoy's environment");
@@ -46,7 +49,7 @@ TEST_F(FaultInjectionTest, RefusesBadConfigsWithTheReason) {
       {R"({"phase": "config", "x": 1})", "unknown field `x`, expected `phase`"},
   };
   for (const auto& [json, expected] : cases) {
-    const auto config = FaultInjectionConfig::New(json);
+    const auto config = FaultInjectionConfig::New(config_envoy, json);
     ASSERT_FALSE(config.ok()) << "config " << json << " was accepted";
     EXPECT_EQ(config.error().message, expected) << "config " << json;
   }
@@ -54,7 +57,7 @@ TEST_F(FaultInjectionTest, RefusesBadConfigsWithTheReason) {
 
 TEST_F(FaultInjectionTest, ThrowsWhileTheConfigIsCreated) {
   try {
-    static_cast<void>(FaultInjectionConfig::New(R"({"phase": "config"})"));
+    static_cast<void>(FaultInjectionConfig::New(config_envoy, R"({"phase": "config"})"));
     FAIL() << "no exception";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "fault injected in config");
@@ -87,7 +90,8 @@ TEST_F(FaultInjectionTest, ThrowsInTheChosenPhaseOnly) {
                                     "response_headers", "response_body", "response_trailers",
                                     "stream_complete"};
   for (const auto& [phase, name] : phases) {
-    const auto config = FaultInjectionConfig::New(sdk::StrCat(R"({"phase": ")", phase, R"("})"));
+    const auto config =
+        FaultInjectionConfig::New(config_envoy, sdk::StrCat(R"({"phase": ")", phase, R"("})"));
     ASSERT_TRUE(config.ok()) << config.error().message;
     FakeEnvoyFilter quiet;  // no trigger header: nothing throws
     const auto unarmed = (*config)->NewFilter(quiet);

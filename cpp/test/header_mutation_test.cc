@@ -14,6 +14,9 @@ namespace envoy_dm::filters {
 namespace {
 
 using testing::FakeEnvoyFilter;
+
+// The configuration handle the constructors get; these filters define no metrics.
+testing::FakeEnvoyConfig config_envoy;
 using Values = std::vector<std::string>;
 
 constexpr std::string_view kConfig = R"({
@@ -24,7 +27,7 @@ constexpr std::string_view kConfig = R"({
 })";
 
 std::unique_ptr<sdk::HttpFilterConfig> ConfigFor(std::string_view json) {
-  auto config = HeaderMutationConfig::New(json);
+  auto config = HeaderMutationConfig::New(config_envoy, json);
   EXPECT_TRUE(config.ok()) << config.error().message;
   return std::move(config).value();
 }

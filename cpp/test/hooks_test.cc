@@ -92,7 +92,8 @@ class HooksTest : public ::testing::Test {
   void TearDown() override { unsetenv(filters::kEnableFaultInjectionEnv); }
 
   static std::unique_ptr<ConfigBox> NewConfig(std::string_view name, std::string_view config) {
-    return hooks::ConfigNew(name, config);
+    testing::FakeEnvoyConfig envoy;
+    return hooks::ConfigNew(envoy, name, config);
   }
 };
 
@@ -100,14 +101,14 @@ TEST_F(HooksTest, ProgramInitSaysWhoWasLoaded) {
   EXPECT_STREQ(ProgramInit(kModule), "v0.2.0");
   EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Info,
                                "cpp_module: loaded, language=cpp, filters=[passthrough, "
-                               "header_mutation, fault_injection]"}}));
+                               "header_mutation, fault_injection, body_rewrite]"}}));
 }
 
 TEST_F(HooksTest, ConfigNewRefusesAnUnknownFilterName) {
   EXPECT_EQ(NewConfig("nope", ""), nullptr);
   EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
                                "cpp_module: filter 'nope': unknown filter name; this module has: "
-                               "passthrough, header_mutation, fault_injection"}}));
+                               "passthrough, header_mutation, fault_injection, body_rewrite"}}));
 }
 
 TEST_F(HooksTest, ConfigNewRefusesABadFilterConfig) {

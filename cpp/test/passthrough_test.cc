@@ -11,8 +11,11 @@ namespace {
 
 using testing::FakeEnvoyFilter;
 
+// The configuration handle the constructors get; these filters define no metrics.
+testing::FakeEnvoyConfig config_envoy;
+
 TEST(PassthroughTest, ContinuesAndChangesNothing) {
-  auto config = PassthroughConfig::New("");
+  auto config = PassthroughConfig::New(config_envoy, "");
   ASSERT_TRUE(config.ok()) << config.error().message;
   FakeEnvoyFilter envoy = FakeEnvoyFilter::WithRequestHeaders({{":path", "/"}, {"x-a", "1"}});
   const auto before =
@@ -26,9 +29,9 @@ TEST(PassthroughTest, ContinuesAndChangesNothing) {
 }
 
 TEST(PassthroughTest, AcceptsAnEmptyObjectAndRefusesSettings) {
-  EXPECT_TRUE(PassthroughConfig::New(" {} ").ok());
-  EXPECT_TRUE(PassthroughConfig::New(" \n").ok());
-  const auto refused = PassthroughConfig::New(R"({"x":1})");
+  EXPECT_TRUE(PassthroughConfig::New(config_envoy, " {} ").ok());
+  EXPECT_TRUE(PassthroughConfig::New(config_envoy, " \n").ok());
+  const auto refused = PassthroughConfig::New(config_envoy, R"({"x":1})");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().message, "unknown field `x`, there are no fields");
 }

@@ -88,6 +88,59 @@ void FakeEnvoyFilter::SendResponse(uint32_t status, std::span<const sdk::Header>
 
 sdk::PerRouteConfig FakeEnvoyFilter::GetPerRouteConfig() const { return per_route; }
 
+std::vector<std::string_view> FakeEnvoyFilter::GetBodyChunks(sdk::BodyType kind) const {
+  std::vector<std::string_view> chunks;
+  if (const auto body = bodies.find(kind); body != bodies.end()) {
+    for (const std::string& slice : body->second) chunks.emplace_back(slice);
+  }
+  return chunks;
+}
+
+size_t FakeEnvoyFilter::GetBodySize(sdk::BodyType kind) const {
+  size_t size = 0;
+  for (const std::string_view chunk : GetBodyChunks(kind)) size += chunk.size();
+  return size;
+}
+
+bool FakeEnvoyFilter::DrainBody(sdk::BodyType kind, size_t bytes) {
+  const auto body = bodies.find(kind);
+  if (body == bodies.end()) return false;
+  Slices& slices = body->second;
+  while (bytes > 0 && !slices.empty()) {
+    if (slices.front().size() <= bytes) {
+      bytes -= slices.front().size();
+      slices.erase(slices.begin());
+    } else {
+      slices.front().erase(0, bytes);
+      bytes = 0;
+    }
+  }
+  return true;
+}
+
+bool FakeEnvoyFilter::AppendBody(sdk::BodyType kind, std::string_view data) {
+  bodies[kind].emplace_back(data);
+  return true;
+}
+
+bool FakeEnvoyFilter::IncrementCounter(sdk::MetricId id, std::span<const std::string_view> labels,
+                                       uint64_t value) {
+  counters.push_back({.id = id, .labels = {labels.begin(), labels.end()}, .value = value});
+  return true;
+}
+
+std::string FakeEnvoyFilter::Body(sdk::BodyType kind) const {
+  std::string out;
+  for (const std::string_view chunk : GetBodyChunks(kind)) out.append(chunk);
+  return out;
+}
+
+sdk::Result<sdk::MetricId> FakeEnvoyConfig::DefineCounter(
+    std::string_view name, std::span<const std::string_view> labels) {
+  defined.push_back({.name = std::string(name), .labels = {labels.begin(), labels.end()}});
+  return sdk::MetricId{defined.size() - 1};
+}
+
 std::vector<std::pair<sdk::LogLevel, std::string>> TakeLogs() {
   return std::exchange(captured_logs, {});
 }

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,10 +30,36 @@ struct SentResponse {
   bool operator==(const SentResponse&) const = default;
 };
 
+// One counter increment recorded by FakeEnvoyFilter::IncrementCounter.
+struct CounterUpdate {
+  sdk::MetricId id;
+  std::vector<std::string> labels;
+  uint64_t value = 0;
+  bool operator==(const CounterUpdate&) const = default;
+};
+
+// One metric defined through FakeEnvoyConfig.
+struct DefinedMetric {
+  std::string name;
+  std::vector<std::string> labels;
+  bool operator==(const DefinedMetric&) const = default;
+};
+
+// A configuration's Envoy: records the metrics defined; ids are their indices.
+class FakeEnvoyConfig final : public sdk::EnvoyHttpFilterConfig {
+ public:
+  sdk::Result<sdk::MetricId> DefineCounter(std::string_view name,
+                                           std::span<const std::string_view> labels) override;
+
+  std::vector<DefinedMetric> defined;
+};
+
 // One stream's worth of Envoy state.
 class FakeEnvoyFilter final : public sdk::EnvoyHttpFilter {
  public:
   using HeaderList = std::vector<std::pair<std::string, std::string>>;
+  // A body as Envoy holds it: slices, in order.
+  using Slices = std::vector<std::string>;
 
   // A stream whose request carries `headers`.
   static FakeEnvoyFilter WithRequestHeaders(
@@ -51,12 +78,27 @@ class FakeEnvoyFilter final : public sdk::EnvoyHttpFilter {
   void SendResponse(uint32_t status, std::span<const sdk::Header> reply_headers,
                     std::string_view body, std::string_view details) override;
   sdk::PerRouteConfig GetPerRouteConfig() const override;
+  std::vector<std::string_view> GetBodyChunks(sdk::BodyType kind) const override;
+  size_t GetBodySize(sdk::BodyType kind) const override;
+  // Like Envoy: drains from the front, across slices. An absent body is one no
+  // hook has been handed (no entry in `bodies`).
+  bool DrainBody(sdk::BodyType kind, size_t bytes) override;
+  // Appends as a slice of its own; as with Envoy's Buffered bodies, an absent
+  // body is created.
+  bool AppendBody(sdk::BodyType kind, std::string_view data) override;
+  bool IncrementCounter(sdk::MetricId id, std::span<const std::string_view> labels,
+                        uint64_t value) override;
+
+  // The whole of a body, its slices joined ("" when absent).
+  std::string Body(sdk::BodyType kind) const;
 
   std::map<sdk::HeaderType, HeaderList> headers;
   std::map<sdk::AttributeId, std::string> string_attributes;
   std::map<sdk::AttributeId, uint64_t> int_attributes;
   std::optional<SentResponse> sent_response;
   sdk::PerRouteConfig per_route;
+  std::map<sdk::BodyType, Slices> bodies;
+  std::vector<CounterUpdate> counters;
 };
 
 // While one of these lives, every operator new on this thread throws

@@ -22,12 +22,17 @@ pub mod hooks;
 
 pub mod callbacks;
 
+// The other extension kinds, one module each: types, hooks and callbacks.
+pub mod listener;
 pub mod network;
 pub mod since;
+pub mod udp;
 
 pub use callbacks::*;
+pub use listener::*;
 pub use since::*;
 pub use types::*;
+pub use udp::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

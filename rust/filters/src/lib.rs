@@ -3,10 +3,16 @@
 
 pub mod access_logger;
 pub mod body_rewrite;
+pub mod client_hello;
 pub mod delay;
+pub mod dns_message;
 pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
+pub mod listener_fault_injection;
+pub mod listener_ip_allowlist;
+pub mod listener_sni_router;
+pub mod listener_tls_detector;
 pub mod metrics;
 pub mod network_echo;
 pub mod network_fault_injection;
@@ -16,6 +22,8 @@ pub mod network_redis;
 pub mod passthrough;
 pub mod random_auth;
 pub mod resp;
+pub mod udp_dns_gateway;
+pub mod udp_fault_injection;
 pub mod zero_copy_regex_waf;
 
 envoy_dm_sdk::declare_module! {
@@ -44,4 +52,16 @@ envoy_dm_sdk::declare_network_filters! {
     "network_protocol_logger" => network_protocol_logger::ProtocolLoggerConfig::new,
     "network_redis" => network_redis::RedisConfig::new,
     "network_fault_injection" => network_fault_injection::NetworkFaultConfig::new,
+}
+
+envoy_dm_sdk::declare_listener_filters! {
+    "listener_ip_allowlist" => listener_ip_allowlist::IpAllowlistConfig::new,
+    "listener_tls_detector" => listener_tls_detector::TlsDetectorConfig::new,
+    "listener_sni_router" => listener_sni_router::SniRouterConfig::new,
+    "listener_fault_injection" => listener_fault_injection::ListenerFaultConfig::new,
+}
+
+envoy_dm_sdk::declare_udp_filters! {
+    "udp_dns_gateway" => udp_dns_gateway::DnsGatewayConfig::new,
+    "udp_fault_injection" => udp_fault_injection::UdpFaultConfig::new,
 }

@@ -26,12 +26,15 @@ pub mod config;
 pub mod filter;
 pub mod handle;
 pub mod hooks;
+mod kind_config;
+pub mod listener;
 pub mod log;
 pub mod network;
 pub mod registry;
 pub mod since;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod udp;
 
 pub use config::parse_json;
 pub use envoy_dm_abi as abi;
@@ -40,6 +43,7 @@ pub use handle::{
     EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, EnvoyHttpFilterConfig, EnvoyScheduler,
     MetricId, Scheduler,
 };
+pub use kind_config::FilterTable;
 pub use registry::{Module, NewHttpFilterConfig, NewPerRouteConfig};
 
 /// The error a filter returns when its configuration is unusable. Any error type

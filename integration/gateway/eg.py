@@ -1,0 +1,449 @@
+"""Envoy Gateway in standalone mode, in front of the lab's echo upstream.
+
+Used by the gateway tests (as a library) and by `make gateway` (as
+`python integration/gateway/eg.py up`). It renders deploy/standalone/ into a
+fresh state directory under build/gateway/, serves build/lib over HTTP for the
+Remote module sources, and runs Envoy Gateway, which starts one Envoy per
+Gateway through func-e.
+
+Envoy Gateway v1.9.0 binds fixed ports (xDS 18000 and 18002, health 8081,
+Envoy readiness 19003, metrics 19001), so this refuses to run outside a
+private network namespace: mk/gateway.mk creates one (`unshare --net`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.client
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+import lab
+
+HERE = Path(__file__).resolve().parent
+
+ROOT = lab.ROOT
+DEPLOY = ROOT / "deploy" / "standalone"
+EG_BIN = ROOT / "build" / "gateway" / "bin" / "envoy-gateway"
+STATE = ROOT / "build" / "gateway" / "state"
+
+FIRST_PORT = 10080
+SECOND_PORT = 10090
+MODULE_SERVER_PORT = 10100
+NAMESPACE = "envoy-gateway-system"
+# Envoy Gateway's own fixed ports (v1.9.0), for the namespace check's message.
+EG_FIXED_PORTS = (18000, 18002, 8081, 19003, 19001)
+
+# host name -> (gateway port, what serves it); printed by `make gateway`.
+ROUTES = {
+    "rust.lab.test": (FIRST_PORT, "Rust header_mutation, module from a Local path"),
+    "go.lab.test": (FIRST_PORT, "Go header_mutation, module from a Local path"),
+    "cpp.lab.test": (FIRST_PORT, "C++ header_mutation, module from a Local path"),
+    "plain.lab.test": (FIRST_PORT, "no policy: the router alone"),
+    "remote-rust.lab.test": (SECOND_PORT, "Rust header_mutation, module fetched Remote (sha256 checked)"),
+    "remote-go.lab.test": (SECOND_PORT, "Go header_mutation, fetched Remote"),
+    "remote-cpp.lab.test": (SECOND_PORT, "C++ header_mutation, fetched Remote"),
+    "auth.lab.test": (SECOND_PORT, "Rust random_auth (403 for about half, seeded)"),
+}
+# plain.lab.test is on the second Gateway too, where the Gateway's own policy
+# adds x-gateway: second.
+
+
+def in_private_netns() -> bool:
+    """True in a network namespace with a loopback and nothing else, as
+    `unshare --net` makes: nothing bound there reaches or blocks the machine."""
+    lines = Path("/proc/self/net/dev").read_text().splitlines()[2:]
+    return [line.split(":", 1)[0].strip() for line in lines] == ["lo"]
+
+
+def ports_free(ports) -> list[int]:
+    """The ports among `ports` that something on 127.0.0.1 already listens on."""
+    busy = []
+    for port in ports:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                busy.append(port)
+    return busy
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def request(port: int, host: str, path: str = "/", headers: dict | None = None, timeout: float = 5):
+    """One HTTP/1.1 request on a fresh connection; returns (status, headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": host, **(headers or {})})
+        resp = conn.getresponse()
+        body = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, body
+    finally:
+        conn.close()
+
+
+def try_request(port: int, host: str, path: str = "/"):
+    try:
+        return request(port, host, path, timeout=2)
+    except OSError:
+        return None, {}, b""
+
+
+# ------------------------------------------------------------ module server
+
+
+class ModuleServer:
+    """build/lib over plain HTTP on loopback: the Remote module sources."""
+
+    def __init__(self, directory: Path, port: int = MODULE_SERVER_PORT, log_path: Path | None = None):
+        self.log_path = log_path
+        self.requests: list[str] = []
+        handler = functools.partial(self._Handler, self, directory=str(directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.url = f"http://127.0.0.1:{port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    class _Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, owner, *args, **kwargs):
+            self.owner = owner
+            super().__init__(*args, **kwargs)
+
+        def log_message(self, fmt, *args):
+            line = f"{self.address_string()} {fmt % args}"
+            self.owner.requests.append(line)
+            if self.owner.log_path:
+                with open(self.owner.log_path, "a") as f:
+                    f.write(line + "\n")
+
+    def start(self) -> ModuleServer:
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# ------------------------------------------------------------- resources
+
+
+def template_values(module_server_url: str, lib: Path = lab.BUILD_LIB) -> dict:
+    return {
+        "ENVOY_VERSION": lab.ENVOY_VERSION,
+        "LIB": str(lib),
+        "MODULE_SERVER": module_server_url,
+        "SHA256_RUST": sha256_file(lib / "librust_module.so"),
+        "SHA256_GO": sha256_file(lib / "libgo_module.so"),
+        "SHA256_CPP": sha256_file(lib / "libcpp_module.so"),
+        "FIRST_PORT": str(FIRST_PORT),
+        "SECOND_PORT": str(SECOND_PORT),
+        "UPSTREAM_PORT": str(lab.UPSTREAM_ADDR[1]),
+    }
+
+
+def render_resources(values: dict) -> list[dict]:
+    """deploy/standalone/resources/*.yaml with the placeholders filled in, as documents."""
+    docs = []
+    for path in sorted((DEPLOY / "resources").glob("*.yaml")):
+        text = string.Template(path.read_text()).substitute(values)
+        docs.extend(d for d in yaml.safe_load_all(text) if d)
+    return docs
+
+
+def find(docs: list[dict], kind: str, name: str) -> dict:
+    for d in docs:
+        if d["kind"] == kind and d["metadata"]["name"] == name:
+            return d
+    raise KeyError(f"{kind}/{name}")
+
+
+# ------------------------------------------------------------ the gateway
+
+
+@dataclass
+class Gateway:
+    """A running Envoy Gateway with its upstream and module server."""
+
+    state: Path
+    eg: lab.Process
+    upstream: lab.Process
+    modules: ModuleServer
+    docs: list[dict]
+    _generation: int = field(default=0)
+
+    # -- resources
+
+    def apply(self, docs: list[dict] | None = None):
+        """Replaces the watched resources file by rename, so Envoy Gateway never reads half of it."""
+        if docs is not None:
+            self.docs = docs
+        self._generation += 1
+        tmp = self.state / f".resources-{self._generation}.yaml"
+        tmp.write_text(yaml.safe_dump_all(self.docs, sort_keys=False))
+        os.replace(tmp, self.state / "resources" / "resources.yaml")
+
+    def find(self, kind: str, name: str) -> dict:
+        return find(self.docs, kind, name)
+
+    # -- processes
+
+    def envoy_pids(self) -> list[int]:
+        """The Envoy processes Envoy Gateway started (its children running the Envoy binary)."""
+        return sorted(pid for pid, _ in envoy_processes() if parent_of(pid) == self.eg.proc.pid)
+
+    def envoy_pid(self, gateway: str) -> int:
+        """The Envoy serving the Gateway named `gateway` (its --service-cluster)."""
+        for pid in self.envoy_pids():
+            if cmdline(pid)[cmdline(pid).index("--service-cluster") + 1] == f"{NAMESPACE}/{gateway}":
+                return pid
+        raise LookupError(f"no Envoy for Gateway {gateway}")
+
+    def admin(self, gateway: str, path: str) -> str:
+        """GET on the admin endpoint of a Gateway's Envoy. Envoy Gateway has it
+        listen on a random port and write the address to a file it names."""
+        argv = cmdline(self.envoy_pid(gateway))
+        address = Path(argv[argv.index("--admin-address-path") + 1]).read_text().strip()
+        host, port = address.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+        try:
+            conn.request("GET", path)
+            return conn.getresponse().read().decode()
+        finally:
+            conn.close()
+
+    def stat(self, gateway: str, name: str) -> int:
+        for line in self.admin(gateway, f"/stats?filter=^{re.escape(name)}$").splitlines():
+            key, _, value = line.partition(": ")
+            if key == name:
+                return int(value)
+        return 0
+
+    def log(self) -> str:
+        return self.eg.log()
+
+    def statuses(self, kind: str, name: str) -> list[dict]:
+        """Every status Envoy Gateway logged for kind/name, oldest first.
+
+        In standalone mode there is no API server to write status to: the file
+        provider logs each one instead, as a line `Got new status for KIND`,
+        the status as YAML, and a line of JSON fields holding the key."""
+        out, body, current = [], [], None
+        for line in self.log().splitlines():
+            if "Got new status for " in line:
+                current, body = line.rsplit("Got new status for ", 1)[1].strip(), []
+            elif current is not None and line.startswith("\t{"):
+                if current == kind and f'"key": "{NAMESPACE}/{name}"' in line:
+                    out.append(yaml.safe_load("\n".join(body)) or {})
+                current = None
+            elif current is not None:
+                body.append(line)
+        return out
+
+    def stop(self) -> int:
+        code = self.eg.stop(signal.SIGTERM, timeout=30)
+        self.upstream.stop()
+        self.modules.stop()
+        return code
+
+
+def envoy_processes() -> list[tuple[int, str]]:
+    """(pid, exe) of every process whose executable is the project's Envoy binary."""
+    target = os.path.realpath(lab.envoy_bin())
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            exe = os.readlink(f"/proc/{entry}/exe")
+        except OSError:
+            continue
+        if exe == target:
+            out.append((int(entry), exe))
+    return out
+
+
+def cmdline(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name is in parentheses and may hold spaces: split after it.
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def prepare_state(state: Path, values: dict) -> Path:
+    """A fresh state directory: config, certificates, func-e's Envoy, resources."""
+    if state.exists():
+        shutil.rmtree(state)
+    (state / "resources").mkdir(parents=True)
+    config = state / "envoy-gateway.yaml"
+    config.write_text(string.Template((DEPLOY / "envoy-gateway.yaml").read_text()).substitute(STATE=str(state)))
+    # func-e skips its download when this file exists for the version the
+    # EnvoyProxy names: the project's Envoy from PyPI takes its place.
+    envoy = state / "data" / "envoy-versions" / lab.ENVOY_VERSION / "bin" / "envoy"
+    envoy.parent.mkdir(parents=True)
+    envoy.symlink_to(os.path.realpath(lab.envoy_bin()))
+    # Envoy Gateway's xDS server and its Envoys talk mTLS: certificates first.
+    done = subprocess.run(
+        [str(EG_BIN), "certgen", "--local", "--config-home", str(state / "config")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"envoy-gateway certgen failed:\n{done.stdout}{done.stderr}")
+    return config
+
+
+def wait_for_route(port: int, host: str, want, timeout: float, what: str, proc: subprocess.Popen | None = None):
+    """Polls a route until `want(status, headers)` holds."""
+    last = None
+
+    def ok():
+        nonlocal last
+        status, headers, _ = try_request(port, host)
+        last = (status, headers)
+        return status is not None and want(status, headers)
+
+    try:
+        lab.wait_until(ok, timeout, what, proc)
+    except TimeoutError:
+        raise TimeoutError(f"{what}: not seen after {timeout}s; last answer {last}") from None
+
+
+def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Gateway:
+    """Starts everything and waits until both Gateways serve their routes.
+
+    `docs_hook(docs)` may edit the rendered resources before the first load."""
+    if not EG_BIN.exists():
+        raise RuntimeError(f"no Envoy Gateway at {EG_BIN.relative_to(ROOT)}: run `make gateway-bin`")
+    if not in_private_netns():
+        raise RuntimeError(
+            "refusing to start: Envoy Gateway binds fixed ports "
+            f"{', '.join(map(str, EG_FIXED_PORTS))}; run this inside a private network namespace "
+            "(make gateway and make gateway-test create one)"
+        )
+    busy = ports_free((*EG_FIXED_PORTS, FIRST_PORT, SECOND_PORT, MODULE_SERVER_PORT))
+    if busy:
+        raise RuntimeError(f"ports already in use in this namespace: {busy}; is another make gateway running here?")
+    logs = state.parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    modules = ModuleServer(lab.BUILD_LIB, log_path=logs / "module-server.log").start()
+    upstream = None
+    try:
+        values = template_values(modules.url)
+        config = prepare_state(state, values)
+        docs = render_resources(values)
+        if docs_hook:
+            docs_hook(docs)
+        upstream = lab.start_upstream(logs)
+        env = dict(os.environ)
+        # Envoy Gateway passes its environment on to the Envoys it starts: the
+        # Go module needs cgocheck=0 (see the Makefile).
+        env["GODEBUG"] = "cgocheck=0"
+        # Envoy keeps every module it loads, Local or Remote, as
+        # $TMPDIR/envoy_dynamic_module_<sha256>.so and skips the fetch when
+        # that file exists: a fresh directory per run, so a Remote source is
+        # really fetched and a stale copy never answers for it.
+        (state / "tmp").mkdir()
+        env["TMPDIR"] = str(state / "tmp")
+        eg = lab.spawn(
+            "envoy-gateway",
+            [str(EG_BIN), "server", "--config-path", str(config)],
+            logs / "envoy-gateway.log",
+            env=env,
+            cwd=state,
+        )
+        gw = Gateway(state, eg, upstream, modules, docs)
+        gw.apply()
+        try:
+            for host, (port, _) in ROUTES.items():
+                wait_for_route(port, host, lambda s, h: s in (200, 403), ready_timeout, f"{host}:{port}", eg.proc)
+                ready_timeout = 30
+        except BaseException as e:
+            gw.stop()
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            raise RuntimeError(f"{e}\n--- envoy-gateway log (tail) ---\n{eg.log()[-6000:]}") from None
+        return gw
+    except BaseException:
+        if upstream:
+            upstream.stop()
+        modules.stop()
+        raise
+
+
+def up() -> int:
+    """`make gateway`: serve every route in the foreground until Ctrl-C."""
+
+    # Ctrl-C or SIGTERM, at any point: set explicitly, since a shell may start
+    # background jobs with SIGINT ignored.
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, interrupt)
+    try:
+        gw = start()
+    except KeyboardInterrupt:
+        print("\nstopped while starting")
+        return 130
+    pids = gw.envoy_pids()
+    try:
+        me = os.getpid()
+        print(f"Envoy Gateway is serving through {len(pids)} Envoys (PIDs {', '.join(map(str, pids))}):")
+        for host, (port, what) in ROUTES.items():
+            print(f"  curl -i -H 'Host: {host}' http://127.0.0.1:{port}/   {what}")
+        print(
+            f"  curl -i -H 'Host: plain.lab.test' http://127.0.0.1:{SECOND_PORT}/   "
+            "the second Gateway's own policy: x-gateway: second"
+        )
+        print("These ports live in a private network namespace. From another shell:")
+        print(f"  nsenter --net=/proc/{me}/ns/net curl -i -H 'Host: go.lab.test' http://127.0.0.1:{FIRST_PORT}/")
+        print(
+            "Resources (edit and save: Envoy Gateway reloads them): "
+            f"{(gw.state / 'resources' / 'resources.yaml').relative_to(ROOT)}"
+        )
+        print(
+            f"Logs: {gw.eg.log_path.relative_to(ROOT)} (Envoy Gateway and its Envoys), "
+            f"{gw.upstream.log_path.relative_to(ROOT)}"
+        )
+        print("Ctrl-C stops everything.", flush=True)
+        while gw.eg.proc.poll() is None:
+            time.sleep(0.2)
+        print(f"envoy-gateway exited by itself with {gw.eg.proc.returncode}; see its log")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        code = gw.stop()
+        left = [pid for pid, _ in envoy_processes() if pid in pids]
+        print(f"\nstopped (envoy-gateway exit code {code}; Envoys left running: {left or 'none'})")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["up"]:
+        sys.exit("usage: eg.py up")
+    sys.exit(up())

@@ -1,0 +1,145 @@
+"""Helpers shared by the listener-filter and UDP tests: the side upstreams
+fixture's body, Envoy's stats, its RSS, and bootstraps for bad-config checks."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import lab
+
+LISTENER_FILTER_TYPE = (
+    "type.googleapis.com/envoy.extensions.filters.listener.dynamic_modules.v3.DynamicModuleListenerFilter"
+)
+UDP_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.udp.dynamic_modules.v3.DynamicModuleUdpListenerFilter"
+
+
+def stats(prefix: str = "", admin_port: int = lab.ADMIN_PORT) -> dict[str, int]:
+    """Envoy's counters and gauges whose name contains `prefix`."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/stats?format=json", timeout=5) as r:
+        data = json.load(r)
+    return {s["name"]: s["value"] for s in data["stats"] if "value" in s and prefix in s["name"]}
+
+
+def counter(suffix: str) -> int:
+    """The one counter whose name ends with `suffix`."""
+    found = {k: v for k, v in stats().items() if k.endswith(suffix)}
+    assert len(found) == 1, (suffix, found)
+    return next(iter(found.values()))
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def filter_config(config=None, raw: str | None = None) -> dict:
+    if raw is not None:
+        return {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": raw}
+    return {"@type": "type.googleapis.com/google.protobuf.Struct", "value": config}
+
+
+def module_filter(type_url: str, filter_name: str, config=None, raw: str | None = None) -> dict:
+    typed = {"@type": type_url, "dynamic_module_config": {"name": "rust_module"}, "filter_name": filter_name}
+    if config is not None or raw is not None:
+        typed["filter_config"] = filter_config(config, raw)
+    return {"name": f"rust_{filter_name}", "typed_config": typed}
+
+
+def tcp_listener(port: int, listener_filters: list[dict]) -> dict:
+    """A TCP listener with these listener filters, then tcp_proxy to the echo upstream."""
+    return {
+        "name": f"tcp_{port}",
+        "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+        "listener_filters": listener_filters,
+        "filter_chains": [
+            {
+                "filters": [
+                    {
+                        "name": "envoy.filters.network.tcp_proxy",
+                        "typed_config": {
+                            "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+                            "stat_prefix": f"tcp_{port}",
+                            "cluster": "echo",
+                        },
+                    }
+                ]
+            }
+        ],
+    }
+
+
+def udp_listener(port: int, filters: list[dict]) -> dict:
+    """A UDP listener with these filters, then udp_proxy to the DNS upstream."""
+    proxy = {
+        "name": "envoy.filters.udp_listener.udp_proxy",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig",
+            "stat_prefix": f"udp_{port}",
+            "matcher": {
+                "on_no_match": {
+                    "action": {
+                        "name": "route",
+                        "typed_config": {
+                            "@type": "type.googleapis.com/envoy.extensions.filters.udp.udp_proxy.v3.Route",
+                            "cluster": "dns_upstream",
+                        },
+                    }
+                }
+            },
+        },
+    }
+    return {
+        "name": f"udp_{port}",
+        "address": {"socket_address": {"protocol": "UDP", "address": "127.0.0.1", "port_value": port}},
+        "listener_filters": [*filters, proxy],
+    }
+
+
+def tcp_bootstrap(filter_name: str, config=None, raw: str | None = None) -> dict:
+    """A TCP listener whose only listener filter is a rust_module one."""
+    return bootstrap([tcp_listener(19000, [module_filter(LISTENER_FILTER_TYPE, filter_name, config, raw)])])
+
+
+def udp_bootstrap(filter_name: str, config=None, raw: str | None = None) -> dict:
+    """A UDP listener whose only module filter is a rust_module one."""
+    return bootstrap([udp_listener(19000, [module_filter(UDP_FILTER_TYPE, filter_name, config, raw)])])
+
+
+def _cluster(name: str, port: int) -> dict:
+    return {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {
+            "cluster_name": name,
+            "endpoints": [
+                {
+                    "lb_endpoints": [
+                        {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": port}}}}
+                    ]
+                }
+            ],
+        },
+    }
+
+
+def bootstrap(listeners: list[dict], admin_port: int = 19001) -> dict:
+    return {
+        "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
+        "static_resources": {
+            "listeners": listeners,
+            "clusters": [_cluster("echo", lab.UPSTREAM_ADDR[1]), _cluster("dns_upstream", lab.DNS_UPSTREAM[1])],
+        },
+    }
+
+
+def refusal_lines(path: Path, kind: str, filter_name: str) -> tuple[int, list[str], str]:
+    """Validates `path`; returns Envoy's exit code, the error lines naming
+    `rust_module: {kind} '{filter_name}'`, and the whole output."""
+    code, out = lab.validate(path)
+    prefix = f"rust_module: {kind} '{filter_name}'"
+    return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out

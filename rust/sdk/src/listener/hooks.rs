@@ -1,0 +1,353 @@
+//! The listener hooks' bodies. [`declare_listener_filters!`](crate::declare_listener_filters)
+//! exports the `#[no_mangle]` hooks from the module crate, each calling one of
+//! these with the module's filter table, and checks every definition against
+//! its declaration in the ABI crate.
+//!
+//! Fail closed: a panic in any hook is logged once, the socket is closed
+//! (termination details `dynamic_module_filter_failed`) and the hook returns
+//! StopIteration, so no connection reaches a filter chain unfiltered.
+
+use super::{
+    EnvoyListenerConfigHandle, EnvoyListenerFilter, EnvoyListenerFilterHandle, ListenerFilter,
+    ListenerFilterConfig, ListenerFilterStatus,
+};
+use crate::abi::*;
+use crate::barrier::guard;
+use crate::kind_config::{build_config, context, FilterTable};
+use crate::BoxError;
+
+/// Builds one listener filter configuration from its `filter_config` bytes.
+pub type NewListenerFilterConfig =
+    fn(
+        &mut EnvoyListenerConfigHandle,
+        &[u8],
+    ) -> Result<Box<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>, BoxError>;
+
+/// The kind's name in log lines.
+pub const KIND: &str = "listener filter";
+
+/// The termination details of a connection closed because its filter failed.
+pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
+
+struct ConfigBox {
+    filter_name: &'static str,
+    config: Box<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>,
+}
+
+struct FilterBox {
+    filter_name: &'static str,
+    /// None when creating the filter panicked.
+    filter: Option<Box<dyn ListenerFilter<EnvoyListenerFilterHandle>>>,
+}
+
+/// # Safety
+/// The arguments are those Envoy passed to listener_filter_config_new.
+pub unsafe fn config_new(
+    table: FilterTable<NewListenerFilterConfig>,
+    filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
+) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
+    let name = crate::handle::envoy_bytes(name.ptr, name.length);
+    let config = crate::handle::envoy_bytes(config.ptr, config.length);
+    let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
+    match build_config(KIND, table, name, config, |new, config| {
+        new(&mut envoy, config)
+    }) {
+        Some((filter_name, config)) => Box::into_raw(Box::new(ConfigBox {
+            filter_name,
+            config,
+        })) as *const _,
+        None => core::ptr::null(),
+    }
+}
+
+/// # Safety
+/// `ptr` came from [`config_new`] and is released once.
+pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr) {
+    let config = Box::from_raw(ptr as *mut ConfigBox);
+    let filter_name = config.filter_name;
+    let _ = guard(
+        || context(KIND, filter_name, "config destroy"),
+        move || drop(config),
+    );
+}
+
+/// # Safety
+/// `config_ptr` came from [`config_new`]; `envoy_ptr` is live for this call.
+pub unsafe fn filter_new(
+    config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+) -> envoy_dynamic_module_type_listener_filter_module_ptr {
+    let config = &*(config_ptr as *const ConfigBox);
+    let mut envoy = EnvoyListenerFilterHandle::from_raw(envoy_ptr);
+    let filter = guard(
+        || context(KIND, config.filter_name, "listener_filter_new"),
+        || config.config.new_listener_filter(&mut envoy),
+    );
+    // A filter that failed to build still gets a box: on_accept then closes
+    // the socket, the same as any other failure.
+    Box::into_raw(Box::new(FilterBox {
+        filter_name: config.filter_name,
+        filter: filter.ok(),
+    })) as *const _
+}
+
+/// Runs one status hook behind the barrier; on a panic (now or earlier) the
+/// socket is closed and the filter dropped.
+unsafe fn status_hook(
+    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+    phase: &str,
+    body: impl FnOnce(
+        &mut dyn ListenerFilter<EnvoyListenerFilterHandle>,
+        &mut EnvoyListenerFilterHandle,
+    ) -> ListenerFilterStatus,
+) -> envoy_dynamic_module_type_on_listener_filter_status {
+    let boxed = &mut *(module_ptr as *mut FilterBox);
+    let mut envoy = EnvoyListenerFilterHandle::from_raw(envoy_ptr);
+    if let Some(filter) = boxed.filter.as_mut() {
+        let filter_name = boxed.filter_name;
+        match guard(
+            || context(KIND, filter_name, phase),
+            || body(filter.as_mut(), &mut envoy),
+        ) {
+            Ok(status) => return status,
+            Err(_) => boxed.filter = None,
+        }
+    }
+    envoy.close_socket(FAIL_CLOSED_DETAILS);
+    ListenerFilterStatus::StopIteration
+}
+
+/// # Safety
+/// Both pointers are the live ones of this connection.
+pub unsafe fn on_accept(
+    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+) -> envoy_dynamic_module_type_on_listener_filter_status {
+    status_hook(envoy_ptr, module_ptr, "on_accept", |f, e| f.on_accept(e))
+}
+
+/// # Safety
+/// Both pointers are the live ones of this connection.
+pub unsafe fn on_data(
+    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+    data_length: usize,
+) -> envoy_dynamic_module_type_on_listener_filter_status {
+    status_hook(envoy_ptr, module_ptr, "on_data", |f, e| {
+        f.on_data(e, data_length)
+    })
+}
+
+/// # Safety
+/// Both pointers are the live ones of this connection.
+pub unsafe fn on_close(
+    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+) {
+    let boxed = &mut *(module_ptr as *mut FilterBox);
+    let mut envoy = EnvoyListenerFilterHandle::from_raw(envoy_ptr);
+    let filter_name = boxed.filter_name;
+    if let Some(filter) = boxed.filter.as_mut() {
+        // The peer is gone already: a panic here can only be logged.
+        if guard(
+            || context(KIND, filter_name, "on_close"),
+            || filter.on_close(&mut envoy),
+        )
+        .is_err()
+        {
+            boxed.filter = None;
+        }
+    }
+}
+
+/// # Safety
+/// `module_ptr` is the live filter of this connection.
+pub unsafe fn get_max_read_bytes(
+    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+) -> usize {
+    let boxed = &mut *(module_ptr as *mut FilterBox);
+    let filter_name = boxed.filter_name;
+    let Some(filter) = boxed.filter.as_ref() else {
+        return 0;
+    };
+    match guard(
+        || context(KIND, filter_name, "max_read_bytes"),
+        || filter.max_read_bytes(),
+    ) {
+        Ok(n) => n,
+        Err(_) => {
+            // The next status hook closes the socket.
+            boxed.filter = None;
+            0
+        }
+    }
+}
+
+/// # Safety
+/// `module_ptr` came from [`filter_new`] and is released once.
+pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr) {
+    let boxed = Box::from_raw(module_ptr as *mut FilterBox);
+    let filter_name = boxed.filter_name;
+    let _ = guard(
+        || context(KIND, filter_name, "listener_filter_destroy"),
+        move || drop(boxed),
+    );
+}
+
+/// Declares the module's listener filters by name and exports the eleven
+/// listener hooks, each checked against its ABI declaration. The filters of
+/// this SDK start no schedulers or callouts, so the last three do nothing.
+///
+/// ```ignore
+/// envoy_dm_sdk::declare_listener_filters! {
+///     "listener_ip_allowlist" => ip_allowlist::IpAllowlistConfig::new,
+/// }
+/// ```
+/// Each constructor is `fn(&mut impl EnvoyListenerFilterConfig, &[u8]) -> Result<T, E>`
+/// with `T: ListenerFilterConfig<EnvoyListenerFilterHandle>` and `E: Into<BoxError>`.
+#[macro_export]
+macro_rules! declare_listener_filters {
+    ($($filter:literal => $new:path),* $(,)?) => {
+        static LISTENER_FILTERS: &[(&str, $crate::listener::NewListenerFilterConfig)] = &[$((
+            $filter,
+            |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
+        )),*];
+
+        const _: () = {
+            use $crate::abi::*;
+            use $crate::listener::hooks as h;
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_new(
+                filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
+                name: envoy_dynamic_module_type_envoy_buffer,
+                config: envoy_dynamic_module_type_envoy_buffer,
+            ) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::config_new(LISTENER_FILTERS, filter_config_envoy_ptr, name, config) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_destroy(
+                filter_config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+            ) {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::config_destroy(filter_config_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_new(
+                filter_config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+            ) -> envoy_dynamic_module_type_listener_filter_module_ptr {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::filter_new(filter_config_ptr, filter_envoy_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_accept(
+                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+            ) -> envoy_dynamic_module_type_on_listener_filter_status {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::on_accept(filter_envoy_ptr, filter_module_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_data(
+                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+                data_length: usize,
+            ) -> envoy_dynamic_module_type_on_listener_filter_status {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::on_data(filter_envoy_ptr, filter_module_ptr, data_length) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_close(
+                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+            ) {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::on_close(filter_envoy_ptr, filter_module_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_get_max_read_bytes(
+                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+            ) -> usize {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::get_max_read_bytes(filter_module_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_destroy(
+                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+            ) {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::filter_destroy(filter_module_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_scheduled(
+                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+                _event_id: u64,
+            ) {
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_scheduled(
+                _filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
+                _filter_config_module_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+                _event_id: u64,
+            ) {
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_listener_filter_http_callout_done(
+                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+                _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+                _callout_id: u64,
+                _result: envoy_dynamic_module_type_http_callout_result,
+                _headers: *mut envoy_dynamic_module_type_envoy_http_header,
+                _headers_size: usize,
+                _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+                _body_chunks_size: usize,
+            ) {
+            }
+
+            /// Each definition and its ABI declaration assigned to one
+            /// fn-pointer type: any difference fails the build.
+            #[allow(dead_code)]
+            fn listener_hooks_match_the_abi() {
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_new, envoy_dynamic_module_on_listener_filter_config_new];
+                let _: [unsafe extern "C" fn(_) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_destroy, envoy_dynamic_module_on_listener_filter_config_destroy];
+                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_new, envoy_dynamic_module_on_listener_filter_new];
+                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_accept, envoy_dynamic_module_on_listener_filter_on_accept];
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_data, envoy_dynamic_module_on_listener_filter_on_data];
+                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_close, envoy_dynamic_module_on_listener_filter_on_close];
+                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_get_max_read_bytes, envoy_dynamic_module_on_listener_filter_get_max_read_bytes];
+                let _: [unsafe extern "C" fn(_) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_destroy, envoy_dynamic_module_on_listener_filter_destroy];
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_scheduled, envoy_dynamic_module_on_listener_filter_scheduled];
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_scheduled, envoy_dynamic_module_on_listener_filter_config_scheduled];
+                let _: [unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _; 2] =
+                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_http_callout_done, envoy_dynamic_module_on_listener_filter_http_callout_done];
+            }
+        };
+    };
+}

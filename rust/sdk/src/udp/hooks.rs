@@ -1,0 +1,238 @@
+//! The UDP listener hooks' bodies. [`declare_udp_filters!`](crate::declare_udp_filters)
+//! exports the `#[no_mangle]` hooks from the module crate, each calling one of
+//! these with the module's filter table, and checks every definition against
+//! its declaration in the ABI crate.
+//!
+//! Fail closed: a panic is logged once and the datagram is dropped
+//! (StopIteration). The filter that panicked is not trusted again: it is
+//! dropped and rebuilt from its configuration for the next datagram (one
+//! filter lives as long as its worker's listener, so without this one bad
+//! datagram would end the listener). Envoy passes datagrams on unfiltered when
+//! udp_listener_filter_new returns NULL, so the SDK never does: a filter that
+//! cannot be built drops every datagram until it can.
+
+use super::{
+    EnvoyUdpConfigHandle, EnvoyUdpListenerFilterHandle, UdpListenerFilter, UdpListenerFilterConfig,
+    UdpListenerFilterStatus,
+};
+use crate::abi::*;
+use crate::barrier::guard;
+use crate::kind_config::{build_config, context, FilterTable};
+use crate::BoxError;
+
+/// Builds one UDP listener filter configuration from its `filter_config` bytes.
+pub type NewUdpListenerFilterConfig =
+    fn(
+        &mut EnvoyUdpConfigHandle,
+        &[u8],
+    ) -> Result<Box<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>, BoxError>;
+
+/// The kind's name in log lines.
+pub const KIND: &str = "UDP listener filter";
+
+struct ConfigBox {
+    filter_name: &'static str,
+    config: Box<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>,
+}
+
+struct FilterBox {
+    filter_name: &'static str,
+    /// The configuration it was made from, to rebuild it after a panic. Envoy
+    /// keeps a configuration alive for as long as its filters.
+    config: *const ConfigBox,
+    /// None when creating the filter panicked, or once it panicked.
+    filter: Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>>,
+}
+
+/// Builds the filter behind the barrier; None (logged) when that panics.
+fn build(
+    config: &ConfigBox,
+    envoy: &mut EnvoyUdpListenerFilterHandle,
+) -> Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>> {
+    guard(
+        || context(KIND, config.filter_name, "udp_listener_filter_new"),
+        || config.config.new_udp_listener_filter(envoy),
+    )
+    .ok()
+}
+
+/// # Safety
+/// The arguments are those Envoy passed to udp_listener_filter_config_new.
+pub unsafe fn config_new(
+    table: FilterTable<NewUdpListenerFilterConfig>,
+    filter_config_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr,
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
+) -> envoy_dynamic_module_type_udp_listener_filter_config_module_ptr {
+    let name = crate::handle::envoy_bytes(name.ptr, name.length);
+    let config = crate::handle::envoy_bytes(config.ptr, config.length);
+    let mut envoy = EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr);
+    match build_config(KIND, table, name, config, |new, config| {
+        new(&mut envoy, config)
+    }) {
+        Some((filter_name, config)) => Box::into_raw(Box::new(ConfigBox {
+            filter_name,
+            config,
+        })) as *const _,
+        None => core::ptr::null(),
+    }
+}
+
+/// # Safety
+/// `ptr` came from [`config_new`] and is released once.
+pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
+    let config = Box::from_raw(ptr as *mut ConfigBox);
+    let filter_name = config.filter_name;
+    let _ = guard(
+        || context(KIND, filter_name, "config destroy"),
+        move || drop(config),
+    );
+}
+
+/// # Safety
+/// `config_ptr` came from [`config_new`]; `envoy_ptr` is live for this call.
+pub unsafe fn filter_new(
+    config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
+    envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
+) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
+    let config = &*(config_ptr as *const ConfigBox);
+    let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
+    Box::into_raw(Box::new(FilterBox {
+        filter_name: config.filter_name,
+        config,
+        filter: build(config, &mut envoy),
+    })) as *const _
+}
+
+/// # Safety
+/// Both pointers are the live ones of this filter.
+pub unsafe fn on_data(
+    envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
+    module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
+) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
+    let boxed = &mut *(module_ptr as *mut FilterBox);
+    let filter_name = boxed.filter_name;
+    let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
+    if boxed.filter.is_none() {
+        boxed.filter = build(&*boxed.config, &mut envoy);
+    }
+    let Some(filter) = boxed.filter.as_mut() else {
+        return UdpListenerFilterStatus::StopIteration;
+    };
+    match guard(
+        || context(KIND, filter_name, "on_data"),
+        || filter.on_data(&mut envoy),
+    ) {
+        Ok(status) => status,
+        Err(_) => {
+            boxed.filter = None;
+            UdpListenerFilterStatus::StopIteration
+        }
+    }
+}
+
+/// # Safety
+/// `module_ptr` came from [`filter_new`] and is released once.
+pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr) {
+    let boxed = Box::from_raw(module_ptr as *mut FilterBox);
+    let filter_name = boxed.filter_name;
+    let _ = guard(
+        || context(KIND, filter_name, "udp_listener_filter_destroy"),
+        move || drop(boxed),
+    );
+}
+
+/// Declares the module's UDP listener filters by name and exports the five
+/// UDP listener hooks, each checked against its ABI declaration.
+///
+/// ```ignore
+/// envoy_dm_sdk::declare_udp_filters! {
+///     "udp_dns_gateway" => dns_gateway::DnsGatewayConfig::new,
+/// }
+/// ```
+/// Each constructor is `fn(&mut impl EnvoyUdpListenerFilterConfig, &[u8]) -> Result<T, E>`
+/// with `T: UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>` and `E: Into<BoxError>`.
+#[macro_export]
+macro_rules! declare_udp_filters {
+    ($($filter:literal => $new:path),* $(,)?) => {
+        static UDP_LISTENER_FILTERS: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$((
+            $filter,
+            |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
+        )),*];
+
+        const _: () = {
+            use $crate::abi::*;
+            use $crate::udp::hooks as h;
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_config_new(
+                filter_config_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr,
+                name: envoy_dynamic_module_type_envoy_buffer,
+                config: envoy_dynamic_module_type_envoy_buffer,
+            ) -> envoy_dynamic_module_type_udp_listener_filter_config_module_ptr {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::config_new(UDP_LISTENER_FILTERS, filter_config_envoy_ptr, name, config) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_config_destroy(
+                filter_config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
+            ) {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::config_destroy(filter_config_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_new(
+                filter_config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
+                filter_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
+            ) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::filter_new(filter_config_ptr, filter_envoy_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_on_data(
+                filter_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
+                filter_module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
+            ) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::on_data(filter_envoy_ptr, filter_module_ptr) }
+            }
+
+            #[no_mangle]
+            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_destroy(
+                filter_module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
+            ) {
+                // SAFETY: Envoy's arguments, per the ABI.
+                unsafe { h::filter_destroy(filter_module_ptr) }
+            }
+
+            /// Each definition and its ABI declaration assigned to one
+            /// fn-pointer type: any difference fails the build.
+            #[allow(dead_code)]
+            fn udp_hooks_match_the_abi() {
+                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_config_new,
+                    envoy_dynamic_module_on_udp_listener_filter_config_new,
+                ];
+                let _: [unsafe extern "C" fn(_) -> _; 2] = [
+                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_config_destroy,
+                    envoy_dynamic_module_on_udp_listener_filter_config_destroy,
+                ];
+                let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_new,
+                    envoy_dynamic_module_on_udp_listener_filter_new,
+                ];
+                let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_on_data,
+                    envoy_dynamic_module_on_udp_listener_filter_on_data,
+                ];
+                let _: [unsafe extern "C" fn(_) -> _; 2] = [
+                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_destroy,
+                    envoy_dynamic_module_on_udp_listener_filter_destroy,
+                ];
+            }
+        };
+    };
+}
