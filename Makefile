@@ -30,7 +30,7 @@ export PYTHONPATH := $(abspath integration):$(abspath bench)
 help:
 	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
 	@echo "make test   lint, unit tests, header freshness, symbols, integration tests"
-	@echo "make bench  modules, built-in, Lua, Wasm, ext_proc: instructions and CPU time per request (about 12 min)"
+	@echo "make bench  modules, built-in, Lua, Wasm, ext_proc: instructions and CPU time per request (about 15 min)"
 	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
 	@echo "make abi    regenerate abi/abi.h from rust/abi"
 	@echo "make soak   50,000 requests on each of the 12 listeners, HTTP/1.1 and HTTP/2, 4 workers (about 11 min)"

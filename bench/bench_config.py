@@ -34,7 +34,7 @@ BODY_TEXT = "Hello from echo\n"  # 16 bytes
 BODY_CHUNK = 16000
 BODY_SIZES = {"64k": 64 * 1024, "1m": 1024 * 1024}
 # Requests per second in the CPU phase: well below saturation for each size.
-HEADER_RATE = 1000
+HEADER_RATE = 2000
 BODY_RATE = {"64k": 200, "1m": 20}
 
 
