@@ -110,11 +110,14 @@ lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 lint-rust:
 	cargo fmt $(RUST) --all --check
 	cargo clippy --locked $(RUST) --workspace --all-targets -- -D warnings
+	cargo fmt --manifest-path $(WASM_DIR)/Cargo.toml --check
 
 lint-go:
 	@out="$$(gofmt -l go upstream)"; if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	cd go && go vet ./...
 	cd upstream && go vet ./...
+	@out="$$(gofmt -l bench/contenders/ext_proc)"; if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	cd bench/contenders/ext_proc && go vet ./...
 
 lint-cpp:
 	clang-format --dry-run --Werror cpp/sdk/*.cc cpp/sdk/*.h cpp/filters/*.cc cpp/filters/*.h cpp/test/*.cc cpp/test/*.h
