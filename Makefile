@@ -24,13 +24,13 @@ export GODEBUG := cgocheck=0
 # from these two directories; pytest gets the same from pyproject.toml.
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
-.PHONY: help up test bench build deps venv rust go cpp upstream abi \
+.PHONY: help up test bench contenders build deps venv rust go cpp upstream abi \
         lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
 	@echo "make test   lint, unit tests, header freshness, symbols, integration tests"
-	@echo "make bench  instructions/request, load and memory per language (about 8 min)"
+	@echo "make bench  modules, built-in, Lua, Wasm, ext_proc: instructions and CPU time per request (about 15 min)"
 	@echo "make build  build librust_module.so, libgo_module.so, libcpp_module.so"
 	@echo "make abi    regenerate abi/abi.h from rust/abi"
 	@echo "make soak   50,000 requests on each of the 12 listeners, HTTP/1.1 and HTTP/2, 4 workers (about 11 min)"
@@ -89,8 +89,17 @@ up: build venv
 
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--requests 2000 --rounds 3"
 # (see `python bench/run.py --help`).
-bench: build venv
+bench: build venv contenders
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# The bench's out-of-lab contenders: the Wasm filter (V8 runs it) and the
+# ext_proc server. Sources in bench/contenders/, output in build/ only.
+WASM_DIR := bench/contenders/wasm
+contenders: | $(LIB)
+	rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+	cargo build --locked --release --target wasm32-wasip1 --manifest-path $(WASM_DIR)/Cargo.toml
+	install -m 0644 $(WASM_DIR)/target/wasm32-wasip1/release/wasm_header_mutation.wasm $(BUILD)/
+	cd bench/contenders/ext_proc && go build -o ../../../$(BUILD)/bin/ext_proc .
 
 # -------------------------------------------------------------------- test
 
@@ -101,11 +110,14 @@ lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 lint-rust:
 	cargo fmt $(RUST) --all --check
 	cargo clippy --locked $(RUST) --workspace --all-targets -- -D warnings
+	cargo fmt --manifest-path $(WASM_DIR)/Cargo.toml --check
 
 lint-go:
 	@out="$$(gofmt -l go upstream)"; if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	cd go && go vet ./...
 	cd upstream && go vet ./...
+	@out="$$(gofmt -l bench/contenders/ext_proc)"; if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	cd bench/contenders/ext_proc && go vet ./...
 
 lint-cpp:
 	clang-format --dry-run --Werror cpp/sdk/*.cc cpp/sdk/*.h cpp/filters/*.cc cpp/filters/*.h cpp/test/*.cc cpp/test/*.h
@@ -171,7 +183,7 @@ integration: build venv compat-envoys
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
 # pytest session: the bench starts its own upstream on the lab's port.
-bench-smoke: build venv deps
+bench-smoke: build venv deps contenders
 	$(PYTHON) -m pytest bench
 
 # 50,000 requests on each of envoy.yaml's 12 listeners (600,000 in all), HTTP/1.1

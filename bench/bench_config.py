@@ -7,23 +7,51 @@ is not buried under upstream work."""
 from __future__ import annotations
 
 import copy
+import json
+import os
+import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+import lab
 import ports
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What the upstream (or the direct response) sends back, so the response-side
+# replace and remove have work to do; what the client sends, for the request side.
+REQUEST_PATH = "/response-headers?x-response-replace=original&x-response-remove=gone"
+REQUEST_HEADERS = {"x-request-replace": "original", "x-request-remove": "gone"}
+
+# The body rows: the echo upstream's /repeat writes TEXT `count` times, in
+# chunks of BODY_CHUNK bytes, so every chunk holds matches of "Hello" and some
+# are split across chunk boundaries (16 bytes do not divide 16,000).
+BODY_TEXT = "Hello from echo\n"  # 16 bytes
+BODY_CHUNK = 16000
+BODY_SIZES = {"64k": 64 * 1024, "1m": 1024 * 1024}
+# Requests per second in the CPU phase: well below saturation for each size.
+HEADER_RATE = 2000
+BODY_RATE = {"64k": 200, "1m": 20}
+
+
+def body_path(size: str) -> str:
+    return f"/repeat?text=Hello%20from%20echo%0A&count={BODY_SIZES[size] // len(BODY_TEXT)}&chunk={BODY_CHUNK}"
+
+
 @dataclass(frozen=True)
 class Listener:
     name: str  # e.g. "rust_header_mutation"
-    language: str  # rust, go, cpp, builtin, lua, none
-    filters: str  # passthrough, passthrough+header_mutation, header_mutation, none
+    language: str  # rust, go, cpp, builtin, lua, wasm, ext_proc, none
+    filters: str  # passthrough, passthrough+header_mutation, header_mutation, body_rewrite, none
     route: str  # upstream or direct
     port: int
+    path: str = REQUEST_PATH
+    rate: int = HEADER_RATE  # requests/s in the CPU phase
+    kind: str = "headers"  # headers, or body (the body rows)
 
 
 # name, language, filters, upstream port, direct-response port (ports.py)
@@ -39,23 +67,48 @@ VARIANTS = [
         ("cpp_header_mutation", "cpp", "passthrough+header_mutation"),
         ("builtin_header_mutation", "builtin", "header_mutation"),
         ("lua_header_mutation", "lua", "header_mutation"),
+        ("wasm_header_mutation", "wasm", "header_mutation"),
+        ("ext_proc_header_mutation", "ext_proc", "header_mutation"),
     ]
 ]
+
+
+def load_lab() -> dict:
+    return yaml.safe_load((ROOT / "envoy.yaml").read_text())
+
+
+def _lab_body_ports() -> dict[str, int]:
+    """envoy.yaml's body_rewrite listeners: {language: port}. A language whose
+    body_rewrite has not landed has no listener there and no body row."""
+    found = {}
+    for listener in load_lab()["static_resources"]["listeners"]:
+        lang, _, rest = listener["name"].partition("_")
+        if rest == "body_rewrite" and lang in ("rust", "go", "cpp"):
+            found[lang] = listener["address"]["socket_address"]["port_value"]
+    return found
+
+
+BODY_PORTS = {**_lab_body_ports(), "lua": ports.BENCH_LUA_BODY}
+BODY_MISSING = [lang for lang in ("rust", "go", "cpp") if lang not in BODY_PORTS]
 
 LISTENERS = [
     Listener(f"{name}{'' if route == 'upstream' else '_direct'}", lang, filters, route, port)
     for name, lang, filters, up, direct in VARIANTS
     for route, port in (("upstream", up), ("direct", direct))
+] + [
+    Listener(
+        f"{lang}_body_rewrite_{size}",
+        lang,
+        "body_rewrite" if lang == "lua" else "passthrough+body_rewrite",
+        "upstream",
+        port,
+        path=body_path(size),
+        rate=BODY_RATE[size],
+        kind="body",
+    )
+    for size in BODY_SIZES
+    for lang, port in BODY_PORTS.items()
 ]
-
-# What the upstream (or the direct response) sends back, so the response-side
-# replace and remove have work to do; what the client sends, for the request side.
-REQUEST_PATH = "/response-headers?x-response-replace=original&x-response-remove=gone"
-REQUEST_HEADERS = {"x-request-replace": "original", "x-request-remove": "gone"}
-
-
-def load_lab() -> dict:
-    return yaml.safe_load((ROOT / "envoy.yaml").read_text())
 
 
 def lab_header_mutation(lab: dict) -> dict:
@@ -134,6 +187,127 @@ end
     }
 
 
+def lua_body_rewrite(lab: dict) -> dict:
+    """The body rows' anchor: Lua doing the modules' response replace (Hello ->
+    Howdy) on the whole buffered body. It buffers where the modules stream."""
+    config = json.loads(lab_body_rewrite(lab))
+    lines = []
+    for old, new in config["response"]:
+        lines.append(f"  text = string.gsub(text, {lua_pattern(old)}, {lua_string(new.replace('%', '%%'))})")
+    code = (
+        "function envoy_on_response(handle)\n"
+        "  local body = handle:body()\n"
+        "  if body == nil then return end\n"
+        "  local text = body:getBytes(0, body:length())\n" + "\n".join(lines) + "\n  body:setBytes(text)\nend\n"
+    )
+    return {
+        "name": "envoy.filters.http.lua",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+            "default_source_code": {"inline_string": code},
+        },
+    }
+
+
+def lua_string(text: str) -> str:
+    return '"' + "".join(c if c.isalnum() or c in " -_[]" else f"\\{ord(c):03d}" for c in text) + '"'
+
+
+def lua_pattern(text: str) -> str:
+    """A Lua pattern matching `text` literally (every non-alphanumeric escaped)."""
+    return '"' + "".join(c if c.isalnum() else f"%\\{ord(c):03d}" for c in text) + '"'
+
+
+def lab_body_rewrite(lab: dict) -> str:
+    """The body_rewrite config 1074-1076 share (the &body_rewrite anchor), as JSON text."""
+    for listener in lab["static_resources"]["listeners"]:
+        if listener["name"] == "rust_body_rewrite":
+            hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
+            for f in hcm["http_filters"]:
+                if f["typed_config"].get("filter_name") == "body_rewrite":
+                    return f["typed_config"]["filter_config"]["value"]
+    raise KeyError("envoy.yaml has no Rust body_rewrite on the 'rust_body_rewrite' listener")
+
+
+WASM_FILE = ROOT / "build" / "wasm_header_mutation.wasm"
+EXT_PROC_BIN = ROOT / "build" / "bin" / "ext_proc"
+EXT_PROC_CLUSTER = "bench_ext_proc"
+
+
+def wasm_header_mutation(config: dict) -> dict:
+    """The proxy-wasm contender (bench/contenders/wasm) on Envoy's V8."""
+    return {
+        "name": "envoy.filters.http.wasm",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+            "config": {
+                "name": "wasm_header_mutation",
+                "vm_config": {
+                    "runtime": "envoy.wasm.runtime.v8",
+                    "code": {"local": {"filename": str(WASM_FILE)}},
+                },
+                "configuration": {
+                    "@type": "type.googleapis.com/google.protobuf.StringValue",
+                    "value": json.dumps(config),
+                },
+            },
+        },
+    }
+
+
+def ext_proc_header_mutation() -> dict:
+    """Envoy's ext_proc filter to the bench's processor (bench/contenders/ext_proc):
+    headers both ways, no bodies, no trailers, the three attributes sent along."""
+    return {
+        "name": "envoy.filters.http.ext_proc",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor",
+            "grpc_service": {"envoy_grpc": {"cluster_name": EXT_PROC_CLUSTER}, "timeout": "5s"},
+            # The default 200 ms per message is less than a round trip under callgrind.
+            "message_timeout": "5s",
+            "processing_mode": {
+                "request_header_mode": "SEND",
+                "response_header_mode": "SEND",
+                "request_body_mode": "NONE",
+                "response_body_mode": "NONE",
+                "request_trailer_mode": "SKIP",
+                "response_trailer_mode": "SKIP",
+            },
+            "response_attributes": ["source.address", "upstream.address", "response.code"],
+        },
+    }
+
+
+def ext_proc_cluster() -> dict:
+    return {
+        "name": EXT_PROC_CLUSTER,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "typed_extension_protocol_options": {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "explicit_http_config": {"http2_protocol_options": {}},
+            }
+        },
+        "load_assignment": {
+            "cluster_name": EXT_PROC_CLUSTER,
+            "endpoints": [
+                {
+                    "lb_endpoints": [
+                        {
+                            "endpoint": {
+                                "address": {
+                                    "socket_address": {"address": "127.0.0.1", "port_value": ports.BENCH_EXT_PROC}
+                                }
+                            }
+                        }
+                    ]
+                }
+            ],
+        },
+    }
+
+
 def module_filter(language: str, filter_name: str, config: dict | None = None) -> dict:
     typed = {
         "@type": "type.googleapis.com/envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter",
@@ -165,6 +339,8 @@ def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
         "cpp_passthrough": [module_filter("cpp", "passthrough")],
         "builtin_header_mutation": [builtin_header_mutation(hm)],
         "lua_header_mutation": [lua_header_mutation(hm)],
+        "wasm_header_mutation": [wasm_header_mutation(hm)],
+        "ext_proc_header_mutation": [ext_proc_header_mutation()],
     }
     listeners = []
     for name, _lang, _filters, up_port, direct_port in VARIANTS:
@@ -207,10 +383,54 @@ def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
         }
         listeners.append(direct)
 
+    # The body rows: envoy.yaml's body_rewrite listeners as they are, and the Lua anchor.
+    for lang in BODY_PORTS:
+        if lang == "lua":
+            body = copy.deepcopy(template)
+            body["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"] = [lua_body_rewrite(lab), router]
+            # Lua buffers the whole body (the modules stream): room for 1 MiB.
+            body["per_connection_buffer_limit_bytes"] = 16 * 1024 * 1024
+        else:
+            body = copy.deepcopy(by_name[f"{lang}_body_rewrite"])
+        body["name"] = f"{lang}_body_rewrite"
+        body["address"]["socket_address"].update(address="127.0.0.1", port_value=BODY_PORTS[lang])
+        body["filter_chains"][0]["filters"][0]["typed_config"]["stat_prefix"] = f"{lang}_body_rewrite"
+        listeners.append(body)
+
     return {
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
         # As rare a stats flush as Envoy allows (under 5 min): a flush adds
         # main-thread work at a random moment to the instruction counts.
         "stats_flush_interval": "299s",
-        "static_resources": {"listeners": listeners, "clusters": lab["static_resources"]["clusters"][:1]},
+        "static_resources": {
+            "listeners": listeners,
+            "clusters": [*lab["static_resources"]["clusters"][:1], ext_proc_cluster()],
+        },
     }
+
+
+# Pinning for the CPU phase: Envoy (one worker) alone on the last core, the
+# load generator and the ext_proc server on core 0, so the client's work never
+# lands in Envoy's CPU time and Envoy is not migrated mid-round. Recorded in
+# results.json; off on a one-core machine or without taskset.
+PIN = {"envoy": "1", "client": "0"} if (os.cpu_count() or 1) >= 2 and shutil.which("taskset") else {}
+
+
+def pin(role: str) -> list[str]:
+    return ["taskset", "-c", PIN[role]] if role in PIN else []
+
+
+def start_ext_proc(out: Path, hm_config: dict, name: str) -> lab.Process:
+    """The ext_proc contender's gRPC server, on its own port (ports.py), pinned
+    with the load generator when pinning is on (see PIN)."""
+    config = out / "ext_proc-config.json"
+    config.write_text(json.dumps(hm_config))
+    argv = [str(EXT_PROC_BIN), "-listen", f"127.0.0.1:{ports.BENCH_EXT_PROC}", "-config", str(config)]
+    proc = lab.spawn(name, [*pin("client"), *argv], out / f"{name}.log")
+    lab.wait_until(lambda: port_open(ports.BENCH_EXT_PROC), 10, "ext_proc server", proc.proc)
+    return proc
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0

@@ -21,6 +21,18 @@ ORDER = [
     "cpp_header_mutation",
     "builtin_header_mutation",
     "lua_header_mutation",
+    "wasm_header_mutation",
+    "ext_proc_header_mutation",
+]
+# The header_mutation contenders, one per way of extending Envoy.
+CONTENDERS = [
+    ("Rust dynamic module", "rust_header_mutation"),
+    ("C++ dynamic module", "cpp_header_mutation"),
+    ("Go dynamic module", "go_header_mutation"),
+    ("built-in header_mutation", "builtin_header_mutation"),
+    ("Lua", "lua_header_mutation"),
+    ("Wasm (proxy-wasm, V8)", "wasm_header_mutation"),
+    ("ext_proc (Go gRPC server)", "ext_proc_header_mutation"),
 ]
 COLORS = {
     "none": "#999999",
@@ -29,7 +41,44 @@ COLORS = {
     "cpp": "#00599c",
     "builtin": "#6a3d9a",
     "lua": "#2c7fb8",
+    "wasm": "#654ff0",
+    "ext_proc": "#33a02c",
 }
+
+
+def cpu_cell(r: dict, key: str = "total_us") -> str:
+    v = r[key]
+    return f"{v['median']:.1f} ({v['min']:.1f}-{v['max']:.1f})"
+
+
+def contenders_table(results: dict) -> str:
+    """Every way of extending Envoy doing the same header_mutation, side by side."""
+    instr, cpu = results["instructions"], results["cpu"]
+    base = {"": cpu["baseline"]["envoy_us"]["median"], "_direct": cpu["baseline_direct"]["envoy_us"]["median"]}
+    lines = [
+        "| contender | instr/req over baseline, direct | over baseline, upstream | CPU us/req, upstream "
+        "median (min-max) | over baseline | CPU us/req, direct | over baseline | p50 / p99 ms at the fixed rate |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| baseline (router only) | 0 ({instr['baseline_direct']['median']:,.0f} total) "
+        f"| 0 ({instr['baseline']['median']:,.0f} total) | {cpu_cell(cpu['baseline'])} | 0 "
+        f"| {cpu_cell(cpu['baseline_direct'])} | 0 | {cpu['baseline']['p50_ms']['median']:.2f} / "
+        f"{cpu['baseline']['p99_ms']['median']:.2f} |",
+    ]
+    for label, name in CONTENDERS:
+        up, direct = cpu[name], cpu[f"{name}_direct"]
+        note = ""
+        if "processor_us" in up:
+            note = (
+                f" (Envoy {up['envoy_us']['median']:.1f} + processor {up['processor_us']['median']:.1f}; "
+                f"direct: Envoy {direct['envoy_us']['median']:.1f} + processor {direct['processor_us']['median']:.1f})"
+            )
+        lines.append(
+            f"| {label} | {instr[f'{name}_direct']['over_baseline']:+,.0f} | {instr[name]['over_baseline']:+,.0f} "
+            f"| {cpu_cell(up)}{note} | {up['total_us']['median'] - base['']:+.1f} | {cpu_cell(direct)} "
+            f"| {direct['total_us']['median'] - base['_direct']:+.1f} "
+            f"| {up['p50_ms']['median']:.2f} / {up['p99_ms']['median']:.2f} |"
+        )
+    return "\n".join(lines)
 
 
 def instructions_table(results: dict) -> str:
@@ -40,7 +89,7 @@ def instructions_table(results: dict) -> str:
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     filters = {l["name"]: l["filters"] for l in results["listeners"]}
-    for name in ORDER:
+    for name in ORDER:  # the body rows have their own table
         up, direct = instr[name], instr[f"{name}_direct"]
         spread = max(up["spread_pct"], direct["spread_pct"])
         lines.append(
@@ -50,48 +99,71 @@ def instructions_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def load_table(results: dict) -> str:
-    load = results["load"]
+def cpu_table(results: dict) -> str:
     lines = [
-        "| listener | route | req/s median (min-max) | vs baseline | p50 ms | p99 ms | p99 vs baseline |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| listener | route | req/s (target / achieved) | Envoy CPU us/req median (min-max) | processor us/req "
+        "| sum | spread (IQR / max-min) | Envoy, from /proc/pid/stat | p50 ms | p99 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in ORDER:
         for suffix, route in (("", "upstream"), ("_direct", "direct")):
-            r = load[name + suffix]
+            r = results["cpu"][name + suffix]
+            proc = cpu_cell(r, "processor_us") if "processor_us" in r else "-"
             lines.append(
-                f"| {name} | {route} | {r['rps']['median']:,.0f} ({r['rps']['min']:,.0f}-{r['rps']['max']:,.0f}) "
-                f"| {r['rps_ratio']['median']:.3f} ({r['rps_ratio']['min']:.2f}-{r['rps_ratio']['max']:.2f}) "
-                f"| {r['p50_ms']['median']:.3f} | {r['p99_ms']['median']:.3f} | {r['p99_ms_ratio']['median']:.2f} |"
+                f"| {name} | {route} | {r['rate']} / {r['achieved_rps']['median']:,.0f} | {cpu_cell(r, 'envoy_us')} "
+                f"| {proc} | {r['total_us']['median']:.1f} | {r['spread_pct']:.1f}% / {r.get('minmax_pct', 0):.0f}% "
+                f"| {r['envoy_stat_us']['median']:.1f} | {r['p50_ms']['median']:.2f} | {r['p99_ms']['median']:.2f} |"
             )
     return "\n".join(lines)
 
 
-def fixed_rate_table(results: dict) -> str:
-    lines = ["| listener | target req/s | achieved | p50 ms | p90 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]
-    for name in ORDER:
-        r = results["fixed_rate"][name]
+def body_table(results: dict) -> str:
+    names = [l["name"] for l in results["listeners"] if l.get("kind") == "body"]
+    if not names:
+        return "No body rows in this run."
+    instr, cpu = results["instructions"], results["cpu"]
+    lines = [
+        "| listener | response | instr/req | spread | CPU us/req median (min-max) | CPU spread | p50 ms | p99 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in names:
+        size = "64 KiB" if name.endswith("_64k") else "1 MiB"
+        i, c = instr[name], cpu[name]
         lines.append(
-            f"| {name} | {r['rate']} | {r['achieved_rps']:,.0f} | {r['p50_ms']:.3f} "
-            f"| {r['p90_ms']:.3f} | {r['p99_ms']:.3f} |"
+            f"| {name} | {size} | {i['median']:,.0f} | {i['spread_pct']:.2f}% | {cpu_cell(c, 'envoy_us')} "
+            f"| {c['spread_pct']:.1f}% | {c['p50_ms']['median']:.2f} | {c['p99_ms']['median']:.2f} |"
+        )
+    missing = results.get("body", {}).get("missing", [])
+    if missing:
+        lines.append(
+            f"\nNo row for {', '.join(missing)}: envoy.yaml has no body_rewrite listener for "
+            f"{'that language' if len(missing) == 1 else 'those languages'} in this tree."
         )
     return "\n".join(lines)
 
 
 def memory_table(results: dict) -> str:
-    lines = ["| module loaded | idle RSS MiB | after load MiB |", "|---|---:|---:|"]
+    lines = [
+        "| contender loaded | Envoy idle RSS MiB | Envoy after load MiB | processor RSS MiB |",
+        "|---|---:|---:|---:|",
+    ]
     for lang, r in results["memory"].items():
-        lines.append(f"| {lang} | {r['idle_rss_kib'] / 1024:.1f} | {r['after_load_rss_kib'] / 1024:.1f} |")
+        proc = f"{r['processor_rss_kib'] / 1024:.1f}" if "processor_rss_kib" in r else "-"
+        lines.append(f"| {lang} | {r['idle_rss_kib'] / 1024:.1f} | {r['after_load_rss_kib'] / 1024:.1f} | {proc} |")
     return "\n".join(lines)
 
 
 def objects_table(results: dict) -> str:
-    lines = ["| listener (direct route) | in the module .so | in Envoy | system libraries |", "|---|---:|---:|---:|"]
+    lines = [
+        "| listener (direct route) | in the module .so | in Envoy (V8 and Lua are linked in) | JIT code | system libraries |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name in ORDER[1:]:
         objects = results["instructions"][f"{name}_direct"]["objects"]
         module = sum(v for k, v in objects.items() if k.endswith("_module.so"))
         lines.append(
-            f"| {name} | {module:,.0f} | {objects.get('envoy', 0):,.0f} | {objects.get('system libraries', 0):,.0f} |"
+            f"| {name} | {module:,.0f} | {objects.get('envoy', 0):,.0f} | {objects.get('JIT / anonymous code', 0):,.0f} "
+            f"| {objects.get('system libraries', 0):,.0f} |"
         )
     return "\n".join(lines)
 
@@ -119,55 +191,85 @@ def reading(results: dict) -> str:
     """A few sentences computed from the numbers, so they stay true on every run."""
     d = {n[: -len("_direct")]: r["over_baseline"] for n, r in results["instructions"].items() if n.endswith("_direct")}
     hm = {lang: d[f"{lang}_header_mutation"] - d[f"{lang}_passthrough"] for lang in ("rust", "go", "cpp")}
-    rps = {n: r["rps_ratio"]["median"] for n, r in results["load"].items()}
-    spreads = [r["rps_ratio"]["max"] - r["rps_ratio"]["min"] for r in results["load"].values()]
-    return "\n".join(
-        [
-            f"- A module that does nothing costs Rust {d['rust_passthrough']:,.0f}, C++ {d['cpp_passthrough']:,.0f} and "
-            f"Go {d['go_passthrough']:,.0f} instructions per request. Envoy calls about eight hooks per stream; "
-            f"entering Go from Envoy's C++ thread (cgo) costs far more than a call into Rust or C++, so the Go "
-            f"module answers the hooks a filter does not implement in C (go/stream_hooks.c) and enters Go only "
-            f"for the others (passthrough: creation and destruction).",
-            f"- The header_mutation filter itself (its listener minus passthrough) costs Rust {hm['rust']:,.0f}, "
-            f"C++ {hm['cpp']:,.0f}, Go {hm['go']:,.0f}; Envoy's built-in filter does the same mutations for "
-            f"{d['builtin_header_mutation']:,.0f} ({hm['rust'] / d['builtin_header_mutation']:.2f}x for Rust). "
-            f"Most of a module's cost is Envoy's side of the callbacks, not code in the .so (see the per-object table).",
-            f"- Lua costs {d['lua_header_mutation']:,.0f} for the same job: "
-            f"{d['lua_header_mutation'] / min(d[f'{l}_header_mutation'] for l in ('rust', 'cpp', 'go')):.1f}x the "
-            f"cheapest module with its passthrough.",
-            f"- Under load the request-rate ratios move by up to {max(spreads):.2f} between rounds on this shared "
-            f"2-core machine (e.g. rust_header_mutation {rps['rust_header_mutation']:.2f}, "
-            f"go_header_mutation {rps['go_header_mutation']:.2f} of the baseline, upstream route): differences of a "
-            f"few percent in throughput are noise here; the instruction counts are the comparison to trust.",
+    cpu = results["cpu"]
+    base = cpu["baseline"]["total_us"]["median"]
+    over = {label: cpu[name]["total_us"]["median"] - base for label, name in CONTENDERS}
+    ranked = sorted(over, key=over.get)
+    ep = cpu["ext_proc_header_mutation"]
+    lines = [
+        f"- A module that does nothing costs Rust {d['rust_passthrough']:,.0f}, C++ {d['cpp_passthrough']:,.0f} and "
+        f"Go {d['go_passthrough']:,.0f} instructions per request; the Go module answers the hooks a filter does not "
+        f"implement in C (go/stream_hooks.c) and enters Go only for the others.",
+        f"- The header_mutation filter itself (its listener minus passthrough) costs Rust {hm['rust']:,.0f}, "
+        f"C++ {hm['cpp']:,.0f}, Go {hm['go']:,.0f} ({hm['go'] / hm['cpp']:.2f}x C++: one cgo crossing per header "
+        f"operation); Envoy's built-in filter does the same for {d['builtin_header_mutation']:,.0f} "
+        f"({hm['rust'] / d['builtin_header_mutation']:.2f}x for Rust).",
+        f"- Instructions over baseline with passthrough included, direct route: Rust {d['rust_header_mutation']:,.0f}, "
+        f"C++ {d['cpp_header_mutation']:,.0f}, Go {d['go_header_mutation']:,.0f}, built-in "
+        f"{d['builtin_header_mutation']:,.0f}, Lua {d['lua_header_mutation']:,.0f}, Wasm {d['wasm_header_mutation']:,.0f}, "
+        f"ext_proc {d['ext_proc_header_mutation']:,.0f} in Envoy alone (plus the processor's own CPU).",
+        f"- CPU time per request at {cpu['baseline']['rate']} req/s (upstream route, over the baseline's "
+        f"{base:.1f} us), cheapest first: " + ", ".join(f"{k} {over[k]:+.1f} us" for k in ranked) + ". "
+        f"ext_proc costs Envoy {ep['envoy_us']['median']:.1f} us and its processor {ep['processor_us']['median']:.1f} us "
+        f"per request: the gRPC round trip on both sides, twice per request.",
+    ]
+    body = [l["name"] for l in results["listeners"] if l.get("kind") == "body"]
+    if body:
+        instr = results["instructions"]
+        parts = [
+            f"{n.rsplit('_', 1)[0].split('_')[0]} {instr[n]['median'] / 1e6:.1f}M" for n in body if n.endswith("_1m")
         ]
-    )
+        lines.append(
+            "- Rewriting a 1 MiB response (instructions per request, Envoy included): " + ", ".join(parts) + ". "
+            "Lua is the anchor: it buffers the whole body and runs string.gsub once; the modules stream it."
+        )
+    return "\n".join(lines)
 
 
 def chart(results: dict, path: Path):
-    instr = results["instructions"]
+    """One chart, every contender: instructions (left) and CPU time (right) over the baseline."""
+    instr, cpu = results["instructions"], results["cpu"]
     names = ORDER[1:]
     langs = {l["name"]: l["language"] for l in results["listeners"]}
-    fig, ax = plt.subplots(figsize=(10, 5.5))
-    y = range(len(names))
+    colors = [COLORS[langs[n]] for n in names]
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(14, 6), sharey=True)
+    y = list(range(len(names)))
     up = [instr[n]["over_baseline"] for n in names]
     direct = [instr[f"{n}_direct"]["over_baseline"] for n in names]
-    colors = [COLORS[langs[n]] for n in names]
-    ax.barh([i - 0.2 for i in y], direct, height=0.38, color=colors, label="direct response (module cost alone)")
+    ax.barh([i - 0.2 for i in y], direct, height=0.38, color=colors, label="direct response")
     ax.barh([i + 0.2 for i in y], up, height=0.38, color=colors, alpha=0.45, label="via echo upstream")
-    for i, (d, u) in enumerate(zip(direct, up, strict=True)):
-        ax.text(d, i - 0.2, f" {d:,.0f}", va="center", fontsize=8)
-        ax.text(u, i + 0.2, f" {u:,.0f}", va="center", fontsize=8, alpha=0.7)
-    ax.set_yticks(list(y), names)
+    for i, (dv, uv) in enumerate(zip(direct, up, strict=True)):
+        ax.text(dv, i - 0.2, f" {dv:,.0f}", va="center", fontsize=7)
+        ax.text(uv, i + 0.2, f" {uv:,.0f}", va="center", fontsize=7, alpha=0.7)
+    ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel("instructions per request over the no-module baseline (callgrind, lower is better)")
-    base = instr["baseline_direct"]["median"]
-    ax.set_title(
-        f"What a filter costs per request in Envoy {results['machine']['envoy'].split('/')[1]} "
-        f"(baseline: {base:,.0f} instr/req direct)"
-    )
-    ax.set_xlim(0, max(direct + up) * 1.15)
+    ax.set_xlabel("instructions per request over baseline (callgrind; Envoy only)")
+    ax.set_xlim(0, max(direct + up) * 1.2)
     ax.legend(loc="upper right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
+
+    base = cpu["baseline"]["envoy_us"]["median"]
+    env = [cpu[n]["envoy_us"]["median"] - base for n in names]
+    proc = [cpu[n]["processor_us"]["median"] if "processor_us" in cpu[n] else 0 for n in names]
+    lo = [cpu[n]["total_us"]["median"] - cpu[n]["total_us"]["min"] for n in names]
+    hi = [cpu[n]["total_us"]["max"] - cpu[n]["total_us"]["median"] for n in names]
+    bx.barh(y, env, color=colors, label="Envoy")
+    bx.barh(y, proc, left=env, color=colors, alpha=0.4, hatch="//", label="ext_proc server")
+    tot = [e + p for e, p in zip(env, proc, strict=True)]
+    bx.errorbar(tot, y, xerr=[lo, hi], fmt="none", ecolor="black", capsize=3, lw=0.8)
+    for i, t in enumerate(tot):
+        bx.text(max(t, 0) + hi[i], i, f" {t:+.1f}", va="center", fontsize=7)
+    bx.axvline(0, color="black", lw=0.6)
+    bx.set_xlabel(
+        f"CPU us per request over baseline ({base:.1f} us) at {cpu['baseline']['rate']} req/s, upstream route"
+    )
+    bx.set_xlim(min(0, min(tot) - max(lo)) * 1.2, max(t + h for t, h in zip(tot, hi, strict=True)) * 1.2)
+    bx.legend(loc="upper right", fontsize=8)
+    bx.grid(axis="x", alpha=0.3)
+    fig.suptitle(
+        f"What each way of extending Envoy {results['machine']['envoy'].split('/')[1]} costs per request "
+        f"(same header_mutation; bars: medians, whiskers: min-max over rounds)"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -177,30 +279,77 @@ def write(results: dict, out: Path):
     m, p = results["machine"], results["parameters"]
     instr = results["instructions"]
     worst = max(r["spread_pct"] for r in instr.values())
+    kinds = {l["name"]: (l["kind"], l["language"]) for l in results["listeners"]}
+    worst_cpu = max(r["spread_pct"] for n, r in results["cpu"].items() if kinds[n][0] == "headers")
+    worst = max(r["spread_pct"] for n, r in instr.items() if kinds[n][0] == "headers")
+    worst_body = max(
+        (r["spread_pct"] for n, r in instr.items() if kinds[n][0] == "body" and kinds[n][1] != "go"), default=0
+    )
+    worst_go_body = max((r["spread_pct"] for n, r in instr.items() if kinds[n] == ("body", "go")), default=0.0)
+    th = results["thresholds"]
+    pin = results.get("pinning")
+    pinned = (
+        f"Envoy pinned to core {pin['envoy']} and hey and the ext_proc server to core {pin['client']} (`taskset -c`)"
+        if pin
+        else "nothing pinned (one core, or no taskset)"
+    )
+    body = results.get("body", {})
     text = f"""# Benchmark {results["created"]}
 
 ## Method
 - Envoy `{m["envoy"]}`, one worker (`--concurrency 1`), the config in `bench-envoy.json`: envoy.yaml's
-  listeners 1063-1066 plus passthrough-only listeners per language, Envoy's built-in `header_mutation`
-  and a Lua filter doing the same mutations, each also with a direct-response route (no upstream).
+  listeners 1063-1066, passthrough-only listeners per language, Envoy's built-in `header_mutation`, a Lua
+  filter, a Wasm filter and ext_proc doing the same mutations, each also with a direct-response route
+  (no upstream); envoy.yaml's body_rewrite listeners and a Lua anchor for the body rows.
+- **Contenders.** Wasm: `bench/contenders/wasm`, Rust on proxy-wasm {m.get("proxy_wasm", "?")}, built
+  `{m.get("wasm_build", "?")}`, run by `envoy.filters.http.wasm` on runtime `{m.get("wasm_runtime", "?")}`.
+  ext_proc: `bench/contenders/ext_proc`, Go on go-control-plane/envoy {m.get("go_control_plane", "?")},
+  reached over gRPC (HTTP/2, loopback), request and response headers SEND, bodies NONE, trailers SKIP,
+  attributes source.address, upstream.address, response.code. Both set every header the modules set.
+  Lua cannot read the upstream address in Envoy 1.40: its anchor sets two of the three attribute headers.
 - **Instructions** (deterministic): Envoy under `valgrind --tool=callgrind`, instrumentation on after
-  {p["warmup"]} warm-up requests per listener; per listener {p["requests"]} requests on one keep-alive
-  connection between `callgrind_control -z` and `-d`; {p["rounds"]} interleaved rounds. Spread = (max-min)/median
-  over rounds; worst here **{worst:.3f}%**.
-- **Load**: wrk (Debian, C, one thread, {p["connections"]} connections, {p["load_seconds"]} s) in
-  {p["load_rounds"]} interleaved rounds; every ratio is against the baseline of the same round and route.
-  wrk because it is a native closed-loop generator with latency percentiles and low overhead on 2 cores.
-- **Fixed rate**: hey (Debian) at {p["rate"]} req/s for {p["rate_seconds"]} s per listener, upstream route.
-- **Memory**: VmRSS of an Envoy loading one language's module (one listener), idle and after a load burst.
-- Go runtime: `GODEBUG={results.get("godebug", {}).get("instructions", "?")}` under callgrind (Go's
-  asynchronous preemption signals make valgrind 3.19 assert), `GODEBUG={results.get("godebug", {}).get("load", "?")}`
-  for load, fixed rate and memory.
+  {p["warmup"]} warm-up requests per listener; per listener {p["requests"]} requests (body rows: a tenth for
+  64 KiB, a hundredth for 1 MiB) on one keep-alive connection between `callgrind_control -z` and `-d`;
+  {p["rounds"]} interleaved rounds. Spread = (max-min)/median over rounds; worst here **{worst:.3f}%**
+  (a run is refused at {th["instructions_spread_pct"]}%). The body rows have their own limits: worst
+  **{worst_body:.2f}%** held to {th.get("body_instructions_spread_pct", "?")}%, Go's worst **{worst_go_body:.2f}%**
+  held to {th.get("go_body_instructions_spread_pct", "?")}%: part of their count is placed by things other
+  than the request (the Go runtime's garbage collector and scavenger on their own threads, driven by
+  allocation and elapsed time; Lua's collector; Envoy's reads of a chunked 1 MiB stream, which follow
+  arrival timing), and callgrind counts that real cost wherever it falls. Only Envoy runs under
+  callgrind: the ext_proc server's cost is its CPU time, below.
+- **CPU time per request** (replaces requests/s, whose ratios swung 0.35-2.57 between rounds here):
+  hey at a fixed rate well below saturation ({p.get("cpu_rounds")} interleaved rounds of {p.get("cpu_seconds")} s per
+  listener; header listeners at their rate in the table, body rows 200 req/s for 64 KiB and 20 for 1 MiB),
+  4 keep-alive connections; Envoy's CPU time over the round divided by the 200 responses hey counted.
+  CPU time is the sum of the threads' `/proc/<pid>/task/*/schedstat` run time (nanoseconds); the
+  utime+stime of `/proc/<pid>/stat` (10 ms ticks) is shown beside it as a check. For ext_proc the
+  server's own CPU time is measured the same way and added. {pinned}. Spread = interquartile
+  range over rounds / median of the sum (max-min is in the table too: one round disturbed by another
+  process on this shared machine moves it); worst header row here **{worst_cpu:.1f}%** (a run is refused
+  over {th["cpu_spread_pct"]}%: with more, header contenders 15% apart could swap places; the body rows'
+  CPU spread is shown, not held to it). Rank by instructions; read CPU time as the cost in time.
+- **Latency**: hey's own p50/p99 at that fixed rate (median over rounds).
+- **Memory**: VmRSS of an Envoy loading one contender (one listener), idle and after a wrk burst; for
+  ext_proc also the server's RSS.
+- **Body rows**: GET /repeat on the echo upstream: "{body.get("text", "?").strip()}" (16 bytes) repeated to 64 KiB or
+  1 MiB, flushed every {body.get("chunk", "?")} bytes, through passthrough + body_rewrite (Hello -> Howdy). The anchor is
+  **Lua** (`string.gsub` on the whole buffered body); the built-in filters have no replace.
+- Go runtime: `GODEBUG={results["godebug"]["instructions"]}` under callgrind (Go's asynchronous
+  preemption signals make valgrind 3.19 assert), `GODEBUG={results["godebug"]["cpu"]}` for CPU time,
+  latency and memory.
 - Machine: {m["cores"]} cores, {m["cpu"]}, Linux {m["kernel"]}; {m["rustc"]}; {m["go"]}; {m["g++"]}.
-  Builds: Rust {m["build_profiles"]["rust"]}; Go {m["build_profiles"]["go"]}; C++ {m["build_profiles"]["cpp"]}.
-- Run time {results["duration_s"]} s. Reproduce: `make bench`.
+  Builds: Rust {m["build_profiles"]["rust"]}; Go {m["build_profiles"]["go"]}; C++ {m["build_profiles"]["cpp"]};
+  Wasm {m["build_profiles"].get("wasm", "?")}; ext_proc {m["build_profiles"].get("ext_proc", "?")}.
+- Run time {results["duration_s"]} s. Reproduce: `make bench`. Raw numbers: `results.json`.
 
 ## Reading
 {reading(results)}
+
+## Every contender
+The same header_mutation work (sets, removes, three attribute headers) done each way.
+
+{contenders_table(results)}
 
 ## Instructions per request
 {instructions_table(results)}
@@ -215,11 +364,11 @@ listener minus its passthrough listener.
 
 {targets_table(results)}
 
-## Under load
-{load_table(results)}
+## CPU time per request at a fixed rate
+{cpu_table(results)}
 
-## Fixed rate
-{fixed_rate_table(results)}
+## Body rows (body_rewrite, Hello -> Howdy)
+{body_table(results)}
 
 ## Memory
 {memory_table(results)}
@@ -232,11 +381,12 @@ README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
 def publish(results: dict, out: Path, root: Path):
-    """Copies a full run's report and chart to bench/results/latest.* (committed)
-    and puts its instruction table into the README between the bench markers."""
+    """Copies a full run's report, chart and raw results to bench/results/latest.*
+    (committed) and puts the contenders table into the README between the bench markers."""
     latest = root / "bench" / "results"
     (latest / "latest.md").write_text((out / "report.md").read_text())
     (latest / "latest.png").write_bytes((out / "chart.png").read_bytes())
+    (latest / "latest.json").write_text((out / "results.json").read_text())
     readme = root / "README.md"
     text = readme.read_text()
     if README_START in text and README_END in text:
@@ -244,9 +394,11 @@ def publish(results: dict, out: Path, root: Path):
         _, tail = rest.split(README_END, 1)
         block = (
             f"{README_START}\nFrom `make bench` on {results['created']} ({results['machine']['cores']} cores, "
-            f"Envoy {results['machine']['envoy'].split('/')[1]}); full report: "
-            f"[bench/results/latest.md](bench/results/latest.md).\n\n{instructions_table(results)}\n\n"
-            f"![instructions per request over baseline](bench/results/latest.png)\n{README_END}"
+            f"Envoy {results['machine']['envoy'].split('/')[1]}); full report with method and spreads: "
+            f"[bench/results/latest.md](bench/results/latest.md), raw numbers: "
+            f"[bench/results/latest.json](bench/results/latest.json).\n\n{contenders_table(results)}\n\n"
+            f"Body rows (rewriting a 64 KiB and a 1 MiB response; Lua is the anchor):\n\n{body_table(results)}\n\n"
+            f"![instructions and CPU time per request over baseline](bench/results/latest.png)\n{README_END}"
         )
         readme.write_text(head + block + tail)
 

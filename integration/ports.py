@@ -77,7 +77,13 @@ BENCH_LISTENERS = {
     "cpp_header_mutation": (1065, 1165),
     "builtin_header_mutation": (1083, 1183),
     "lua_header_mutation": (1084, 1184),
+    "wasm_header_mutation": (1088, 1188),
+    "ext_proc_header_mutation": (1089, 1189),
 }
+# The bench's ext_proc server (gRPC), and the Lua anchor of its body rows (the
+# module body rows use envoy.yaml's own listeners, 1074-1076).
+BENCH_EXT_PROC = 1239
+BENCH_LUA_BODY = 1090
 
 # Envoys started with their own config: their admin ports.
 FAULTS_ADMIN = 9911

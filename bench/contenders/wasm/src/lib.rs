@@ -42,14 +42,17 @@ impl RootContext for Root {
                 true
             }
             Err(e) => {
-                proxy_wasm::hostcalls::log(LogLevel::Error, &format!("wasm header_mutation: {e}")).ok();
+                proxy_wasm::hostcalls::log(LogLevel::Error, &format!("wasm header_mutation: {e}"))
+                    .ok();
                 false
             }
         }
     }
 
     fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
-        Some(Box::new(Stream { config: Rc::clone(&self.config) }))
+        Some(Box::new(Stream {
+            config: Rc::clone(&self.config),
+        }))
     }
 
     fn get_type(&self) -> Option<ContextType> {
