@@ -10,7 +10,7 @@ listeners without a codec_type (Envoy's AUTO accepts both HTTP/1.1 and h2):
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import h2.config
 import h2.connection
@@ -23,6 +23,10 @@ class H2Response:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    trailers: list[tuple[str, str]] = field(default_factory=list)
+
+    def values(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k == name]
 
 
 def request(
@@ -95,7 +99,7 @@ def _pump(conn, sock) -> list:
 
 
 def _read_response(conn, sock, sid, backlog: list) -> H2Response:
-    status, headers, body = 0, [], bytearray()
+    status, headers, body, trailers = 0, [], bytearray(), []
     while True:
         events, backlog = backlog or _pump(conn, sock), []
         for event in events:
@@ -105,11 +109,13 @@ def _read_response(conn, sock, sid, backlog: list) -> H2Response:
             elif isinstance(event, h2.events.DataReceived) and event.stream_id == sid:
                 body += event.data
                 conn.acknowledge_received_data(event.flow_controlled_length, sid)
+            elif isinstance(event, h2.events.TrailersReceived) and event.stream_id == sid:
+                trailers = [(k, v) for k, v in event.headers]
             elif isinstance(event, h2.events.StreamEnded) and event.stream_id == sid:
-                return H2Response(status, headers, bytes(body))
+                return H2Response(status, headers, bytes(body), trailers)
             elif isinstance(event, h2.events.StreamReset) and event.stream_id == sid:
                 if status:
-                    return H2Response(status, headers, bytes(body))
+                    return H2Response(status, headers, bytes(body), trailers)
                 raise ConnectionError(f"stream reset by Envoy: {event.error_code}")
         sock.sendall(conn.data_to_send())
 
