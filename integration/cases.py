@@ -309,7 +309,9 @@ def client_aborts_mid_body(port):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(b"POST /anything HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1048576\r\n\r\n")
             sock.sendall(os.urandom(100_000))
+        h2client.abort_mid_body(port)
     post_1mib_body_unchanged(port)
+    h2_post_many_data_frames(port)
 
 
 def client_aborts_mid_response(port):

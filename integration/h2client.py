@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import h2.config
 import h2.connection
+import h2.errors
 import h2.events
 import h2.exceptions
 
@@ -224,3 +225,17 @@ class H2Connection:
                     raise H2Error(f"GOAWAY: {event.error_code!r}")
             self.sock.sendall(self.h2.data_to_send())
         return status, resp_headers, bytes(data)
+
+
+def abort_mid_body(port: int, path: str = "/anything", declared: int = 1 << 20, sent: int = 16384):
+    """Starts a POST of `declared` bytes, sends one DATA frame of at most `sent`, then cancels the
+    stream (RST_STREAM CANCEL) and closes the connection: a client giving up."""
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        conn.initiate_connection()
+        sid = conn.get_next_available_stream_id()
+        fields = [(":method", "POST"), (":path", path), (":scheme", "http"), (":authority", "localhost")]
+        conn.send_headers(sid, [*fields, ("content-length", str(declared))])
+        conn.send_data(sid, bytes(min(sent, conn.local_flow_control_window(sid), conn.max_outbound_frame_size)))
+        conn.reset_stream(sid, h2.errors.ErrorCodes.CANCEL)
+        sock.sendall(conn.data_to_send())
