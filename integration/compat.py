@@ -84,7 +84,9 @@ def language_config(language: str, directory: Path) -> Path:
     # Only the plain echo cluster: the other one runs Rust upstream filters, which
     # would load rust_module into every language's Envoy.
     config["static_resources"]["clusters"] = [
-        c for c in config["static_resources"]["clusters"] if "typed_extension_protocol_options" not in c
+        c
+        for c in config["static_resources"]["clusters"]
+        if not any("http_filters" in o for o in c.get("typed_extension_protocol_options", {}).values())
     ]
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
     directory.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,11 @@ listeners without a codec_type (Envoy's AUTO accepts both HTTP/1.1 and h2):
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import h2.config
 import h2.connection
+import h2.errors
 import h2.events
 import h2.exceptions
 
@@ -23,6 +24,10 @@ class H2Response:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    trailers: list[tuple[str, str]] = field(default_factory=list)
+
+    def values(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k == name]
 
 
 def request(
@@ -95,7 +100,7 @@ def _pump(conn, sock) -> list:
 
 
 def _read_response(conn, sock, sid, backlog: list) -> H2Response:
-    status, headers, body = 0, [], bytearray()
+    status, headers, body, trailers = 0, [], bytearray(), []
     while True:
         events, backlog = backlog or _pump(conn, sock), []
         for event in events:
@@ -105,11 +110,13 @@ def _read_response(conn, sock, sid, backlog: list) -> H2Response:
             elif isinstance(event, h2.events.DataReceived) and event.stream_id == sid:
                 body += event.data
                 conn.acknowledge_received_data(event.flow_controlled_length, sid)
+            elif isinstance(event, h2.events.TrailersReceived) and event.stream_id == sid:
+                trailers = [(k, v) for k, v in event.headers]
             elif isinstance(event, h2.events.StreamEnded) and event.stream_id == sid:
-                return H2Response(status, headers, bytes(body))
+                return H2Response(status, headers, bytes(body), trailers)
             elif isinstance(event, h2.events.StreamReset) and event.stream_id == sid:
                 if status:
-                    return H2Response(status, headers, bytes(body))
+                    return H2Response(status, headers, bytes(body), trailers)
                 raise ConnectionError(f"stream reset by Envoy: {event.error_code}")
         sock.sendall(conn.data_to_send())
 
@@ -218,3 +225,17 @@ class H2Connection:
                     raise H2Error(f"GOAWAY: {event.error_code!r}")
             self.sock.sendall(self.h2.data_to_send())
         return status, resp_headers, bytes(data)
+
+
+def abort_mid_body(port: int, path: str = "/anything", declared: int = 1 << 20, sent: int = 16384):
+    """Starts a POST of `declared` bytes, sends one DATA frame of at most `sent`, then cancels the
+    stream (RST_STREAM CANCEL) and closes the connection: a client giving up."""
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        conn.initiate_connection()
+        sid = conn.get_next_available_stream_id()
+        fields = [(":method", "POST"), (":path", path), (":scheme", "http"), (":authority", "localhost")]
+        conn.send_headers(sid, [*fields, ("content-length", str(declared))])
+        conn.send_data(sid, bytes(min(sent, conn.local_flow_control_window(sid), conn.max_outbound_frame_size)))
+        conn.reset_stream(sid, h2.errors.ErrorCodes.CANCEL)
+        sock.sendall(conn.data_to_send())

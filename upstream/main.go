@@ -15,10 +15,15 @@
 //	                         T written N times, flushed every K bytes (chunked), so
 //	                         a body filter sees matches split across chunks.
 //	/gzip                    the text, gzip-compressed (content-encoding: gzip).
+//	/trailers                the text, chunked, then the trailer x-upstream-trailer.
+//	/websocket               a WebSocket handshake (101), then one frame echoed.
+//	/reset                   the connection closed before any response.
 package main
 
 import (
+	"bufio"
 	"compress/gzip"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -70,6 +75,20 @@ func main() {
 			gz := gzip.NewWriter(w)
 			_, _ = io.WriteString(gz, *text+"\n")
 			_ = gz.Close()
+		case r.URL.Path == "/trailers":
+			_, _ = io.Copy(io.Discard, r.Body)
+			// Announced, then set after the body: Go sends it in the last chunk.
+			w.Header().Set("Trailer", "X-Upstream-Trailer")
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = io.WriteString(w, *text+"\n")
+			w.(http.Flusher).Flush()
+			w.Header().Set("X-Upstream-Trailer", "sent-after-body")
+		case r.URL.Path == "/websocket":
+			websocketEcho(w, r)
+		case r.URL.Path == "/reset":
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
 		case strings.HasPrefix(r.URL.Path, "/status/"):
 			status, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/status/"))
 			if err != nil || status < 200 || status > 599 {
@@ -150,4 +169,73 @@ func repeat(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
+}
+
+// websocketGUID is RFC 6455's fixed key suffix.
+const websocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// websocketEcho answers the upgrade with 101, then reads one client frame
+// (masked, payload under 64 KiB) and sends its payload back unmasked, with the
+// same opcode, and closes: enough to show the upgraded stream carries bytes
+// both ways through Envoy.
+func websocketEcho(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Sec-WebSocket-Key")
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || key == "" {
+		http.Error(w, "want a websocket upgrade", http.StatusBadRequest)
+		return
+	}
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	sum := sha1.Sum([]byte(key + websocketGUID))
+	_, _ = rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Accept: " + base64.StdEncoding.EncodeToString(sum[:]) + "\r\n\r\n")
+	if rw.Flush() != nil {
+		return
+	}
+	opcode, payload, err := readFrame(rw.Reader)
+	if err != nil {
+		return
+	}
+	frame := []byte{0x80 | opcode}
+	if len(payload) < 126 {
+		frame = append(frame, byte(len(payload)))
+	} else {
+		frame = append(frame, 126, byte(len(payload)>>8), byte(len(payload)))
+	}
+	_, _ = rw.Write(append(frame, payload...))
+	_ = rw.Flush()
+}
+
+func readFrame(r *bufio.Reader) (byte, []byte, error) {
+	head := make([]byte, 2)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return 0, nil, err
+	}
+	n := int(head[1] & 0x7f)
+	if n == 126 {
+		ext := make([]byte, 2)
+		if _, err := io.ReadFull(r, ext); err != nil {
+			return 0, nil, err
+		}
+		n = int(ext[0])<<8 | int(ext[1])
+	} else if n == 127 {
+		return 0, nil, io.ErrUnexpectedEOF
+	}
+	mask := make([]byte, 4)
+	if head[1]&0x80 != 0 {
+		if _, err := io.ReadFull(r, mask); err != nil {
+			return 0, nil, err
+		}
+	}
+	payload := make([]byte, n)
+	if _, err := io.ReadFull(r, payload); err != nil {
+		return 0, nil, err
+	}
+	for i := range payload {
+		payload[i] ^= mask[i%4]
+	}
+	return head[0] & 0x0f, payload, nil
 }
