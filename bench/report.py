@@ -311,7 +311,8 @@ def write(results: dict, out: Path):
   {p["warmup"]} warm-up requests per listener; per listener {p["requests"]} requests (body rows: a tenth for
   64 KiB, a hundredth for 1 MiB) on one keep-alive connection between `callgrind_control -z` and `-d`;
   {p["rounds"]} interleaved rounds. Spread = (max-min)/median over rounds; worst here **{worst:.3f}%**
-  (a run is refused at {th["instructions_spread_pct"]}%). The body rows have their own limits: worst
+  (a run is refused at {th["instructions_spread_pct"]}%; Lua's header rows at
+  {th.get("lua_instructions_spread_pct", "?")}%, for its incremental collector). The body rows have their own limits: worst
   **{worst_body:.2f}%** held to {th.get("body_instructions_spread_pct", "?")}%, Go's worst **{worst_go_body:.2f}%**
   held to {th.get("go_body_instructions_spread_pct", "?")}%: part of their count is placed by things other
   than the request (the Go runtime's garbage collector and scavenger on their own threads, driven by
