@@ -314,7 +314,7 @@ def write(results: dict, out: Path):
   (a run is refused at {th["instructions_spread_pct"]}%; Lua's header rows at
   {th.get("lua_instructions_spread_pct", "?")}%, for its incremental collector). The body rows have their own limits: worst
   **{worst_body:.2f}%** held to {th.get("body_instructions_spread_pct", "?")}%, Go's worst **{worst_go_body:.2f}%**
-  held to {th.get("go_body_instructions_spread_pct", "?")}%: part of their count is placed by things other
+  {"reported, not held to a limit" if th.get("go_body_instructions_spread_pct") is None else "held to " + str(th.get("go_body_instructions_spread_pct")) + "%"}: part of their count is placed by things other
   than the request (the Go runtime's garbage collector and scavenger on their own threads, driven by
   allocation and elapsed time; Lua's collector; Envoy's reads of a chunked 1 MiB stream, which follow
   arrival timing), and callgrind counts that real cost wherever it falls. Only Envoy runs under
