@@ -199,7 +199,7 @@ def reading(results: dict) -> str:
     lines = [
         f"- A module that does nothing costs Rust {d['rust_passthrough']:,.0f}, C++ {d['cpp_passthrough']:,.0f} and "
         f"Go {d['go_passthrough']:,.0f} instructions per request; the Go module answers the hooks a filter does not "
-        f"implement in C (go/stream_hooks.c) and enters Go only for the others.",
+        f"implement in C (go/sdk/hooks.c) and enters Go only for the others.",
         f"- The header_mutation filter itself (its listener minus passthrough) costs Rust {hm['rust']:,.0f}, "
         f"C++ {hm['cpp']:,.0f}, Go {hm['go']:,.0f} ({hm['go'] / hm['cpp']:.2f}x C++: one cgo crossing per header "
         f"operation); Envoy's built-in filter does the same for {d['builtin_header_mutation']:,.0f} "
@@ -216,13 +216,24 @@ def reading(results: dict) -> str:
     body = [l["name"] for l in results["listeners"] if l.get("kind") == "body"]
     if body:
         instr = results["instructions"]
-        parts = [
-            f"{n.rsplit('_', 1)[0].split('_')[0]} {instr[n]['median'] / 1e6:.1f}M" for n in body if n.endswith("_1m")
-        ]
+        for size, label in (("64k", "64 KiB"), ("1m", "1 MiB")):
+            rows = {n.split("_")[0]: instr[n]["median"] for n in body if n.endswith(f"_{size}")}
+            if "rust" not in rows:
+                continue
+            parts = [f"{lang} {ir / 1e6:.2f}M ({ir / rows['rust']:.2f}x Rust)" for lang, ir in rows.items()]
+            lines.append(
+                f"- Rewriting a {label} response (instructions per request, Envoy included): " + ", ".join(parts) + "."
+            )
         lines.append(
-            "- Rewriting a 1 MiB response (instructions per request, Envoy included): " + ", ".join(parts) + ". "
-            "Lua is the anchor: it buffers the whole body and runs string.gsub once; the modules stream it."
+            "- The body rows are where the language shows: every chunk crosses the ABI (read in place, drained, "
+            "the rewrite appended), Go pays a cgo crossing for each of those and builds its output in "
+            "garbage-collected memory. Lua is the anchor: it buffers the whole body and runs "
+            "string.gsub once, where the modules stream it holding back only what a split match needs."
         )
+    lines.append(
+        "- CPU time is sampled on a shared 2-core machine: where two contenders' medians are closer than "
+        "their spreads, the CPU column does not rank them; the instruction counts do."
+    )
     return "\n".join(lines)
 
 
@@ -322,7 +333,7 @@ def write(results: dict, out: Path):
 - **CPU time per request** (replaces requests/s, whose ratios swung 0.35-2.57 between rounds here):
   hey at a fixed rate well below saturation ({p.get("cpu_rounds")} interleaved rounds of {p.get("cpu_seconds")} s per
   listener; header listeners at their rate in the table, body rows 200 req/s for 64 KiB and 20 for 1 MiB),
-  4 keep-alive connections; Envoy's CPU time over the round divided by the 200 responses hey counted.
+  4 keep-alive connections; Envoy's CPU time over the round divided by the 200 (OK) responses hey counted.
   CPU time is the sum of the threads' `/proc/<pid>/task/*/schedstat` run time (nanoseconds); the
   utime+stime of `/proc/<pid>/stat` (10 ms ticks) is shown beside it as a check. For ext_proc the
   server's own CPU time is measured the same way and added. {pinned}. Spread = interquartile
@@ -398,6 +409,7 @@ def publish(results: dict, out: Path, root: Path):
             f"Envoy {results['machine']['envoy'].split('/')[1]}); full report with method and spreads: "
             f"[bench/results/latest.md](bench/results/latest.md), raw numbers: "
             f"[bench/results/latest.json](bench/results/latest.json).\n\n{contenders_table(results)}\n\n"
+            f"What it shows:\n\n{reading(results)}\n\n"
             f"Body rows (rewriting a 64 KiB and a 1 MiB response; Lua is the anchor):\n\n{body_table(results)}\n\n"
             f"![instructions and CPU time per request over baseline](bench/results/latest.png)\n{README_END}"
         )
