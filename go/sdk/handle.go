@@ -25,6 +25,11 @@ type EnvoyHTTPFilter interface {
 	SetHeader(kind HeaderType, key string, value []byte) bool
 	// RemoveHeader removes every value of key: SetHeader with an empty value.
 	RemoveHeader(kind HeaderType, key string) bool
+	// ApplyHeaderBatch applies a batch's operations to one header map, in
+	// order, in one call into C (header_batch.go); false when Envoy refused
+	// any (that map absent in this phase). A handle with nothing faster may
+	// apply them with ApplyHeaderOps.
+	ApplyHeaderBatch(kind HeaderType, batch *HeaderBatch) bool
 	// GetAttributeString returns a string attribute, when Envoy knows it at
 	// this point of the stream.
 	GetAttributeString(id AttributeID) ([]byte, bool)
