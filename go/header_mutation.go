@@ -256,6 +256,12 @@ func (c *HeaderMutationConfig) NewFilter(sdk.EnvoyHTTPFilter) *HeaderMutation {
 	return c.shared // nothing to allocate
 }
 
+// SharedFilter makes header_mutation a sdk.SharedFilterConfig: its streams
+// share one filter, so they begin and end without entering Go.
+func (c *HeaderMutationConfig) SharedFilter() *HeaderMutation {
+	return c.shared
+}
+
 // Destroy runs after the config's last stream.
 func (c *HeaderMutationConfig) Destroy() {
 	c.rules.destroy()

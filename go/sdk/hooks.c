@@ -4,7 +4,9 @@
 // it (the bits filter.go found by type assertion), and returns Continue without
 // entering Go when it does not. A config whose filters implement no hook at all
 // (passthrough) gets one shared C slot for all its streams, so such a stream
-// never enters Go.
+// never enters Go. A config whose streams share one filter (Go's
+// SharedFilterConfig) keeps its streams' slots for its next streams, so
+// filter_new and filter_destroy do not enter Go either (stream_cache.c).
 // The definitions include abi.h, so the compiler checks them as it checks the
 // //export hooks in hooks.go; the Go halves are the dm_go_* exports there.
 
@@ -19,7 +21,14 @@ static const dm_slot kNoGoStream = {.index = DM_SLOT_NO_GO_STREAM, .hooks = 0};
 envoy_dynamic_module_type_http_filter_module_ptr envoy_dynamic_module_on_http_filter_new(
     envoy_dynamic_module_type_http_filter_config_module_ptr filter_config_ptr,
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr) {
-  if (SLOT(filter_config_ptr)->hooks == 0) return &kNoGoStream;
+  const dm_slot* config = SLOT(filter_config_ptr);
+  if (config->hooks == 0) return &kNoGoStream;
+  // A shared-filter config's stream reuses a slot a finished stream left,
+  // with its Go half: nothing to make in Go.
+  if (config->cache != NULL) {
+    dm_slot* reused = dm_stream_cache_pop(config->cache);
+    if (reused != NULL) return reused;
+  }
   // Never NULL (Envoy does not check): a stream the module cannot make gets
   // a slot that fails it closed (memory.go's failedStream).
   return dm_go_filter_new(filter_config_ptr, filter_envoy_ptr);
@@ -27,7 +36,14 @@ envoy_dynamic_module_type_http_filter_module_ptr envoy_dynamic_module_on_http_fi
 
 void envoy_dynamic_module_on_http_filter_destroy(
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
-  if (filter_module_ptr != &kNoGoStream) dm_go_filter_destroy(filter_module_ptr);
+  if (filter_module_ptr == &kNoGoStream) return;
+  dm_slot* stream = (dm_slot*)filter_module_ptr;
+  if (stream->cache != NULL) {
+    // Kept for the config's next stream; Go releases it with the config.
+    dm_stream_cache_push(stream->cache, stream);
+    return;
+  }
+  dm_go_filter_destroy(filter_module_ptr);
 }
 
 envoy_dynamic_module_type_on_http_filter_request_headers_status

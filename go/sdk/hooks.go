@@ -82,6 +82,7 @@ func filterConfigNew(envoyPtr C.envoy_dynamic_module_type_http_filter_config_env
 	}
 	*value = box
 	setHooks(s, box.hooks)
+	newStreamCache(s, value)
 	return unsafe.Pointer(s)
 }
 
@@ -89,6 +90,7 @@ func filterConfigNew(envoyPtr C.envoy_dynamic_module_type_http_filter_config_env
 func envoy_dynamic_module_on_http_filter_config_destroy(
 	filter_config_ptr C.envoy_dynamic_module_type_http_filter_config_module_ptr,
 ) {
+	releaseStreamCache((*slot)(unsafe.Pointer(filter_config_ptr)))
 	destroyConfig(configs.get(unsafe.Pointer(filter_config_ptr)))
 	configs.release(unsafe.Pointer(filter_config_ptr))
 }
@@ -154,6 +156,15 @@ func filterNew(configPtr unsafe.Pointer, envoyPtr C.envoy_dynamic_module_type_ht
 	}
 	stream.name = config.name
 	stream.envoy = envoyFilter{raw: envoyPtr, slot: s}
+	s.cache, s.next, s.reused = nil, nil, 0
+	if config.shared != nil {
+		// Kept for the config's next stream when Envoy destroys this one
+		// (hooks.c), and released with the config.
+		s.cache = (*slot)(configPtr).cache
+		stream.filter = config.shared
+		setHooks(s, config.hooks)
+		return unsafe.Pointer(s)
+	}
 	context := func() string {
 		return fmt.Sprintf("%s: filter '%s' in http_filter_new", registry.name, config.name)
 	}
@@ -188,7 +199,12 @@ func streamFor(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) *streamBox {
-	s := streams.get(unsafe.Pointer(filter_module_ptr))
+	p := unsafe.Pointer(filter_module_ptr)
+	s := streams.get(p)
+	if c := (*slot)(p); c.reused != 0 {
+		c.reused = 0
+		s.reset()
+	}
 	s.envoy.raw = filter_envoy_ptr
 	return s
 }
