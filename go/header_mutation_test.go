@@ -213,8 +213,8 @@ func (*nullEnvoy) RemoveHeader(sdk.HeaderType, string) bool      { return true }
 
 // ApplyHeaderBatch goes one operation at a time through the methods above,
 // so the count includes the Go path a route's override takes.
-func (e *nullEnvoy) ApplyHeaderBatch(kind sdk.HeaderType, batch *sdk.HeaderBatch) bool {
-	return sdk.ApplyHeaderOps(e, kind, batch.Ops())
+func (e *nullEnvoy) ApplyHeaderBatch(kind sdk.HeaderType, batch *sdk.HeaderBatch) {
+	sdk.ApplyHeaderOps(e, kind, batch.Ops())
 }
 func (*nullEnvoy) GetAttributeString(sdk.AttributeID) ([]byte, bool) {
 	return nullAddress, true

@@ -1,8 +1,9 @@
 // HeaderBatch: a fixed list of header operations that a filter makes once (at
 // config time) and applies to a header map with one call. Each entry into C
-// from Go (a cgo call) costs far more than Envoy's set_header itself; a batch
-// applies all its operations in one (header_batch.c), where a loop of
-// SetHeader calls would cross once per header.
+// from Go (a cgo call) costs far more than Envoy's set_header itself; a loop
+// of SetHeader calls crosses once per header, a batch not at all: its
+// operations run in C (header_batch.c) when the hook's C half regains
+// control from Go (hooks.c).
 
 package sdk
 
@@ -101,13 +102,36 @@ func (b *HeaderBatch) Free() {
 	}
 }
 
-// ApplyHeaderBatch is the real handle's: one crossing for the whole batch.
-func (e *envoyFilter) ApplyHeaderBatch(kind HeaderType, batch *HeaderBatch) bool {
-	return bool(C.dm_apply_header_batch(e.raw, C.enum_envoy_dynamic_module_type_http_header_type(kind), batch.c))
+// ApplyHeaderBatch is the real handle's: it leaves the batch in the
+// stream's slot, and the hook's C half applies it once Go returns (hooks.c),
+// in the same crossing that entered Go. Any other call on the handle applies
+// it first (applyPending), so the filter never sees the headers without it.
+func (e *envoyFilter) ApplyHeaderBatch(kind HeaderType, batch *HeaderBatch) {
+	if batch == nil || batch.c == nil {
+		return
+	}
+	e.applyPending()
+	if e.slot == nil || e.slot == failedStream {
+		// A handle without a stream slot of its own applies it now.
+		C.dm_apply_header_batch(e.raw, C.enum_envoy_dynamic_module_type_http_header_type(kind), batch.c)
+		return
+	}
+	e.slot.pending, e.slot.pending_type = batch.c, C.uint32_t(kind)
+}
+
+// applyPending applies the batch left for this hook, if any: the first thing
+// every other call of the real handle does.
+func (e *envoyFilter) applyPending() {
+	if s := e.slot; s != nil && s.pending != nil {
+		batch := s.pending
+		s.pending = nil
+		C.dm_apply_header_batch(e.raw, C.enum_envoy_dynamic_module_type_http_header_type(s.pending_type), batch)
+	}
 }
 
 // ApplyHeaderOps applies ops in order through envoy's one-header methods,
-// with the same results as ApplyHeaderBatch: for handles that have no batch
+// with the same effect as ApplyHeaderBatch, and reports whether Envoy took
+// every one (its header map exists in this phase): for handles that have no batch
 // path (fakes in tests) and for ops in Go memory (a route's override).
 func ApplyHeaderOps(envoy EnvoyHTTPFilter, kind HeaderType, ops []HeaderOp) bool {
 	all := true

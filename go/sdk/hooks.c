@@ -11,9 +11,22 @@
 // //export hooks in hooks.go; the Go halves are the dm_go_* exports there.
 
 #include "_cgo_export.h"
+#include "header_batch.h"
 #include "memory.h"
 
 #define SLOT(ptr) ((const dm_slot*)(ptr))
+
+// Applies the header batch the filter left for this hook (header_batch.go),
+// after Go has returned: the batch costs no crossing of its own.
+static void apply_pending(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                          envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
+  dm_slot* slot = (dm_slot*)filter_module_ptr;
+  const dm_header_batch* batch = slot->pending;
+  if (batch == NULL) return;
+  slot->pending = NULL;
+  dm_apply_header_batch(filter_envoy_ptr,
+                        (enum envoy_dynamic_module_type_http_header_type)slot->pending_type, batch);
+}
 
 // The slot of every stream whose config's filters implement no hook.
 static const dm_slot kNoGoStream = {.index = DM_SLOT_NO_GO_STREAM, .hooks = 0};
@@ -53,7 +66,10 @@ envoy_dynamic_module_on_http_filter_request_headers(
   if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_HEADERS)) {
     return envoy_dynamic_module_type_on_http_filter_request_headers_status_Continue;
   }
-  return dm_go_request_headers(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  envoy_dynamic_module_type_on_http_filter_request_headers_status status =
+      dm_go_request_headers(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  apply_pending(filter_envoy_ptr, filter_module_ptr);
+  return status;
 }
 
 envoy_dynamic_module_type_on_http_filter_request_body_status
@@ -63,7 +79,10 @@ envoy_dynamic_module_on_http_filter_request_body(
   if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_BODY)) {
     return envoy_dynamic_module_type_on_http_filter_request_body_status_Continue;
   }
-  return dm_go_request_body(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  envoy_dynamic_module_type_on_http_filter_request_body_status status =
+      dm_go_request_body(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  apply_pending(filter_envoy_ptr, filter_module_ptr);
+  return status;
 }
 
 envoy_dynamic_module_type_on_http_filter_request_trailers_status
@@ -73,7 +92,10 @@ envoy_dynamic_module_on_http_filter_request_trailers(
   if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_TRAILERS)) {
     return envoy_dynamic_module_type_on_http_filter_request_trailers_status_Continue;
   }
-  return dm_go_request_trailers(filter_envoy_ptr, filter_module_ptr);
+  envoy_dynamic_module_type_on_http_filter_request_trailers_status status =
+      dm_go_request_trailers(filter_envoy_ptr, filter_module_ptr);
+  apply_pending(filter_envoy_ptr, filter_module_ptr);
+  return status;
 }
 
 envoy_dynamic_module_type_on_http_filter_response_headers_status
@@ -83,7 +105,10 @@ envoy_dynamic_module_on_http_filter_response_headers(
   if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_HEADERS)) {
     return envoy_dynamic_module_type_on_http_filter_response_headers_status_Continue;
   }
-  return dm_go_response_headers(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  envoy_dynamic_module_type_on_http_filter_response_headers_status status =
+      dm_go_response_headers(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  apply_pending(filter_envoy_ptr, filter_module_ptr);
+  return status;
 }
 
 envoy_dynamic_module_type_on_http_filter_response_body_status
@@ -93,7 +118,10 @@ envoy_dynamic_module_on_http_filter_response_body(
   if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_BODY)) {
     return envoy_dynamic_module_type_on_http_filter_response_body_status_Continue;
   }
-  return dm_go_response_body(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  envoy_dynamic_module_type_on_http_filter_response_body_status status =
+      dm_go_response_body(filter_envoy_ptr, filter_module_ptr, end_of_stream);
+  apply_pending(filter_envoy_ptr, filter_module_ptr);
+  return status;
 }
 
 envoy_dynamic_module_type_on_http_filter_response_trailers_status
@@ -103,7 +131,10 @@ envoy_dynamic_module_on_http_filter_response_trailers(
   if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_TRAILERS)) {
     return envoy_dynamic_module_type_on_http_filter_response_trailers_status_Continue;
   }
-  return dm_go_response_trailers(filter_envoy_ptr, filter_module_ptr);
+  envoy_dynamic_module_type_on_http_filter_response_trailers_status status =
+      dm_go_response_trailers(filter_envoy_ptr, filter_module_ptr);
+  apply_pending(filter_envoy_ptr, filter_module_ptr);
+  return status;
 }
 
 void envoy_dynamic_module_on_http_filter_stream_complete(
@@ -111,6 +142,7 @@ void envoy_dynamic_module_on_http_filter_stream_complete(
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr) {
   if (SLOT(filter_module_ptr)->hooks & DM_HOOK_STREAM_COMPLETE) {
     dm_go_stream_complete(filter_envoy_ptr, filter_module_ptr);
+    apply_pending(filter_envoy_ptr, filter_module_ptr);
   }
 }
 

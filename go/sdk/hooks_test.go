@@ -49,17 +49,17 @@ func takeLogs() []string {
 // reply. Filters' tests use the fuller sdktest.FakeEnvoy.
 type recorder struct{ sent []string }
 
-func (*recorder) GetHeader(HeaderType, string) ([]byte, bool)    { return nil, false }
-func (*recorder) SetHeader(HeaderType, string, []byte) bool      { return true }
-func (*recorder) RemoveHeader(HeaderType, string) bool           { return true }
-func (*recorder) ApplyHeaderBatch(HeaderType, *HeaderBatch) bool { return true }
-func (*recorder) GetAttributeString(AttributeID) ([]byte, bool)  { return nil, false }
-func (*recorder) GetAttributeInt(AttributeID) (uint64, bool)     { return 0, false }
-func (*recorder) PerRouteConfig() any                            { return nil }
-func (*recorder) GetBodyChunks(BodyType) [][]byte                { return nil }
-func (*recorder) GetBodySize(BodyType) int                       { return 0 }
-func (*recorder) DrainBody(BodyType, int) bool                   { return false }
-func (*recorder) AppendBody(BodyType, []byte) bool               { return false }
+func (*recorder) GetHeader(HeaderType, string) ([]byte, bool)   { return nil, false }
+func (*recorder) SetHeader(HeaderType, string, []byte) bool     { return true }
+func (*recorder) RemoveHeader(HeaderType, string) bool          { return true }
+func (*recorder) ApplyHeaderBatch(HeaderType, *HeaderBatch)     {}
+func (*recorder) GetAttributeString(AttributeID) ([]byte, bool) { return nil, false }
+func (*recorder) GetAttributeInt(AttributeID) (uint64, bool)    { return 0, false }
+func (*recorder) PerRouteConfig() any                           { return nil }
+func (*recorder) GetBodyChunks(BodyType) [][]byte               { return nil }
+func (*recorder) GetBodySize(BodyType) int                      { return 0 }
+func (*recorder) DrainBody(BodyType, int) bool                  { return false }
+func (*recorder) AppendBody(BodyType, []byte) bool              { return false }
 func (*recorder) IncrementCounter(MetricID, []string, uint64) bool {
 	return false
 }

@@ -57,6 +57,11 @@ struct dm_slot {
   dm_stream_cache* cache;
   // The next slot in a cache.
   dm_slot* next;
+  // A stream's: the header batch its filter applied during the current hook
+  // and its header_type, which the hook's C half applies once Go returns
+  // (header_batch.go); NULL when there is none.
+  const struct dm_header_batch* pending;
+  uint32_t pending_type;
   // Out-parameters for the callbacks a stream's handle makes (handle.go).
   envoy_dynamic_module_type_envoy_buffer buffer;
   uint64_t number;

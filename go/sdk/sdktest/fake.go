@@ -123,8 +123,8 @@ func (f *FakeEnvoy) RemoveHeader(kind sdk.HeaderType, key string) bool {
 
 // ApplyHeaderBatch applies the batch one operation at a time, through the
 // methods above, as the real handle does in C.
-func (f *FakeEnvoy) ApplyHeaderBatch(kind sdk.HeaderType, batch *sdk.HeaderBatch) bool {
-	return sdk.ApplyHeaderOps(f, kind, batch.Ops())
+func (f *FakeEnvoy) ApplyHeaderBatch(kind sdk.HeaderType, batch *sdk.HeaderBatch) {
+	sdk.ApplyHeaderOps(f, kind, batch.Ops())
 }
 
 func (f *FakeEnvoy) GetAttributeString(id sdk.AttributeID) ([]byte, bool) {
