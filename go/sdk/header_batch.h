@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "memory.h"
 
 // What one operation does (Go's HeaderOpKind).
 enum {
@@ -39,8 +40,8 @@ typedef struct dm_header_batch {
 
 // Applies every op of batch in order; false when Envoy refused any (its
 // header map absent in this phase). An absent attribute is no failure.
-bool dm_apply_header_batch(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
-                           enum envoy_dynamic_module_type_http_header_type header_type,
-                           const dm_header_batch* batch);
+DM_INTERNAL bool dm_apply_header_batch(
+    envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+    enum envoy_dynamic_module_type_http_header_type header_type, const dm_header_batch* batch);
 
 #endif  // GO_SDK_HEADER_BATCH_H_

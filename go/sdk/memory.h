@@ -71,13 +71,18 @@ struct dm_slot {
   size_t chunks_cap;
 };
 
+// The module's own C functions stay out of its dynamic symbol table: Envoy
+// sees the hooks and what Go's runtime exports, nothing else
+// (integration/test_symbols.py).
+#define DM_INTERNAL __attribute__((visibility("hidden")))
+
 // stream_cache.c. NULL when there is no memory.
-dm_stream_cache* dm_stream_cache_new(void);
+DM_INTERNAL dm_stream_cache* dm_stream_cache_new(void);
 // A cached slot with reused set, or NULL when there is none.
-dm_slot* dm_stream_cache_pop(dm_stream_cache* cache);
-void dm_stream_cache_push(dm_stream_cache* cache, dm_slot* slot);
+DM_INTERNAL dm_slot* dm_stream_cache_pop(dm_stream_cache* cache);
+DM_INTERNAL void dm_stream_cache_push(dm_stream_cache* cache, dm_slot* slot);
 // Empties the cache, and returns its slots as a list through next.
-dm_slot* dm_stream_cache_take_all(dm_stream_cache* cache);
-void dm_stream_cache_free(dm_stream_cache* cache);
+DM_INTERNAL dm_slot* dm_stream_cache_take_all(dm_stream_cache* cache);
+DM_INTERNAL void dm_stream_cache_free(dm_stream_cache* cache);
 
 #endif  // GO_SDK_MEMORY_H_
