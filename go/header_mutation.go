@@ -21,8 +21,10 @@
 // Cost: entering C from Go (a cgo call) costs far more than Envoy's
 // set_header itself, so a filter config's changes are compiled once into two
 // sdk.HeaderBatch values in C memory, one per direction (the response one
-// ending with the three attribute stamps), and each phase applies its batch
-// with one call into C instead of one per header. A route's override stays in
+// ending with the three attribute stamps), and each phase hands the handle
+// its batch, which the hook's C half runs once Go returns: no crossing per
+// header, none of its own. Streams share one filter (SharedFilter), so they
+// also begin and end without entering Go. A route's override stays in
 // Go memory and is applied one operation at a time: a stream that found it
 // keeps a reference (sdk.EnvoyHTTPFilter.PerRouteConfig), so a route update
 // that releases it mid-stream frees nothing the stream still uses.
@@ -101,7 +103,7 @@ type Rules struct {
 	requestBatch, responseBatch *sdk.HeaderBatch
 }
 
-// apply makes one phase's changes: with one call into C when there is a batch.
+// apply makes one phase's changes: as one batch when there is one.
 func apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType, batch *sdk.HeaderBatch, ops []sdk.HeaderOp) {
 	if batch != nil {
 		envoy.ApplyHeaderBatch(kind, batch)
