@@ -18,26 +18,28 @@
 // be non-empty (Envoy 1.40 treats an empty value as a removal) and free of CR,
 // LF and NUL, so a config cannot split a response.
 //
-// Memory: every name and value of a filter config is copied into C memory when
-// the config is made (sdk/memory.go) and freed when Envoy destroys it, after
-// its last stream, so the request path hands Envoy pre-made buffers and
-// allocates nothing. A route's override stays in Go memory: a stream that
-// found it keeps a reference (sdk.EnvoyHTTPFilter.PerRouteConfig), so a route
-// update that releases it mid-stream frees nothing the stream still uses.
+// Cost: entering C from Go (a cgo call) costs far more than Envoy's
+// set_header itself, so a filter config's changes are compiled once into two
+// sdk.HeaderBatch values in C memory, one per direction (the response one
+// ending with the three attribute stamps), and each phase hands the handle
+// its batch, which the hook's C half runs once Go returns: no crossing per
+// header, none of its own. Streams share one filter (SharedFilter), so they
+// also begin and end without entering Go. A route's override stays in
+// Go memory and is applied one operation at a time: a stream that found it
+// keeps a reference (sdk.EnvoyHTTPFilter.PerRouteConfig), so a route update
+// that releases it mid-stream frees nothing the stream still uses.
 //
 // Attributes: each value is copied before set_header gets it, so the header
 // is never set from memory that Envoy may change while it sets headers. Values
-// of any length are stamped, none is dropped: the copy goes to a pooled buffer
-// that grows to the longest value seen, so the request path allocates nothing
-// (Rust and C++ copy to a 128-byte stack buffer, and to the heap past it).
+// of any length are stamped, none is dropped (the batch copies to the stack,
+// or the heap past 128 bytes, as Rust and C++ do; the one-by-one path to a
+// pooled buffer), and the request path allocates nothing in Go.
 
 package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
 )
@@ -47,13 +49,6 @@ const (
 	DownstreamAddressHeader = "x-downstream-address"
 	UpstreamAddressHeader   = "x-upstream-address"
 	ResponseCodeHeader      = "x-response-code"
-)
-
-// The same names in C memory, made once for the life of the process.
-var (
-	downstreamAddressKey = sdk.NewModuleString(DownstreamAddressHeader)
-	upstreamAddressKey   = sdk.NewModuleString(UpstreamAddressHeader)
-	responseCodeKey      = sdk.NewModuleString(ResponseCodeHeader)
 )
 
 type rawHeaderMutationConfig struct {
@@ -76,13 +71,24 @@ type Mutations struct {
 	Remove []string
 }
 
-func (m *Mutations) apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType) {
+// ops are the mutations as header operations, in the order they run:
+// removals first, so a header named in both ends up set.
+func (m *Mutations) ops() []sdk.HeaderOp {
+	ops := make([]sdk.HeaderOp, 0, len(m.Remove)+len(m.Set)+len(stamps))
 	for _, name := range m.Remove {
-		envoy.RemoveHeader(kind, name)
+		ops = append(ops, sdk.HeaderOp{Kind: sdk.HeaderOpRemove, Name: name})
 	}
 	for _, h := range m.Set {
-		envoy.SetHeader(kind, h.Name, h.Value)
+		ops = append(ops, sdk.HeaderOp{Kind: sdk.HeaderOpSet, Name: h.Name, Value: h.Value})
 	}
+	return ops
+}
+
+// stamps set the three attribute headers, after the response's own changes.
+var stamps = []sdk.HeaderOp{
+	{Kind: sdk.HeaderOpSetFromStringAttribute, Name: DownstreamAddressHeader, Attribute: sdk.AttributeSourceAddress},
+	{Kind: sdk.HeaderOpSetFromStringAttribute, Name: UpstreamAddressHeader, Attribute: sdk.AttributeUpstreamAddress},
+	{Kind: sdk.HeaderOpSetFromIntAttribute, Name: ResponseCodeHeader, Attribute: sdk.AttributeResponseCode},
 }
 
 // Rules are the validated mutations of one config (or one route), read-only
@@ -90,6 +96,20 @@ func (m *Mutations) apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType) {
 type Rules struct {
 	Request  Mutations
 	Response Mutations
+	// The operations each phase applies (the response's with the stamps),
+	// in Go memory, and for a filter config the same in C memory
+	// (inModuleMemory); a nil batch is applied one operation at a time.
+	requestOps, responseOps     []sdk.HeaderOp
+	requestBatch, responseBatch *sdk.HeaderBatch
+}
+
+// apply makes one phase's changes: as one batch when there is one.
+func apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType, batch *sdk.HeaderBatch, ops []sdk.HeaderOp) {
+	if batch != nil {
+		envoy.ApplyHeaderBatch(kind, batch)
+		return
+	}
+	sdk.ApplyHeaderOps(envoy, kind, ops)
 }
 
 // parseRules parses and validates a config; every error names the offending
@@ -114,6 +134,8 @@ func parseRules(config []byte) (*Rules, error) {
 	if rules.Response.Remove, err = nameList("remove_response_headers", raw.RemoveResponseHeaders, pseudo); err != nil {
 		return nil, err
 	}
+	rules.requestOps = rules.Request.ops()
+	rules.responseOps = append(rules.Response.ops(), stamps...)
 	return &rules, nil
 }
 
@@ -184,36 +206,21 @@ func checkValue(at, value string) error {
 	return nil
 }
 
-// inModuleMemory copies the rules' names and values into C memory.
+// inModuleMemory adds the rules' batches in C memory. When there is no
+// memory for them the rules stay in Go memory, applied one operation at a
+// time: slower, with the same effect.
 func (r *Rules) inModuleMemory() *Rules {
-	copyOf := func(m Mutations) Mutations {
-		out := Mutations{Set: make([]HeaderValue, len(m.Set)), Remove: make([]string, len(m.Remove))}
-		for i, h := range m.Set {
-			out.Set[i] = HeaderValue{
-				Name:  sdk.NewModuleString(h.Name),
-				Value: sdk.ModuleStringBytes(sdk.NewModuleString(string(h.Value))),
-			}
-		}
-		for i, name := range m.Remove {
-			out.Remove[i] = sdk.NewModuleString(name)
-		}
-		return out
-	}
-	return &Rules{Request: copyOf(r.Request), Response: copyOf(r.Response)}
+	inC := *r
+	inC.requestBatch = sdk.NewHeaderBatch(r.requestOps)
+	inC.responseBatch = sdk.NewHeaderBatch(r.responseOps)
+	return &inC
 }
 
 // destroy frees the C memory of rules made by inModuleMemory.
 func (r *Rules) destroy() {
-	for _, m := range []*Mutations{&r.Request, &r.Response} {
-		for _, h := range m.Set {
-			sdk.FreeModuleString(h.Name)
-			sdk.FreeModuleBytes(h.Value)
-		}
-		for _, name := range m.Remove {
-			sdk.FreeModuleString(name)
-		}
-		*m = Mutations{}
-	}
+	r.requestBatch.Free()
+	r.responseBatch.Free()
+	r.requestBatch, r.responseBatch = nil, nil
 }
 
 // RouteRules is header_mutation's per-route override, in Go memory.
@@ -251,6 +258,12 @@ func (c *HeaderMutationConfig) NewFilter(sdk.EnvoyHTTPFilter) *HeaderMutation {
 	return c.shared // nothing to allocate
 }
 
+// SharedFilter makes header_mutation a sdk.SharedFilterConfig: its streams
+// share one filter, so they begin and end without entering Go.
+func (c *HeaderMutationConfig) SharedFilter() *HeaderMutation {
+	return c.shared
+}
+
 // Destroy runs after the config's last stream.
 func (c *HeaderMutationConfig) Destroy() {
 	c.rules.destroy()
@@ -272,67 +285,13 @@ func (f *HeaderMutation) rulesFor(envoy sdk.EnvoyHTTPFilter) *Rules {
 }
 
 func (f *HeaderMutation) OnRequestHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.RequestHeadersStatus {
-	f.rulesFor(envoy).Request.apply(envoy, sdk.RequestHeader)
+	rules := f.rulesFor(envoy)
+	apply(envoy, sdk.RequestHeader, rules.requestBatch, rules.requestOps)
 	return sdk.RequestHeadersContinue
 }
 
 func (f *HeaderMutation) OnResponseHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.ResponseHeadersStatus {
-	f.rulesFor(envoy).Response.apply(envoy, sdk.ResponseHeader)
-	stampAttributes(envoy)
+	rules := f.rulesFor(envoy)
+	apply(envoy, sdk.ResponseHeader, rules.responseBatch, rules.responseOps)
 	return sdk.ResponseHeadersContinue
-}
-
-func stampAttributes(envoy sdk.EnvoyHTTPFilter) {
-	setFromAttribute(envoy, downstreamAddressKey, sdk.AttributeSourceAddress)
-	setFromAttribute(envoy, upstreamAddressKey, sdk.AttributeUpstreamAddress)
-	if code, ok := envoy.GetAttributeInt(sdk.AttributeResponseCode); ok {
-		envoy.SetHeader(sdk.ResponseHeader, responseCodeKey, formatCode(code))
-	}
-}
-
-// attributeCopies are the buffers attribute values are copied to.
-var attributeCopies = sync.Pool{New: func() any { return new([]byte) }}
-
-// setFromAttribute sets a response header to a copy of an attribute's value
-// (see the file comment), of any length.
-func setFromAttribute(envoy sdk.EnvoyHTTPFilter, header string, id sdk.AttributeID) {
-	value, ok := envoy.GetAttributeString(id)
-	if !ok {
-		return
-	}
-	buffer := attributeCopies.Get().(*[]byte)
-	*buffer = append((*buffer)[:0], value...)
-	envoy.SetHeader(sdk.ResponseHeader, header, *buffer)
-	attributeCopies.Put(buffer)
-}
-
-// decimalTexts holds "0" to "999" in C memory, made once. Envoy's response
-// codes have three digits, so formatting one allocates nothing and hands Envoy
-// no Go pointer; a stack buffer like the Rust filter's would escape to the heap
-// through the interface call.
-var decimalTexts = makeDecimalTexts(1000)
-
-func makeDecimalTexts(n int) [][]byte {
-	var all []byte
-	ends := make([]int, n)
-	for i := range n {
-		all = strconv.AppendInt(all, int64(i), 10)
-		ends[i] = len(all)
-	}
-	block := sdk.ModuleStringBytes(sdk.NewModuleString(string(all))) // never freed
-	texts := make([][]byte, n)
-	start := 0
-	for i, end := range ends {
-		texts[i] = block[start:end:end]
-		start = end
-	}
-	return texts
-}
-
-// formatCode formats an integer attribute in decimal.
-func formatCode(code uint64) []byte {
-	if code < uint64(len(decimalTexts)) {
-		return decimalTexts[code]
-	}
-	return strconv.AppendUint(nil, code, 10) // not an HTTP status: allocates
 }

@@ -65,6 +65,7 @@ const (
 const keptChunks = 64
 
 func (e *envoyFilter) GetBodyChunks(kind BodyType) [][]byte {
+	e.applyPending()
 	n := int(C.dm_get_body_chunks(e.slot, e.raw, C.envoy_dynamic_module_type_http_body_type(kind)))
 	e.chunks = e.chunks[:0]
 	if n == 0 {
@@ -82,11 +83,13 @@ func (e *envoyFilter) GetBodyChunks(kind BodyType) [][]byte {
 }
 
 func (e *envoyFilter) GetBodySize(kind BodyType) int {
+	e.applyPending()
 	return int(C.envoy_dynamic_module_callback_http_get_body_size(e.raw,
 		C.enum_envoy_dynamic_module_type_http_body_type(kind)))
 }
 
 func (e *envoyFilter) DrainBody(kind BodyType, n int) bool {
+	e.applyPending()
 	if n <= 0 {
 		return true
 	}
@@ -95,6 +98,7 @@ func (e *envoyFilter) DrainBody(kind BodyType, n int) bool {
 }
 
 func (e *envoyFilter) AppendBody(kind BodyType, data []byte) bool {
+	e.applyPending()
 	if len(data) == 0 {
 		return true
 	}

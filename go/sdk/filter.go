@@ -27,6 +27,18 @@ type FilterConfig[F any] interface {
 	NewFilter(envoy EnvoyHTTPFilter) F
 }
 
+// SharedFilterConfig is a FilterConfig whose streams all use one filter
+// value that keeps no per-stream state (a pointer made once at config time,
+// say). The SDK asks for it once, when the configuration is made, instead of
+// calling NewFilter for every stream, and keeps each finished stream's
+// bookkeeping for the config's next stream: such a stream then begins and
+// ends without entering Go (hooks.c), and only the hooks its filter
+// implements do.
+type SharedFilterConfig[F any] interface {
+	FilterConfig[F]
+	SharedFilter() F
+}
+
 // The hooks a stream's filter may implement. All hooks of one stream run on
 // that stream's worker thread, one at a time. The envoy handle is valid only
 // during the call: do not keep it.

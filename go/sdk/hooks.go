@@ -82,6 +82,7 @@ func filterConfigNew(envoyPtr C.envoy_dynamic_module_type_http_filter_config_env
 	}
 	*value = box
 	setHooks(s, box.hooks)
+	newStreamCache(s, value)
 	return unsafe.Pointer(s)
 }
 
@@ -89,6 +90,7 @@ func filterConfigNew(envoyPtr C.envoy_dynamic_module_type_http_filter_config_env
 func envoy_dynamic_module_on_http_filter_config_destroy(
 	filter_config_ptr C.envoy_dynamic_module_type_http_filter_config_module_ptr,
 ) {
+	releaseStreamCache((*slot)(unsafe.Pointer(filter_config_ptr)))
 	destroyConfig(configs.get(unsafe.Pointer(filter_config_ptr)))
 	configs.release(unsafe.Pointer(filter_config_ptr))
 }
@@ -154,6 +156,15 @@ func filterNew(configPtr unsafe.Pointer, envoyPtr C.envoy_dynamic_module_type_ht
 	}
 	stream.name = config.name
 	stream.envoy = envoyFilter{raw: envoyPtr, slot: s}
+	s.cache, s.next, s.reused = nil, nil, 0
+	if config.shared != nil {
+		// Kept for the config's next stream when Envoy destroys this one
+		// (hooks.c), and released with the config.
+		s.cache = (*slot)(configPtr).cache
+		stream.filter = config.shared
+		setHooks(s, config.hooks)
+		return unsafe.Pointer(s)
+	}
 	context := func() string {
 		return fmt.Sprintf("%s: filter '%s' in http_filter_new", registry.name, config.name)
 	}
@@ -188,7 +199,12 @@ func streamFor(
 	filter_envoy_ptr C.envoy_dynamic_module_type_http_filter_envoy_ptr,
 	filter_module_ptr C.envoy_dynamic_module_type_http_filter_module_ptr,
 ) *streamBox {
-	s := streams.get(unsafe.Pointer(filter_module_ptr))
+	p := unsafe.Pointer(filter_module_ptr)
+	s := streams.get(p)
+	if c := (*slot)(p); c.reused != 0 {
+		c.reused = 0
+		s.reset()
+	}
 	s.envoy.raw = filter_envoy_ptr
 	return s
 }
@@ -202,13 +218,17 @@ const (
 
 var failClosedBody = []byte("dynamic module filter failed\n")
 
-// runPhase runs one phase of a stream: call, when the filter implements the
-// phase (as F), behind the barrier. It skips the filter once it has failed; on
-// a panic it marks the stream failed, sends the fail-closed local reply when
-// canReply (request phases, response headers) and returns stop; when it is
-// too late to reply it returns goOn and the stream continues unfiltered.
-func runPhase[F any, S any](s *streamBox, envoy EnvoyHTTPFilter, phase string, canReply bool,
-	goOn, stop S, call func(F) S) (status S) {
+// runPhase runs one phase of a stream: call(filter) when the filter
+// implements the phase (implements: the caller's type assertion, which Go
+// caches at each call site, where one in this generic function would look
+// its itab up every time), behind the panic barrier. It skips the filter once
+// it has failed; on a panic it marks the stream failed, sends the fail-closed
+// local reply when canReply (request phases, response headers) and returns
+// stop; when it is too late to reply it returns goOn and the stream continues
+// unfiltered. The barrier is barrier.go's guard written out here, one closure
+// fewer on the two or more phases of every request.
+func runPhase[F any, S any](s *streamBox, envoy EnvoyHTTPFilter, filter F, implements bool, phase string,
+	canReply bool, goOn, stop S, call func(F) S) (status S) {
 	if s.failed {
 		return goOn
 	}
@@ -216,15 +236,21 @@ func runPhase[F any, S any](s *streamBox, envoy EnvoyHTTPFilter, phase string, c
 		// Creating the filter failed, and was logged: fail closed now.
 		return failStream(s, envoy, canReply, goOn, stop)
 	}
-	filter, implements := s.filter.(F)
 	if !implements {
 		return goOn
 	}
-	if !guard(func() string {
-		return fmt.Sprintf("%s: filter '%s' in %s", registry.name, s.name, phase)
-	}, func() { status = call(filter) }) {
-		return failStream(s, envoy, canReply, goOn, stop)
-	}
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if r := recover(); r != nil {
+			logf(logError, "%s: filter '%s' in %s: panicked: %v", registry.name, s.name, phase, r)
+		}
+		status = failStream(s, envoy, canReply, goOn, stop)
+	}()
+	status = call(filter)
+	returned = true
 	return status
 }
 
@@ -270,7 +296,8 @@ func failedStreamRequestHeaders(envoy EnvoyHTTPFilter) RequestHeadersStatus {
 }
 
 func (s *streamBox) onRequestHeaders(envoy EnvoyHTTPFilter, endOfStream bool) RequestHeadersStatus {
-	return runPhase(s, envoy, "on_request_headers", true, RequestHeadersContinue, RequestHeadersStopIteration,
+	f, ok := s.filter.(RequestHeadersFilter)
+	return runPhase(s, envoy, f, ok, "on_request_headers", true, RequestHeadersContinue, RequestHeadersStopIteration,
 		func(f RequestHeadersFilter) RequestHeadersStatus { return f.OnRequestHeaders(envoy, endOfStream) })
 }
 
@@ -286,7 +313,8 @@ func dm_go_request_body(
 }
 
 func (s *streamBox) onRequestBody(envoy EnvoyHTTPFilter, endOfStream bool) RequestBodyStatus {
-	return runPhase(s, envoy, "on_request_body", true, RequestBodyContinue, RequestBodyStopIterationNoBuffer,
+	f, ok := s.filter.(RequestBodyFilter)
+	return runPhase(s, envoy, f, ok, "on_request_body", true, RequestBodyContinue, RequestBodyStopIterationNoBuffer,
 		func(f RequestBodyFilter) RequestBodyStatus { return f.OnRequestBody(envoy, endOfStream) })
 }
 
@@ -300,7 +328,8 @@ func dm_go_request_trailers(
 }
 
 func (s *streamBox) onRequestTrailers(envoy EnvoyHTTPFilter) RequestTrailersStatus {
-	return runPhase(s, envoy, "on_request_trailers", true, RequestTrailersContinue, RequestTrailersStopIteration,
+	f, ok := s.filter.(RequestTrailersFilter)
+	return runPhase(s, envoy, f, ok, "on_request_trailers", true, RequestTrailersContinue, RequestTrailersStopIteration,
 		func(f RequestTrailersFilter) RequestTrailersStatus { return f.OnRequestTrailers(envoy) })
 }
 
@@ -316,7 +345,8 @@ func dm_go_response_headers(
 }
 
 func (s *streamBox) onResponseHeaders(envoy EnvoyHTTPFilter, endOfStream bool) ResponseHeadersStatus {
-	return runPhase(s, envoy, "on_response_headers", true, ResponseHeadersContinue, ResponseHeadersStopIteration,
+	f, ok := s.filter.(ResponseHeadersFilter)
+	return runPhase(s, envoy, f, ok, "on_response_headers", true, ResponseHeadersContinue, ResponseHeadersStopIteration,
 		func(f ResponseHeadersFilter) ResponseHeadersStatus { return f.OnResponseHeaders(envoy, endOfStream) })
 }
 
@@ -335,7 +365,8 @@ func dm_go_response_body(
 }
 
 func (s *streamBox) onResponseBody(envoy EnvoyHTTPFilter, endOfStream bool) ResponseBodyStatus {
-	return runPhase(s, envoy, "on_response_body", false, ResponseBodyContinue, ResponseBodyContinue,
+	f, ok := s.filter.(ResponseBodyFilter)
+	return runPhase(s, envoy, f, ok, "on_response_body", false, ResponseBodyContinue, ResponseBodyContinue,
 		func(f ResponseBodyFilter) ResponseBodyStatus { return f.OnResponseBody(envoy, endOfStream) })
 }
 
@@ -349,7 +380,8 @@ func dm_go_response_trailers(
 }
 
 func (s *streamBox) onResponseTrailers(envoy EnvoyHTTPFilter) ResponseTrailersStatus {
-	return runPhase(s, envoy, "on_response_trailers", false, ResponseTrailersContinue, ResponseTrailersContinue,
+	f, ok := s.filter.(ResponseTrailersFilter)
+	return runPhase(s, envoy, f, ok, "on_response_trailers", false, ResponseTrailersContinue, ResponseTrailersContinue,
 		func(f ResponseTrailersFilter) ResponseTrailersStatus { return f.OnResponseTrailers(envoy) })
 }
 
@@ -363,7 +395,8 @@ func dm_go_stream_complete(
 }
 
 func (s *streamBox) onStreamComplete(envoy EnvoyHTTPFilter) {
-	runPhase(s, envoy, "on_stream_complete", false, struct{}{}, struct{}{},
+	f, ok := s.filter.(StreamCompleteFilter)
+	runPhase(s, envoy, f, ok, "on_stream_complete", false, struct{}{}, struct{}{},
 		func(f StreamCompleteFilter) struct{} { f.OnStreamComplete(envoy); return struct{}{} })
 }
 

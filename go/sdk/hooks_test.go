@@ -52,6 +52,7 @@ type recorder struct{ sent []string }
 func (*recorder) GetHeader(HeaderType, string) ([]byte, bool)   { return nil, false }
 func (*recorder) SetHeader(HeaderType, string, []byte) bool     { return true }
 func (*recorder) RemoveHeader(HeaderType, string) bool          { return true }
+func (*recorder) ApplyHeaderBatch(HeaderType, *HeaderBatch)     {}
 func (*recorder) GetAttributeString(AttributeID) ([]byte, bool) { return nil, false }
 func (*recorder) GetAttributeInt(AttributeID) (uint64, bool)    { return 0, false }
 func (*recorder) PerRouteConfig() any                           { return nil }

@@ -68,6 +68,9 @@ type configBox struct {
 	newFilter func(EnvoyHTTPFilter) any
 	hooks     hookSet // the hooks its filters implement
 	perStream bool    // the filter type is an interface: assert each filter
+	// shared is every stream's filter when the config is a
+	// SharedFilterConfig (filter.go), else nil.
+	shared any
 }
 
 // perRouteBox is what a per_route_config_module_ptr stands for.
@@ -181,6 +184,39 @@ func (t *slotTable[T]) release(p unsafe.Pointer) {
 	t.live.Add(-1)
 	t.free = append(t.free, uint32((*slot)(p).index))
 	t.mu.Unlock()
+}
+
+// reset readies a stream's Go half for the next stream of a shared-filter
+// config, which reuses the slot (and the filter) a finished stream left.
+func (s *streamBox) reset() {
+	s.failed = false
+	s.envoy.route, s.envoy.routeFound = nil, false
+}
+
+// newStreamCache gives a shared-filter config's slot its stream cache
+// (memory.h). Without memory for one, its streams go through Go as others do.
+func newStreamCache(config *slot, box *configBox) {
+	config.cache = nil
+	if box.shared != nil {
+		config.cache = C.dm_stream_cache_new()
+	}
+}
+
+// releaseStreamCache releases the stream slots a config kept, with the
+// config: Envoy destroys a config after its last stream, so every one of
+// them is in the cache by then.
+func releaseStreamCache(config *slot) {
+	if config.cache == nil {
+		return
+	}
+	for s := C.dm_stream_cache_take_all(config.cache); s != nil; {
+		next := s.next
+		s.cache, s.next, s.reused = nil, nil, 0
+		streams.release(unsafe.Pointer(s))
+		s = next
+	}
+	C.dm_stream_cache_free(config.cache)
+	config.cache = nil
 }
 
 // setHooks records in the slot the hooks that enter Go, for hooks.c.

@@ -52,6 +52,7 @@ func (e *envoyFilterConfig) DefineCounter(name string, labels ...string) (Metric
 }
 
 func (e *envoyFilter) IncrementCounter(id MetricID, labels []string, value uint64) bool {
+	e.applyPending()
 	var result C.enum_envoy_dynamic_module_type_metrics_result
 	withModuleBuffers(labels, func(b *C.envoy_dynamic_module_type_module_buffer) {
 		result = C.envoy_dynamic_module_callback_http_filter_increment_counter(e.raw,

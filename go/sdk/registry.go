@@ -70,12 +70,23 @@ func RegisterFilterWithEnvoy[C FilterConfig[F], F any](name string,
 		if v := reflect.ValueOf(made); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
 			return configBox{}, errors.New("the constructor returned no config")
 		}
-		return configBox{
+		box := configBox{
 			config:    made,
 			newFilter: func(envoy EnvoyHTTPFilter) any { return made.NewFilter(envoy) },
 			hooks:     hooks,
 			perStream: perStream,
-		}, nil
+		}
+		if shared, ok := any(made).(SharedFilterConfig[F]); ok {
+			filter := shared.SharedFilter()
+			if v := reflect.ValueOf(filter); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
+				return configBox{}, errors.New("SharedFilter returned no filter")
+			}
+			box.shared = filter
+			if perStream {
+				box.hooks, box.perStream = hooksOf(filter), false
+			}
+		}
+		return box, nil
 	}
 	registry.names = append(registry.names, name)
 }

@@ -121,6 +121,12 @@ func (f *FakeEnvoy) RemoveHeader(kind sdk.HeaderType, key string) bool {
 	return f.SetHeader(kind, key, nil)
 }
 
+// ApplyHeaderBatch applies the batch one operation at a time, through the
+// methods above, as the real handle does in C.
+func (f *FakeEnvoy) ApplyHeaderBatch(kind sdk.HeaderType, batch *sdk.HeaderBatch) {
+	sdk.ApplyHeaderOps(f, kind, batch.Ops())
+}
+
 func (f *FakeEnvoy) GetAttributeString(id sdk.AttributeID) ([]byte, bool) {
 	value, ok := f.StringAttributes[id]
 	return value, ok
