@@ -69,8 +69,9 @@ pub trait HttpFilter<E: EnvoyHttpFilter> {
     fn on_scheduled(&mut self, _envoy: &mut E, _event_id: u64) {}
     /// Envoy is about to answer this stream with a local reply sent by another
     /// filter, the router or Envoy itself (`reset_imminent`: a reset goes out
-    /// instead). Not called for the reply this filter sends itself, from inside
-    /// its own hook: it knows.
+    /// instead). Not called while one of this filter's own hooks runs: for the
+    /// reply it sends itself, or one a later filter sends synchronously inside
+    /// its continue_decoding (the SDK holds the filter then).
     fn on_local_reply(
         &mut self,
         _envoy: &mut E,
