@@ -132,6 +132,20 @@ typedef enum envoy_dynamic_module_type_http_stream_reset_reason {
 } envoy_dynamic_module_type_http_stream_reset_reason;
 
 /**
+ * What the optional local_reply hook tells Envoy to do with a local reply.
+ */
+typedef enum envoy_dynamic_module_type_on_http_filter_local_reply_status {
+  /**
+   * Send the local reply.
+   */
+  envoy_dynamic_module_type_on_http_filter_local_reply_status_Continue,
+  /**
+   * Reset the stream instead.
+   */
+  envoy_dynamic_module_type_on_http_filter_local_reply_status_ContinueAndResetStream,
+} envoy_dynamic_module_type_on_http_filter_local_reply_status;
+
+/**
  * Severity of a log line; Envoy's own levels.
  */
 typedef enum envoy_dynamic_module_type_log_level {
@@ -268,6 +282,18 @@ typedef enum envoy_dynamic_module_type_metrics_result {
    */
   envoy_dynamic_module_type_metrics_result_Frozen,
 } envoy_dynamic_module_type_metrics_result;
+
+/**
+ * Where a get_metadata callback reads from: the stream's dynamic metadata,
+ * or the metadata of its route, cluster, host or the host's locality.
+ */
+typedef enum envoy_dynamic_module_type_metadata_source {
+  envoy_dynamic_module_type_metadata_source_Dynamic,
+  envoy_dynamic_module_type_metadata_source_Route,
+  envoy_dynamic_module_type_metadata_source_Cluster,
+  envoy_dynamic_module_type_metadata_source_Host,
+  envoy_dynamic_module_type_metadata_source_HostLocality,
+} envoy_dynamic_module_type_metadata_source;
 
 /**
  * What on_accept and on_data return: Continue hands the socket to the next
@@ -695,6 +721,18 @@ extern void envoy_dynamic_module_on_http_filter_downstream_below_write_buffer_lo
                                                                                             envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr);
 
 /**
+ * Optional. Envoy is about to answer the stream with a local reply (from any
+ * filter, the router or Envoy itself): `response_code`, `details` (borrowed
+ * for this call) and whether a reset will be sent instead. The answer may
+ * turn the reply into a reset.
+ */
+extern enum envoy_dynamic_module_type_on_http_filter_local_reply_status envoy_dynamic_module_on_http_filter_local_reply(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                        envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr,
+                                                                                                                        uint32_t response_code,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer details,
+                                                                                                                        bool reset_imminent);
+
+/**
  * Writes one line to Envoy's log under the `dynamic_modules` logger. Every
  * supported Envoy exports it; ABI v0.2.0 (Envoy 1.40) deprecates it in
  * favour of `envoy_dynamic_module_callback_log_v2`, which the SDKs use when
@@ -891,6 +929,97 @@ extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callba
                                                                                                                       struct envoy_dynamic_module_type_module_buffer *label_values,
                                                                                                                       size_t label_values_length,
                                                                                                                       uint64_t value);
+
+/**
+ * Defines a gauge with the given label names; only during
+ * http_filter_config_new. Writes the gauge's id to `gauge_id_ptr`.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_http_filter_config_define_gauge(envoy_dynamic_module_type_http_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                   struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                   struct envoy_dynamic_module_type_module_buffer *label_names,
+                                                                                                                   size_t label_names_length,
+                                                                                                                   size_t *gauge_id_ptr);
+
+/**
+ * Raises a gauge by `value`; one label value per label name, in order.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_http_filter_increment_gauge(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                               size_t id,
+                                                                                                               struct envoy_dynamic_module_type_module_buffer *label_values,
+                                                                                                               size_t label_values_length,
+                                                                                                               uint64_t value);
+
+/**
+ * Lowers a gauge by `value`; one label value per label name, in order.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_http_filter_decrement_gauge(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                               size_t id,
+                                                                                                               struct envoy_dynamic_module_type_module_buffer *label_values,
+                                                                                                               size_t label_values_length,
+                                                                                                               uint64_t value);
+
+/**
+ * Sets a gauge to `value`; one label value per label name, in order.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_http_filter_set_gauge(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                         size_t id,
+                                                                                                         struct envoy_dynamic_module_type_module_buffer *label_values,
+                                                                                                         size_t label_values_length,
+                                                                                                         uint64_t value);
+
+/**
+ * Sets `key` in namespace `ns` of the stream's dynamic metadata to a
+ * string (the namespace is created when absent). Returns nothing in 1.40:
+ * without stream info the call does nothing.
+ */
+extern void envoy_dynamic_module_callback_http_set_dynamic_metadata_string(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_module_buffer ns,
+                                                                           struct envoy_dynamic_module_type_module_buffer key,
+                                                                           struct envoy_dynamic_module_type_module_buffer value);
+
+/**
+ * Sets `key` in namespace `ns` of the stream's dynamic metadata to a number.
+ */
+extern void envoy_dynamic_module_callback_http_set_dynamic_metadata_number(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_module_buffer ns,
+                                                                           struct envoy_dynamic_module_type_module_buffer key,
+                                                                           double value);
+
+/**
+ * Reads a string value from the metadata `source`. The bytes are Envoy's,
+ * valid until the metadata changes. False when absent or not a string.
+ */
+extern bool envoy_dynamic_module_callback_http_get_metadata_string(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                   enum envoy_dynamic_module_type_metadata_source source,
+                                                                   struct envoy_dynamic_module_type_module_buffer ns,
+                                                                   struct envoy_dynamic_module_type_module_buffer key,
+                                                                   struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * Reads a number from the metadata `source`. False when absent or not a number.
+ */
+extern bool envoy_dynamic_module_callback_http_get_metadata_number(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                   enum envoy_dynamic_module_type_metadata_source source,
+                                                                   struct envoy_dynamic_module_type_module_buffer ns,
+                                                                   struct envoy_dynamic_module_type_module_buffer key,
+                                                                   double *result);
+
+/**
+ * Stores `value` under `key` in the stream's filter state, read-only, as a
+ * string accessor: what `%FILTER_STATE(key:PLAIN)%` prints. False without
+ * stream info. Set a key once per stream: the first value is read-only.
+ */
+extern bool envoy_dynamic_module_callback_http_set_filter_state_bytes(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                      struct envoy_dynamic_module_type_module_buffer key,
+                                                                      struct envoy_dynamic_module_type_module_buffer value);
+
+/**
+ * Reads the bytes stored under `key` in the stream's filter state (borrowed
+ * until the filter state changes). False when absent.
+ */
+extern bool envoy_dynamic_module_callback_http_get_filter_state_bytes(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                      struct envoy_dynamic_module_type_module_buffer key,
+                                                                      struct envoy_dynamic_module_type_envoy_buffer *result);
 
 /**
  * Creates the module's side of a listener filter configuration from its

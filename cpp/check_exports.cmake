@@ -2,7 +2,7 @@
 # declares (envoy_dynamic_module_on_*), no more (docs/CONTRACT.md) and no fewer
 # (Envoy refuses a module with a missing hook only when it loads it). The
 # hooks of the other kinds (network, listener and UDP listener filters) are the
-# Rust module's only.
+# Rust module's only, and so is the optional local_reply hook.
 #
 #   cmake -DNM=nm -DLIBRARY=libcpp_module.so -DHEADER=abi/abi.h -P check_exports.cmake
 
@@ -10,6 +10,8 @@ file(READ "${HEADER}" header)
 string(REGEX MATCHALL "envoy_dynamic_module_on_[a-z_]+\\(" declared "${header}")
 list(TRANSFORM declared REPLACE "\\($" "")
 list(FILTER declared INCLUDE REGEX "^envoy_dynamic_module_on_(program_init|http_filter_)")
+# Optional in Envoy 1.40 (looked up, not required); only the Rust SDK has it.
+list(FILTER declared EXCLUDE REGEX "^envoy_dynamic_module_on_http_filter_local_reply$")
 list(REMOVE_DUPLICATES declared)
 list(SORT declared)
 

@@ -46,6 +46,8 @@ LISTENERS = {
     1085: "Rust listener_tls_detector: http -> echo, https -> TLS upstream (curl -k https://localhost:1085/)",
     1086: "Rust listener_sni_router: SNI a/b.lab.test -> their TLS upstreams, TLS passed through",
     1087: "Rust udp_dns_gateway: dig @127.0.0.1 -p 1087 a.lab.test; other names -> upstream resolver",
+    # Dynamic metadata and filter state: Envoy's own access log prints them.
+    1089: "Rust request_tagger + header_mutation (x-request-class) -> access_logs/request_tagger.log",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -53,9 +55,17 @@ BODY = [1074, 1075, 1076]  # body_rewrite: Rust, Go, C++
 # Every group of envoy.yaml's listeners; together they are LISTENERS.
 NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
 LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
-GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY, "network": NETWORK, "listener": LISTENER_KINDS}
+METADATA = [1089]  # request_tagger: dynamic metadata and filter state
+GROUPS = {
+    "comparison": COMPARISON,
+    "demos": DEMOS,
+    "body": BODY,
+    "network": NETWORK,
+    "listener": LISTENER_KINDS,
+    "metadata": METADATA,
+}
 # The listeners that speak HTTP (the soak sends to every one of them).
-HTTP = COMPARISON + DEMOS + BODY
+HTTP = COMPARISON + DEMOS + BODY + METADATA
 
 # A second copy of envoy.yaml beside the lab's: every port + SHIFT.
 SHIFT = 10000

@@ -3,6 +3,8 @@ is logged once and the stream fails closed as docs/CONTRACT.md says, and Envoy
 keeps serving. The test-only fault_injection filter raises it on demand; it is
 enabled only by DM_ENABLE_FAULT_INJECTION=1, which the shipped config lacks."""
 
+import http.client
+
 import pytest
 
 import configs
@@ -14,6 +16,7 @@ MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 PHASES = ["request_headers", "request_body", "response_headers", "response_body", "stream_complete"]
 FAIL_BODY = b"dynamic module filter failed\n"
 ADMIN = ports.FAULTS_ADMIN
+LOCAL_REPLY_PORT = 21000 + 10 * len(MODULES)
 
 
 def port_of(language: str, phase: str) -> int:
@@ -31,6 +34,16 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
         for lang, module in MODULES.items()
         for phase in PHASES
     ]
+    # Rust only (the other SDKs lack the hook): a panic in on_local_reply, on a
+    # route Envoy answers itself.
+    listeners.append(
+        configs.listener(
+            "rust_local_reply",
+            LOCAL_REPLY_PORT,
+            [configs.module_filter("rust_module", "fault_injection", {"phase": "local_reply"})],
+            direct_response=True,
+        )
+    )
     path = configs.write(tmp_path_factory.mktemp("faults") / "faults.json", configs.bootstrap(listeners, ADMIN))
     envoy = lab.start_envoy(
         logs_dir,
@@ -69,6 +82,17 @@ def test_fault_fails_closed_and_envoy_keeps_serving(fault_envoy, language, phase
     assert after.status == 200, (after.status, after.body)
     assert fault_envoy.proc.poll() is None
     assert lab.http_ok(ADMIN, "/ready")
+
+
+def test_local_reply_panic_resets_the_stream_and_envoy_keeps_serving(fault_envoy):
+    # Fails closed: the client gets a reset, not the reply the hook was told of.
+    with pytest.raises((ConnectionError, http.client.RemoteDisconnected)):
+        request(LOCAL_REPLY_PORT, "/", headers=[("x-inject-fault", "1")])
+    lab.wait_until(lambda: panic_lines(fault_envoy, "rust_module", "local_reply"), 5, "panic log line")
+    assert len(panic_lines(fault_envoy, "rust_module", "local_reply")) == 1
+    after = request(LOCAL_REPLY_PORT, "/")
+    assert (after.status, after.body) == (200, b"direct\n")
+    assert fault_envoy.proc.poll() is None
 
 
 @pytest.mark.parametrize("language", MODULES)

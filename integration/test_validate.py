@@ -41,6 +41,10 @@ REASONS = {
     "regex": r"invalid regex",
     "open_failed": r"cannot open ",
     "inconsistent": r"needs a non-empty|is set but|\[\d+\] is empty",
+    "no_condition": r"a rule needs at least one of",
+    "method": r"must be uppercase letters",
+    "prefix": r'must start with "/"',
+    "empty_text": r": (class|namespace|key|filter-state key) is empty",
 }
 
 
@@ -237,6 +241,63 @@ BAD_RUST = [
         {"raw": '{"dirname": "/tmp", "redact_headers": ["bad name"]}'},
         "header_name",
         'redact_headers[0]: header name "bad name" is not a valid HTTP token',
+    ),
+    ("tagger_no_default", "request_tagger", {"raw": '{"rules": []}'}, "missing_field", "default_class"),
+    (
+        "tagger_rule_without_condition",
+        "request_tagger",
+        {"raw": '{"default_class": "d", "rules": [{"class": "x"}]}'},
+        "no_condition",
+        'rules[0]: a rule needs at least one of "method", "path_prefix", "header"',
+    ),
+    (
+        "tagger_lowercase_method",
+        "request_tagger",
+        {"raw": '{"default_class": "d", "rules": [{"method": "get", "class": "x"}]}'},
+        "method",
+        'rules[0]: method "get" must be uppercase letters',
+    ),
+    (
+        "tagger_relative_prefix",
+        "request_tagger",
+        {"raw": '{"default_class": "d", "rules": [{"path_prefix": "api", "class": "x"}]}'},
+        "prefix",
+        'rules[0]: path_prefix "api" must start with "/"',
+    ),
+    (
+        "tagger_bad_header_name",
+        "request_tagger",
+        {"raw": '{"default_class": "d", "rules": [{"header": {"name": "bad name"}, "class": "x"}]}'},
+        "header_name",
+        'rules[0].header: header name "bad name" is not a valid HTTP token',
+    ),
+    (
+        "tagger_class_with_space",
+        "request_tagger",
+        {"raw": '{"default_class": "two words"}'},
+        "out_of_range",
+        'default_class: class "two words" must be 1 to 256 printable ASCII characters',
+    ),
+    (
+        "tagger_empty_state_key",
+        "request_tagger",
+        {"raw": '{"default_class": "d", "filter_state_key": ""}'},
+        "empty_text",
+        "filter_state_key: key is empty",
+    ),
+    (
+        "tagger_unknown_rule_field",
+        "request_tagger",
+        {"raw": '{"default_class": "d", "rules": [{"method": "GET", "class": "x", "colour": 1}]}'},
+        "unknown_field",
+        "colour",
+    ),
+    (
+        "mutation_empty_state_key",
+        "header_mutation",
+        {"raw": '{"set_from_filter_state": [["x-request-class", ""]]}'},
+        "empty_text",
+        "set_from_filter_state[0]: filter-state key is empty",
     ),
 ]
 

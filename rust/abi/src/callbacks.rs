@@ -221,4 +221,99 @@ extern "C" {
         label_values_length: usize,
         value: u64,
     ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Defines a gauge with the given label names; only during
+    /// http_filter_config_new. Writes the gauge's id to `gauge_id_ptr`.
+    pub fn envoy_dynamic_module_callback_http_filter_config_define_gauge(
+        filter_config_envoy_ptr: envoy_dynamic_module_type_http_filter_config_envoy_ptr,
+        name: envoy_dynamic_module_type_module_buffer,
+        label_names: *mut envoy_dynamic_module_type_module_buffer,
+        label_names_length: usize,
+        gauge_id_ptr: *mut usize,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Raises a gauge by `value`; one label value per label name, in order.
+    pub fn envoy_dynamic_module_callback_http_filter_increment_gauge(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        id: usize,
+        label_values: *mut envoy_dynamic_module_type_module_buffer,
+        label_values_length: usize,
+        value: u64,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Lowers a gauge by `value`; one label value per label name, in order.
+    pub fn envoy_dynamic_module_callback_http_filter_decrement_gauge(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        id: usize,
+        label_values: *mut envoy_dynamic_module_type_module_buffer,
+        label_values_length: usize,
+        value: u64,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    /// Sets a gauge to `value`; one label value per label name, in order.
+    pub fn envoy_dynamic_module_callback_http_filter_set_gauge(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        id: usize,
+        label_values: *mut envoy_dynamic_module_type_module_buffer,
+        label_values_length: usize,
+        value: u64,
+    ) -> envoy_dynamic_module_type_metrics_result;
+
+    // -------------------------------------------------------- dynamic metadata
+
+    /// Sets `key` in namespace `ns` of the stream's dynamic metadata to a
+    /// string (the namespace is created when absent). Returns nothing in 1.40:
+    /// without stream info the call does nothing.
+    pub fn envoy_dynamic_module_callback_http_set_dynamic_metadata_string(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        ns: envoy_dynamic_module_type_module_buffer,
+        key: envoy_dynamic_module_type_module_buffer,
+        value: envoy_dynamic_module_type_module_buffer,
+    );
+
+    /// Sets `key` in namespace `ns` of the stream's dynamic metadata to a number.
+    pub fn envoy_dynamic_module_callback_http_set_dynamic_metadata_number(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        ns: envoy_dynamic_module_type_module_buffer,
+        key: envoy_dynamic_module_type_module_buffer,
+        value: f64,
+    );
+
+    /// Reads a string value from the metadata `source`. The bytes are Envoy's,
+    /// valid until the metadata changes. False when absent or not a string.
+    pub fn envoy_dynamic_module_callback_http_get_metadata_string(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        source: envoy_dynamic_module_type_metadata_source,
+        ns: envoy_dynamic_module_type_module_buffer,
+        key: envoy_dynamic_module_type_module_buffer,
+        result: *mut envoy_dynamic_module_type_envoy_buffer,
+    ) -> bool;
+
+    /// Reads a number from the metadata `source`. False when absent or not a number.
+    pub fn envoy_dynamic_module_callback_http_get_metadata_number(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        source: envoy_dynamic_module_type_metadata_source,
+        ns: envoy_dynamic_module_type_module_buffer,
+        key: envoy_dynamic_module_type_module_buffer,
+        result: *mut f64,
+    ) -> bool;
+
+    // ------------------------------------------------------------ filter state
+
+    /// Stores `value` under `key` in the stream's filter state, read-only, as a
+    /// string accessor: what `%FILTER_STATE(key:PLAIN)%` prints. False without
+    /// stream info. Set a key once per stream: the first value is read-only.
+    pub fn envoy_dynamic_module_callback_http_set_filter_state_bytes(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        key: envoy_dynamic_module_type_module_buffer,
+        value: envoy_dynamic_module_type_module_buffer,
+    ) -> bool;
+
+    /// Reads the bytes stored under `key` in the stream's filter state (borrowed
+    /// until the filter state changes). False when absent.
+    pub fn envoy_dynamic_module_callback_http_get_filter_state_bytes(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        key: envoy_dynamic_module_type_module_buffer,
+        result: *mut envoy_dynamic_module_type_envoy_buffer,
+    ) -> bool;
 }

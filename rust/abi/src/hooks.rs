@@ -187,4 +187,16 @@ extern "C" {
         filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
         filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     );
+
+    /// Optional. Envoy is about to answer the stream with a local reply (from any
+    /// filter, the router or Envoy itself): `response_code`, `details` (borrowed
+    /// for this call) and whether a reset will be sent instead. The answer may
+    /// turn the reply into a reset.
+    pub fn envoy_dynamic_module_on_http_filter_local_reply(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+        response_code: u32,
+        details: envoy_dynamic_module_type_envoy_buffer,
+        reset_imminent: bool,
+    ) -> envoy_dynamic_module_type_on_http_filter_local_reply_status;
 }

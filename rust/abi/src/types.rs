@@ -235,6 +235,18 @@ pub enum envoy_dynamic_module_type_on_http_filter_local_reply_status {
     ContinueAndResetStream,
 }
 
+/// Where a get_metadata callback reads from: the stream's dynamic metadata,
+/// or the metadata of its route, cluster, host or the host's locality.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum envoy_dynamic_module_type_metadata_source {
+    Dynamic,
+    Route,
+    Cluster,
+    Host,
+    HostLocality,
+}
+
 /// Envoy's request attributes (see Envoy's "attributes" documentation), read
 /// with the get_attribute callbacks. Names map to attribute paths:
 /// RequestPath is `request.path`, XdsRouteName is `xds.route_name`, and so on.

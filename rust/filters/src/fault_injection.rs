@@ -3,7 +3,8 @@
 //! Envoy keeps serving.
 //!
 //! Config: `{"phase": "config" | "request_headers" | "request_body" |
-//! "response_headers" | "response_body" | "stream_complete"}`. A stream faults
+//! "response_headers" | "response_body" | "stream_complete" | "local_reply"}`
+//! (`local_reply` in Rust only: the other SDKs do not implement that hook). A stream faults
 //! only when its request carries `x-inject-fault` (any value), so the next
 //! request on the same listener shows that Envoy still serves. The filter refuses
 //! every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`, so a
@@ -11,7 +12,8 @@
 
 use envoy_dm_sdk::{
     BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter, HttpFilterConfig,
-    RequestBodyStatus, RequestHeadersStatus, ResponseBodyStatus, ResponseHeadersStatus,
+    LocalReplyStatus, RequestBodyStatus, RequestHeadersStatus, ResponseBodyStatus,
+    ResponseHeadersStatus,
 };
 use serde::Deserialize;
 
@@ -27,6 +29,7 @@ pub enum Phase {
     ResponseHeaders,
     ResponseBody,
     StreamComplete,
+    LocalReply,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +102,10 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
     }
     fn on_stream_complete(&mut self, _envoy: &mut E) {
         self.maybe_panic(Phase::StreamComplete);
+    }
+    fn on_local_reply(&mut self, _envoy: &mut E, _: u32, _: &str, _: bool) -> LocalReplyStatus {
+        self.maybe_panic(Phase::LocalReply);
+        LocalReplyStatus::Continue
     }
 }
 

@@ -5,8 +5,12 @@
 //! ```json
 //! {"request_headers": [["x-k", "v"]], "remove_request_headers": ["x-gone"],
 //!  "response_headers": [["x-k", "v"]], "remove_response_headers": ["x-gone"],
-//!  "allow_pseudo_headers": false}
+//!  "allow_pseudo_headers": false,
+//!  "set_from_filter_state": [["x-request-class", "lab.request_class"]]}
 //! ```
+//! `set_from_filter_state` (Rust only; the Go and C++ siblings refuse the key)
+//! stamps each response with the value an earlier filter stored under a
+//! filter-state key (request_tagger on 1089), when the stream has one.
 //! A route may override the whole config with a `DynamicModuleFilterPerRoute`
 //! whose per_route_config_name is `header_mutation` and whose filter_config has
 //! the same shape; the stream then uses the route's rules instead.
@@ -42,6 +46,8 @@ struct RawConfig {
     remove_response_headers: Vec<String>,
     #[serde(default)]
     allow_pseudo_headers: bool,
+    #[serde(default)]
+    set_from_filter_state: Vec<(String, String)>,
 }
 
 /// The mutations for one direction, validated and lowercased.
@@ -67,6 +73,8 @@ impl Mutations {
 pub struct Rules {
     pub request: Mutations,
     pub response: Mutations,
+    /// (response header, filter-state key) pairs.
+    pub from_filter_state: Vec<(String, String)>,
 }
 
 /// Streams hold an `Arc` of the rules: one atomic increment per stream instead
@@ -99,6 +107,7 @@ impl HeaderMutationConfig {
                     pseudo,
                 )?,
             },
+            from_filter_state: state_list(raw.set_from_filter_state)?,
         })
     }
 }
@@ -115,6 +124,21 @@ fn set_list(
             let name = check_name(&format!("{field}[{i}]"), &name, pseudo)?;
             check_value(&format!("{field}[{i}]"), &value)?;
             Ok((name, value))
+        })
+        .collect()
+}
+
+fn state_list(pairs: Vec<(String, String)>) -> Result<Vec<(String, String)>, BoxError> {
+    pairs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, key))| {
+            let at = format!("set_from_filter_state[{i}]");
+            let name = check_name(&at, &name, false)?;
+            if key.is_empty() {
+                return Err(format!("{at}: filter-state key is empty").into());
+            }
+            Ok((name, key))
         })
         .collect()
 }
@@ -202,6 +226,12 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for HeaderMutation {
         _end_of_stream: bool,
     ) -> ResponseHeadersStatus {
         self.rules.response.apply(envoy, HeaderType::ResponseHeader);
+        for (header, key) in &self.rules.from_filter_state {
+            // Copied: the value borrows the handle, which set_header needs.
+            if let Some(value) = envoy.get_filter_state_bytes(key).map(<[u8]>::to_vec) {
+                envoy.set_header(HeaderType::ResponseHeader, header, &value);
+            }
+        }
         stamp_attributes(envoy);
         ResponseHeadersStatus::Continue
     }

@@ -21,6 +21,7 @@ pub mod network_rate_limiter;
 pub mod network_redis;
 pub mod passthrough;
 pub mod random_auth;
+pub mod request_tagger;
 pub mod resp;
 pub mod udp_dns_gateway;
 pub mod udp_fault_injection;
@@ -40,6 +41,7 @@ envoy_dm_sdk::declare_module! {
         "delay" => delay::DelayConfig::new,
         "fault_injection" => fault_injection::FaultInjectionConfig::new,
         "body_rewrite" => body_rewrite::BodyRewriteConfig::new,
+        "request_tagger" => request_tagger::RequestTaggerConfig::new,
     ],
     per_route: [
         "header_mutation" => header_mutation::HeaderMutationConfig::parse,

@@ -1,15 +1,22 @@
 //! `metrics`: Envoy stats defined by the module. A histogram `route_latency_ms`
-//! labelled by `version` and `route_name`, and a counter `responses_total`
-//! labelled by `version` and `status_class` (2xx, 4xx, ... or `none`). Both show
-//! on Envoy's admin `/stats/prometheus` under the dynamic-modules stats prefix.
+//! labelled by `version` and `route_name`, a counter `responses_total`
+//! labelled by `version` and `status_class` (2xx, 4xx, ... or `none`), a gauge
+//! `requests_in_flight` labelled by `version` and `method`, and a counter
+//! `local_replies_total` labelled by `version`, `status` and `details`, fed by
+//! the local_reply hook. All show on Envoy's admin `/stats/prometheus` under the
+//! dynamic-modules stats prefix.
 //!
 //! Config: `{"version": "v1"}`. Latency is measured by the module, from the
 //! stream's start to its completion (Envoy 1.40 serves no request.duration
 //! attribute to modules).
+//!
+//! The gauge rises when the request headers reach the filter and falls in
+//! on_stream_complete, which every stream passes once, completed, reset or
+//! answered locally; with the same labels, so each series returns to 0.
 
 use envoy_dm_sdk::{
-    AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HttpFilter, HttpFilterConfig,
-    MetricId,
+    AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter,
+    HttpFilterConfig, LocalReplyStatus, MetricId, RequestHeadersStatus,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -25,6 +32,8 @@ struct Ids {
     version: String,
     latency: MetricId,
     responses: MetricId,
+    in_flight: MetricId,
+    local_replies: MetricId,
 }
 
 pub struct MetricsConfig {
@@ -39,11 +48,16 @@ impl MetricsConfig {
         }
         let latency = envoy.define_histogram("route_latency_ms", &["version", "route_name"])?;
         let responses = envoy.define_counter("responses_total", &["version", "status_class"])?;
+        let in_flight = envoy.define_gauge("requests_in_flight", &["version", "method"])?;
+        let local_replies =
+            envoy.define_counter("local_replies_total", &["version", "status", "details"])?;
         Ok(Self {
             ids: Arc::new(Ids {
                 version: raw.version,
                 latency,
                 responses,
+                in_flight,
+                local_replies,
             }),
         })
     }
@@ -54,6 +68,7 @@ impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for MetricsConfig {
         Box::new(Metrics {
             ids: Arc::clone(&self.ids),
             started: Instant::now(),
+            in_flight: None,
         })
     }
 }
@@ -61,6 +76,8 @@ impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for MetricsConfig {
 pub struct Metrics {
     ids: Arc<Ids>,
     started: Instant,
+    /// The method label the gauge was raised with, until it is lowered.
+    in_flight: Option<String>,
 }
 
 /// `2xx` for 200..=299 and so on; `none` when the stream ended without a status.
@@ -75,8 +92,46 @@ pub fn status_class(code: Option<u64>) -> &'static str {
     }
 }
 
+/// A label for the method: the common ones as sent, anything else `other`,
+/// so a client cannot mint series.
+fn method_label(method: Option<&[u8]>) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    let method = method.unwrap_or_default();
+    KNOWN
+        .into_iter()
+        .find(|m| m.as_bytes() == method)
+        .unwrap_or("other")
+}
+
 impl<E: EnvoyHttpFilter> HttpFilter<E> for Metrics {
+    fn on_request_headers(&mut self, envoy: &mut E, _end_of_stream: bool) -> RequestHeadersStatus {
+        let method = method_label(envoy.get_header(HeaderType::RequestHeader, ":method"));
+        if self.in_flight.is_none() {
+            envoy.increment_gauge(self.ids.in_flight, &[&self.ids.version, method], 1);
+            self.in_flight = Some(method.to_string());
+        }
+        RequestHeadersStatus::Continue
+    }
+
+    fn on_local_reply(
+        &mut self,
+        envoy: &mut E,
+        status: u32,
+        details: &str,
+        _reset_imminent: bool,
+    ) -> LocalReplyStatus {
+        let status = status.to_string();
+        let labels = [self.ids.version.as_str(), &status, details];
+        envoy.increment_counter(self.ids.local_replies, &labels, 1);
+        LocalReplyStatus::Continue
+    }
+
     fn on_stream_complete(&mut self, envoy: &mut E) {
+        if let Some(method) = self.in_flight.take() {
+            envoy.decrement_gauge(self.ids.in_flight, &[&self.ids.version, &method], 1);
+        }
         let elapsed_ms = self.started.elapsed().as_millis() as u64;
         let route = envoy
             .get_attribute_string(AttributeId::XdsRouteName)
@@ -117,6 +172,41 @@ mod tests {
             envoy.counters,
             [(MetricId(1), vec!["v7".into(), "4xx".into()], 1)]
         );
+        // Never raised (the headers never reached it), so never lowered.
+        assert!(envoy.gauges.is_empty());
+    }
+
+    #[test]
+    fn the_gauge_rises_once_and_falls_once_with_the_same_labels() {
+        let config =
+            MetricsConfig::new(&mut FakeEnvoyConfig::default(), br#"{"version": "v1"}"#).unwrap();
+        let in_flight = MetricId(2);
+        let mut envoy = FakeEnvoyFilter::with_request_headers(&[(":method", "BREW")]);
+        let mut filter = config.new_http_filter(&mut envoy);
+        filter.on_request_headers(&mut envoy, false);
+        assert_eq!(envoy.gauge_value(in_flight, &["v1", "other"]), 1);
+        filter.on_stream_complete(&mut envoy);
+        filter.on_stream_complete(&mut envoy);
+        assert_eq!(envoy.gauge_value(in_flight, &["v1", "other"]), 0);
+        assert_eq!(envoy.gauges.len(), 2);
+    }
+
+    #[test]
+    fn counts_local_replies_by_status_and_details() {
+        let config =
+            MetricsConfig::new(&mut FakeEnvoyConfig::default(), br#"{"version": "v1"}"#).unwrap();
+        let mut envoy = FakeEnvoyFilter::default();
+        let mut filter = config.new_http_filter(&mut envoy);
+        let status = filter.on_local_reply(&mut envoy, 404, "direct_response", false);
+        assert_eq!(status, LocalReplyStatus::Continue);
+        assert_eq!(
+            envoy.counters,
+            [(
+                MetricId(3),
+                vec!["v1".into(), "404".into(), "direct_response".into()],
+                1
+            )]
+        );
     }
 
     #[test]
@@ -126,5 +216,7 @@ mod tests {
             MetricsConfig::new(&mut FakeEnvoyConfig::default(), br#"{"version": ""}"#).is_err()
         );
         assert_eq!(status_class(None), "none");
+        assert_eq!(method_label(Some(b"GET")), "GET");
+        assert_eq!(method_label(None), "other");
     }
 }

@@ -47,8 +47,8 @@ fuzz_target!(|data: &[u8]| {
     if MetricsConfig::new(&mut envoy, data).is_ok() {
         assert_eq!(
             envoy.defined.len(),
-            before + 2,
-            "metrics defines two metrics"
+            before + 4,
+            "metrics defines four metrics"
         );
     }
 

@@ -19,6 +19,8 @@ pub type ResponseBodyStatus = abi::envoy_dynamic_module_type_on_http_filter_resp
 /// What on_response_trailers returns.
 pub type ResponseTrailersStatus =
     abi::envoy_dynamic_module_type_on_http_filter_response_trailers_status;
+/// What on_local_reply returns: send the reply, or reset the stream instead.
+pub type LocalReplyStatus = abi::envoy_dynamic_module_type_on_http_filter_local_reply_status;
 /// Which header map a header call works on.
 pub type HeaderType = abi::envoy_dynamic_module_type_http_header_type;
 /// Which body a body call works on.
@@ -65,4 +67,18 @@ pub trait HttpFilter<E: EnvoyHttpFilter> {
     fn on_stream_complete(&mut self, _envoy: &mut E) {}
     /// A wake-up requested through this stream's scheduler.
     fn on_scheduled(&mut self, _envoy: &mut E, _event_id: u64) {}
+    /// Envoy is about to answer this stream with a local reply sent by another
+    /// filter, the router or Envoy itself (`reset_imminent`: a reset goes out
+    /// instead). Not called while one of this filter's own hooks runs: for the
+    /// reply it sends itself, or one a later filter sends synchronously inside
+    /// its continue_decoding (the SDK holds the filter then).
+    fn on_local_reply(
+        &mut self,
+        _envoy: &mut E,
+        _status: u32,
+        _details: &str,
+        _reset_imminent: bool,
+    ) -> LocalReplyStatus {
+        LocalReplyStatus::Continue
+    }
 }

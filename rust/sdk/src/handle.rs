@@ -11,7 +11,7 @@ use std::sync::Arc;
 ///
 /// Byte slices returned here borrow Envoy's memory: the borrow checker keeps
 /// them from outliving the next change to the stream, as the ABI requires.
-pub trait EnvoyHttpFilter {
+pub trait EnvoyHttpFilter: crate::metadata::EnvoyHttpMetadata {
     /// The first value of header `key` (lowercase), if present.
     fn get_header(&self, kind: HeaderType, key: &str) -> Option<&[u8]>;
     /// Every (name, value) of a header map, pseudo-headers included, in order.
@@ -56,6 +56,12 @@ pub trait EnvoyHttpFilter {
     fn increment_counter(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
     /// Records a value in a histogram defined by the stream's configuration.
     fn record_histogram(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
+    /// Raises a gauge defined by the stream's configuration.
+    fn increment_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
+    /// Lowers a gauge defined by the stream's configuration.
+    fn decrement_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
+    /// Sets a gauge defined by the stream's configuration.
+    fn set_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool;
 
     /// The module's per-route override for this stream's route, if it has one.
     /// Filters downcast it (`Arc::downcast`) to their per-route constructor's type.
@@ -403,6 +409,33 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
         )
     }
 
+    fn increment_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.metric(
+            abi::envoy_dynamic_module_callback_http_filter_increment_gauge,
+            id,
+            labels,
+            value,
+        )
+    }
+
+    fn decrement_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.metric(
+            abi::envoy_dynamic_module_callback_http_filter_decrement_gauge,
+            id,
+            labels,
+            value,
+        )
+    }
+
+    fn set_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.metric(
+            abi::envoy_dynamic_module_callback_http_filter_set_gauge,
+            id,
+            labels,
+            value,
+        )
+    }
+
     fn per_route_config(&self) -> Option<Arc<dyn Any + Send + Sync>> {
         // SAFETY: a non-NULL result is a PerRouteBox made by our per-route hook,
         // which Envoy keeps alive while the stream's route is in use.
@@ -427,6 +460,8 @@ pub trait EnvoyHttpFilterConfig {
     fn define_counter(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
     /// Defines a histogram with these label names. Only possible during creation.
     fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
+    /// Defines a gauge with these label names. Only possible during creation.
+    fn define_gauge(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String>;
 }
 
 /// The real configuration handle, wrapping the `filter_config_envoy_ptr` Envoy
@@ -488,6 +523,14 @@ impl EnvoyHttpFilterConfig for EnvoyConfigHandle {
     fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
         self.define(
             abi::envoy_dynamic_module_callback_http_filter_config_define_histogram,
+            name,
+            labels,
+        )
+    }
+
+    fn define_gauge(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
+        self.define(
+            abi::envoy_dynamic_module_callback_http_filter_config_define_gauge,
             name,
             labels,
         )

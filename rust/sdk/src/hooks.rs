@@ -15,8 +15,9 @@ use crate::config::{self, ConfigKind};
 use crate::handle::{envoy_bytes, PerRouteBox};
 use crate::registry;
 use crate::{EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
+use crate::{LocalReplyStatus, ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
-use crate::{ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
+use std::cell::Cell;
 
 /// What `filter_config_module_ptr` points to.
 type ConfigBox = config::ConfigBox<dyn HttpFilterConfig<EnvoyFilterHandle>>;
@@ -194,6 +195,7 @@ fn run_phase<E: EnvoyHttpFilter, R>(
     stop: R,
     call: impl FnOnce(&mut dyn HttpFilter<E>, &mut E) -> R,
 ) -> R {
+    let _busy = Busy::enter(this);
     let outcome = match (this.failed, this.filter.as_deref_mut()) {
         (false, Some(filter)) => guard(
             || {
@@ -226,6 +228,33 @@ fn run_phase<E: EnvoyHttpFilter, R>(
             go_on
         }
     }
+}
+
+thread_local! {
+    /// The FilterBox whose hook runs on this thread right now, if any. A local
+    /// reply a filter sends from its own hook reaches the local_reply hook
+    /// re-entrantly, while that hook still holds the box: it is not delivered.
+    static IN_HOOK: Cell<*const ()> = const { Cell::new(core::ptr::null()) };
+}
+
+/// Marks a box busy for one hook; restores the previous mark when dropped.
+struct Busy(*const ());
+
+impl Busy {
+    fn enter<E: EnvoyHttpFilter>(this: &FilterBox<E>) -> Self {
+        let me = this as *const FilterBox<E> as *const ();
+        Busy(IN_HOOK.with(|h| h.replace(me)))
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        IN_HOOK.with(|h| h.set(self.0));
+    }
+}
+
+fn busy(filter_module_ptr: *const ()) -> bool {
+    IN_HOOK.with(|h| h.get() == filter_module_ptr)
 }
 
 #[no_mangle]
@@ -421,6 +450,44 @@ pub(crate) fn scheduled<E: EnvoyHttpFilter>(this: &mut FilterBox<E>, envoy: &mut
     })
 }
 
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_http_filter_local_reply(
+    filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    response_code: u32,
+    details: envoy_dynamic_module_type_envoy_buffer,
+    reset_imminent: bool,
+) -> envoy_dynamic_module_type_on_http_filter_local_reply_status {
+    // The filter's own reply, from inside its hook: its box is borrowed.
+    if busy(filter_module_ptr as *const ()) {
+        return LocalReplyStatus::Continue;
+    }
+    // SAFETY: see `stream`; not re-entrant, checked above.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    // SAFETY: Envoy lends the details for this call.
+    let details = unsafe { envoy_bytes(details.ptr, details.length) };
+    local_reply(this, &mut envoy, response_code, details, reset_imminent)
+}
+
+/// Tells the filter of a local reply. A panic resets the stream instead of
+/// sending the reply (fail closed), and the filter is bypassed from then on.
+pub(crate) fn local_reply<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+    status: u32,
+    details: &[u8],
+    reset_imminent: bool,
+) -> LocalReplyStatus {
+    let details = String::from_utf8_lossy(details);
+    if this.failed || this.filter.is_none() {
+        return LocalReplyStatus::Continue;
+    }
+    let status = run_phase(this, envoy, "on_local_reply", false, None, None, |f, e| {
+        Some(f.on_local_reply(e, status, &details, reset_imminent))
+    });
+    status.unwrap_or(LocalReplyStatus::ContinueAndResetStream)
+}
+
 // ------------------------------------------------- hooks this SDK leaves idle
 //
 // Envoy 1.40 requires these symbols even from modules that never start callouts
@@ -539,6 +606,14 @@ fn signatures_match_the_abi() {
     same!(envoy_dynamic_module_on_http_filter_stream_complete, _, _);
     same!(envoy_dynamic_module_on_http_filter_scheduled, _, _, _);
     same!(
+        envoy_dynamic_module_on_http_filter_local_reply,
+        _,
+        _,
+        _,
+        _,
+        _
+    );
+    same!(
         envoy_dynamic_module_on_http_filter_http_callout_done,
         _,
         _,
@@ -639,6 +714,15 @@ mod tests {
         fn on_scheduled(&mut self, _: &mut FakeEnvoyFilter, _: u64) {
             panic!("in scheduled")
         }
+        fn on_local_reply(
+            &mut self,
+            _: &mut FakeEnvoyFilter,
+            _: u32,
+            _: &str,
+            _: bool,
+        ) -> LocalReplyStatus {
+            panic!("in local reply")
+        }
     }
 
     fn panicking() -> FilterBox<FakeEnvoyFilter> {
@@ -720,6 +804,57 @@ mod tests {
             ResponseTrailersStatus::Continue
         )));
         assert!(!fails("on_stream_complete", stream_complete));
+    }
+
+    #[test]
+    fn a_panic_in_local_reply_resets_the_stream() {
+        let mut reset = false;
+        assert!(!fails("on_local_reply", |t, e| {
+            reset = local_reply(t, e, 404, b"route_not_found", false)
+                == LocalReplyStatus::ContinueAndResetStream;
+        }));
+        assert!(reset, "fails closed: the stream is reset, not answered");
+    }
+
+    /// Records each local reply it is told of.
+    struct Listens(std::rc::Rc<std::cell::RefCell<Vec<(u32, String, bool)>>>);
+    impl HttpFilter<FakeEnvoyFilter> for Listens {
+        fn on_local_reply(
+            &mut self,
+            _: &mut FakeEnvoyFilter,
+            status: u32,
+            details: &str,
+            reset_imminent: bool,
+        ) -> LocalReplyStatus {
+            self.0
+                .borrow_mut()
+                .push((status, details.to_string(), reset_imminent));
+            LocalReplyStatus::Continue
+        }
+    }
+
+    #[test]
+    fn local_replies_reach_the_filter_but_not_while_its_own_hook_runs() {
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let mut this = FilterBox {
+            filter_name: "listens",
+            filter: Some(Box::new(Listens(seen.clone()))),
+            failed: false,
+        };
+        let mut envoy = FakeEnvoyFilter::default();
+        let status = local_reply(&mut this, &mut envoy, 503, b"upstream_reset\xff", true);
+        assert_eq!(status, LocalReplyStatus::Continue);
+        assert_eq!(
+            *seen.borrow(),
+            [(503, "upstream_reset\u{fffd}".to_string(), true)]
+        );
+        // Inside one of its hooks, the box is busy: the C hook does not enter it.
+        let me = &this as *const FilterBox<FakeEnvoyFilter> as *const ();
+        assert!(!busy(me));
+        let _busy = Busy::enter(&this);
+        assert!(busy(me));
+        drop(_busy);
+        assert!(!busy(me));
     }
 
     struct PanicsOnNew;

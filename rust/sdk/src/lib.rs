@@ -18,6 +18,7 @@
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
 //! | `log.rs`      | logging through Envoy                                   |
+//! | `metadata.rs` | dynamic metadata and filter state                       |
 //! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
 //! | `testing.rs`  | the fake handle (feature `testing`)                     |
 
@@ -29,6 +30,7 @@ pub mod hooks;
 mod kind_config;
 pub mod listener;
 pub mod log;
+pub mod metadata;
 pub mod network;
 pub mod registry;
 pub mod since;
@@ -44,6 +46,7 @@ pub use handle::{
     MetricId, Scheduler,
 };
 pub use kind_config::FilterTable;
+pub use metadata::{EnvoyHttpMetadata, MetadataSource};
 pub use registry::{Module, NewHttpFilterConfig, NewPerRouteConfig};
 
 /// The error a filter returns when its configuration is unusable. Any error type

@@ -3,6 +3,7 @@
 //! (lowercase keys, empty value removes, add keeps existing values).
 
 use crate::handle::{EnvoyHttpFilterConfig, MetricId};
+use crate::metadata::{EnvoyHttpMetadata, MetadataSource};
 use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, LogLevel, Scheduler};
 use std::any::Any;
 use std::cell::RefCell;
@@ -36,7 +37,22 @@ pub struct FakeEnvoyFilter {
     pub scheduled: Arc<Mutex<Vec<u64>>>,
     pub counters: Vec<MetricUpdate>,
     pub histograms: Vec<MetricUpdate>,
+    /// Every gauge change, with a signed delta (set is recorded in `gauge_sets`).
+    pub gauges: Vec<(MetricId, Vec<String>, i64)>,
+    pub gauge_sets: Vec<MetricUpdate>,
+    /// Dynamic metadata by (namespace, key); other sources by (source, namespace, key).
+    pub dynamic_metadata: HashMap<(String, String), FakeMetadataValue>,
+    pub metadata: HashMap<(MetadataSource, String, String), FakeMetadataValue>,
+    /// Filter state: like Envoy's read-only objects, a key keeps its first value.
+    pub filter_state: HashMap<String, Vec<u8>>,
     pub per_route: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+/// A metadata value in the fake: Envoy's Struct holds strings and numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FakeMetadataValue {
+    String(String),
+    Number(f64),
 }
 
 /// A scheduler that records its commits in the stream's `scheduled` list.
@@ -205,8 +221,97 @@ impl EnvoyHttpFilter for FakeEnvoyFilter {
         true
     }
 
+    fn increment_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.gauges.push((
+            id,
+            labels.iter().map(|l| l.to_string()).collect(),
+            value as i64,
+        ));
+        true
+    }
+
+    fn decrement_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.gauges.push((
+            id,
+            labels.iter().map(|l| l.to_string()).collect(),
+            -(value as i64),
+        ));
+        true
+    }
+
+    fn set_gauge(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {
+        self.gauge_sets
+            .push((id, labels.iter().map(|l| l.to_string()).collect(), value));
+        true
+    }
+
     fn per_route_config(&self) -> Option<Arc<dyn Any + Send + Sync>> {
         self.per_route.clone()
+    }
+}
+
+impl FakeEnvoyFilter {
+    /// The sum of every change to one gauge series.
+    pub fn gauge_value(&self, id: MetricId, labels: &[&str]) -> i64 {
+        self.gauges
+            .iter()
+            .filter(|(i, l, _)| *i == id && l.iter().map(String::as_str).eq(labels.iter().copied()))
+            .map(|(_, _, v)| v)
+            .sum()
+    }
+}
+
+impl EnvoyHttpMetadata for FakeEnvoyFilter {
+    fn set_dynamic_metadata_string(&mut self, ns: &str, key: &str, value: &str) {
+        self.dynamic_metadata.insert(
+            (ns.into(), key.into()),
+            FakeMetadataValue::String(value.into()),
+        );
+    }
+
+    fn set_dynamic_metadata_number(&mut self, ns: &str, key: &str, value: f64) {
+        self.dynamic_metadata
+            .insert((ns.into(), key.into()), FakeMetadataValue::Number(value));
+    }
+
+    fn get_metadata_string(&self, source: MetadataSource, ns: &str, key: &str) -> Option<&[u8]> {
+        match self.metadata_value(source, ns, key)? {
+            FakeMetadataValue::String(s) => Some(s.as_bytes()),
+            FakeMetadataValue::Number(_) => None,
+        }
+    }
+
+    fn get_metadata_number(&self, source: MetadataSource, ns: &str, key: &str) -> Option<f64> {
+        match self.metadata_value(source, ns, key)? {
+            FakeMetadataValue::Number(n) => Some(*n),
+            FakeMetadataValue::String(_) => None,
+        }
+    }
+
+    fn set_filter_state_bytes(&mut self, key: &str, value: &[u8]) -> bool {
+        self.filter_state
+            .entry(key.into())
+            .or_insert_with(|| value.to_vec());
+        true
+    }
+
+    fn get_filter_state_bytes(&self, key: &str) -> Option<&[u8]> {
+        self.filter_state.get(key).map(Vec::as_slice)
+    }
+}
+
+impl FakeEnvoyFilter {
+    fn metadata_value(
+        &self,
+        source: MetadataSource,
+        ns: &str,
+        key: &str,
+    ) -> Option<&FakeMetadataValue> {
+        let (ns, key) = (ns.to_string(), key.to_string());
+        match source {
+            MetadataSource::Dynamic => self.dynamic_metadata.get(&(ns, key)),
+            other => self.metadata.get(&(other, ns, key)),
+        }
     }
 }
 
@@ -224,6 +329,10 @@ impl EnvoyHttpFilterConfig for FakeEnvoyConfig {
     }
 
     fn define_histogram(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
+        self.define_counter(name, labels)
+    }
+
+    fn define_gauge(&mut self, name: &str, labels: &[&str]) -> Result<MetricId, String> {
         self.define_counter(name, labels)
     }
 }
