@@ -3,6 +3,10 @@ configured like 1063, whatever language serves it. Each case takes the port and
 raises AssertionError on any difference from docs/CONTRACT.md.
 
 The header_mutation config is the one in envoy.yaml (anchor &header_mutation).
+The cases that are about the traffic rather than the mutations (the protocol
+matrix, early endings, bodiless statuses, big bodies and headers) also take a
+`Shape`: what a request needs to get through another filter, and what that
+filter's answers show (test_demo_matrix.py runs them through the Rust demos).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import os
 import re
 import socket
 import subprocess
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import h2client
 import ports
@@ -39,6 +45,42 @@ ATTRIBUTE_HEADERS = ("x-downstream-address", "x-upstream-address", "x-response-c
 def assert_response_mutated(resp, status: int):
     assert resp.values("x-response-set") == [SET], resp.headers
     assert resp.values("x-response-code") == [str(status)], resp.headers
+
+
+def mutated_response(values: Callable[[str], list[str]], status: int):
+    assert values("x-response-set") == [SET], values("x-response-set")
+    assert values("x-response-code") == [str(status)], values("x-response-code")
+
+
+def mutated_request(view: dict):
+    headers = view["headers"]
+    assert headers.get("x-request-set") == [SET], headers
+    assert headers.get("x-request-replace") == [REPLACED], headers
+    assert "x-request-remove" not in headers, headers
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A listener's filters as the traffic cases see them: `headers` are added
+    to every request (an x-auth for header_auth), `response(values, status)`
+    checks an answer's headers, `request(view)` the upstream's view of a request."""
+
+    headers: tuple[tuple[str, str], ...] = ()
+    response: Callable[[Callable[[str], list[str]], int], None] = mutated_response
+    request: Callable[[dict], None] = mutated_request
+
+
+# passthrough + header_mutation (1063/1064/1065), the default of every case:
+# each request carries headers the mutations act on.
+MUTATED_REQUEST = (("x-request-replace", "a"), ("x-request-replace", "b"), ("x-request-remove", "secret"))
+MUTATION = Shape(headers=MUTATED_REQUEST)
+
+
+def served(port, shape: Shape = MUTATION):
+    """A plain GET answered as usual: the check after every early ending."""
+    resp = request(port, "/", headers=list(shape.headers))
+    assert resp.status == 200 and resp.body == b"Hello from echo server\n", (resp.status, resp.body[:200])
+    shape.response(resp.values, 200)
 
 
 def request_set(port):
@@ -91,22 +133,22 @@ def attribute_response_code_404(port):
     assert_response_mutated(resp, 404)
 
 
-def post_1mib_body_unchanged(port):
+def post_1mib_body_unchanged(port, shape: Shape = MUTATION):
     body = os.urandom(1 << 20)
-    resp = request(port, "/anything", method="POST", body=body)
+    resp = request(port, "/anything", method="POST", body=body, headers=list(shape.headers))
     view = upstream_view(resp)
     assert view["body_length"] == len(body)
     assert view["body_sha256"] == hashlib.sha256(body).hexdigest()
-    assert view["headers"].get("x-request-set") == [SET]
-    assert_response_mutated(resp, 200)
+    shape.request(view)
+    shape.response(resp.values, 200)
 
 
-def hundred_request_headers(port):
+def hundred_request_headers(port, shape: Shape = MUTATION):
     sent = [(f"x-h-{i}", f"value-{i}") for i in range(100)]
-    view = upstream_view(request(port, "/headers", headers=sent))
+    view = upstream_view(request(port, "/headers", headers=[*shape.headers, *sent]))
     for name, value in sent:
         assert view["headers"].get(name) == [value], name
-    assert view["headers"].get("x-request-set") == [SET]
+    shape.request(view)
 
 
 def repeated_header_names(port):
@@ -123,16 +165,16 @@ def non_ascii_header_bytes(port):
     assert got == [value], got
 
 
-def head_request(port):
-    resp = request(port, "/", method="HEAD")
+def head_request(port, shape: Shape = MUTATION):
+    resp = request(port, "/", method="HEAD", headers=list(shape.headers))
     assert resp.status == 200 and resp.body == b""
-    assert_response_mutated(resp, 200)
+    shape.response(resp.values, 200)
 
 
-def no_content_204(port):
-    resp = request(port, "/status/204")
+def no_content_204(port, shape: Shape = MUTATION):
+    resp = request(port, "/status/204", headers=list(shape.headers))
     assert resp.status == 204 and resp.body == b""
-    assert_response_mutated(resp, 204)
+    shape.response(resp.values, 204)
 
 
 def concurrent_200(port):
@@ -158,20 +200,10 @@ def concurrent_200(port):
 # The same mutations over other framings: HTTP/2 (prior knowledge), chunked
 # HTTP/1.1, 100-continue, bodiless statuses, big headers, trailers, upgrades.
 
-MUTATED_REQUEST = [("x-request-replace", "a"), ("x-request-replace", "b"), ("x-request-remove", "secret")]
 
-
-def assert_request_mutated(view):
-    headers = view["headers"]
-    assert headers.get("x-request-set") == [SET], headers
-    assert headers.get("x-request-replace") == [REPLACED], headers
-    assert "x-request-remove" not in headers, headers
-
-
-def assert_h2_response_mutated(resp, status: int):
+def assert_h2_response(resp, status: int, shape: Shape = MUTATION):
     assert resp.status == status, (resp.status, resp.body[:200])
-    assert resp.values("x-response-set") == [SET], resp.headers
-    assert resp.values("x-response-code") == [str(status)], resp.headers
+    shape.response(resp.values, status)
 
 
 def assert_body_arrived(view, body: bytes):
@@ -179,39 +211,39 @@ def assert_body_arrived(view, body: bytes):
     assert view["body_sha256"] == hashlib.sha256(body).hexdigest()
 
 
-def h2_get(port):
-    resp = h2client.request(port, "/headers", method="GET", headers=MUTATED_REQUEST)
-    assert_h2_response_mutated(resp, 200)
-    assert_request_mutated(json.loads(resp.body))
+def h2_get(port, shape: Shape = MUTATION):
+    resp = h2client.request(port, "/headers", method="GET", headers=list(shape.headers))
+    assert_h2_response(resp, 200, shape)
+    shape.request(json.loads(resp.body))
 
 
-def h2_post_many_data_frames(port):
+def h2_post_many_data_frames(port, shape: Shape = MUTATION):
     # 300 frames of uneven sizes (1 byte to 8 KiB), about 1.2 MiB in all.
     frames = [os.urandom(1 + (i * 7919) % 8192) for i in range(300)]
-    resp = h2client.request(port, "/anything", frames=frames, headers=MUTATED_REQUEST)
-    assert_h2_response_mutated(resp, 200)
+    resp = h2client.request(port, "/anything", frames=frames, headers=list(shape.headers))
+    assert_h2_response(resp, 200, shape)
     view = json.loads(resp.body)
-    assert_request_mutated(view)
+    shape.request(view)
     assert_body_arrived(view, b"".join(frames))
 
 
-def h2_post_with_trailers(port):
+def h2_post_with_trailers(port, shape: Shape = MUTATION):
     frames = [os.urandom(16384) for _ in range(4)]
     resp = h2client.request(
-        port, "/anything", frames=frames, trailers=[("x-client-trailer", "t")], headers=MUTATED_REQUEST
+        port, "/anything", frames=frames, trailers=[("x-client-trailer", "t")], headers=list(shape.headers)
     )
-    assert_h2_response_mutated(resp, 200)
+    assert_h2_response(resp, 200, shape)
     view = json.loads(resp.body)
-    assert_request_mutated(view)
+    shape.request(view)
     assert_body_arrived(view, b"".join(frames))
 
 
-def h2_post_empty_last_frame(port):
+def h2_post_empty_last_frame(port, shape: Shape = MUTATION):
     frames = [os.urandom(1000), os.urandom(2000)]
-    resp = h2client.request(port, "/anything", frames=frames, empty_last_frame=True, headers=MUTATED_REQUEST)
-    assert_h2_response_mutated(resp, 200)
+    resp = h2client.request(port, "/anything", frames=frames, empty_last_frame=True, headers=list(shape.headers))
+    assert_h2_response(resp, 200, shape)
     view = json.loads(resp.body)
-    assert_request_mutated(view)
+    shape.request(view)
     assert_body_arrived(view, b"".join(frames))
 
 
@@ -236,67 +268,73 @@ def curl(port, path, *args, data: bytes | None = None) -> tuple[list[str], dict[
     return statuses, headers, out.stderr
 
 
-def http1_chunked_request_body(port):
+def field_values(fields: list[tuple[str, str]]) -> Callable[[str], list[str]]:
+    """The `values(name)` of a raw header list, for Shape.response."""
+    return lambda name: [v for k, v in fields if k == name]
+
+
+def curl_headers(shape: Shape) -> list[str]:
+    return sum((["-H", f"{k}: {v}"] for k, v in shape.headers), [])
+
+
+def http1_chunked_request_body(port, shape: Shape = MUTATION):
     body = os.urandom(300_000)
     statuses, headers, out = curl(
-        port,
-        "/anything",
-        "-H",
-        "Transfer-Encoding: chunked",
-        *sum((["-H", f"{k}: {v}"] for k, v in MUTATED_REQUEST), []),
-        data=body,
+        port, "/anything", "-H", "Transfer-Encoding: chunked", *curl_headers(shape), data=body
     )
     assert statuses[-1].startswith("HTTP/1.1 200"), statuses
-    assert headers.get("x-response-set") == [SET], headers
+    shape.response(lambda name: headers.get(name, []), 200)
     view = json.loads(out)
     assert view["headers"].get("transfer-encoding") is None  # Go hides it; the body length says it was chunked
-    assert_request_mutated(view)
+    shape.request(view)
     assert_body_arrived(view, body)
 
 
-def http1_expect_100_continue(port):
+def http1_expect_100_continue(port, shape: Shape = MUTATION):
     body = os.urandom(200_000)
     statuses, headers, out = curl(
-        port, "/anything", "-H", "Expect: 100-continue", "--expect100-timeout", "10", data=body
+        port, "/anything", "-H", "Expect: 100-continue", "--expect100-timeout", "10", *curl_headers(shape), data=body
     )
     assert statuses[0].startswith("HTTP/1.1 100"), statuses
     assert statuses[-1].startswith("HTTP/1.1 200"), statuses
-    assert headers.get("x-response-set") == [SET], headers
+    shape.response(lambda name: headers.get(name, []), 200)
     view = json.loads(out)
-    assert view["headers"].get("x-request-set") == [SET], view["headers"]
+    shape.request(view)
     assert_body_arrived(view, body)
 
 
-def not_modified_304(port):
-    resp = request(port, "/status/304")
+def not_modified_304(port, shape: Shape = MUTATION):
+    resp = request(port, "/status/304", headers=list(shape.headers))
     assert resp.status == 304 and resp.body == b""
-    assert_response_mutated(resp, 304)
+    shape.response(resp.values, 304)
 
 
-def header_60kib(port):
+def header_60kib(port, shape: Shape = MUTATION):
     # Envoy's default limit is 60 KiB for the whole request head: a 59 KiB
     # value fits and arrives intact; a 61 KiB one is refused (431) by Envoy.
     value = os.urandom(59 * 1024 // 2).hex()
-    resp = request(port, "/headers", headers=[("x-big", value)])
+    resp = request(port, "/headers", headers=[*shape.headers, ("x-big", value)])
     assert resp.status == 200
-    assert upstream_view(resp)["headers"].get("x-big") == [value]
-    assert resp.values("x-response-set") == [SET]
-    assert request(port, "/headers", headers=[("x-big", "a" * 61 * 1024)]).status == 431
-    response_set(port)
+    view = upstream_view(resp)
+    assert view["headers"].get("x-big") == [value]
+    shape.request(view)
+    shape.response(resp.values, 200)
+    assert request(port, "/headers", headers=[*shape.headers, ("x-big", "a" * 61 * 1024)]).status == 431
+    served(port, shape)
 
 
-def upstream_trailers_at_h2_client(port):
-    resp = h2client.request(port, "/trailers", method="GET")
-    assert_h2_response_mutated(resp, 200)
+def upstream_trailers_at_h2_client(port, shape: Shape = MUTATION):
+    resp = h2client.request(port, "/trailers", method="GET", headers=list(shape.headers))
+    assert_h2_response(resp, 200, shape)
     assert resp.body == b"Hello from echo server\n"
     assert ("x-upstream-trailer", "sent-after-body") in resp.trailers, resp.trailers
 
 
-def websocket_upgrade(port):
-    status, headers, accept_ok, frame = websocket_echo(port, "hello through envoy")
+def websocket_upgrade(port, shape: Shape = MUTATION):
+    status, headers, accept_ok, frame = websocket_echo(port, "hello through envoy", headers=shape.headers)
     assert status == 101, headers
     assert accept_ok, headers
-    assert [v for k, v in headers if k == "x-response-set"] == [SET], headers
+    shape.response(field_values(headers), 101)
     assert frame == (1, b"hello through envoy"), frame
 
 
@@ -304,30 +342,103 @@ def websocket_upgrade(port):
 # Each ends a stream early, then a plain request must still be served.
 
 
-def client_aborts_mid_body(port):
+def raw_head(shape: Shape) -> bytes:
+    return "".join(f"{k}: {v}\r\n" for k, v in shape.headers).encode()
+
+
+def client_aborts_mid_body(port, shape: Shape = MUTATION):
     for _ in range(5):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            sock.sendall(b"POST /anything HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1048576\r\n\r\n")
+            sock.sendall(
+                b"POST /anything HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1048576\r\n%s\r\n" % raw_head(shape)
+            )
             sock.sendall(os.urandom(100_000))
         h2client.abort_mid_body(port)
-    post_1mib_body_unchanged(port)
-    h2_post_many_data_frames(port)
+    post_1mib_body_unchanged(port, shape)
+    h2_post_many_data_frames(port, shape)
 
 
-def client_aborts_mid_response(port):
+def client_aborts_mid_response(port, shape: Shape = MUTATION):
     for _ in range(5):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            sock.sendall(b"GET /repeat?text=abcdefgh&count=1048576&chunk=65536 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            sock.sendall(
+                b"GET /repeat?text=abcdefgh&count=1048576&chunk=65536 HTTP/1.1\r\nHost: localhost\r\n%s\r\n"
+                % raw_head(shape)
+            )
             assert sock.recv(4096).startswith(b"HTTP/1.1 200")
-    response_set(port)
+    served(port, shape)
 
 
-def upstream_resets_503(port):
-    resp = request(port, "/reset")
+def upstream_resets_503(port, shape: Shape = MUTATION):
+    resp = request(port, "/reset", headers=list(shape.headers))
     assert resp.status == 503, (resp.status, resp.body)
-    assert_response_mutated(resp, 503)
-    response_set(port)
+    shape.response(resp.values, 503)
+    served(port, shape)
+
+
+# What /reset-mid-body promises (Content-Length) and sends before it closes.
+MID_BODY_PROMISED, MID_BODY_SENT = 1 << 20, 65536
+
+
+def read_until_closed(sock) -> bytes:
+    data = bytearray()
+    while got := sock.recv(65536):
+        data += got
+    return bytes(data)
+
+
+def cut_short_http1(port, headers=()) -> tuple[list[tuple[str, str]], bytes]:
+    """GET /reset-mid-body over HTTP/1.1: a 200 head, then Envoy closes the
+    connection before the body is complete (short of its Content-Length, or
+    without the last chunk). Returns the head's headers and the body bytes seen."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
+        sock.sendall(b"GET /reset-mid-body HTTP/1.1\r\nHost: localhost\r\n%s\r\n" % extra)
+        raw = read_until_closed(sock)
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    assert sep and head.startswith(b"HTTP/1.1 200"), raw[:300]
+    fields = [
+        (k.strip().lower(), v.strip())
+        for k, _, v in (line.partition(":") for line in head.decode("latin-1").split("\r\n")[1:])
+    ]
+    length = [v for k, v in fields if k == "content-length"]
+    if length:
+        assert len(body) < int(length[0]), (len(body), length)
+        return fields, body
+    assert ("transfer-encoding", "chunked") in fields, fields
+    assert not body.endswith(b"0\r\n\r\n"), body[-20:]
+    return fields, dechunk_prefix(body)
+
+
+def dechunk_prefix(data: bytes) -> bytes:
+    """The payload of a chunked body that may stop anywhere."""
+    out = bytearray()
+    while True:
+        line, sep, rest = data.partition(b"\r\n")
+        size = int(line.split(b";")[0] or b"0", 16) if sep else 0
+        out += rest[:size]
+        if size == 0 or len(rest) < size + 2:
+            return bytes(out)
+        data = rest[size + 2 :]
+
+
+def cut_short_http2(port, headers=()):
+    """The same over HTTP/2: the 200 and some DATA, then RST_STREAM, never END_STREAM."""
+    resp = h2client.request(port, "/reset-mid-body", method="GET", headers=list(headers))
+    assert resp.status == 200 and resp.reset is not None, (resp.status, resp.reset, len(resp.body))
+    assert len(resp.body) <= MID_BODY_SENT, len(resp.body)
+    return resp
+
+
+def upstream_resets_mid_body(port, shape: Shape = MUTATION):
+    for _ in range(3):
+        fields, body = cut_short_http1(port, shape.headers)
+        shape.response(field_values(fields), 200)
+        assert len(body) <= MID_BODY_SENT and b"Hello from echo server\n".startswith(body[:23]), body[:50]
+        resp = cut_short_http2(port, shape.headers)
+        assert_h2_response(resp, 200, shape)
+    served(port, shape)
 
 
 CASES = [
@@ -360,4 +471,5 @@ CASES = [
     client_aborts_mid_body,
     client_aborts_mid_response,
     upstream_resets_503,
+    upstream_resets_mid_body,
 ]

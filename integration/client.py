@@ -67,15 +67,19 @@ def upstream_view(resp: Response) -> dict:
 WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
-def websocket_echo(port: int, text: str, path: str = "/websocket", timeout: float = 10):
-    """A WebSocket handshake over a raw socket, then one masked text frame.
-    Returns (status, headers, accept_ok, (opcode, payload)) of what came back."""
+def websocket_echo(
+    port: int, text: str, path: str = "/websocket", timeout: float = 10, headers: list[tuple[str, str]] = ()
+):
+    """A WebSocket handshake over a raw socket (with `headers` added), then one
+    masked text frame. Returns (status, headers, accept_ok, (opcode, payload))
+    of what came back."""
     key = base64.b64encode(os.urandom(16))
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     try:
         sock.sendall(
             b"GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            b"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (path.encode(), key)
+            b"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n" % (path.encode(), key, extra)
         )
         raw = b""
         while b"\r\n\r\n" not in raw:

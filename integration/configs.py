@@ -44,12 +44,12 @@ def module_filter(
     return {"name": f"{module}.{filter_name}", "typed_config": typed}
 
 
-def listener(name: str, port: int, filters: list[dict], direct_response: bool = False) -> dict:
+def listener(name: str, port: int, filters: list[dict], direct_response: bool = False, cluster: str = "echo") -> dict:
     route = {"name": "r", "match": {"prefix": "/"}}
     if direct_response:
         route["direct_response"] = {"status": 200, "body": {"inline_string": "direct\n"}}
     else:
-        route["route"] = {"cluster": "echo"}
+        route["route"] = {"cluster": cluster}
     return {
         "name": name,
         "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},

@@ -67,8 +67,10 @@ def pytest_terminal_summary(terminalreporter):
     languages = sorted({lang for row in _conformance.values() for lang in row})
     width = max(len(c) for c in _conformance)
     tr = terminalreporter
-    tr.section("conformance: one row per case, one column per language")
-    tr.write_line(f"{'case':<{width}}  " + "  ".join(f"{lang:<6}" for lang in languages))
+    tr.section("conformance: one row per case, one column per language (or demo filter)")
+    # A column per language or demo filter, as wide as its name.
+    widths = {lang: max(6, len(lang)) for lang in languages}
+    tr.write_line(f"{'case':<{width}}  " + "  ".join(f"{lang:<{widths[lang]}}" for lang in languages))
     for case, row in _conformance.items():
-        cells = "  ".join(f"{row.get(lang, '-'):<6}" for lang in languages)
+        cells = "  ".join(f"{row.get(lang, '-'):<{widths[lang]}}" for lang in languages)
         tr.write_line(f"{case:<{width}}  {cells}")

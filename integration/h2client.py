@@ -25,6 +25,8 @@ class H2Response:
     headers: list[tuple[str, str]]
     body: bytes
     trailers: list[tuple[str, str]] = field(default_factory=list)
+    # The RST_STREAM error code when the stream was reset after the response began.
+    reset: int | None = None
 
     def values(self, name: str) -> list[str]:
         return [v for k, v in self.headers if k == name]
@@ -116,7 +118,7 @@ def _read_response(conn, sock, sid, backlog: list) -> H2Response:
                 return H2Response(status, headers, bytes(body), trailers)
             elif isinstance(event, h2.events.StreamReset) and event.stream_id == sid:
                 if status:
-                    return H2Response(status, headers, bytes(body), trailers)
+                    return H2Response(status, headers, bytes(body), trailers, reset=event.error_code)
                 raise ConnectionError(f"stream reset by Envoy: {event.error_code}")
         sock.sendall(conn.data_to_send())
 

@@ -114,6 +114,8 @@ BASE_ID = {
     "body_cap": 74,  # test_body_rewrite's small-cap Envoy
     "updates": 130,  # test_updates: LDS from a file
     "hot_restart": 131,  # test_updates: two epochs share it, by design
+    "upstream_failures": 140,  # test_upstream_failures: envoy.yaml
+    "upstream_down": 141,  # test_upstream_failures: a cluster to a closed port
 }
 
 # Envoys test_updates.py starts: listeners per language, and the admin port.
@@ -121,3 +123,6 @@ UPDATES_LISTENERS = {"rust": 13063, "go": 13064, "cpp": 13065}
 UPDATES_ADMIN = 13901
 BODY_CAP_LISTENER = 11074
 BODY_CAP_ADMIN = 11974
+# test_upstream_failures.py's Envoy whose only cluster points at a closed port.
+DOWN_LISTENER = 11070
+DOWN_ADMIN = 11970

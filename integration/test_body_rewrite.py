@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+import cases
 import configs
 import lab
 import ports
@@ -157,6 +158,21 @@ def test_head_and_204_are_untouched(envoy, language):
     assert request(PORTS[language], "/status/204").status == 204
 
 
+@cell("body_rewrite_upstream_resets_mid_body")
+def test_upstream_resets_mid_body(envoy, language):
+    """The upstream closes after 64 KiB of a promised 1 MiB: what was rewritten
+    so far reaches the client, the response is cut short (no last chunk over
+    HTTP/1.1, RST_STREAM over HTTP/2), and the next request is served."""
+    port = PORTS[language]
+    for _ in range(3):
+        _, body = cases.cut_short_http1(port)
+        assert b"Hello" not in body and len(body) <= cases.MID_BODY_SENT, body[:60]
+        assert b"Howdy from echo server\n".startswith(body[:23]), body[:60]
+        resp = cases.cut_short_http2(port)
+        assert b"Hello" not in resp.body, resp.body[:60]
+    assert request(port, "/").body == b"Howdy from echo server\n"
+
+
 # The cases above, for test_swap.py: each takes (envoy, language) and reads the
 # port from PORTS, so a stand-in module can be checked on the Go port.
 CASES = [
@@ -171,6 +187,7 @@ CASES = [
     test_a_request_ending_with_trailers_flushes_before_them,
     test_compressed_response_passes_untouched,
     test_head_and_204_are_untouched,
+    test_upstream_resets_mid_body,
 ]
 
 

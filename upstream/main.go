@@ -18,6 +18,8 @@
 //	/trailers                the text, chunked, then the trailer x-upstream-trailer.
 //	/websocket               a WebSocket handshake (101), then one frame echoed.
 //	/reset                   the connection closed before any response.
+//	/reset-mid-body?sent=N   a 200 promising 1 MiB (Content-Length), N bytes of
+//	                         the text (default 65536), then the connection closed.
 package main
 
 import (
@@ -89,6 +91,8 @@ func main() {
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				_ = conn.Close()
 			}
+		case r.URL.Path == "/reset-mid-body":
+			resetMidBody(w, r, *text)
 		case strings.HasPrefix(r.URL.Path, "/status/"):
 			status, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/status/"))
 			if err != nil || status < 200 || status > 599 {
@@ -169,6 +173,31 @@ func repeat(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
+}
+
+// resetMidBodyLength is what /reset-mid-body promises and never delivers.
+const resetMidBodyLength = 1 << 20
+
+// resetMidBody sends the head and part of the body on the raw connection, then
+// closes it: the upstream dying mid-response, after Envoy has the headers.
+func resetMidBody(w http.ResponseWriter, r *http.Request, text string) {
+	sent, err := strconv.Atoi(r.URL.Query().Get("sent"))
+	if err != nil {
+		sent = 65536
+	}
+	if sent < 0 || sent >= resetMidBodyLength {
+		http.Error(w, "want 0 <= sent < 1 MiB", http.StatusBadRequest)
+		return
+	}
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	body := strings.Repeat(text+"\n", sent/(len(text)+1)+1)[:sent]
+	_, _ = rw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+		"Content-Length: " + strconv.Itoa(resetMidBodyLength) + "\r\n\r\n" + body)
+	_ = rw.Flush()
 }
 
 // websocketGUID is RFC 6455's fixed key suffix.

@@ -10,10 +10,13 @@
 //! datagram would end the listener). Envoy passes datagrams on unfiltered when
 //! udp_listener_filter_new returns NULL, so the SDK never does: a filter that
 //! cannot be built drops every datagram until it can.
+//!
+//! The bodies are generic over the handle, so unit tests run them (and their
+//! fail-closed paths) on the fake; the `unsafe fn`s only turn pointers back.
 
 use super::{
-    EnvoyUdpConfigHandle, EnvoyUdpListenerFilterHandle, UdpListenerFilter, UdpListenerFilterConfig,
-    UdpListenerFilterStatus,
+    EnvoyUdpConfigHandle, EnvoyUdpListenerFilter, EnvoyUdpListenerFilterHandle, UdpListenerFilter,
+    UdpListenerFilterConfig, UdpListenerFilterStatus,
 };
 use crate::abi::*;
 use crate::barrier::guard;
@@ -31,22 +34,23 @@ pub type NewUdpListenerFilterConfig =
 /// The kind's name in log lines.
 pub const KIND: &str = "UDP listener filter";
 
-type ConfigBox = config::ConfigBox<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>;
+type Handle = EnvoyUdpListenerFilterHandle;
+type ConfigBox<H> = config::ConfigBox<dyn UdpListenerFilterConfig<H>>;
 
-struct FilterBox {
+pub(crate) struct FilterBox<H: EnvoyUdpListenerFilter> {
     filter_name: &'static str,
     /// The configuration it was made from, to rebuild it after a panic. Envoy
     /// keeps a configuration alive for as long as its filters.
-    config: *const ConfigBox,
+    config: *const ConfigBox<H>,
     /// None when creating the filter panicked, or once it panicked.
-    filter: Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>>,
+    filter: Option<Box<dyn UdpListenerFilter<H>>>,
 }
 
 /// Builds the filter behind the barrier; None (logged) when that panics.
-fn build(
-    config: &ConfigBox,
-    envoy: &mut EnvoyUdpListenerFilterHandle,
-) -> Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>> {
+fn build<H: EnvoyUdpListenerFilter>(
+    config: &ConfigBox<H>,
+    envoy: &mut H,
+) -> Option<Box<dyn UdpListenerFilter<H>>> {
     guard(
         || context(KIND, config.filter_name, "udp_listener_filter_new"),
         || config.config.new_udp_listener_filter(envoy),
@@ -71,7 +75,7 @@ pub unsafe fn config_new(
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
     let what = |filter_name| context(KIND, filter_name, "config destroy");
-    config::destroy_box::<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>(ptr, what);
+    config::destroy_box::<dyn UdpListenerFilterConfig<Handle>>(ptr, what);
 }
 
 /// # Safety
@@ -80,13 +84,21 @@ pub unsafe fn filter_new(
     config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
     envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
 ) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
-    Box::into_raw(Box::new(FilterBox {
+    let config = &*(config_ptr as *const ConfigBox<Handle>);
+    let mut envoy = Handle::from_raw(envoy_ptr);
+    Box::into_raw(Box::new(new_filter(config, &mut envoy))) as *const _
+}
+
+/// The body of udp_listener_filter_new.
+pub(crate) fn new_filter<H: EnvoyUdpListenerFilter>(
+    config: &ConfigBox<H>,
+    envoy: &mut H,
+) -> FilterBox<H> {
+    FilterBox {
         filter_name: config.filter_name,
         config,
-        filter: build(config, &mut envoy),
-    })) as *const _
+        filter: build(config, envoy),
+    }
 }
 
 /// # Safety
@@ -95,18 +107,30 @@ pub unsafe fn on_data(
     envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
     module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
-    let boxed = &mut *(module_ptr as *mut FilterBox);
+    let boxed = &mut *(module_ptr as *mut FilterBox<Handle>);
+    let mut envoy = Handle::from_raw(envoy_ptr);
+    data(boxed, &mut envoy)
+}
+
+/// The body of on_data: rebuilds a missing filter, drops the datagram when
+/// that or the filter panics.
+///
+/// # Safety
+/// The configuration `boxed` was made from is still alive.
+pub(crate) unsafe fn data<H: EnvoyUdpListenerFilter>(
+    boxed: &mut FilterBox<H>,
+    envoy: &mut H,
+) -> UdpListenerFilterStatus {
     let filter_name = boxed.filter_name;
-    let mut envoy = EnvoyUdpListenerFilterHandle::from_raw(envoy_ptr);
     if boxed.filter.is_none() {
-        boxed.filter = build(&*boxed.config, &mut envoy);
+        boxed.filter = build(&*boxed.config, envoy);
     }
     let Some(filter) = boxed.filter.as_mut() else {
         return UdpListenerFilterStatus::StopIteration;
     };
     match guard(
         || context(KIND, filter_name, "on_data"),
-        || filter.on_data(&mut envoy),
+        || filter.on_data(envoy),
     ) {
         Ok(status) => status,
         Err(_) => {
@@ -119,7 +143,7 @@ pub unsafe fn on_data(
 /// # Safety
 /// `module_ptr` came from [`filter_new`] and is released once.
 pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr) {
-    let boxed = Box::from_raw(module_ptr as *mut FilterBox);
+    let boxed = Box::from_raw(module_ptr as *mut FilterBox<Handle>);
     let filter_name = boxed.filter_name;
     let _ = guard(
         || context(KIND, filter_name, "udp_listener_filter_destroy"),
@@ -220,4 +244,110 @@ macro_rules! declare_udp_filters {
             }
         };
     };
+}
+
+// The hook bodies on the fake: the dropped datagram, the rebuild after a
+// panic, and a filter that cannot be built. Needs the `testing` feature;
+// `cargo test --workspace` and `make sanitize-rust` turn it on.
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::take_logs;
+    use crate::udp::testing::FakeUdpListenerFilter;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    type Fake = FakeUdpListenerFilter;
+
+    /// Panics on a datagram starting with `!`, else answers it and drops it.
+    struct Picky;
+    impl UdpListenerFilter<Fake> for Picky {
+        fn on_data(&mut self, envoy: &mut Fake) -> UdpListenerFilterStatus {
+            let data = envoy.datagram().into_owned();
+            assert!(!data.starts_with(b"!"), "a bad datagram");
+            envoy.send_to_peer(&data);
+            UdpListenerFilterStatus::StopIteration
+        }
+    }
+
+    /// Counts the filters it builds; panics building while `broken`.
+    #[derive(Default)]
+    struct State {
+        built: AtomicUsize,
+        broken: AtomicBool,
+    }
+    struct Config(Arc<State>);
+    impl UdpListenerFilterConfig<Fake> for Config {
+        fn new_udp_listener_filter(&self, _: &mut Fake) -> Box<dyn UdpListenerFilter<Fake>> {
+            assert!(!self.0.broken.load(Ordering::Relaxed), "no filter today");
+            self.0.built.fetch_add(1, Ordering::Relaxed);
+            Box::new(Picky)
+        }
+    }
+
+    fn config(broken: bool) -> (ConfigBox<Fake>, Arc<State>) {
+        let state = Arc::new(State::default());
+        state.broken.store(broken, Ordering::Relaxed);
+        let config = Box::new(Config(state.clone()));
+        (
+            config::ConfigBox {
+                filter_name: "picky",
+                config,
+            },
+            state,
+        )
+    }
+
+    fn one_log(phase: &str) {
+        let logs = take_logs();
+        assert_eq!(logs.len(), 1, "{phase}: {logs:?}");
+        let want = format!("filter 'picky' in {phase}: panicked");
+        assert!(logs[0].1.contains(&want), "{}", logs[0].1);
+    }
+
+    #[test]
+    fn a_panic_drops_the_datagram_and_the_next_one_gets_a_fresh_filter() {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let (config, state) = config(false);
+        let mut boxed = new_filter(&config, &mut Fake::default());
+        let mut bad = Fake::with_datagram(b"!boom");
+        // SAFETY: `config` outlives `boxed`.
+        let status = unsafe { data(&mut boxed, &mut bad) };
+        assert_eq!(status, UdpListenerFilterStatus::StopIteration);
+        assert!(bad.sent.is_empty(), "nothing answered for the bad datagram");
+        assert!(boxed.filter.is_none());
+        one_log("on_data");
+        let mut good = Fake::with_datagram(b"query");
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { data(&mut boxed, &mut good) },
+            UdpListenerFilterStatus::StopIteration
+        );
+        assert_eq!(good.sent, vec![b"query".to_vec()]);
+        assert_eq!(state.built.load(Ordering::Relaxed), 2, "rebuilt once");
+        assert!(take_logs().is_empty());
+    }
+
+    #[test]
+    fn a_filter_that_cannot_be_built_drops_every_datagram_until_it_can() {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let (config, state) = config(true);
+        let mut boxed = new_filter(&config, &mut Fake::default());
+        one_log("udp_listener_filter_new");
+        for _ in 0..3 {
+            let mut envoy = Fake::with_datagram(b"query");
+            // SAFETY: `config` outlives `boxed`.
+            let status = unsafe { data(&mut boxed, &mut envoy) };
+            assert_eq!(status, UdpListenerFilterStatus::StopIteration);
+            assert!(envoy.sent.is_empty());
+            one_log("udp_listener_filter_new");
+        }
+        state.broken.store(false, Ordering::Relaxed);
+        let mut envoy = Fake::with_datagram(b"query");
+        // SAFETY: as above.
+        unsafe { data(&mut boxed, &mut envoy) };
+        assert_eq!(envoy.sent, vec![b"query".to_vec()]);
+    }
 }
