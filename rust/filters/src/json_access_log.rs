@@ -111,11 +111,20 @@ pub struct Entry {
 impl Entry {
     pub fn of(envoy: &impl EnvoyAccessLog, redact: &[String]) -> Self {
         let string = |id| envoy.get_attribute_string(id).map(text);
+        let request = envoy.get_headers(HeaderType::RequestHeader);
+        // Envoy 1.40 answers the request.* attributes only to HTTP filters;
+        // an access logger reads the pseudo-headers.
+        let pseudo = |name: &str| {
+            request
+                .iter()
+                .find(|(k, _)| *k == name.as_bytes())
+                .map(|(_, v)| text(v))
+        };
         let timing = envoy.timing_info();
         let bytes = envoy.bytes_info();
         Entry {
-            method: string(AttributeId::RequestMethod),
-            path: string(AttributeId::RequestPath),
+            method: pseudo(":method"),
+            path: pseudo(":path"),
             status: envoy.response_code(),
             duration_ms: (timing.request_complete_duration_ns >= 0)
                 .then(|| timing.request_complete_duration_ns as f64 / 1e6),
@@ -123,7 +132,7 @@ impl Entry {
             response_body_bytes: Some(bytes.bytes_sent),
             downstream_address: string(AttributeId::SourceAddress),
             upstream_address: string(AttributeId::UpstreamAddress),
-            request_headers: redacted(envoy.get_headers(HeaderType::RequestHeader), redact),
+            request_headers: redacted(request.iter().copied(), redact),
             response_headers: redacted(envoy.get_headers(HeaderType::ResponseHeader), redact),
             response_code_details: envoy.response_code_details().map(text),
             response_flags: envoy.response_flags(),
@@ -178,13 +187,10 @@ mod tests {
         let _serial = serial();
         let dir = temp_dir("json-fields");
         let config = config(&dir, 1);
-        let mut envoy = FakeAccessLog::with_request(&[(":path", "/x"), ("x-hostile", "a\nb")], 200);
-        envoy
-            .string_attributes
-            .insert(AttributeId::RequestMethod, b"GET".to_vec());
-        envoy
-            .string_attributes
-            .insert(AttributeId::RequestPath, b"/x".to_vec());
+        let mut envoy = FakeAccessLog::with_request(
+            &[(":method", "GET"), (":path", "/x"), ("x-hostile", "a\nb")],
+            200,
+        );
         envoy
             .string_attributes
             .insert(AttributeId::UpstreamAddress, b"127.0.0.1:1234".to_vec());
