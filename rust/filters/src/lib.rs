@@ -1,6 +1,7 @@
 //! `librust_module.so`: every filter of the repository, one file each, registered
 //! here by the name Envoy's `filter_name` uses.
 
+pub mod access_log_fault_injection;
 pub mod access_logger;
 pub mod body_rewrite;
 pub mod client_hello;
@@ -70,4 +71,5 @@ envoy_dm_sdk::declare_udp_filters! {
 
 envoy_dm_sdk::declare_access_loggers! {
     "json_access_log" => json_access_log::JsonAccessLogConfig::new,
+    "access_log_fault_injection" => access_log_fault_injection::AccessLogFaultConfig::new,
 }
