@@ -80,9 +80,11 @@ mod tests {
     #[test]
     fn panics_only_on_the_marked_request_and_is_rebuilt() {
         std::env::set_var(crate::fault_injection::ENABLE_ENV, "1");
-        let config =
-            AccessLogFaultConfig::new(&mut FakeAccessLoggerConfig::default(), br#"{"phase": "log"}"#)
-                .unwrap();
+        let config = AccessLogFaultConfig::new(
+            &mut FakeAccessLoggerConfig::default(),
+            br#"{"phase": "log"}"#,
+        )
+        .unwrap();
         let mut logger = Logger::new("access_log_fault_injection", &config);
         let mut bad = FakeAccessLog::with_request(&[("x-fault", "log")], 200);
         logger.log(&mut bad, AccessLogType::DownstreamEnd);

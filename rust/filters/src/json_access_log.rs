@@ -49,21 +49,41 @@ pub struct JsonAccessLogConfig {
     dropped: MetricId,
 }
 
+/// A config's settings, checked, before any file is opened or thread started.
+#[derive(Debug)]
+pub struct Settings {
+    pub dirname: PathBuf,
+    pub num_workers: u32,
+    pub queue_lines: usize,
+    pub redact: Vec<String>,
+}
+
 impl JsonAccessLogConfig {
-    pub fn new(envoy: &mut impl EnvoyAccessLoggerConfig, config: &[u8]) -> Result<Self, BoxError> {
+    /// Parses and checks the config without side effects (the fuzz target's entry).
+    pub fn parse(config: &[u8]) -> Result<Settings, BoxError> {
         let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
-        let redact = log_sink::redact_list(raw.redact_headers)?;
+        log_sink::check_counts(raw.num_workers, raw.queue_lines)?;
+        Ok(Settings {
+            dirname: raw.dirname,
+            num_workers: raw.num_workers,
+            queue_lines: raw.queue_lines,
+            redact: log_sink::redact_list(raw.redact_headers)?,
+        })
+    }
+
+    pub fn new(envoy: &mut impl EnvoyAccessLoggerConfig, config: &[u8]) -> Result<Self, BoxError> {
+        let settings = Self::parse(config)?;
         let dropped = envoy.define_counter(DROPPED_COUNTER)?;
         let sink = Sink::open(
             "json_access_log",
-            &raw.dirname,
+            &settings.dirname,
             "json_access_log",
-            raw.num_workers,
-            raw.queue_lines,
+            settings.num_workers,
+            settings.queue_lines,
         )?;
         Ok(Self {
             sink: Arc::new(sink),
-            redact: Arc::new(redact),
+            redact: Arc::new(settings.redact),
             dropped,
         })
     }
@@ -276,8 +296,7 @@ mod tests {
     fn a_full_queue_counts_dropped_lines() {
         let _serial = serial();
         let dir = temp_dir("json-full");
-        let config =
-            config_json(serde_json::json!({"dirname": dir, "queue_lines": 2})).unwrap();
+        let config = config_json(serde_json::json!({"dirname": dir, "queue_lines": 2})).unwrap();
         let stall = GATE.write().unwrap();
         let mut counted = 0;
         for _ in 0..10 {
@@ -297,7 +316,10 @@ mod tests {
     fn bad_configs_are_refused_with_the_reason() {
         for (json, why) in [
             (r#"{}"#, "missing field `dirname`"),
-            (r#"{"dirname": "/tmp", "extra": 1}"#, "unknown field `extra`"),
+            (
+                r#"{"dirname": "/tmp", "extra": 1}"#,
+                "unknown field `extra`",
+            ),
             (
                 r#"{"dirname": "/tmp", "num_workers": 0}"#,
                 "num_workers must be 1 to 64, got 0",

@@ -245,7 +245,6 @@ fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
     drops.warn(&log.path);
 }
 
-
 // ------------------------------------------------------------------ sinks
 
 /// The serde defaults of the shared config fields.
@@ -270,6 +269,19 @@ pub fn redact_list(names: Option<Vec<String>>) -> Result<Vec<String>, BoxError> 
     }
 }
 
+/// Refuses writer and queue counts out of range.
+pub fn check_counts(num_workers: u32, queue_lines: usize) -> Result<(), BoxError> {
+    if num_workers == 0 || num_workers > MAX_WORKERS {
+        return Err(format!("num_workers must be 1 to {MAX_WORKERS}, got {num_workers}").into());
+    }
+    if queue_lines == 0 || queue_lines > MAX_QUEUE_LINES {
+        return Err(
+            format!("queue_lines must be 1 to {MAX_QUEUE_LINES}, got {queue_lines}").into(),
+        );
+    }
+    Ok(())
+}
+
 /// One configuration's writers and the senders of their queues, shared by
 /// its loggers. Dropping the last clone closes the queues; the writers drain
 /// them and exit on their own.
@@ -291,14 +303,7 @@ impl Sink {
         num_workers: u32,
         queue_lines: usize,
     ) -> Result<Self, BoxError> {
-        if num_workers == 0 || num_workers > MAX_WORKERS {
-            return Err(format!("num_workers must be 1 to {MAX_WORKERS}, got {num_workers}").into());
-        }
-        if queue_lines == 0 || queue_lines > MAX_QUEUE_LINES {
-            return Err(
-                format!("queue_lines must be 1 to {MAX_QUEUE_LINES}, got {queue_lines}").into(),
-            );
-        }
+        check_counts(num_workers, queue_lines)?;
         let files = (0..num_workers)
             .map(|i| {
                 let path = dirname.join(format!("{stem}_{i}.log"));
@@ -416,7 +421,11 @@ pub(crate) mod tests {
         drops.warn(&path);
         let logs = envoy_dm_sdk::testing::take_logs();
         assert_eq!(logs.len(), 1, "{logs:?}");
-        assert!(logs[0].1.starts_with("some_logger: dropped 1 lines"), "{}", logs[0].1);
+        assert!(
+            logs[0].1.starts_with("some_logger: dropped 1 lines"),
+            "{}",
+            logs[0].1
+        );
         assert!(
             logs[0]
                 .1

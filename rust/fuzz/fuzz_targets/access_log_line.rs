@@ -9,7 +9,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::access_logger::{redacted, Entry, DEFAULT_REDACT, REDACTED};
+use rust_module::access_logger::Entry;
+use rust_module::log_sink::{json_line, redacted, DEFAULT_REDACT, REDACTED};
 
 fuzz_target!(|data: &[u8]| {
     let mut fields = data.split(|&b| b == 0);
@@ -40,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         request_headers: redacted(request.iter().copied(), &redact),
         response_headers: redacted(response.iter().copied(), &redact),
     };
-    let line = entry.line();
+    let line = json_line(&entry);
     assert_eq!(line.last(), Some(&b'\n'));
     assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1, "one line");
     assert!(

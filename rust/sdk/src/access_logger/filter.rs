@@ -42,3 +42,18 @@ pub trait AccessLogger<E: EnvoyAccessLog> {
     /// Hands over what the logger buffered; Envoy calls it before destroy.
     fn flush(&mut self) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_types_from_envoy_integers() {
+        assert_eq!(access_log_type(0), AccessLogType::NotSet);
+        assert_eq!(access_log_type(6), AccessLogType::DownstreamEnd);
+        assert_eq!(access_log_type(13), AccessLogType::UdpSessionEnd);
+        // A value from a newer Envoy is not undefined behaviour.
+        assert_eq!(access_log_type(14), AccessLogType::NotSet);
+        assert_eq!(access_log_type(u32::MAX), AccessLogType::NotSet);
+    }
+}

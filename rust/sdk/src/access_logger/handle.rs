@@ -80,7 +80,8 @@ impl EnvoyAccessLog for EnvoyAccessLogHandle {
         // SAFETY: the array is sized by the count Envoy reports; the bytes are
         // Envoy's for the log event.
         unsafe {
-            let n = abi::envoy_dynamic_module_callback_access_logger_get_headers_size(self.raw, kind);
+            let n =
+                abi::envoy_dynamic_module_callback_access_logger_get_headers_size(self.raw, kind);
             if n == 0 {
                 return Vec::new();
             }

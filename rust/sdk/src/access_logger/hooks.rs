@@ -115,7 +115,10 @@ impl<'c, E: EnvoyAccessLog> Logger<'c, E> {
     /// Drops the logger behind the barrier (its Drop may panic too).
     fn drop_logger(&mut self, phase: &str) {
         if let Some(logger) = self.logger.take() {
-            let _ = guard(|| context(KIND, self.filter_name, phase), move || drop(logger));
+            let _ = guard(
+                || context(KIND, self.filter_name, phase),
+                move || drop(logger),
+            );
         }
     }
 }
