@@ -133,32 +133,32 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
         before = logged_total()
         # The request is answered whatever its logger does afterwards.
         assert request(ACCESS_LOG_PORT, "/", headers=[("x-fault", "log")]).status == 200
-        assert len(wait_for_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log", i + 1)) == i + 1
+        assert (
+            len(wait_for_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log", i + 1))
+            == i + 1
+        )
         assert logged_total() == before, "the panicking event is not counted"
         # The logger was rebuilt (or another worker's is used): the next request is logged.
         assert request(ACCESS_LOG_PORT, "/").status == 200
-        lab.wait_until(lambda: logged_total() == before + 1, 5, "the next request logged")
+        lab.wait_until(lambda want=before + 1: logged_total() == want, 5, "the next request logged")
     lines = panic_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log")
     assert len(lines) == 2 and all("[error]" in line for line in lines), lines
     assert fault_envoy.proc.poll() is None
 
 
-def test_a_panicking_config_is_refused_with_one_line(tmp_path):
+@pytest.mark.parametrize(
+    "kind,name,bootstrap",
+    [
+        ("listener filter", "listener_fault_injection", kinds.tcp_bootstrap),
+        ("access logger", "access_log_fault_injection", kinds.access_log_bootstrap),
+    ],
+)
+def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps(kinds.tcp_bootstrap("listener_fault_injection", {"phase": "config"})))
+    path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
     code, out = lab.validate(path, extra_env=FAULT_ENV)
     assert code > 0, out[-2000:]
-    needle = "rust_module: listener filter 'listener_fault_injection' config creation: panicked:"
-    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
-    assert "fault injected in config" in out
-
-
-def test_a_panicking_access_logger_config_is_refused_with_one_line(tmp_path):
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(kinds.access_log_bootstrap("access_log_fault_injection", {"phase": "config"})))
-    code, out = lab.validate(path, extra_env=FAULT_ENV)
-    assert code > 0, out[-2000:]
-    needle = "rust_module: access logger 'access_log_fault_injection' config creation: panicked:"
+    needle = f"rust_module: {kind} '{name}' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
     assert "fault injected in config" in out
 

@@ -38,92 +38,47 @@
 //! Lines are built with serde_json, which escapes control bytes, so a hostile
 //! header cannot forge a line; bytes that are not UTF-8 become U+FFFD.
 
-use crate::log_sink::{self, json_line, redacted, text, Sink};
+use crate::log_sink::{redacted, text, Entry, Lines};
 use envoy_dm_sdk::{
     AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter,
     HttpFilterConfig, MetricId,
 };
-use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 pub const DROPPED_COUNTER: &str = "access_log_dropped_lines_total";
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    dirname: PathBuf,
-    #[serde(default = "log_sink::one")]
-    num_workers: u32,
-    #[serde(default = "log_sink::default_queue")]
-    queue_lines: usize,
-    #[serde(default)]
-    redact_headers: Option<Vec<String>>,
-}
-
 // ------------------------------------------------------------------ config
 
 pub struct AccessLoggerConfig {
-    sink: Arc<Sink>,
-    redact: Arc<Vec<String>>,
+    lines: Lines,
     dropped: MetricId,
 }
 
 impl AccessLoggerConfig {
     pub fn new(envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
-        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
-        let redact = log_sink::redact_list(raw.redact_headers)?;
         let dropped = envoy.define_counter(DROPPED_COUNTER, &[])?;
-        let sink = Sink::open(
-            "access_logger",
-            &raw.dirname,
-            "access_log",
-            raw.num_workers,
-            raw.queue_lines,
-        )?;
-        Ok(Self {
-            sink: Arc::new(sink),
-            redact: Arc::new(redact),
-            dropped,
-        })
+        let lines = Lines::open("access_logger", "access_log", config)?;
+        Ok(Self { lines, dropped })
     }
 }
 
 impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for AccessLoggerConfig {
     fn new_http_filter(&self, _envoy: &mut E) -> Box<dyn HttpFilter<E>> {
         Box::new(AccessLogger {
-            sink: Arc::clone(&self.sink),
-            redact: Arc::clone(&self.redact),
+            lines: self.lines.clone(),
             dropped: self.dropped,
             started: Instant::now(),
         })
     }
 }
 
-// Dropping the configuration drops its Arc<Sink>; the last stream's drop
-// closes the queues, and the writers drain them and exit on their own.
+// Dropping the configuration drops its Lines; the last stream's drop closes
+// the queues, and the writers drain them and exit on their own.
 
 pub struct AccessLogger {
-    sink: Arc<Sink>,
-    redact: Arc<Vec<String>>,
+    lines: Lines,
     dropped: MetricId,
     started: Instant,
-}
-
-/// One line of the log.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
-pub struct Entry {
-    pub method: Option<String>,
-    pub path: Option<String>,
-    pub status: Option<u64>,
-    pub duration_ms: f64,
-    pub request_body_bytes: Option<u64>,
-    pub response_body_bytes: Option<u64>,
-    pub downstream_address: Option<String>,
-    pub upstream_address: Option<String>,
-    pub request_headers: Vec<(String, String)>,
-    pub response_headers: Vec<(String, String)>,
 }
 
 impl<E: EnvoyHttpFilter> HttpFilter<E> for AccessLogger {
@@ -136,7 +91,7 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for AccessLogger {
                 .get_attribute_string(AttributeId::RequestPath)
                 .map(text),
             status: envoy.get_attribute_int(AttributeId::ResponseCode),
-            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+            duration_ms: Some(self.started.elapsed().as_secs_f64() * 1000.0),
             request_body_bytes: envoy.get_attribute_int(AttributeId::RequestSize),
             response_body_bytes: envoy.get_attribute_int(AttributeId::ResponseSize),
             downstream_address: envoy
@@ -145,11 +100,17 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for AccessLogger {
             upstream_address: envoy
                 .get_attribute_string(AttributeId::UpstreamAddress)
                 .map(text),
-            request_headers: redacted(envoy.get_headers(HeaderType::RequestHeader), &self.redact),
-            response_headers: redacted(envoy.get_headers(HeaderType::ResponseHeader), &self.redact),
+            request_headers: redacted(
+                envoy.get_headers(HeaderType::RequestHeader),
+                self.lines.redact(),
+            ),
+            response_headers: redacted(
+                envoy.get_headers(HeaderType::ResponseHeader),
+                self.lines.redact(),
+            ),
+            ..Entry::default()
         };
-        self.sink.send(json_line(&entry));
-        let dropped = self.sink.take_dropped();
+        let dropped = self.lines.write(&entry);
         if dropped > 0 {
             envoy.increment_counter(self.dropped, &[], dropped);
         }
@@ -164,7 +125,7 @@ pub(crate) mod tests {
     use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter};
     use std::fs::Permissions;
     use std::os::unix::fs::PermissionsExt;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::time::Duration;
 
     fn config_json(json: serde_json::Value) -> Result<AccessLoggerConfig, BoxError> {
@@ -241,6 +202,10 @@ pub(crate) mod tests {
         assert!(
             raw.contains(r"a\nb\u0001"),
             "control bytes are escaped: {raw}"
+        );
+        assert!(
+            !raw.contains("response_flags"),
+            "the extension's fields are left out: {raw}"
         );
     }
 

@@ -20,80 +20,31 @@
 //! block over `max_request_headers_kb`). Such a line has no method or path
 //! when Envoy never parsed them, and says why in `response_code_details`.
 
-use crate::log_sink::{self, json_line, redacted, text, Sink};
+use crate::log_sink::{redacted, text, Entry, Lines};
 use envoy_dm_sdk::access_logger::{
     AccessLogType, AccessLogger, AccessLoggerConfig, EnvoyAccessLog, EnvoyAccessLoggerConfig,
 };
 use envoy_dm_sdk::{AttributeId, BoxError, HeaderType, MetricId};
-use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-use std::sync::Arc;
 
 pub const DROPPED_COUNTER: &str = "json_access_log_dropped_lines_total";
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    dirname: PathBuf,
-    #[serde(default = "log_sink::one")]
-    num_workers: u32,
-    #[serde(default = "log_sink::default_queue")]
-    queue_lines: usize,
-    #[serde(default)]
-    redact_headers: Option<Vec<String>>,
-}
-
 pub struct JsonAccessLogConfig {
-    sink: Arc<Sink>,
-    redact: Arc<Vec<String>>,
+    lines: Lines,
     dropped: MetricId,
 }
 
-/// A config's settings, checked, before any file is opened or thread started.
-#[derive(Debug)]
-pub struct Settings {
-    pub dirname: PathBuf,
-    pub num_workers: u32,
-    pub queue_lines: usize,
-    pub redact: Vec<String>,
-}
-
 impl JsonAccessLogConfig {
-    /// Parses and checks the config without side effects (the fuzz target's entry).
-    pub fn parse(config: &[u8]) -> Result<Settings, BoxError> {
-        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
-        log_sink::check_counts(raw.num_workers, raw.queue_lines)?;
-        Ok(Settings {
-            dirname: raw.dirname,
-            num_workers: raw.num_workers,
-            queue_lines: raw.queue_lines,
-            redact: log_sink::redact_list(raw.redact_headers)?,
-        })
-    }
-
     pub fn new(envoy: &mut impl EnvoyAccessLoggerConfig, config: &[u8]) -> Result<Self, BoxError> {
-        let settings = Self::parse(config)?;
         let dropped = envoy.define_counter(DROPPED_COUNTER)?;
-        let sink = Sink::open(
-            "json_access_log",
-            &settings.dirname,
-            "json_access_log",
-            settings.num_workers,
-            settings.queue_lines,
-        )?;
-        Ok(Self {
-            sink: Arc::new(sink),
-            redact: Arc::new(settings.redact),
-            dropped,
-        })
+        let lines = Lines::open("json_access_log", "json_access_log", config)?;
+        Ok(Self { lines, dropped })
     }
 }
 
 impl<E: EnvoyAccessLog> AccessLoggerConfig<E> for JsonAccessLogConfig {
     fn new_access_logger(&self) -> Box<dyn AccessLogger<E>> {
         Box::new(JsonAccessLog {
-            sink: Arc::clone(&self.sink),
-            redact: Arc::clone(&self.redact),
+            lines: self.lines.clone(),
             dropped: self.dropped,
         })
     }
@@ -101,70 +52,46 @@ impl<E: EnvoyAccessLog> AccessLoggerConfig<E> for JsonAccessLogConfig {
 
 /// One thread's logger: builds the line on that thread, hands it to a writer.
 pub struct JsonAccessLog {
-    sink: Arc<Sink>,
-    redact: Arc<Vec<String>>,
+    lines: Lines,
     dropped: MetricId,
 }
 
-/// One line of the log: the filter's fields (`access_logger::Entry`), and
-/// what only the stream info at the end of the request knows.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
-pub struct Entry {
-    pub method: Option<String>,
-    pub path: Option<String>,
-    pub status: Option<u32>,
-    /// From the request's start to its end; None when Envoy has no end.
-    pub duration_ms: Option<f64>,
-    pub request_body_bytes: Option<u64>,
-    pub response_body_bytes: Option<u64>,
-    pub downstream_address: Option<String>,
-    pub upstream_address: Option<String>,
-    pub request_headers: Vec<(String, String)>,
-    pub response_headers: Vec<(String, String)>,
-    /// Why Envoy answered so: `via_upstream`, `http1.codec_error`, ...
-    pub response_code_details: Option<String>,
-    /// Envoy's response flags as a bit set (bit i is CoreResponseFlag i).
-    pub response_flags: u64,
-    pub protocol: Option<String>,
-}
-
-impl Entry {
-    pub fn of(envoy: &impl EnvoyAccessLog, redact: &[String]) -> Self {
-        let string = |id| envoy.get_attribute_string(id).map(text);
-        let request = envoy.get_headers(HeaderType::RequestHeader);
-        // Envoy 1.40 answers the request.* attributes only to HTTP filters;
-        // an access logger reads the pseudo-headers.
-        let pseudo = |name: &str| {
-            request
-                .iter()
-                .find(|(k, _)| *k == name.as_bytes())
-                .map(|(_, v)| text(v))
-        };
-        let timing = envoy.timing_info();
-        let bytes = envoy.bytes_info();
-        Entry {
-            method: pseudo(":method"),
-            path: pseudo(":path"),
-            status: envoy.response_code(),
-            duration_ms: (timing.request_complete_duration_ns >= 0)
-                .then(|| timing.request_complete_duration_ns as f64 / 1e6),
-            request_body_bytes: Some(bytes.bytes_received),
-            response_body_bytes: Some(bytes.bytes_sent),
-            downstream_address: string(AttributeId::SourceAddress),
-            upstream_address: string(AttributeId::UpstreamAddress),
-            request_headers: redacted(request.iter().copied(), redact),
-            response_headers: redacted(envoy.get_headers(HeaderType::ResponseHeader), redact),
-            response_code_details: envoy.response_code_details().map(text),
-            response_flags: envoy.response_flags(),
-            protocol: envoy.protocol().map(text),
-        }
+/// The line of one log event: the filter's fields, and what only the stream
+/// info at the end of the request knows (details, flags, protocol).
+pub fn entry_of(envoy: &impl EnvoyAccessLog, redact: &[String]) -> Entry {
+    let string = |id| envoy.get_attribute_string(id).map(text);
+    let request = envoy.get_headers(HeaderType::RequestHeader);
+    // Envoy 1.40 answers the request.* attributes only to HTTP filters;
+    // an access logger reads the pseudo-headers.
+    let pseudo = |name: &str| {
+        request
+            .iter()
+            .find(|(k, _)| *k == name.as_bytes())
+            .map(|(_, v)| text(v))
+    };
+    let timing = envoy.timing_info();
+    let bytes = envoy.bytes_info();
+    Entry {
+        method: pseudo(":method"),
+        path: pseudo(":path"),
+        status: envoy.response_code().map(u64::from),
+        duration_ms: (timing.request_complete_duration_ns >= 0)
+            .then(|| timing.request_complete_duration_ns as f64 / 1e6),
+        request_body_bytes: Some(bytes.bytes_received),
+        response_body_bytes: Some(bytes.bytes_sent),
+        downstream_address: string(AttributeId::SourceAddress),
+        upstream_address: string(AttributeId::UpstreamAddress),
+        request_headers: redacted(request.iter().copied(), redact),
+        response_headers: redacted(envoy.get_headers(HeaderType::ResponseHeader), redact),
+        response_code_details: envoy.response_code_details().map(text),
+        response_flags: Some(envoy.response_flags()),
+        protocol: envoy.protocol().map(text),
     }
 }
 
 impl<E: EnvoyAccessLog> AccessLogger<E> for JsonAccessLog {
     fn log(&mut self, envoy: &mut E, _log_type: AccessLogType) {
-        self.sink.send(json_line(&Entry::of(envoy, &self.redact)));
-        let dropped = self.sink.take_dropped();
+        let dropped = self.lines.write(&entry_of(envoy, self.lines.redact()));
         if dropped > 0 {
             envoy.increment_counter(self.dropped, dropped);
         }

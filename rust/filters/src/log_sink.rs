@@ -6,7 +6,7 @@
 
 use crate::header_mutation::check_name;
 use envoy_dm_sdk::{envoy_log, BoxError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -247,18 +247,54 @@ fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
 
 // ------------------------------------------------------------------ sinks
 
-/// The serde defaults of the shared config fields.
-pub fn one() -> u32 {
+/// The config both loggers take (every field but `dirname` optional).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    dirname: PathBuf,
+    #[serde(default = "one")]
+    num_workers: u32,
+    #[serde(default = "default_queue")]
+    queue_lines: usize,
+    #[serde(default)]
+    redact_headers: Option<Vec<String>>,
+}
+
+fn one() -> u32 {
     1
 }
 
-pub fn default_queue() -> usize {
+fn default_queue() -> usize {
     DEFAULT_QUEUE_LINES
+}
+
+/// A config's settings, checked, before any file is opened or thread started.
+#[derive(Debug)]
+pub struct Settings {
+    pub dirname: PathBuf,
+    pub num_workers: u32,
+    pub queue_lines: usize,
+    /// Lowercase header names whose values are logged as REDACTED.
+    pub redact: Vec<String>,
+}
+
+impl Settings {
+    /// Parses and checks a config without side effects (the fuzz target's entry).
+    pub fn parse(config: &[u8]) -> Result<Self, BoxError> {
+        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
+        check_counts(raw.num_workers, raw.queue_lines)?;
+        Ok(Self {
+            dirname: raw.dirname,
+            num_workers: raw.num_workers,
+            queue_lines: raw.queue_lines,
+            redact: redact_list(raw.redact_headers)?,
+        })
+    }
 }
 
 /// The redaction list of a config: the default four when absent, else the
 /// names given (checked as header names; `[]` turns redaction off).
-pub fn redact_list(names: Option<Vec<String>>) -> Result<Vec<String>, BoxError> {
+fn redact_list(names: Option<Vec<String>>) -> Result<Vec<String>, BoxError> {
     match names {
         None => Ok(DEFAULT_REDACT.iter().map(|s| s.to_string()).collect()),
         Some(names) => Ok(names
@@ -270,7 +306,7 @@ pub fn redact_list(names: Option<Vec<String>>) -> Result<Vec<String>, BoxError> 
 }
 
 /// Refuses writer and queue counts out of range.
-pub fn check_counts(num_workers: u32, queue_lines: usize) -> Result<(), BoxError> {
+fn check_counts(num_workers: u32, queue_lines: usize) -> Result<(), BoxError> {
     if num_workers == 0 || num_workers > MAX_WORKERS {
         return Err(format!("num_workers must be 1 to {MAX_WORKERS}, got {num_workers}").into());
     }
@@ -345,6 +381,72 @@ impl Sink {
     pub fn take_dropped(&self) -> u64 {
         self.drops.unreported.swap(0, Ordering::Relaxed)
     }
+}
+
+/// What a configuration of either logger shares with its loggers: the writers
+/// and the redaction list. Cloned into every logger; the last clone dropped
+/// closes the queues.
+#[derive(Clone)]
+pub struct Lines {
+    sink: Arc<Sink>,
+    redact: Arc<Vec<String>>,
+}
+
+impl Lines {
+    /// Parses `config` and opens `{dirname}/{stem}_{i}.log`; `who` names the
+    /// logger in drop warnings.
+    pub fn open(who: &'static str, stem: &str, config: &[u8]) -> Result<Self, BoxError> {
+        let settings = Settings::parse(config)?;
+        let sink = Sink::open(
+            who,
+            &settings.dirname,
+            stem,
+            settings.num_workers,
+            settings.queue_lines,
+        )?;
+        Ok(Self {
+            sink: Arc::new(sink),
+            redact: Arc::new(settings.redact),
+        })
+    }
+
+    /// The header names whose values are logged as REDACTED.
+    pub fn redact(&self) -> &[String] {
+        &self.redact
+    }
+
+    /// Hands the entry's line to a writer. Returns the dropped lines the
+    /// caller's counter has not been told about yet.
+    pub fn write(&self, entry: &impl Serialize) -> u64 {
+        self.sink.send(json_line(entry));
+        self.sink.take_dropped()
+    }
+}
+
+/// One line of either log. The access logger extension also knows the last
+/// three fields; the filter's lines leave them out.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Default)]
+pub struct Entry {
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub status: Option<u64>,
+    /// From the request's start to its end; None when Envoy has no end.
+    pub duration_ms: Option<f64>,
+    pub request_body_bytes: Option<u64>,
+    pub response_body_bytes: Option<u64>,
+    pub downstream_address: Option<String>,
+    pub upstream_address: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    pub response_headers: Vec<(String, String)>,
+    /// Why Envoy answered so: `via_upstream`, `http1.codec_error`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_code_details: Option<String>,
+    /// Envoy's response flags as a bit set (bit i is CoreResponseFlag i).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_flags: Option<u64>,
+    /// The downstream protocol: "HTTP/1.1", "HTTP/2", ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
 }
 
 /// The line of one entry: its JSON object and the `\n`, ready for one write.

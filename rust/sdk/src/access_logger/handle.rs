@@ -2,11 +2,23 @@
 //! while its configuration is created.
 
 use crate::abi;
-use crate::handle::{define_labelless, envoy_bytes};
+use crate::handle::{define_labelless, envoy_bytes, header_list};
 use crate::{AttributeId, HeaderType, MetricId};
 
 /// The request's timings ([`abi::envoy_dynamic_module_type_timing_info`]).
 pub type TimingInfo = abi::envoy_dynamic_module_type_timing_info;
+/// Timings before Envoy fills them: every moment unset.
+pub const UNSET_TIMING: TimingInfo = TimingInfo {
+    start_time_unix_ns: 0,
+    request_complete_duration_ns: -1,
+    first_upstream_tx_byte_sent_ns: -1,
+    last_upstream_tx_byte_sent_ns: -1,
+    first_upstream_rx_byte_received_ns: -1,
+    last_upstream_rx_byte_received_ns: -1,
+    first_downstream_tx_byte_sent_ns: -1,
+    last_downstream_tx_byte_sent_ns: -1,
+};
+
 /// The request's byte counts ([`abi::envoy_dynamic_module_type_bytes_info`]).
 pub type BytesInfo = abi::envoy_dynamic_module_type_bytes_info;
 
@@ -77,38 +89,15 @@ const EMPTY: abi::envoy_dynamic_module_type_envoy_buffer =
 
 impl EnvoyAccessLog for EnvoyAccessLogHandle {
     fn get_headers(&self, kind: HeaderType) -> Vec<(&[u8], &[u8])> {
-        // SAFETY: the array is sized by the count Envoy reports; the bytes are
-        // Envoy's for the log event.
+        // SAFETY: the pointer is live for the log event, which this handle
+        // (made for one hook call) does not outlive.
         unsafe {
-            let n =
-                abi::envoy_dynamic_module_callback_access_logger_get_headers_size(self.raw, kind);
-            if n == 0 {
-                return Vec::new();
-            }
-            let mut raw = vec![
-                abi::envoy_dynamic_module_type_envoy_http_header {
-                    key_ptr: core::ptr::null(),
-                    key_length: 0,
-                    value_ptr: core::ptr::null(),
-                    value_length: 0,
-                };
-                n
-            ];
-            if !abi::envoy_dynamic_module_callback_access_logger_get_headers(
+            header_list(
                 self.raw,
                 kind,
-                raw.as_mut_ptr(),
-            ) {
-                return Vec::new();
-            }
-            raw.iter()
-                .map(|h| {
-                    (
-                        envoy_bytes(h.key_ptr, h.key_length),
-                        envoy_bytes(h.value_ptr, h.value_length),
-                    )
-                })
-                .collect()
+                abi::envoy_dynamic_module_callback_access_logger_get_headers_size,
+                abi::envoy_dynamic_module_callback_access_logger_get_headers,
+            )
         }
     }
 
@@ -155,16 +144,7 @@ impl EnvoyAccessLog for EnvoyAccessLogHandle {
     }
 
     fn timing_info(&self) -> TimingInfo {
-        let mut info = TimingInfo {
-            start_time_unix_ns: 0,
-            request_complete_duration_ns: -1,
-            first_upstream_tx_byte_sent_ns: -1,
-            last_upstream_tx_byte_sent_ns: -1,
-            first_upstream_rx_byte_received_ns: -1,
-            last_upstream_rx_byte_received_ns: -1,
-            first_downstream_tx_byte_sent_ns: -1,
-            last_downstream_tx_byte_sent_ns: -1,
-        };
+        let mut info = UNSET_TIMING;
         // SAFETY: `info` is live and has the layout Envoy writes.
         unsafe {
             abi::envoy_dynamic_module_callback_access_logger_get_timing_info(self.raw, &mut info)

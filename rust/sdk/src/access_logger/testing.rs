@@ -1,5 +1,6 @@
 //! Fakes of the access logger's Envoy handles for unit tests.
 
+use super::handle::UNSET_TIMING;
 use super::{BytesInfo, EnvoyAccessLog, EnvoyAccessLoggerConfig, TimingInfo};
 use crate::{AttributeId, HeaderType, MetricId};
 use std::collections::HashMap;
@@ -31,16 +32,7 @@ impl Default for FakeAccessLog {
             response_code_details: None,
             response_flags: 0,
             protocol: None,
-            timing: TimingInfo {
-                start_time_unix_ns: 0,
-                request_complete_duration_ns: -1,
-                first_upstream_tx_byte_sent_ns: -1,
-                last_upstream_tx_byte_sent_ns: -1,
-                first_upstream_rx_byte_received_ns: -1,
-                last_upstream_rx_byte_received_ns: -1,
-                first_downstream_tx_byte_sent_ns: -1,
-                last_downstream_tx_byte_sent_ns: -1,
-            },
+            timing: UNSET_TIMING,
             bytes: BytesInfo {
                 bytes_received: 0,
                 bytes_sent: 0,
