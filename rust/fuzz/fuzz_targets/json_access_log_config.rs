@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
         assert!((1..=MAX_WORKERS).contains(&settings.num_workers));
         assert!((1..=MAX_QUEUE_LINES).contains(&settings.queue_lines));
         for name in &settings.redact {
-            assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()), "{name:?}");
+            assert!(
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()),
+                "{name:?}"
+            );
         }
     }
 });
