@@ -471,6 +471,52 @@ typedef struct envoy_dynamic_module_type_module_http_header {
 typedef void *envoy_dynamic_module_type_http_filter_scheduler_module_ptr;
 
 /**
+ * The module's side of one access logger configuration.
+ */
+typedef const void *envoy_dynamic_module_type_access_logger_config_module_ptr;
+
+/**
+ * Envoy's side of one access logger configuration.
+ */
+typedef void *envoy_dynamic_module_type_access_logger_config_envoy_ptr;
+
+/**
+ * The module's side of one logger (one per thread).
+ */
+typedef const void *envoy_dynamic_module_type_access_logger_module_ptr;
+
+/**
+ * Envoy's side of one log event: the stream info being logged.
+ */
+typedef void *envoy_dynamic_module_type_access_logger_envoy_ptr;
+
+/**
+ * The request's timings: the start as Unix time, the rest as nanoseconds
+ * since the start, -1 when that moment did not happen.
+ */
+typedef struct envoy_dynamic_module_type_timing_info {
+  int64_t start_time_unix_ns;
+  int64_t request_complete_duration_ns;
+  int64_t first_upstream_tx_byte_sent_ns;
+  int64_t last_upstream_tx_byte_sent_ns;
+  int64_t first_upstream_rx_byte_received_ns;
+  int64_t last_upstream_rx_byte_received_ns;
+  int64_t first_downstream_tx_byte_sent_ns;
+  int64_t last_downstream_tx_byte_sent_ns;
+} envoy_dynamic_module_type_timing_info;
+
+/**
+ * Body bytes received from and sent to the downstream, and the same on the
+ * wire (with framing and TLS).
+ */
+typedef struct envoy_dynamic_module_type_bytes_info {
+  uint64_t bytes_received;
+  uint64_t bytes_sent;
+  uint64_t wire_bytes_received;
+  uint64_t wire_bytes_sent;
+} envoy_dynamic_module_type_bytes_info;
+
+/**
  * The module's side of one listener filter configuration, returned by
  * listener_filter_config_new and freed in listener_filter_config_destroy.
  */
@@ -1020,6 +1066,123 @@ extern bool envoy_dynamic_module_callback_http_set_filter_state_bytes(envoy_dyna
 extern bool envoy_dynamic_module_callback_http_get_filter_state_bytes(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
                                                                       struct envoy_dynamic_module_type_module_buffer key,
                                                                       struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * Creates the module's side of an access logger configuration (both
+ * buffers borrowed for this call). NULL makes Envoy refuse it.
+ */
+extern envoy_dynamic_module_type_access_logger_config_module_ptr envoy_dynamic_module_on_access_logger_config_new(envoy_dynamic_module_type_access_logger_config_envoy_ptr config_envoy_ptr,
+                                                                                                                  struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                  struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by access_logger_config_new, after every
+ * logger made from it.
+ */
+extern void envoy_dynamic_module_on_access_logger_config_destroy(envoy_dynamic_module_type_access_logger_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the logger of one thread. NULL makes Envoy skip logging there.
+ */
+extern envoy_dynamic_module_type_access_logger_module_ptr envoy_dynamic_module_on_access_logger_new(envoy_dynamic_module_type_access_logger_config_module_ptr config_module_ptr,
+                                                                                                    envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr);
+
+/**
+ * One log event; read it with the access_logger getters during this call.
+ * `log_type` is an envoy_dynamic_module_type_access_log_type value.
+ */
+extern void envoy_dynamic_module_on_access_logger_log(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                      envoy_dynamic_module_type_access_logger_module_ptr logger_module_ptr,
+                                                      uint32_t log_type);
+
+/**
+ * Releases a logger made by access_logger_new.
+ */
+extern void envoy_dynamic_module_on_access_logger_destroy(envoy_dynamic_module_type_access_logger_module_ptr logger_module_ptr);
+
+/**
+ * Asks a logger to hand over what it buffered (before its destroy).
+ */
+extern void envoy_dynamic_module_on_access_logger_flush(envoy_dynamic_module_type_access_logger_module_ptr logger_module_ptr);
+
+/**
+ * How many headers of `header_type` the logged request has (0 when that
+ * map does not exist, as for a request rejected before its headers parsed).
+ */
+extern size_t envoy_dynamic_module_callback_access_logger_get_headers_size(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                           enum envoy_dynamic_module_type_http_header_type header_type);
+
+/**
+ * Writes every header of `header_type` into `result_headers`, which has
+ * room for get_headers_size entries. Valid during access_logger_log only.
+ */
+extern bool envoy_dynamic_module_callback_access_logger_get_headers(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                    enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                    struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * A string attribute of the logged request (as the HTTP filter's
+ * get_attribute_string); false when absent.
+ */
+extern bool envoy_dynamic_module_callback_access_logger_get_attribute_string(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                             enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                             struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * An integer attribute of the logged request; false when absent.
+ */
+extern bool envoy_dynamic_module_callback_access_logger_get_attribute_int(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                          enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                          uint64_t *result);
+
+/**
+ * The response code sent downstream, 0 when none was.
+ */
+extern uint32_t envoy_dynamic_module_callback_access_logger_get_response_code(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr);
+
+/**
+ * Why Envoy answered as it did (`via_upstream`, `http1.codec_error`, ...).
+ */
+extern bool envoy_dynamic_module_callback_access_logger_get_response_code_details(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                                  struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * Envoy's response flags as a bit set (bit i is CoreResponseFlag i).
+ */
+extern uint64_t envoy_dynamic_module_callback_access_logger_get_response_flags(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr);
+
+/**
+ * The downstream protocol: "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3".
+ */
+extern bool envoy_dynamic_module_callback_access_logger_get_protocol(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                     struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * Fills `timing_info` (unset moments are -1).
+ */
+extern void envoy_dynamic_module_callback_access_logger_get_timing_info(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                        struct envoy_dynamic_module_type_timing_info *timing_info);
+
+/**
+ * Fills `bytes_info`.
+ */
+extern void envoy_dynamic_module_callback_access_logger_get_bytes_info(envoy_dynamic_module_type_access_logger_envoy_ptr logger_envoy_ptr,
+                                                                       struct envoy_dynamic_module_type_bytes_info *bytes_info);
+
+/**
+ * Defines a counter `dynamicmodulescustom.{name}` while the configuration
+ * is created; writes its id.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_access_logger_config_define_counter(envoy_dynamic_module_type_access_logger_config_envoy_ptr config_envoy_ptr,
+                                                                                                                       struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                       size_t *counter_id_ptr);
+
+/**
+ * Adds to a counter defined by this configuration; any thread.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_access_logger_increment_counter(envoy_dynamic_module_type_access_logger_config_envoy_ptr config_envoy_ptr,
+                                                                                                                   size_t id,
+                                                                                                                   uint64_t value);
 
 /**
  * Creates the module's side of a listener filter configuration from its

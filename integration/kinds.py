@@ -7,12 +7,14 @@ import json
 import urllib.request
 from pathlib import Path
 
+import configs
 import lab
 
 LISTENER_FILTER_TYPE = (
     "type.googleapis.com/envoy.extensions.filters.listener.dynamic_modules.v3.DynamicModuleListenerFilter"
 )
 UDP_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.udp.dynamic_modules.v3.DynamicModuleUdpListenerFilter"
+ACCESS_LOGGER_TYPE = "type.googleapis.com/envoy.extensions.access_loggers.dynamic_modules.v3.DynamicModuleAccessLog"
 
 
 def stats(prefix: str = "", admin_port: int = lab.ADMIN_PORT) -> dict[str, int]:
@@ -107,6 +109,26 @@ def tcp_bootstrap(filter_name: str, config=None, raw: str | None = None) -> dict
 def udp_bootstrap(filter_name: str, config=None, raw: str | None = None) -> dict:
     """A UDP listener whose only module filter is a rust_module one."""
     return bootstrap([udp_listener(19000, [module_filter(UDP_FILTER_TYPE, filter_name, config, raw)])])
+
+
+def access_logger(logger_name: str, config=None, raw: str | None = None) -> dict:
+    """An access_log entry naming a rust_module access logger."""
+    typed = {"@type": ACCESS_LOGGER_TYPE, "dynamic_module_config": {"name": "rust_module"}, "logger_name": logger_name}
+    if config is not None or raw is not None:
+        typed["logger_config"] = filter_config(config, raw)
+    return {"name": f"rust_{logger_name}", "typed_config": typed}
+
+
+def access_log_listener(port: int, logger_name: str, config=None, raw: str | None = None) -> dict:
+    """An HTTP listener to the echo upstream whose connection manager logs
+    through one rust_module access logger."""
+    http = configs.listener(f"http_{port}", port, [])
+    http["filter_chains"][0]["filters"][0]["typed_config"]["access_log"] = [access_logger(logger_name, config, raw)]
+    return http
+
+
+def access_log_bootstrap(logger_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([access_log_listener(19000, logger_name, config, raw)])
 
 
 def _cluster(name: str, port: int) -> dict:

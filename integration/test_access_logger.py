@@ -115,7 +115,7 @@ def test_rotation_by_rename_under_load_loses_nothing(upstream, logs_dir, tmp_pat
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(one, range(n)))
         rotator.join()
-        stats = request(lab.ADMIN_PORT, "/stats?filter=access_log_dropped").body.decode()
+        stats = request(lab.ADMIN_PORT, r"/stats?filter=custom\.access_log_dropped").body.decode()
     finally:
         code = envoy.stop(signal.SIGTERM)
     assert code == 0, envoy.log()[-3000:]

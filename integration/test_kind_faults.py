@@ -1,8 +1,9 @@
-"""The SDK's panic barrier for the listener and UDP listener kinds, through a
-real Envoy 1.40: the test-only listener_fault_injection and udp_fault_injection
-filters panic on purpose (only with DM_ENABLE_FAULT_INJECTION=1). Each panic is
-logged once, the connection is closed or the datagram dropped (fail closed),
-and the next client is served."""
+"""The SDK's panic barrier for the listener, UDP listener and access logger
+kinds, through a real Envoy 1.40: the test-only listener_fault_injection,
+udp_fault_injection and access_log_fault_injection panic on purpose (only with
+DM_ENABLE_FAULT_INJECTION=1). Each panic is logged once, the connection is
+closed or the datagram dropped (fail closed) or the log line lost, and the
+next client is served (and logged)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import pytest
 
 import kinds
 import lab
+from client import request
 
 ADMIN = 19190
 PHASES = {"listener_filter_new": 19191, "on_accept": 19192, "on_data": 19193}
 UDP_PORT = 19194
+ACCESS_LOG_PORT = 19195
 FAULT_ENV = {"DM_ENABLE_FAULT_INJECTION": "1"}
 
 
@@ -43,6 +46,7 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
             ],
         )
     )
+    listeners.append(kinds.access_log_listener(ACCESS_LOG_PORT, "access_log_fault_injection", {"phase": "log"}))
     path = tmp_path_factory.mktemp("kind-faults") / "faults.json"
     path.write_text(json.dumps(kinds.bootstrap(listeners, ADMIN)))
     envoy = lab.start_envoy(
@@ -118,12 +122,43 @@ def test_a_udp_filter_panic_drops_that_datagram_only(fault_envoy):
     assert fault_envoy.proc.poll() is None
 
 
-def test_a_panicking_config_is_refused_with_one_line(tmp_path):
+def logged_total() -> int:
+    """The fault logger's count of requests it logged (absent until the first)."""
+    found = kinds.stats("access_log_fault_injection_logged_total", admin_port=ADMIN)
+    return sum(found.values())
+
+
+def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
+    for i in range(2):
+        before = logged_total()
+        # The request is answered whatever its logger does afterwards.
+        assert request(ACCESS_LOG_PORT, "/", headers=[("x-fault", "log")]).status == 200
+        assert (
+            len(wait_for_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log", i + 1))
+            == i + 1
+        )
+        assert logged_total() == before, "the panicking event is not counted"
+        # The logger was rebuilt (or another worker's is used): the next request is logged.
+        assert request(ACCESS_LOG_PORT, "/").status == 200
+        lab.wait_until(lambda want=before + 1: logged_total() == want, 5, "the next request logged")
+    lines = panic_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log")
+    assert len(lines) == 2 and all("[error]" in line for line in lines), lines
+    assert fault_envoy.proc.poll() is None
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap",
+    [
+        ("listener filter", "listener_fault_injection", kinds.tcp_bootstrap),
+        ("access logger", "access_log_fault_injection", kinds.access_log_bootstrap),
+    ],
+)
+def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps(kinds.tcp_bootstrap("listener_fault_injection", {"phase": "config"})))
+    path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
     code, out = lab.validate(path, extra_env=FAULT_ENV)
     assert code > 0, out[-2000:]
-    needle = "rust_module: listener filter 'listener_fault_injection' config creation: panicked:"
+    needle = f"rust_module: {kind} '{name}' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
     assert "fault injected in config" in out
 
@@ -133,6 +168,7 @@ def test_a_panicking_config_is_refused_with_one_line(tmp_path):
     [
         ("listener filter", "listener_fault_injection", kinds.tcp_bootstrap),
         ("UDP listener filter", "udp_fault_injection", kinds.udp_bootstrap),
+        ("access logger", "access_log_fault_injection", kinds.access_log_bootstrap),
     ],
 )
 def test_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap):

@@ -1,7 +1,7 @@
 """Symbols, checked on the built files with nm: every callback abi.h declares is
 exported by the Envoy 1.40 binary, and every module exports every hook abi.h
 declares for the extension kinds it implements (HTTP filters in all three;
-network, listener and UDP listener filters in the Rust module only). The Rust and C++ modules export
+network, listener and UDP listener filters and the access logger in the Rust module only). The Rust and C++ modules export
 nothing else; the Go module exports only what Go's c-shared runtime forces
 (see EXTRA_GO)."""
 
@@ -24,6 +24,8 @@ def kind_of(hook: str) -> str:
     for kind in ("network", "listener", "udp_listener"):
         if hook.startswith(f"envoy_dynamic_module_on_{kind}_filter_"):
             return kind
+    if hook.startswith("envoy_dynamic_module_on_access_logger_"):
+        return "access_logger"
     return "http"
 
 
@@ -33,7 +35,7 @@ for _hook in HOOKS:
 
 # Which kinds each module implements.
 KINDS = {
-    "librust_module.so": {"http", "network", "listener", "udp_listener"},
+    "librust_module.so": {"http", "network", "listener", "udp_listener", "access_logger"},
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
@@ -70,6 +72,8 @@ def test_header_declares_the_hooks():
     assert len(HOOKS_BY_KIND["network"]) == 13, sorted(HOOKS_BY_KIND["network"])
     assert len(HOOKS_BY_KIND["listener"]) == 11, sorted(HOOKS_BY_KIND["listener"])
     assert len(HOOKS_BY_KIND["udp_listener"]) == 5, sorted(HOOKS_BY_KIND["udp_listener"])
+    # The six an access logger config resolves.
+    assert len(HOOKS_BY_KIND["access_logger"]) == 6, sorted(HOOKS_BY_KIND["access_logger"])
 
 
 def test_envoy_looks_up_every_declared_hook():

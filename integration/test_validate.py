@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import configs
+import kinds
 import lab
 import ports
 
@@ -385,3 +386,48 @@ def test_the_lab_config_validates(upstream, tmp_path):
     (tmp_path / "access_logs").mkdir()
     code, out = lab.validate(lab.ENVOY_YAML, cwd=tmp_path)
     assert code == 0, out[-3000:]
+
+
+# The access logger kind (json_access_log, Rust only): an access_log entry of
+# the connection manager, refused the same way, its line naming the logger.
+BAD_ACCESS_LOGGER = [
+    ("al_absent", None, "empty", "filter_config is empty; expected a JSON object"),
+    ("al_not_object", "[]", "not_object", "expected a JSON object"),
+    ("al_syntax", '{"dirname": "/tmp"', "syntax", "EOF while parsing"),
+    ("al_unknown_field", '{"dirname": "/tmp", "dir": "x"}', "unknown_field", "unknown field `dir`"),
+    ("al_no_dirname", "{}", "missing_field", "missing field `dirname`"),
+    ("al_workers_zero", '{"dirname": "/tmp", "num_workers": 0}', "out_of_range", "num_workers must be 1 to 64, got 0"),
+    ("al_queue_huge", '{"dirname": "/tmp", "queue_lines": 99999999}', "out_of_range", "queue_lines must be 1 to"),
+    (
+        "al_redact_bad_name",
+        '{"dirname": "/tmp", "redact_headers": ["a b"]}',
+        "header_name",
+        'redact_headers[0]: header name "a b" is not a valid HTTP token',
+    ),
+    (
+        "al_dir_missing",
+        '{"dirname": "/nonexistent/logs"}',
+        "open_failed",
+        "cannot open /nonexistent/logs/json_access_log_0.log",
+    ),
+    ("al_ten_mib", '{"dirname": "/tmp", "x": "' + "a" * (10 << 20) + '"}', "too_large", "over the 1048576-byte limit"),
+]
+
+
+@pytest.mark.parametrize("case,raw,reason,text", [pytest.param(*b, id=b[0]) for b in BAD_ACCESS_LOGGER])
+def test_bad_access_logger_config_is_refused(tmp_path, case, raw, reason, text):
+    path = configs.write(tmp_path / "bad.json", kinds.access_log_bootstrap("json_access_log", raw=raw))
+    code, lines, out = kinds.refusal_lines(path, "access logger", "json_access_log")
+    assert code > 0, f"expected a refusal (exit > 0, no signal), got {code}\n{out[-2000:]}"
+    assert len(lines) == 1, f"want one error line naming the access logger\n{out[-3000:]}"
+    message = lines[0].split("rust_module: access logger 'json_access_log'", 1)[1]
+    assert message.startswith(": invalid filter_config: "), lines[0]
+    assert reason_of(message) == reason, lines[0]
+    assert text in message, lines[0]
+
+
+def test_an_unknown_access_logger_is_refused_naming_the_known_ones(tmp_path):
+    path = configs.write(tmp_path / "bad.json", kinds.access_log_bootstrap("no_such_logger", raw="{}"))
+    code, lines, out = kinds.refusal_lines(path, "access logger", "no_such_logger")
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "unknown filter name; this module has: json_access_log" in lines[0], lines[0]

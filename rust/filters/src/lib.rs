@@ -1,6 +1,7 @@
 //! `librust_module.so`: every filter of the repository, one file each, registered
 //! here by the name Envoy's `filter_name` uses.
 
+pub mod access_log_fault_injection;
 pub mod access_logger;
 pub mod body_rewrite;
 pub mod client_hello;
@@ -9,10 +10,12 @@ pub mod dns_message;
 pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
+pub mod json_access_log;
 pub mod listener_fault_injection;
 pub mod listener_ip_allowlist;
 pub mod listener_sni_router;
 pub mod listener_tls_detector;
+pub mod log_sink;
 pub mod metrics;
 pub mod network_echo;
 pub mod network_fault_injection;
@@ -66,4 +69,9 @@ envoy_dm_sdk::declare_listener_filters! {
 envoy_dm_sdk::declare_udp_filters! {
     "udp_dns_gateway" => udp_dns_gateway::DnsGatewayConfig::new,
     "udp_fault_injection" => udp_fault_injection::UdpFaultConfig::new,
+}
+
+envoy_dm_sdk::declare_access_loggers! {
+    "json_access_log" => json_access_log::JsonAccessLogConfig::new,
+    "access_log_fault_injection" => access_log_fault_injection::AccessLogFaultConfig::new,
 }

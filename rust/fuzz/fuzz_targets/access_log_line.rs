@@ -1,4 +1,4 @@
-//! access_logger's line builder: whatever the headers hold, a line is one JSON
+//! The line builder of access_logger and json_access_log: whatever the headers hold, a line is one JSON
 //! object followed by the only newline, it reads back as what was logged
 //! (bytes that are not UTF-8 become U+FFFD), and redacted headers show
 //! `[REDACTED]`, never their value.
@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::access_logger::{redacted, Entry, DEFAULT_REDACT, REDACTED};
+use rust_module::log_sink::{json_line, redacted, Entry, DEFAULT_REDACT, REDACTED};
 
 fuzz_target!(|data: &[u8]| {
     let mut fields = data.split(|&b| b == 0);
@@ -32,15 +32,16 @@ fuzz_target!(|data: &[u8]| {
         method,
         path,
         status: Some(200),
-        duration_ms: 1.5,
+        duration_ms: Some(1.5),
         request_body_bytes: Some(data.len() as u64),
         response_body_bytes: None,
         downstream_address: Some("127.0.0.1:1".into()),
         upstream_address: None,
         request_headers: redacted(request.iter().copied(), &redact),
         response_headers: redacted(response.iter().copied(), &redact),
+        ..Entry::default()
     };
-    let line = entry.line();
+    let line = json_line(&entry);
     assert_eq!(line.last(), Some(&b'\n'));
     assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1, "one line");
     assert!(

@@ -40,6 +40,7 @@ pub(crate) enum ConfigKind {
     PerRoute,
     Listener,
     UdpListener,
+    AccessLogger,
 }
 
 impl ConfigKind {
@@ -50,13 +51,16 @@ impl ConfigKind {
             Self::PerRoute => "per-route config",
             Self::Listener => crate::listener::hooks::KIND,
             Self::UdpListener => crate::udp::hooks::KIND,
+            Self::AccessLogger => crate::access_logger::hooks::KIND,
         }
     }
     /// How the barrier names its creation (the same words in all three languages).
     fn creation(self) -> &'static str {
         match self {
             Self::PerRoute => "creation",
-            Self::Filter | Self::Listener | Self::UdpListener => "config creation",
+            Self::Filter | Self::Listener | Self::UdpListener | Self::AccessLogger => {
+                "config creation"
+            }
         }
     }
 }

@@ -172,6 +172,50 @@ pub(crate) unsafe fn envoy_bytes<'a>(ptr: *const core::ffi::c_char, len: usize) 
     }
 }
 
+/// Every header of one map through a kind's size and get callbacks (the HTTP
+/// filter's and the access logger's have the same shape).
+///
+/// # Safety
+/// `raw` is the live pointer of the running hook; the bytes stay Envoy's for
+/// as long as the caller's handle borrows them.
+pub(crate) unsafe fn header_list<'a, P: Copy>(
+    raw: P,
+    kind: HeaderType,
+    size: unsafe extern "C" fn(P, HeaderType) -> usize,
+    get: unsafe extern "C" fn(
+        P,
+        HeaderType,
+        *mut abi::envoy_dynamic_module_type_envoy_http_header,
+    ) -> bool,
+) -> Vec<(&'a [u8], &'a [u8])> {
+    let n = size(raw, kind);
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut headers = vec![
+        abi::envoy_dynamic_module_type_envoy_http_header {
+            key_ptr: core::ptr::null(),
+            key_length: 0,
+            value_ptr: core::ptr::null(),
+            value_length: 0,
+        };
+        n
+    ];
+    // The array is sized by the count Envoy reports.
+    if !get(raw, kind, headers.as_mut_ptr()) {
+        return Vec::new();
+    }
+    headers
+        .iter()
+        .map(|h| {
+            (
+                envoy_bytes(h.key_ptr, h.key_length),
+                envoy_bytes(h.value_ptr, h.value_length),
+            )
+        })
+        .collect()
+}
+
 const NULL_ENVOY_BUFFER: abi::envoy_dynamic_module_type_envoy_buffer =
     abi::envoy_dynamic_module_type_envoy_buffer {
         ptr: core::ptr::null(),
@@ -233,35 +277,14 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
     }
 
     fn get_headers(&self, kind: HeaderType) -> Vec<(&[u8], &[u8])> {
-        // SAFETY: as above; the array is sized by the count Envoy reports.
+        // SAFETY: as above: the handle is live for the hook.
         unsafe {
-            let n = abi::envoy_dynamic_module_callback_http_get_headers_size(self.raw, kind);
-            let mut raw = vec![
-                abi::envoy_dynamic_module_type_envoy_http_header {
-                    key_ptr: core::ptr::null(),
-                    key_length: 0,
-                    value_ptr: core::ptr::null(),
-                    value_length: 0,
-                };
-                n
-            ];
-            if n == 0
-                || !abi::envoy_dynamic_module_callback_http_get_headers(
-                    self.raw,
-                    kind,
-                    raw.as_mut_ptr(),
-                )
-            {
-                return Vec::new();
-            }
-            raw.iter()
-                .map(|h| {
-                    (
-                        envoy_bytes(h.key_ptr, h.key_length),
-                        envoy_bytes(h.value_ptr, h.value_length),
-                    )
-                })
-                .collect()
+            header_list(
+                self.raw,
+                kind,
+                abi::envoy_dynamic_module_callback_http_get_headers_size,
+                abi::envoy_dynamic_module_callback_http_get_headers,
+            )
         }
     }
 

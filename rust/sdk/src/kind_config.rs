@@ -1,6 +1,6 @@
-//! What the non-HTTP kinds (listener, UDP listener) share about their configs:
-//! a table of filters by name, looked up for [`crate::config::create`], and the
-//! context of their panic lines.
+//! What the non-HTTP kinds (listener, UDP listener, access logger) share about
+//! their configs: a table of filters by name, looked up for
+//! [`crate::config::create`], and the context of their panic lines.
 
 use crate::registry::module_name;
 

@@ -22,6 +22,7 @@
 //! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
 //! | `testing.rs`  | the fake handle (feature `testing`)                     |
 
+pub mod access_logger;
 pub mod barrier;
 pub mod config;
 pub mod filter;
