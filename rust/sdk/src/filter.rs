@@ -1,7 +1,7 @@
 //! The two traits a filter implements.
 
 use crate::abi;
-use crate::EnvoyHttpFilter;
+use crate::{EnvoyHttpFilter, HttpCalloutResponse, HttpCalloutResult};
 
 /// What on_request_headers returns.
 pub type RequestHeadersStatus =
@@ -65,4 +65,16 @@ pub trait HttpFilter<E: EnvoyHttpFilter> {
     fn on_stream_complete(&mut self, _envoy: &mut E) {}
     /// A wake-up requested through this stream's scheduler.
     fn on_scheduled(&mut self, _envoy: &mut E, _event_id: u64) {}
+    /// A callout this stream started with `http_callout` has ended. `response`
+    /// is Some on Success (Envoy's own 503 or 504 included: a timeout or an
+    /// unreachable cluster is a response, not a Reset), None otherwise. A stream
+    /// stopped for the callout must now continue or send a local reply.
+    fn on_http_callout_done(
+        &mut self,
+        _envoy: &mut E,
+        _callout_id: u64,
+        _result: HttpCalloutResult,
+        _response: Option<&HttpCalloutResponse<'_>>,
+    ) {
+    }
 }

@@ -17,11 +17,13 @@
 //! | `registry.rs` | filter names to constructors, `declare_module!`         |
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
+//! | `callout.rs`  | HTTP callouts: results, the response, inline answers    |
 //! | `log.rs`      | logging through Envoy                                   |
 //! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
 //! | `testing.rs`  | the fake handle (feature `testing`)                     |
 
 pub mod barrier;
+pub mod callout;
 pub mod config;
 pub mod filter;
 pub mod handle;
@@ -36,6 +38,7 @@ pub mod since;
 pub mod testing;
 pub mod udp;
 
+pub use callout::{HttpCalloutInitResult, HttpCalloutResponse, HttpCalloutResult};
 pub use config::parse_json;
 pub use envoy_dm_abi as abi;
 pub use filter::*;
