@@ -3,6 +3,7 @@
 
 pub mod access_logger;
 pub mod body_rewrite;
+pub mod callout_auth;
 pub mod client_hello;
 pub mod delay;
 pub mod dns_message;
@@ -40,6 +41,7 @@ envoy_dm_sdk::declare_module! {
         "delay" => delay::DelayConfig::new,
         "fault_injection" => fault_injection::FaultInjectionConfig::new,
         "body_rewrite" => body_rewrite::BodyRewriteConfig::new,
+        "callout_auth" => callout_auth::CalloutAuthConfig::new,
     ],
     per_route: [
         "header_mutation" => header_mutation::HeaderMutationConfig::parse,
