@@ -885,9 +885,10 @@ extern void envoy_dynamic_module_callback_http_filter_scheduler_delete(envoy_dyn
  * `:method`, `:path` and `:authority`), `body` (may be empty) and a timeout.
  * Every input is copied during the call. On Success, `callout_id` receives
  * the id that http_filter_http_callout_done reports later; Envoy cancels
- * the callout (and never reports it) when the stream goes first. Envoy may
- * finish a request at once, calling the done hook before this returns;
- * it then returns CannotCreateRequest.
+ * the callout (and never reports it) when the stream goes first. A request
+ * the async client finishes at once gives CannotCreateRequest (a cluster
+ * without hosts does, with no done hook); Envoy's code does not rule out
+ * that done hook running before this returns, so the SDK guards against it.
  */
 extern enum envoy_dynamic_module_type_http_callout_init_result envoy_dynamic_module_callback_http_filter_http_callout(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
                                                                                                                       uint64_t *callout_id,

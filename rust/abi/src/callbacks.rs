@@ -189,9 +189,10 @@ extern "C" {
     /// `:method`, `:path` and `:authority`), `body` (may be empty) and a timeout.
     /// Every input is copied during the call. On Success, `callout_id` receives
     /// the id that http_filter_http_callout_done reports later; Envoy cancels
-    /// the callout (and never reports it) when the stream goes first. Envoy may
-    /// finish a request at once, calling the done hook before this returns;
-    /// it then returns CannotCreateRequest.
+    /// the callout (and never reports it) when the stream goes first. A request
+    /// the async client finishes at once gives CannotCreateRequest (a cluster
+    /// without hosts does, with no done hook); Envoy's code does not rule out
+    /// that done hook running before this returns, so the SDK guards against it.
     pub fn envoy_dynamic_module_callback_http_filter_http_callout(
         filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
         callout_id: *mut u64,

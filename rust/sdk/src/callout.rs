@@ -1,10 +1,11 @@
 //! HTTP callouts: a stream sends a request to a cluster and hears back in its
 //! filter's `on_http_callout_done`.
 //!
-//! Envoy's async client may finish a request before `http_callout` returns (no
-//! healthy host, circuit breaker overflow): it then runs the done hook from
-//! inside the callback, while the filter is still in the hook that called out
-//! and holds `&mut self`. Entering the filter again there would alias that
+//! Envoy's async client may finish a request before `http_callout` returns;
+//! Envoy 1.40's success path does not check for that, so the done hook could
+//! run from inside the callback, while the filter is still in the hook that
+//! called out and holds `&mut self` (not seen here: a cluster without hosts
+//! returns CannotCreateRequest and no answer). Entering the filter again there would alias that
 //! borrow, so [`calling_out`] marks the stream for the length of the call and
 //! the done hook drops such an inline answer ([`answered_inline`]); Envoy
 //! returns CannotCreateRequest for it, and that is what the filter sees.
