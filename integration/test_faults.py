@@ -16,6 +16,12 @@ FAIL_BODY = b"dynamic module filter failed\n"
 ADMIN = ports.FAULTS_ADMIN
 
 
+# Only the Rust SDK starts HTTP callouts: its done hook panics after a callout
+# to the echo cluster, with the stream stopped waiting for it.
+CALLOUT_PHASE = "http_callout_done"
+CALLOUT_PORT = 21000 + 10 * len(MODULES)
+
+
 def port_of(language: str, phase: str) -> int:
     return 21000 + 10 * list(MODULES).index(language) + PHASES.index(phase)
 
@@ -30,6 +36,12 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
         )
         for lang, module in MODULES.items()
         for phase in PHASES
+    ] + [
+        configs.listener(
+            f"rust_{CALLOUT_PHASE}",
+            CALLOUT_PORT,
+            [configs.module_filter("rust_module", "fault_injection", {"phase": CALLOUT_PHASE})],
+        )
     ]
     path = configs.write(tmp_path_factory.mktemp("faults") / "faults.json", configs.bootstrap(listeners, ADMIN))
     envoy = lab.start_envoy(
@@ -69,6 +81,16 @@ def test_fault_fails_closed_and_envoy_keeps_serving(fault_envoy, language, phase
     assert after.status == 200, (after.status, after.body)
     assert fault_envoy.proc.poll() is None
     assert lab.http_ok(ADMIN, "/ready")
+
+
+def test_a_panic_in_the_callout_done_hook_fails_the_waiting_stream_closed(fault_envoy):
+    resp = request(CALLOUT_PORT, "/anything", method="POST", body=b"x" * 1024, headers=[("x-inject-fault", "1")])
+    assert (resp.status, resp.body) == (500, FAIL_BODY), (resp.status, resp.body)
+    lab.wait_until(lambda: panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE), 5, "panic log line")
+    assert len(panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE)) == 1
+    after = request(CALLOUT_PORT, "/anything", method="POST", body=b"x" * 1024)
+    assert after.status == 200, (after.status, after.body)
+    assert fault_envoy.proc.poll() is None
 
 
 @pytest.mark.parametrize("language", MODULES)

@@ -3,15 +3,18 @@
 //! Envoy keeps serving.
 //!
 //! Config: `{"phase": "config" | "request_headers" | "request_body" |
-//! "response_headers" | "response_body" | "stream_complete"}`. A stream faults
+//! "response_headers" | "response_body" | "stream_complete" |
+//! "http_callout_done"}`. For the last (Rust only), the request headers start
+//! a callout to the `echo` cluster and wait; its done hook panics. A stream faults
 //! only when its request carries `x-inject-fault` (any value), so the next
 //! request on the same listener shows that Envoy still serves. The filter refuses
 //! every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`, so a
 //! shipped configuration can never enable it by accident.
 
 use envoy_dm_sdk::{
-    BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter, HttpFilterConfig,
-    RequestBodyStatus, RequestHeadersStatus, ResponseBodyStatus, ResponseHeadersStatus,
+    BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpCalloutResponse,
+    HttpCalloutResult, HttpFilter, HttpFilterConfig, RequestBodyStatus, RequestHeadersStatus,
+    ResponseBodyStatus, ResponseHeadersStatus,
 };
 use serde::Deserialize;
 
@@ -27,7 +30,11 @@ pub enum Phase {
     ResponseHeaders,
     ResponseBody,
     StreamComplete,
+    HttpCalloutDone,
 }
+
+/// The cluster the http_callout_done phase calls (every test config has it).
+pub const CALLOUT_CLUSTER: &str = "echo";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,6 +90,19 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
             .get_header(HeaderType::RequestHeader, TRIGGER_HEADER)
             .is_some();
         self.maybe_panic(Phase::RequestHeaders);
+        if self.armed && self.phase == Phase::HttpCalloutDone {
+            let headers: [(&str, &[u8]); 3] = [
+                (":method", b"GET"),
+                (":path", b"/"),
+                (":authority", CALLOUT_CLUSTER.as_bytes()),
+            ];
+            if envoy
+                .http_callout(CALLOUT_CLUSTER, &headers, b"", 5000)
+                .is_ok()
+            {
+                return RequestHeadersStatus::StopAllIterationAndWatermark;
+            }
+        }
         RequestHeadersStatus::Continue
     }
     fn on_request_body(&mut self, _envoy: &mut E, _eos: bool) -> RequestBodyStatus {
@@ -99,6 +119,15 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
     }
     fn on_stream_complete(&mut self, _envoy: &mut E) {
         self.maybe_panic(Phase::StreamComplete);
+    }
+    fn on_http_callout_done(
+        &mut self,
+        _envoy: &mut E,
+        _callout_id: u64,
+        _result: HttpCalloutResult,
+        _response: Option<&HttpCalloutResponse<'_>>,
+    ) {
+        self.maybe_panic(Phase::HttpCalloutDone);
     }
 }
 
