@@ -643,8 +643,8 @@ extern void envoy_dynamic_module_on_http_filter_destroy(envoy_dynamic_module_typ
  * An HTTP callout started by the filter has finished. On Success, the
  * response's headers (`:status` among them) and body slices are borrowed
  * for this call; on Reset or ExceedResponseBufferLimit both are NULL.
- * Envoy reports a timeout, an unreachable cluster or a host without
- * healthy members as Success with its own 504 or 503 response.
+ * Envoy 1.40 reports a timeout or an unreachable host as Success, with
+ * its own 504 or 503 response.
  */
 extern void envoy_dynamic_module_on_http_filter_http_callout_done(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
                                                                   envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr,

@@ -67,7 +67,7 @@ pub trait HttpFilter<E: EnvoyHttpFilter> {
     fn on_scheduled(&mut self, _envoy: &mut E, _event_id: u64) {}
     /// A callout this stream started with `http_callout` has ended. `response`
     /// is Some on Success (Envoy's own 503 or 504 included: a timeout or an
-    /// unreachable cluster is a response, not a Reset), None otherwise. A stream
+    /// unreachable host is a response, not a Reset), None otherwise. A stream
     /// stopped for the callout must now continue or send a local reply.
     fn on_http_callout_done(
         &mut self,
