@@ -265,6 +265,28 @@ typedef enum envoy_dynamic_module_type_http_body_type {
 } envoy_dynamic_module_type_http_body_type;
 
 /**
+ * Whether Envoy started an HTTP callout (what http_filter_http_callout returns).
+ * Only Success means a done hook will follow.
+ */
+typedef enum envoy_dynamic_module_type_http_callout_init_result {
+  envoy_dynamic_module_type_http_callout_init_result_Success,
+  /**
+   * One of `:method`, `:path`, `:authority` is missing.
+   */
+  envoy_dynamic_module_type_http_callout_init_result_MissingRequiredHeaders,
+  /**
+   * No cluster of that name in Envoy's configuration.
+   */
+  envoy_dynamic_module_type_http_callout_init_result_ClusterNotFound,
+  envoy_dynamic_module_type_http_callout_init_result_DuplicateCalloutId,
+  /**
+   * The async client refused or finished the request at once (no healthy
+   * host, overflow): Envoy has already discarded it.
+   */
+  envoy_dynamic_module_type_http_callout_init_result_CannotCreateRequest,
+} envoy_dynamic_module_type_http_callout_init_result;
+
+/**
  * Outcome of a metrics callback.
  */
 typedef enum envoy_dynamic_module_type_metrics_result {
@@ -690,8 +712,11 @@ extern void envoy_dynamic_module_on_http_filter_stream_complete(envoy_dynamic_mo
 extern void envoy_dynamic_module_on_http_filter_destroy(envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr);
 
 /**
- * An HTTP callout started by the filter has finished; headers and body
- * chunks are borrowed for this call and may be NULL on failure.
+ * An HTTP callout started by the filter has finished. On Success, the
+ * response's headers (`:status` among them) and body slices are borrowed
+ * for this call; on Reset or ExceedResponseBufferLimit both are NULL.
+ * Envoy 1.40 reports a timeout or an unreachable host as Success, with
+ * its own 504 or 503 response.
  */
 extern void envoy_dynamic_module_on_http_filter_http_callout_done(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
                                                                   envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr,
@@ -937,6 +962,25 @@ extern void envoy_dynamic_module_callback_http_filter_scheduler_commit(envoy_dyn
  * Frees a scheduler made by scheduler_new.
  */
 extern void envoy_dynamic_module_callback_http_filter_scheduler_delete(envoy_dynamic_module_type_http_filter_scheduler_module_ptr scheduler_module_ptr);
+
+/**
+ * Sends one HTTP request to the cluster `cluster_name` through Envoy's
+ * async client (on the stream's worker), with `headers` (which must hold
+ * `:method`, `:path` and `:authority`), `body` (may be empty) and a timeout.
+ * Every input is copied during the call. On Success, `callout_id` receives
+ * the id that http_filter_http_callout_done reports later; Envoy cancels
+ * the callout (and never reports it) when the stream goes first. A request
+ * the async client finishes at once gives CannotCreateRequest (a cluster
+ * without hosts does, with no done hook); Envoy's code does not rule out
+ * that done hook running before this returns, so the SDK guards against it.
+ */
+extern enum envoy_dynamic_module_type_http_callout_init_result envoy_dynamic_module_callback_http_filter_http_callout(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                      uint64_t *callout_id,
+                                                                                                                      struct envoy_dynamic_module_type_module_buffer cluster_name,
+                                                                                                                      struct envoy_dynamic_module_type_module_http_header *headers,
+                                                                                                                      size_t headers_size,
+                                                                                                                      struct envoy_dynamic_module_type_module_buffer body,
+                                                                                                                      uint64_t timeout_milliseconds);
 
 /**
  * Defines a counter with the given label names; only during

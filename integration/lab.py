@@ -39,6 +39,8 @@ LISTENER_SCHEMES = {1084: "tcp", 1085: "tcp+tls", 1086: "tls", 1087: "udp"}
 # The servers behind 1085-1087, started next to the echo upstream.
 TLS_UPSTREAMS = ports.TLS_UPSTREAMS
 DNS_UPSTREAM = ("127.0.0.1", ports.DNS_UPSTREAM)
+# The auth service behind 1088 (callout_auth).
+AUTH_ADDR = ("127.0.0.1", ports.AUTH)
 
 
 def envoy_bin() -> str:
@@ -157,6 +159,20 @@ def start_side_upstreams(log_dir: Path) -> list[Process]:
     return [tls, dns]
 
 
+def start_auth_server(log_dir: Path) -> Process:
+    """The auth service callout_auth asks (auth_server.py)."""
+    if port_open(AUTH_ADDR[1]):
+        raise RuntimeError(f"something already listens on 127.0.0.1:{AUTH_ADDR[1]}; stop it first")
+    here = Path(__file__).resolve().parent
+    auth = spawn(
+        "auth-server",
+        [sys.executable, str(here / "auth_server.py"), AUTH_ADDR[0], str(AUTH_ADDR[1])],
+        log_dir / "auth-server.log",
+    )
+    wait_until(lambda: port_open(AUTH_ADDR[1]), 10, "auth server", auth.proc)
+    return auth
+
+
 # See the Makefile: the Go module never lends Envoy Go memory to keep, so the
 # production cgocheck=0 only skips a check that would find nothing.
 # LAB_GODEBUG chooses another for a whole run; test_cgocheck.py passes
@@ -252,6 +268,14 @@ def up() -> int:
         upstream.stop()
         raise
     try:
+        side.append(start_auth_server(log_dir))
+    except Exception:
+        redis.stop()
+        upstream.stop()
+        for p in side:
+            p.stop()
+        raise
+    try:
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = start_envoy(log_dir, cwd=ROOT)
     except Exception:
@@ -272,6 +296,7 @@ def up() -> int:
     tls = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in TLS_UPSTREAMS.items())
     print(f"TLS upstreams: {tls} (certificates in {(log_dir / 'certs').relative_to(ROOT)})")
     print(f"DNS upstream: {DNS_UPSTREAM[0]}:{DNS_UPSTREAM[1]}/udp (answers 192.0.2.53)")
+    print(f"Auth service: {AUTH_ADDR[0]}:{AUTH_ADDR[1]} (x-auth-token: good -> 200, bad -> 403, slow -> timeout)")
     print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
     print("Ctrl-C stops everything.")
     stop = {"now": False}

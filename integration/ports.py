@@ -17,6 +17,8 @@ UPSTREAM = 1234
 TLS_UPSTREAMS = {1235: "default.lab.test", 1236: "a.lab.test", 1237: "b.lab.test"}
 REDIS = 6380
 DNS_UPSTREAM = 1253
+# The auth service behind callout_auth on 1088 (auth_server.py).
+AUTH = 1238
 
 # The lab's Envoy (envoy.yaml): its admin port, and its listeners.
 ADMIN = 9901
@@ -48,6 +50,8 @@ LISTENERS = {
     1087: "Rust udp_dns_gateway: dig @127.0.0.1 -p 1087 a.lab.test; other names -> upstream resolver",
     # Dynamic metadata and filter state: Envoy's own access log prints them.
     1089: "Rust request_tagger + header_mutation (x-request-class) -> access_logs/request_tagger.log",
+    # HTTP callouts: a filter that asks another cluster before letting a request on.
+    1088: "Rust callout_auth: asks the auth service on 1238 (send x-auth-token: good)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -56,6 +60,7 @@ BODY = [1074, 1075, 1076]  # body_rewrite: Rust, Go, C++
 NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
 LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
 METADATA = [1089]  # request_tagger: dynamic metadata and filter state
+CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the soak's set)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -63,6 +68,7 @@ GROUPS = {
     "network": NETWORK,
     "listener": LISTENER_KINDS,
     "metadata": METADATA,
+    "callout": CALLOUT,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -87,8 +93,8 @@ BENCH_LISTENERS = {
     "cpp_header_mutation": (1065, 1165),
     "builtin_header_mutation": (1083, 1183),
     "lua_header_mutation": (1084, 1184),
-    "wasm_header_mutation": (1088, 1188),
-    "ext_proc_header_mutation": (1089, 1189),
+    "wasm_header_mutation": (1091, 1191),
+    "ext_proc_header_mutation": (1092, 1192),
 }
 # The bench's ext_proc server (gRPC), and the Lua anchor of its body rows (the
 # module body rows use envoy.yaml's own listeners, 1074-1076).
@@ -112,11 +118,18 @@ BASE_ID = {
     "soak": 51,
     "sigterm": 53,
     "body_cap": 74,  # test_body_rewrite's small-cap Envoy
+    "callout": 88,  # test_callout_auth's failure listeners
     "updates": 130,  # test_updates: LDS from a file
     "hot_restart": 131,  # test_updates: two epochs share it, by design
     "upstream_failures": 140,  # test_upstream_failures: envoy.yaml
     "upstream_down": 141,  # test_upstream_failures: a cluster to a closed port
 }
+
+# test_callout_auth.py's own Envoy: listeners whose callout_auth names a
+# cluster that does not exist, one nothing listens for, and one with no hosts.
+CALLOUT_LISTENERS = {"no_cluster": 19088, "down": 19089, "no_hosts": 19090}
+CALLOUT_ADMIN = 19091
+CALLOUT_DOWN = 19092  # nothing listens here
 
 # Envoys test_updates.py starts: listeners per language, and the admin port.
 UPDATES_LISTENERS = {"rust": 13063, "go": 13064, "cpp": 13065}

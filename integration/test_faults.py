@@ -19,6 +19,12 @@ ADMIN = ports.FAULTS_ADMIN
 LOCAL_REPLY_PORT = 21000 + 10 * len(MODULES)
 
 
+# Only the Rust SDK starts HTTP callouts: its done hook panics after a callout
+# to the echo cluster, with the stream stopped waiting for it.
+CALLOUT_PHASE = "http_callout_done"
+CALLOUT_PORT = 21000 + 10 * len(MODULES)
+
+
 def port_of(language: str, phase: str) -> int:
     return 21000 + 10 * list(MODULES).index(language) + PHASES.index(phase)
 
@@ -33,6 +39,12 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
         )
         for lang, module in MODULES.items()
         for phase in PHASES
+    ] + [
+        configs.listener(
+            f"rust_{CALLOUT_PHASE}",
+            CALLOUT_PORT,
+            [configs.module_filter("rust_module", "fault_injection", {"phase": CALLOUT_PHASE})],
+        )
     ]
     # Rust only (the other SDKs lack the hook): a panic in on_local_reply, on a
     # route Envoy answers itself.
@@ -92,6 +104,15 @@ def test_local_reply_panic_resets_the_stream_and_envoy_keeps_serving(fault_envoy
     assert len(panic_lines(fault_envoy, "rust_module", "local_reply")) == 1
     after = request(LOCAL_REPLY_PORT, "/")
     assert (after.status, after.body) == (200, b"direct\n")
+
+
+def test_a_panic_in_the_callout_done_hook_fails_the_waiting_stream_closed(fault_envoy):
+    resp = request(CALLOUT_PORT, "/anything", method="POST", body=b"x" * 1024, headers=[("x-inject-fault", "1")])
+    assert (resp.status, resp.body) == (500, FAIL_BODY), (resp.status, resp.body)
+    lab.wait_until(lambda: panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE), 5, "panic log line")
+    assert len(panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE)) == 1
+    after = request(CALLOUT_PORT, "/anything", method="POST", body=b"x" * 1024)
+    assert after.status == 200, (after.status, after.body)
     assert fault_envoy.proc.poll() is None
 
 

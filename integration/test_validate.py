@@ -46,6 +46,7 @@ REASONS = {
     "method": r"must be uppercase letters",
     "prefix": r'must start with "/"',
     "empty_text": r": (class|namespace|key|filter-state key) is empty",
+    "path": r"must start with '/'|contains spaces or control characters",
 }
 
 
@@ -299,6 +300,50 @@ BAD_RUST = [
         {"raw": '{"set_from_filter_state": [["x-request-class", ""]]}'},
         "empty_text",
         "set_from_filter_state[0]: filter-state key is empty",
+    ),
+    ("callout_no_cluster", "callout_auth", {"config": {"header": "x-a"}}, "missing_field", "missing field `cluster`"),
+    ("callout_no_header", "callout_auth", {"config": {"cluster": "auth"}}, "missing_field", "missing field `header`"),
+    (
+        "callout_empty_cluster",
+        "callout_auth",
+        {"config": {"cluster": "", "header": "x-a"}},
+        "out_of_range",
+        "cluster must not be empty",
+    ),
+    (
+        "callout_bad_header",
+        "callout_auth",
+        {"config": {"cluster": "auth", "header": "x a"}},
+        "header_name",
+        'header: header name "x a" is not a valid HTTP token',
+    ),
+    (
+        "callout_relative_path",
+        "callout_auth",
+        {"config": {"cluster": "auth", "header": "x-a", "path": "check"}},
+        "path",
+        "path \"check\" must start with '/'",
+    ),
+    (
+        "callout_timeout_zero",
+        "callout_auth",
+        {"raw": '{"cluster": "auth", "header": "x-a", "timeout_ms": 0}'},
+        "out_of_range",
+        "timeout_ms must be 1 to 60000, got 0",
+    ),
+    (
+        "callout_failure_status_200",
+        "callout_auth",
+        {"raw": '{"cluster": "auth", "header": "x-a", "failure_status": 200}'},
+        "out_of_range",
+        "failure_status must be 400 to 599, got 200",
+    ),
+    (
+        "callout_unknown_field",
+        "callout_auth",
+        {"config": {"cluster": "auth", "header": "x-a", "timeout": 5}},
+        "unknown_field",
+        "unknown field `timeout`",
     ),
 ]
 

@@ -1,6 +1,6 @@
 # Fuzzing of the config parsers, header_mutation and body_rewrite, in the three
-# languages, and of the Rust-only WAF body scan, access-log line builder and
-# delay header parser.
+# languages, and of the Rust-only WAF body scan, access-log line builder,
+# delay header parser and callout_auth's handling of the auth service's answer.
 # Included by the Makefile (it uses BUILD):
 #
 #   make fuzz         every target for FUZZ_SECONDS (default 120) each, one after
@@ -38,6 +38,7 @@ FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite \
                       rust/waf_body rust/access_log_line rust/delay_header rust/resp_parser \
                       rust/client_hello rust/dns_message rust/request_tagger rust/json_access_log_config \
+                      rust/callout_response \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

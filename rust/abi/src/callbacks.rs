@@ -182,6 +182,27 @@ extern "C" {
         scheduler_module_ptr: envoy_dynamic_module_type_http_filter_scheduler_module_ptr,
     );
 
+    // ------------------------------------------------------------ HTTP callouts
+
+    /// Sends one HTTP request to the cluster `cluster_name` through Envoy's
+    /// async client (on the stream's worker), with `headers` (which must hold
+    /// `:method`, `:path` and `:authority`), `body` (may be empty) and a timeout.
+    /// Every input is copied during the call. On Success, `callout_id` receives
+    /// the id that http_filter_http_callout_done reports later; Envoy cancels
+    /// the callout (and never reports it) when the stream goes first. A request
+    /// the async client finishes at once gives CannotCreateRequest (a cluster
+    /// without hosts does, with no done hook); Envoy's code does not rule out
+    /// that done hook running before this returns, so the SDK guards against it.
+    pub fn envoy_dynamic_module_callback_http_filter_http_callout(
+        filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        callout_id: *mut u64,
+        cluster_name: envoy_dynamic_module_type_module_buffer,
+        headers: *mut envoy_dynamic_module_type_module_http_header,
+        headers_size: usize,
+        body: envoy_dynamic_module_type_module_buffer,
+        timeout_milliseconds: u64,
+    ) -> envoy_dynamic_module_type_http_callout_init_result;
+
     // ----------------------------------------------------------------- metrics
 
     /// Defines a counter with the given label names; only during

@@ -111,8 +111,11 @@ extern "C" {
         filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
     );
 
-    /// An HTTP callout started by the filter has finished; headers and body
-    /// chunks are borrowed for this call and may be NULL on failure.
+    /// An HTTP callout started by the filter has finished. On Success, the
+    /// response's headers (`:status` among them) and body slices are borrowed
+    /// for this call; on Reset or ExceedResponseBufferLimit both are NULL.
+    /// Envoy 1.40 reports a timeout or an unreachable host as Success, with
+    /// its own 504 or 503 response.
     pub fn envoy_dynamic_module_on_http_filter_http_callout_done(
         filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
         filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,

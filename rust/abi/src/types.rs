@@ -127,6 +127,22 @@ pub enum envoy_dynamic_module_type_log_level {
     Off,
 }
 
+/// Whether Envoy started an HTTP callout (what http_filter_http_callout returns).
+/// Only Success means a done hook will follow.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum envoy_dynamic_module_type_http_callout_init_result {
+    Success,
+    /// One of `:method`, `:path`, `:authority` is missing.
+    MissingRequiredHeaders,
+    /// No cluster of that name in Envoy's configuration.
+    ClusterNotFound,
+    DuplicateCalloutId,
+    /// The async client refused or finished the request at once (no healthy
+    /// host, overflow): Envoy has already discarded it.
+    CannotCreateRequest,
+}
+
 /// How an HTTP callout ended.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,17 +3,19 @@
 //! Envoy keeps serving.
 //!
 //! Config: `{"phase": "config" | "request_headers" | "request_body" |
-//! "response_headers" | "response_body" | "stream_complete" | "local_reply"}`
-//! (`local_reply` in Rust only: the other SDKs do not implement that hook). A stream faults
+//! "response_headers" | "response_body" | "stream_complete" | "local_reply" |
+//! "http_callout_done"}` (the last two in Rust only: the other SDKs do not implement
+//! those hooks). For `http_callout_done`, the request headers start a callout to the
+//! `echo` cluster and wait; its done hook panics. A stream faults
 //! only when its request carries `x-inject-fault` (any value), so the next
 //! request on the same listener shows that Envoy still serves. The filter refuses
 //! every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`, so a
 //! shipped configuration can never enable it by accident.
 
 use envoy_dm_sdk::{
-    BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter, HttpFilterConfig,
-    LocalReplyStatus, RequestBodyStatus, RequestHeadersStatus, ResponseBodyStatus,
-    ResponseHeadersStatus,
+    BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpCalloutResponse,
+    HttpCalloutResult, HttpFilter, HttpFilterConfig, LocalReplyStatus, RequestBodyStatus,
+    RequestHeadersStatus, ResponseBodyStatus, ResponseHeadersStatus,
 };
 use serde::Deserialize;
 
@@ -30,7 +32,11 @@ pub enum Phase {
     ResponseBody,
     StreamComplete,
     LocalReply,
+    HttpCalloutDone,
 }
+
+/// The cluster the http_callout_done phase calls (every test config has it).
+pub const CALLOUT_CLUSTER: &str = "echo";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,6 +92,19 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
             .get_header(HeaderType::RequestHeader, TRIGGER_HEADER)
             .is_some();
         self.maybe_panic(Phase::RequestHeaders);
+        if self.armed && self.phase == Phase::HttpCalloutDone {
+            let headers: [(&str, &[u8]); 3] = [
+                (":method", b"GET"),
+                (":path", b"/"),
+                (":authority", CALLOUT_CLUSTER.as_bytes()),
+            ];
+            if envoy
+                .http_callout(CALLOUT_CLUSTER, &headers, b"", 5000)
+                .is_ok()
+            {
+                return RequestHeadersStatus::StopAllIterationAndWatermark;
+            }
+        }
         RequestHeadersStatus::Continue
     }
     fn on_request_body(&mut self, _envoy: &mut E, _eos: bool) -> RequestBodyStatus {
@@ -106,6 +125,15 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
     fn on_local_reply(&mut self, _envoy: &mut E, _: u32, _: &str, _: bool) -> LocalReplyStatus {
         self.maybe_panic(Phase::LocalReply);
         LocalReplyStatus::Continue
+    }
+    fn on_http_callout_done(
+        &mut self,
+        _envoy: &mut E,
+        _callout_id: u64,
+        _result: HttpCalloutResult,
+        _response: Option<&HttpCalloutResponse<'_>>,
+    ) {
+        self.maybe_panic(Phase::HttpCalloutDone);
     }
 }
 

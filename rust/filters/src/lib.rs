@@ -4,6 +4,7 @@
 pub mod access_log_fault_injection;
 pub mod access_logger;
 pub mod body_rewrite;
+pub mod callout_auth;
 pub mod client_hello;
 pub mod delay;
 pub mod dns_message;
@@ -45,6 +46,7 @@ envoy_dm_sdk::declare_module! {
         "fault_injection" => fault_injection::FaultInjectionConfig::new,
         "body_rewrite" => body_rewrite::BodyRewriteConfig::new,
         "request_tagger" => request_tagger::RequestTaggerConfig::new,
+        "callout_auth" => callout_auth::CalloutAuthConfig::new,
     ],
     per_route: [
         "header_mutation" => header_mutation::HeaderMutationConfig::parse,

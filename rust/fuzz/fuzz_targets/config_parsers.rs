@@ -10,9 +10,9 @@
 use envoy_dm_sdk::testing::FakeEnvoyConfig;
 use libfuzzer_sys::fuzz_target;
 use rust_module::{
-    delay::DelayConfig, header_auth::HeaderAuthConfig, header_mutation::HeaderMutationConfig,
-    metrics::MetricsConfig, passthrough::PassthroughConfig, random_auth::RandomAuthConfig,
-    zero_copy_regex_waf::WafConfig,
+    callout_auth::CalloutAuthConfig, delay::DelayConfig, header_auth::HeaderAuthConfig,
+    header_mutation::HeaderMutationConfig, metrics::MetricsConfig, passthrough::PassthroughConfig,
+    random_auth::RandomAuthConfig, zero_copy_regex_waf::WafConfig,
 };
 
 /// Regex compilation grows with the pattern; real patterns are short, and a
@@ -53,4 +53,6 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let _ = DelayConfig::new(&mut envoy, data);
+
+    let _ = CalloutAuthConfig::new(&mut envoy, data);
 });

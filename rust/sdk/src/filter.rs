@@ -1,7 +1,7 @@
 //! The two traits a filter implements.
 
 use crate::abi;
-use crate::EnvoyHttpFilter;
+use crate::{EnvoyHttpFilter, HttpCalloutResponse, HttpCalloutResult};
 
 /// What on_request_headers returns.
 pub type RequestHeadersStatus =
@@ -80,5 +80,17 @@ pub trait HttpFilter<E: EnvoyHttpFilter> {
         _reset_imminent: bool,
     ) -> LocalReplyStatus {
         LocalReplyStatus::Continue
+    }
+    /// A callout this stream started with `http_callout` has ended. `response`
+    /// is Some on Success (Envoy's own 503 or 504 included: a timeout or an
+    /// unreachable host is a response, not a Reset), None otherwise. A stream
+    /// stopped for the callout must now continue or send a local reply.
+    fn on_http_callout_done(
+        &mut self,
+        _envoy: &mut E,
+        _callout_id: u64,
+        _result: HttpCalloutResult,
+        _response: Option<&HttpCalloutResponse<'_>>,
+    ) {
     }
 }

@@ -2,6 +2,7 @@
 //! created (on the main thread), and during one HTTP stream (on its worker).
 
 use crate::abi;
+use crate::callout::{self, HttpCalloutInitResult};
 use crate::{AttributeId, BodyType, HeaderType};
 use std::any::Any;
 use std::sync::Arc;
@@ -46,6 +47,19 @@ pub trait EnvoyHttpFilter: crate::metadata::EnvoyHttpMetadata {
     fn continue_decoding(&mut self);
     /// Resumes the response path after a hook returned a Stop status.
     fn continue_encoding(&mut self);
+
+    /// Sends an HTTP request to `cluster`; `headers` must hold `:method`,
+    /// `:path` and `:authority`. Ok is the id the filter's
+    /// `on_http_callout_done` will be called with, exactly once, unless the
+    /// stream ends first (Envoy then cancels the callout). Err says why Envoy
+    /// did not start it; no done hook follows.
+    fn http_callout(
+        &mut self,
+        cluster: &str,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+        timeout_ms: u64,
+    ) -> Result<u64, HttpCalloutInitResult>;
 
     /// What [`new_scheduler`](Self::new_scheduler) returns.
     type Scheduler: Scheduler;
@@ -250,6 +264,21 @@ impl EnvoyFilterHandle {
     }
 }
 
+/// Lends module-owned headers to Envoy for the duration of one call.
+fn module_headers(
+    headers: &[(&str, &[u8])],
+) -> Vec<abi::envoy_dynamic_module_type_module_http_header> {
+    headers
+        .iter()
+        .map(|(k, v)| abi::envoy_dynamic_module_type_module_http_header {
+            key_ptr: k.as_ptr().cast(),
+            key_length: k.len(),
+            value_ptr: v.as_ptr().cast(),
+            value_length: v.len(),
+        })
+        .collect()
+}
+
 const NULL_MODULE_BUFFER: abi::envoy_dynamic_module_type_module_buffer =
     abi::envoy_dynamic_module_type_module_buffer {
         ptr: core::ptr::null(),
@@ -339,15 +368,7 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
         body: &[u8],
         details: &str,
     ) {
-        let mut raw: Vec<abi::envoy_dynamic_module_type_module_http_header> = headers
-            .iter()
-            .map(|(k, v)| abi::envoy_dynamic_module_type_module_http_header {
-                key_ptr: k.as_ptr().cast(),
-                key_length: k.len(),
-                value_ptr: v.as_ptr().cast(),
-                value_length: v.len(),
-            })
-            .collect();
+        let mut raw = module_headers(headers);
         // SAFETY: every buffer outlives the call, which is when Envoy reads them.
         unsafe {
             abi::envoy_dynamic_module_callback_http_send_response(
@@ -405,6 +426,36 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
     fn continue_encoding(&mut self) {
         // SAFETY: called on the stream's worker during one of its hooks.
         unsafe { abi::envoy_dynamic_module_callback_http_filter_continue_encoding(self.raw) }
+    }
+
+    fn http_callout(
+        &mut self,
+        cluster: &str,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+        timeout_ms: u64,
+    ) -> Result<u64, HttpCalloutInitResult> {
+        let mut raw = module_headers(headers);
+        let mut id = 0u64;
+        // SAFETY: a live handle on the stream's worker; Envoy copies every
+        // input during the call and writes `id` on success.
+        let (result, inline) = callout::calling_out(self.raw, || unsafe {
+            abi::envoy_dynamic_module_callback_http_filter_http_callout(
+                self.raw,
+                &mut id,
+                module_buffer(cluster.as_bytes()),
+                raw.as_mut_ptr(),
+                raw.len(),
+                module_buffer(body),
+                timeout_ms,
+            )
+        });
+        match result {
+            HttpCalloutInitResult::Success if !inline => Ok(id),
+            // Answered before it returned: the done hook dropped the answer.
+            HttpCalloutInitResult::Success => Err(HttpCalloutInitResult::CannotCreateRequest),
+            failed => Err(failed),
+        }
     }
 
     fn new_scheduler(&mut self) -> EnvoyScheduler {

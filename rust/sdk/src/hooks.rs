@@ -11,6 +11,7 @@
 
 use crate::abi::{self, *};
 use crate::barrier::{guard, Panicked};
+use crate::callout::{self, HttpCalloutResponse, HttpCalloutResult};
 use crate::config::{self, ConfigKind};
 use crate::handle::{envoy_bytes, PerRouteBox};
 use crate::registry;
@@ -29,6 +30,8 @@ pub(crate) struct FilterBox<E: EnvoyHttpFilter> {
     filter: Option<Box<dyn HttpFilter<E>>>,
     /// Set once the filter panicked; from then on the stream bypasses the filter.
     failed: bool,
+    /// Set by stream_complete: a callout answer after it is not delivered.
+    completed: bool,
 }
 
 /// The local reply a stream gets when its filter fails; the same in all three
@@ -147,6 +150,7 @@ pub(crate) fn new_filter<E: EnvoyHttpFilter>(
         filter_name,
         filter: filter.ok(),
         failed: false,
+        completed: false,
     }
 }
 
@@ -428,6 +432,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_stream_complete(
 }
 
 pub(crate) fn stream_complete<E: EnvoyHttpFilter>(this: &mut FilterBox<E>, envoy: &mut E) {
+    this.completed = true;
     run_phase(this, envoy, "on_stream_complete", false, (), (), |f, e| {
         f.on_stream_complete(e)
     })
@@ -488,23 +493,51 @@ pub(crate) fn local_reply<E: EnvoyHttpFilter>(
     status.unwrap_or(LocalReplyStatus::ContinueAndResetStream)
 }
 
-// ------------------------------------------------- hooks this SDK leaves idle
-//
-// Envoy 1.40 requires these symbols even from modules that never start callouts
-// or act as terminal filters. This SDK starts no callouts, so they do nothing.
-
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_http_callout_done(
-    _filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
-    _filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
-    _callout_id: u64,
-    _result: envoy_dynamic_module_type_http_callout_result,
-    _headers: *mut envoy_dynamic_module_type_envoy_http_header,
-    _headers_size: usize,
-    _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
-    _body_chunks_size: usize,
+    filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
+    callout_id: u64,
+    result: envoy_dynamic_module_type_http_callout_result,
+    headers: *mut envoy_dynamic_module_type_envoy_http_header,
+    headers_size: usize,
+    body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+    body_chunks_size: usize,
 ) {
+    // Before touching the filter: it may be on the stack below, calling out.
+    if callout::answered_inline(filter_envoy_ptr) {
+        return;
+    }
+    // SAFETY: see `stream`; the arrays are Envoy's, lent for this call.
+    let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    let response = unsafe {
+        HttpCalloutResponse::from_raw(headers, headers_size, body_chunks, body_chunks_size)
+    };
+    http_callout_done(this, &mut envoy, callout_id, result, response.as_ref())
 }
+
+/// The stream is stopped waiting for this answer, so a panic fails it closed
+/// with the local reply. Envoy 1.40 cancels a stream's callouts when it
+/// destroys the filter; an answer after stream_complete is dropped all the same.
+pub(crate) fn http_callout_done<E: EnvoyHttpFilter>(
+    this: &mut FilterBox<E>,
+    envoy: &mut E,
+    callout_id: u64,
+    result: HttpCalloutResult,
+    response: Option<&HttpCalloutResponse<'_>>,
+) {
+    if this.completed {
+        return;
+    }
+    run_phase(this, envoy, "on_http_callout_done", true, (), (), |f, e| {
+        f.on_http_callout_done(e, callout_id, result, response)
+    })
+}
+
+// ------------------------------------------------- hooks this SDK leaves idle
+//
+// Envoy 1.40 requires these symbols even from modules that never start
+// streaming callouts or act as terminal filters; they do nothing here.
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_http_stream_headers(
@@ -723,6 +756,15 @@ mod tests {
         ) -> LocalReplyStatus {
             panic!("in local reply")
         }
+        fn on_http_callout_done(
+            &mut self,
+            _: &mut FakeEnvoyFilter,
+            _: u64,
+            _: HttpCalloutResult,
+            _: Option<&HttpCalloutResponse<'_>>,
+        ) {
+            panic!("in callout done")
+        }
     }
 
     fn panicking() -> FilterBox<FakeEnvoyFilter> {
@@ -730,6 +772,7 @@ mod tests {
             filter_name: "panics",
             filter: Some(Box::new(Panics)),
             failed: false,
+            completed: false,
         }
     }
 
@@ -791,6 +834,83 @@ mod tests {
             ResponseHeadersStatus::StopIteration
         )));
         assert!(fails("on_scheduled", |t, e| scheduled(t, e, 7)));
+        // The stream waits for the answer: a panic there must answer it.
+        assert!(fails("on_http_callout_done", |t, e| http_callout_done(
+            t,
+            e,
+            1,
+            HttpCalloutResult::Reset,
+            None
+        )));
+    }
+
+    /// Counts the answers it hears.
+    #[derive(Default)]
+    struct CountsAnswers(std::rc::Rc<std::cell::Cell<u32>>);
+    impl HttpFilter<FakeEnvoyFilter> for CountsAnswers {
+        fn on_http_callout_done(
+            &mut self,
+            _: &mut FakeEnvoyFilter,
+            _: u64,
+            _: HttpCalloutResult,
+            _: Option<&HttpCalloutResponse<'_>>,
+        ) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    #[test]
+    fn an_answer_after_stream_complete_is_not_delivered() {
+        let heard = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut this = FilterBox {
+            filter_name: "listens",
+            filter: Some(Box::new(CountsAnswers(heard.clone())) as Box<dyn HttpFilter<_>>),
+            failed: false,
+            completed: false,
+        };
+        let mut envoy = FakeEnvoyFilter::default();
+        http_callout_done(&mut this, &mut envoy, 1, HttpCalloutResult::Success, None);
+        assert_eq!(heard.get(), 1);
+        stream_complete(&mut this, &mut envoy);
+        http_callout_done(&mut this, &mut envoy, 2, HttpCalloutResult::Success, None);
+        assert_eq!(heard.get(), 1, "nothing after stream_complete");
+        assert!(envoy.sent_response.is_none());
+    }
+
+    /// The real handle's local reply, linked into this test binary only because
+    /// the next test calls the exported hook; reaching it is a failure.
+    #[no_mangle]
+    extern "C" fn envoy_dynamic_module_callback_http_send_response(
+        _: envoy_dynamic_module_type_http_filter_envoy_ptr,
+        _: u32,
+        _: *mut envoy_dynamic_module_type_module_http_header,
+        _: usize,
+        _: envoy_dynamic_module_type_module_buffer,
+        _: envoy_dynamic_module_type_module_buffer,
+    ) {
+        unreachable!("the inline answer reached the filter")
+    }
+
+    #[test]
+    fn an_inline_answer_never_touches_the_filter() {
+        // The module pointer is dangling on purpose: the hook must return
+        // before reading it (under ASan, a read would be reported).
+        let stream = 0x1000 as envoy_dynamic_module_type_http_filter_envoy_ptr;
+        let dangling =
+            std::ptr::dangling::<u64>() as envoy_dynamic_module_type_http_filter_module_ptr;
+        let ((), inline) = callout::calling_out(stream, || {
+            envoy_dynamic_module_on_http_filter_http_callout_done(
+                stream,
+                dangling,
+                1,
+                HttpCalloutResult::Success,
+                core::ptr::null_mut(),
+                0,
+                core::ptr::null_mut(),
+                0,
+            )
+        });
+        assert!(inline);
     }
 
     #[test]
@@ -840,6 +960,7 @@ mod tests {
             filter_name: "listens",
             filter: Some(Box::new(Listens(seen.clone()))),
             failed: false,
+            completed: false,
         };
         let mut envoy = FakeEnvoyFilter::default();
         let status = local_reply(&mut this, &mut envoy, 503, b"upstream_reset\xff", true);

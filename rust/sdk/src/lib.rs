@@ -17,6 +17,7 @@
 //! | `registry.rs` | filter names to constructors, `declare_module!`         |
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
+//! | `callout.rs`  | HTTP callouts: results, the response, inline answers    |
 //! | `log.rs`      | logging through Envoy                                   |
 //! | `metadata.rs` | dynamic metadata and filter state                       |
 //! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
@@ -24,6 +25,7 @@
 
 pub mod access_logger;
 pub mod barrier;
+pub mod callout;
 pub mod config;
 pub mod filter;
 pub mod handle;
@@ -39,6 +41,7 @@ pub mod since;
 pub mod testing;
 pub mod udp;
 
+pub use callout::{HttpCalloutInitResult, HttpCalloutResponse, HttpCalloutResult};
 pub use config::parse_json;
 pub use envoy_dm_abi as abi;
 pub use filter::*;

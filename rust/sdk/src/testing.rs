@@ -1,10 +1,12 @@
 //! A fake Envoy for unit tests: header maps, attributes and a recorded local
 //! reply in plain Rust collections, with the same observable rules as Envoy 1.40
-//! (lowercase keys, empty value removes, add keeps existing values).
+//! (lowercase keys, empty value removes, add keeps existing values). Callouts
+//! are recorded; a test answers them with [`FakeEnvoyFilter::complete_callout`].
 
 use crate::handle::{EnvoyHttpFilterConfig, MetricId};
 use crate::metadata::{EnvoyHttpMetadata, MetadataSource};
-use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, LogLevel, Scheduler};
+use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, HttpFilter, LogLevel, Scheduler};
+use crate::{HttpCalloutInitResult, HttpCalloutResponse, HttpCalloutResult};
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,6 +23,66 @@ pub struct SentResponse {
 
 /// A metric update recorded by the fake: (id, label values, value).
 pub type MetricUpdate = (MetricId, Vec<String>, u64);
+
+/// A callout recorded by [`FakeEnvoyFilter::http_callout`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedCallout {
+    pub id: u64,
+    pub cluster: String,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+    pub timeout_ms: u64,
+    /// Set once a test answered it.
+    pub done: bool,
+}
+
+impl RecordedCallout {
+    /// The first value of a header the callout carried, as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    }
+}
+
+/// A callout's answer as a test writes it: status, headers and body.
+#[derive(Debug, Clone, Default)]
+pub struct FakeCalloutResponse {
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<Vec<u8>>,
+}
+
+impl FakeCalloutResponse {
+    /// A response with this `:status`, these headers and one body slice.
+    pub fn new(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        let mut all = vec![(":status".to_string(), status.to_string().into_bytes())];
+        all.extend(
+            headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())),
+        );
+        Self {
+            headers: all,
+            body: if body.is_empty() {
+                vec![]
+            } else {
+                vec![body.to_vec()]
+            },
+        }
+    }
+
+    /// The response as the done hook hands it to a filter.
+    pub fn view(&self) -> HttpCalloutResponse<'_> {
+        HttpCalloutResponse::new(
+            self.headers
+                .iter()
+                .map(|(k, v)| (k.as_bytes(), v.as_slice()))
+                .collect(),
+            self.body.iter().map(Vec::as_slice).collect(),
+        )
+    }
+}
 
 /// One stream's worth of Envoy state.
 #[derive(Default)]
@@ -46,6 +108,10 @@ pub struct FakeEnvoyFilter {
     /// Filter state: like Envoy's read-only objects, a key keeps its first value.
     pub filter_state: HashMap<String, Vec<u8>>,
     pub per_route: Option<Arc<dyn Any + Send + Sync>>,
+    /// Every callout started, in order; ids count from 1.
+    pub callouts: Vec<RecordedCallout>,
+    /// When set, the next callouts fail to start with this result.
+    pub callout_init_failure: Option<HttpCalloutInitResult>,
 }
 
 /// A metadata value in the fake: Envoy's Struct holds strings and numbers.
@@ -72,6 +138,31 @@ impl FakeEnvoyFilter {
             fake.add_header(HeaderType::RequestHeader, k, v.as_bytes());
         }
         fake
+    }
+
+    /// Answers callout `id` the way Envoy would: calls the filter's
+    /// `on_http_callout_done` once. Panics on an id never started or already answered.
+    pub fn complete_callout<F: HttpFilter<Self> + ?Sized>(
+        &mut self,
+        filter: &mut F,
+        id: u64,
+        result: HttpCalloutResult,
+        response: Option<&FakeCalloutResponse>,
+    ) {
+        let callout = self
+            .callouts
+            .iter_mut()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("callout {id} was never started"));
+        assert!(!callout.done, "callout {id} answered twice");
+        callout.done = true;
+        let view = response.map(FakeCalloutResponse::view);
+        filter.on_http_callout_done(self, id, result, view.as_ref());
+    }
+
+    /// The callouts started and not answered yet.
+    pub fn pending_callouts(&self) -> Vec<&RecordedCallout> {
+        self.callouts.iter().filter(|c| !c.done).collect()
     }
 
     /// Every value of `key` in one map, as UTF-8 text.
@@ -201,6 +292,36 @@ impl EnvoyHttpFilter for FakeEnvoyFilter {
 
     fn continue_encoding(&mut self) {
         self.continued_encoding += 1;
+    }
+
+    /// Like Envoy: refuses a callout without `:method`, `:path` or `:authority`.
+    fn http_callout(
+        &mut self,
+        cluster: &str,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+        timeout_ms: u64,
+    ) -> Result<u64, HttpCalloutInitResult> {
+        if let Some(failure) = self.callout_init_failure {
+            return Err(failure);
+        }
+        let has = |name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+        if !(has(":method") && has(":path") && has(":authority")) {
+            return Err(HttpCalloutInitResult::MissingRequiredHeaders);
+        }
+        let id = self.callouts.len() as u64 + 1;
+        self.callouts.push(RecordedCallout {
+            id,
+            cluster: cluster.to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_vec()))
+                .collect(),
+            body: body.to_vec(),
+            timeout_ms,
+            done: false,
+        });
+        Ok(id)
     }
 
     type Scheduler = FakeScheduler;
