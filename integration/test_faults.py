@@ -16,13 +16,14 @@ MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 PHASES = ["request_headers", "request_body", "response_headers", "response_body", "stream_complete"]
 FAIL_BODY = b"dynamic module filter failed\n"
 ADMIN = ports.FAULTS_ADMIN
+# The Rust-only phases, on ports after the per-language table.
 LOCAL_REPLY_PORT = 21000 + 10 * len(MODULES)
 
 
 # Only the Rust SDK starts HTTP callouts: its done hook panics after a callout
 # to the echo cluster, with the stream stopped waiting for it.
 CALLOUT_PHASE = "http_callout_done"
-CALLOUT_PORT = 21000 + 10 * len(MODULES)
+CALLOUT_PORT = LOCAL_REPLY_PORT + 1
 
 
 def port_of(language: str, phase: str) -> int:
