@@ -1,7 +1,7 @@
 """Symbols, checked on the built files with nm: every callback abi.h declares is
 exported by the Envoy 1.40 binary, and every module exports every hook abi.h
 declares for the extension kinds it implements (HTTP filters in all three;
-network, listener and UDP listener filters in the Rust module only). The Rust and C++ modules export
+network, listener and UDP listener filters and the bootstrap extension in the Rust module only). The Rust and C++ modules export
 nothing else; the Go module exports only what Go's c-shared runtime forces
 (see EXTRA_GO)."""
 
@@ -24,6 +24,8 @@ def kind_of(hook: str) -> str:
     for kind in ("network", "listener", "udp_listener"):
         if hook.startswith(f"envoy_dynamic_module_on_{kind}_filter_"):
             return kind
+    if hook.startswith("envoy_dynamic_module_on_bootstrap_extension_"):
+        return "bootstrap"
     return "http"
 
 
@@ -33,7 +35,7 @@ for _hook in HOOKS:
 
 # Which kinds each module implements.
 KINDS = {
-    "librust_module.so": {"http", "network", "listener", "udp_listener"},
+    "librust_module.so": {"http", "network", "listener", "udp_listener", "bootstrap"},
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
@@ -64,6 +66,8 @@ def test_header_declares_the_hooks():
     assert len(HOOKS_BY_KIND["network"]) == 13, sorted(HOOKS_BY_KIND["network"])
     assert len(HOOKS_BY_KIND["listener"]) == 11, sorted(HOOKS_BY_KIND["listener"])
     assert len(HOOKS_BY_KIND["udp_listener"]) == 5, sorted(HOOKS_BY_KIND["udp_listener"])
+    # Envoy 1.40 refuses a bootstrap extension whose module lacks any of these 17.
+    assert len(HOOKS_BY_KIND["bootstrap"]) == 17, sorted(HOOKS_BY_KIND["bootstrap"])
 
 
 def test_envoy_looks_up_every_declared_hook():

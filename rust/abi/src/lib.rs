@@ -11,6 +11,7 @@
 //! * [`callbacks`]: what every supported Envoy exports.
 //! * [`since`]: what only newer supported Envoys export (resolved at load).
 //! * [`network`]: the network filter's types, hooks and callbacks.
+//! * [`bootstrap`]: the bootstrap extension's (process-wide, main thread).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -23,11 +24,13 @@ pub mod hooks;
 pub mod callbacks;
 
 // The other extension kinds, one module each: types, hooks and callbacks.
+pub mod bootstrap;
 pub mod listener;
 pub mod network;
 pub mod since;
 pub mod udp;
 
+pub use bootstrap::*;
 pub use callbacks::*;
 pub use listener::*;
 pub use since::*;

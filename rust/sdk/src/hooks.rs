@@ -28,6 +28,8 @@ pub(crate) struct FilterBox<E: EnvoyHttpFilter> {
     filter: Option<Box<dyn HttpFilter<E>>>,
     /// Set once the filter panicked; from then on the stream bypasses the filter.
     failed: bool,
+    /// Counts the stream alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// The local reply a stream gets when its filter fails; the same in all three
@@ -119,7 +121,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
     let config = unsafe { &*(filter_config_ptr as *const ConfigBox) };
     // SAFETY: the filter pointer is live during this hook.
     let mut envoy = unsafe { EnvoyFilterHandle::from_raw(filter_envoy_ptr) };
-    let filter = new_filter(config.filter_name, &*config.config, &mut envoy);
+    let counts = config.live.counts();
+    let filter = new_filter(config.filter_name, counts, &*config.config, &mut envoy);
     Box::into_raw(Box::new(filter)) as *const _
 }
 
@@ -128,6 +131,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
 /// (and Envoy never sees a NULL filter pointer).
 pub(crate) fn new_filter<E: EnvoyHttpFilter>(
     filter_name: &'static str,
+    counts: &'static crate::live::Counts,
     config: &dyn HttpFilterConfig<E>,
     envoy: &mut E,
 ) -> FilterBox<E> {
@@ -146,6 +150,7 @@ pub(crate) fn new_filter<E: EnvoyHttpFilter>(
         filter_name,
         filter: filter.ok(),
         failed: false,
+        _live: crate::live::Instance::new(counts),
     }
 }
 
@@ -646,6 +651,7 @@ mod tests {
             filter_name: "panics",
             filter: Some(Box::new(Panics)),
             failed: false,
+            _live: crate::live::Instance::new(crate::live::counts("http", "panics")),
         }
     }
 
@@ -734,7 +740,12 @@ mod tests {
         crate::barrier::install_panic_hook();
         take_logs();
         let mut envoy = FakeEnvoyFilter::default();
-        let mut this = new_filter("broken", &PanicsOnNew, &mut envoy);
+        let mut this = new_filter(
+            "broken",
+            crate::live::counts("http", "broken"),
+            &PanicsOnNew,
+            &mut envoy,
+        );
         assert!(this.filter.is_none());
         assert!(take_logs()[0]
             .1

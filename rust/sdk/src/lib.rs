@@ -19,15 +19,18 @@
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
 //! | `log.rs`      | logging through Envoy                                   |
 //! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
+//! | `live.rs`     | configs and instances made and alive, per filter        |
 //! | `testing.rs`  | the fake handle (feature `testing`)                     |
 
 pub mod barrier;
+pub mod bootstrap;
 pub mod config;
 pub mod filter;
 pub mod handle;
 pub mod hooks;
 mod kind_config;
 pub mod listener;
+pub mod live;
 pub mod log;
 pub mod network;
 pub mod registry;

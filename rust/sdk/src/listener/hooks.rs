@@ -36,6 +36,8 @@ struct FilterBox {
     filter_name: &'static str,
     /// None when creating the filter panicked.
     filter: Option<Box<dyn ListenerFilter<EnvoyListenerFilterHandle>>>,
+    /// Counts the instance alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// # Safety
@@ -75,6 +77,7 @@ pub unsafe fn filter_new(
     Box::into_raw(Box::new(FilterBox {
         filter_name: config.filter_name,
         filter: filter.ok(),
+        _live: crate::live::Instance::new(config.live.counts()),
     })) as *const _
 }
 

@@ -53,6 +53,8 @@ struct FilterBox {
     /// Set once the filter panicked: from then on nothing passes.
     failed: Cell<bool>,
     deferred: RefCell<VecDeque<Deferred>>,
+    /// Counts the instance alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// Events and watermarks a connection can raise during one hook are few; past
@@ -75,7 +77,7 @@ pub fn config_new(
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
     // SAFETY: Envoy lends both buffers for this call.
-    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
+    unsafe { config::create_box(ConfigKind::NetworkFilter, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
@@ -114,6 +116,7 @@ pub extern "C" fn envoy_dynamic_module_on_network_filter_new(
         busy: Cell::new(false),
         failed: Cell::new(false),
         deferred: RefCell::new(VecDeque::new()),
+        _live: crate::live::Instance::new(config.live.counts()),
     })) as *const _
 }
 

@@ -40,6 +40,8 @@ struct FilterBox {
     config: *const ConfigBox,
     /// None when creating the filter panicked, or once it panicked.
     filter: Option<Box<dyn UdpListenerFilter<EnvoyUdpListenerFilterHandle>>>,
+    /// Counts the instance alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// Builds the filter behind the barrier; None (logged) when that panics.
@@ -86,6 +88,7 @@ pub unsafe fn filter_new(
         filter_name: config.filter_name,
         config,
         filter: build(config, &mut envoy),
+        _live: crate::live::Instance::new(config.live.counts()),
     })) as *const _
 }
 
