@@ -34,6 +34,9 @@
 //!   queues (it may run on a worker thread). Each writer drains its queue and
 //!   exits; the module joins every writer at process exit and when Envoy
 //!   unloads it, so queued lines reach the disk on a graceful shutdown.
+//! - **Flushed at drain and shutdown.** [`flush`] waits until every queued
+//!   line is written; the `lab_status` bootstrap extension calls it when the
+//!   server drains and before it lets Envoy exit.
 //!
 //! Lines are built with serde_json, which escapes control bytes, so a hostile
 //! header cannot forge a line; bytes that are not UTF-8 become U+FFFD.
@@ -225,6 +228,28 @@ impl Drops {
 
 /// Set at process exit (or module unload): writers drain and stop.
 static STOPPING: AtomicBool = AtomicBool::new(false);
+/// Lines handed to a queue and not yet written (or dropped by a failed
+/// write), over every configuration: what [`flush`] waits for.
+static PENDING: AtomicU64 = AtomicU64::new(0);
+
+/// Lines queued and not yet written, in every access_logger configuration.
+pub fn pending_lines() -> u64 {
+    PENDING.load(Ordering::SeqCst)
+}
+
+/// Waits until every line queued so far is written, or `timeout` passed;
+/// true when nothing is pending. Called from lab_status's drain and shutdown
+/// hooks, so a server exiting does not race its writers.
+pub fn flush(timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while pending_lines() > 0 {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
 /// Every writer thread not yet joined.
 static WRITERS: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 
@@ -281,6 +306,7 @@ fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
             if let Err(why) = log.write_line(&line) {
                 drops.dropped_write_failed(why);
             }
+            PENDING.fetch_sub(1, Ordering::SeqCst);
         }
         if last_report.elapsed() >= REPORT_EVERY {
             drops.warn(&log.path);
@@ -302,10 +328,13 @@ struct Queues {
 impl Queues {
     fn send(&self, line: Vec<u8>) {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.senders.len();
+        // Counted before the send, so the writer's decrement never comes first.
+        PENDING.fetch_add(1, Ordering::SeqCst);
         match self.senders[i].try_send(line) {
             Ok(()) => {}
             // A writer only goes away at process exit.
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                PENDING.fetch_sub(1, Ordering::SeqCst);
                 self.drops.dropped_queue_full()
             }
         }

@@ -9,6 +9,7 @@ pub mod dns_message;
 pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
+pub mod lab_status;
 pub mod listener_fault_injection;
 pub mod listener_ip_allowlist;
 pub mod listener_sni_router;
@@ -22,6 +23,7 @@ pub mod network_redis;
 pub mod passthrough;
 pub mod random_auth;
 pub mod resp;
+pub mod token_file;
 pub mod udp_dns_gateway;
 pub mod udp_fault_injection;
 pub mod zero_copy_regex_waf;
@@ -64,4 +66,8 @@ envoy_dm_sdk::declare_listener_filters! {
 envoy_dm_sdk::declare_udp_filters! {
     "udp_dns_gateway" => udp_dns_gateway::DnsGatewayConfig::new,
     "udp_fault_injection" => udp_fault_injection::UdpFaultConfig::new,
+}
+
+envoy_dm_sdk::declare_bootstrap_extensions! {
+    "lab_status" => lab_status::LabStatusConfig::new,
 }
