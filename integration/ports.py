@@ -46,6 +46,8 @@ LISTENERS = {
     1085: "Rust listener_tls_detector: http -> echo, https -> TLS upstream (curl -k https://localhost:1085/)",
     1086: "Rust listener_sni_router: SNI a/b.lab.test -> their TLS upstreams, TLS passed through",
     1087: "Rust udp_dns_gateway: dig @127.0.0.1 -p 1087 a.lab.test; other names -> upstream resolver",
+    # A listener of the bootstrap extension's: its tokens are re-read by lab_status.
+    1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -53,7 +55,15 @@ BODY = [1074, 1075, 1076]  # body_rewrite: Rust, Go, C++
 # Every group of envoy.yaml's listeners; together they are LISTENERS.
 NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
 LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
-GROUPS = {"comparison": COMPARISON, "demos": DEMOS, "body": BODY, "network": NETWORK, "listener": LISTENER_KINDS}
+BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
+GROUPS = {
+    "comparison": COMPARISON,
+    "demos": DEMOS,
+    "body": BODY,
+    "network": NETWORK,
+    "listener": LISTENER_KINDS,
+    "bootstrap": BOOTSTRAP,
+}
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY
 
@@ -104,6 +114,7 @@ BASE_ID = {
     "body_cap": 74,  # test_body_rewrite's small-cap Envoy
     "updates": 130,  # test_updates: LDS from a file
     "hot_restart": 131,  # test_updates: two epochs share it, by design
+    "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
 }
 
 # Envoys test_updates.py starts: listeners per language, and the admin port.

@@ -232,6 +232,19 @@ static STOPPING: AtomicBool = AtomicBool::new(false);
 /// write), over every configuration: what [`flush`] waits for.
 static PENDING: AtomicU64 = AtomicU64::new(0);
 
+/// A slow disk, for the test that lines queued at shutdown still reach the
+/// file: `DM_ACCESS_LOG_WRITE_DELAY_MS` milliseconds before every write, read
+/// once per writer, and only when Envoy runs with DM_ENABLE_FAULT_INJECTION=1.
+pub const WRITE_DELAY_ENV: &str = "DM_ACCESS_LOG_WRITE_DELAY_MS";
+
+fn test_write_delay() -> Option<Duration> {
+    if std::env::var(crate::fault_injection::ENABLE_ENV).as_deref() != Ok("1") {
+        return None;
+    }
+    let ms: u64 = std::env::var(WRITE_DELAY_ENV).ok()?.parse().ok()?;
+    (ms > 0).then(|| Duration::from_millis(ms.min(1000)))
+}
+
 /// Lines queued and not yet written, in every access_logger configuration.
 pub fn pending_lines() -> u64 {
     PENDING.load(Ordering::SeqCst)
@@ -284,6 +297,7 @@ fn register_writer(writer: JoinHandle<()>) {
 /// least every tick, until its queue closes (or the process exits) and is empty.
 fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
     let mut last_report = Instant::now();
+    let delay = test_write_delay();
     loop {
         let line = if STOPPING.load(Ordering::Relaxed) {
             match rx.try_recv() {
@@ -303,6 +317,9 @@ fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
         if let Some(line) = line {
             #[cfg(test)]
             let _gate = tests::GATE.read();
+            if let Some(delay) = delay {
+                std::thread::sleep(delay);
+            }
             if let Err(why) = log.write_line(&line) {
                 drops.dropped_write_failed(why);
             }
