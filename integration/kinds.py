@@ -13,6 +13,9 @@ LISTENER_FILTER_TYPE = (
     "type.googleapis.com/envoy.extensions.filters.listener.dynamic_modules.v3.DynamicModuleListenerFilter"
 )
 UDP_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.udp.dynamic_modules.v3.DynamicModuleUdpListenerFilter"
+BOOTSTRAP_EXTENSION_TYPE = (
+    "type.googleapis.com/envoy.extensions.bootstrap.dynamic_modules.v3.DynamicModuleBootstrapExtension"
+)
 
 
 def stats(prefix: str = "", admin_port: int = lab.ADMIN_PORT) -> dict[str, int]:
@@ -107,6 +110,23 @@ def tcp_bootstrap(filter_name: str, config=None, raw: str | None = None) -> dict
 def udp_bootstrap(filter_name: str, config=None, raw: str | None = None) -> dict:
     """A UDP listener whose only module filter is a rust_module one."""
     return bootstrap([udp_listener(19000, [module_filter(UDP_FILTER_TYPE, filter_name, config, raw)])])
+
+
+def bootstrap_extension(name: str, config=None, raw: str | None = None, entry: str | None = None) -> dict:
+    """A rust_module bootstrap extension (`bootstrap_extensions` entry)."""
+    typed = {
+        "@type": BOOTSTRAP_EXTENSION_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "extension_name": name,
+    }
+    if config is not None or raw is not None:
+        typed["extension_config"] = filter_config(config, raw)
+    return {"name": entry or f"rust_{name}", "typed_config": typed}
+
+
+def extension_bootstrap(name: str, config=None, raw: str | None = None) -> dict:
+    """No listener, one rust_module bootstrap extension."""
+    return {**bootstrap([]), "bootstrap_extensions": [bootstrap_extension(name, config, raw)]}
 
 
 def _cluster(name: str, port: int) -> dict:

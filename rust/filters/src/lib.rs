@@ -3,6 +3,7 @@
 
 pub mod access_logger;
 pub mod body_rewrite;
+pub mod bootstrap_fault_injection;
 pub mod client_hello;
 pub mod delay;
 pub mod dns_message;
@@ -70,4 +71,5 @@ envoy_dm_sdk::declare_udp_filters! {
 
 envoy_dm_sdk::declare_bootstrap_extensions! {
     "lab_status" => lab_status::LabStatusConfig::new,
+    "bootstrap_fault_injection" => bootstrap_fault_injection::BootstrapFaultConfig::new,
 }
