@@ -37,7 +37,7 @@ FUZZ_APT_PACKAGES  := clang-$(FUZZ_CLANG_VERSION) libclang-rt-$(FUZZ_CLANG_VERSI
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite \
                       rust/waf_body rust/access_log_line rust/delay_header rust/resp_parser \
-                      rust/client_hello rust/dns_message \
+                      rust/client_hello rust/dns_message rust/lab_status_config \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

@@ -476,3 +476,125 @@ macro_rules! declare_bootstrap_extensions {
         };
     };
 }
+
+// Needs the `testing` feature for the fakes and captured log lines.
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::bootstrap::testing::{FakeBootstrapConfig, FakeBootstrapExtension};
+    use crate::testing::take_logs;
+
+    struct Panics;
+    impl BootstrapExtensionConfig for Panics {
+        fn new_bootstrap_extension(
+            &self,
+            _: &mut dyn EnvoyBootstrapExtension,
+        ) -> Box<dyn BootstrapExtension> {
+            panic!("no extension today")
+        }
+        fn on_timer_fired(&self, _: &mut dyn EnvoyBootstrapConfig, _: TimerId) {
+            panic!("in timer")
+        }
+        fn on_admin_request(
+            &self,
+            _: &mut dyn EnvoyBootstrapConfig,
+            _: &str,
+            _: &str,
+            _: &[u8],
+        ) -> AdminResponse {
+            panic!("in admin")
+        }
+    }
+
+    struct Works;
+    impl BootstrapExtensionConfig for Works {
+        fn new_bootstrap_extension(
+            &self,
+            _: &mut dyn EnvoyBootstrapExtension,
+        ) -> Box<dyn BootstrapExtension> {
+            Box::new(PanicsAtShutdown)
+        }
+    }
+    struct PanicsAtShutdown;
+    impl BootstrapExtension for PanicsAtShutdown {
+        fn on_shutdown(&mut self, _: &mut dyn EnvoyBootstrapExtension) {
+            panic!("in shutdown")
+        }
+    }
+
+    fn boxed(name: &'static str, config: Box<dyn BootstrapExtensionConfig>) -> ConfigBox {
+        ConfigBox {
+            filter_name: name,
+            config,
+            live: crate::live::Config::new(crate::live::counts("bootstrap", name)),
+        }
+    }
+
+    fn one_panic_line(phase: &str) {
+        let logs = take_logs();
+        assert_eq!(logs.len(), 1, "{logs:?}");
+        assert!(
+            logs[0]
+                .1
+                .contains(&format!("bootstrap extension 'b' in {phase}: panicked")),
+            "{}",
+            logs[0].1
+        );
+    }
+
+    #[test]
+    fn panics_in_config_hooks_fail_closed_with_one_line_each() {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let config = boxed("b", Box::new(Panics));
+        let mut envoy = FakeBootstrapConfig::default();
+        let (status, body) = admin_request(&config, &mut envoy, b"GET", b"/x", b"");
+        assert_eq!((status, body.as_slice()), (500, ADMIN_FAILED_BODY));
+        one_panic_line("on_admin_request");
+        timer_fired(&config, &mut envoy, TimerId(1));
+        one_panic_line("on_timer_fired");
+        let mut ext = new_extension(&config, &mut FakeBootstrapExtension);
+        assert!(ext.extension.is_none());
+        one_panic_line("bootstrap_extension_new");
+        // An absent extension's hooks do nothing (and log nothing).
+        lifecycle(&mut ext, &mut FakeBootstrapExtension, Lifecycle::Shutdown);
+        assert!(take_logs().is_empty());
+    }
+
+    #[test]
+    fn a_panic_in_shutdown_is_contained_and_the_default_admin_answer_is_404() {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let config = boxed("b", Box::new(Works));
+        let mut envoy = FakeBootstrapConfig::default();
+        assert_eq!(
+            admin_request(&config, &mut envoy, b"GET", b"/", b""),
+            (404, Vec::new())
+        );
+        let mut ext = new_extension(&config, &mut FakeBootstrapExtension);
+        lifecycle(
+            &mut ext,
+            &mut FakeBootstrapExtension,
+            Lifecycle::DrainStarted,
+        );
+        assert!(take_logs().is_empty());
+        lifecycle(&mut ext, &mut FakeBootstrapExtension, Lifecycle::Shutdown);
+        one_panic_line("on_shutdown");
+    }
+
+    #[test]
+    fn configs_and_extensions_are_counted_live() {
+        let live = |name| {
+            crate::live::snapshot()
+                .into_iter()
+                .find(|s| s.kind == "bootstrap" && s.name == name)
+                .map(|s| (s.live_configs(), s.live_instances()))
+        };
+        let config = boxed("counted", Box::new(Works));
+        let ext = new_extension(&config, &mut FakeBootstrapExtension);
+        assert_eq!(live("counted"), Some((1, 1)));
+        drop(ext);
+        drop(config);
+        assert_eq!(live("counted"), Some((0, 0)));
+    }
+}
