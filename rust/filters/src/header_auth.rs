@@ -118,7 +118,7 @@ impl HeaderAuthConfig {
             return match (raw.mode, raw.values) {
                 (Mode::Values, None) => Ok((raw.header, Rule::File(TokenFile::open(&path)?))),
                 (Mode::Values, Some(_)) => {
-                    Err("\"values\" and \"tokens_file\" are both set; use one".into())
+                    Err("\"tokens_file\" is set but so is \"values\"; use one".into())
                 }
                 (Mode::Presence, _) => Err(
                     "\"tokens_file\" is set but \"mode\" is \"presence\"; use \"mode\": \"values\""
@@ -340,7 +340,7 @@ mod tests {
             ),
             (
                 r#"{"header": "x-auth", "mode": "values", "values": ["a"], "tokens_file": "/t"}"#,
-                "are both set",
+                "is set but so is",
             ),
             (
                 r#"{"header": "x-auth", "mode": "presence", "tokens_file": "/t"}"#,

@@ -37,7 +37,8 @@ static FILES: Mutex<Vec<Weak<TokenFile>>> = Mutex::new(Vec::new());
 /// The tokens of the file at `path`, or why there are none.
 pub fn parse(path: &Path) -> Result<Vec<Vec<u8>>, String> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("tokens_file {shown}: {e}"))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("tokens_file {shown}: cannot open it: {e}"))?;
     if !meta.is_file() {
         return Err(format!("tokens_file {shown}: not a regular file"));
     }
@@ -47,7 +48,8 @@ pub fn parse(path: &Path) -> Result<Vec<Vec<u8>>, String> {
             meta.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("tokens_file {shown}: {e}"))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("tokens_file {shown}: cannot open it: {e}"))?;
     parse_bytes(&bytes).map_err(|why| format!("tokens_file {shown}: {why}"))
 }
 
