@@ -168,32 +168,21 @@ impl LabStatusConfig {
     }
 }
 
-/// Every (kind, name) this module registers, from its declare_* tables.
+/// Every (kind, name) this module registers, from its declare_* macros' name
+/// tables (the names only: the constructor tables would link every callback
+/// into the unit tests).
 pub fn registered() -> Vec<(&'static str, &'static str)> {
-    let mut all = Vec::new();
-    all.extend(crate::MODULE.filters.iter().map(|(n, _)| ("http", *n)));
-    all.extend(
-        crate::NETWORK_FILTERS
-            .filters
-            .iter()
-            .map(|(n, _)| ("network", *n)),
-    );
-    all.extend(
-        crate::LISTENER_FILTERS
-            .iter()
-            .map(|(n, _)| ("listener", *n)),
-    );
-    all.extend(
-        crate::UDP_LISTENER_FILTERS
-            .iter()
-            .map(|(n, _)| ("udp_listener", *n)),
-    );
-    all.extend(
-        crate::BOOTSTRAP_EXTENSIONS
-            .iter()
-            .map(|(n, _)| ("bootstrap", *n)),
-    );
-    all
+    let tables: [(&'static str, &[&'static str]); 5] = [
+        ("http", crate::HTTP_FILTER_NAMES),
+        ("network", crate::NETWORK_FILTER_NAMES),
+        ("listener", crate::LISTENER_FILTER_NAMES),
+        ("udp_listener", crate::UDP_LISTENER_FILTER_NAMES),
+        ("bootstrap", crate::BOOTSTRAP_EXTENSION_NAMES),
+    ];
+    tables
+        .into_iter()
+        .flat_map(|(kind, names)| names.iter().map(move |name| (kind, *name)))
+        .collect()
 }
 
 impl BootstrapExtensionConfig for LabStatusConfig {

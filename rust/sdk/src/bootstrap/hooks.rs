@@ -254,6 +254,10 @@ pub unsafe fn config_admin_request(
 #[macro_export]
 macro_rules! declare_bootstrap_extensions {
     ($($name:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static BOOTSTRAP_EXTENSION_NAMES: &[&str] = &[$($name),*];
+
         static BOOTSTRAP_EXTENSIONS: &[(&str, $crate::bootstrap::NewBootstrapExtensionConfig)] = &[$((
             $name,
             |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),

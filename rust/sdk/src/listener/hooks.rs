@@ -199,6 +199,10 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filt
 #[macro_export]
 macro_rules! declare_listener_filters {
     ($($filter:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static LISTENER_FILTER_NAMES: &[&str] = &[$($filter),*];
+
         static LISTENER_FILTERS: &[(&str, $crate::listener::NewListenerFilterConfig)] = &[$((
             $filter,
             |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),

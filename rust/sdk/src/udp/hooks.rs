@@ -143,6 +143,10 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_
 #[macro_export]
 macro_rules! declare_udp_filters {
     ($($filter:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($filter),*];
+
         static UDP_LISTENER_FILTERS: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$((
             $filter,
             |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
