@@ -3,6 +3,7 @@
 use super::{EnvoyBootstrapConfig, EnvoyBootstrapExtension, Timer, TimerOps};
 use core::ffi::c_void;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// A fake timer's state: the last delay it was armed with (u64::MAX: never)
 /// and whether it was released.
@@ -23,6 +24,10 @@ unsafe fn fake_delete(raw: *mut c_void) {
         .deleted
         .fetch_add(1, Ordering::SeqCst);
 }
+
+/// Every fake timer state ever made: leaked so tests can read one after its
+/// Timer is gone, and kept reachable here so LeakSanitizer does not call it a leak.
+static FAKE_TIMER_STATES: Mutex<Vec<&'static FakeTimerState>> = Mutex::new(Vec::new());
 
 static FAKE_TIMER: TimerOps = TimerOps {
     enable: fake_enable,
@@ -55,6 +60,10 @@ impl EnvoyBootstrapConfig for FakeBootstrapConfig {
             deleted: AtomicUsize::new(0),
         }));
         self.timers.push(state);
+        FAKE_TIMER_STATES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(state);
         // SAFETY: the state is leaked, so it outlives the Timer.
         Some(unsafe { Timer::from_raw(state as *const _ as *mut c_void, &FAKE_TIMER) })
     }
