@@ -68,9 +68,10 @@ COPY envoy.yaml /etc/envoy/envoy.yaml
 # to keep, so cgo's per-call pointer check is switched off (see the README).
 ENV ENVOY_DYNAMIC_MODULES_SEARCH_PATH=/usr/local/lib \
     GODEBUG=cgocheck=0
-# envoy.yaml's access logger writes to ./access_logs, relative to Envoy's
-# working directory.
+# envoy.yaml's access logger writes to ./access_logs, and 1091's header_auth
+# reads ./tokens/header_auth.txt, relative to Envoy's working directory.
 WORKDIR /var/lib/envoy
-RUN mkdir -p access_logs && chown -R envoy:envoy /var/lib/envoy
+RUN mkdir -p access_logs tokens && printf 'lab-token\n' > tokens/header_auth.txt \
+    && chown -R envoy:envoy /var/lib/envoy
 EXPOSE 1062-1073
 CMD ["envoy", "-c", "/etc/envoy/envoy.yaml"]

@@ -539,6 +539,32 @@ typedef struct envoy_dynamic_module_type_bytes_info {
 } envoy_dynamic_module_type_bytes_info;
 
 /**
+ * The module's side of one bootstrap extension configuration.
+ */
+typedef const void *envoy_dynamic_module_type_bootstrap_extension_config_module_ptr;
+
+/**
+ * Envoy's side of one bootstrap extension configuration.
+ */
+typedef void *envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr;
+
+/**
+ * The module's side of the bootstrap extension.
+ */
+typedef const void *envoy_dynamic_module_type_bootstrap_extension_module_ptr;
+
+/**
+ * Envoy's side of the bootstrap extension (one per configuration).
+ */
+typedef void *envoy_dynamic_module_type_bootstrap_extension_envoy_ptr;
+
+/**
+ * A main-thread timer Envoy made for the module (timer_new); the module owns
+ * it and releases it with timer_delete.
+ */
+typedef void *envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr;
+
+/**
  * The module's side of one listener filter configuration, returned by
  * listener_filter_config_new and freed in listener_filter_config_destroy.
  */
@@ -1227,6 +1253,187 @@ extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callba
 extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_access_logger_increment_counter(envoy_dynamic_module_type_access_logger_config_envoy_ptr config_envoy_ptr,
                                                                                                                    size_t id,
                                                                                                                    uint64_t value);
+
+/**
+ * Creates the module's side of a bootstrap extension configuration (both
+ * buffers borrowed for this call). NULL makes Envoy refuse the bootstrap.
+ */
+extern envoy_dynamic_module_type_bootstrap_extension_config_module_ptr envoy_dynamic_module_on_bootstrap_extension_config_new(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by bootstrap_extension_config_new.
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_config_destroy(envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr);
+
+/**
+ * Creates the extension of a configuration.
+ */
+extern envoy_dynamic_module_type_bootstrap_extension_module_ptr envoy_dynamic_module_on_bootstrap_extension_new(envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                                                                envoy_dynamic_module_type_bootstrap_extension_envoy_ptr extension_envoy_ptr);
+
+/**
+ * The server finished initializing (main thread).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_server_initialized(envoy_dynamic_module_type_bootstrap_extension_envoy_ptr extension_envoy_ptr,
+                                                                           envoy_dynamic_module_type_bootstrap_extension_module_ptr extension_module_ptr);
+
+/**
+ * A worker thread started; runs on that worker, once per worker.
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized(envoy_dynamic_module_type_bootstrap_extension_envoy_ptr extension_envoy_ptr,
+                                                                                  envoy_dynamic_module_type_bootstrap_extension_module_ptr extension_module_ptr);
+
+/**
+ * The server's drain began (for example `POST /drain_listeners`).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_drain_started(envoy_dynamic_module_type_bootstrap_extension_envoy_ptr extension_envoy_ptr,
+                                                                      envoy_dynamic_module_type_bootstrap_extension_module_ptr extension_module_ptr);
+
+/**
+ * The server is shutting down. Envoy waits until the module calls
+ * `completion_callback(completion_context)`, exactly once.
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_shutdown(envoy_dynamic_module_type_bootstrap_extension_envoy_ptr extension_envoy_ptr,
+                                                                 envoy_dynamic_module_type_bootstrap_extension_module_ptr extension_module_ptr,
+                                                                 void (*completion_callback)(void *context),
+                                                                 void *completion_context);
+
+/**
+ * Releases the extension.
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_destroy(envoy_dynamic_module_type_bootstrap_extension_module_ptr extension_module_ptr);
+
+/**
+ * An event committed through the config's scheduler arrived (main thread).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_config_scheduled(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                         envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                         uint64_t event_id);
+
+/**
+ * An HTTP callout of the config finished; headers and body are borrowed
+ * for this call.
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_http_callout_done(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                          envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                          uint64_t callout_id,
+                                                                          enum envoy_dynamic_module_type_http_callout_result result,
+                                                                          struct envoy_dynamic_module_type_envoy_http_header *headers,
+                                                                          size_t headers_size,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
+                                                                          size_t body_chunks_size);
+
+/**
+ * A timer made by timer_new fired (main thread).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_timer_fired(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                    envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                    envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr);
+
+/**
+ * A file watched with file_watcher_add_watch changed.
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_file_changed(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                     envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                     struct envoy_dynamic_module_type_envoy_buffer path,
+                                                                     uint32_t events);
+
+/**
+ * A request to an admin path the config registered. The body goes back
+ * through admin_set_response during this call; the return value is the
+ * HTTP status. Envoy answers with `content-type: text/plain`.
+ */
+extern uint32_t envoy_dynamic_module_on_bootstrap_extension_admin_request(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                          envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer method,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer path,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer body);
+
+/**
+ * A cluster was added or updated (after enable_cluster_lifecycle).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                              envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                              struct envoy_dynamic_module_type_envoy_buffer cluster_name);
+
+/**
+ * A cluster was removed (after enable_cluster_lifecycle).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_cluster_removal(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                        envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                        struct envoy_dynamic_module_type_envoy_buffer cluster_name);
+
+/**
+ * A listener was added or updated (after enable_listener_lifecycle).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                               envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                               struct envoy_dynamic_module_type_envoy_buffer listener_name);
+
+/**
+ * A listener was removed (after enable_listener_lifecycle).
+ */
+extern void envoy_dynamic_module_on_bootstrap_extension_listener_removal(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                         envoy_dynamic_module_type_bootstrap_extension_config_module_ptr extension_config_ptr,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer listener_name);
+
+/**
+ * Lets Envoy's startup go on: listeners accept only once every bootstrap
+ * extension configuration has called this (once).
+ */
+extern void envoy_dynamic_module_callback_bootstrap_extension_config_signal_init_complete(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr);
+
+/**
+ * Adds an admin endpoint at `path_prefix` whose requests reach
+ * bootstrap_extension_admin_request. False when the prefix is taken or
+ * there is no admin. Envoy copies both buffers.
+ */
+extern bool envoy_dynamic_module_callback_bootstrap_extension_register_admin_handler(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                                     struct envoy_dynamic_module_type_module_buffer path_prefix,
+                                                                                     struct envoy_dynamic_module_type_module_buffer help_text,
+                                                                                     bool removable,
+                                                                                     bool mutates_server_state);
+
+/**
+ * Removes an endpoint added with register_admin_handler (removable only).
+ */
+extern bool envoy_dynamic_module_callback_bootstrap_extension_remove_admin_handler(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                                   struct envoy_dynamic_module_type_module_buffer path_prefix);
+
+/**
+ * Sets the body of the admin response; valid during admin_request only.
+ * Envoy copies the bytes.
+ */
+extern void envoy_dynamic_module_callback_bootstrap_extension_admin_set_response(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr,
+                                                                                 struct envoy_dynamic_module_type_module_buffer response_body);
+
+/**
+ * Makes a disabled main-thread timer whose expiry calls timer_fired.
+ */
+extern envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr envoy_dynamic_module_callback_bootstrap_extension_timer_new(envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr extension_config_envoy_ptr);
+
+/**
+ * Arms the timer to fire once after `delay_milliseconds` (re-arming moves it).
+ */
+extern void envoy_dynamic_module_callback_bootstrap_extension_timer_enable(envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr,
+                                                                           uint64_t delay_milliseconds);
+
+/**
+ * Disarms the timer.
+ */
+extern void envoy_dynamic_module_callback_bootstrap_extension_timer_disable(envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr);
+
+/**
+ * Whether the timer is armed.
+ */
+extern bool envoy_dynamic_module_callback_bootstrap_extension_timer_enabled(envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr);
+
+/**
+ * Releases the timer (disarming it).
+ */
+extern void envoy_dynamic_module_callback_bootstrap_extension_timer_delete(envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr);
 
 /**
  * Creates the module's side of a listener filter configuration from its

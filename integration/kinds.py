@@ -15,6 +15,9 @@ LISTENER_FILTER_TYPE = (
 )
 UDP_FILTER_TYPE = "type.googleapis.com/envoy.extensions.filters.udp.dynamic_modules.v3.DynamicModuleUdpListenerFilter"
 ACCESS_LOGGER_TYPE = "type.googleapis.com/envoy.extensions.access_loggers.dynamic_modules.v3.DynamicModuleAccessLog"
+BOOTSTRAP_EXTENSION_TYPE = (
+    "type.googleapis.com/envoy.extensions.bootstrap.dynamic_modules.v3.DynamicModuleBootstrapExtension"
+)
 
 
 def stats(prefix: str = "", admin_port: int = lab.ADMIN_PORT) -> dict[str, int]:
@@ -129,6 +132,23 @@ def access_log_listener(port: int, logger_name: str, config=None, raw: str | Non
 
 def access_log_bootstrap(logger_name: str, config=None, raw: str | None = None) -> dict:
     return bootstrap([access_log_listener(19000, logger_name, config, raw)])
+
+
+def bootstrap_extension(name: str, config=None, raw: str | None = None, entry: str | None = None) -> dict:
+    """A rust_module bootstrap extension (`bootstrap_extensions` entry)."""
+    typed = {
+        "@type": BOOTSTRAP_EXTENSION_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "extension_name": name,
+    }
+    if config is not None or raw is not None:
+        typed["extension_config"] = filter_config(config, raw)
+    return {"name": entry or f"rust_{name}", "typed_config": typed}
+
+
+def extension_bootstrap(name: str, config=None, raw: str | None = None) -> dict:
+    """No listener, one rust_module bootstrap extension."""
+    return {**bootstrap([]), "bootstrap_extensions": [bootstrap_extension(name, config, raw)]}
 
 
 def _cluster(name: str, port: int) -> dict:

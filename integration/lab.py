@@ -195,6 +195,21 @@ class Envoy(Process):
     workers: int = WORKERS
 
 
+# 1091's header_auth reads its tokens from this file under Envoy's working
+# directory; lab_status re-reads it every second.
+LAB_TOKENS = Path("tokens") / "header_auth.txt"
+LAB_TOKEN = "lab-token"
+
+
+def write_lab_tokens(cwd: Path) -> Path:
+    """Writes 1091's tokens file with the one lab token, unless it exists."""
+    path = cwd / LAB_TOKENS
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# one token per line; lab_status re-reads this file every second\n{LAB_TOKEN}\n")
+    return path
+
+
 def start_envoy(
     log_dir: Path,
     config: Path = ENVOY_YAML,
@@ -231,6 +246,7 @@ def start_envoy(
     if cwd is None:
         cwd = log_dir / name
     (cwd / "access_logs").mkdir(parents=True, exist_ok=True)
+    write_lab_tokens(cwd)
     p = spawn(name, argv, log_dir / f"{name}.log", envoy_env(search_path, extra_env), cwd)
     envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config, WORKERS if workers is None else workers)
     try:

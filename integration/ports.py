@@ -52,6 +52,8 @@ LISTENERS = {
     1089: "Rust request_tagger + header_mutation (x-request-class) -> access_logs/request_tagger.log",
     # HTTP callouts: a filter that asks another cluster before letting a request on.
     1088: "Rust callout_auth: asks the auth service on 1238 (send x-auth-token: good)",
+    # A listener of the bootstrap extension's: its tokens are re-read by lab_status.
+    1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -61,6 +63,7 @@ NETWORK = [1080, 1081, 1082, 1083]  # network filters (TCP)
 LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
 METADATA = [1089]  # request_tagger: dynamic metadata and filter state
 CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the soak's set)
+BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -69,6 +72,7 @@ GROUPS = {
     "listener": LISTENER_KINDS,
     "metadata": METADATA,
     "callout": CALLOUT,
+    "bootstrap": BOOTSTRAP,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -93,8 +97,8 @@ BENCH_LISTENERS = {
     "cpp_header_mutation": (1065, 1165),
     "builtin_header_mutation": (1083, 1183),
     "lua_header_mutation": (1084, 1184),
-    "wasm_header_mutation": (1091, 1191),
-    "ext_proc_header_mutation": (1092, 1192),
+    "wasm_header_mutation": (1093, 1193),
+    "ext_proc_header_mutation": (1094, 1194),
 }
 # The bench's ext_proc server (gRPC), and the Lua anchor of its body rows (the
 # module body rows use envoy.yaml's own listeners, 1074-1076).
@@ -123,6 +127,7 @@ BASE_ID = {
     "hot_restart": 131,  # test_updates: two epochs share it, by design
     "upstream_failures": 140,  # test_upstream_failures: envoy.yaml
     "upstream_down": 141,  # test_upstream_failures: a cluster to a closed port
+    "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a

@@ -1,6 +1,7 @@
-"""The SDK's panic barrier for the listener, UDP listener and access logger
-kinds, through a real Envoy 1.40: the test-only listener_fault_injection,
-udp_fault_injection and access_log_fault_injection panic on purpose (only with
+"""The SDK's panic barrier for the listener, UDP listener, access logger and
+bootstrap kinds, through a real Envoy 1.40: the test-only
+listener_fault_injection, udp_fault_injection, access_log_fault_injection and
+bootstrap_fault_injection panic on purpose (only with
 DM_ENABLE_FAULT_INJECTION=1). Each panic is logged once, the connection is
 closed or the datagram dropped (fail closed) or the log line lost, and the
 next client is served (and logged)."""
@@ -13,6 +14,8 @@ import socket
 import struct
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -177,3 +180,95 @@ def test_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, boot
     code, lines, out = kinds.refusal_lines(path, kind, name)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------- bootstrap extension
+
+BOOTSTRAP_ADMIN = 19195
+# Every runtime phase of bootstrap_fault_injection, one extension each.
+BOOTSTRAP_PHASES = [
+    "bootstrap_extension_new",
+    "on_server_initialized",
+    "on_admin_request",
+    "on_timer_fired",
+    "on_drain_started",
+    "on_shutdown",
+]
+
+
+def admin_get(port: int, path: str, method: str = "GET") -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstream, logs_dir, tmp_path):
+    config = kinds.bootstrap([], BOOTSTRAP_ADMIN)
+    config["bootstrap_extensions"] = [
+        kinds.bootstrap_extension("bootstrap_fault_injection", {"phase": p}, entry=f"fault_{p}")
+        for p in BOOTSTRAP_PHASES
+    ]
+    path = tmp_path / "bootstrap-faults.json"
+    path.write_text(json.dumps(config))
+    envoy = lab.start_envoy(
+        logs_dir, config=path, admin_port=BOOTSTRAP_ADMIN, base_id=14, extra_env=FAULT_ENV, name="envoy-boot-faults"
+    )
+    stopped = False
+    try:
+        kind, name = "bootstrap extension", "bootstrap_fault_injection"
+        # Started and ready although three hooks panicked on the way.
+        for phase in ("bootstrap_extension_new", "on_server_initialized", "on_timer_fired"):
+            assert len(wait_for_lines(envoy, kind, name, phase, 1)) == 1, (phase, envoy.log()[-3000:])
+        # A panicking admin handler answers 500; its neighbours answer.
+        status, body = admin_get(BOOTSTRAP_ADMIN, "/bootstrap_fault/on_admin_request")
+        assert (status, body) == (500, b"dynamic module bootstrap extension failed\n")
+        assert len(wait_for_lines(envoy, kind, name, "on_admin_request", 1)) == 1
+        assert admin_get(BOOTSTRAP_ADMIN, "/bootstrap_fault/on_timer_fired") == (200, b"ok\n")
+        # A graceful drain reaches drain_started.
+        assert admin_get(BOOTSTRAP_ADMIN, "/drain_listeners?graceful", method="POST")[0] == 200
+        assert len(wait_for_lines(envoy, kind, name, "on_drain_started", 1)) == 1, envoy.log()[-3000:]
+        assert envoy.proc.poll() is None
+        # on_shutdown panics, and Envoy is still told the module is done: it exits, 0.
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, kind, name, "on_shutdown")) == 1, envoy.log()[-3000:]
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+# The bootstrap extension's bad configs: each refused by `envoy --mode
+# validate` with one line naming the extension and the problem.
+BOOTSTRAP_BAD = [
+    ("lab_status", "", "filter_config is empty; expected a JSON object"),
+    ("lab_status", "[1]", "invalid type: expected a JSON object"),
+    ("lab_status", '{"reload_interval_ms": 5}', "reload_interval_ms must be 100 to 3600000, got 5"),
+    ("lab_status", '{"reload_interval_ms": "1000"}', "invalid type: string"),
+    ("lab_status", '{"admin_path": "status"}', "admin_path must be"),
+    ("lab_status", '{"flush_timeout_ms": 70000}', "flush_timeout_ms must be 0 to 60000"),
+    ("lab_status", '{"reload": 1}', "unknown field `reload`"),
+    ("no_such_extension", "{}", "unknown filter name; this module has: lab_status, bootstrap_fault_injection"),
+    ("bootstrap_fault_injection", '{"phase": "on_shutdown"}', "test-only filter; set DM_ENABLE_FAULT_INJECTION=1"),
+]
+
+
+@pytest.mark.parametrize("name,raw,why", BOOTSTRAP_BAD, ids=[f"{n}:{r[:24]}" for n, r, _ in BOOTSTRAP_BAD])
+def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, name, raw, why):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.extension_bootstrap(name, raw=raw)))
+    code, lines, out = kinds.refusal_lines(path, "bootstrap extension", name)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert why in lines[0], lines[0]
+
+
+def test_a_panicking_bootstrap_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.extension_bootstrap("bootstrap_fault_injection", {"phase": "config"})))
+    code, out = lab.validate(path, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = "rust_module: bootstrap extension 'bootstrap_fault_injection' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+    assert "fault injected in config" in out

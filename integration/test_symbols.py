@@ -1,7 +1,8 @@
 """Symbols, checked on the built files with nm: every callback abi.h declares is
 exported by the Envoy 1.40 binary, and every module exports every hook abi.h
 declares for the extension kinds it implements (HTTP filters in all three;
-network, listener and UDP listener filters and the access logger in the Rust module only). The Rust and C++ modules export
+network, listener and UDP listener filters, the access logger and the bootstrap
+extension in the Rust module only). The Rust and C++ modules export
 nothing else; the Go module exports only what Go's c-shared runtime forces
 (see EXTRA_GO)."""
 
@@ -26,6 +27,8 @@ def kind_of(hook: str) -> str:
             return kind
     if hook.startswith("envoy_dynamic_module_on_access_logger_"):
         return "access_logger"
+    if hook.startswith("envoy_dynamic_module_on_bootstrap_extension_"):
+        return "bootstrap"
     return "http"
 
 
@@ -35,7 +38,7 @@ for _hook in HOOKS:
 
 # Which kinds each module implements.
 KINDS = {
-    "librust_module.so": {"http", "network", "listener", "udp_listener", "access_logger"},
+    "librust_module.so": {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap"},
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
@@ -74,6 +77,8 @@ def test_header_declares_the_hooks():
     assert len(HOOKS_BY_KIND["udp_listener"]) == 5, sorted(HOOKS_BY_KIND["udp_listener"])
     # The six an access logger config resolves.
     assert len(HOOKS_BY_KIND["access_logger"]) == 6, sorted(HOOKS_BY_KIND["access_logger"])
+    # Envoy 1.40 refuses a bootstrap extension whose module lacks any of these 17.
+    assert len(HOOKS_BY_KIND["bootstrap"]) == 17, sorted(HOOKS_BY_KIND["bootstrap"])
 
 
 def test_envoy_looks_up_every_declared_hook():

@@ -217,6 +217,20 @@ BAD_RUST = [
         '"values" is set but "mode" is "presence"',
     ),
     (
+        "auth_tokens_file_missing",
+        "header_auth",
+        {"config": {"header": "x-auth", "mode": "values", "tokens_file": "/nonexistent/tokens"}},
+        "open_failed",
+        "tokens_file /nonexistent/tokens: cannot open it: No such file or directory",
+    ),
+    (
+        "auth_tokens_file_and_values",
+        "header_auth",
+        {"config": {"header": "x-auth", "mode": "values", "values": ["a"], "tokens_file": "/t"}},
+        "inconsistent",
+        '"tokens_file" is set but so is "values"',
+    ),
+    (
         "regex_dfa_too_large",
         "zero_copy_regex_waf",
         {"raw": "a[ab]{20}x"},
@@ -429,6 +443,7 @@ def test_every_case_names_a_known_reason():
 
 def test_the_lab_config_validates(upstream, tmp_path):
     (tmp_path / "access_logs").mkdir()
+    lab.write_lab_tokens(tmp_path)
     code, out = lab.validate(lab.ENVOY_YAML, cwd=tmp_path)
     assert code == 0, out[-3000:]
 

@@ -12,6 +12,7 @@
 //! * [`since`]: what only newer supported Envoys export (resolved at load).
 //! * [`network`]: the network filter's types, hooks and callbacks.
 //! * [`access_logger`]: the access logger's types, hooks and callbacks.
+//! * [`bootstrap`]: the bootstrap extension's (process-wide, main thread).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -25,12 +26,14 @@ pub mod callbacks;
 
 // The other extension kinds, one module each: types, hooks and callbacks.
 pub mod access_logger;
+pub mod bootstrap;
 pub mod listener;
 pub mod network;
 pub mod since;
 pub mod udp;
 
 pub use access_logger::*;
+pub use bootstrap::*;
 pub use callbacks::*;
 pub use listener::*;
 pub use since::*;

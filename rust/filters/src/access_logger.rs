@@ -34,6 +34,9 @@
 //!   queues (it may run on a worker thread). Each writer drains its queue and
 //!   exits; the module joins every writer at process exit and when Envoy
 //!   unloads it, so queued lines reach the disk on a graceful shutdown.
+//! - **Flushed at drain and shutdown.** [`flush`] waits until every queued
+//!   line is written; the `lab_status` bootstrap extension calls it when the
+//!   server drains and before it lets Envoy exit.
 //!
 //! Lines are built with serde_json, which escapes control bytes, so a hostile
 //! header cannot forge a line; bytes that are not UTF-8 become U+FFFD.

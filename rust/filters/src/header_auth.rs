@@ -5,8 +5,16 @@
 //!
 //! ```json
 //! {"header": "x-auth", "mode": "values", "values": ["s3cret", "other"]}
+//! {"header": "x-auth", "mode": "values", "tokens_file": "/etc/envoy/tokens"}
 //! {"header": "x-auth", "mode": "presence"}
 //! ```
+//!
+//! `tokens_file` names a file of tokens, one per line (see
+//! [`token_file`](crate::token_file)): the same constant-time comparison, with
+//! a set the `lab_status` bootstrap extension re-reads on its timer (every
+//! `reload_interval_ms`, 1 s by default), so tokens change without a restart.
+//! A file that goes missing or bad keeps the previous set. Values mode takes
+//! exactly one of `values` and `tokens_file`.
 //!
 //! `mode` is required, so presence-only is a choice someone wrote down. The
 //! header's first value is compared with every configured value in constant
@@ -20,6 +28,7 @@
 //! the 401 is sent from the response phase instead, replacing the upstream's
 //! response: a local reply can come from either direction.
 
+use crate::token_file::TokenFile;
 use envoy_dm_sdk::{
     BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter, HttpFilterConfig,
     RequestHeadersStatus, ResponseHeadersStatus,
@@ -47,15 +56,28 @@ struct RawConfig {
     mode: Mode,
     #[serde(default)]
     values: Option<Vec<String>>,
+    #[serde(default)]
+    tokens_file: Option<std::path::PathBuf>,
 }
 
 /// What lets a request through.
-#[derive(Debug, PartialEq, Eq)]
 pub enum Rule {
     /// Any value of the header.
     Presence,
     /// One of these values, exactly.
     Values(Vec<Vec<u8>>),
+    /// One of the tokens the file holds now, exactly.
+    File(Arc<TokenFile>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Presence => f.write_str("Presence"),
+            Rule::Values(v) => write!(f, "Values({} values)", v.len()),
+            Rule::File(file) => write!(f, "File({})", file.path().display()),
+        }
+    }
 }
 
 pub struct HeaderAuthConfig {
@@ -92,6 +114,18 @@ impl HeaderAuthConfig {
             return Ok((text.to_string(), Rule::Presence));
         }
         let raw: RawConfig = envoy_dm_sdk::parse_json(text.as_bytes())?;
+        if let Some(path) = raw.tokens_file {
+            return match (raw.mode, raw.values) {
+                (Mode::Values, None) => Ok((raw.header, Rule::File(TokenFile::open(&path)?))),
+                (Mode::Values, Some(_)) => {
+                    Err("\"tokens_file\" is set but so is \"values\"; use one".into())
+                }
+                (Mode::Presence, _) => Err(
+                    "\"tokens_file\" is set but \"mode\" is \"presence\"; use \"mode\": \"values\""
+                        .into(),
+                ),
+            };
+        }
         let rule = match (raw.mode, raw.values) {
             (Mode::Presence, None) => Rule::Presence,
             (Mode::Presence, Some(_)) => {
@@ -101,7 +135,10 @@ impl HeaderAuthConfig {
                 )
             }
             (Mode::Values, None) => {
-                return Err("\"mode\": \"values\" needs a non-empty \"values\" list".into())
+                return Err(
+                    "\"mode\": \"values\" needs a non-empty \"values\" list or a \"tokens_file\""
+                        .into(),
+                )
             }
             (Mode::Values, Some(values)) => {
                 if values.is_empty() {
@@ -147,15 +184,19 @@ impl Rule {
     pub fn allows(&self, value: &[u8]) -> bool {
         match self {
             Rule::Presence => true,
-            Rule::Values(allowed) => {
-                let mut any = subtle::Choice::from(0);
-                for candidate in allowed {
-                    any |= candidate.as_slice().ct_eq(value);
-                }
-                any.into()
-            }
+            Rule::Values(allowed) => any_equal(allowed, value),
+            Rule::File(file) => any_equal(&file.tokens(), value),
         }
     }
+}
+
+/// Whether `value` is one of `allowed`, comparing with every one in constant time.
+fn any_equal(allowed: &[Vec<u8>], value: &[u8]) -> bool {
+    let mut any = subtle::Choice::from(0);
+    for candidate in allowed {
+        any |= candidate.as_slice().ct_eq(value);
+    }
+    any.into()
 }
 
 fn deny(envoy: &mut impl EnvoyHttpFilter, details: &str) {
@@ -260,6 +301,58 @@ mod tests {
             run(VALUES, &[("x-auth", "on_response_headers")]),
             (Some(401), None)
         );
+    }
+
+    #[test]
+    fn tokens_file_mode_follows_the_file_on_reload() {
+        let dir = std::env::temp_dir().join(format!("header_auth_tokens_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tokens");
+        std::fs::write(&path, "# lab tokens\nalpha\n").unwrap();
+        let config = format!(
+            r#"{{"header": "x-auth", "mode": "values", "tokens_file": "{}"}}"#,
+            path.display()
+        );
+        let config =
+            HeaderAuthConfig::new(&mut FakeEnvoyConfig::default(), config.as_bytes()).unwrap();
+        let status = |value: &str| {
+            let mut envoy = FakeEnvoyFilter::with_request_headers(&[("x-auth", value)]);
+            let mut filter = config.new_http_filter(&mut envoy);
+            filter.on_request_headers(&mut envoy, true);
+            envoy.sent_response.map(|r| r.status)
+        };
+        assert_eq!((status("alpha"), status("beta")), (None, Some(401)));
+        std::fs::write(&path, "beta\n").unwrap();
+        crate::token_file::reload_all();
+        assert_eq!((status("alpha"), status("beta")), (Some(401), None));
+        // A file gone bad keeps the set it had.
+        std::fs::remove_file(&path).unwrap();
+        crate::token_file::reload_all();
+        assert_eq!((status("alpha"), status("beta")), (Some(401), None));
+    }
+
+    #[test]
+    fn refuses_bad_token_file_configs() {
+        for (config, why) in [
+            (
+                r#"{"header": "x-auth", "mode": "values", "tokens_file": "/nonexistent/t"}"#,
+                "tokens_file /nonexistent/t: ",
+            ),
+            (
+                r#"{"header": "x-auth", "mode": "values", "values": ["a"], "tokens_file": "/t"}"#,
+                "is set but so is",
+            ),
+            (
+                r#"{"header": "x-auth", "mode": "presence", "tokens_file": "/t"}"#,
+                "use \"mode\": \"values\"",
+            ),
+        ] {
+            let err = HeaderAuthConfig::new(&mut FakeEnvoyConfig::default(), config.as_bytes())
+                .err()
+                .unwrap_or_else(|| panic!("{config} was accepted"))
+                .to_string();
+            assert!(err.contains(why), "{config}: {err}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod access_log_fault_injection;
 pub mod access_logger;
 pub mod body_rewrite;
+pub mod bootstrap_fault_injection;
 pub mod callout_auth;
 pub mod client_hello;
 pub mod delay;
@@ -12,6 +13,7 @@ pub mod fault_injection;
 pub mod header_auth;
 pub mod header_mutation;
 pub mod json_access_log;
+pub mod lab_status;
 pub mod listener_fault_injection;
 pub mod listener_ip_allowlist;
 pub mod listener_sni_router;
@@ -27,6 +29,7 @@ pub mod passthrough;
 pub mod random_auth;
 pub mod request_tagger;
 pub mod resp;
+pub mod token_file;
 pub mod udp_dns_gateway;
 pub mod udp_fault_injection;
 pub mod zero_copy_regex_waf;
@@ -76,4 +79,9 @@ envoy_dm_sdk::declare_udp_filters! {
 envoy_dm_sdk::declare_access_loggers! {
     "json_access_log" => json_access_log::JsonAccessLogConfig::new,
     "access_log_fault_injection" => access_log_fault_injection::AccessLogFaultConfig::new,
+}
+
+envoy_dm_sdk::declare_bootstrap_extensions! {
+    "lab_status" => lab_status::LabStatusConfig::new,
+    "bootstrap_fault_injection" => bootstrap_fault_injection::BootstrapFaultConfig::new,
 }

@@ -180,6 +180,42 @@ impl Drops {
 
 /// Set at process exit (or module unload): writers drain and stop.
 static STOPPING: AtomicBool = AtomicBool::new(false);
+/// Lines handed to a queue and not yet written (or dropped by a failed
+/// write), over every configuration of both loggers: what [`flush`] waits for.
+static PENDING: AtomicU64 = AtomicU64::new(0);
+
+/// A slow disk, for the test that lines queued at shutdown still reach the
+/// file: `DM_ACCESS_LOG_WRITE_DELAY_MS` milliseconds before every write, read
+/// once per writer, and only when Envoy runs with DM_ENABLE_FAULT_INJECTION=1.
+pub const WRITE_DELAY_ENV: &str = "DM_ACCESS_LOG_WRITE_DELAY_MS";
+
+fn test_write_delay() -> Option<Duration> {
+    if std::env::var(crate::fault_injection::ENABLE_ENV).as_deref() != Ok("1") {
+        return None;
+    }
+    let ms: u64 = std::env::var(WRITE_DELAY_ENV).ok()?.parse().ok()?;
+    (ms > 0).then(|| Duration::from_millis(ms.min(1000)))
+}
+
+/// Lines queued and not yet written, in every logger configuration.
+pub fn pending_lines() -> u64 {
+    PENDING.load(Ordering::SeqCst)
+}
+
+/// Waits until every line queued so far is written, or `timeout` passed;
+/// true when nothing is pending. Called from lab_status's drain and shutdown
+/// hooks, so a server exiting does not race its writers.
+pub fn flush(timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while pending_lines() > 0 {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
 /// Every writer thread not yet joined.
 static WRITERS: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 
@@ -214,6 +250,7 @@ fn register_writer(writer: JoinHandle<()>) {
 /// least every tick, until its queue closes (or the process exits) and is empty.
 fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
     let mut last_report = Instant::now();
+    let delay = test_write_delay();
     loop {
         let line = if STOPPING.load(Ordering::Relaxed) {
             match rx.try_recv() {
@@ -233,9 +270,13 @@ fn write_lines(rx: Receiver<Vec<u8>>, mut log: LogFile, drops: Arc<Drops>) {
         if let Some(line) = line {
             #[cfg(test)]
             let _gate = tests::GATE.read();
+            if let Some(delay) = delay {
+                std::thread::sleep(delay);
+            }
             if let Err(why) = log.write_line(&line) {
                 drops.dropped_write_failed(why);
             }
+            PENDING.fetch_sub(1, Ordering::SeqCst);
         }
         if last_report.elapsed() >= REPORT_EVERY {
             drops.warn(&log.path);
@@ -368,10 +409,13 @@ impl Sink {
     /// Hands one line to the writers, round-robin; a full queue drops it.
     pub fn send(&self, line: Vec<u8>) {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.senders.len();
+        // Counted before the send, so the writer's decrement never comes first.
+        PENDING.fetch_add(1, Ordering::SeqCst);
         match self.senders[i].try_send(line) {
             Ok(()) => {}
             // A writer only goes away at process exit.
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                PENDING.fetch_sub(1, Ordering::SeqCst);
                 self.drops.dropped_queue_full()
             }
         }

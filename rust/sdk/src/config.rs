@@ -37,30 +37,47 @@ pub fn parse_json<T: DeserializeOwned>(config: &[u8]) -> Result<T, BoxError> {
 pub(crate) enum ConfigKind {
     /// An HTTP or a network filter's: both are a plain "filter" in the lines.
     Filter,
+    NetworkFilter,
     PerRoute,
     Listener,
     UdpListener,
     AccessLogger,
+    Bootstrap,
 }
 
 impl ConfigKind {
     /// How refusals name it.
     fn noun(self) -> &'static str {
         match self {
-            Self::Filter => "filter",
+            Self::Filter | Self::NetworkFilter => "filter",
             Self::PerRoute => "per-route config",
             Self::Listener => crate::listener::hooks::KIND,
             Self::UdpListener => crate::udp::hooks::KIND,
             Self::AccessLogger => crate::access_logger::hooks::KIND,
+            Self::Bootstrap => crate::bootstrap::hooks::KIND,
+        }
+    }
+    /// The kind in [`crate::live`]'s table (and lab_status's JSON).
+    fn label(self) -> &'static str {
+        match self {
+            Self::Filter | Self::PerRoute => "http",
+            Self::NetworkFilter => "network",
+            Self::Listener => "listener",
+            Self::UdpListener => "udp_listener",
+            Self::AccessLogger => "access_logger",
+            Self::Bootstrap => "bootstrap",
         }
     }
     /// How the barrier names its creation (the same words in all three languages).
     fn creation(self) -> &'static str {
         match self {
             Self::PerRoute => "creation",
-            Self::Filter | Self::Listener | Self::UdpListener | Self::AccessLogger => {
-                "config creation"
-            }
+            Self::Filter
+            | Self::NetworkFilter
+            | Self::Listener
+            | Self::UdpListener
+            | Self::AccessLogger
+            | Self::Bootstrap => "config creation",
         }
     }
 }
@@ -117,6 +134,8 @@ pub(crate) fn create<New, T>(
 pub(crate) struct ConfigBox<C: ?Sized> {
     pub(crate) filter_name: &'static str,
     pub(crate) config: Box<C>,
+    /// Counts this config, and gives its instances their counters.
+    pub(crate) live: crate::live::Config,
 }
 
 /// A kind's constructor: its config handle and the bytes in, its config out.
@@ -140,6 +159,7 @@ pub(crate) unsafe fn create_box<H, C: ?Sized>(
         Ok(ConfigBox {
             filter_name,
             config,
+            live: crate::live::Config::new(crate::live::counts(kind.label(), filter_name)),
         })
     };
     match create(kind, name, config, find, build) {

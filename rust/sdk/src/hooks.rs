@@ -32,6 +32,8 @@ pub(crate) struct FilterBox<E: EnvoyHttpFilter> {
     failed: bool,
     /// Set by stream_complete: a callout answer after it is not delivered.
     completed: bool,
+    /// Counts the stream alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// The local reply a stream gets when its filter fails; the same in all three
@@ -123,7 +125,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
     let config = unsafe { &*(filter_config_ptr as *const ConfigBox) };
     // SAFETY: the filter pointer is live during this hook.
     let mut envoy = unsafe { EnvoyFilterHandle::from_raw(filter_envoy_ptr) };
-    let filter = new_filter(config.filter_name, &*config.config, &mut envoy);
+    let counts = config.live.counts();
+    let filter = new_filter(config.filter_name, counts, &*config.config, &mut envoy);
     Box::into_raw(Box::new(filter)) as *const _
 }
 
@@ -132,6 +135,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
 /// (and Envoy never sees a NULL filter pointer).
 pub(crate) fn new_filter<E: EnvoyHttpFilter>(
     filter_name: &'static str,
+    counts: &'static crate::live::Counts,
     config: &dyn HttpFilterConfig<E>,
     envoy: &mut E,
 ) -> FilterBox<E> {
@@ -151,6 +155,7 @@ pub(crate) fn new_filter<E: EnvoyHttpFilter>(
         filter: filter.ok(),
         failed: false,
         completed: false,
+        _live: crate::live::Instance::new(counts),
     }
 }
 
@@ -773,6 +778,7 @@ mod tests {
             filter: Some(Box::new(Panics)),
             failed: false,
             completed: false,
+            _live: crate::live::Instance::new(crate::live::counts("http", "panics")),
         }
     }
 
@@ -867,6 +873,7 @@ mod tests {
             filter: Some(Box::new(CountsAnswers(heard.clone())) as Box<dyn HttpFilter<_>>),
             failed: false,
             completed: false,
+            _live: crate::live::Instance::new(crate::live::counts("http", "test")),
         };
         let mut envoy = FakeEnvoyFilter::default();
         http_callout_done(&mut this, &mut envoy, 1, HttpCalloutResult::Success, None);
@@ -961,6 +968,7 @@ mod tests {
             filter: Some(Box::new(Listens(seen.clone()))),
             failed: false,
             completed: false,
+            _live: crate::live::Instance::new(crate::live::counts("http", "test")),
         };
         let mut envoy = FakeEnvoyFilter::default();
         let status = local_reply(&mut this, &mut envoy, 503, b"upstream_reset\xff", true);
@@ -990,7 +998,12 @@ mod tests {
         crate::barrier::install_panic_hook();
         take_logs();
         let mut envoy = FakeEnvoyFilter::default();
-        let mut this = new_filter("broken", &PanicsOnNew, &mut envoy);
+        let mut this = new_filter(
+            "broken",
+            crate::live::counts("http", "broken"),
+            &PanicsOnNew,
+            &mut envoy,
+        );
         assert!(this.filter.is_none());
         assert!(take_logs()[0]
             .1

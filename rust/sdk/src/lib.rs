@@ -21,10 +21,12 @@
 //! | `log.rs`      | logging through Envoy                                   |
 //! | `metadata.rs` | dynamic metadata and filter state                       |
 //! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
+//! | `live.rs`     | configs and instances made and alive, per filter        |
 //! | `testing.rs`  | the fake handle (feature `testing`)                     |
 
 pub mod access_logger;
 pub mod barrier;
+pub mod bootstrap;
 pub mod callout;
 pub mod config;
 pub mod filter;
@@ -32,6 +34,7 @@ pub mod handle;
 pub mod hooks;
 mod kind_config;
 pub mod listener;
+pub mod live;
 pub mod log;
 pub mod metadata;
 pub mod network;

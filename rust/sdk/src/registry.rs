@@ -130,6 +130,11 @@ macro_rules! declare_module {
         filters: [$($filter:literal => $new:path),* $(,)?],
         per_route: [$($route_filter:literal => $new_route:path),* $(,)?] $(,)?
     ) => {
+        /// The HTTP filters' names alone, for readers that must not pull in the
+        /// constructors (and through them every callback) at link time.
+        #[allow(dead_code)]
+        static HTTP_FILTER_NAMES: &[&str] = &[$($filter),*];
+
         static MODULE: $crate::Module = $crate::Module {
             name: $name,
             language: $lang,

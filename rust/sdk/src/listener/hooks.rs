@@ -41,6 +41,8 @@ pub(crate) struct FilterBox<H: EnvoyListenerFilter> {
     filter_name: &'static str,
     /// None when creating the filter panicked.
     filter: Option<Box<dyn ListenerFilter<H>>>,
+    /// Counts the instance alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// # Safety
@@ -71,7 +73,8 @@ pub unsafe fn filter_new(
 ) -> envoy_dynamic_module_type_listener_filter_module_ptr {
     let config = &*(config_ptr as *const ConfigBox);
     let mut envoy = Handle::from_raw(envoy_ptr);
-    let filter = new_filter(config.filter_name, &*config.config, &mut envoy);
+    let live = crate::live::Instance::new(config.live.counts());
+    let filter = new_filter(config.filter_name, &*config.config, &mut envoy, live);
     Box::into_raw(Box::new(filter)) as *const _
 }
 
@@ -81,6 +84,7 @@ pub(crate) fn new_filter<H: EnvoyListenerFilter>(
     filter_name: &'static str,
     config: &dyn ListenerFilterConfig<H>,
     envoy: &mut H,
+    live: crate::live::Instance,
 ) -> FilterBox<H> {
     let filter = guard(
         || context(KIND, filter_name, "listener_filter_new"),
@@ -89,6 +93,7 @@ pub(crate) fn new_filter<H: EnvoyListenerFilter>(
     FilterBox {
         filter_name,
         filter: filter.ok(),
+        _live: live,
     }
 }
 
@@ -230,6 +235,10 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filt
 #[macro_export]
 macro_rules! declare_listener_filters {
     ($($filter:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static LISTENER_FILTER_NAMES: &[&str] = &[$($filter),*];
+
         static LISTENER_FILTERS: &[(&str, $crate::listener::NewListenerFilterConfig)] = &[$((
             $filter,
             |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
@@ -405,7 +414,12 @@ mod tests {
     }
 
     fn panicking() -> FilterBox<Fake> {
-        new_filter("panics", &Config(|| Box::new(Panics)), &mut Fake::default())
+        new_filter(
+            "panics",
+            &Config(|| Box::new(Panics)),
+            &mut Fake::default(),
+            crate::live::Instance::new(crate::live::counts("test", "test")),
+        )
     }
 
     fn one_log(phase: &str) {
@@ -474,6 +488,7 @@ mod tests {
             "panics",
             &Config(|| panic!("no filter today")),
             &mut Fake::default(),
+            crate::live::Instance::new(crate::live::counts("test", "test")),
         );
         one_log("listener_filter_new");
         let mut envoy = Fake::default();

@@ -57,6 +57,8 @@ pub(crate) struct FilterBox<H: EnvoyNetworkFilter> {
     /// Set once the filter panicked: from then on nothing passes.
     failed: Cell<bool>,
     deferred: RefCell<VecDeque<Deferred>>,
+    /// Counts the instance alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// Events and watermarks a connection can raise during one hook are few; past
@@ -79,7 +81,7 @@ pub fn config_new(
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
     // SAFETY: Envoy lends both buffers for this call.
-    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
+    unsafe { config::create_box(ConfigKind::NetworkFilter, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
@@ -100,7 +102,8 @@ pub extern "C" fn envoy_dynamic_module_on_network_filter_new(
     let config = unsafe { &*(filter_config_ptr as *const ConfigBox) };
     // SAFETY: the filter pointer is live during this hook.
     let mut envoy = unsafe { Handle::from_raw(filter_envoy_ptr) };
-    let filter = new_filter(config.filter_name, &*config.config, &mut envoy);
+    let live = crate::live::Instance::new(config.live.counts());
+    let filter = new_filter(config.filter_name, &*config.config, &mut envoy, live);
     Box::into_raw(Box::new(filter)) as *const _
 }
 
@@ -110,6 +113,7 @@ pub(crate) fn new_filter<H: EnvoyNetworkFilter>(
     filter_name: &'static str,
     config: &dyn NetworkFilterConfig<H>,
     envoy: &mut H,
+    live: crate::live::Instance,
 ) -> FilterBox<H> {
     let filter = guard(
         || {
@@ -126,6 +130,7 @@ pub(crate) fn new_filter<H: EnvoyNetworkFilter>(
         busy: Cell::new(false),
         failed: Cell::new(false),
         deferred: RefCell::new(VecDeque::new()),
+        _live: live,
     }
 }
 
@@ -492,7 +497,12 @@ mod tests {
     }
 
     fn boxed(filter: impl Fn() -> Box<dyn NetworkFilter<Fake>> + Send + Sync) -> FilterBox<Fake> {
-        new_filter("panics", &Config(filter), &mut Fake::new())
+        new_filter(
+            "panics",
+            &Config(filter),
+            &mut Fake::new(),
+            crate::live::Instance::new(crate::live::counts("test", "test")),
+        )
     }
 
     fn assert_closed(envoy: &Fake) {
@@ -593,7 +603,12 @@ mod tests {
     #[test]
     fn notices_raised_while_busy_wait_and_stay_bounded_and_data_is_not_reentered() {
         let seen = std::rc::Rc::new(Cell::new(0));
-        let this = new_filter("counts", &Config(|| Box::new(Panics)), &mut Fake::new());
+        let this = new_filter(
+            "counts",
+            &Config(|| Box::new(Panics)),
+            &mut Fake::new(),
+            crate::live::Instance::new(crate::live::counts("test", "test")),
+        );
         // SAFETY (test): nothing else holds the filter.
         unsafe { *this.filter.get() = Some(Box::new(Counts(seen.clone()))) };
         let mut envoy = Fake::new();

@@ -50,6 +50,10 @@ impl NetworkFilters {
 #[macro_export]
 macro_rules! declare_network_filters {
     ($($filter:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static NETWORK_FILTER_NAMES: &[&str] = &[$($filter),*];
+
         static NETWORK_FILTERS: $crate::network::NetworkFilters = $crate::network::NetworkFilters {
             filters: &[$((
                 $filter,

@@ -44,6 +44,8 @@ pub(crate) struct FilterBox<H: EnvoyUdpListenerFilter> {
     config: *const ConfigBox<H>,
     /// None when creating the filter panicked, or once it panicked.
     filter: Option<Box<dyn UdpListenerFilter<H>>>,
+    /// Counts the instance alive until the box is dropped.
+    _live: crate::live::Instance,
 }
 
 /// Builds the filter behind the barrier; None (logged) when that panics.
@@ -98,6 +100,7 @@ pub(crate) fn new_filter<H: EnvoyUdpListenerFilter>(
         filter_name: config.filter_name,
         config,
         filter: build(config, envoy),
+        _live: crate::live::Instance::new(config.live.counts()),
     }
 }
 
@@ -164,6 +167,10 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_
 #[macro_export]
 macro_rules! declare_udp_filters {
     ($($filter:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($filter),*];
+
         static UDP_LISTENER_FILTERS: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$((
             $filter,
             |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
@@ -293,6 +300,7 @@ mod tests {
             config::ConfigBox {
                 filter_name: "picky",
                 config,
+                live: crate::live::Config::new(crate::live::counts("udp_listener", "picky")),
             },
             state,
         )

@@ -1,0 +1,197 @@
+"""The lab_status bootstrap extension through a real Envoy 1.40 with the lab's
+envoy.yaml (4 workers): GET /dynamic_modules on the admin port, live counts
+that follow open streams and connections back to 0, 1091's tokens file edited
+while Envoy runs, and access-log lines queued at shutdown that still reach the
+disk."""
+
+import json
+import signal
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import configs
+import lab
+import ports
+from client import request
+
+DELAY, ECHO, TOKENS = 1071, 1080, 1091
+# lab_status's timer: every second in envoy.yaml; a change must show within
+# that plus scheduling slack.
+RELOAD_WITHIN = 4.0
+
+
+def status(admin: int = lab.ADMIN_PORT) -> dict:
+    resp = request(admin, "/dynamic_modules")
+    assert resp.status == 200, resp.body[:300]
+    return json.loads(resp.body)
+
+
+def filter_row(doc: dict, kind: str, name: str) -> dict:
+    rows = [f for f in doc["filters"] if f["kind"] == kind and f["name"] == name]
+    assert len(rows) == 1, (kind, name, doc["filters"])
+    return rows[0]
+
+
+def until(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: not within {timeout}s")
+
+
+def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
+    doc = status()
+    assert doc["module"] == {"name": "rust_module", "language": "rust", "version": doc["module"]["version"]}
+    assert doc["module"]["version"]
+    assert doc["abi_version"] == "v0.2.0"
+    kinds = {f["kind"] for f in doc["filters"]}
+    assert kinds == {"http", "network", "listener", "udp_listener", "bootstrap"}, kinds
+    for row in doc["filters"]:
+        assert set(row) == {
+            "kind",
+            "name",
+            "live_configs",
+            "live_instances",
+            "configs_created",
+            "configs_destroyed",
+            "instances_created",
+            "instances_destroyed",
+        }
+        assert row["live_configs"] == row["configs_created"] - row["configs_destroyed"]
+    # header_auth serves 1069 and 1091; one lab_status with its one extension.
+    assert filter_row(doc, "http", "header_auth")["live_configs"] == 2
+    lab_status = filter_row(doc, "bootstrap", "lab_status")
+    assert (lab_status["live_configs"], lab_status["live_instances"]) == (1, 1)
+    files = doc["counters"]["header_auth_token_files"]
+    assert [f["path"] for f in files] == ["tokens/header_auth.txt"], files
+    assert doc["counters"]["access_log_pending_lines"] >= 0
+    assert request(lab.ADMIN_PORT, "/dynamic_modules", method="POST").status == 405
+
+
+def test_live_streams_go_up_while_open_and_back_to_zero(envoy):
+    n = 8
+    before = filter_row(status(), "http", "delay")
+    assert before["live_instances"] == 0, before
+    with ThreadPoolExecutor(n) as pool:
+        slow = [pool.submit(request, DELAY, "/", headers=[("do-delay", "1500")]) for _ in range(n)]
+        live = until(
+            lambda: (r := filter_row(status(), "http", "delay"))["live_instances"] == n and r,
+            5,
+            f"{n} delayed streams live",
+        )
+        assert all(f.result().status == 200 for f in slow)
+    assert live["instances_created"] - before["instances_created"] >= n
+    until(lambda: filter_row(status(), "http", "delay")["live_instances"] == 0, 5, "delay streams back to 0")
+
+
+def test_live_connections_go_up_while_open_and_back_to_zero(envoy):
+    n = 12  # over 4 workers: the count is the sum of every worker's
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", ECHO), timeout=5)
+            s.sendall(b"x")
+            assert s.recv(1) == b"x"
+            socks.append(s)
+        assert filter_row(status(), "network", "network_echo")["live_instances"] == n
+    finally:
+        for s in socks:
+            s.close()
+    until(lambda: filter_row(status(), "network", "network_echo")["live_instances"] == 0, 5, "connections back to 0")
+
+
+def code(token: str) -> int:
+    return request(TOKENS, "/", headers=[("x-auth", token)]).status
+
+
+def test_tokens_file_edited_while_envoy_runs(envoy):
+    path = envoy.log_path.parent / envoy.name / lab.LAB_TOKENS
+    original = path.read_text()
+    try:
+        assert (code(lab.LAB_TOKEN), code("rotated-token")) == (200, 401)
+        assert request(TOKENS, "/").status == 401
+        path.write_text("# rotated\nrotated-token\n")
+        until(lambda: code("rotated-token") == 200, RELOAD_WITHIN, "the new token accepted")
+        assert code(lab.LAB_TOKEN) == 401
+        # A missing file keeps the set it had, and says so once.
+        path.unlink()
+        time.sleep(2.5)
+        assert (code("rotated-token"), code(lab.LAB_TOKEN)) == (200, 401)
+        warned = [line for line in envoy.log().splitlines() if "keeping the previous 1 tokens" in line]
+        assert len(warned) == 1, warned
+        assert "[warning]" in warned[0] and "tokens/header_auth.txt" in warned[0], warned[0]
+        (row,) = status()["counters"]["header_auth_token_files"]
+        assert row["failing"] and row["tokens"] == 1, row
+    finally:
+        path.write_text(original)
+    until(lambda: code(lab.LAB_TOKEN) == 200, RELOAD_WITHIN, "the lab token back")
+
+
+def test_shutdown_flushes_queued_access_log_lines(upstream, logs_dir, tmp_path):
+    # The lab's config on shifted ports, in its own directory, so its
+    # access_logs/ holds this test's lines only.
+    admin = ports.ADMIN + ports.SHIFT
+    config = configs.write(tmp_path / "envoy-shifted.json", configs.shifted(configs.lab_config(), admin))
+    envoy = lab.start_envoy(
+        logs_dir,
+        config=config,
+        admin_port=admin,
+        base_id=ports.BASE_ID["lab_status"],
+        name="envoy-lab-status-stop",
+        cwd=tmp_path,
+        # A slow disk: 1 ms a line, so lines are still queued at SIGTERM.
+        extra_env={"DM_ENABLE_FAULT_INJECTION": "1", "DM_ACCESS_LOG_WRITE_DELAY_MS": "1"},
+    )
+    n, done = 2000, []
+    try:
+
+        def one(i):
+            assert request(1062 + ports.SHIFT, f"/uuid?i={i}").status == 200
+            done.append(i)
+
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(one, range(n)))
+        queued = status(admin)["counters"]["access_log_pending_lines"]
+    finally:
+        # At once: whatever the writer has not written yet is still queued.
+        code = envoy.stop(signal.SIGTERM)
+    assert code == 0, envoy.log()[-3000:]
+    log = envoy.log()
+    flushed = [line for line in log.splitlines() if "lab_status: shutdown: access logs flushed" in line]
+    assert len(flushed) == 1, log[-3000:]
+    assert "still queued" not in log
+    # The writer was behind when the shutdown came: the flush had work to do.
+    assert queued > 0 and "(0 lines were queued)" not in flushed[0], (queued, flushed[0])
+    text = (tmp_path / "access_logs" / "access_log_0.log").read_text()
+    paths = sorted(json.loads(line)["path"] for line in text.splitlines())
+    print(f"shutdown: {n} requests, {queued} lines queued at the last status, {flushed[0].split('] ')[-1]}")
+    assert paths == sorted(f"/uuid?i={i}" for i in range(n))
+
+
+def test_a_status_request_during_traffic_never_blocks_the_workers(envoy):
+    # The admin handler reads atomics only: traffic and status requests side by side.
+    stop = threading.Event()
+    errors = []
+
+    def traffic():
+        while not stop.is_set():
+            if request(1063, "/").status != 200:
+                errors.append("non-200")
+
+    threads = [threading.Thread(target=traffic) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(50):
+            doc = status()
+            assert filter_row(doc, "http", "header_mutation")["live_instances"] >= 0
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors
