@@ -184,7 +184,7 @@ def test_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, boot
 
 # ------------------------------------------------------- bootstrap extension
 
-BOOTSTRAP_ADMIN = 19195
+BOOTSTRAP_ADMIN = 19196  # its own Envoy, beside the one on ADMIN
 # Every runtime phase of bootstrap_fault_injection, one extension each.
 BOOTSTRAP_PHASES = [
     "bootstrap_extension_new",
