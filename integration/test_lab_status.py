@@ -50,7 +50,7 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     assert doc["module"]["version"]
     assert doc["abi_version"] == "v0.2.0"
     kinds = {f["kind"] for f in doc["filters"]}
-    assert kinds == {"http", "network", "listener", "udp_listener", "bootstrap"}, kinds
+    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap"}, kinds
     for row in doc["filters"]:
         assert set(row) == {
             "kind",
@@ -65,6 +65,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         assert row["live_configs"] == row["configs_created"] - row["configs_destroyed"]
     # header_auth serves 1069 and 1091; one lab_status with its one extension.
     assert filter_row(doc, "http", "header_auth")["live_configs"] == 2
+    # 1062's json_access_log: one configuration (Envoy makes a logger per thread from it).
+    assert filter_row(doc, "access_logger", "json_access_log")["live_configs"] == 1
     lab_status = filter_row(doc, "bootstrap", "lab_status")
     assert (lab_status["live_configs"], lab_status["live_instances"]) == (1, 1)
     files = doc["counters"]["header_auth_token_files"]

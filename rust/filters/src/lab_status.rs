@@ -172,11 +172,12 @@ impl LabStatusConfig {
 /// tables (the names only: the constructor tables would link every callback
 /// into the unit tests).
 pub fn registered() -> Vec<(&'static str, &'static str)> {
-    let tables: [(&'static str, &[&'static str]); 5] = [
+    let tables: [(&'static str, &[&'static str]); 6] = [
         ("http", crate::HTTP_FILTER_NAMES),
         ("network", crate::NETWORK_FILTER_NAMES),
         ("listener", crate::LISTENER_FILTER_NAMES),
         ("udp_listener", crate::UDP_LISTENER_FILTER_NAMES),
+        ("access_logger", crate::ACCESS_LOGGER_NAMES),
         ("bootstrap", crate::BOOTSTRAP_EXTENSION_NAMES),
     ];
     tables
@@ -331,7 +332,14 @@ mod tests {
         assert_eq!(json["module"]["version"], env!("CARGO_PKG_VERSION"));
         let filters = json["filters"].as_array().unwrap();
         assert_eq!(filters.len(), registered().len());
-        for kind in ["http", "network", "listener", "udp_listener", "bootstrap"] {
+        for kind in [
+            "http",
+            "network",
+            "listener",
+            "udp_listener",
+            "access_logger",
+            "bootstrap",
+        ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
         assert!(filters

@@ -370,7 +370,7 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
     ) {
         let mut raw = module_headers(headers);
         // SAFETY: every buffer outlives the call, which is when Envoy reads them.
-        unsafe {
+        crate::reentry::calling(self.raw, || unsafe {
             abi::envoy_dynamic_module_callback_http_send_response(
                 self.raw,
                 status,
@@ -379,7 +379,7 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
                 module_buffer(body),
                 module_buffer(details.as_bytes()),
             )
-        }
+        })
     }
 
     fn get_body_chunks(&self, body: BodyType) -> Vec<&[u8]> {
@@ -413,19 +413,23 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
 
     fn append_body(&mut self, body: BodyType, data: &[u8]) -> bool {
         // SAFETY: Envoy copies `data` before the call returns.
-        unsafe {
+        crate::reentry::calling(self.raw, || unsafe {
             abi::envoy_dynamic_module_callback_http_append_body(self.raw, body, module_buffer(data))
-        }
+        })
     }
 
     fn continue_decoding(&mut self) {
         // SAFETY: called on the stream's worker during one of its hooks.
-        unsafe { abi::envoy_dynamic_module_callback_http_filter_continue_decoding(self.raw) }
+        crate::reentry::calling(self.raw, || unsafe {
+            abi::envoy_dynamic_module_callback_http_filter_continue_decoding(self.raw)
+        })
     }
 
     fn continue_encoding(&mut self) {
         // SAFETY: called on the stream's worker during one of its hooks.
-        unsafe { abi::envoy_dynamic_module_callback_http_filter_continue_encoding(self.raw) }
+        crate::reentry::calling(self.raw, || unsafe {
+            abi::envoy_dynamic_module_callback_http_filter_continue_encoding(self.raw)
+        })
     }
 
     fn http_callout(

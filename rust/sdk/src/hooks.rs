@@ -18,7 +18,6 @@ use crate::registry;
 use crate::{EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
 use crate::{LocalReplyStatus, ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
-use std::cell::Cell;
 
 /// What `filter_config_module_ptr` points to.
 type ConfigBox = config::ConfigBox<dyn HttpFilterConfig<EnvoyFilterHandle>>;
@@ -204,7 +203,6 @@ fn run_phase<E: EnvoyHttpFilter, R>(
     stop: R,
     call: impl FnOnce(&mut dyn HttpFilter<E>, &mut E) -> R,
 ) -> R {
-    let _busy = Busy::enter(this);
     let outcome = match (this.failed, this.filter.as_deref_mut()) {
         (false, Some(filter)) => guard(
             || {
@@ -237,33 +235,6 @@ fn run_phase<E: EnvoyHttpFilter, R>(
             go_on
         }
     }
-}
-
-thread_local! {
-    /// The FilterBox whose hook runs on this thread right now, if any. A local
-    /// reply a filter sends from its own hook reaches the local_reply hook
-    /// re-entrantly, while that hook still holds the box: it is not delivered.
-    static IN_HOOK: Cell<*const ()> = const { Cell::new(core::ptr::null()) };
-}
-
-/// Marks a box busy for one hook; restores the previous mark when dropped.
-struct Busy(*const ());
-
-impl Busy {
-    fn enter<E: EnvoyHttpFilter>(this: &FilterBox<E>) -> Self {
-        let me = this as *const FilterBox<E> as *const ();
-        Busy(IN_HOOK.with(|h| h.replace(me)))
-    }
-}
-
-impl Drop for Busy {
-    fn drop(&mut self) {
-        IN_HOOK.with(|h| h.set(self.0));
-    }
-}
-
-fn busy(filter_module_ptr: *const ()) -> bool {
-    IN_HOOK.with(|h| h.get() == filter_module_ptr)
 }
 
 #[no_mangle]
@@ -468,8 +439,9 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_local_reply(
     details: envoy_dynamic_module_type_envoy_buffer,
     reset_imminent: bool,
 ) -> envoy_dynamic_module_type_on_http_filter_local_reply_status {
-    // The filter's own reply, from inside its hook: its box is borrowed.
-    if busy(filter_module_ptr as *const ()) {
+    // A reply the filter's own callback set off (send_response, continue_*,
+    // append_body, from inside its hook): its box is borrowed below us.
+    if crate::reentry::inside(filter_envoy_ptr) {
         return LocalReplyStatus::Continue;
     }
     // SAFETY: see `stream`; not re-entrant, checked above.
@@ -961,7 +933,7 @@ mod tests {
     }
 
     #[test]
-    fn local_replies_reach_the_filter_but_not_while_its_own_hook_runs() {
+    fn local_replies_reach_the_filter_but_not_from_inside_its_own_callbacks() {
         let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
         let mut this = FilterBox {
             filter_name: "listens",
@@ -977,13 +949,12 @@ mod tests {
             *seen.borrow(),
             [(503, "upstream_reset\u{fffd}".to_string(), true)]
         );
-        // Inside one of its hooks, the box is busy: the C hook does not enter it.
-        let me = &this as *const FilterBox<FakeEnvoyFilter> as *const ();
-        assert!(!busy(me));
-        let _busy = Busy::enter(&this);
-        assert!(busy(me));
-        drop(_busy);
-        assert!(!busy(me));
+        // Inside a callback that can set a local reply off, the C hook does
+        // not enter the filter.
+        let me = 64 as *const core::ffi::c_void;
+        assert!(!crate::reentry::inside(me));
+        crate::reentry::calling(me, || assert!(crate::reentry::inside(me)));
+        assert!(!crate::reentry::inside(me));
     }
 
     struct PanicsOnNew;

@@ -38,6 +38,7 @@ pub mod live;
 pub mod log;
 pub mod metadata;
 pub mod network;
+mod reentry;
 pub mod registry;
 pub mod since;
 #[cfg(feature = "testing")]

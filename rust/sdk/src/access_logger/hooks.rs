@@ -41,6 +41,8 @@ struct ConfigBox {
     /// Envoy's side of the configuration: the metric callbacks take it.
     envoy: envoy_dynamic_module_type_access_logger_config_envoy_ptr,
     config: Box<dyn AccessLoggerConfig<Handle>>,
+    /// Counts the configuration alive (lab_status reads it).
+    live: crate::live::Config,
 }
 
 /// One thread's logger and what rebuilds it, generic over the handle so unit
@@ -133,6 +135,8 @@ impl<E: EnvoyAccessLog> Drop for Logger<'_, E> {
 struct LoggerBox {
     config_envoy: envoy_dynamic_module_type_access_logger_config_envoy_ptr,
     logger: Logger<'static, Handle>,
+    /// Counts the logger (one per worker thread) alive until it is dropped.
+    _live: crate::live::Instance,
 }
 
 /// # Safety
@@ -152,6 +156,7 @@ pub unsafe fn config_new(
             filter_name,
             envoy: config_envoy_ptr,
             config: new(&mut envoy, config)?,
+            live: crate::live::Config::new(crate::live::counts("access_logger", filter_name)),
         })
     };
     match config::create(ConfigKind::AccessLogger, name, config, find, build) {
@@ -180,6 +185,7 @@ pub unsafe fn logger_new(
     Box::into_raw(Box::new(LoggerBox {
         config_envoy: config.envoy,
         logger: Logger::new(config.filter_name, &*config.config),
+        _live: crate::live::Instance::new(config.live.counts()),
     })) as *const _
 }
 
@@ -221,6 +227,10 @@ pub unsafe fn logger_destroy(module_ptr: envoy_dynamic_module_type_access_logger
 #[macro_export]
 macro_rules! declare_access_loggers {
     ($($logger:literal => $new:path),* $(,)?) => {
+        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
+        #[allow(dead_code)]
+        static ACCESS_LOGGER_NAMES: &[&str] = &[$($logger),*];
+
         static ACCESS_LOGGERS: &[(&str, $crate::access_logger::NewAccessLoggerConfig)] = &[$((
             $logger,
             |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
