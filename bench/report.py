@@ -217,10 +217,22 @@ def reading(results: dict) -> str:
     if body:
         instr = results["instructions"]
         for size, label in (("64k", "64 KiB"), ("1m", "1 MiB")):
-            rows = {n.split("_")[0]: instr[n]["median"] for n in body if n.endswith(f"_{size}")}
+            rows = {n.split("_")[0]: instr[n] for n in body if n.endswith(f"_{size}")}
             if "rust" not in rows:
                 continue
-            parts = [f"{lang} {ir / 1e6:.2f}M ({ir / rows['rust']:.2f}x Rust)" for lang, ir in rows.items()]
+            rust = rows["rust"]["median"]
+            parts = []
+            for lang, r in rows.items():
+                # A row whose rounds disagree (Go's collector ran in one window
+                # and not the other) shows its range, not a median of two.
+                low, high = min(r["per_request"]), max(r["per_request"])
+                if r["spread_pct"] > 5:
+                    parts.append(
+                        f"{lang} {low / 1e6:.2f}M-{high / 1e6:.2f}M ({low / rust:.2f}x-{high / rust:.2f}x Rust, "
+                        f"rounds {r['spread_pct']:.0f}% apart)"
+                    )
+                else:
+                    parts.append(f"{lang} {r['median'] / 1e6:.2f}M ({r['median'] / rust:.2f}x Rust)")
             lines.append(
                 f"- Rewriting a {label} response (instructions per request, Envoy included): " + ", ".join(parts) + "."
             )

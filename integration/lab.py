@@ -272,69 +272,50 @@ def validate(config: Path, search_path: Path = BUILD_LIB, extra_env: dict | None
 def up() -> int:
     """`make up`: serve every listener in the foreground until Ctrl-C."""
     log_dir = ROOT / "build" / "logs"
-    upstream = start_upstream(log_dir)
     # The Redis behind 1083 (network_redis).
     import redis_server  # noqa: PLC0415 (it imports this module)
 
-    redis = redis_server.start(log_dir)
-    try:
-        side = start_side_upstreams(log_dir)
-    except Exception:
-        redis.stop()
-        upstream.stop()
-        raise
-    try:
-        side.append(start_auth_server(log_dir))
-    except Exception:
-        redis.stop()
-        upstream.stop()
-        for p in side:
-            p.stop()
-        raise
-    try:
+    # Whatever has started is stopped when up() leaves, however it leaves.
+    with contextlib.ExitStack() as started:
+        upstream = start_upstream(log_dir)
+        started.callback(upstream.stop)
+        started.callback(redis_server.start(log_dir).stop)
+        for side in start_side_upstreams(log_dir):
+            started.callback(side.stop)
+        started.callback(start_auth_server(log_dir).stop)
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = start_envoy(log_dir, cwd=ROOT)
-    except Exception:
-        redis.stop()
-        upstream.stop()
-        for p in side:
-            p.stop()
-        raise
-    print(f"Envoy {ENVOY_VERSION} is serving with {envoy.workers} workers (admin http://127.0.0.1:{ADMIN_PORT}):")
-    for port, what in LISTENERS.items():
-        # Rows that name their own address (tcp://...) print as they are.
-        scheme = LISTENER_SCHEMES.get(port, "http")
-        print(f"  {what}" if "://" in what else f"  {scheme}://localhost:{port}/   {what}")
-    print(
-        f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; redis-server on "
-        f"{redis_server.REDIS_ADDR[0]}:{redis_server.REDIS_ADDR[1]}"
-    )
-    tls = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in TLS_UPSTREAMS.items())
-    print(f"TLS upstreams: {tls} (certificates in {(log_dir / 'certs').relative_to(ROOT)})")
-    print(f"DNS upstream: {DNS_UPSTREAM[0]}:{DNS_UPSTREAM[1]}/udp (answers 192.0.2.53)")
-    print(f"Auth service: {AUTH_ADDR[0]}:{AUTH_ADDR[1]} (x-auth-token: good -> 200, bad -> 403, slow -> timeout)")
-    print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
-    print("Ctrl-C stops everything.")
-    stop = {"now": False}
-    # Ctrl-C (SIGINT) or SIGTERM: leave the loop and stop both processes. Set
-    # explicitly, since a shell may start background jobs with SIGINT ignored.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.update(now=True))
-    try:
-        with open(envoy.log_path, errors="replace") as log:
-            while not stop["now"] and envoy.proc.poll() is None:
-                line = log.readline()
-                if line:
-                    sys.stdout.write(line)
-                else:
-                    time.sleep(0.1)
-    finally:
-        code = envoy.stop()
-        redis.stop()
-        upstream.stop()
-        for p in side:
-            p.stop()
-        print(f"\nstopped (envoy exit code {code})")
+        print(f"Envoy {ENVOY_VERSION} is serving with {envoy.workers} workers (admin http://127.0.0.1:{ADMIN_PORT}):")
+        for port, what in LISTENERS.items():
+            # Rows that name their own address (tcp://...) print as they are.
+            scheme = LISTENER_SCHEMES.get(port, "http")
+            print(f"  {what}" if "://" in what else f"  {scheme}://localhost:{port}/   {what}")
+        print(
+            f"Upstream: echo on {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; redis-server on "
+            f"{redis_server.REDIS_ADDR[0]}:{redis_server.REDIS_ADDR[1]}"
+        )
+        tls = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in TLS_UPSTREAMS.items())
+        print(f"TLS upstreams: {tls} (certificates in {(log_dir / 'certs').relative_to(ROOT)})")
+        print(f"DNS upstream: {DNS_UPSTREAM[0]}:{DNS_UPSTREAM[1]}/udp (answers 192.0.2.53)")
+        print(f"Auth service: {AUTH_ADDR[0]}:{AUTH_ADDR[1]} (x-auth-token: good -> 200, bad -> 403, slow -> timeout)")
+        print(f"Logs: {envoy.log_path.relative_to(ROOT)} and {upstream.log_path.relative_to(ROOT)}")
+        print("Ctrl-C stops everything.")
+        stop = {"now": False}
+        # Ctrl-C (SIGINT) or SIGTERM: leave the loop and stop everything. Set
+        # explicitly, since a shell may start background jobs with SIGINT ignored.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.update(now=True))
+        try:
+            with open(envoy.log_path, errors="replace") as log:
+                while not stop["now"] and envoy.proc.poll() is None:
+                    line = log.readline()
+                    if line:
+                        sys.stdout.write(line)
+                    else:
+                        time.sleep(0.1)
+        finally:
+            code = envoy.stop()
+            print(f"\nstopped (envoy exit code {code})")
     return 0
 
 
