@@ -24,7 +24,7 @@ export GODEBUG := cgocheck=0
 # from these two directories; pytest gets the same from pyproject.toml.
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
-.PHONY: help up test bench contenders build deps venv rust go cpp upstream abi \
+.PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
         lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean
 
 help:
@@ -66,6 +66,18 @@ $(LIB):
 rust: | $(LIB)
 	cargo build --locked $(RUST) --release -p rust_module
 	install -m 0755 rust/target/release/librust_module.so $(LIB)/
+
+# The test build of the Rust module: the shipped filters plus the test-only
+# fault-injection ones (cargo feature fault-injection), in build/test-lib with
+# the Go and C++ modules beside it (links), so a test that needs a fault filter
+# points ENVOY_DYNAMIC_MODULES_SEARCH_PATH there. Its own target directory:
+# the two builds never overwrite each other's librust_module.so.
+TEST_LIB := $(abspath $(BUILD)/test-lib)
+test-lib:
+	cargo build --locked $(RUST) --release -p rust_module --features fault-injection --target-dir rust/target/test-lib
+	mkdir -p $(TEST_LIB)
+	install -m 0755 rust/target/test-lib/release/librust_module.so $(TEST_LIB)/
+	ln -sf ../lib/libgo_module.so ../lib/libcpp_module.so $(TEST_LIB)/
 
 go: | $(LIB)
 	cd go && go build -buildmode=c-shared -o $(LIB)/libgo_module.so .
@@ -110,6 +122,7 @@ lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 lint-rust:
 	cargo fmt $(RUST) --all --check
 	cargo clippy --locked $(RUST) --workspace --all-targets -- -D warnings
+	cargo clippy --locked $(RUST) -p rust_module --all-targets --features fault-injection -- -D warnings
 	cargo fmt --manifest-path $(WASM_DIR)/Cargo.toml --check
 
 lint-go:
@@ -139,6 +152,7 @@ unit: unit-rust unit-go unit-cpp
 # Includes abi/abi.h's freshness check (rust/abi/tests/abi_header.rs).
 unit-rust:
 	cargo test --locked $(RUST) --workspace
+	cargo test --locked $(RUST) -p rust_module --features fault-injection fault
 
 unit-go:
 	cd go && go test ./...
@@ -160,7 +174,7 @@ sanitize: sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race
 sanitize-rust:
 	RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" cargo +nightly test --locked $(RUST) \
 	  --target "$$(rustc -vV | sed -n 's/^host: //p')" --target-dir rust/target/asan \
-	  -p rust_module -p envoy-dm-sdk
+	  -p rust_module -p envoy-dm-sdk --features rust_module/fault-injection
 
 sanitize-cpp:
 	cmake -S cpp -B $(BUILD)/cpp-asan -DDM_SANITIZE=ON >/dev/null
@@ -178,7 +192,7 @@ sanitize-go-race:
 	cd go && go test -race -count=1 ./...
 
 # compat-envoys: test_compat.py runs the modules on every supported Envoy.
-integration: build venv compat-envoys
+integration: build test-lib venv compat-envoys
 	$(PYTHON) -m pytest integration
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own

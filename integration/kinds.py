@@ -179,9 +179,11 @@ def bootstrap(listeners: list[dict], admin_port: int = 19001) -> dict:
     }
 
 
-def refusal_lines(path: Path, kind: str, filter_name: str) -> tuple[int, list[str], str]:
+def refusal_lines(
+    path: Path, kind: str, filter_name: str, search_path: Path = lab.BUILD_LIB
+) -> tuple[int, list[str], str]:
     """Validates `path`; returns Envoy's exit code, the error lines naming
     `rust_module: {kind} '{filter_name}'`, and the whole output."""
-    code, out = lab.validate(path)
+    code, out = lab.validate(path, search_path)
     prefix = f"rust_module: {kind} '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out

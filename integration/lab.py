@@ -23,6 +23,10 @@ import ports
 ROOT = Path(__file__).resolve().parent.parent
 ENVOY_YAML = ROOT / "envoy.yaml"
 BUILD_LIB = ROOT / "build" / "lib"
+# The test build of the modules (`make test-lib`): the Rust one with its test-only
+# fault-injection filters, the Go and C++ ones as shipped. Only tests of those
+# filters load it.
+TEST_LIB = ROOT / "build" / "test-lib"
 UPSTREAM_BIN = ROOT / "build" / "bin" / "echo-upstream"
 ENVOY_VERSION = (ROOT / "ENVOY_VERSION").read_text().strip()
 UPSTREAM_ADDR = ("127.0.0.1", ports.UPSTREAM)

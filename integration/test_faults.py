@@ -64,6 +64,7 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
         admin_port=ADMIN,
         base_id=ports.BASE_ID["faults"],
         extra_env={"DM_ENABLE_FAULT_INJECTION": "1"},
+        search_path=lab.TEST_LIB,
         name="envoy-faults",
     )
     yield envoy
@@ -131,6 +132,6 @@ def test_panic_while_creating_the_config_refuses_it(tmp_path, language):
             ports.SCRATCH_ADMIN,
         ),
     )
-    code, out = lab.validate(path, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
+    code, out = lab.validate(path, lab.TEST_LIB, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
     assert code > 0, out[-2000:]
     assert f"{module}: filter 'fault_injection' config creation: panicked:" in out, out[-3000:]

@@ -53,7 +53,13 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
     path = tmp_path_factory.mktemp("kind-faults") / "faults.json"
     path.write_text(json.dumps(kinds.bootstrap(listeners, ADMIN)))
     envoy = lab.start_envoy(
-        logs_dir, config=path, admin_port=ADMIN, base_id=12, extra_env=FAULT_ENV, name="envoy-kind-faults"
+        logs_dir,
+        config=path,
+        admin_port=ADMIN,
+        base_id=12,
+        extra_env=FAULT_ENV,
+        search_path=lab.TEST_LIB,
+        name="envoy-kind-faults",
     )
     yield envoy
     code = envoy.stop()
@@ -159,7 +165,7 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
 def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
-    code, out = lab.validate(path, extra_env=FAULT_ENV)
+    code, out = lab.validate(path, lab.TEST_LIB, extra_env=FAULT_ENV)
     assert code > 0, out[-2000:]
     needle = f"rust_module: {kind} '{name}' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
@@ -177,7 +183,7 @@ def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, boots
 def test_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap):
     path = tmp_path / "off.json"
     path.write_text(json.dumps(bootstrap(name, {"phase": "on_accept"} if "listener_" in name else {})))
-    code, lines, out = kinds.refusal_lines(path, kind, name)
+    code, lines, out = kinds.refusal_lines(path, kind, name, lab.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
 
@@ -213,7 +219,13 @@ def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstr
     path = tmp_path / "bootstrap-faults.json"
     path.write_text(json.dumps(config))
     envoy = lab.start_envoy(
-        logs_dir, config=path, admin_port=BOOTSTRAP_ADMIN, base_id=14, extra_env=FAULT_ENV, name="envoy-boot-faults"
+        logs_dir,
+        config=path,
+        admin_port=BOOTSTRAP_ADMIN,
+        base_id=14,
+        extra_env=FAULT_ENV,
+        search_path=lab.TEST_LIB,
+        name="envoy-boot-faults",
     )
     stopped = False
     try:
@@ -259,7 +271,7 @@ BOOTSTRAP_BAD = [
 def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, name, raw, why):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kinds.extension_bootstrap(name, raw=raw)))
-    code, lines, out = kinds.refusal_lines(path, "bootstrap extension", name)
+    code, lines, out = kinds.refusal_lines(path, "bootstrap extension", name, lab.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert why in lines[0], lines[0]
 
@@ -267,7 +279,7 @@ def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, nam
 def test_a_panicking_bootstrap_config_is_refused_with_one_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kinds.extension_bootstrap("bootstrap_fault_injection", {"phase": "config"})))
-    code, out = lab.validate(path, extra_env=FAULT_ENV)
+    code, out = lab.validate(path, lab.TEST_LIB, extra_env=FAULT_ENV)
     assert code > 0, out[-2000:]
     needle = "rust_module: bootstrap extension 'bootstrap_fault_injection' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]

@@ -148,6 +148,8 @@ def test_shutdown_flushes_queued_access_log_lines(upstream, logs_dir, tmp_path):
         cwd=tmp_path,
         # A slow disk: 1 ms a line, so lines are still queued at SIGTERM.
         extra_env={"DM_ENABLE_FAULT_INJECTION": "1", "DM_ACCESS_LOG_WRITE_DELAY_MS": "1"},
+        # The slow disk is a test knob of the test build only.
+        search_path=lab.TEST_LIB,
     )
     n, done = 2000, []
     try:

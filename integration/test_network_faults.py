@@ -62,6 +62,7 @@ def fault_envoy(logs_dir, tmp_path_factory):
         admin_port=ADMIN,
         base_id=12,
         extra_env={"DM_ENABLE_FAULT_INJECTION": "1"},
+        search_path=lab.TEST_LIB,
         name="envoy-netfaults",
     )
     yield envoy

@@ -111,3 +111,30 @@ def test_go_module_exports_only_runtime_extras():
     extra = {s for s in defined_symbols(lab.BUILD_LIB / "libgo_module.so") if s not in hooks_of("libgo_module.so")}
     unexpected = {s for s in extra if not EXTRA_GO.match(s)}
     assert not unexpected, f"libgo_module.so also exports {sorted(unexpected)}"
+
+
+# The test-only filters (they panic on demand): in the test build only.
+TEST_ONLY_FILTERS = [
+    "fault_injection",
+    "network_fault_injection",
+    "listener_fault_injection",
+    "udp_fault_injection",
+    "access_log_fault_injection",
+    "bootstrap_fault_injection",
+]
+
+
+def fault_filters_in(so: Path) -> list[str]:
+    """The test-only filter names the file holds as a whole word: in a name
+    table, a log string or a symbol (Rust symbols spell their module path)."""
+    data = so.read_bytes()
+    return [n for n in TEST_ONLY_FILTERS if re.search(rb"(?<![A-Za-z_])" + n.encode() + rb"(?![A-Za-z_])", data)]
+
+
+def test_the_shipped_rust_module_has_no_test_only_filter():
+    assert fault_filters_in(lab.BUILD_LIB / "librust_module.so") == []
+
+
+def test_the_test_build_has_every_test_only_filter():
+    # Without this the check above could pass on a search that finds nothing.
+    assert fault_filters_in(lab.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS

@@ -387,7 +387,8 @@ def refusal(language: str, case: str) -> tuple[int, list[str], str]:
                 ports.SCRATCH_ADMIN,
             ),
         )
-        code, out = lab.validate(path)
+        # The test-only filters exist in the test build of the module only.
+        code, out = lab.validate(path, lab.TEST_LIB if "fault" in filter_name else lab.BUILD_LIB)
     prefix = f"{module}: filter '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out
 

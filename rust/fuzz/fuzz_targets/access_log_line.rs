@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::log_sink::{json_line, redacted, Entry, DEFAULT_REDACT, REDACTED};
+use rust_module::shared::log_sink::{json_line, redacted, Entry, DEFAULT_REDACT, REDACTED};
 
 fuzz_target!(|data: &[u8]| {
     let mut fields = data.split(|&b| b == 0);

@@ -10,7 +10,7 @@
 use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter};
 use envoy_dm_sdk::{BodyType, EnvoyHttpFilter, HeaderType, HttpFilterConfig};
 use libfuzzer_sys::fuzz_target;
-use rust_module::body_rewrite::BodyRewriteConfig;
+use rust_module::http::body_rewrite::BodyRewriteConfig;
 
 fn naive(rules: &[(Vec<u8>, Vec<u8>)], input: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

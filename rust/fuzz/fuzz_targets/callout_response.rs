@@ -13,7 +13,7 @@
 use envoy_dm_sdk::testing::{FakeCalloutResponse, FakeEnvoyConfig, FakeEnvoyFilter};
 use envoy_dm_sdk::{HttpCalloutResult, HttpFilterConfig};
 use libfuzzer_sys::fuzz_target;
-use rust_module::callout_auth::{CalloutAuthConfig, FORWARDED_HEADERS, MAX_DENY_BODY};
+use rust_module::http::callout_auth::{CalloutAuthConfig, FORWARDED_HEADERS, MAX_DENY_BODY};
 
 const CONFIG: &[u8] = br#"{"cluster": "auth", "header": "x-auth-token", "failure_status": 599}"#;
 

@@ -13,7 +13,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::client_hello::{build, looks_like_tls, parse, Hello, MAX_NAME};
+use rust_module::shared::client_hello::{build, looks_like_tls, parse, Hello, MAX_NAME};
 
 fn valid_name(name: &str) -> bool {
     !name.is_empty()

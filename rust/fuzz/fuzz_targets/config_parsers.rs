@@ -9,7 +9,7 @@
 
 use envoy_dm_sdk::testing::FakeEnvoyConfig;
 use libfuzzer_sys::fuzz_target;
-use rust_module::{
+use rust_module::http::{
     callout_auth::CalloutAuthConfig, delay::DelayConfig, header_auth::HeaderAuthConfig,
     header_mutation::HeaderMutationConfig, metrics::MetricsConfig, passthrough::PassthroughConfig,
     random_auth::RandomAuthConfig, zero_copy_regex_waf::WafConfig,

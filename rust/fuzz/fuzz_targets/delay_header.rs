@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::delay::parse_delay;
+use rust_module::http::delay::parse_delay;
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 8 {

@@ -14,10 +14,10 @@
 
 use envoy_dm_sdk::udp::testing::FakeUdpConfig;
 use libfuzzer_sys::fuzz_target;
-use rust_module::dns_message::{
+use rust_module::udp::udp_dns_gateway::dns_message::{
     answer, parse_query, read_answer, MAX_UDP_ANSWER, MAX_WIRE_NAME, TYPE_A,
 };
-use rust_module::udp_dns_gateway::{Decision, DnsGatewayConfig};
+use rust_module::udp::udp_dns_gateway::{Decision, DnsGatewayConfig};
 use std::net::Ipv4Addr;
 use std::sync::OnceLock;
 

@@ -18,7 +18,7 @@ use envoy_dm_sdk::{
     ResponseHeadersStatus,
 };
 use libfuzzer_sys::fuzz_target;
-use rust_module::header_mutation::{
+use rust_module::http::header_mutation::{
     HeaderMutationConfig, Mutations, Rules, DOWNSTREAM_ADDRESS_HEADER, RESPONSE_CODE_HEADER,
     UPSTREAM_ADDRESS_HEADER,
 };

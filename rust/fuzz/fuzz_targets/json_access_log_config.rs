@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::log_sink::{Settings, MAX_QUEUE_LINES, MAX_WORKERS};
+use rust_module::shared::log_sink::{Settings, MAX_QUEUE_LINES, MAX_WORKERS};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(settings) = Settings::parse(data) {

@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rust_module::header_auth::MAX_VALUES;
-use rust_module::lab_status::{parse, MAX_FLUSH_MS, RELOAD_MS};
-use rust_module::token_file::parse_bytes;
+use rust_module::bootstrap::lab_status::{parse, MAX_FLUSH_MS, RELOAD_MS};
+use rust_module::http::header_auth::MAX_VALUES;
+use rust_module::shared::token_file::parse_bytes;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(settings) = parse(data) {

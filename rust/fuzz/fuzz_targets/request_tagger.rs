@@ -8,7 +8,7 @@
 use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter, FakeMetadataValue};
 use envoy_dm_sdk::{EnvoyHttpFilter, HeaderType, HttpFilterConfig};
 use libfuzzer_sys::fuzz_target;
-use rust_module::request_tagger::{RequestTaggerConfig, Tagger, CLASS_KEY};
+use rust_module::http::request_tagger::{RequestTaggerConfig, Tagger, CLASS_KEY};
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|b| *b == 0);

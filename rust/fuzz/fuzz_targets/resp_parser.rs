@@ -17,8 +17,10 @@
 use envoy_dm_sdk::network::testing::{FakeConnection, FakeNetworkConfig};
 use envoy_dm_sdk::network::NetworkFilterConfig;
 use libfuzzer_sys::fuzz_target;
-use rust_module::network_redis::RedisConfig;
-use rust_module::resp::{encode_command, parse_command, Limits, Parsed, ReplyScanner};
+use rust_module::network::network_redis::resp::{
+    encode_command, parse_command, Limits, Parsed, ReplyScanner,
+};
+use rust_module::network::network_redis::RedisConfig;
 
 const LIMITS: Limits = Limits {
     max_command_bytes: 4096,

@@ -11,7 +11,7 @@
 use envoy_dm_sdk::testing::FakeEnvoyConfig;
 use libfuzzer_sys::fuzz_target;
 use regex_automata::meta::Regex;
-use rust_module::zero_copy_regex_waf::{drive, Ending, WafConfig};
+use rust_module::http::zero_copy_regex_waf::{drive, Ending, WafConfig};
 use std::sync::OnceLock;
 
 const PATTERNS: [&str; 8] = [

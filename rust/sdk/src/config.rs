@@ -8,7 +8,7 @@
 use crate::abi::envoy_dynamic_module_type_envoy_buffer;
 use crate::barrier::{guard, Panicked};
 use crate::handle::envoy_bytes;
-use crate::registry::{self, Module};
+use crate::registry;
 use crate::{BoxError, LogLevel};
 use serde::de::DeserializeOwned;
 use std::ffi::c_void;
@@ -51,10 +51,10 @@ impl ConfigKind {
         match self {
             Self::Filter | Self::NetworkFilter => "filter",
             Self::PerRoute => "per-route config",
-            Self::Listener => crate::listener::hooks::KIND,
-            Self::UdpListener => crate::udp::hooks::KIND,
-            Self::AccessLogger => crate::access_logger::hooks::KIND,
-            Self::Bootstrap => crate::bootstrap::hooks::KIND,
+            Self::Listener => crate::listener::body::KIND,
+            Self::UdpListener => crate::udp::body::KIND,
+            Self::AccessLogger => crate::access_logger::body::KIND,
+            Self::Bootstrap => crate::bootstrap::body::KIND,
         }
     }
     /// The kind in [`crate::live`]'s table (and lab_status's JSON).
@@ -80,11 +80,6 @@ impl ConfigKind {
             | Self::Bootstrap => "config creation",
         }
     }
-}
-
-/// The module `program_init` recorded, or why a config cannot be made without it.
-pub(crate) fn registered() -> Result<&'static Module, String> {
-    registry::module().ok_or_else(|| "program_init has not run".to_string())
 }
 
 /// What a config hook does with Envoy's `name` and `config` bytes: find the

@@ -19,6 +19,24 @@ use crate::{EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, H
 use crate::{LocalReplyStatus, ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
 
+/// Builds one filter configuration from its `filter_config` bytes.
+pub type NewHttpFilterConfig =
+    fn(
+        &mut EnvoyConfigHandle,
+        &[u8],
+    ) -> Result<Box<dyn HttpFilterConfig<EnvoyFilterHandle>>, crate::BoxError>;
+
+/// Builds one per-route override from its `filter_config` bytes. The filter
+/// gets it back from [`EnvoyHttpFilter::per_route_config`](crate::EnvoyHttpFilter::per_route_config).
+pub type NewPerRouteConfig =
+    fn(&[u8]) -> Result<std::sync::Arc<dyn std::any::Any + Send + Sync>, crate::BoxError>;
+
+/// The HTTP filters the module registered, by name ([`module!`](crate::module)).
+pub static FILTERS: registry::Table<NewHttpFilterConfig> = registry::Table::new();
+
+/// The per-route overrides the module understands, by per_route_config_name.
+pub static PER_ROUTE: registry::Table<NewPerRouteConfig> = registry::Table::new();
+
 /// What `filter_config_module_ptr` points to.
 type ConfigBox = config::ConfigBox<dyn HttpFilterConfig<EnvoyFilterHandle>>;
 
@@ -52,9 +70,8 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_http_filter_config_module_ptr {
     let find = |name: &str| {
-        let module = config::registered()?;
-        module.find(name).ok_or_else(|| {
-            let names = module.filter_names();
+        FILTERS.find(name).ok_or_else(|| {
+            let names = FILTERS.names();
             format!("unknown filter name; this module has: {names}")
         })
     };
@@ -90,11 +107,11 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
         )
     };
     let find = |name: &str| {
-        config::registered()?.find_per_route(name).ok_or_else(|| {
+        PER_ROUTE.find(name).ok_or_else(|| {
             "no filter of this module takes a per-route config by that name".to_string()
         })
     };
-    let build = |_, new_config: registry::NewPerRouteConfig, config: &[u8]| new_config(config);
+    let build = |_, new_config: NewPerRouteConfig, config: &[u8]| new_config(config);
     match config::create(ConfigKind::PerRoute, name, config, find, build) {
         Some(config) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
         None => core::ptr::null(),

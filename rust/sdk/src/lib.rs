@@ -5,8 +5,8 @@
 //! Envoy only through the [`EnvoyHttpFilter`] and [`EnvoyHttpFilterConfig`] handle
 //! traits, so unit tests can hand them a fake instead of a running Envoy.
 //!
-//! The module lists its filters by name with [`declare_module!`]; the SDK exports
-//! every ABI hook, dispatches to the filters, and stops panics at the border
+//! The module lists its filters of every kind by name with [`module!`]; the SDK
+//! exports every ABI hook of every kind, dispatches to the filters, and stops panics at the border
 //! ([`barrier`]).
 //!
 //! | file          | concept                                                 |
@@ -14,7 +14,7 @@
 //! | `filter.rs`   | the filter traits and status types                      |
 //! | `handle.rs`   | the config and stream handle traits, ABI-backed impls   |
 //! | `config.rs`   | strict JSON configs and the refusal contract            |
-//! | `registry.rs` | filter names to constructors, `declare_module!`         |
+//! | `registry.rs` | filter names to constructors, the one `module!`         |
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
 //! | `barrier.rs`  | panic barrier: log once, fail closed                    |
 //! | `callout.rs`  | HTTP callouts: results, the response, inline answers    |
@@ -53,9 +53,10 @@ pub use handle::{
     EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, EnvoyHttpFilterConfig, EnvoyScheduler,
     MetricId, Scheduler,
 };
+pub use hooks::{NewHttpFilterConfig, NewPerRouteConfig};
 pub use kind_config::FilterTable;
 pub use metadata::{EnvoyHttpMetadata, MetadataSource};
-pub use registry::{Module, NewHttpFilterConfig, NewPerRouteConfig};
+pub use registry::{Module, Table};
 
 /// The error a filter returns when its configuration is unusable. Any error type
 /// converts into it with `?`; its text becomes the log line Envoy shows.

@@ -1,60 +1,64 @@
 //! Filter names to constructors: the module's dispatch table, looked up once per
 //! filter configuration (never per request).
 
-use crate::{BoxError, EnvoyConfigHandle, EnvoyFilterHandle, HttpFilterConfig};
-use std::any::Any;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-/// Builds one filter configuration from its `filter_config` bytes.
-pub type NewHttpFilterConfig = fn(
-    &mut EnvoyConfigHandle,
-    &[u8],
-)
-    -> Result<Box<dyn HttpFilterConfig<EnvoyFilterHandle>>, BoxError>;
-
-/// Builds one per-route override from its `filter_config` bytes. The filter
-/// gets it back from [`EnvoyHttpFilter::per_route_config`](crate::EnvoyHttpFilter::per_route_config).
-pub type NewPerRouteConfig = fn(&[u8]) -> Result<Arc<dyn Any + Send + Sync>, BoxError>;
-
-/// What a module is: its name (the `lib{name}.so` stem), its language, its
-/// filters by name, and the per-route overrides it understands, by
-/// per_route_config_name. Made by [`declare_module!`](crate::declare_module).
+/// What a module is: its name (the `lib{name}.so` stem), its language, and the
+/// names of its HTTP filters for the `loaded` log line. Made by
+/// [`module!`](crate::module); each kind keeps its own [`Table`].
 pub struct Module {
     pub name: &'static str,
     pub language: &'static str,
-    pub filters: &'static [(&'static str, NewHttpFilterConfig)],
-    pub per_route: &'static [(&'static str, NewPerRouteConfig)],
+    pub filters: &'static [&'static str],
 }
 
-impl Module {
-    /// The constructor registered under `filter_name`, with the name's static copy.
-    pub fn find(&self, filter_name: &str) -> Option<(&'static str, NewHttpFilterConfig)> {
-        self.filters
-            .iter()
-            .find(|(n, _)| *n == filter_name)
-            .copied()
+/// One kind's registered constructors by name: the one registry type, one
+/// static per kind (e.g. `listener::hooks::REGISTERED`), filled once by the
+/// module's program_init and read at config time only (never per request).
+pub struct Table<New: 'static> {
+    entries: OnceLock<&'static [(&'static str, New)]>,
+}
+
+impl<New: Copy + 'static> Table<New> {
+    pub const fn new() -> Self {
+        Self {
+            entries: OnceLock::new(),
+        }
     }
 
-    /// The per-route constructor registered under `name`.
-    pub fn find_per_route(&self, name: &str) -> Option<(&'static str, NewPerRouteConfig)> {
-        self.per_route.iter().find(|(n, _)| *n == name).copied()
+    /// Records the module's entries; the first call wins (program_init runs once).
+    pub fn register(&self, entries: &'static [(&'static str, New)]) {
+        let _ = self.entries.set(entries);
+    }
+
+    /// The registered entries (none before program_init).
+    pub fn get(&self) -> &'static [(&'static str, New)] {
+        self.entries.get().copied().unwrap_or(&[])
+    }
+
+    /// The constructor registered under `name`, with the name's static copy.
+    pub fn find(&self, name: &str) -> Option<(&'static str, New)> {
+        self.get().iter().find(|(n, _)| *n == name).copied()
     }
 
     /// The registered names, for error messages.
-    pub fn filter_names(&self) -> String {
-        self.filters
-            .iter()
-            .map(|(n, _)| *n)
-            .collect::<Vec<_>>()
-            .join(", ")
+    pub fn names(&self) -> String {
+        let names: Vec<_> = self.get().iter().map(|(n, _)| *n).collect();
+        names.join(", ")
     }
 }
 
-static MODULE: OnceLock<&'static Module> = OnceLock::new();
+impl<New: Copy + 'static> Default for Table<New> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+static MODULE: OnceLock<Module> = OnceLock::new();
 
 /// The module registered at program_init.
 pub fn module() -> Option<&'static Module> {
-    MODULE.get().copied()
+    MODULE.get()
 }
 
 /// The module's name for log lines, or a stand-in before program_init.
@@ -66,10 +70,10 @@ pub(crate) fn module_name() -> &'static str {
 /// the panic hook, says which implementation Envoy just loaded (tests that swap
 /// `.so` files read this line) and returns the ABI version this Envoy speaks
 /// (since.rs: v0.2.0 on 1.40, v0.1.0 on 1.38 and 1.39).
-pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
+pub fn program_init(module: Module) -> *const core::ffi::c_char {
     // First: logging below already depends on what this Envoy exports.
     crate::since::resolve_all();
-    let _ = MODULE.set(module);
+    let module = MODULE.get_or_init(|| module);
     crate::barrier::install_panic_hook();
     crate::log::log(
         crate::LogLevel::Info,
@@ -77,15 +81,22 @@ pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
             "{}: loaded, language={}, filters=[{}]",
             module.name,
             module.language,
-            module.filter_names()
+            module.filters.join(", ")
         ),
     );
     crate::since::abi_version().as_ptr()
 }
 
-/// Declares the module: its name, language and filters, and exports
-/// `envoy_dynamic_module_on_program_init` from the calling crate. The SDK exports
-/// every other hook.
+/// The module's one registration: its name, its language, and its filters of
+/// every kind, a section per kind (any order, any left out), each entry the name
+/// Envoy's config uses and the constructor that parses its `filter_config`.
+/// An entry may carry `#[cfg(...)]` (e.g. test-only filters behind a feature).
+/// It exports `envoy_dynamic_module_on_program_init`, which fills each kind's
+/// [`Table`]; the SDK exports every other hook of every kind. It also defines
+/// the names alone per kind (`HTTP_FILTER_NAMES`, `NETWORK_FILTER_NAMES`,
+/// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
+/// `BOOTSTRAP_EXTENSION_NAMES`), for readers that must not pull in the
+/// constructors.
 ///
 /// ```
 /// use envoy_dm_sdk::{BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig};
@@ -111,48 +122,39 @@ pub fn program_init(module: &'static Module) -> *const core::ffi::c_char {
 ///     Ok(config.to_vec())
 /// }
 ///
-/// envoy_dm_sdk::declare_module! {
+/// envoy_dm_sdk::module! {
 ///     name: "example_module",
 ///     language: "rust",
-///     filters: ["nothing" => NothingConfig::new],
+///     http: ["nothing" => NothingConfig::new],
 ///     per_route: ["nothing" => route_rules],
 /// }
 /// # fn main() {}
 /// ```
-/// Each filter constructor is `fn(&mut impl EnvoyHttpFilterConfig, &[u8]) -> Result<T, E>`
-/// where `T: HttpFilterConfig<EnvoyFilterHandle>`; each per-route constructor is
-/// `fn(&[u8]) -> Result<T, E>` where `T: Send + Sync + 'static`; `E: Into<BoxError>`.
+/// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
+/// `bootstrap`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
+/// with `T` the kind's config trait over its ABI-backed handle (a per-route one
+/// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
 #[macro_export]
-macro_rules! declare_module {
+macro_rules! module {
     (
         name: $name:literal,
-        language: $lang:literal,
-        filters: [$($filter:literal => $new:path),* $(,)?],
-        per_route: [$($route_filter:literal => $new_route:path),* $(,)?] $(,)?
+        language: $lang:literal
+        $(, $kind:ident: [$($(#[$m:meta])* $entry:literal => $new:path),* $(,)?])* $(,)?
     ) => {
-        /// The HTTP filters' names alone, for readers that must not pull in the
-        /// constructors (and through them every callback) at link time.
-        #[allow(dead_code)]
-        static HTTP_FILTER_NAMES: &[&str] = &[$($filter),*];
-
-        static MODULE: $crate::Module = $crate::Module {
-            name: $name,
-            language: $lang,
-            filters: &[$((
-                $filter,
-                |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
-            )),*],
-            per_route: &[$((
-                $route_filter,
-                |config| Ok(::std::sync::Arc::new($new_route(config)?)),
-            )),*],
-        };
+        $($crate::module!(@table $kind [$($(#[$m])* $entry => $new),*]);)*
 
         /// Envoy's first call into the module.
         #[no_mangle]
         pub extern "C" fn envoy_dynamic_module_on_program_init(
         ) -> $crate::abi::envoy_dynamic_module_type_abi_version_module_ptr {
-            $crate::registry::program_init(&MODULE)
+            #[allow(unused_mut)]
+            let mut filters: &'static [&'static str] = &[];
+            $($crate::module!(@register $kind filters);)*
+            $crate::registry::program_init($crate::registry::Module {
+                name: $name,
+                language: $lang,
+                filters,
+            })
         }
 
         #[allow(dead_code)]
@@ -163,4 +165,47 @@ macro_rules! declare_module {
             ];
         }
     };
+
+    // A per-route constructor takes the bytes alone.
+    (@table per_route [$($(#[$m:meta])* $entry:literal => $new:path),*]) => {
+        $crate::module!(@names per_route [$($(#[$m])* $entry),*]);
+        static DM_PER_ROUTE: &[(&str, $crate::hooks::NewPerRouteConfig)] = &[$($(#[$m])* ($entry, |config| {
+            ::core::result::Result::Ok(::std::sync::Arc::new($new(config)?))
+        })),*];
+    };
+    // One kind's names and constructors, typed by the kind's own `New...` alias.
+    (@table $kind:ident [$($(#[$m:meta])* $entry:literal => $new:path),*]) => {
+        $crate::module!(@names $kind [$($(#[$m])* $entry),*]);
+        $crate::module!(@entries $kind [$($(#[$m])* ($entry, |envoy, config| {
+            ::core::result::Result::Ok(::std::boxed::Box::new($new(envoy, config)?))
+        })),*]);
+    };
+    (@names http [$($t:tt)*]) => { #[allow(dead_code)] pub static HTTP_FILTER_NAMES: &[&str] = &[$($t)*]; };
+    (@names per_route [$($t:tt)*]) => { #[allow(dead_code)] pub static PER_ROUTE_NAMES: &[&str] = &[$($t)*]; };
+    (@names network [$($t:tt)*]) => { #[allow(dead_code)] pub static NETWORK_FILTER_NAMES: &[&str] = &[$($t)*]; };
+    (@names listener [$($t:tt)*]) => { #[allow(dead_code)] pub static LISTENER_FILTER_NAMES: &[&str] = &[$($t)*]; };
+    (@names udp [$($t:tt)*]) => { #[allow(dead_code)] pub static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($t)*]; };
+    (@names access_logger [$($t:tt)*]) => { #[allow(dead_code)] pub static ACCESS_LOGGER_NAMES: &[&str] = &[$($t)*]; };
+    (@names bootstrap [$($t:tt)*]) => { #[allow(dead_code)] pub static BOOTSTRAP_EXTENSION_NAMES: &[&str] = &[$($t)*]; };
+    (@names $other:ident [$($t:tt)*]) => {
+        ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
+            "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap"));
+    };
+
+    (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
+    (@entries network [$($t:tt)*]) => { static DM_NETWORK: &[(&str, $crate::network::NewNetworkFilterConfig)] = &[$($t)*]; };
+    (@entries listener [$($t:tt)*]) => { static DM_LISTENER: &[(&str, $crate::listener::NewListenerFilterConfig)] = &[$($t)*]; };
+    (@entries udp [$($t:tt)*]) => { static DM_UDP: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$($t)*]; };
+    (@entries access_logger [$($t:tt)*]) => { static DM_ACCESS_LOGGER: &[(&str, $crate::access_logger::NewAccessLoggerConfig)] = &[$($t)*]; };
+    (@entries bootstrap [$($t:tt)*]) => { static DM_BOOTSTRAP: &[(&str, $crate::bootstrap::NewBootstrapExtensionConfig)] = &[$($t)*]; };
+    (@entries $other:ident [$($t:tt)*]) => {};
+
+    (@register http $filters:ident) => { $crate::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
+    (@register per_route $filters:ident) => { $crate::hooks::PER_ROUTE.register(DM_PER_ROUTE); };
+    (@register network $filters:ident) => { $crate::network::hooks::REGISTERED.register(DM_NETWORK); };
+    (@register listener $filters:ident) => { $crate::listener::hooks::REGISTERED.register(DM_LISTENER); };
+    (@register udp $filters:ident) => { $crate::udp::hooks::REGISTERED.register(DM_UDP); };
+    (@register access_logger $filters:ident) => { $crate::access_logger::hooks::REGISTERED.register(DM_ACCESS_LOGGER); };
+    (@register bootstrap $filters:ident) => { $crate::bootstrap::hooks::REGISTERED.register(DM_BOOTSTRAP); };
+    (@register $other:ident $filters:ident) => {};
 }

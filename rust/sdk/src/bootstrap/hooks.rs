@@ -1,604 +1,273 @@
-//! The bootstrap extension hooks' bodies.
-//! [`declare_bootstrap_extensions!`](crate::declare_bootstrap_extensions)
-//! exports the seventeen `#[no_mangle]` hooks Envoy 1.40 resolves from the
-//! module crate, each calling one of these with the module's table, and checks
-//! every definition against its declaration in the ABI crate.
-//!
-//! Behind the barrier, a panic is logged once and then:
-//! - in config creation: the config is refused (Envoy refuses the bootstrap);
-//! - in an admin request: the answer is 500 with a one-line body;
-//! - in a timer: that firing is lost (a timer the config re-arms from the
-//!   callback is not re-armed, so it stops);
-//! - in the extension's creation: the extension is absent, its hooks do nothing;
-//! - in server_initialized / drain_started / shutdown: that hook is over, and
-//!   at shutdown Envoy is still told the module is done, so exit never hangs.
-//!
-//! Envoy holds startup until every configuration signals it is initialized:
-//! the SDK does so as soon as the configuration is made.
-//! worker_thread_initialized runs on each worker: the SDK does not call into
-//! the extension there (it is main-thread state). The hooks for callouts,
-//! scheduled events, watched files and cluster/listener updates only answer
-//! what a config asks for; this SDK asks for none yet, so they do nothing.
+//! The bootstrap extensions' exported hooks: only the `extern "C"` glue, each a call into
+//! [`body`](super::body) with Envoy's arguments. The SDK exports them for every
+//! module; the module's [`module!`](crate::module) registration fills [`REGISTERED`].
 
-use super::{
-    AdminResponse, BootstrapExtension, BootstrapExtensionConfig, EnvoyBootstrapConfig,
-    EnvoyBootstrapConfigHandle, EnvoyBootstrapExtension, TimerId,
-};
+// The hooks are entry points from C: their pointer arguments are trusted per the
+// ABI's contract, which is why they are not `unsafe fn` (Envoy cannot tell).
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+/// The bootstrap extensions the module registered, by name.
+pub static REGISTERED: crate::registry::Table<super::NewBootstrapExtensionConfig> =
+    crate::registry::Table::new();
+
+use super::body as h;
 use crate::abi::*;
-use crate::barrier::guard;
-use crate::config::{self, ConfigKind};
-use crate::kind_config::{self, context, FilterTable};
-use crate::BoxError;
-use core::ffi::c_void;
+use ::core::ffi::c_void;
 
-/// Builds one bootstrap extension configuration from its `extension_config` bytes.
-pub type NewBootstrapExtensionConfig = fn(
-    &mut EnvoyBootstrapConfigHandle,
-    &[u8],
-) -> Result<Box<dyn BootstrapExtensionConfig>, BoxError>;
-
-/// The kind's name in log lines.
-pub const KIND: &str = "bootstrap extension";
-
-/// The body of a panicked admin request's 500.
-pub const ADMIN_FAILED_BODY: &[u8] = b"dynamic module bootstrap extension failed\n";
-
-pub(crate) type ConfigBox = config::ConfigBox<dyn BootstrapExtensionConfig>;
-
-/// What `extension_module_ptr` points to.
-pub(crate) struct ExtensionBox {
-    name: &'static str,
-    /// None when creating it panicked.
-    extension: Option<Box<dyn BootstrapExtension>>,
-    _live: crate::live::Instance,
-}
-
-/// # Safety
-/// The arguments are those Envoy passed to bootstrap_extension_config_new.
-pub unsafe fn config_new(
-    table: FilterTable<NewBootstrapExtensionConfig>,
-    config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_config_new(
+    extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_bootstrap_extension_config_module_ptr {
-    let mut envoy = EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr);
-    let find = |name: &str| kind_config::find(table, name);
-    let made = config::create_box(ConfigKind::Bootstrap, name, config, find, &mut envoy);
-    if !made.is_null() {
-        envoy.signal_init_complete();
-    }
-    made
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_new(REGISTERED.get(), extension_config_envoy_ptr, name, config) }
 }
 
-/// # Safety
-/// `ptr` came from [`config_new`] and is released once.
-pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr) {
-    let what = |name| context(KIND, name, "config destroy");
-    config::destroy_box::<dyn BootstrapExtensionConfig>(ptr, what);
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_config_destroy(
+    extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+) {
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_destroy(extension_config_ptr) }
 }
 
-/// The body of bootstrap_extension_new.
-pub(crate) fn new_extension(
-    config: &ConfigBox,
-    envoy: &mut dyn EnvoyBootstrapExtension,
-) -> ExtensionBox {
-    let extension = guard(
-        || context(KIND, config.filter_name, "bootstrap_extension_new"),
-        || config.config.new_bootstrap_extension(envoy),
-    );
-    ExtensionBox {
-        name: config.filter_name,
-        extension: extension.ok(),
-        _live: crate::live::Instance::new(config.live.counts()),
-    }
-}
-
-/// # Safety
-/// `config_ptr` came from [`config_new`].
-pub unsafe fn extension_new(
-    config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-    envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_new(
+    extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
 ) -> envoy_dynamic_module_type_bootstrap_extension_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = super::EnvoyBootstrapExtensionHandle::from_raw(envoy_ptr);
-    Box::into_raw(Box::new(new_extension(config, &mut envoy))) as *const _
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::extension_new(extension_config_ptr, extension_envoy_ptr) }
 }
 
-/// Which lifecycle hook runs: names the barrier's line.
-#[derive(Debug, Clone, Copy)]
-pub enum Lifecycle {
-    ServerInitialized,
-    DrainStarted,
-    Shutdown,
-}
-
-/// The body of the server_initialized, drain_started and shutdown hooks.
-pub(crate) fn lifecycle(
-    this: &mut ExtensionBox,
-    envoy: &mut dyn EnvoyBootstrapExtension,
-    event: Lifecycle,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_server_initialized(
+    extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
+    extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
 ) {
-    let name = this.name;
-    let Some(extension) = this.extension.as_mut() else {
-        return;
-    };
-    let phase = match event {
-        Lifecycle::ServerInitialized => "on_server_initialized",
-        Lifecycle::DrainStarted => "on_drain_started",
-        Lifecycle::Shutdown => "on_shutdown",
-    };
-    let _ = guard(
-        || context(KIND, name, phase),
-        || match event {
-            Lifecycle::ServerInitialized => extension.on_server_initialized(envoy),
-            Lifecycle::DrainStarted => extension.on_drain_started(envoy),
-            Lifecycle::Shutdown => extension.on_shutdown(envoy),
-        },
-    );
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe {
+        h::extension_lifecycle(
+            extension_envoy_ptr,
+            extension_module_ptr,
+            h::Lifecycle::ServerInitialized,
+        )
+    }
 }
 
-/// # Safety
-/// Both pointers are this extension's live ones.
-pub unsafe fn extension_lifecycle(
-    envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-    event: Lifecycle,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized(
+    _extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
+    _extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
 ) {
-    let this = &mut *(module_ptr as *mut ExtensionBox);
-    let mut envoy = super::EnvoyBootstrapExtensionHandle::from_raw(envoy_ptr);
-    lifecycle(this, &mut envoy, event);
+    // On a worker: the extension is main-thread state (see hooks.rs).
 }
 
-/// # Safety
-/// Both pointers are this extension's live ones; Envoy's completion callback
-/// is called exactly once, after the extension's on_shutdown, panic or not.
-pub unsafe fn extension_shutdown(
-    envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-    completion: Option<unsafe extern "C" fn(*mut c_void)>,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_drain_started(
+    extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
+    extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
+) {
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe {
+        h::extension_lifecycle(
+            extension_envoy_ptr,
+            extension_module_ptr,
+            h::Lifecycle::DrainStarted,
+        )
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_shutdown(
+    extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
+    extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
+    completion_callback: Option<unsafe extern "C" fn(context: *mut c_void)>,
     completion_context: *mut c_void,
 ) {
-    extension_lifecycle(envoy_ptr, module_ptr, Lifecycle::Shutdown);
-    if let Some(done) = completion {
-        done(completion_context);
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe {
+        h::extension_shutdown(
+            extension_envoy_ptr,
+            extension_module_ptr,
+            completion_callback,
+            completion_context,
+        )
     }
 }
 
-/// # Safety
-/// `module_ptr` came from [`extension_new`] and is released once.
-pub unsafe fn extension_destroy(
-    module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_destroy(
+    extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
 ) {
-    let this = Box::from_raw(module_ptr as *mut ExtensionBox);
-    let name = this.name;
-    let _ = guard(
-        || context(KIND, name, "bootstrap_extension_destroy"),
-        move || drop(this),
-    );
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::extension_destroy(extension_module_ptr) }
 }
 
-/// The body of bootstrap_extension_timer_fired.
-pub(crate) fn timer_fired(
-    config: &ConfigBox,
-    envoy: &mut dyn EnvoyBootstrapConfig,
-    timer: TimerId,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_config_scheduled(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _event_id: u64,
 ) {
-    let _ = guard(
-        || context(KIND, config.filter_name, "on_timer_fired"),
-        || config.config.on_timer_fired(envoy, timer),
-    );
 }
 
-/// # Safety
-/// The pointers are the live ones Envoy passed to timer_fired.
-pub unsafe fn config_timer_fired(
-    config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-    config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_http_callout_done(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _callout_id: u64,
+    _result: envoy_dynamic_module_type_http_callout_result,
+    _headers: *mut envoy_dynamic_module_type_envoy_http_header,
+    _headers_size: usize,
+    _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+    _body_chunks_size: usize,
+) {
+}
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_timer_fired(
+    extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
     timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
 ) {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr);
-    timer_fired(config, &mut envoy, TimerId(timer_ptr as usize));
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_timer_fired(extension_config_envoy_ptr, extension_config_ptr, timer_ptr) }
 }
 
-/// The body of bootstrap_extension_admin_request: a panic answers 500.
-pub(crate) fn admin_request(
-    config: &ConfigBox,
-    envoy: &mut dyn EnvoyBootstrapConfig,
-    method: &[u8],
-    path: &[u8],
-    body: &[u8],
-) -> AdminResponse {
-    let method = String::from_utf8_lossy(method);
-    let path = String::from_utf8_lossy(path);
-    guard(
-        || context(KIND, config.filter_name, "on_admin_request"),
-        || config.config.on_admin_request(envoy, &method, &path, body),
-    )
-    .unwrap_or_else(|_| (500, ADMIN_FAILED_BODY.to_vec()))
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_file_changed(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _path: envoy_dynamic_module_type_envoy_buffer,
+    _events: u32,
+) {
 }
 
-/// # Safety
-/// The pointers and buffers are those Envoy passed to admin_request.
-pub unsafe fn config_admin_request(
-    config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-    config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_admin_request(
+    extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
     method: envoy_dynamic_module_type_envoy_buffer,
     path: envoy_dynamic_module_type_envoy_buffer,
     body: envoy_dynamic_module_type_envoy_buffer,
 ) -> u32 {
-    use crate::handle::envoy_bytes;
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr);
-    let (status, response) = admin_request(
-        config,
-        &mut envoy,
-        envoy_bytes(method.ptr, method.length),
-        envoy_bytes(path.ptr, path.length),
-        envoy_bytes(body.ptr, body.length),
-    );
-    envoy.set_admin_response(&response);
-    status
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe {
+        h::config_admin_request(
+            extension_config_envoy_ptr,
+            extension_config_ptr,
+            method,
+            path,
+            body,
+        )
+    }
 }
 
-/// Declares the module's bootstrap extensions by name and exports the
-/// seventeen bootstrap extension hooks, each checked against its ABI declaration.
-///
-/// ```ignore
-/// envoy_dm_sdk::declare_bootstrap_extensions! {
-///     "lab_status" => lab_status::LabStatusConfig::new,
-/// }
-/// ```
-/// Each constructor is `fn(&mut dyn EnvoyBootstrapConfig, &[u8]) -> Result<T, E>`
-/// with `T: BootstrapExtensionConfig + 'static` and `E: Into<BoxError>`.
-#[macro_export]
-macro_rules! declare_bootstrap_extensions {
-    ($($name:literal => $new:path),* $(,)?) => {
-        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
-        #[allow(dead_code)]
-        static BOOTSTRAP_EXTENSION_NAMES: &[&str] = &[$($name),*];
-
-        static BOOTSTRAP_EXTENSIONS: &[(&str, $crate::bootstrap::NewBootstrapExtensionConfig)] = &[$((
-            $name,
-            |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
-        )),*];
-
-        const _: () = {
-            use $crate::abi::*;
-            use $crate::bootstrap::hooks as h;
-            use ::core::ffi::c_void;
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_config_new(
-                extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                name: envoy_dynamic_module_type_envoy_buffer,
-                config: envoy_dynamic_module_type_envoy_buffer,
-            ) -> envoy_dynamic_module_type_bootstrap_extension_config_module_ptr {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_new(BOOTSTRAP_EXTENSIONS, extension_config_envoy_ptr, name, config) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_config_destroy(
-                extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_destroy(extension_config_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_new(
-                extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-            ) -> envoy_dynamic_module_type_bootstrap_extension_module_ptr {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::extension_new(extension_config_ptr, extension_envoy_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_server_initialized(
-                extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-                extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe {
-                    h::extension_lifecycle(extension_envoy_ptr, extension_module_ptr, h::Lifecycle::ServerInitialized)
-                }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized(
-                _extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-                _extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-            ) {
-                // On a worker: the extension is main-thread state (see hooks.rs).
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_drain_started(
-                extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-                extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe {
-                    h::extension_lifecycle(extension_envoy_ptr, extension_module_ptr, h::Lifecycle::DrainStarted)
-                }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_shutdown(
-                extension_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
-                extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-                completion_callback: Option<unsafe extern "C" fn(context: *mut c_void)>,
-                completion_context: *mut c_void,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe {
-                    h::extension_shutdown(
-                        extension_envoy_ptr,
-                        extension_module_ptr,
-                        completion_callback,
-                        completion_context,
-                    )
-                }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_destroy(
-                extension_module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::extension_destroy(extension_module_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_config_scheduled(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _event_id: u64,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_http_callout_done(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _callout_id: u64,
-                _result: envoy_dynamic_module_type_http_callout_result,
-                _headers: *mut envoy_dynamic_module_type_envoy_http_header,
-                _headers_size: usize,
-                _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
-                _body_chunks_size: usize,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_timer_fired(
-                extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_timer_fired(extension_config_envoy_ptr, extension_config_ptr, timer_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_file_changed(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _path: envoy_dynamic_module_type_envoy_buffer,
-                _events: u32,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_admin_request(
-                extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                method: envoy_dynamic_module_type_envoy_buffer,
-                path: envoy_dynamic_module_type_envoy_buffer,
-                body: envoy_dynamic_module_type_envoy_buffer,
-            ) -> u32 {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe {
-                    h::config_admin_request(extension_config_envoy_ptr, extension_config_ptr, method, path, body)
-                }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _cluster_name: envoy_dynamic_module_type_envoy_buffer,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_cluster_removal(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _cluster_name: envoy_dynamic_module_type_envoy_buffer,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _listener_name: envoy_dynamic_module_type_envoy_buffer,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_listener_removal(
-                _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-                _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
-                _listener_name: envoy_dynamic_module_type_envoy_buffer,
-            ) {
-            }
-
-            /// Each definition and its ABI declaration assigned to one
-            /// fn-pointer type: any difference fails the build.
-            #[allow(dead_code)]
-            fn bootstrap_hooks_match_the_abi() {
-                use $crate::abi::bootstrap as a;
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_config_new, envoy_dynamic_module_on_bootstrap_extension_config_new];
-                let _: [unsafe extern "C" fn(_) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_config_destroy, envoy_dynamic_module_on_bootstrap_extension_config_destroy];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_new, envoy_dynamic_module_on_bootstrap_extension_new];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_server_initialized, envoy_dynamic_module_on_bootstrap_extension_server_initialized];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized, envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_drain_started, envoy_dynamic_module_on_bootstrap_extension_drain_started];
-                let _: [unsafe extern "C" fn(_, _, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_shutdown, envoy_dynamic_module_on_bootstrap_extension_shutdown];
-                let _: [unsafe extern "C" fn(_) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_destroy, envoy_dynamic_module_on_bootstrap_extension_destroy];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_config_scheduled, envoy_dynamic_module_on_bootstrap_extension_config_scheduled];
-                let _: [unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_http_callout_done, envoy_dynamic_module_on_bootstrap_extension_http_callout_done];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_timer_fired, envoy_dynamic_module_on_bootstrap_extension_timer_fired];
-                let _: [unsafe extern "C" fn(_, _, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_file_changed, envoy_dynamic_module_on_bootstrap_extension_file_changed];
-                let _: [unsafe extern "C" fn(_, _, _, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_admin_request, envoy_dynamic_module_on_bootstrap_extension_admin_request];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update, envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_cluster_removal, envoy_dynamic_module_on_bootstrap_extension_cluster_removal];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update, envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [a::envoy_dynamic_module_on_bootstrap_extension_listener_removal, envoy_dynamic_module_on_bootstrap_extension_listener_removal];
-            }
-        };
-    };
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _cluster_name: envoy_dynamic_module_type_envoy_buffer,
+) {
 }
 
-// Needs the `testing` feature for the fakes and captured log lines.
-#[cfg(all(test, feature = "testing"))]
-mod tests {
-    use super::*;
-    use crate::bootstrap::testing::{FakeBootstrapConfig, FakeBootstrapExtension};
-    use crate::testing::take_logs;
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_cluster_removal(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _cluster_name: envoy_dynamic_module_type_envoy_buffer,
+) {
+}
 
-    struct Panics;
-    impl BootstrapExtensionConfig for Panics {
-        fn new_bootstrap_extension(
-            &self,
-            _: &mut dyn EnvoyBootstrapExtension,
-        ) -> Box<dyn BootstrapExtension> {
-            panic!("no extension today")
-        }
-        fn on_timer_fired(&self, _: &mut dyn EnvoyBootstrapConfig, _: TimerId) {
-            panic!("in timer")
-        }
-        fn on_admin_request(
-            &self,
-            _: &mut dyn EnvoyBootstrapConfig,
-            _: &str,
-            _: &str,
-            _: &[u8],
-        ) -> AdminResponse {
-            panic!("in admin")
-        }
-    }
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _listener_name: envoy_dynamic_module_type_envoy_buffer,
+) {
+}
 
-    struct Works;
-    impl BootstrapExtensionConfig for Works {
-        fn new_bootstrap_extension(
-            &self,
-            _: &mut dyn EnvoyBootstrapExtension,
-        ) -> Box<dyn BootstrapExtension> {
-            Box::new(PanicsAtShutdown)
-        }
-    }
-    struct PanicsAtShutdown;
-    impl BootstrapExtension for PanicsAtShutdown {
-        fn on_shutdown(&mut self, _: &mut dyn EnvoyBootstrapExtension) {
-            panic!("in shutdown")
-        }
-    }
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_bootstrap_extension_listener_removal(
+    _extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+    _extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
+    _listener_name: envoy_dynamic_module_type_envoy_buffer,
+) {
+}
 
-    fn boxed(name: &'static str, config: Box<dyn BootstrapExtensionConfig>) -> ConfigBox {
-        ConfigBox {
-            filter_name: name,
-            config,
-            live: crate::live::Config::new(crate::live::counts("bootstrap", name)),
-        }
-    }
-
-    fn one_panic_line(phase: &str) {
-        let logs = take_logs();
-        assert_eq!(logs.len(), 1, "{logs:?}");
-        assert!(
-            logs[0]
-                .1
-                .contains(&format!("bootstrap extension 'b' in {phase}: panicked")),
-            "{}",
-            logs[0].1
-        );
-    }
-
-    #[test]
-    fn panics_in_config_hooks_fail_closed_with_one_line_each() {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let config = boxed("b", Box::new(Panics));
-        let mut envoy = FakeBootstrapConfig::default();
-        let (status, body) = admin_request(&config, &mut envoy, b"GET", b"/x", b"");
-        assert_eq!((status, body.as_slice()), (500, ADMIN_FAILED_BODY));
-        one_panic_line("on_admin_request");
-        timer_fired(&config, &mut envoy, TimerId(1));
-        one_panic_line("on_timer_fired");
-        let mut ext = new_extension(&config, &mut FakeBootstrapExtension);
-        assert!(ext.extension.is_none());
-        one_panic_line("bootstrap_extension_new");
-        // An absent extension's hooks do nothing (and log nothing).
-        lifecycle(&mut ext, &mut FakeBootstrapExtension, Lifecycle::Shutdown);
-        assert!(take_logs().is_empty());
-    }
-
-    #[test]
-    fn a_panic_in_shutdown_is_contained_and_the_default_admin_answer_is_404() {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let config = boxed("b", Box::new(Works));
-        let mut envoy = FakeBootstrapConfig::default();
-        assert_eq!(
-            admin_request(&config, &mut envoy, b"GET", b"/", b""),
-            (404, Vec::new())
-        );
-        let mut ext = new_extension(&config, &mut FakeBootstrapExtension);
-        lifecycle(
-            &mut ext,
-            &mut FakeBootstrapExtension,
-            Lifecycle::DrainStarted,
-        );
-        assert!(take_logs().is_empty());
-        lifecycle(&mut ext, &mut FakeBootstrapExtension, Lifecycle::Shutdown);
-        one_panic_line("on_shutdown");
-    }
-
-    #[test]
-    fn configs_and_extensions_are_counted_live() {
-        let live = |name| {
-            crate::live::snapshot()
-                .into_iter()
-                .find(|s| s.kind == "bootstrap" && s.name == name)
-                .map(|s| (s.live_configs(), s.live_instances()))
-        };
-        let config = boxed("counted", Box::new(Works));
-        let ext = new_extension(&config, &mut FakeBootstrapExtension);
-        assert_eq!(live("counted"), Some((1, 1)));
-        drop(ext);
-        drop(config);
-        assert_eq!(live("counted"), Some((0, 0)));
-    }
+/// Each definition and its ABI declaration assigned to one
+/// fn-pointer type: any difference fails the build.
+#[allow(dead_code)]
+fn bootstrap_hooks_match_the_abi() {
+    use crate::abi::bootstrap as a;
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_config_new,
+        envoy_dynamic_module_on_bootstrap_extension_config_new,
+    ];
+    let _: [unsafe extern "C" fn(_) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_config_destroy,
+        envoy_dynamic_module_on_bootstrap_extension_config_destroy,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_new,
+        envoy_dynamic_module_on_bootstrap_extension_new,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_server_initialized,
+        envoy_dynamic_module_on_bootstrap_extension_server_initialized,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized,
+        envoy_dynamic_module_on_bootstrap_extension_worker_thread_initialized,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_drain_started,
+        envoy_dynamic_module_on_bootstrap_extension_drain_started,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_shutdown,
+        envoy_dynamic_module_on_bootstrap_extension_shutdown,
+    ];
+    let _: [unsafe extern "C" fn(_) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_destroy,
+        envoy_dynamic_module_on_bootstrap_extension_destroy,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_config_scheduled,
+        envoy_dynamic_module_on_bootstrap_extension_config_scheduled,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_http_callout_done,
+        envoy_dynamic_module_on_bootstrap_extension_http_callout_done,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_timer_fired,
+        envoy_dynamic_module_on_bootstrap_extension_timer_fired,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_file_changed,
+        envoy_dynamic_module_on_bootstrap_extension_file_changed,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_admin_request,
+        envoy_dynamic_module_on_bootstrap_extension_admin_request,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update,
+        envoy_dynamic_module_on_bootstrap_extension_cluster_add_or_update,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_cluster_removal,
+        envoy_dynamic_module_on_bootstrap_extension_cluster_removal,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update,
+        envoy_dynamic_module_on_bootstrap_extension_listener_add_or_update,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        a::envoy_dynamic_module_on_bootstrap_extension_listener_removal,
+        envoy_dynamic_module_on_bootstrap_extension_listener_removal,
+    ];
 }

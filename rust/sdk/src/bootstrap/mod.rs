@@ -7,18 +7,20 @@
 //! |--------------|--------------------------------------------------------------|
 //! | `filter.rs`  | the config and extension traits                              |
 //! | `handle.rs`  | the Envoy handle traits, timers, their real ABI-backed impls |
-//! | `hooks.rs`   | hook bodies, panic barrier, `declare_bootstrap_extensions!`  |
+//! | `body.rs`    | hook bodies, generic over the handle, panic barrier          |
+//! | `hooks.rs`   | the exported `extern "C"` glue, one call into `body` each  |
 //! | `testing.rs` | fake handles (feature `testing`)                             |
 
+pub mod body;
 pub mod filter;
 pub mod handle;
 pub mod hooks;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use body::NewBootstrapExtensionConfig;
 pub use filter::{AdminResponse, BootstrapExtension, BootstrapExtensionConfig};
 pub use handle::{
     EnvoyBootstrapConfig, EnvoyBootstrapConfigHandle, EnvoyBootstrapExtension,
     EnvoyBootstrapExtensionHandle, Timer, TimerId, TimerOps,
 };
-pub use hooks::NewBootstrapExtensionConfig;

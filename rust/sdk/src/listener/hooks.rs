@@ -1,499 +1,165 @@
-//! The listener hooks' bodies. [`declare_listener_filters!`](crate::declare_listener_filters)
-//! exports the `#[no_mangle]` hooks from the module crate, each calling one of
-//! these with the module's filter table, and checks every definition against
-//! its declaration in the ABI crate.
-//!
-//! Fail closed: a panic in any hook is logged once, the socket is closed
-//! (termination details `dynamic_module_filter_failed`) and the hook returns
-//! StopIteration, so no connection reaches a filter chain unfiltered.
-//!
-//! The bodies are generic over the handle, so unit tests run them (and their
-//! fail-closed paths) on the fake; the `unsafe fn`s only turn pointers back.
+//! The listener filters' exported hooks: only the `extern "C"` glue, each a call into
+//! [`body`](super::body) with Envoy's arguments. The SDK exports them for every
+//! module; the module's [`module!`](crate::module) registration fills [`REGISTERED`].
 
-use super::{
-    EnvoyListenerConfigHandle, EnvoyListenerFilter, EnvoyListenerFilterHandle, ListenerFilter,
-    ListenerFilterConfig, ListenerFilterStatus,
-};
+// The hooks are entry points from C: their pointer arguments are trusted per the
+// ABI's contract, which is why they are not `unsafe fn` (Envoy cannot tell).
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+/// The listener filters the module registered, by name.
+pub static REGISTERED: crate::registry::Table<super::NewListenerFilterConfig> =
+    crate::registry::Table::new();
+
+use super::body as h;
 use crate::abi::*;
-use crate::barrier::guard;
-use crate::config::{self, ConfigKind};
-use crate::kind_config::{self, context, FilterTable};
-use crate::BoxError;
 
-/// Builds one listener filter configuration from its `filter_config` bytes.
-pub type NewListenerFilterConfig =
-    fn(
-        &mut EnvoyListenerConfigHandle,
-        &[u8],
-    ) -> Result<Box<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>, BoxError>;
-
-/// The kind's name in log lines.
-pub const KIND: &str = "listener filter";
-
-/// The termination details of a connection closed because its filter failed.
-pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
-
-type ConfigBox = config::ConfigBox<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>;
-
-type Handle = EnvoyListenerFilterHandle;
-
-pub(crate) struct FilterBox<H: EnvoyListenerFilter> {
-    filter_name: &'static str,
-    /// None when creating the filter panicked.
-    filter: Option<Box<dyn ListenerFilter<H>>>,
-    /// Counts the instance alive until the box is dropped.
-    _live: crate::live::Instance,
-}
-
-/// # Safety
-/// The arguments are those Envoy passed to listener_filter_config_new.
-pub unsafe fn config_new(
-    table: FilterTable<NewListenerFilterConfig>,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_new(
     filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
-    let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
-    let find = |name: &str| kind_config::find(table, name);
-    config::create_box(ConfigKind::Listener, name, config, find, &mut envoy)
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_new(REGISTERED.get(), filter_config_envoy_ptr, name, config) }
 }
 
-/// # Safety
-/// `ptr` came from [`config_new`] and is released once.
-pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr) {
-    let what = |filter_name| context(KIND, filter_name, "config destroy");
-    config::destroy_box::<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>(ptr, what);
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_destroy(
+    filter_config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+) {
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_destroy(filter_config_ptr) }
 }
 
-/// # Safety
-/// `config_ptr` came from [`config_new`]; `envoy_ptr` is live for this call.
-pub unsafe fn filter_new(
-    config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
-    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_new(
+    filter_config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+    filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
 ) -> envoy_dynamic_module_type_listener_filter_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = Handle::from_raw(envoy_ptr);
-    let live = crate::live::Instance::new(config.live.counts());
-    let filter = new_filter(config.filter_name, &*config.config, &mut envoy, live);
-    Box::into_raw(Box::new(filter)) as *const _
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::filter_new(filter_config_ptr, filter_envoy_ptr) }
 }
 
-/// The body of listener_filter_new. A filter that failed to build still gets a
-/// box: on_accept then closes the socket, the same as any other failure.
-pub(crate) fn new_filter<H: EnvoyListenerFilter>(
-    filter_name: &'static str,
-    config: &dyn ListenerFilterConfig<H>,
-    envoy: &mut H,
-    live: crate::live::Instance,
-) -> FilterBox<H> {
-    let filter = guard(
-        || context(KIND, filter_name, "listener_filter_new"),
-        || config.new_listener_filter(envoy),
-    );
-    FilterBox {
-        filter_name,
-        filter: filter.ok(),
-        _live: live,
-    }
-}
-
-/// The connection behind a hook's two pointers.
-///
-/// # Safety
-/// `module_ptr` came from [`filter_new`] and is live; `envoy_ptr` is live for
-/// this call.
-unsafe fn connection<'a>(
-    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-) -> (&'a mut FilterBox<Handle>, Handle) {
-    (
-        &mut *(module_ptr as *mut FilterBox<Handle>),
-        Handle::from_raw(envoy_ptr),
-    )
-}
-
-/// Runs one status hook behind the barrier; on a panic (now or earlier) the
-/// socket is closed and the filter dropped.
-pub(crate) fn status<H: EnvoyListenerFilter>(
-    boxed: &mut FilterBox<H>,
-    envoy: &mut H,
-    phase: &str,
-    body: impl FnOnce(&mut dyn ListenerFilter<H>, &mut H) -> ListenerFilterStatus,
-) -> ListenerFilterStatus {
-    if let Some(filter) = boxed.filter.as_mut() {
-        let filter_name = boxed.filter_name;
-        match guard(
-            || context(KIND, filter_name, phase),
-            || body(filter.as_mut(), envoy),
-        ) {
-            Ok(status) => return status,
-            Err(_) => boxed.filter = None,
-        }
-    }
-    envoy.close_socket(FAIL_CLOSED_DETAILS);
-    ListenerFilterStatus::StopIteration
-}
-
-/// # Safety
-/// Both pointers are the live ones of this connection.
-pub unsafe fn on_accept(
-    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_accept(
+    filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_listener_filter_status {
-    let (boxed, mut envoy) = connection(envoy_ptr, module_ptr);
-    status(boxed, &mut envoy, "on_accept", |f, e| f.on_accept(e))
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::on_accept(filter_envoy_ptr, filter_module_ptr) }
 }
 
-/// # Safety
-/// Both pointers are the live ones of this connection.
-pub unsafe fn on_data(
-    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_data(
+    filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
     data_length: usize,
 ) -> envoy_dynamic_module_type_on_listener_filter_status {
-    let (boxed, mut envoy) = connection(envoy_ptr, module_ptr);
-    status(boxed, &mut envoy, "on_data", |f, e| {
-        f.on_data(e, data_length)
-    })
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::on_data(filter_envoy_ptr, filter_module_ptr, data_length) }
 }
 
-/// # Safety
-/// Both pointers are the live ones of this connection.
-pub unsafe fn on_close(
-    envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_close(
+    filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) {
-    let (boxed, mut envoy) = connection(envoy_ptr, module_ptr);
-    close(boxed, &mut envoy)
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::on_close(filter_envoy_ptr, filter_module_ptr) }
 }
 
-/// The body of on_close.
-pub(crate) fn close<H: EnvoyListenerFilter>(boxed: &mut FilterBox<H>, envoy: &mut H) {
-    let filter_name = boxed.filter_name;
-    if let Some(filter) = boxed.filter.as_mut() {
-        // The peer is gone already: a panic here can only be logged.
-        if guard(
-            || context(KIND, filter_name, "on_close"),
-            || filter.on_close(envoy),
-        )
-        .is_err()
-        {
-            boxed.filter = None;
-        }
-    }
-}
-
-/// # Safety
-/// `module_ptr` is the live filter of this connection.
-pub unsafe fn get_max_read_bytes(
-    module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_get_max_read_bytes(
+    _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) -> usize {
-    max_read_bytes(&mut *(module_ptr as *mut FilterBox<Handle>))
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::get_max_read_bytes(filter_module_ptr) }
 }
 
-/// The body of get_max_read_bytes.
-pub(crate) fn max_read_bytes<H: EnvoyListenerFilter>(boxed: &mut FilterBox<H>) -> usize {
-    let filter_name = boxed.filter_name;
-    let Some(filter) = boxed.filter.as_ref() else {
-        return 0;
-    };
-    match guard(
-        || context(KIND, filter_name, "max_read_bytes"),
-        || filter.max_read_bytes(),
-    ) {
-        Ok(n) => n,
-        Err(_) => {
-            // The next status hook closes the socket.
-            boxed.filter = None;
-            0
-        }
-    }
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_destroy(
+    filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+) {
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::filter_destroy(filter_module_ptr) }
 }
 
-/// # Safety
-/// `module_ptr` came from [`filter_new`] and is released once.
-pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr) {
-    let boxed = Box::from_raw(module_ptr as *mut FilterBox<Handle>);
-    let filter_name = boxed.filter_name;
-    let _ = guard(
-        || context(KIND, filter_name, "listener_filter_destroy"),
-        move || drop(boxed),
-    );
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_scheduled(
+    _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+    _event_id: u64,
+) {
 }
 
-/// Declares the module's listener filters by name and exports the eleven
-/// listener hooks, each checked against its ABI declaration. The filters of
-/// this SDK start no schedulers or callouts, so the last three do nothing.
-///
-/// ```ignore
-/// envoy_dm_sdk::declare_listener_filters! {
-///     "listener_ip_allowlist" => ip_allowlist::IpAllowlistConfig::new,
-/// }
-/// ```
-/// Each constructor is `fn(&mut impl EnvoyListenerFilterConfig, &[u8]) -> Result<T, E>`
-/// with `T: ListenerFilterConfig<EnvoyListenerFilterHandle>` and `E: Into<BoxError>`.
-#[macro_export]
-macro_rules! declare_listener_filters {
-    ($($filter:literal => $new:path),* $(,)?) => {
-        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
-        #[allow(dead_code)]
-        static LISTENER_FILTER_NAMES: &[&str] = &[$($filter),*];
-
-        static LISTENER_FILTERS: &[(&str, $crate::listener::NewListenerFilterConfig)] = &[$((
-            $filter,
-            |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
-        )),*];
-
-        const _: () = {
-            use $crate::abi::*;
-            use $crate::listener::hooks as h;
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_new(
-                filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
-                name: envoy_dynamic_module_type_envoy_buffer,
-                config: envoy_dynamic_module_type_envoy_buffer,
-            ) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_new(LISTENER_FILTERS, filter_config_envoy_ptr, name, config) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_destroy(
-                filter_config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_destroy(filter_config_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_new(
-                filter_config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
-                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-            ) -> envoy_dynamic_module_type_listener_filter_module_ptr {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::filter_new(filter_config_ptr, filter_envoy_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_accept(
-                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-            ) -> envoy_dynamic_module_type_on_listener_filter_status {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::on_accept(filter_envoy_ptr, filter_module_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_data(
-                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-                data_length: usize,
-            ) -> envoy_dynamic_module_type_on_listener_filter_status {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::on_data(filter_envoy_ptr, filter_module_ptr, data_length) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_on_close(
-                filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::on_close(filter_envoy_ptr, filter_module_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_get_max_read_bytes(
-                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-            ) -> usize {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::get_max_read_bytes(filter_module_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_destroy(
-                filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::filter_destroy(filter_module_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_scheduled(
-                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-                _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-                _event_id: u64,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_scheduled(
-                _filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
-                _filter_config_module_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
-                _event_id: u64,
-            ) {
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_listener_filter_http_callout_done(
-                _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
-                _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
-                _callout_id: u64,
-                _result: envoy_dynamic_module_type_http_callout_result,
-                _headers: *mut envoy_dynamic_module_type_envoy_http_header,
-                _headers_size: usize,
-                _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
-                _body_chunks_size: usize,
-            ) {
-            }
-
-            /// Each definition and its ABI declaration assigned to one
-            /// fn-pointer type: any difference fails the build.
-            #[allow(dead_code)]
-            fn listener_hooks_match_the_abi() {
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_new, envoy_dynamic_module_on_listener_filter_config_new];
-                let _: [unsafe extern "C" fn(_) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_destroy, envoy_dynamic_module_on_listener_filter_config_destroy];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_new, envoy_dynamic_module_on_listener_filter_new];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_accept, envoy_dynamic_module_on_listener_filter_on_accept];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_data, envoy_dynamic_module_on_listener_filter_on_data];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_close, envoy_dynamic_module_on_listener_filter_on_close];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_get_max_read_bytes, envoy_dynamic_module_on_listener_filter_get_max_read_bytes];
-                let _: [unsafe extern "C" fn(_) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_destroy, envoy_dynamic_module_on_listener_filter_destroy];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_scheduled, envoy_dynamic_module_on_listener_filter_scheduled];
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_scheduled, envoy_dynamic_module_on_listener_filter_config_scheduled];
-                let _: [unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _; 2] =
-                    [$crate::abi::listener::envoy_dynamic_module_on_listener_filter_http_callout_done, envoy_dynamic_module_on_listener_filter_http_callout_done];
-            }
-        };
-    };
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_config_scheduled(
+    _filter_config_envoy_ptr: envoy_dynamic_module_type_listener_filter_config_envoy_ptr,
+    _filter_config_module_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
+    _event_id: u64,
+) {
 }
 
-// The hook bodies on the fake: every hook's fail-closed path. Needs the
-// `testing` feature; `cargo test --workspace` and `make sanitize-rust` turn it on.
-#[cfg(all(test, feature = "testing"))]
-mod tests {
-    use super::*;
-    use crate::listener::testing::FakeListenerFilter;
-    use crate::testing::take_logs;
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_listener_filter_http_callout_done(
+    _filter_envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
+    _filter_module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
+    _callout_id: u64,
+    _result: envoy_dynamic_module_type_http_callout_result,
+    _headers: *mut envoy_dynamic_module_type_envoy_http_header,
+    _headers_size: usize,
+    _body_chunks: *mut envoy_dynamic_module_type_envoy_buffer,
+    _body_chunks_size: usize,
+) {
+}
 
-    type Fake = FakeListenerFilter;
-
-    struct Panics;
-    impl ListenerFilter<Fake> for Panics {
-        fn on_accept(&mut self, _: &mut Fake) -> ListenerFilterStatus {
-            panic!("in accept")
-        }
-        fn on_data(&mut self, _: &mut Fake, _: usize) -> ListenerFilterStatus {
-            panic!("in data")
-        }
-        fn on_close(&mut self, _: &mut Fake) {
-            panic!("in close")
-        }
-        fn max_read_bytes(&self) -> usize {
-            panic!("in max read bytes")
-        }
-    }
-
-    struct Config(fn() -> Box<dyn ListenerFilter<Fake>>);
-    impl ListenerFilterConfig<Fake> for Config {
-        fn new_listener_filter(&self, _: &mut Fake) -> Box<dyn ListenerFilter<Fake>> {
-            (self.0)()
-        }
-    }
-
-    fn panicking() -> FilterBox<Fake> {
-        new_filter(
-            "panics",
-            &Config(|| Box::new(Panics)),
-            &mut Fake::default(),
-            crate::live::Instance::new(crate::live::counts("test", "test")),
-        )
-    }
-
-    fn one_log(phase: &str) {
-        let logs = take_logs();
-        assert_eq!(logs.len(), 1, "{phase}: {logs:?}");
-        let want = format!("filter 'panics' in {phase}: panicked");
-        assert!(logs[0].1.contains(&want), "{}", logs[0].1);
-    }
-
-    /// A status hook that panics closes the socket and stops; so does every
-    /// later one, without entering the filter again.
-    fn status_fails(phase: &str, run: fn(&mut FilterBox<Fake>, &mut Fake) -> ListenerFilterStatus) {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let (mut boxed, mut envoy) = (panicking(), Fake::default());
-        assert_eq!(
-            run(&mut boxed, &mut envoy),
-            ListenerFilterStatus::StopIteration
-        );
-        assert_eq!(envoy.closed.as_deref(), Some(FAIL_CLOSED_DETAILS));
-        one_log(phase);
-        let mut again = Fake::default();
-        let data = status(&mut boxed, &mut again, "on_data", |f, e| f.on_data(e, 1));
-        assert_eq!(data, ListenerFilterStatus::StopIteration);
-        assert_eq!(again.closed.as_deref(), Some(FAIL_CLOSED_DETAILS));
-        assert_eq!(max_read_bytes(&mut boxed), 0);
-        assert!(
-            take_logs().is_empty(),
-            "{phase}: entered again after failing"
-        );
-    }
-
-    #[test]
-    fn on_accept_and_on_data_fail_closed() {
-        status_fails("on_accept", |b, e| {
-            status(b, e, "on_accept", |f, e| f.on_accept(e))
-        });
-        status_fails("on_data", |b, e| {
-            status(b, e, "on_data", |f, e| f.on_data(e, 3))
-        });
-    }
-
-    #[test]
-    fn on_close_and_max_read_bytes_drop_a_filter_that_panics() {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let (mut boxed, mut envoy) = (panicking(), Fake::default());
-        close(&mut boxed, &mut envoy);
-        one_log("on_close");
-        assert!(boxed.filter.is_none());
-
-        let mut boxed = panicking();
-        assert_eq!(max_read_bytes(&mut boxed), 0);
-        one_log("max_read_bytes");
-        // The next status hook closes the socket.
-        let accept = status(&mut boxed, &mut envoy, "on_accept", |f, e| f.on_accept(e));
-        assert_eq!(accept, ListenerFilterStatus::StopIteration);
-        assert_eq!(envoy.closed.as_deref(), Some(FAIL_CLOSED_DETAILS));
-    }
-
-    #[test]
-    fn a_filter_that_fails_to_build_closes_the_socket_on_accept() {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let mut boxed = new_filter(
-            "panics",
-            &Config(|| panic!("no filter today")),
-            &mut Fake::default(),
-            crate::live::Instance::new(crate::live::counts("test", "test")),
-        );
-        one_log("listener_filter_new");
-        let mut envoy = Fake::default();
-        let accept = status(&mut boxed, &mut envoy, "on_accept", |f, e| f.on_accept(e));
-        assert_eq!(accept, ListenerFilterStatus::StopIteration);
-        assert_eq!(envoy.closed.as_deref(), Some(FAIL_CLOSED_DETAILS));
-    }
+/// Each definition and its ABI declaration assigned to one
+/// fn-pointer type: any difference fails the build.
+#[allow(dead_code)]
+fn listener_hooks_match_the_abi() {
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_new,
+        envoy_dynamic_module_on_listener_filter_config_new,
+    ];
+    let _: [unsafe extern "C" fn(_) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_destroy,
+        envoy_dynamic_module_on_listener_filter_config_destroy,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_new,
+        envoy_dynamic_module_on_listener_filter_new,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_accept,
+        envoy_dynamic_module_on_listener_filter_on_accept,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_data,
+        envoy_dynamic_module_on_listener_filter_on_data,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_on_close,
+        envoy_dynamic_module_on_listener_filter_on_close,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_get_max_read_bytes,
+        envoy_dynamic_module_on_listener_filter_get_max_read_bytes,
+    ];
+    let _: [unsafe extern "C" fn(_) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_destroy,
+        envoy_dynamic_module_on_listener_filter_destroy,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_scheduled,
+        envoy_dynamic_module_on_listener_filter_scheduled,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_config_scheduled,
+        envoy_dynamic_module_on_listener_filter_config_scheduled,
+    ];
+    let _: [unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _; 2] = [
+        crate::abi::listener::envoy_dynamic_module_on_listener_filter_http_callout_done,
+        envoy_dynamic_module_on_listener_filter_http_callout_done,
+    ];
 }

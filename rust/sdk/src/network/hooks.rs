@@ -1,6 +1,5 @@
-//! The network filter hooks Envoy calls, defined with `#[no_mangle]` (all but
-//! network_filter_config_new, which `declare_network_filters!` defines in the
-//! module crate, next to its table). Each runs the filter behind the panic
+//! The network filter hooks Envoy calls, defined with `#[no_mangle]`; the
+//! module's [`module!`](crate::module) fills [`REGISTERED`]. Each runs the filter behind the panic
 //! barrier and fails closed by closing the connection.
 //!
 //! Envoy calls some hooks from inside others: a `write` from `on_read` runs the
@@ -25,7 +24,6 @@ use crate::config::{self, ConfigKind};
 use crate::network::{
     CloseType, ConnectionEvent, EnvoyNetworkConfigHandle, EnvoyNetworkFilter,
     EnvoyNetworkFilterHandle, NetworkFilter, NetworkFilterConfig, NetworkFilterStatus,
-    NetworkFilters,
 };
 use crate::registry::module_name;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -65,9 +63,29 @@ pub(crate) struct FilterBox<H: EnvoyNetworkFilter> {
 /// this the oldest are dropped rather than memory grown.
 const MAX_DEFERRED: usize = 16;
 
-/// The body of network_filter_config_new, for `declare_network_filters!`.
+/// Builds one network filter configuration from its `filter_config` bytes.
+pub type NewNetworkFilterConfig =
+    fn(
+        &mut EnvoyNetworkConfigHandle,
+        &[u8],
+    ) -> Result<Box<dyn NetworkFilterConfig<EnvoyNetworkFilterHandle>>, crate::BoxError>;
+
+/// The network filters the module registered, by name ([`module!`](crate::module)).
+pub static REGISTERED: crate::registry::Table<NewNetworkFilterConfig> =
+    crate::registry::Table::new();
+
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_network_filter_config_new(
+    filter_config_envoy_ptr: envoy_dynamic_module_type_network_filter_config_envoy_ptr,
+    name: envoy_dynamic_module_type_envoy_buffer,
+    config: envoy_dynamic_module_type_envoy_buffer,
+) -> envoy_dynamic_module_type_network_filter_config_module_ptr {
+    config_new(&REGISTERED, filter_config_envoy_ptr, name, config)
+}
+
+/// The body of network_filter_config_new.
 pub fn config_new(
-    filters: &'static NetworkFilters,
+    filters: &crate::registry::Table<NewNetworkFilterConfig>,
     filter_config_envoy_ptr: envoy_dynamic_module_type_network_filter_config_envoy_ptr,
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
@@ -417,6 +435,7 @@ fn signatures_match_the_abi() {
             let _: [unsafe extern "C" fn($($arg),*) -> _; 2] = [net::hooks::$name, $name];
         };
     }
+    same!(envoy_dynamic_module_on_network_filter_config_new, _, _, _);
     same!(envoy_dynamic_module_on_network_filter_config_destroy, _);
     same!(envoy_dynamic_module_on_network_filter_new, _, _);
     same!(envoy_dynamic_module_on_network_filter_destroy, _);

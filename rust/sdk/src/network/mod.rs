@@ -8,7 +8,6 @@
 //! | `filter.rs`   | [`NetworkFilterConfig`] and [`NetworkFilter`] traits      |
 //! | `handle.rs`   | [`EnvoyNetworkFilter`]: the connection handle, real impl  |
 //! | `config.rs`   | [`EnvoyNetworkFilterConfig`]: metrics at config time      |
-//! | `registry.rs` | filter names to constructors, `declare_network_filters!`  |
 //! | `hooks.rs`    | the `#[no_mangle]` network hooks, barrier, fail closed    |
 //! | `testing.rs`  | the fake connection (feature `testing`)                   |
 
@@ -16,11 +15,10 @@ pub mod config;
 pub mod filter;
 pub mod handle;
 pub mod hooks;
-pub mod registry;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use config::{EnvoyNetworkConfigHandle, EnvoyNetworkFilterConfig};
 pub use filter::*;
 pub use handle::{EnvoyNetworkFilter, EnvoyNetworkFilterHandle};
-pub use registry::{NetworkFilters, NewNetworkFilterConfig};
+pub use hooks::NewNetworkFilterConfig;

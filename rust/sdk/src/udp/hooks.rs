@@ -1,361 +1,84 @@
-//! The UDP listener hooks' bodies. [`declare_udp_filters!`](crate::declare_udp_filters)
-//! exports the `#[no_mangle]` hooks from the module crate, each calling one of
-//! these with the module's filter table, and checks every definition against
-//! its declaration in the ABI crate.
-//!
-//! Fail closed: a panic is logged once and the datagram is dropped
-//! (StopIteration). The filter that panicked is not trusted again: it is
-//! dropped and rebuilt from its configuration for the next datagram (one
-//! filter lives as long as its worker's listener, so without this one bad
-//! datagram would end the listener). Envoy passes datagrams on unfiltered when
-//! udp_listener_filter_new returns NULL, so the SDK never does: a filter that
-//! cannot be built drops every datagram until it can.
-//!
-//! The bodies are generic over the handle, so unit tests run them (and their
-//! fail-closed paths) on the fake; the `unsafe fn`s only turn pointers back.
+//! The UDP listener filters' exported hooks: only the `extern "C"` glue, each a call into
+//! [`body`](super::body) with Envoy's arguments. The SDK exports them for every
+//! module; the module's [`module!`](crate::module) registration fills [`REGISTERED`].
 
-use super::{
-    EnvoyUdpConfigHandle, EnvoyUdpListenerFilter, EnvoyUdpListenerFilterHandle, UdpListenerFilter,
-    UdpListenerFilterConfig, UdpListenerFilterStatus,
-};
+// The hooks are entry points from C: their pointer arguments are trusted per the
+// ABI's contract, which is why they are not `unsafe fn` (Envoy cannot tell).
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+/// The UDP listener filters the module registered, by name.
+pub static REGISTERED: crate::registry::Table<super::NewUdpListenerFilterConfig> =
+    crate::registry::Table::new();
+
+use super::body as h;
 use crate::abi::*;
-use crate::barrier::guard;
-use crate::config::{self, ConfigKind};
-use crate::kind_config::{self, context, FilterTable};
-use crate::BoxError;
 
-/// Builds one UDP listener filter configuration from its `filter_config` bytes.
-pub type NewUdpListenerFilterConfig =
-    fn(
-        &mut EnvoyUdpConfigHandle,
-        &[u8],
-    ) -> Result<Box<dyn UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>>, BoxError>;
-
-/// The kind's name in log lines.
-pub const KIND: &str = "UDP listener filter";
-
-type Handle = EnvoyUdpListenerFilterHandle;
-type ConfigBox<H> = config::ConfigBox<dyn UdpListenerFilterConfig<H>>;
-
-pub(crate) struct FilterBox<H: EnvoyUdpListenerFilter> {
-    filter_name: &'static str,
-    /// The configuration it was made from, to rebuild it after a panic. Envoy
-    /// keeps a configuration alive for as long as its filters.
-    config: *const ConfigBox<H>,
-    /// None when creating the filter panicked, or once it panicked.
-    filter: Option<Box<dyn UdpListenerFilter<H>>>,
-    /// Counts the instance alive until the box is dropped.
-    _live: crate::live::Instance,
-}
-
-/// Builds the filter behind the barrier; None (logged) when that panics.
-fn build<H: EnvoyUdpListenerFilter>(
-    config: &ConfigBox<H>,
-    envoy: &mut H,
-) -> Option<Box<dyn UdpListenerFilter<H>>> {
-    guard(
-        || context(KIND, config.filter_name, "udp_listener_filter_new"),
-        || config.config.new_udp_listener_filter(envoy),
-    )
-    .ok()
-}
-
-/// # Safety
-/// The arguments are those Envoy passed to udp_listener_filter_config_new.
-pub unsafe fn config_new(
-    table: FilterTable<NewUdpListenerFilterConfig>,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_config_new(
     filter_config_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr,
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_udp_listener_filter_config_module_ptr {
-    let mut envoy = EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr);
-    let find = |name: &str| kind_config::find(table, name);
-    config::create_box(ConfigKind::UdpListener, name, config, find, &mut envoy)
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_new(REGISTERED.get(), filter_config_envoy_ptr, name, config) }
 }
 
-/// # Safety
-/// `ptr` came from [`config_new`] and is released once.
-pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
-    let what = |filter_name| context(KIND, filter_name, "config destroy");
-    config::destroy_box::<dyn UdpListenerFilterConfig<Handle>>(ptr, what);
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_config_destroy(
+    filter_config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
+) {
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::config_destroy(filter_config_ptr) }
 }
 
-/// # Safety
-/// `config_ptr` came from [`config_new`]; `envoy_ptr` is live for this call.
-pub unsafe fn filter_new(
-    config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
-    envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_new(
+    filter_config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
+    filter_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
 ) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox<Handle>);
-    let mut envoy = Handle::from_raw(envoy_ptr);
-    Box::into_raw(Box::new(new_filter(config, &mut envoy))) as *const _
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::filter_new(filter_config_ptr, filter_envoy_ptr) }
 }
 
-/// The body of udp_listener_filter_new.
-pub(crate) fn new_filter<H: EnvoyUdpListenerFilter>(
-    config: &ConfigBox<H>,
-    envoy: &mut H,
-) -> FilterBox<H> {
-    FilterBox {
-        filter_name: config.filter_name,
-        config,
-        filter: build(config, envoy),
-        _live: crate::live::Instance::new(config.live.counts()),
-    }
-}
-
-/// # Safety
-/// Both pointers are the live ones of this filter.
-pub unsafe fn on_data(
-    envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
-    module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_on_data(
+    filter_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
+    filter_module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
-    let boxed = &mut *(module_ptr as *mut FilterBox<Handle>);
-    let mut envoy = Handle::from_raw(envoy_ptr);
-    data(boxed, &mut envoy)
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::on_data(filter_envoy_ptr, filter_module_ptr) }
 }
 
-/// The body of on_data: rebuilds a missing filter, drops the datagram when
-/// that or the filter panics.
-///
-/// # Safety
-/// The configuration `boxed` was made from is still alive.
-pub(crate) unsafe fn data<H: EnvoyUdpListenerFilter>(
-    boxed: &mut FilterBox<H>,
-    envoy: &mut H,
-) -> UdpListenerFilterStatus {
-    let filter_name = boxed.filter_name;
-    if boxed.filter.is_none() {
-        boxed.filter = build(&*boxed.config, envoy);
-    }
-    let Some(filter) = boxed.filter.as_mut() else {
-        return UdpListenerFilterStatus::StopIteration;
-    };
-    match guard(
-        || context(KIND, filter_name, "on_data"),
-        || filter.on_data(envoy),
-    ) {
-        Ok(status) => status,
-        Err(_) => {
-            boxed.filter = None;
-            UdpListenerFilterStatus::StopIteration
-        }
-    }
+#[no_mangle]
+pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_destroy(
+    filter_module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
+) {
+    // SAFETY: Envoy's arguments, per the ABI.
+    unsafe { h::filter_destroy(filter_module_ptr) }
 }
 
-/// # Safety
-/// `module_ptr` came from [`filter_new`] and is released once.
-pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr) {
-    let boxed = Box::from_raw(module_ptr as *mut FilterBox<Handle>);
-    let filter_name = boxed.filter_name;
-    let _ = guard(
-        || context(KIND, filter_name, "udp_listener_filter_destroy"),
-        move || drop(boxed),
-    );
-}
-
-/// Declares the module's UDP listener filters by name and exports the five
-/// UDP listener hooks, each checked against its ABI declaration.
-///
-/// ```ignore
-/// envoy_dm_sdk::declare_udp_filters! {
-///     "udp_dns_gateway" => dns_gateway::DnsGatewayConfig::new,
-/// }
-/// ```
-/// Each constructor is `fn(&mut impl EnvoyUdpListenerFilterConfig, &[u8]) -> Result<T, E>`
-/// with `T: UdpListenerFilterConfig<EnvoyUdpListenerFilterHandle>` and `E: Into<BoxError>`.
-#[macro_export]
-macro_rules! declare_udp_filters {
-    ($($filter:literal => $new:path),* $(,)?) => {
-        /// The names alone (see declare_module!'s HTTP_FILTER_NAMES).
-        #[allow(dead_code)]
-        static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($filter),*];
-
-        static UDP_LISTENER_FILTERS: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$((
-            $filter,
-            |envoy, config| Ok(::std::boxed::Box::new($new(envoy, config)?)),
-        )),*];
-
-        const _: () = {
-            use $crate::abi::*;
-            use $crate::udp::hooks as h;
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_config_new(
-                filter_config_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr,
-                name: envoy_dynamic_module_type_envoy_buffer,
-                config: envoy_dynamic_module_type_envoy_buffer,
-            ) -> envoy_dynamic_module_type_udp_listener_filter_config_module_ptr {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_new(UDP_LISTENER_FILTERS, filter_config_envoy_ptr, name, config) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_config_destroy(
-                filter_config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::config_destroy(filter_config_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_new(
-                filter_config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
-                filter_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
-            ) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::filter_new(filter_config_ptr, filter_envoy_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_on_data(
-                filter_envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
-                filter_module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
-            ) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::on_data(filter_envoy_ptr, filter_module_ptr) }
-            }
-
-            #[no_mangle]
-            pub extern "C" fn envoy_dynamic_module_on_udp_listener_filter_destroy(
-                filter_module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
-            ) {
-                // SAFETY: Envoy's arguments, per the ABI.
-                unsafe { h::filter_destroy(filter_module_ptr) }
-            }
-
-            /// Each definition and its ABI declaration assigned to one
-            /// fn-pointer type: any difference fails the build.
-            #[allow(dead_code)]
-            fn udp_hooks_match_the_abi() {
-                let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
-                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_config_new,
-                    envoy_dynamic_module_on_udp_listener_filter_config_new,
-                ];
-                let _: [unsafe extern "C" fn(_) -> _; 2] = [
-                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_config_destroy,
-                    envoy_dynamic_module_on_udp_listener_filter_config_destroy,
-                ];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
-                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_new,
-                    envoy_dynamic_module_on_udp_listener_filter_new,
-                ];
-                let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
-                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_on_data,
-                    envoy_dynamic_module_on_udp_listener_filter_on_data,
-                ];
-                let _: [unsafe extern "C" fn(_) -> _; 2] = [
-                    $crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_destroy,
-                    envoy_dynamic_module_on_udp_listener_filter_destroy,
-                ];
-            }
-        };
-    };
-}
-
-// The hook bodies on the fake: the dropped datagram, the rebuild after a
-// panic, and a filter that cannot be built. Needs the `testing` feature;
-// `cargo test --workspace` and `make sanitize-rust` turn it on.
-#[cfg(all(test, feature = "testing"))]
-mod tests {
-    use super::*;
-    use crate::testing::take_logs;
-    use crate::udp::testing::FakeUdpListenerFilter;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::Arc;
-
-    type Fake = FakeUdpListenerFilter;
-
-    /// Panics on a datagram starting with `!`, else answers it and drops it.
-    struct Picky;
-    impl UdpListenerFilter<Fake> for Picky {
-        fn on_data(&mut self, envoy: &mut Fake) -> UdpListenerFilterStatus {
-            let data = envoy.datagram().into_owned();
-            assert!(!data.starts_with(b"!"), "a bad datagram");
-            envoy.send_to_peer(&data);
-            UdpListenerFilterStatus::StopIteration
-        }
-    }
-
-    /// Counts the filters it builds; panics building while `broken`.
-    #[derive(Default)]
-    struct State {
-        built: AtomicUsize,
-        broken: AtomicBool,
-    }
-    struct Config(Arc<State>);
-    impl UdpListenerFilterConfig<Fake> for Config {
-        fn new_udp_listener_filter(&self, _: &mut Fake) -> Box<dyn UdpListenerFilter<Fake>> {
-            assert!(!self.0.broken.load(Ordering::Relaxed), "no filter today");
-            self.0.built.fetch_add(1, Ordering::Relaxed);
-            Box::new(Picky)
-        }
-    }
-
-    fn config(broken: bool) -> (ConfigBox<Fake>, Arc<State>) {
-        let state = Arc::new(State::default());
-        state.broken.store(broken, Ordering::Relaxed);
-        let config = Box::new(Config(state.clone()));
-        (
-            config::ConfigBox {
-                filter_name: "picky",
-                config,
-                live: crate::live::Config::new(crate::live::counts("udp_listener", "picky")),
-            },
-            state,
-        )
-    }
-
-    fn one_log(phase: &str) {
-        let logs = take_logs();
-        assert_eq!(logs.len(), 1, "{phase}: {logs:?}");
-        let want = format!("filter 'picky' in {phase}: panicked");
-        assert!(logs[0].1.contains(&want), "{}", logs[0].1);
-    }
-
-    #[test]
-    fn a_panic_drops_the_datagram_and_the_next_one_gets_a_fresh_filter() {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let (config, state) = config(false);
-        let mut boxed = new_filter(&config, &mut Fake::default());
-        let mut bad = Fake::with_datagram(b"!boom");
-        // SAFETY: `config` outlives `boxed`.
-        let status = unsafe { data(&mut boxed, &mut bad) };
-        assert_eq!(status, UdpListenerFilterStatus::StopIteration);
-        assert!(bad.sent.is_empty(), "nothing answered for the bad datagram");
-        assert!(boxed.filter.is_none());
-        one_log("on_data");
-        let mut good = Fake::with_datagram(b"query");
-        // SAFETY: as above.
-        assert_eq!(
-            unsafe { data(&mut boxed, &mut good) },
-            UdpListenerFilterStatus::StopIteration
-        );
-        assert_eq!(good.sent, vec![b"query".to_vec()]);
-        assert_eq!(state.built.load(Ordering::Relaxed), 2, "rebuilt once");
-        assert!(take_logs().is_empty());
-    }
-
-    #[test]
-    fn a_filter_that_cannot_be_built_drops_every_datagram_until_it_can() {
-        crate::barrier::install_panic_hook();
-        take_logs();
-        let (config, state) = config(true);
-        let mut boxed = new_filter(&config, &mut Fake::default());
-        one_log("udp_listener_filter_new");
-        for _ in 0..3 {
-            let mut envoy = Fake::with_datagram(b"query");
-            // SAFETY: `config` outlives `boxed`.
-            let status = unsafe { data(&mut boxed, &mut envoy) };
-            assert_eq!(status, UdpListenerFilterStatus::StopIteration);
-            assert!(envoy.sent.is_empty());
-            one_log("udp_listener_filter_new");
-        }
-        state.broken.store(false, Ordering::Relaxed);
-        let mut envoy = Fake::with_datagram(b"query");
-        // SAFETY: as above.
-        unsafe { data(&mut boxed, &mut envoy) };
-        assert_eq!(envoy.sent, vec![b"query".to_vec()]);
-    }
+/// Each definition and its ABI declaration assigned to one
+/// fn-pointer type: any difference fails the build.
+#[allow(dead_code)]
+fn udp_hooks_match_the_abi() {
+    let _: [unsafe extern "C" fn(_, _, _) -> _; 2] = [
+        crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_config_new,
+        envoy_dynamic_module_on_udp_listener_filter_config_new,
+    ];
+    let _: [unsafe extern "C" fn(_) -> _; 2] = [
+        crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_config_destroy,
+        envoy_dynamic_module_on_udp_listener_filter_config_destroy,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_new,
+        envoy_dynamic_module_on_udp_listener_filter_new,
+    ];
+    let _: [unsafe extern "C" fn(_, _) -> _; 2] = [
+        crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_on_data,
+        envoy_dynamic_module_on_udp_listener_filter_on_data,
+    ];
+    let _: [unsafe extern "C" fn(_) -> _; 2] = [
+        crate::abi::udp::envoy_dynamic_module_on_udp_listener_filter_destroy,
+        envoy_dynamic_module_on_udp_listener_filter_destroy,
+    ];
 }

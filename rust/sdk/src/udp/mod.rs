@@ -6,18 +6,20 @@
 //! |--------------|----------------------------------------------------------|
 //! | `filter.rs`  | the config and filter traits                             |
 //! | `handle.rs`  | the Envoy handle traits and their real, ABI-backed impls |
-//! | `hooks.rs`   | hook bodies, fail-closed barrier, `declare_udp_filters!` |
+//! | `body.rs`    | hook bodies, generic over the handle, panic barrier          |
+//! | `hooks.rs`   | the exported `extern "C"` glue, one call into `body` each  |
 //! | `testing.rs` | fake handles (feature `testing`)                         |
 
+pub mod body;
 pub mod filter;
 pub mod handle;
 pub mod hooks;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use body::NewUdpListenerFilterConfig;
 pub use filter::{UdpListenerFilter, UdpListenerFilterConfig, UdpListenerFilterStatus};
 pub use handle::{
     EnvoyUdpConfigHandle, EnvoyUdpListenerFilter, EnvoyUdpListenerFilterConfig,
     EnvoyUdpListenerFilterHandle,
 };
-pub use hooks::NewUdpListenerFilterConfig;

@@ -19,7 +19,7 @@ use envoy_dm_sdk::{
 };
 use serde::Deserialize;
 
-pub const ENABLE_ENV: &str = "DM_ENABLE_FAULT_INJECTION";
+pub use crate::shared::fault::ENABLE_ENV;
 pub const TRIGGER_HEADER: &str = "x-inject-fault";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -50,11 +50,7 @@ pub struct FaultInjectionConfig {
 
 impl FaultInjectionConfig {
     pub fn new(_envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
-        if std::env::var(ENABLE_ENV).as_deref() != Ok("1") {
-            return Err(
-                format!("test-only filter; set {ENABLE_ENV}=1 in Envoy's environment").into(),
-            );
-        }
+        crate::shared::fault::require()?;
         let RawConfig { phase } = envoy_dm_sdk::parse_json(config)?;
         if phase == Phase::Config {
             panic!("fault injected in config");

@@ -41,7 +41,7 @@
 //! Lines are built with serde_json, which escapes control bytes, so a hostile
 //! header cannot forge a line; bytes that are not UTF-8 become U+FFFD.
 
-use crate::log_sink::{redacted, text, Entry, Lines};
+use crate::shared::log_sink::{redacted, text, Entry, Lines};
 use envoy_dm_sdk::{
     AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter,
     HttpFilterConfig, MetricId,
@@ -52,12 +52,12 @@ pub const DROPPED_COUNTER: &str = "access_log_dropped_lines_total";
 
 // ------------------------------------------------------------------ config
 
-pub struct AccessLoggerConfig {
+pub struct HttpAccessLogConfig {
     lines: Lines,
     dropped: MetricId,
 }
 
-impl AccessLoggerConfig {
+impl HttpAccessLogConfig {
     pub fn new(envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
         let dropped = envoy.define_counter(DROPPED_COUNTER, &[])?;
         let lines = Lines::open("access_logger", "access_log", config)?;
@@ -65,9 +65,9 @@ impl AccessLoggerConfig {
     }
 }
 
-impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for AccessLoggerConfig {
+impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for HttpAccessLogConfig {
     fn new_http_filter(&self, _envoy: &mut E) -> Box<dyn HttpFilter<E>> {
-        Box::new(AccessLogger {
+        Box::new(HttpAccessLog {
             lines: self.lines.clone(),
             dropped: self.dropped,
             started: Instant::now(),
@@ -78,13 +78,13 @@ impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for AccessLoggerConfig {
 // Dropping the configuration drops its Lines; the last stream's drop closes
 // the queues, and the writers drain them and exit on their own.
 
-pub struct AccessLogger {
+pub struct HttpAccessLog {
     lines: Lines,
     dropped: MetricId,
     started: Instant,
 }
 
-impl<E: EnvoyHttpFilter> HttpFilter<E> for AccessLogger {
+impl<E: EnvoyHttpFilter> HttpFilter<E> for HttpAccessLog {
     fn on_stream_complete(&mut self, envoy: &mut E) {
         let entry = Entry {
             method: envoy
@@ -123,19 +123,19 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for AccessLogger {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::log_sink::tests::{serial, GATE};
-    use crate::log_sink::{join_writers, FILE_MODE, REDACTED};
+    use crate::shared::log_sink::tests::{serial, GATE};
+    use crate::shared::log_sink::{join_writers, FILE_MODE, REDACTED};
     use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter};
     use std::fs::Permissions;
     use std::os::unix::fs::PermissionsExt;
     use std::path::{Path, PathBuf};
     use std::time::Duration;
 
-    fn config_json(json: serde_json::Value) -> Result<AccessLoggerConfig, BoxError> {
-        AccessLoggerConfig::new(&mut FakeEnvoyConfig::default(), json.to_string().as_bytes())
+    fn config_json(json: serde_json::Value) -> Result<HttpAccessLogConfig, BoxError> {
+        HttpAccessLogConfig::new(&mut FakeEnvoyConfig::default(), json.to_string().as_bytes())
     }
 
-    fn config(dir: &Path, workers: u32) -> Result<AccessLoggerConfig, BoxError> {
+    fn config(dir: &Path, workers: u32) -> Result<HttpAccessLogConfig, BoxError> {
         config_json(serde_json::json!({"dirname": dir, "num_workers": workers}))
     }
 
@@ -147,7 +147,7 @@ pub(crate) mod tests {
     }
 
     fn log_one(
-        config: &AccessLoggerConfig,
+        config: &HttpAccessLogConfig,
         headers: &[(&str, &str)],
         status: u64,
     ) -> FakeEnvoyFilter {
@@ -161,7 +161,7 @@ pub(crate) mod tests {
     }
 
     /// Drops the config and waits until its writers have drained and exited.
-    fn finish(config: AccessLoggerConfig) {
+    fn finish(config: HttpAccessLogConfig) {
         drop(config);
         join_writers();
     }
@@ -436,7 +436,7 @@ pub(crate) mod tests {
                 "redact_headers[0]: header name \"bad name\"",
             ),
         ] {
-            let err = AccessLoggerConfig::new(&mut FakeEnvoyConfig::default(), json.as_bytes())
+            let err = HttpAccessLogConfig::new(&mut FakeEnvoyConfig::default(), json.as_bytes())
                 .err()
                 .unwrap()
                 .to_string();

@@ -20,7 +20,7 @@
 //! block over `max_request_headers_kb`). Such a line has no method or path
 //! when Envoy never parsed them, and says why in `response_code_details`.
 
-use crate::log_sink::{redacted, text, Entry, Lines};
+use crate::shared::log_sink::{redacted, text, Entry, Lines};
 use envoy_dm_sdk::access_logger::{
     AccessLogType, AccessLogger, AccessLoggerConfig, EnvoyAccessLog, EnvoyAccessLoggerConfig,
 };
@@ -101,9 +101,9 @@ impl<E: EnvoyAccessLog> AccessLogger<E> for JsonAccessLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_sink::tests::{serial, temp_dir, GATE};
-    use crate::log_sink::{join_writers, REDACTED};
-    use envoy_dm_sdk::access_logger::hooks::Logger;
+    use crate::shared::log_sink::tests::{serial, temp_dir, GATE};
+    use crate::shared::log_sink::{join_writers, REDACTED};
+    use envoy_dm_sdk::access_logger::body::Logger;
     use envoy_dm_sdk::access_logger::testing::{FakeAccessLog, FakeAccessLoggerConfig};
     use std::path::Path;
 

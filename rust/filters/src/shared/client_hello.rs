@@ -268,9 +268,9 @@ mod tests {
 
     #[test]
     fn reads_what_openssl_s_client_sends() {
-        let with = include_bytes!("../../fuzz/corpus/client_hello/openssl_sni_a");
+        let with = include_bytes!("../../../fuzz/corpus/client_hello/openssl_sni_a");
         assert_eq!(parse(with), Hello::ServerName("a.lab.test".into()));
-        let without = include_bytes!("../../fuzz/corpus/client_hello/openssl_no_sni");
+        let without = include_bytes!("../../../fuzz/corpus/client_hello/openssl_no_sni");
         assert_eq!(parse(without), Hello::NoServerName);
     }
 

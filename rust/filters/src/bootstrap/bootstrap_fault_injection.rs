@@ -8,7 +8,7 @@
 //! unless P is `on_admin_request`) and arms a 50 ms timer once (which panics
 //! when P is `on_timer_fired`).
 
-use crate::listener_fault_injection::enabled;
+use crate::shared::fault::require as enabled;
 use envoy_dm_sdk::bootstrap::{
     AdminResponse, BootstrapExtension, BootstrapExtensionConfig, EnvoyBootstrapConfig,
     EnvoyBootstrapExtension, Timer, TimerId,

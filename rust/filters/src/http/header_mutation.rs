@@ -21,6 +21,7 @@
 //! must be non-empty (Envoy 1.40 treats an empty value as a removal) and free of
 //! CR, LF and NUL, so a config cannot split a response.
 
+pub use crate::shared::header_name::{check_name, check_value};
 use envoy_dm_sdk::{
     AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter,
     HttpFilterConfig, RequestHeadersStatus, ResponseHeadersStatus,
@@ -149,43 +150,6 @@ fn name_list(field: &str, names: Vec<String>, pseudo: bool) -> Result<Vec<String
         .enumerate()
         .map(|(i, name)| check_name(&format!("{field}[{i}]"), &name, pseudo))
         .collect()
-}
-
-/// RFC 9110 token characters.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// Checks a header name and returns it lowercased.
-pub fn check_name(at: &str, name: &str, allow_pseudo: bool) -> Result<String, BoxError> {
-    let token = match name.strip_prefix(':') {
-        Some(_) if !allow_pseudo => {
-            return Err(format!(
-                "{at}: {name:?} is a pseudo-header; set \"allow_pseudo_headers\": true to change it"
-            )
-            .into())
-        }
-        Some(rest) => rest,
-        None => name,
-    };
-    if token.is_empty() || !token.bytes().all(is_token_byte) {
-        return Err(format!("{at}: header name {name:?} is not a valid HTTP token").into());
-    }
-    Ok(name.to_ascii_lowercase())
-}
-
-/// Refuses values Envoy would drop or that would split a message.
-pub fn check_value(at: &str, value: &str) -> Result<(), BoxError> {
-    if value.is_empty() {
-        return Err(format!(
-            "{at}: header value is empty; Envoy removes a header set to \"\", list it under remove_* instead"
-        )
-        .into());
-    }
-    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-        return Err(format!("{at}: header value {value:?} contains CR, LF or NUL").into());
-    }
-    Ok(())
 }
 
 impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for HeaderMutationConfig {

@@ -22,7 +22,7 @@
 //! Memory per pending connection: Envoy's peek buffer of at most
 //! `max_read_bytes`, and a filter of one pointer; the name is copied once.
 
-use crate::client_hello::{self, Hello, MAX_CLIENT_HELLO_RECORD};
+use crate::shared::client_hello::{self, Hello, MAX_CLIENT_HELLO_RECORD};
 use envoy_dm_sdk::listener::{
     EnvoyListenerFilter, EnvoyListenerFilterConfig, ListenerFilter, ListenerFilterConfig,
     ListenerFilterStatus,

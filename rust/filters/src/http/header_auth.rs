@@ -10,7 +10,7 @@
 //! ```
 //!
 //! `tokens_file` names a file of tokens, one per line (see
-//! [`token_file`](crate::token_file)): the same constant-time comparison, with
+//! [`token_file`](crate::shared::token_file)): the same constant-time comparison, with
 //! a set the `lab_status` bootstrap extension re-reads on its timer (every
 //! `reload_interval_ms`, 1 s by default), so tokens change without a restart.
 //! A file that goes missing or bad keeps the previous set. Values mode takes
@@ -28,7 +28,7 @@
 //! the 401 is sent from the response phase instead, replacing the upstream's
 //! response: a local reply can come from either direction.
 
-use crate::token_file::TokenFile;
+use crate::shared::token_file::TokenFile;
 use envoy_dm_sdk::{
     BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter, HttpFilterConfig,
     RequestHeadersStatus, ResponseHeadersStatus,
@@ -40,7 +40,7 @@ use subtle::ConstantTimeEq;
 pub const UNAUTHORIZED_BODY: &[u8] = b"Unauthorized";
 pub const DEFER_VALUE: &[u8] = b"on_response_headers";
 /// More values than this is a credential store, not a filter config.
-pub const MAX_VALUES: usize = 1024;
+pub const MAX_VALUES: usize = crate::shared::token_file::MAX_VALUES;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,7 +88,7 @@ pub struct HeaderAuthConfig {
 impl HeaderAuthConfig {
     pub fn new(_envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
         let (name, rule) = Self::parse(config)?;
-        let header = crate::header_mutation::check_name("header", &name, false)?;
+        let header = crate::shared::header_name::check_name("header", &name, false)?;
         Ok(Self {
             header,
             rule: Arc::new(rule),
@@ -323,11 +323,11 @@ mod tests {
         };
         assert_eq!((status("alpha"), status("beta")), (None, Some(401)));
         std::fs::write(&path, "beta\n").unwrap();
-        crate::token_file::reload_all();
+        crate::shared::token_file::reload_all();
         assert_eq!((status("alpha"), status("beta")), (Some(401), None));
         // A file gone bad keeps the set it had.
         std::fs::remove_file(&path).unwrap();
-        crate::token_file::reload_all();
+        crate::shared::token_file::reload_all();
         assert_eq!((status("alpha"), status("beta")), (Some(401), None));
     }
 

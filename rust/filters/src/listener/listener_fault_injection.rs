@@ -8,7 +8,7 @@
 //! first), so other clients show the listener still serves; they get Continue
 //! (in the on_data phase, after up to 5 peeked bytes).
 
-use crate::fault_injection::ENABLE_ENV;
+use crate::shared::fault::require as enabled;
 use envoy_dm_sdk::listener::{
     EnvoyListenerFilter, EnvoyListenerFilterConfig, ListenerFilter, ListenerFilterConfig,
     ListenerFilterStatus,
@@ -20,14 +20,6 @@ use serde::Deserialize;
 pub const FAULTY_SOURCE: &str = "127.0.0.3";
 /// The first bytes that make on_data fault.
 pub const TRIGGER: &[u8] = b"FAULT";
-
-pub(crate) fn enabled() -> Result<(), BoxError> {
-    if std::env::var(ENABLE_ENV).as_deref() == Ok("1") {
-        Ok(())
-    } else {
-        Err(format!("test-only filter; set {ENABLE_ENV}=1 in Envoy's environment").into())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

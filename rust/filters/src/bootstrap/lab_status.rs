@@ -16,12 +16,12 @@
 //!   lines, and each header_auth token file's state. Other methods get 405.
 //! - **A timer** every `reload_interval_ms` (100 ms to 1 h) re-reads every
 //!   header_auth `tokens_file` (a missing or bad file keeps its previous set,
-//!   logged once; see [`token_file`](crate::token_file)).
+//!   logged once; see [`token_file`](crate::shared::token_file)).
 //! - **Drain and shutdown** wait (at most `flush_timeout_ms`, up to 60 s) until
 //!   every access-log line queued so far (filter and extension) is written, so a server that
 //!   drains or exits loses no queued line.
 
-use crate::{log_sink, token_file};
+use crate::shared::{log_sink, token_file};
 use envoy_dm_sdk::bootstrap::{
     AdminResponse, BootstrapExtension, BootstrapExtensionConfig, EnvoyBootstrapConfig,
     EnvoyBootstrapExtension, Timer, TimerId,

@@ -7,7 +7,7 @@
 //! Config `{"phase": "config"}` panics while the config is made;
 //! `{"phase": "log"}` panics logging a request that carries `x-fault: log`.
 
-use crate::listener_fault_injection::enabled;
+use crate::shared::fault::require as enabled;
 use envoy_dm_sdk::access_logger::{
     AccessLogType, AccessLogger, AccessLoggerConfig, EnvoyAccessLog, EnvoyAccessLoggerConfig,
 };
@@ -74,12 +74,12 @@ impl<E: EnvoyAccessLog> AccessLogger<E> for AccessLogFault {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use envoy_dm_sdk::access_logger::hooks::Logger;
+    use envoy_dm_sdk::access_logger::body::Logger;
     use envoy_dm_sdk::access_logger::testing::{FakeAccessLog, FakeAccessLoggerConfig};
 
     #[test]
     fn panics_only_on_the_marked_request_and_is_rebuilt() {
-        std::env::set_var(crate::fault_injection::ENABLE_ENV, "1");
+        std::env::set_var(crate::shared::fault::ENABLE_ENV, "1");
         let config = AccessLogFaultConfig::new(
             &mut FakeAccessLoggerConfig::default(),
             br#"{"phase": "log"}"#,

@@ -8,7 +8,7 @@
 //! query with id 0x4641, which the DNS gateway behind it would answer if the
 //! barrier let it through) panics in on_data; any other is passed on.
 
-use crate::listener_fault_injection::enabled;
+use crate::shared::fault::require as enabled;
 use envoy_dm_sdk::udp::{
     EnvoyUdpListenerFilter, EnvoyUdpListenerFilterConfig, UdpListenerFilter,
     UdpListenerFilterConfig, UdpListenerFilterStatus,

@@ -30,7 +30,9 @@
 //! plus one read of Envoy's buffer, plus up to 1024 queued refusals; the reply
 //! scanner keeps at most a 64 KiB line and 128 nesting levels.
 
-use crate::resp::{parse_command, Limits, Parsed, ReplyScanner};
+pub mod resp;
+
+use self::resp::{parse_command, Limits, Parsed, ReplyScanner};
 use envoy_dm_sdk::network::{
     CloseType, EnvoyNetworkFilter, EnvoyNetworkFilterConfig, NetworkFilter, NetworkFilterConfig,
     NetworkFilterStatus,
@@ -147,7 +149,7 @@ impl RedisConfig {
             )
             .into());
         }
-        crate::network_rate_limiter::check_stat_prefix(&s.stat_prefix)?;
+        crate::shared::stat_prefix::check_stat_prefix(&s.stat_prefix)?;
         let p = &s.stat_prefix;
         let known: Vec<&'static str> = KNOWN_COMMANDS.split_ascii_whitespace().collect();
         let mut commands = Vec::with_capacity(known.len() + 1);
@@ -383,8 +385,8 @@ impl<E: EnvoyNetworkFilter> NetworkFilter<E> for Redis {
 
 #[cfg(test)]
 mod tests {
+    use self::resp::encode_command;
     use super::*;
-    use crate::resp::encode_command;
     use envoy_dm_sdk::network::testing::{FakeConnection, FakeNetworkConfig};
 
     fn redis(json: &str) -> (Redis, FakeNetworkConfig) {

@@ -8,7 +8,6 @@
 //! connection shows that Envoy still serves. Like the HTTP `fault_injection`,
 //! it refuses every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`.
 
-use crate::fault_injection::ENABLE_ENV;
 use envoy_dm_sdk::network::{
     ConnectionEvent, EnvoyNetworkFilter, EnvoyNetworkFilterConfig, NetworkFilter,
     NetworkFilterConfig, NetworkFilterStatus,
@@ -42,11 +41,7 @@ impl NetworkFaultConfig {
         _envoy: &mut impl EnvoyNetworkFilterConfig,
         config: &[u8],
     ) -> Result<Self, BoxError> {
-        if std::env::var(ENABLE_ENV).as_deref() != Ok("1") {
-            return Err(
-                format!("test-only filter; set {ENABLE_ENV}=1 in Envoy's environment").into(),
-            );
-        }
+        crate::shared::fault::require()?;
         let RawConfig { phase } = envoy_dm_sdk::parse_json(config)?;
         Ok(Self { phase })
     }

@@ -24,7 +24,9 @@
 //! untouched. Memory: nothing is kept between datagrams; one datagram costs
 //! at most one name (255 bytes) and one answer (under 512 bytes).
 
-use crate::dns_message::{self, parse_query, CLASS_IN};
+pub mod dns_message;
+
+use self::dns_message::{parse_query, CLASS_IN};
 use envoy_dm_sdk::udp::{
     EnvoyUdpListenerFilter, EnvoyUdpListenerFilterConfig, UdpListenerFilter,
     UdpListenerFilterConfig, UdpListenerFilterStatus,
@@ -183,8 +185,8 @@ impl<E: EnvoyUdpListenerFilter> UdpListenerFilter<E> for DnsGateway {
 
 #[cfg(test)]
 mod tests {
+    use super::dns_message::{build_query, read_answer, Malformed, TYPE_A};
     use super::*;
-    use crate::dns_message::{build_query, read_answer, Malformed, TYPE_A};
     use envoy_dm_sdk::udp::testing::{FakeUdpConfig, FakeUdpListenerFilter};
 
     const LAB: &str = r#"{"records": {"a.lab.test": ["10.0.0.1"], "B.lab.test.": ["10.0.0.2", "10.0.0.3"]}, "ttl": 30}"#;

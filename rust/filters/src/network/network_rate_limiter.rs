@@ -18,6 +18,7 @@
 //!
 //! Memory: one atomic counter per configuration, nothing per connection.
 
+pub use crate::shared::stat_prefix::check_stat_prefix;
 use envoy_dm_sdk::network::{
     CloseType, ConnectionEvent, EnvoyNetworkFilter, EnvoyNetworkFilterConfig, NetworkFilter,
     NetworkFilterConfig, NetworkFilterStatus,
@@ -40,25 +41,6 @@ struct Settings {
 
 fn default_prefix() -> String {
     "network_rate_limiter".into()
-}
-
-/// Checks a stat prefix: Envoy stat names are dot-separated tokens.
-pub fn check_stat_prefix(prefix: &str) -> Result<(), BoxError> {
-    let ok = !prefix.is_empty()
-        && prefix.len() <= 64
-        && prefix
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        && !prefix.starts_with('.')
-        && !prefix.ends_with('.');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "stat_prefix {prefix:?} must be 1 to 64 of A-Za-z0-9_. (no leading or trailing dot)"
-        )
-        .into())
-    }
 }
 
 pub struct RateLimiterConfig {

@@ -4,7 +4,7 @@
 //! accounting, and header redaction. The guarantees are stated once, in
 //! `access_logger.rs`, and hold for both.
 
-use crate::header_mutation::check_name;
+use crate::shared::header_name::check_name;
 use envoy_dm_sdk::{envoy_log, BoxError};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions, Permissions};
@@ -186,11 +186,11 @@ static PENDING: AtomicU64 = AtomicU64::new(0);
 
 /// A slow disk, for the test that lines queued at shutdown still reach the
 /// file: `DM_ACCESS_LOG_WRITE_DELAY_MS` milliseconds before every write, read
-/// once per writer, and only when Envoy runs with DM_ENABLE_FAULT_INJECTION=1.
+/// once per writer, and only in the test build with DM_ENABLE_FAULT_INJECTION=1 (see `shared::fault`).
 pub const WRITE_DELAY_ENV: &str = "DM_ACCESS_LOG_WRITE_DELAY_MS";
 
 fn test_write_delay() -> Option<Duration> {
-    if std::env::var(crate::fault_injection::ENABLE_ENV).as_deref() != Ok("1") {
+    if !crate::shared::fault::enabled() {
         return None;
     }
     let ms: u64 = std::env::var(WRITE_DELAY_ENV).ok()?.parse().ok()?;

@@ -28,7 +28,7 @@
 //! destroys the filter, and no answer arrives; an answer for another callout id
 //! than the one awaited is ignored.
 
-use crate::header_mutation::check_name;
+use crate::shared::header_name::check_name;
 use envoy_dm_sdk::{
     BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpCalloutInitResult,
     HttpCalloutResponse, HttpCalloutResult, HttpFilter, HttpFilterConfig, RequestBodyStatus,

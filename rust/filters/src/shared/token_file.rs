@@ -4,7 +4,7 @@
 //!
 //! Format: one token per line; surrounding whitespace is trimmed; empty lines
 //! and lines starting with `#` are skipped. At most
-//! [`MAX_VALUES`](crate::header_auth::MAX_VALUES) tokens, none containing NUL.
+//! [`MAX_VALUES`] tokens, none containing NUL.
 //!
 //! At configuration time the file must be readable and hold at least one
 //! token, or the config is refused. On a reload, a file that is missing,
@@ -19,6 +19,9 @@ use envoy_dm_sdk::envoy_log;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
+
+/// At most this many tokens in one file (header_auth takes as many inline).
+pub const MAX_VALUES: usize = 1024;
 
 /// A token file's largest size; anything bigger is not a token list.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -64,11 +67,8 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         if token.contains(&0) || token.contains(&b'\r') {
             return Err(format!("line {} contains NUL or CR", i + 1));
         }
-        if tokens.len() == crate::header_auth::MAX_VALUES {
-            return Err(format!(
-                "more than {} tokens",
-                crate::header_auth::MAX_VALUES
-            ));
+        if tokens.len() == MAX_VALUES {
+            return Err(format!("more than {} tokens", MAX_VALUES));
         }
         tokens.push(token.to_vec());
     }
@@ -191,7 +191,7 @@ mod tests {
             vec![b"a".to_vec(), b"b".to_vec()]
         );
         assert_eq!(parse_bytes(b"\n# only\n").unwrap_err(), "has no tokens");
-        let many = "t\n".repeat(crate::header_auth::MAX_VALUES + 1);
+        let many = "t\n".repeat(MAX_VALUES + 1);
         assert!(parse_bytes(many.as_bytes())
             .unwrap_err()
             .starts_with("more than"));

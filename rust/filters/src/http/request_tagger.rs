@@ -24,7 +24,7 @@ use envoy_dm_sdk::{
 use serde::Deserialize;
 use std::sync::Arc;
 
-use crate::header_mutation::check_name;
+use crate::shared::header_name::check_name;
 
 pub const DEFAULT_NAMESPACE: &str = "lab.request_tagger";
 pub const DEFAULT_FILTER_STATE_KEY: &str = "lab.request_class";
@@ -146,7 +146,7 @@ impl Tagger {
             Some(h) => {
                 let name = check_name(&format!("{at}.header"), &h.name, false)?;
                 if let Some(v) = &h.value {
-                    crate::header_mutation::check_value(&format!("{at}.header"), v)?;
+                    crate::shared::header_name::check_value(&format!("{at}.header"), v)?;
                 }
                 Some((name, h.value))
             }

@@ -18,7 +18,7 @@
 //!
 //! Counters `listener_tls_detector_tls` and `listener_tls_detector_plaintext`.
 
-use crate::client_hello::looks_like_tls;
+use crate::shared::client_hello::looks_like_tls;
 use envoy_dm_sdk::listener::{
     EnvoyListenerFilter, EnvoyListenerFilterConfig, ListenerFilter, ListenerFilterConfig,
     ListenerFilterStatus,
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn tells_tls_from_plaintext() {
-        let hello = crate::client_hello::build(Some(b"a.lab.test"));
+        let hello = crate::shared::client_hello::build(Some(b"a.lab.test"));
         assert_eq!(
             detect(&hello[..3]),
             (ListenerFilterStatus::Continue, Some("tls".into()))

@@ -1,0 +1,9 @@
+//! Helpers several filters share. No filter imports another filter: what two
+//! of them need lives here.
+
+pub mod client_hello;
+pub mod fault;
+pub mod header_name;
+pub mod log_sink;
+pub mod stat_prefix;
+pub mod token_file;
