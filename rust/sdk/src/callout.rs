@@ -81,21 +81,28 @@ impl<'a> HttpCalloutResponse<'a> {
         if headers.is_null() || headers_size == 0 {
             return None;
         }
-        let headers = core::slice::from_raw_parts(headers, headers_size)
+        // SAFETY: Envoy lends `headers_size` headers, each pointing at bytes
+        // it keeps for the done hook (the caller's contract).
+        let headers = unsafe { core::slice::from_raw_parts(headers, headers_size) }
             .iter()
             .map(|h| {
-                (
-                    envoy_bytes(h.key_ptr, h.key_length),
-                    envoy_bytes(h.value_ptr, h.value_length),
-                )
+                // SAFETY: as above, each header's two buffers.
+                unsafe {
+                    (
+                        envoy_bytes(h.key_ptr, h.key_length),
+                        envoy_bytes(h.value_ptr, h.value_length),
+                    )
+                }
             })
             .collect();
         let body = if body.is_null() {
             Vec::new()
         } else {
-            core::slice::from_raw_parts(body, body_size)
+            // SAFETY: Envoy lends `body_size` chunks for the done hook.
+            unsafe { core::slice::from_raw_parts(body, body_size) }
                 .iter()
-                .map(|b| envoy_bytes(b.ptr, b.length))
+                // SAFETY: as above, each chunk's bytes.
+                .map(|b| unsafe { envoy_bytes(b.ptr, b.length) })
                 .collect()
         };
         Some(Self { headers, body })

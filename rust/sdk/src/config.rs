@@ -147,8 +147,13 @@ pub(crate) unsafe fn create_box<H, C: ?Sized>(
     find: impl FnOnce(&str) -> Result<(&'static str, NewConfig<H, C>), String>,
     envoy: &mut H,
 ) -> *const c_void {
-    let name = envoy_bytes(name.ptr, name.length);
-    let config = envoy_bytes(config.ptr, config.length);
+    // SAFETY: Envoy lends both buffers for the running hook (the caller's contract).
+    let (name, config) = unsafe {
+        (
+            envoy_bytes(name.ptr, name.length),
+            envoy_bytes(config.ptr, config.length),
+        )
+    };
     let build = |filter_name, new_config: NewConfig<H, C>, config: &[u8]| {
         let config = new_config(envoy, config)?;
         Ok(ConfigBox {
@@ -172,7 +177,8 @@ pub(crate) unsafe fn destroy_box<C: ?Sized>(
     ptr: *const c_void,
     what: impl FnOnce(&'static str) -> String,
 ) {
-    let config = Box::from_raw(ptr as *mut ConfigBox<C>);
+    // SAFETY: create_box's Box with this `C`, released once (the caller's contract).
+    let config = unsafe { Box::from_raw(ptr as *mut ConfigBox<C>) };
     let filter_name = config.filter_name;
     let _ = guard(|| what(filter_name), move || drop(config));
 }

@@ -96,6 +96,7 @@ pub struct EnvoyScheduler {
 // SAFETY: Envoy documents scheduler_commit as callable from any thread, and the
 // pointer stays valid until scheduler_delete, which only Drop calls.
 unsafe impl Send for EnvoyScheduler {}
+// SAFETY: as for Send: commit is the only call through a shared reference.
 unsafe impl Sync for EnvoyScheduler {}
 
 impl Scheduler for EnvoyScheduler {
@@ -169,8 +170,9 @@ pub(crate) unsafe fn define_labelless<P>(
     name: &str,
 ) -> Result<MetricId, String> {
     let mut id = 0usize;
-    // SAFETY: the name outlives the call; `id` is written by Envoy.
-    let result = define(raw, module_buffer(name.as_bytes()), &mut id);
+    // SAFETY: `raw` is the running config hook's pointer (the caller's
+    // contract); the name outlives the call; `id` is written by Envoy.
+    let result = unsafe { define(raw, module_buffer(name.as_bytes()), &mut id) };
     defined(result, id, what, name)
 }
 
@@ -182,7 +184,8 @@ pub(crate) unsafe fn envoy_bytes<'a>(ptr: *const core::ffi::c_char, len: usize) 
     if ptr.is_null() || len == 0 {
         &[]
     } else {
-        core::slice::from_raw_parts(ptr.cast(), len)
+        // SAFETY: non-null, and readable for `len` bytes for 'a (the caller's contract).
+        unsafe { core::slice::from_raw_parts(ptr.cast(), len) }
     }
 }
 
@@ -202,7 +205,8 @@ pub(crate) unsafe fn header_list<'a, P: Copy>(
         *mut abi::envoy_dynamic_module_type_envoy_http_header,
     ) -> bool,
 ) -> Vec<(&'a [u8], &'a [u8])> {
-    let n = size(raw, kind);
+    // SAFETY: `raw` is the running hook's live pointer (the caller's contract).
+    let n = unsafe { size(raw, kind) };
     if n == 0 {
         return Vec::new();
     }
@@ -215,17 +219,20 @@ pub(crate) unsafe fn header_list<'a, P: Copy>(
         };
         n
     ];
-    // The array is sized by the count Envoy reports.
-    if !get(raw, kind, headers.as_mut_ptr()) {
+    // SAFETY: the live pointer as above; the array is sized by the count Envoy reports.
+    if !unsafe { get(raw, kind, headers.as_mut_ptr()) } {
         return Vec::new();
     }
     headers
         .iter()
         .map(|h| {
-            (
-                envoy_bytes(h.key_ptr, h.key_length),
-                envoy_bytes(h.value_ptr, h.value_length),
-            )
+            // SAFETY: Envoy's header bytes, kept while the caller's handle borrows them.
+            unsafe {
+                (
+                    envoy_bytes(h.key_ptr, h.key_length),
+                    envoy_bytes(h.value_ptr, h.value_length),
+                )
+            }
         })
         .collect()
 }
@@ -302,6 +309,7 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
             )
         };
         // SAFETY: Envoy's value stays valid until the stream changes, which needs &mut self.
+        // SAFETY: Envoy filled `out` with bytes that live for the current hook.
         found.then(|| unsafe { envoy_bytes(out.ptr, out.length) })
     }
 
@@ -349,6 +357,7 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
                 self.raw, id, &mut out,
             )
         };
+        // SAFETY: Envoy filled `out` with bytes that live for the current hook.
         found.then(|| unsafe { envoy_bytes(out.ptr, out.length) })
     }
 
@@ -464,9 +473,8 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
 
     fn new_scheduler(&mut self) -> EnvoyScheduler {
         // SAFETY: called on the stream's worker; the result is owned by EnvoyScheduler.
-        EnvoyScheduler {
-            raw: unsafe { abi::envoy_dynamic_module_callback_http_filter_scheduler_new(self.raw) },
-        }
+        let raw = unsafe { abi::envoy_dynamic_module_callback_http_filter_scheduler_new(self.raw) };
+        EnvoyScheduler { raw }
     }
 
     fn increment_counter(&mut self, id: MetricId, labels: &[&str], value: u64) -> bool {

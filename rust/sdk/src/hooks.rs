@@ -203,10 +203,14 @@ unsafe fn stream<'a>(
     filter_envoy_ptr: envoy_dynamic_module_type_http_filter_envoy_ptr,
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
 ) -> (&'a mut FilterBox<EnvoyFilterHandle>, EnvoyFilterHandle) {
-    (
-        &mut *(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>),
-        EnvoyFilterHandle::from_raw(filter_envoy_ptr),
-    )
+    // SAFETY: both pointers are live and the box unshared for this hook (the
+    // caller's contract above).
+    unsafe {
+        (
+            &mut *(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>),
+            EnvoyFilterHandle::from_raw(filter_envoy_ptr),
+        )
+    }
 }
 
 /// Runs one phase of a stream. Skips the filter once it has failed; on a panic,
@@ -511,6 +515,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_http_callout_done(
     }
     // SAFETY: see `stream`; the arrays are Envoy's, lent for this call.
     let (this, mut envoy) = unsafe { stream(filter_envoy_ptr, filter_module_ptr) };
+    // SAFETY: Envoy lends the header and body arrays for this call.
     let response = unsafe {
         HttpCalloutResponse::from_raw(headers, headers_size, body_chunks, body_chunks_size)
     };

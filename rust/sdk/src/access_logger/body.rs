@@ -147,9 +147,15 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_access_logger_config_module_ptr {
-    let mut envoy = EnvoyAccessLoggerConfigHandle::from_raw(config_envoy_ptr);
-    let name = envoy_bytes(name.ptr, name.length);
-    let config = envoy_bytes(config.ptr, config.length);
+    // SAFETY: the caller passes Envoy's pointer and buffers for this running
+    // hook; the buffers are read before it returns.
+    let (mut envoy, name, config) = unsafe {
+        (
+            EnvoyAccessLoggerConfigHandle::from_raw(config_envoy_ptr),
+            envoy_bytes(name.ptr, name.length),
+            envoy_bytes(config.ptr, config.length),
+        )
+    };
     let find = |name: &str| kind_config::find(table, name);
     let build = |filter_name, new: NewAccessLoggerConfig, config: &[u8]| {
         Ok(ConfigBox {
@@ -168,7 +174,8 @@ pub unsafe fn config_new(
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once, after its loggers.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_access_logger_config_module_ptr) {
-    let config = Box::from_raw(ptr as *mut ConfigBox);
+    // SAFETY: `ptr` is config_new's Box, released once (the caller's contract).
+    let config = unsafe { Box::from_raw(ptr as *mut ConfigBox) };
     let filter_name = config.filter_name;
     let _ = guard(
         || context(KIND, filter_name, "config destroy"),
@@ -181,7 +188,8 @@ pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_access_logger_config
 pub unsafe fn logger_new(
     config_ptr: envoy_dynamic_module_type_access_logger_config_module_ptr,
 ) -> envoy_dynamic_module_type_access_logger_module_ptr {
-    let config: &'static ConfigBox = &*(config_ptr as *const ConfigBox);
+    // SAFETY: config_new's Box, alive until every logger made from it is gone.
+    let config: &'static ConfigBox = unsafe { &*(config_ptr as *const ConfigBox) };
     Box::into_raw(Box::new(LoggerBox {
         config_envoy: config.envoy,
         logger: Logger::new(config.filter_name, &*config.config),
@@ -196,20 +204,24 @@ pub unsafe fn log(
     module_ptr: envoy_dynamic_module_type_access_logger_module_ptr,
     log_type: u32,
 ) {
-    let boxed = &mut *(module_ptr as *mut LoggerBox);
-    let mut envoy = Handle::from_raw(envoy_ptr, boxed.config_envoy);
+    // SAFETY: logger_new's Box, used by this worker's one call at a time.
+    let boxed = unsafe { &mut *(module_ptr as *mut LoggerBox) };
+    // SAFETY: Envoy's pointers for this event and the logger's config.
+    let mut envoy = unsafe { Handle::from_raw(envoy_ptr, boxed.config_envoy) };
     boxed.logger.log(&mut envoy, access_log_type(log_type));
 }
 
 /// # Safety
 /// `module_ptr` is a live logger from [`logger_new`].
 pub unsafe fn flush(module_ptr: envoy_dynamic_module_type_access_logger_module_ptr) {
-    (*(module_ptr as *mut LoggerBox)).logger.flush();
+    // SAFETY: logger_new's Box, live (the caller's contract).
+    unsafe { (*(module_ptr as *mut LoggerBox)).logger.flush() };
 }
 
 /// # Safety
 /// `module_ptr` came from [`logger_new`] and is released once.
 pub unsafe fn logger_destroy(module_ptr: envoy_dynamic_module_type_access_logger_module_ptr) {
     // Logger's Drop puts the logger's own drop behind the barrier.
-    drop(Box::from_raw(module_ptr as *mut LoggerBox));
+    // SAFETY: logger_new's Box, released once (the caller's contract).
+    drop(unsafe { Box::from_raw(module_ptr as *mut LoggerBox) });
 }

@@ -61,9 +61,11 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_bootstrap_extension_config_module_ptr {
-    let mut envoy = EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr);
+    // SAFETY: Envoy's config pointer for this running hook (the caller's contract).
+    let mut envoy = unsafe { EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr) };
     let find = |name: &str| kind_config::find(table, name);
-    let made = config::create_box(ConfigKind::Bootstrap, name, config, find, &mut envoy);
+    // SAFETY: Envoy lends both buffers for this call (the caller's contract).
+    let made = unsafe { config::create_box(ConfigKind::Bootstrap, name, config, find, &mut envoy) };
     if !made.is_null() {
         envoy.signal_init_complete();
     }
@@ -74,7 +76,8 @@ pub unsafe fn config_new(
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr) {
     let what = |name| context(KIND, name, "config destroy");
-    config::destroy_box::<dyn BootstrapExtensionConfig>(ptr, what);
+    // SAFETY: config_new's box, released once (the caller's contract).
+    unsafe { config::destroy_box::<dyn BootstrapExtensionConfig>(ptr, what) };
 }
 
 /// The body of bootstrap_extension_new.
@@ -99,8 +102,10 @@ pub unsafe fn extension_new(
     config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
     envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_envoy_ptr,
 ) -> envoy_dynamic_module_type_bootstrap_extension_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = super::EnvoyBootstrapExtensionHandle::from_raw(envoy_ptr);
+    // SAFETY: config_new's box, alive while Envoy makes extensions from it.
+    let config = unsafe { &*(config_ptr as *const ConfigBox) };
+    // SAFETY: Envoy's extension pointer for this running hook.
+    let mut envoy = unsafe { super::EnvoyBootstrapExtensionHandle::from_raw(envoy_ptr) };
     Box::into_raw(Box::new(new_extension(config, &mut envoy))) as *const _
 }
 
@@ -144,8 +149,10 @@ pub unsafe fn extension_lifecycle(
     module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
     event: Lifecycle,
 ) {
-    let this = &mut *(module_ptr as *mut ExtensionBox);
-    let mut envoy = super::EnvoyBootstrapExtensionHandle::from_raw(envoy_ptr);
+    // SAFETY: extension_new's box, live; the main thread is its only user.
+    let this = unsafe { &mut *(module_ptr as *mut ExtensionBox) };
+    // SAFETY: Envoy's extension pointer for this running hook.
+    let mut envoy = unsafe { super::EnvoyBootstrapExtensionHandle::from_raw(envoy_ptr) };
     lifecycle(this, &mut envoy, event);
 }
 
@@ -158,9 +165,11 @@ pub unsafe fn extension_shutdown(
     completion: Option<unsafe extern "C" fn(*mut c_void)>,
     completion_context: *mut c_void,
 ) {
-    extension_lifecycle(envoy_ptr, module_ptr, Lifecycle::Shutdown);
+    // SAFETY: this extension's live pointers (the caller's contract).
+    unsafe { extension_lifecycle(envoy_ptr, module_ptr, Lifecycle::Shutdown) };
     if let Some(done) = completion {
-        done(completion_context);
+        // SAFETY: Envoy's callback with its own context, called once as it asks.
+        unsafe { done(completion_context) };
     }
 }
 
@@ -169,7 +178,8 @@ pub unsafe fn extension_shutdown(
 pub unsafe fn extension_destroy(
     module_ptr: envoy_dynamic_module_type_bootstrap_extension_module_ptr,
 ) {
-    let this = Box::from_raw(module_ptr as *mut ExtensionBox);
+    // SAFETY: extension_new's Box, released once (the caller's contract).
+    let this = unsafe { Box::from_raw(module_ptr as *mut ExtensionBox) };
     let name = this.name;
     let _ = guard(
         || context(KIND, name, "bootstrap_extension_destroy"),
@@ -196,8 +206,10 @@ pub unsafe fn config_timer_fired(
     config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
     timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
 ) {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr);
+    // SAFETY: config_new's box, alive while its timers can fire.
+    let config = unsafe { &*(config_ptr as *const ConfigBox) };
+    // SAFETY: Envoy's config pointer for this running hook.
+    let mut envoy = unsafe { EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr) };
     timer_fired(config, &mut envoy, TimerId(timer_ptr as usize));
 }
 
@@ -228,15 +240,19 @@ pub unsafe fn config_admin_request(
     body: envoy_dynamic_module_type_envoy_buffer,
 ) -> u32 {
     use crate::handle::envoy_bytes;
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr);
-    let (status, response) = admin_request(
-        config,
-        &mut envoy,
-        envoy_bytes(method.ptr, method.length),
-        envoy_bytes(path.ptr, path.length),
-        envoy_bytes(body.ptr, body.length),
-    );
+    // SAFETY: config_new's box, alive while its admin handler is registered.
+    let config = unsafe { &*(config_ptr as *const ConfigBox) };
+    // SAFETY: Envoy's config pointer for this running hook.
+    let mut envoy = unsafe { EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr) };
+    // SAFETY: Envoy lends the three buffers for this call.
+    let (method, path, body) = unsafe {
+        (
+            envoy_bytes(method.ptr, method.length),
+            envoy_bytes(path.ptr, path.length),
+            envoy_bytes(body.ptr, body.length),
+        )
+    };
+    let (status, response) = admin_request(config, &mut envoy, method, path, body);
     envoy.set_admin_response(&response);
     status
 }

@@ -107,11 +107,13 @@ impl EnvoyBootstrapConfigHandle {
 }
 
 unsafe fn envoy_timer_enable(raw: *mut c_void, ms: u64) {
-    abi::envoy_dynamic_module_callback_bootstrap_extension_timer_enable(raw, ms)
+    // SAFETY: `raw` is a live timer Envoy made for this extension (TimerOps' contract).
+    unsafe { abi::envoy_dynamic_module_callback_bootstrap_extension_timer_enable(raw, ms) }
 }
 
 unsafe fn envoy_timer_delete(raw: *mut c_void) {
-    abi::envoy_dynamic_module_callback_bootstrap_extension_timer_delete(raw)
+    // SAFETY: `raw` is a live timer Envoy made, deleted once (TimerOps' contract).
+    unsafe { abi::envoy_dynamic_module_callback_bootstrap_extension_timer_delete(raw) }
 }
 
 static ENVOY_TIMER: TimerOps = TimerOps {

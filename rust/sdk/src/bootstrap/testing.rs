@@ -14,15 +14,15 @@ pub struct FakeTimerState {
 }
 
 unsafe fn fake_enable(raw: *mut c_void, ms: u64) {
-    (*(raw as *const FakeTimerState))
-        .armed_ms
-        .store(ms, Ordering::SeqCst);
+    // SAFETY: the fake hands out pointers to FakeTimerStates it keeps alive.
+    let state = unsafe { &*(raw as *const FakeTimerState) };
+    state.armed_ms.store(ms, Ordering::SeqCst);
 }
 
 unsafe fn fake_delete(raw: *mut c_void) {
-    (*(raw as *const FakeTimerState))
-        .deleted
-        .fetch_add(1, Ordering::SeqCst);
+    // SAFETY: the fake hands out pointers to FakeTimerStates it keeps alive.
+    let state = unsafe { &*(raw as *const FakeTimerState) };
+    state.deleted.fetch_add(1, Ordering::SeqCst);
 }
 
 /// Every fake timer state ever made: leaked so tests can read one after its

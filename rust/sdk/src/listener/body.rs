@@ -53,16 +53,21 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_listener_filter_config_module_ptr {
-    let mut envoy = EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr);
+    // SAFETY: Envoy's config pointer for this running hook (the caller's contract).
+    let mut envoy = unsafe { EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr) };
     let find = |name: &str| kind_config::find(table, name);
-    config::create_box(ConfigKind::Listener, name, config, find, &mut envoy)
+    // SAFETY: Envoy lends both buffers for this call (the caller's contract).
+    unsafe { config::create_box(ConfigKind::Listener, name, config, find, &mut envoy) }
 }
 
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr) {
     let what = |filter_name| context(KIND, filter_name, "config destroy");
-    config::destroy_box::<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>(ptr, what);
+    // SAFETY: config_new's box, released once (the caller's contract).
+    unsafe {
+        config::destroy_box::<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>(ptr, what)
+    };
 }
 
 /// # Safety
@@ -71,8 +76,10 @@ pub unsafe fn filter_new(
     config_ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr,
     envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
 ) -> envoy_dynamic_module_type_listener_filter_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox);
-    let mut envoy = Handle::from_raw(envoy_ptr);
+    // SAFETY: config_new's box, alive while Envoy makes filters from it.
+    let config = unsafe { &*(config_ptr as *const ConfigBox) };
+    // SAFETY: Envoy's filter pointer, live for this call (the caller's contract).
+    let mut envoy = unsafe { Handle::from_raw(envoy_ptr) };
     let live = crate::live::Instance::new(config.live.counts());
     let filter = new_filter(config.filter_name, &*config.config, &mut envoy, live);
     Box::into_raw(Box::new(filter)) as *const _
@@ -106,10 +113,14 @@ unsafe fn connection<'a>(
     envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
     module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) -> (&'a mut FilterBox<Handle>, Handle) {
-    (
-        &mut *(module_ptr as *mut FilterBox<Handle>),
-        Handle::from_raw(envoy_ptr),
-    )
+    // SAFETY: both pointers are live, the box unshared, for this hook (the
+    // caller's contract above).
+    unsafe {
+        (
+            &mut *(module_ptr as *mut FilterBox<Handle>),
+            Handle::from_raw(envoy_ptr),
+        )
+    }
 }
 
 /// Runs one status hook behind the barrier; on a panic (now or earlier) the
@@ -140,7 +151,8 @@ pub unsafe fn on_accept(
     envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
     module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_listener_filter_status {
-    let (boxed, mut envoy) = connection(envoy_ptr, module_ptr);
+    // SAFETY: this filter's live pointers (the caller's contract).
+    let (boxed, mut envoy) = unsafe { connection(envoy_ptr, module_ptr) };
     status(boxed, &mut envoy, "on_accept", |f, e| f.on_accept(e))
 }
 
@@ -151,7 +163,8 @@ pub unsafe fn on_data(
     module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
     data_length: usize,
 ) -> envoy_dynamic_module_type_on_listener_filter_status {
-    let (boxed, mut envoy) = connection(envoy_ptr, module_ptr);
+    // SAFETY: this filter's live pointers (the caller's contract).
+    let (boxed, mut envoy) = unsafe { connection(envoy_ptr, module_ptr) };
     status(boxed, &mut envoy, "on_data", |f, e| {
         f.on_data(e, data_length)
     })
@@ -163,7 +176,8 @@ pub unsafe fn on_close(
     envoy_ptr: envoy_dynamic_module_type_listener_filter_envoy_ptr,
     module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) {
-    let (boxed, mut envoy) = connection(envoy_ptr, module_ptr);
+    // SAFETY: this filter's live pointers (the caller's contract).
+    let (boxed, mut envoy) = unsafe { connection(envoy_ptr, module_ptr) };
     close(boxed, &mut envoy)
 }
 
@@ -188,7 +202,8 @@ pub(crate) fn close<H: EnvoyListenerFilter>(boxed: &mut FilterBox<H>, envoy: &mu
 pub unsafe fn get_max_read_bytes(
     module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr,
 ) -> usize {
-    max_read_bytes(&mut *(module_ptr as *mut FilterBox<Handle>))
+    // SAFETY: the live, unshared filter box of this connection.
+    max_read_bytes(unsafe { &mut *(module_ptr as *mut FilterBox<Handle>) })
 }
 
 /// The body of get_max_read_bytes.
@@ -213,7 +228,8 @@ pub(crate) fn max_read_bytes<H: EnvoyListenerFilter>(boxed: &mut FilterBox<H>) -
 /// # Safety
 /// `module_ptr` came from [`filter_new`] and is released once.
 pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filter_module_ptr) {
-    let boxed = Box::from_raw(module_ptr as *mut FilterBox<Handle>);
+    // SAFETY: filter_new's Box, released once (the caller's contract).
+    let boxed = unsafe { Box::from_raw(module_ptr as *mut FilterBox<Handle>) };
     let filter_name = boxed.filter_name;
     let _ = guard(
         || context(KIND, filter_name, "listener_filter_destroy"),

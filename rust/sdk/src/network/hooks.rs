@@ -257,10 +257,13 @@ unsafe fn connection<'a>(
     filter_envoy_ptr: envoy_dynamic_module_type_network_filter_envoy_ptr,
     filter_module_ptr: envoy_dynamic_module_type_network_filter_module_ptr,
 ) -> (&'a FilterBox<Handle>, Handle) {
-    (
-        &*(filter_module_ptr as *const FilterBox<Handle>),
-        Handle::from_raw(filter_envoy_ptr),
-    )
+    // SAFETY: both pointers are live for this hook (the caller's contract above).
+    unsafe {
+        (
+            &*(filter_module_ptr as *const FilterBox<Handle>),
+            Handle::from_raw(filter_envoy_ptr),
+        )
+    }
 }
 
 /// A data hook: skipped (Continue) when re-entered, StopIteration once failed.
@@ -628,7 +631,7 @@ mod tests {
             &mut Fake::new(),
             crate::live::Instance::new(crate::live::counts("test", "test")),
         );
-        // SAFETY (test): nothing else holds the filter.
+        // SAFETY: (test) nothing else holds the filter.
         unsafe { *this.filter.get() = Some(Box::new(Counts(seen.clone()))) };
         let mut envoy = Fake::new();
         this.busy.set(true);
@@ -661,8 +664,8 @@ mod tests {
         this.busy.set(true);
         notice(&this, &mut envoy, Deferred::AboveHighWatermark);
         this.busy.set(false);
-        // SAFETY (test): nothing else holds the filter.
         let seen = std::rc::Rc::new(Cell::new(0));
+        // SAFETY: (test) nothing else holds the filter.
         unsafe { *this.filter.get() = Some(Box::new(PanicsOnWatermark(seen.clone()))) };
         let status = data(&this, &mut envoy, "on_read", |f, e| f.on_read(e, 1, false));
         assert_eq!(status, NetworkFilterStatus::StopIteration);

@@ -68,16 +68,19 @@ pub unsafe fn config_new(
     name: envoy_dynamic_module_type_envoy_buffer,
     config: envoy_dynamic_module_type_envoy_buffer,
 ) -> envoy_dynamic_module_type_udp_listener_filter_config_module_ptr {
-    let mut envoy = EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr);
+    // SAFETY: Envoy's config pointer for this running hook (the caller's contract).
+    let mut envoy = unsafe { EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr) };
     let find = |name: &str| kind_config::find(table, name);
-    config::create_box(ConfigKind::UdpListener, name, config, find, &mut envoy)
+    // SAFETY: Envoy lends both buffers for this call (the caller's contract).
+    unsafe { config::create_box(ConfigKind::UdpListener, name, config, find, &mut envoy) }
 }
 
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
     let what = |filter_name| context(KIND, filter_name, "config destroy");
-    config::destroy_box::<dyn UdpListenerFilterConfig<Handle>>(ptr, what);
+    // SAFETY: config_new's box, released once (the caller's contract).
+    unsafe { config::destroy_box::<dyn UdpListenerFilterConfig<Handle>>(ptr, what) };
 }
 
 /// # Safety
@@ -86,8 +89,10 @@ pub unsafe fn filter_new(
     config_ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr,
     envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
 ) -> envoy_dynamic_module_type_udp_listener_filter_module_ptr {
-    let config = &*(config_ptr as *const ConfigBox<Handle>);
-    let mut envoy = Handle::from_raw(envoy_ptr);
+    // SAFETY: config_new's box, alive while Envoy makes filters from it.
+    let config = unsafe { &*(config_ptr as *const ConfigBox<Handle>) };
+    // SAFETY: Envoy's filter pointer, live for this call (the caller's contract).
+    let mut envoy = unsafe { Handle::from_raw(envoy_ptr) };
     Box::into_raw(Box::new(new_filter(config, &mut envoy))) as *const _
 }
 
@@ -110,9 +115,12 @@ pub unsafe fn on_data(
     envoy_ptr: envoy_dynamic_module_type_udp_listener_filter_envoy_ptr,
     module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr,
 ) -> envoy_dynamic_module_type_on_udp_listener_filter_status {
-    let boxed = &mut *(module_ptr as *mut FilterBox<Handle>);
-    let mut envoy = Handle::from_raw(envoy_ptr);
-    data(boxed, &mut envoy)
+    // SAFETY: filter_new's box, live and unshared for this hook.
+    let boxed = unsafe { &mut *(module_ptr as *mut FilterBox<Handle>) };
+    // SAFETY: Envoy's filter pointer, live for this call (the caller's contract).
+    let mut envoy = unsafe { Handle::from_raw(envoy_ptr) };
+    // SAFETY: the config outlives its filters (Envoy destroys filters first).
+    unsafe { data(boxed, &mut envoy) }
 }
 
 /// The body of on_data: rebuilds a missing filter, drops the datagram when
@@ -126,7 +134,8 @@ pub(crate) unsafe fn data<H: EnvoyUdpListenerFilter>(
 ) -> UdpListenerFilterStatus {
     let filter_name = boxed.filter_name;
     if boxed.filter.is_none() {
-        boxed.filter = build(&*boxed.config, envoy);
+        // SAFETY: the configuration is alive (the caller's contract).
+        boxed.filter = build(unsafe { &*boxed.config }, envoy);
     }
     let Some(filter) = boxed.filter.as_mut() else {
         return UdpListenerFilterStatus::StopIteration;
@@ -146,7 +155,8 @@ pub(crate) unsafe fn data<H: EnvoyUdpListenerFilter>(
 /// # Safety
 /// `module_ptr` came from [`filter_new`] and is released once.
 pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_filter_module_ptr) {
-    let boxed = Box::from_raw(module_ptr as *mut FilterBox<Handle>);
+    // SAFETY: filter_new's Box, released once (the caller's contract).
+    let boxed = unsafe { Box::from_raw(module_ptr as *mut FilterBox<Handle>) };
     let filter_name = boxed.filter_name;
     let _ = guard(
         || context(KIND, filter_name, "udp_listener_filter_destroy"),
@@ -229,10 +239,8 @@ mod tests {
         one_log("on_data");
         let mut good = Fake::with_datagram(b"query");
         // SAFETY: as above.
-        assert_eq!(
-            unsafe { data(&mut boxed, &mut good) },
-            UdpListenerFilterStatus::StopIteration
-        );
+        let status = unsafe { data(&mut boxed, &mut good) };
+        assert_eq!(status, UdpListenerFilterStatus::StopIteration);
         assert_eq!(good.sent, vec![b"query".to_vec()]);
         assert_eq!(state.built.load(Ordering::Relaxed), 2, "rebuilt once");
         assert!(take_logs().is_empty());
