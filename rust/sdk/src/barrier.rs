@@ -50,7 +50,7 @@ pub fn guard<R>(context: impl FnOnce() -> String, body: impl FnOnce() -> R) -> R
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
-    use crate::testing::take_logs;
+    use crate::log::take_logs;
 
     #[test]
     fn a_panic_is_caught_and_logged_once() {

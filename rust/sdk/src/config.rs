@@ -7,7 +7,7 @@
 
 use crate::abi::envoy_dynamic_module_type_envoy_buffer;
 use crate::barrier::{guard, Panicked};
-use crate::handle::envoy_bytes;
+use crate::ffi::envoy_bytes;
 use crate::registry;
 use crate::{BoxError, LogLevel};
 use serde::de::DeserializeOwned;
@@ -32,54 +32,15 @@ pub fn parse_json<T: DeserializeOwned>(config: &[u8]) -> Result<T, BoxError> {
     }
 }
 
-/// The configurations Envoy hands a module, one refusal contract for all.
+/// How one kind's configurations are named: in refusals (`noun`), in the
+/// barrier's line for a panicking constructor (`creation`) and in
+/// [`crate::live`]'s table and lab_status's JSON (`label`). Each kind defines
+/// its own (e.g. `listener::body::CONFIG`); this file names none.
 #[derive(Clone, Copy)]
-pub(crate) enum ConfigKind {
-    /// An HTTP or a network filter's: both are a plain "filter" in the lines.
-    Filter,
-    NetworkFilter,
-    PerRoute,
-    Listener,
-    UdpListener,
-    AccessLogger,
-    Bootstrap,
-}
-
-impl ConfigKind {
-    /// How refusals name it.
-    fn noun(self) -> &'static str {
-        match self {
-            Self::Filter | Self::NetworkFilter => "filter",
-            Self::PerRoute => "per-route config",
-            Self::Listener => crate::listener::body::KIND,
-            Self::UdpListener => crate::udp::body::KIND,
-            Self::AccessLogger => crate::access_logger::body::KIND,
-            Self::Bootstrap => crate::bootstrap::body::KIND,
-        }
-    }
-    /// The kind in [`crate::live`]'s table (and lab_status's JSON).
-    fn label(self) -> &'static str {
-        match self {
-            Self::Filter | Self::PerRoute => "http",
-            Self::NetworkFilter => "network",
-            Self::Listener => "listener",
-            Self::UdpListener => "udp_listener",
-            Self::AccessLogger => "access_logger",
-            Self::Bootstrap => "bootstrap",
-        }
-    }
-    /// How the barrier names its creation (the same words in all three languages).
-    fn creation(self) -> &'static str {
-        match self {
-            Self::PerRoute => "creation",
-            Self::Filter
-            | Self::NetworkFilter
-            | Self::Listener
-            | Self::UdpListener
-            | Self::AccessLogger
-            | Self::Bootstrap => "config creation",
-        }
-    }
+pub(crate) struct ConfigKind {
+    pub(crate) noun: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) creation: &'static str,
 }
 
 /// What a config hook does with Envoy's `name` and `config` bytes: find the
@@ -96,7 +57,7 @@ pub(crate) fn create<New, T>(
 ) -> Option<T> {
     let name = String::from_utf8_lossy(name);
     let refuse = |why: &str| {
-        let (module, kind) = (registry::module_name(), kind.noun());
+        let (module, kind) = (registry::module_name(), kind.noun);
         crate::log::log(
             LogLevel::Error,
             &format!("{module}: {kind} '{name}': {why}"),
@@ -114,7 +75,7 @@ pub(crate) fn create<New, T>(
         ));
     }
     let what = || {
-        let (noun, creation) = (kind.noun(), kind.creation());
+        let (noun, creation) = (kind.noun, kind.creation);
         format!("{}: {noun} '{found}' {creation}", registry::module_name())
     };
     match guard(what, || build(found, new, config)) {
@@ -159,7 +120,7 @@ pub(crate) unsafe fn create_box<H, C: ?Sized>(
         Ok(ConfigBox {
             filter_name,
             config,
-            live: crate::live::Config::new(crate::live::counts(kind.label(), filter_name)),
+            live: crate::live::Config::new(crate::live::counts(kind.label, filter_name)),
         })
     };
     match create(kind, name, config, find, build) {

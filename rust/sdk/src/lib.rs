@@ -6,57 +6,55 @@
 //! traits, so unit tests can hand them a fake instead of a running Envoy.
 //!
 //! The module lists its filters of every kind by name with [`module!`]; the SDK
-//! exports every ABI hook of every kind, dispatches to the filters, and stops panics at the border
-//! ([`barrier`]).
+//! exports every ABI hook of every kind, dispatches to the filters, and stops
+//! panics at the border ([`barrier`]).
 //!
-//! | file          | concept                                                 |
-//! |---------------|---------------------------------------------------------|
-//! | `filter.rs`   | the filter traits and status types                      |
-//! | `handle.rs`   | the config and stream handle traits, ABI-backed impls   |
-//! | `config.rs`   | strict JSON configs and the refusal contract            |
-//! | `registry.rs` | filter names to constructors, the one `module!`         |
-//! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls                    |
-//! | `barrier.rs`  | panic barrier: log once, fail closed                    |
-//! | `callout.rs`  | HTTP callouts: results, the response, inline answers    |
-//! | `log.rs`      | logging through Envoy                                   |
-//! | `metadata.rs` | dynamic metadata and filter state                       |
-//! | `since.rs`    | callbacks only newer Envoys export, resolved at load    |
-//! | `live.rs`     | configs and instances made and alive, per filter        |
-//! | `testing.rs`  | the fake handle (feature `testing`)                     |
+//! | file / folder   | concept                                                   |
+//! |-----------------|-----------------------------------------------------------|
+//! | `ffi.rs`        | buffers, header lists, metric ids at the C border         |
+//! | `barrier.rs`    | panic barrier: log once, fail closed                      |
+//! | `config.rs`     | strict JSON configs and the refusal contract              |
+//! | `registry.rs`   | filter names to constructors, the one `module!`           |
+//! | `live.rs`       | configs and instances made and alive, per filter          |
+//! | `log.rs`        | logging through Envoy (captured in tests)                 |
+//! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
+//! | `reentry.rs`    | which callbacks may re-enter the module                   |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/` | one folder per kind |
 
-pub mod access_logger;
+// What every kind shares; none of these imports a kind.
 pub mod barrier;
-pub mod bootstrap;
-pub mod callout;
 pub mod config;
-pub mod filter;
-pub mod handle;
-pub mod hooks;
+pub mod ffi;
 mod kind_config;
-pub mod listener;
 pub mod live;
 pub mod log;
-pub mod metadata;
-pub mod network;
 mod reentry;
 pub mod registry;
 pub mod since;
-#[cfg(feature = "testing")]
-pub mod testing;
+
+// One folder per extension kind, each with the same files: filter.rs (what an
+// author implements), handle.rs (what a filter may ask Envoy), hooks.rs (the
+// exported `extern "C"` glue) and testing.rs (the fake).
+pub mod access_logger;
+pub mod bootstrap;
+pub mod http;
+pub mod listener;
+pub mod network;
 pub mod udp;
 
-pub use callout::{HttpCalloutInitResult, HttpCalloutResponse, HttpCalloutResult};
 pub use config::parse_json;
 pub use envoy_dm_abi as abi;
-pub use filter::*;
-pub use handle::{
-    EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, EnvoyHttpFilterConfig, EnvoyScheduler,
-    MetricId, Scheduler,
-};
-pub use hooks::{NewHttpFilterConfig, NewPerRouteConfig};
+pub use ffi::{AttributeId, HeaderType, MetricId};
 pub use kind_config::FilterTable;
-pub use metadata::{EnvoyHttpMetadata, MetadataSource};
+pub use log::LogLevel;
 pub use registry::{Module, Table};
+
+// The HTTP kind's names at the crate root too, as every HTTP filter imports
+// them (`envoy_dm_sdk::{HttpFilter, EnvoyHttpFilter, ...}`), and its fake as
+// `envoy_dm_sdk::testing`.
+#[cfg(feature = "testing")]
+pub use http::testing;
+pub use http::*;
 
 /// The error a filter returns when its configuration is unusable. Any error type
 /// converts into it with `?`; its text becomes the log line Envoy shows.

@@ -1,10 +1,31 @@
 //! Logging through Envoy, so module lines land in Envoy's log with its format,
 //! level filter and `[dynamic_modules]` tag.
 
-use crate::LogLevel;
+use crate::abi;
 #[cfg(not(feature = "testing"))]
-use crate::{abi, handle::module_buffer};
+use crate::ffi::module_buffer;
+#[cfg(feature = "testing")]
+use std::cell::RefCell;
 use std::panic::Location;
+
+/// A log level.
+pub type LogLevel = abi::envoy_dynamic_module_type_log_level;
+
+#[cfg(feature = "testing")]
+thread_local! {
+    static LOGS: RefCell<Vec<(LogLevel, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+#[cfg(feature = "testing")]
+fn capture_log(level: LogLevel, message: &str) {
+    LOGS.with(|l| l.borrow_mut().push((level, message.to_string())));
+}
+
+/// Takes the lines logged on this thread so far.
+#[cfg(feature = "testing")]
+pub fn take_logs() -> Vec<(LogLevel, String)> {
+    LOGS.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
 
 /// Whether Envoy would write a line at `level`: check before formatting.
 pub fn enabled(level: LogLevel) -> bool {
@@ -27,7 +48,7 @@ pub fn log(level: LogLevel, message: &str) {
     #[cfg(feature = "testing")]
     {
         let _ = at;
-        crate::testing::capture_log(level, message);
+        capture_log(level, message);
     }
     #[cfg(not(feature = "testing"))]
     {

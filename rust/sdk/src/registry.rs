@@ -169,7 +169,7 @@ macro_rules! module {
     // A per-route constructor takes the bytes alone.
     (@table per_route [$($(#[$m:meta])* $entry:literal => $new:path),*]) => {
         $crate::module!(@names per_route [$($(#[$m])* $entry),*]);
-        static DM_PER_ROUTE: &[(&str, $crate::hooks::NewPerRouteConfig)] = &[$($(#[$m])* ($entry, |config| {
+        static DM_PER_ROUTE: &[(&str, $crate::http::hooks::NewPerRouteConfig)] = &[$($(#[$m])* ($entry, |config| {
             ::core::result::Result::Ok(::std::sync::Arc::new($new(config)?))
         })),*];
     };
@@ -192,7 +192,7 @@ macro_rules! module {
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap"));
     };
 
-    (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
+    (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
     (@entries network [$($t:tt)*]) => { static DM_NETWORK: &[(&str, $crate::network::NewNetworkFilterConfig)] = &[$($t)*]; };
     (@entries listener [$($t:tt)*]) => { static DM_LISTENER: &[(&str, $crate::listener::NewListenerFilterConfig)] = &[$($t)*]; };
     (@entries udp [$($t:tt)*]) => { static DM_UDP: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$($t)*]; };
@@ -200,8 +200,8 @@ macro_rules! module {
     (@entries bootstrap [$($t:tt)*]) => { static DM_BOOTSTRAP: &[(&str, $crate::bootstrap::NewBootstrapExtensionConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
-    (@register http $filters:ident) => { $crate::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
-    (@register per_route $filters:ident) => { $crate::hooks::PER_ROUTE.register(DM_PER_ROUTE); };
+    (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
+    (@register per_route $filters:ident) => { $crate::http::hooks::PER_ROUTE.register(DM_PER_ROUTE); };
     (@register network $filters:ident) => { $crate::network::hooks::REGISTERED.register(DM_NETWORK); };
     (@register listener $filters:ident) => { $crate::listener::hooks::REGISTERED.register(DM_LISTENER); };
     (@register udp $filters:ident) => { $crate::udp::hooks::REGISTERED.register(DM_UDP); };

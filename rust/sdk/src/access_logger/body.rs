@@ -19,7 +19,7 @@ use super::{
 use crate::abi::*;
 use crate::barrier::guard;
 use crate::config::{self, ConfigKind};
-use crate::handle::envoy_bytes;
+use crate::ffi::envoy_bytes;
 use crate::kind_config::{self, context, FilterTable};
 use crate::BoxError;
 
@@ -32,6 +32,13 @@ pub type NewAccessLoggerConfig =
 
 /// The kind's name in log lines.
 pub const KIND: &str = "access logger";
+
+/// This kind's configurations in refusals, panic lines and the live counts.
+pub(crate) const CONFIG: ConfigKind = ConfigKind {
+    noun: KIND,
+    label: "access_logger",
+    creation: "config creation",
+};
 
 type Handle = EnvoyAccessLogHandle;
 
@@ -165,7 +172,7 @@ pub unsafe fn config_new(
             live: crate::live::Config::new(crate::live::counts("access_logger", filter_name)),
         })
     };
-    match config::create(ConfigKind::AccessLogger, name, config, find, build) {
+    match config::create(CONFIG, name, config, find, build) {
         Some(config) => Box::into_raw(Box::new(config)) as *const _,
         None => core::ptr::null(),
     }

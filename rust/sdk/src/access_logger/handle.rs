@@ -2,7 +2,7 @@
 //! while its configuration is created.
 
 use crate::abi;
-use crate::handle::{define_labelless, envoy_bytes, header_list};
+use crate::ffi::{define_labelless, envoy_bytes, header_list};
 use crate::{AttributeId, HeaderType, MetricId};
 
 /// The request's timings ([`abi::envoy_dynamic_module_type_timing_info`]).

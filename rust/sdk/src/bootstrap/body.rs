@@ -40,6 +40,13 @@ pub type NewBootstrapExtensionConfig = fn(
 /// The kind's name in log lines.
 pub const KIND: &str = "bootstrap extension";
 
+/// This kind's configurations in refusals, panic lines and the live counts.
+pub(crate) const CONFIG: ConfigKind = ConfigKind {
+    noun: KIND,
+    label: "bootstrap",
+    creation: "config creation",
+};
+
 /// The body of a panicked admin request's 500.
 pub const ADMIN_FAILED_BODY: &[u8] = b"dynamic module bootstrap extension failed\n";
 
@@ -65,7 +72,7 @@ pub unsafe fn config_new(
     let mut envoy = unsafe { EnvoyBootstrapConfigHandle::from_raw(config_envoy_ptr) };
     let find = |name: &str| kind_config::find(table, name);
     // SAFETY: Envoy lends both buffers for this call (the caller's contract).
-    let made = unsafe { config::create_box(ConfigKind::Bootstrap, name, config, find, &mut envoy) };
+    let made = unsafe { config::create_box(CONFIG, name, config, find, &mut envoy) };
     if !made.is_null() {
         envoy.signal_init_complete();
     }
@@ -239,7 +246,7 @@ pub unsafe fn config_admin_request(
     path: envoy_dynamic_module_type_envoy_buffer,
     body: envoy_dynamic_module_type_envoy_buffer,
 ) -> u32 {
-    use crate::handle::envoy_bytes;
+    use crate::ffi::envoy_bytes;
     // SAFETY: config_new's box, alive while its admin handler is registered.
     let config = unsafe { &*(config_ptr as *const ConfigBox) };
     // SAFETY: Envoy's config pointer for this running hook.
@@ -262,7 +269,7 @@ pub unsafe fn config_admin_request(
 mod tests {
     use super::*;
     use crate::bootstrap::testing::{FakeBootstrapConfig, FakeBootstrapExtension};
-    use crate::testing::take_logs;
+    use crate::log::take_logs;
 
     struct Panics;
     impl BootstrapExtensionConfig for Panics {

@@ -2,7 +2,7 @@
 //! admin endpoints and makes main-thread timers.
 
 use crate::abi;
-use crate::handle::module_buffer;
+use crate::ffi::module_buffer;
 use core::ffi::c_void;
 use std::time::Duration;
 

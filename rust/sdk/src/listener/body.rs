@@ -30,6 +30,13 @@ pub type NewListenerFilterConfig =
 /// The kind's name in log lines.
 pub const KIND: &str = "listener filter";
 
+/// This kind's configurations in refusals, panic lines and the live counts.
+pub(crate) const CONFIG: ConfigKind = ConfigKind {
+    noun: KIND,
+    label: "listener",
+    creation: "config creation",
+};
+
 /// The termination details of a connection closed because its filter failed.
 pub const FAIL_CLOSED_DETAILS: &str = "dynamic_module_filter_failed";
 
@@ -57,7 +64,7 @@ pub unsafe fn config_new(
     let mut envoy = unsafe { EnvoyListenerConfigHandle::from_raw(filter_config_envoy_ptr) };
     let find = |name: &str| kind_config::find(table, name);
     // SAFETY: Envoy lends both buffers for this call (the caller's contract).
-    unsafe { config::create_box(ConfigKind::Listener, name, config, find, &mut envoy) }
+    unsafe { config::create_box(CONFIG, name, config, find, &mut envoy) }
 }
 
 /// # Safety
@@ -243,7 +250,7 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filt
 mod tests {
     use super::*;
     use crate::listener::testing::FakeListenerFilter;
-    use crate::testing::take_logs;
+    use crate::log::take_logs;
 
     type Fake = FakeListenerFilter;
 

@@ -2,7 +2,7 @@
 //! configuration is created.
 
 use crate::abi;
-use crate::handle::{define_labelless, envoy_bytes, module_buffer};
+use crate::ffi::{define_labelless, envoy_bytes, module_buffer};
 use crate::MetricId;
 
 /// Envoy as seen from one accepted connection. The real implementation is

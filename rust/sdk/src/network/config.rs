@@ -3,7 +3,7 @@
 
 use crate::abi;
 use crate::abi::network as net;
-use crate::handle::define_labelless;
+use crate::ffi::define_labelless;
 use crate::MetricId;
 
 /// Envoy as seen while a network filter configuration is created. Network

@@ -3,7 +3,7 @@
 
 use crate::abi;
 use crate::abi::network as net;
-use crate::handle::{envoy_bytes, module_buffer};
+use crate::ffi::{envoy_bytes, module_buffer};
 use crate::network::CloseType;
 use crate::MetricId;
 

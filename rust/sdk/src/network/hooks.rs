@@ -63,6 +63,13 @@ pub(crate) struct FilterBox<H: EnvoyNetworkFilter> {
 /// this the oldest are dropped rather than memory grown.
 const MAX_DEFERRED: usize = 16;
 
+/// A network filter's configuration in refusals, panic lines and the live counts.
+const CONFIG: ConfigKind = ConfigKind {
+    noun: "filter",
+    label: "network",
+    creation: "config creation",
+};
+
 /// Builds one network filter configuration from its `filter_config` bytes.
 pub type NewNetworkFilterConfig =
     fn(
@@ -99,7 +106,7 @@ pub fn config_new(
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyNetworkConfigHandle::from_raw(filter_config_envoy_ptr) };
     // SAFETY: Envoy lends both buffers for this call.
-    unsafe { config::create_box(ConfigKind::NetworkFilter, name, config, find, &mut envoy) }
+    unsafe { config::create_box(CONFIG, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
@@ -481,8 +488,8 @@ fn signatures_match_the_abi() {
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
+    use crate::log::take_logs;
     use crate::network::testing::FakeConnection;
-    use crate::testing::take_logs;
 
     type Fake = FakeConnection;
 

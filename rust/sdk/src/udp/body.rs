@@ -34,6 +34,13 @@ pub type NewUdpListenerFilterConfig =
 /// The kind's name in log lines.
 pub const KIND: &str = "UDP listener filter";
 
+/// This kind's configurations in refusals, panic lines and the live counts.
+pub(crate) const CONFIG: ConfigKind = ConfigKind {
+    noun: KIND,
+    label: "udp_listener",
+    creation: "config creation",
+};
+
 type Handle = EnvoyUdpListenerFilterHandle;
 type ConfigBox<H> = config::ConfigBox<dyn UdpListenerFilterConfig<H>>;
 
@@ -72,7 +79,7 @@ pub unsafe fn config_new(
     let mut envoy = unsafe { EnvoyUdpConfigHandle::from_raw(filter_config_envoy_ptr) };
     let find = |name: &str| kind_config::find(table, name);
     // SAFETY: Envoy lends both buffers for this call (the caller's contract).
-    unsafe { config::create_box(ConfigKind::UdpListener, name, config, find, &mut envoy) }
+    unsafe { config::create_box(CONFIG, name, config, find, &mut envoy) }
 }
 
 /// # Safety
@@ -170,7 +177,7 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
-    use crate::testing::take_logs;
+    use crate::log::take_logs;
     use crate::udp::testing::FakeUdpListenerFilter;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! configuration is created.
 
 use crate::abi;
-use crate::handle::{define_labelless, envoy_bytes, module_buffer};
+use crate::ffi::{define_labelless, envoy_bytes, module_buffer};
 use crate::MetricId;
 use std::borrow::Cow;
 

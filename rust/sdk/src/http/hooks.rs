@@ -11,9 +11,10 @@
 
 use crate::abi::{self, *};
 use crate::barrier::{guard, Panicked};
-use crate::callout::{self, HttpCalloutResponse, HttpCalloutResult};
 use crate::config::{self, ConfigKind};
-use crate::handle::{envoy_bytes, PerRouteBox};
+use crate::ffi::envoy_bytes;
+use crate::http::callout::{self, HttpCalloutResponse, HttpCalloutResult};
+use crate::http::handle::PerRouteBox;
 use crate::registry;
 use crate::{EnvoyConfigHandle, EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
 use crate::{LocalReplyStatus, ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
@@ -36,6 +37,20 @@ pub static FILTERS: registry::Table<NewHttpFilterConfig> = registry::Table::new(
 
 /// The per-route overrides the module understands, by per_route_config_name.
 pub static PER_ROUTE: registry::Table<NewPerRouteConfig> = registry::Table::new();
+
+/// An HTTP filter's configuration in refusals, panic lines and the live counts.
+const FILTER_CONFIG: ConfigKind = ConfigKind {
+    noun: "filter",
+    label: "http",
+    creation: "config creation",
+};
+
+/// A per-route override's, likewise.
+const PER_ROUTE_CONFIG: ConfigKind = ConfigKind {
+    noun: "per-route config",
+    label: "http",
+    creation: "creation",
+};
 
 /// What `filter_config_module_ptr` points to.
 type ConfigBox = config::ConfigBox<dyn HttpFilterConfig<EnvoyFilterHandle>>;
@@ -78,7 +93,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
     // SAFETY: the pointer is the one Envoy passed to this running hook.
     let mut envoy = unsafe { EnvoyConfigHandle::from_raw(filter_config_envoy_ptr) };
     // SAFETY: Envoy lends both buffers for this call.
-    unsafe { config::create_box(ConfigKind::Filter, name, config, find, &mut envoy) }
+    unsafe { config::create_box(FILTER_CONFIG, name, config, find, &mut envoy) }
 }
 
 #[no_mangle]
@@ -112,7 +127,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_new(
         })
     };
     let build = |_, new_config: NewPerRouteConfig, config: &[u8]| new_config(config);
-    match config::create(ConfigKind::PerRoute, name, config, find, build) {
+    match config::create(PER_ROUTE_CONFIG, name, config, find, build) {
         Some(config) => Box::into_raw(Box::new(PerRouteBox { config })) as *const _,
         None => core::ptr::null(),
     }
@@ -720,7 +735,8 @@ fn signatures_match_the_abi() {
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
-    use crate::testing::{take_logs, FakeEnvoyFilter};
+    use crate::http::testing::FakeEnvoyFilter;
+    use crate::log::take_logs;
 
     /// Panics in every phase.
     struct Panics;

@@ -11,7 +11,7 @@
 //! returns CannotCreateRequest for it, and that is what the filter sees.
 
 use crate::abi;
-use crate::handle::envoy_bytes;
+use crate::ffi::envoy_bytes;
 use std::cell::Cell;
 
 /// What `http_callout` returns when Envoy did not start the callout.

@@ -4,7 +4,8 @@
 //! `%FILTER_STATE(key:PLAIN)%` and by filters that look the key up).
 
 use crate::abi;
-use crate::handle::{envoy_bytes, module_buffer, EnvoyFilterHandle};
+use crate::ffi::{envoy_bytes, module_buffer};
+use crate::http::handle::EnvoyFilterHandle;
 
 /// Where a metadata read looks: the stream's dynamic metadata, or the
 /// metadata of its route, cluster or host.

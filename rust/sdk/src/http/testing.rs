@@ -3,12 +3,12 @@
 //! (lowercase keys, empty value removes, add keeps existing values). Callouts
 //! are recorded; a test answers them with [`FakeEnvoyFilter::complete_callout`].
 
-use crate::handle::{EnvoyHttpFilterConfig, MetricId};
-use crate::metadata::{EnvoyHttpMetadata, MetadataSource};
-use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, HttpFilter, LogLevel, Scheduler};
+use crate::ffi::MetricId;
+use crate::http::handle::EnvoyHttpFilterConfig;
+use crate::http::metadata::{EnvoyHttpMetadata, MetadataSource};
+use crate::{AttributeId, BodyType, EnvoyHttpFilter, HeaderType, HttpFilter, Scheduler};
 use crate::{HttpCalloutInitResult, HttpCalloutResponse, HttpCalloutResult};
 use std::any::Any;
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -458,15 +458,4 @@ impl EnvoyHttpFilterConfig for FakeEnvoyConfig {
     }
 }
 
-thread_local! {
-    static LOGS: RefCell<Vec<(LogLevel, String)>> = const { RefCell::new(Vec::new()) };
-}
-
-pub(crate) fn capture_log(level: LogLevel, message: &str) {
-    LOGS.with(|l| l.borrow_mut().push((level, message.to_string())));
-}
-
-/// Takes the lines logged on this thread so far.
-pub fn take_logs() -> Vec<(LogLevel, String)> {
-    LOGS.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
+pub use crate::log::take_logs;

@@ -2,8 +2,11 @@
 //! created (on the main thread), and during one HTTP stream (on its worker).
 
 use crate::abi;
-use crate::callout::{self, HttpCalloutInitResult};
-use crate::{AttributeId, BodyType, HeaderType};
+use crate::ffi::{
+    defined, envoy_bytes, header_list, module_buffer, AttributeId, HeaderType, MetricId,
+};
+use crate::http::callout::{self, HttpCalloutInitResult};
+use crate::BodyType;
 use std::any::Any;
 use std::sync::Arc;
 
@@ -12,7 +15,7 @@ use std::sync::Arc;
 ///
 /// Byte slices returned here borrow Envoy's memory: the borrow checker keeps
 /// them from outliving the next change to the stream, as the ABI requires.
-pub trait EnvoyHttpFilter: crate::metadata::EnvoyHttpMetadata {
+pub trait EnvoyHttpFilter: crate::http::metadata::EnvoyHttpMetadata {
     /// The first value of header `key` (lowercase), if present.
     fn get_header(&self, kind: HeaderType, key: &str) -> Option<&[u8]>;
     /// Every (name, value) of a header map, pseudo-headers included, in order.
@@ -131,110 +134,6 @@ impl EnvoyFilterHandle {
     pub fn raw(&self) -> abi::envoy_dynamic_module_type_http_filter_envoy_ptr {
         self.raw
     }
-}
-
-/// Lends module bytes to Envoy for the duration of one call.
-pub(crate) fn module_buffer(bytes: &[u8]) -> abi::envoy_dynamic_module_type_module_buffer {
-    abi::envoy_dynamic_module_type_module_buffer {
-        ptr: bytes.as_ptr().cast(),
-        length: bytes.len(),
-    }
-}
-
-/// Envoy's answer to a metric definition as the id, or as why not; `what`
-/// names the metric in the error ("metric", "counter").
-pub(crate) fn defined(
-    result: abi::envoy_dynamic_module_type_metrics_result,
-    id: usize,
-    what: &str,
-    name: &str,
-) -> Result<MetricId, String> {
-    match result {
-        abi::envoy_dynamic_module_type_metrics_result::Success => Ok(MetricId(id)),
-        other => Err(format!("defining {what} {name:?} failed: {other:?}")),
-    }
-}
-
-/// Defines a metric through a kind's labelless `*_config_define_*` callback.
-///
-/// # Safety
-/// `raw` is the config pointer Envoy passed to the running config_new hook.
-pub(crate) unsafe fn define_labelless<P>(
-    raw: P,
-    define: unsafe extern "C" fn(
-        P,
-        abi::envoy_dynamic_module_type_module_buffer,
-        *mut usize,
-    ) -> abi::envoy_dynamic_module_type_metrics_result,
-    what: &str,
-    name: &str,
-) -> Result<MetricId, String> {
-    let mut id = 0usize;
-    // SAFETY: `raw` is the running config hook's pointer (the caller's
-    // contract); the name outlives the call; `id` is written by Envoy.
-    let result = unsafe { define(raw, module_buffer(name.as_bytes()), &mut id) };
-    defined(result, id, what, name)
-}
-
-/// Views Envoy-owned bytes as a slice.
-///
-/// # Safety
-/// `ptr`..`ptr+len` must be readable for the returned lifetime.
-pub(crate) unsafe fn envoy_bytes<'a>(ptr: *const core::ffi::c_char, len: usize) -> &'a [u8] {
-    if ptr.is_null() || len == 0 {
-        &[]
-    } else {
-        // SAFETY: non-null, and readable for `len` bytes for 'a (the caller's contract).
-        unsafe { core::slice::from_raw_parts(ptr.cast(), len) }
-    }
-}
-
-/// Every header of one map through a kind's size and get callbacks (the HTTP
-/// filter's and the access logger's have the same shape).
-///
-/// # Safety
-/// `raw` is the live pointer of the running hook; the bytes stay Envoy's for
-/// as long as the caller's handle borrows them.
-pub(crate) unsafe fn header_list<'a, P: Copy>(
-    raw: P,
-    kind: HeaderType,
-    size: unsafe extern "C" fn(P, HeaderType) -> usize,
-    get: unsafe extern "C" fn(
-        P,
-        HeaderType,
-        *mut abi::envoy_dynamic_module_type_envoy_http_header,
-    ) -> bool,
-) -> Vec<(&'a [u8], &'a [u8])> {
-    // SAFETY: `raw` is the running hook's live pointer (the caller's contract).
-    let n = unsafe { size(raw, kind) };
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut headers = vec![
-        abi::envoy_dynamic_module_type_envoy_http_header {
-            key_ptr: core::ptr::null(),
-            key_length: 0,
-            value_ptr: core::ptr::null(),
-            value_length: 0,
-        };
-        n
-    ];
-    // SAFETY: the live pointer as above; the array is sized by the count Envoy reports.
-    if !unsafe { get(raw, kind, headers.as_mut_ptr()) } {
-        return Vec::new();
-    }
-    headers
-        .iter()
-        .map(|h| {
-            // SAFETY: Envoy's header bytes, kept while the caller's handle borrows them.
-            unsafe {
-                (
-                    envoy_bytes(h.key_ptr, h.key_length),
-                    envoy_bytes(h.value_ptr, h.value_length),
-                )
-            }
-        })
-        .collect()
 }
 
 const NULL_ENVOY_BUFFER: abi::envoy_dynamic_module_type_envoy_buffer =
@@ -535,10 +434,6 @@ impl EnvoyHttpFilter for EnvoyFilterHandle {
 }
 
 // ------------------------------------------------------------ config handle
-
-/// A metric defined by a configuration, used later from its streams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MetricId(pub usize);
 
 /// Envoy as seen while a filter configuration is created.
 pub trait EnvoyHttpFilterConfig {

@@ -21,14 +21,8 @@ pub type ResponseTrailersStatus =
     abi::envoy_dynamic_module_type_on_http_filter_response_trailers_status;
 /// What on_local_reply returns: send the reply, or reset the stream instead.
 pub type LocalReplyStatus = abi::envoy_dynamic_module_type_on_http_filter_local_reply_status;
-/// Which header map a header call works on.
-pub type HeaderType = abi::envoy_dynamic_module_type_http_header_type;
 /// Which body a body call works on.
 pub type BodyType = abi::envoy_dynamic_module_type_http_body_type;
-/// An Envoy attribute, read with `get_attribute_*`.
-pub type AttributeId = abi::envoy_dynamic_module_type_attribute_id;
-/// A log level.
-pub type LogLevel = abi::envoy_dynamic_module_type_log_level;
 
 /// One configured filter: made once on Envoy's main thread from the filter's
 /// config, then shared by every stream on every worker (hence `Send + Sync`).
