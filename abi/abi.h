@@ -11,9 +11,11 @@
  *   callbacks  envoy_dynamic_module_callback_*  Envoy exports, the module calls
  *   since      envoy_dynamic_module_callback_*  only newer Envoys export: tagged
  *              "@since Envoy X.Y.Z"; resolve with dlsym at load, never link
- * grouped by extension kind: all types first (common and HTTP filter, then
- * network filter), then per kind its hooks and its callbacks: the HTTP
- * filter's, then the network filter's (`network_filter` in their names).
+ * grouped by extension kind: all types first (enums, then the others), then
+ * what every kind shares (program_init, logging), then per kind its hooks and
+ * its callbacks, in the order of rust/abi/src (one module per kind): HTTP
+ * filter, network filter, listener filter, UDP listener filter, access
+ * logger, bootstrap extension; the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -37,6 +39,19 @@
  */
 #define ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION "v0.1.0"
 
+
+/**
+ * Severity of a log line; Envoy's own levels.
+ */
+typedef enum envoy_dynamic_module_type_log_level {
+  envoy_dynamic_module_type_log_level_Trace,
+  envoy_dynamic_module_type_log_level_Debug,
+  envoy_dynamic_module_type_log_level_Info,
+  envoy_dynamic_module_type_log_level_Warn,
+  envoy_dynamic_module_type_log_level_Error,
+  envoy_dynamic_module_type_log_level_Critical,
+  envoy_dynamic_module_type_log_level_Off,
+} envoy_dynamic_module_type_log_level;
 
 /**
  * What the request_headers hook tells Envoy to do next.
@@ -144,19 +159,6 @@ typedef enum envoy_dynamic_module_type_on_http_filter_local_reply_status {
    */
   envoy_dynamic_module_type_on_http_filter_local_reply_status_ContinueAndResetStream,
 } envoy_dynamic_module_type_on_http_filter_local_reply_status;
-
-/**
- * Severity of a log line; Envoy's own levels.
- */
-typedef enum envoy_dynamic_module_type_log_level {
-  envoy_dynamic_module_type_log_level_Trace,
-  envoy_dynamic_module_type_log_level_Debug,
-  envoy_dynamic_module_type_log_level_Info,
-  envoy_dynamic_module_type_log_level_Warn,
-  envoy_dynamic_module_type_log_level_Error,
-  envoy_dynamic_module_type_log_level_Critical,
-  envoy_dynamic_module_type_log_level_Off,
-} envoy_dynamic_module_type_log_level;
 
 /**
  * Which header map of the stream a header callback works on.
@@ -318,16 +320,6 @@ typedef enum envoy_dynamic_module_type_metadata_source {
 } envoy_dynamic_module_type_metadata_source;
 
 /**
- * What on_accept and on_data return: Continue hands the socket to the next
- * listener filter (or the filter chain); StopIteration waits for more bytes
- * (up to get_max_read_bytes) or, after close_socket, ends the connection.
- */
-typedef enum envoy_dynamic_module_type_on_listener_filter_status {
-  envoy_dynamic_module_type_on_listener_filter_status_Continue,
-  envoy_dynamic_module_type_on_listener_filter_status_StopIteration,
-} envoy_dynamic_module_type_on_listener_filter_status;
-
-/**
  * What the new_connection, read and write hooks tell Envoy to do next
  * (Envoy's `Network::FilterStatus`).
  */
@@ -389,6 +381,16 @@ typedef enum envoy_dynamic_module_type_network_read_disable_status {
 } envoy_dynamic_module_type_network_read_disable_status;
 
 /**
+ * What on_accept and on_data return: Continue hands the socket to the next
+ * listener filter (or the filter chain); StopIteration waits for more bytes
+ * (up to get_max_read_bytes) or, after close_socket, ends the connection.
+ */
+typedef enum envoy_dynamic_module_type_on_listener_filter_status {
+  envoy_dynamic_module_type_on_listener_filter_status_Continue,
+  envoy_dynamic_module_type_on_listener_filter_status_StopIteration,
+} envoy_dynamic_module_type_on_listener_filter_status;
+
+/**
  * What on_data returns: Continue passes the datagram to the next UDP filter;
  * StopIteration drops it there.
  */
@@ -402,6 +404,19 @@ typedef enum envoy_dynamic_module_type_on_udp_listener_filter_status {
  * The module owns it; it must outlive the call.
  */
 typedef const char *envoy_dynamic_module_type_abi_version_module_ptr;
+
+/**
+ * Start of bytes owned by the module. Envoy only reads them during the call.
+ */
+typedef const char *envoy_dynamic_module_type_buffer_module_ptr;
+
+/**
+ * Bytes owned by the module, passed by value as pointer and length.
+ */
+typedef struct envoy_dynamic_module_type_module_buffer {
+  envoy_dynamic_module_type_buffer_module_ptr ptr;
+  size_t length;
+} envoy_dynamic_module_type_module_buffer;
 
 /**
  * The module's side of one filter configuration, returned by
@@ -464,19 +479,6 @@ typedef struct envoy_dynamic_module_type_envoy_http_header {
 typedef const struct envoy_dynamic_module_type_envoy_buffer *envoy_dynamic_module_type_envoy_buffer_const_ptr;
 
 /**
- * Start of bytes owned by the module. Envoy only reads them during the call.
- */
-typedef const char *envoy_dynamic_module_type_buffer_module_ptr;
-
-/**
- * Bytes owned by the module, passed by value as pointer and length.
- */
-typedef struct envoy_dynamic_module_type_module_buffer {
-  envoy_dynamic_module_type_buffer_module_ptr ptr;
-  size_t length;
-} envoy_dynamic_module_type_module_buffer;
-
-/**
  * One header (name and value) owned by the module, e.g. for a local reply.
  */
 typedef struct envoy_dynamic_module_type_module_http_header {
@@ -491,6 +493,74 @@ typedef struct envoy_dynamic_module_type_module_http_header {
  * Envoy does not dereference it after scheduler_delete.
  */
 typedef void *envoy_dynamic_module_type_http_filter_scheduler_module_ptr;
+
+/**
+ * The module's side of one network filter configuration, returned by
+ * network_filter_config_new and freed in network_filter_config_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_network_filter_config_module_ptr;
+
+/**
+ * Network filter: Envoy's side of one network filter configuration. Used to
+ * define metrics while the configuration is being created.
+ */
+typedef void *envoy_dynamic_module_type_network_filter_config_envoy_ptr;
+
+/**
+ * The module's side of one connection, returned by network_filter_new and
+ * freed in network_filter_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_network_filter_module_ptr;
+
+/**
+ * Envoy's side of one network filter instance, i.e. one TCP connection. Dead
+ * after network_filter_destroy.
+ */
+typedef void *envoy_dynamic_module_type_network_filter_envoy_ptr;
+
+/**
+ * The module's side of one listener filter configuration, returned by
+ * listener_filter_config_new and freed in listener_filter_config_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_listener_filter_config_module_ptr;
+
+/**
+ * Envoy's side of one listener filter configuration; used to define metrics
+ * while the configuration is being created.
+ */
+typedef void *envoy_dynamic_module_type_listener_filter_config_envoy_ptr;
+
+/**
+ * The module's side of one accepted connection, returned by
+ * listener_filter_new and freed in listener_filter_destroy.
+ */
+typedef const void *envoy_dynamic_module_type_listener_filter_module_ptr;
+
+/**
+ * Envoy's side of one accepted connection's listener filter. Dead after
+ * listener_filter_destroy.
+ */
+typedef void *envoy_dynamic_module_type_listener_filter_envoy_ptr;
+
+/**
+ * The module's side of one UDP listener filter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_udp_listener_filter_config_module_ptr;
+
+/**
+ * Envoy's side of one UDP listener filter configuration.
+ */
+typedef void *envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr;
+
+/**
+ * The module's side of one UDP listener filter instance.
+ */
+typedef const void *envoy_dynamic_module_type_udp_listener_filter_module_ptr;
+
+/**
+ * Envoy's side of one UDP listener filter instance (one per worker).
+ */
+typedef void *envoy_dynamic_module_type_udp_listener_filter_envoy_ptr;
 
 /**
  * The module's side of one access logger configuration.
@@ -564,74 +634,6 @@ typedef void *envoy_dynamic_module_type_bootstrap_extension_envoy_ptr;
  */
 typedef void *envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr;
 
-/**
- * The module's side of one listener filter configuration, returned by
- * listener_filter_config_new and freed in listener_filter_config_destroy.
- */
-typedef const void *envoy_dynamic_module_type_listener_filter_config_module_ptr;
-
-/**
- * Envoy's side of one listener filter configuration; used to define metrics
- * while the configuration is being created.
- */
-typedef void *envoy_dynamic_module_type_listener_filter_config_envoy_ptr;
-
-/**
- * The module's side of one accepted connection, returned by
- * listener_filter_new and freed in listener_filter_destroy.
- */
-typedef const void *envoy_dynamic_module_type_listener_filter_module_ptr;
-
-/**
- * Envoy's side of one accepted connection's listener filter. Dead after
- * listener_filter_destroy.
- */
-typedef void *envoy_dynamic_module_type_listener_filter_envoy_ptr;
-
-/**
- * The module's side of one network filter configuration, returned by
- * network_filter_config_new and freed in network_filter_config_destroy.
- */
-typedef const void *envoy_dynamic_module_type_network_filter_config_module_ptr;
-
-/**
- * Network filter: Envoy's side of one network filter configuration. Used to
- * define metrics while the configuration is being created.
- */
-typedef void *envoy_dynamic_module_type_network_filter_config_envoy_ptr;
-
-/**
- * The module's side of one connection, returned by network_filter_new and
- * freed in network_filter_destroy.
- */
-typedef const void *envoy_dynamic_module_type_network_filter_module_ptr;
-
-/**
- * Envoy's side of one network filter instance, i.e. one TCP connection. Dead
- * after network_filter_destroy.
- */
-typedef void *envoy_dynamic_module_type_network_filter_envoy_ptr;
-
-/**
- * The module's side of one UDP listener filter configuration.
- */
-typedef const void *envoy_dynamic_module_type_udp_listener_filter_config_module_ptr;
-
-/**
- * Envoy's side of one UDP listener filter configuration.
- */
-typedef void *envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr;
-
-/**
- * The module's side of one UDP listener filter instance.
- */
-typedef const void *envoy_dynamic_module_type_udp_listener_filter_module_ptr;
-
-/**
- * Envoy's side of one UDP listener filter instance (one per worker).
- */
-typedef void *envoy_dynamic_module_type_udp_listener_filter_envoy_ptr;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -645,6 +647,25 @@ extern "C" {
  * deprecation warning, and fail on NULL.
  */
 extern envoy_dynamic_module_type_abi_version_module_ptr envoy_dynamic_module_on_program_init(void);
+
+/**
+ * Writes one line to Envoy's log under the `dynamic_modules` logger. Every
+ * supported Envoy exports it; ABI v0.2.0 (Envoy 1.40) deprecates it in
+ * favour of `envoy_dynamic_module_callback_log_v2`, which the SDKs use when
+ * the running Envoy has it.
+ */
+extern void envoy_dynamic_module_callback_log(enum envoy_dynamic_module_type_log_level level,
+                                              struct envoy_dynamic_module_type_module_buffer message);
+
+/**
+ * Whether a line at `level` would be written; check it before formatting.
+ */
+extern bool envoy_dynamic_module_callback_log_enabled(enum envoy_dynamic_module_type_log_level level);
+
+/**
+ * True while Envoy runs with `--mode validate` (main thread only).
+ */
+extern bool envoy_dynamic_module_callback_is_validation_mode(void);
 
 /**
  * Creates the module's side of a filter configuration. `name` is the
@@ -828,25 +849,6 @@ extern enum envoy_dynamic_module_type_on_http_filter_local_reply_status envoy_dy
                                                                                                                         uint32_t response_code,
                                                                                                                         struct envoy_dynamic_module_type_envoy_buffer details,
                                                                                                                         bool reset_imminent);
-
-/**
- * Writes one line to Envoy's log under the `dynamic_modules` logger. Every
- * supported Envoy exports it; ABI v0.2.0 (Envoy 1.40) deprecates it in
- * favour of `envoy_dynamic_module_callback_log_v2`, which the SDKs use when
- * the running Envoy has it.
- */
-extern void envoy_dynamic_module_callback_log(enum envoy_dynamic_module_type_log_level level,
-                                              struct envoy_dynamic_module_type_module_buffer message);
-
-/**
- * Whether a line at `level` would be written; check it before formatting.
- */
-extern bool envoy_dynamic_module_callback_log_enabled(enum envoy_dynamic_module_type_log_level level);
-
-/**
- * True while Envoy runs with `--mode validate` (main thread only).
- */
-extern bool envoy_dynamic_module_callback_is_validation_mode(void);
 
 /**
  * Reads value number `index` of header `key` into `result` (borrowed until
@@ -1136,6 +1138,458 @@ extern bool envoy_dynamic_module_callback_http_set_filter_state_bytes(envoy_dyna
 extern bool envoy_dynamic_module_callback_http_get_filter_state_bytes(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
                                                                       struct envoy_dynamic_module_type_module_buffer key,
                                                                       struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * Network filter: creates the module's side of a filter configuration.
+ * `name` is the configured filter_name, `config` the filter_config bytes;
+ * both are borrowed for this call only. NULL makes Envoy refuse the config.
+ */
+extern envoy_dynamic_module_type_network_filter_config_module_ptr envoy_dynamic_module_on_network_filter_config_new(envoy_dynamic_module_type_network_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by network_filter_config_new.
+ */
+extern void envoy_dynamic_module_on_network_filter_config_destroy(envoy_dynamic_module_type_network_filter_config_module_ptr filter_config_ptr);
+
+/**
+ * Creates the per-connection filter. NULL makes Envoy close the connection.
+ */
+extern envoy_dynamic_module_type_network_filter_module_ptr envoy_dynamic_module_on_network_filter_new(envoy_dynamic_module_type_network_filter_config_module_ptr filter_config_ptr,
+                                                                                                      envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * A connection was accepted; the callbacks are usable from here on.
+ */
+extern enum envoy_dynamic_module_type_on_network_filter_data_status envoy_dynamic_module_on_network_filter_new_connection(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                          envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
+
+/**
+ * Bytes arrived from the downstream; `data_length` is the read buffer's
+ * size, `end_stream` says the downstream half-closed.
+ */
+extern enum envoy_dynamic_module_type_on_network_filter_data_status envoy_dynamic_module_on_network_filter_read(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
+                                                                                                                size_t data_length,
+                                                                                                                bool end_stream);
+
+/**
+ * Bytes are about to be written to the downstream; `data_length` is the
+ * write buffer's size, `end_stream` says the write side closes after them.
+ */
+extern enum envoy_dynamic_module_type_on_network_filter_data_status envoy_dynamic_module_on_network_filter_write(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                 envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
+                                                                                                                 size_t data_length,
+                                                                                                                 bool end_stream);
+
+/**
+ * A connection event: closed by either side, or connected.
+ */
+extern void envoy_dynamic_module_on_network_filter_event(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                         envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
+                                                         enum envoy_dynamic_module_type_network_connection_event event);
+
+/**
+ * Releases the per-connection filter. Its Envoy pointer is dead afterwards.
+ */
+extern void envoy_dynamic_module_on_network_filter_destroy(envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
+
+/**
+ * An HTTP callout started by the filter has finished; headers and body
+ * chunks are borrowed for this call and may be NULL on failure.
+ */
+extern void envoy_dynamic_module_on_network_filter_http_callout_done(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                     envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
+                                                                     uint64_t callout_id,
+                                                                     enum envoy_dynamic_module_type_http_callout_result result,
+                                                                     struct envoy_dynamic_module_type_envoy_http_header *headers,
+                                                                     size_t headers_size,
+                                                                     struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
+                                                                     size_t body_chunks_size);
+
+/**
+ * Runs on the connection's worker after a network filter scheduler commit.
+ */
+extern void envoy_dynamic_module_on_network_filter_scheduled(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                             envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
+                                                             uint64_t event_id);
+
+/**
+ * Runs on the main thread after a network filter config scheduler commit.
+ */
+extern void envoy_dynamic_module_on_network_filter_config_scheduled(envoy_dynamic_module_type_network_filter_config_module_ptr filter_config_ptr,
+                                                                    uint64_t event_id);
+
+/**
+ * The connection's write buffer went over its high watermark.
+ */
+extern void envoy_dynamic_module_on_network_filter_above_write_buffer_high_watermark(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                     envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
+
+/**
+ * The connection's write buffer drained below its low watermark.
+ */
+extern void envoy_dynamic_module_on_network_filter_below_write_buffer_low_watermark(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                    envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
+
+/**
+ * Network filter: how many slices the read buffer has (0 when empty).
+ */
+extern size_t envoy_dynamic_module_callback_network_filter_get_read_buffer_chunks_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Total bytes in the read buffer.
+ */
+extern size_t envoy_dynamic_module_callback_network_filter_get_read_buffer_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Fills `result_buffer_vector`, sized by get_read_buffer_chunks_size, with
+ * Envoy's own slices of the read buffer (borrowed for the current hook).
+ */
+extern bool envoy_dynamic_module_callback_network_filter_get_read_buffer_chunks(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                struct envoy_dynamic_module_type_envoy_buffer *result_buffer_vector);
+
+/**
+ * Removes `length` bytes from the front of the read buffer.
+ */
+extern bool envoy_dynamic_module_callback_network_filter_drain_read_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                           size_t length);
+
+/**
+ * Appends bytes (copied during the call) to the read buffer.
+ */
+extern bool envoy_dynamic_module_callback_network_filter_append_read_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_module_buffer data);
+
+/**
+ * How many slices the write buffer has (0 when empty).
+ */
+extern size_t envoy_dynamic_module_callback_network_filter_get_write_buffer_chunks_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Total bytes in the write buffer.
+ */
+extern size_t envoy_dynamic_module_callback_network_filter_get_write_buffer_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Fills `result_buffer_vector`, sized by get_write_buffer_chunks_size, with
+ * Envoy's own slices of the write buffer (borrowed for the current hook).
+ */
+extern bool envoy_dynamic_module_callback_network_filter_get_write_buffer_chunks(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                 struct envoy_dynamic_module_type_envoy_buffer *result_buffer_vector);
+
+/**
+ * Removes `length` bytes from the front of the write buffer.
+ */
+extern bool envoy_dynamic_module_callback_network_filter_drain_write_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                            size_t length);
+
+/**
+ * Appends bytes (copied during the call) to the write buffer.
+ */
+extern bool envoy_dynamic_module_callback_network_filter_append_write_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_module_buffer data);
+
+/**
+ * Writes bytes (copied during the call) to the downstream; `end_stream`
+ * half-closes the write side after them. They pass through the write
+ * filters, this one included.
+ */
+extern void envoy_dynamic_module_callback_network_filter_write(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                               struct envoy_dynamic_module_type_module_buffer data,
+                                                               bool end_stream);
+
+/**
+ * Resumes the read filters after a hook returned StopIteration.
+ */
+extern void envoy_dynamic_module_callback_network_filter_continue_reading(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Closes the connection.
+ */
+extern void envoy_dynamic_module_callback_network_filter_close(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                               enum envoy_dynamic_module_type_network_connection_close_type close_type);
+
+/**
+ * Closes the connection and records `details` (may be empty) as the
+ * connection's termination details.
+ */
+extern void envoy_dynamic_module_callback_network_filter_close_with_details(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                            enum envoy_dynamic_module_type_network_connection_close_type close_type,
+                                                                            struct envoy_dynamic_module_type_module_buffer details);
+
+/**
+ * Envoy's id of the connection, unique within the process.
+ */
+extern uint64_t envoy_dynamic_module_callback_network_filter_get_connection_id(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * The downstream peer's IP (borrowed text) and port. False when the peer
+ * is not an IP address.
+ */
+extern bool envoy_dynamic_module_callback_network_filter_get_remote_address(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                            uint32_t *port_out);
+
+/**
+ * With half-close on, a FIN from the downstream ends its direction only,
+ * and the filter may still write.
+ */
+extern void envoy_dynamic_module_callback_network_filter_enable_half_close(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                           bool enabled);
+
+/**
+ * Stops (true) or resumes (false) reading from the downstream; counted, so
+ * every disable needs its enable.
+ */
+extern enum envoy_dynamic_module_type_network_read_disable_status envoy_dynamic_module_callback_network_filter_read_disable(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                            bool disable);
+
+/**
+ * Defines a counter; only during network_filter_config_new. Writes its id
+ * to `counter_id_ptr`.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_config_define_counter(envoy_dynamic_module_type_network_filter_config_envoy_ptr config_envoy_ptr,
+                                                                                                                        struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                        size_t *counter_id_ptr);
+
+/**
+ * Defines a gauge; only during network_filter_config_new.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_config_define_gauge(envoy_dynamic_module_type_network_filter_config_envoy_ptr config_envoy_ptr,
+                                                                                                                      struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                      size_t *gauge_id_ptr);
+
+/**
+ * Adds `value` to a counter of the connection's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_increment_counter(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                    size_t id,
+                                                                                                                    uint64_t value);
+
+/**
+ * Adds `value` to a gauge of the connection's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_increment_gauge(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                  size_t id,
+                                                                                                                  uint64_t value);
+
+/**
+ * Subtracts `value` from a gauge of the connection's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_decrement_gauge(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                  size_t id,
+                                                                                                                  uint64_t value);
+
+/**
+ * Creates the module's side of a listener filter configuration from its
+ * filter_name and filter_config bytes (both borrowed for this call). NULL
+ * makes Envoy refuse the configuration.
+ */
+extern envoy_dynamic_module_type_listener_filter_config_module_ptr envoy_dynamic_module_on_listener_filter_config_new(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by listener_filter_config_new.
+ */
+extern void envoy_dynamic_module_on_listener_filter_config_destroy(envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_ptr);
+
+/**
+ * Creates the per-connection filter. NULL makes Envoy close the socket.
+ */
+extern envoy_dynamic_module_type_listener_filter_module_ptr envoy_dynamic_module_on_listener_filter_new(envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_ptr,
+                                                                                                        envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * The socket was accepted; nothing has been read from it yet.
+ */
+extern enum envoy_dynamic_module_type_on_listener_filter_status envoy_dynamic_module_on_listener_filter_on_accept(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                  envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * More bytes were peeked; `data_length` is all of them so far, readable
+ * with listener_filter_get_buffer_chunk during this call.
+ */
+extern enum envoy_dynamic_module_type_on_listener_filter_status envoy_dynamic_module_on_listener_filter_on_data(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                                                                                size_t data_length);
+
+/**
+ * The peer closed the socket while the filter was still waiting for data.
+ */
+extern void envoy_dynamic_module_on_listener_filter_on_close(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                             envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * How many bytes Envoy may peek for this filter; 0 means on_data is never called.
+ */
+extern size_t envoy_dynamic_module_on_listener_filter_get_max_read_bytes(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                         envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * Releases the per-connection filter.
+ */
+extern void envoy_dynamic_module_on_listener_filter_destroy(envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * Runs on the connection's worker after a commit on its scheduler.
+ */
+extern void envoy_dynamic_module_on_listener_filter_scheduled(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                              envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                              uint64_t event_id);
+
+/**
+ * Runs on the main thread after a commit on the configuration's scheduler.
+ */
+extern void envoy_dynamic_module_on_listener_filter_config_scheduled(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                     envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_module_ptr,
+                                                                     uint64_t event_id);
+
+/**
+ * An HTTP callout started by the filter has finished; headers and body
+ * chunks are borrowed for this call and may be NULL on failure.
+ */
+extern void envoy_dynamic_module_on_listener_filter_http_callout_done(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                      envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
+                                                                      uint64_t callout_id,
+                                                                      enum envoy_dynamic_module_type_http_callout_result result,
+                                                                      struct envoy_dynamic_module_type_envoy_http_header *headers,
+                                                                      size_t headers_size,
+                                                                      struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
+                                                                      size_t body_chunks_size);
+
+/**
+ * The bytes peeked so far, as one slice, valid during on_data only.
+ * False (and an empty buffer) outside on_data.
+ */
+extern bool envoy_dynamic_module_callback_listener_filter_get_buffer_chunk(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_envoy_buffer *chunk_out);
+
+/**
+ * The peer's IP address as text and its port; false when it is not an IP
+ * socket. The text is Envoy's, valid while the connection lives.
+ */
+extern bool envoy_dynamic_module_callback_listener_filter_get_remote_address(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                             uint32_t *port_out);
+
+/**
+ * Sets what filter_chain_match.transport_protocol compares with ("tls",
+ * "raw_buffer"). An empty buffer is ignored.
+ */
+extern void envoy_dynamic_module_callback_listener_filter_set_detected_transport_protocol(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                          struct envoy_dynamic_module_type_module_buffer protocol);
+
+/**
+ * Sets what filter_chain_match.server_names compares with. An empty
+ * buffer is ignored.
+ */
+extern void envoy_dynamic_module_callback_listener_filter_set_requested_server_name(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                    struct envoy_dynamic_module_type_module_buffer name);
+
+/**
+ * Closes the socket, recording `details` as the connection's termination
+ * details. The calling hook then returns StopIteration.
+ */
+extern void envoy_dynamic_module_callback_listener_filter_close_socket(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                       struct envoy_dynamic_module_type_module_buffer details);
+
+/**
+ * Defines a counter `dynamicmodulescustom.{name}` while the configuration
+ * is created; writes its id.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_listener_filter_config_define_counter(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                         struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                         size_t *counter_id_ptr);
+
+/**
+ * Adds to a counter defined by this connection's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_listener_filter_increment_counter(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                     size_t id,
+                                                                                                                     uint64_t value);
+
+/**
+ * Creates the module's side of a UDP listener filter configuration (both
+ * buffers borrowed for this call). NULL makes Envoy refuse it.
+ */
+extern envoy_dynamic_module_type_udp_listener_filter_config_module_ptr envoy_dynamic_module_on_udp_listener_filter_config_new(envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by udp_listener_filter_config_new.
+ */
+extern void envoy_dynamic_module_on_udp_listener_filter_config_destroy(envoy_dynamic_module_type_udp_listener_filter_config_module_ptr filter_config_ptr);
+
+/**
+ * Creates the filter instance of one worker's listener. NULL makes Envoy
+ * pass every datagram on unfiltered.
+ */
+extern envoy_dynamic_module_type_udp_listener_filter_module_ptr envoy_dynamic_module_on_udp_listener_filter_new(envoy_dynamic_module_type_udp_listener_filter_config_module_ptr filter_config_ptr,
+                                                                                                                envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * A datagram arrived; read it with the get_datagram_* callbacks during this call.
+ */
+extern enum envoy_dynamic_module_type_on_udp_listener_filter_status envoy_dynamic_module_on_udp_listener_filter_on_data(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                        envoy_dynamic_module_type_udp_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * Releases the filter instance.
+ */
+extern void envoy_dynamic_module_on_udp_listener_filter_destroy(envoy_dynamic_module_type_udp_listener_filter_module_ptr filter_module_ptr);
+
+/**
+ * The current datagram's size in bytes (0 outside on_data).
+ */
+extern size_t envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_size(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * How many slices the current datagram is stored in.
+ */
+extern size_t envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_chunks_size(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
+
+/**
+ * Writes the datagram's slices into `chunks_out`, which has room for
+ * get_datagram_data_chunks_size entries. Valid during on_data only.
+ */
+extern bool envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_chunks(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                       struct envoy_dynamic_module_type_envoy_buffer *chunks_out);
+
+/**
+ * The current datagram's sender: IP address as text and port.
+ */
+extern bool envoy_dynamic_module_callback_udp_listener_filter_get_peer_address(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                               struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                               uint32_t *port_out);
+
+/**
+ * Sends `data` from the listener's address to `peer_address:peer_port`, or
+ * to the current datagram's sender when `peer_address` is empty. Envoy
+ * copies the bytes.
+ */
+extern bool envoy_dynamic_module_callback_udp_listener_filter_send_datagram(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_module_buffer data,
+                                                                            struct envoy_dynamic_module_type_module_buffer peer_address,
+                                                                            uint32_t peer_port);
+
+/**
+ * Defines a counter `dynamicmodulescustom.{name}` while the configuration
+ * is created; writes its id.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_udp_listener_filter_config_define_counter(envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
+                                                                                                                             struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                             size_t *counter_id_ptr);
+
+/**
+ * Adds to a counter defined by this filter's configuration.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_udp_listener_filter_increment_counter(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
+                                                                                                                         size_t id,
+                                                                                                                         uint64_t value);
 
 /**
  * Creates the module's side of an access logger configuration (both
@@ -1436,378 +1890,6 @@ extern bool envoy_dynamic_module_callback_bootstrap_extension_timer_enabled(envo
 extern void envoy_dynamic_module_callback_bootstrap_extension_timer_delete(envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr);
 
 /**
- * Creates the module's side of a listener filter configuration from its
- * filter_name and filter_config bytes (both borrowed for this call). NULL
- * makes Envoy refuse the configuration.
- */
-extern envoy_dynamic_module_type_listener_filter_config_module_ptr envoy_dynamic_module_on_listener_filter_config_new(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
-                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
-                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
-
-/**
- * Releases a configuration made by listener_filter_config_new.
- */
-extern void envoy_dynamic_module_on_listener_filter_config_destroy(envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_ptr);
-
-/**
- * Creates the per-connection filter. NULL makes Envoy close the socket.
- */
-extern envoy_dynamic_module_type_listener_filter_module_ptr envoy_dynamic_module_on_listener_filter_new(envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_ptr,
-                                                                                                        envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * The socket was accepted; nothing has been read from it yet.
- */
-extern enum envoy_dynamic_module_type_on_listener_filter_status envoy_dynamic_module_on_listener_filter_on_accept(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                  envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
-
-/**
- * More bytes were peeked; `data_length` is all of them so far, readable
- * with listener_filter_get_buffer_chunk during this call.
- */
-extern enum envoy_dynamic_module_type_on_listener_filter_status envoy_dynamic_module_on_listener_filter_on_data(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
-                                                                                                                size_t data_length);
-
-/**
- * The peer closed the socket while the filter was still waiting for data.
- */
-extern void envoy_dynamic_module_on_listener_filter_on_close(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                             envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
-
-/**
- * How many bytes Envoy may peek for this filter; 0 means on_data is never called.
- */
-extern size_t envoy_dynamic_module_on_listener_filter_get_max_read_bytes(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                         envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
-
-/**
- * Releases the per-connection filter.
- */
-extern void envoy_dynamic_module_on_listener_filter_destroy(envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr);
-
-/**
- * Runs on the connection's worker after a commit on its scheduler.
- */
-extern void envoy_dynamic_module_on_listener_filter_scheduled(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                              envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
-                                                              uint64_t event_id);
-
-/**
- * Runs on the main thread after a commit on the configuration's scheduler.
- */
-extern void envoy_dynamic_module_on_listener_filter_config_scheduled(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
-                                                                     envoy_dynamic_module_type_listener_filter_config_module_ptr filter_config_module_ptr,
-                                                                     uint64_t event_id);
-
-/**
- * An HTTP callout started by the filter has finished; headers and body
- * chunks are borrowed for this call and may be NULL on failure.
- */
-extern void envoy_dynamic_module_on_listener_filter_http_callout_done(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                      envoy_dynamic_module_type_listener_filter_module_ptr filter_module_ptr,
-                                                                      uint64_t callout_id,
-                                                                      enum envoy_dynamic_module_type_http_callout_result result,
-                                                                      struct envoy_dynamic_module_type_envoy_http_header *headers,
-                                                                      size_t headers_size,
-                                                                      struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
-                                                                      size_t body_chunks_size);
-
-/**
- * The bytes peeked so far, as one slice, valid during on_data only.
- * False (and an empty buffer) outside on_data.
- */
-extern bool envoy_dynamic_module_callback_listener_filter_get_buffer_chunk(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                           struct envoy_dynamic_module_type_envoy_buffer *chunk_out);
-
-/**
- * The peer's IP address as text and its port; false when it is not an IP
- * socket. The text is Envoy's, valid while the connection lives.
- */
-extern bool envoy_dynamic_module_callback_listener_filter_get_remote_address(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                             struct envoy_dynamic_module_type_envoy_buffer *address_out,
-                                                                             uint32_t *port_out);
-
-/**
- * Sets what filter_chain_match.transport_protocol compares with ("tls",
- * "raw_buffer"). An empty buffer is ignored.
- */
-extern void envoy_dynamic_module_callback_listener_filter_set_detected_transport_protocol(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                          struct envoy_dynamic_module_type_module_buffer protocol);
-
-/**
- * Sets what filter_chain_match.server_names compares with. An empty
- * buffer is ignored.
- */
-extern void envoy_dynamic_module_callback_listener_filter_set_requested_server_name(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                    struct envoy_dynamic_module_type_module_buffer name);
-
-/**
- * Closes the socket, recording `details` as the connection's termination
- * details. The calling hook then returns StopIteration.
- */
-extern void envoy_dynamic_module_callback_listener_filter_close_socket(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                       struct envoy_dynamic_module_type_module_buffer details);
-
-/**
- * Defines a counter `dynamicmodulescustom.{name}` while the configuration
- * is created; writes its id.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_listener_filter_config_define_counter(envoy_dynamic_module_type_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
-                                                                                                                         struct envoy_dynamic_module_type_module_buffer name,
-                                                                                                                         size_t *counter_id_ptr);
-
-/**
- * Adds to a counter defined by this connection's configuration.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_listener_filter_increment_counter(envoy_dynamic_module_type_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                     size_t id,
-                                                                                                                     uint64_t value);
-
-/**
- * Network filter: creates the module's side of a filter configuration.
- * `name` is the configured filter_name, `config` the filter_config bytes;
- * both are borrowed for this call only. NULL makes Envoy refuse the config.
- */
-extern envoy_dynamic_module_type_network_filter_config_module_ptr envoy_dynamic_module_on_network_filter_config_new(envoy_dynamic_module_type_network_filter_config_envoy_ptr filter_config_envoy_ptr,
-                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer name,
-                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer config);
-
-/**
- * Releases a configuration made by network_filter_config_new.
- */
-extern void envoy_dynamic_module_on_network_filter_config_destroy(envoy_dynamic_module_type_network_filter_config_module_ptr filter_config_ptr);
-
-/**
- * Creates the per-connection filter. NULL makes Envoy close the connection.
- */
-extern envoy_dynamic_module_type_network_filter_module_ptr envoy_dynamic_module_on_network_filter_new(envoy_dynamic_module_type_network_filter_config_module_ptr filter_config_ptr,
-                                                                                                      envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * A connection was accepted; the callbacks are usable from here on.
- */
-extern enum envoy_dynamic_module_type_on_network_filter_data_status envoy_dynamic_module_on_network_filter_new_connection(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                          envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
-
-/**
- * Bytes arrived from the downstream; `data_length` is the read buffer's
- * size, `end_stream` says the downstream half-closed.
- */
-extern enum envoy_dynamic_module_type_on_network_filter_data_status envoy_dynamic_module_on_network_filter_read(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
-                                                                                                                size_t data_length,
-                                                                                                                bool end_stream);
-
-/**
- * Bytes are about to be written to the downstream; `data_length` is the
- * write buffer's size, `end_stream` says the write side closes after them.
- */
-extern enum envoy_dynamic_module_type_on_network_filter_data_status envoy_dynamic_module_on_network_filter_write(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                 envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
-                                                                                                                 size_t data_length,
-                                                                                                                 bool end_stream);
-
-/**
- * A connection event: closed by either side, or connected.
- */
-extern void envoy_dynamic_module_on_network_filter_event(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                         envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
-                                                         enum envoy_dynamic_module_type_network_connection_event event);
-
-/**
- * Releases the per-connection filter. Its Envoy pointer is dead afterwards.
- */
-extern void envoy_dynamic_module_on_network_filter_destroy(envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
-
-/**
- * An HTTP callout started by the filter has finished; headers and body
- * chunks are borrowed for this call and may be NULL on failure.
- */
-extern void envoy_dynamic_module_on_network_filter_http_callout_done(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                     envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
-                                                                     uint64_t callout_id,
-                                                                     enum envoy_dynamic_module_type_http_callout_result result,
-                                                                     struct envoy_dynamic_module_type_envoy_http_header *headers,
-                                                                     size_t headers_size,
-                                                                     struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
-                                                                     size_t body_chunks_size);
-
-/**
- * Runs on the connection's worker after a network filter scheduler commit.
- */
-extern void envoy_dynamic_module_on_network_filter_scheduled(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                             envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr,
-                                                             uint64_t event_id);
-
-/**
- * Runs on the main thread after a network filter config scheduler commit.
- */
-extern void envoy_dynamic_module_on_network_filter_config_scheduled(envoy_dynamic_module_type_network_filter_config_module_ptr filter_config_ptr,
-                                                                    uint64_t event_id);
-
-/**
- * The connection's write buffer went over its high watermark.
- */
-extern void envoy_dynamic_module_on_network_filter_above_write_buffer_high_watermark(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                     envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
-
-/**
- * The connection's write buffer drained below its low watermark.
- */
-extern void envoy_dynamic_module_on_network_filter_below_write_buffer_low_watermark(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                    envoy_dynamic_module_type_network_filter_module_ptr filter_module_ptr);
-
-/**
- * Network filter: how many slices the read buffer has (0 when empty).
- */
-extern size_t envoy_dynamic_module_callback_network_filter_get_read_buffer_chunks_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * Total bytes in the read buffer.
- */
-extern size_t envoy_dynamic_module_callback_network_filter_get_read_buffer_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * Fills `result_buffer_vector`, sized by get_read_buffer_chunks_size, with
- * Envoy's own slices of the read buffer (borrowed for the current hook).
- */
-extern bool envoy_dynamic_module_callback_network_filter_get_read_buffer_chunks(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                struct envoy_dynamic_module_type_envoy_buffer *result_buffer_vector);
-
-/**
- * Removes `length` bytes from the front of the read buffer.
- */
-extern bool envoy_dynamic_module_callback_network_filter_drain_read_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                           size_t length);
-
-/**
- * Appends bytes (copied during the call) to the read buffer.
- */
-extern bool envoy_dynamic_module_callback_network_filter_append_read_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                            struct envoy_dynamic_module_type_module_buffer data);
-
-/**
- * How many slices the write buffer has (0 when empty).
- */
-extern size_t envoy_dynamic_module_callback_network_filter_get_write_buffer_chunks_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * Total bytes in the write buffer.
- */
-extern size_t envoy_dynamic_module_callback_network_filter_get_write_buffer_size(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * Fills `result_buffer_vector`, sized by get_write_buffer_chunks_size, with
- * Envoy's own slices of the write buffer (borrowed for the current hook).
- */
-extern bool envoy_dynamic_module_callback_network_filter_get_write_buffer_chunks(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                 struct envoy_dynamic_module_type_envoy_buffer *result_buffer_vector);
-
-/**
- * Removes `length` bytes from the front of the write buffer.
- */
-extern bool envoy_dynamic_module_callback_network_filter_drain_write_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                            size_t length);
-
-/**
- * Appends bytes (copied during the call) to the write buffer.
- */
-extern bool envoy_dynamic_module_callback_network_filter_append_write_buffer(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                             struct envoy_dynamic_module_type_module_buffer data);
-
-/**
- * Writes bytes (copied during the call) to the downstream; `end_stream`
- * half-closes the write side after them. They pass through the write
- * filters, this one included.
- */
-extern void envoy_dynamic_module_callback_network_filter_write(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                               struct envoy_dynamic_module_type_module_buffer data,
-                                                               bool end_stream);
-
-/**
- * Resumes the read filters after a hook returned StopIteration.
- */
-extern void envoy_dynamic_module_callback_network_filter_continue_reading(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * Closes the connection.
- */
-extern void envoy_dynamic_module_callback_network_filter_close(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                               enum envoy_dynamic_module_type_network_connection_close_type close_type);
-
-/**
- * Closes the connection and records `details` (may be empty) as the
- * connection's termination details.
- */
-extern void envoy_dynamic_module_callback_network_filter_close_with_details(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                            enum envoy_dynamic_module_type_network_connection_close_type close_type,
-                                                                            struct envoy_dynamic_module_type_module_buffer details);
-
-/**
- * Envoy's id of the connection, unique within the process.
- */
-extern uint64_t envoy_dynamic_module_callback_network_filter_get_connection_id(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * The downstream peer's IP (borrowed text) and port. False when the peer
- * is not an IP address.
- */
-extern bool envoy_dynamic_module_callback_network_filter_get_remote_address(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                            struct envoy_dynamic_module_type_envoy_buffer *address_out,
-                                                                            uint32_t *port_out);
-
-/**
- * With half-close on, a FIN from the downstream ends its direction only,
- * and the filter may still write.
- */
-extern void envoy_dynamic_module_callback_network_filter_enable_half_close(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                           bool enabled);
-
-/**
- * Stops (true) or resumes (false) reading from the downstream; counted, so
- * every disable needs its enable.
- */
-extern enum envoy_dynamic_module_type_network_read_disable_status envoy_dynamic_module_callback_network_filter_read_disable(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                            bool disable);
-
-/**
- * Defines a counter; only during network_filter_config_new. Writes its id
- * to `counter_id_ptr`.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_config_define_counter(envoy_dynamic_module_type_network_filter_config_envoy_ptr config_envoy_ptr,
-                                                                                                                        struct envoy_dynamic_module_type_module_buffer name,
-                                                                                                                        size_t *counter_id_ptr);
-
-/**
- * Defines a gauge; only during network_filter_config_new.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_config_define_gauge(envoy_dynamic_module_type_network_filter_config_envoy_ptr config_envoy_ptr,
-                                                                                                                      struct envoy_dynamic_module_type_module_buffer name,
-                                                                                                                      size_t *gauge_id_ptr);
-
-/**
- * Adds `value` to a counter of the connection's configuration.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_increment_counter(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                    size_t id,
-                                                                                                                    uint64_t value);
-
-/**
- * Adds `value` to a gauge of the connection's configuration.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_increment_gauge(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                  size_t id,
-                                                                                                                  uint64_t value);
-
-/**
- * Subtracts `value` from a gauge of the connection's configuration.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_network_filter_decrement_gauge(envoy_dynamic_module_type_network_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                  size_t id,
-                                                                                                                  uint64_t value);
-
-/**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.
  * Writes one line to Envoy's log under the `dynamic_modules` logger, with the
  * module's source location (`source_file` may be empty). Fallback:
@@ -1817,86 +1899,6 @@ extern void envoy_dynamic_module_callback_log_v2(enum envoy_dynamic_module_type_
                                                  struct envoy_dynamic_module_type_module_buffer message,
                                                  struct envoy_dynamic_module_type_module_buffer source_file,
                                                  uint32_t source_line);
-
-/**
- * Creates the module's side of a UDP listener filter configuration (both
- * buffers borrowed for this call). NULL makes Envoy refuse it.
- */
-extern envoy_dynamic_module_type_udp_listener_filter_config_module_ptr envoy_dynamic_module_on_udp_listener_filter_config_new(envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
-                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer name,
-                                                                                                                              struct envoy_dynamic_module_type_envoy_buffer config);
-
-/**
- * Releases a configuration made by udp_listener_filter_config_new.
- */
-extern void envoy_dynamic_module_on_udp_listener_filter_config_destroy(envoy_dynamic_module_type_udp_listener_filter_config_module_ptr filter_config_ptr);
-
-/**
- * Creates the filter instance of one worker's listener. NULL makes Envoy
- * pass every datagram on unfiltered.
- */
-extern envoy_dynamic_module_type_udp_listener_filter_module_ptr envoy_dynamic_module_on_udp_listener_filter_new(envoy_dynamic_module_type_udp_listener_filter_config_module_ptr filter_config_ptr,
-                                                                                                                envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * A datagram arrived; read it with the get_datagram_* callbacks during this call.
- */
-extern enum envoy_dynamic_module_type_on_udp_listener_filter_status envoy_dynamic_module_on_udp_listener_filter_on_data(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                        envoy_dynamic_module_type_udp_listener_filter_module_ptr filter_module_ptr);
-
-/**
- * Releases the filter instance.
- */
-extern void envoy_dynamic_module_on_udp_listener_filter_destroy(envoy_dynamic_module_type_udp_listener_filter_module_ptr filter_module_ptr);
-
-/**
- * The current datagram's size in bytes (0 outside on_data).
- */
-extern size_t envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_size(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * How many slices the current datagram is stored in.
- */
-extern size_t envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_chunks_size(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr);
-
-/**
- * Writes the datagram's slices into `chunks_out`, which has room for
- * get_datagram_data_chunks_size entries. Valid during on_data only.
- */
-extern bool envoy_dynamic_module_callback_udp_listener_filter_get_datagram_data_chunks(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                       struct envoy_dynamic_module_type_envoy_buffer *chunks_out);
-
-/**
- * The current datagram's sender: IP address as text and port.
- */
-extern bool envoy_dynamic_module_callback_udp_listener_filter_get_peer_address(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                               struct envoy_dynamic_module_type_envoy_buffer *address_out,
-                                                                               uint32_t *port_out);
-
-/**
- * Sends `data` from the listener's address to `peer_address:peer_port`, or
- * to the current datagram's sender when `peer_address` is empty. Envoy
- * copies the bytes.
- */
-extern bool envoy_dynamic_module_callback_udp_listener_filter_send_datagram(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                            struct envoy_dynamic_module_type_module_buffer data,
-                                                                            struct envoy_dynamic_module_type_module_buffer peer_address,
-                                                                            uint32_t peer_port);
-
-/**
- * Defines a counter `dynamicmodulescustom.{name}` while the configuration
- * is created; writes its id.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_udp_listener_filter_config_define_counter(envoy_dynamic_module_type_udp_listener_filter_config_envoy_ptr filter_config_envoy_ptr,
-                                                                                                                             struct envoy_dynamic_module_type_module_buffer name,
-                                                                                                                             size_t *counter_id_ptr);
-
-/**
- * Adds to a counter defined by this filter's configuration.
- */
-extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_udp_listener_filter_increment_counter(envoy_dynamic_module_type_udp_listener_filter_envoy_ptr filter_envoy_ptr,
-                                                                                                                         size_t id,
-                                                                                                                         uint64_t value);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,40 +1,51 @@
-//! The C ABI between Envoy 1.40 and a dynamic module (HTTP and network filters),
-//! declared in Rust.
+//! The C ABI between Envoy 1.40 and a dynamic module (every extension kind this
+//! project implements), declared in Rust.
 //!
 //! This crate is the single source of `abi/abi.h`: cbindgen turns these
 //! declarations into the header the Go and C++ modules compile against. Names are
 //! Envoy's own, so a name found here can be grepped in all three languages and in
 //! Envoy's sources.
 //!
-//! * [`types`]: buffers, opaque pointers and enums.
-//! * [`hooks`]: what the module exports (declarations; the SDK defines them).
-//! * [`callbacks`]: what every supported Envoy exports.
+//! What every kind shares, at the top:
+//! * [`types`]: buffers, headers, log levels, metric and callout results.
+//! * [`hooks`]: program_init (declarations; the SDK defines the hooks).
+//! * [`callbacks`]: logging, what every supported Envoy exports.
 //! * [`since`]: what only newer supported Envoys export (resolved at load).
-//! * [`network`]: the network filter's types, hooks and callbacks.
-//! * [`access_logger`]: the access logger's types, hooks and callbacks.
-//! * [`bootstrap`]: the bootstrap extension's (process-wide, main thread).
+//!
+//! Then one module per extension kind, each laid out alike (`types.rs`,
+//! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
+//! [`access_logger`], [`bootstrap`] (process-wide, main thread).
 #![allow(non_camel_case_types)]
 #![no_std]
 
-// Declaration order is the order of abi/abi.h: types, hooks, callbacks, then
-// the version-dependent callbacks.
+// Declaration order is the order of abi/abi.h: what every kind shares (types,
+// program_init, logging), then each kind laid out alike (types, hooks,
+// callbacks), then the version-dependent callbacks.
 pub mod types;
 
 pub mod hooks;
 
 pub mod callbacks;
 
-// The other extension kinds, one module each: types, hooks and callbacks.
-pub mod access_logger;
-pub mod bootstrap;
-pub mod listener;
+pub mod http;
+
 pub mod network;
-pub mod since;
+
+pub mod listener;
+
 pub mod udp;
+
+pub mod access_logger;
+
+pub mod bootstrap;
+
+pub mod since;
 
 pub use access_logger::*;
 pub use bootstrap::*;
 pub use callbacks::*;
+pub use hooks::*;
+pub use http::*;
 pub use listener::*;
 pub use since::*;
 pub use types::*;

@@ -630,7 +630,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_downstream_below_write_buf
 fn signatures_match_the_abi() {
     macro_rules! same {
         ($name:ident, $($arg:tt),*) => {
-            let _: [unsafe extern "C" fn($($arg),*) -> _; 2] = [abi::hooks::$name, $name];
+            let _: [unsafe extern "C" fn($($arg),*) -> _; 2] = [abi::http::hooks::$name, $name];
         };
     }
     same!(envoy_dynamic_module_on_http_filter_config_new, _, _, _);

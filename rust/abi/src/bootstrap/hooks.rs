@@ -1,38 +1,10 @@
-//! The bootstrap extension: process-wide module code outside any request,
-//! named in the bootstrap's `bootstrap_extensions`. Its configuration lives on
-//! the main thread for the life of the server; it may register admin
-//! endpoints, run timers there, and hears of server start, worker start,
-//! drain and shutdown.
-//!
-//! Envoy 1.40 resolves all seventeen hooks below when a bootstrap extension
-//! names the module (a module missing one is refused at load). Every config
-//! hook and every extension hook runs on the main thread, except
-//! worker_thread_initialized, which runs once on each worker. Envoy holds its
-//! startup (no listener accepts) until the module calls
-//! config_signal_init_complete.
+//! The bootstrap kind's hooks: what the module exports and Envoy calls
+//! (declarations; the SDK defines them).
 
+use super::types::*;
 use crate::types::*;
+#[allow(unused_imports)]
 use core::ffi::c_void;
-
-// ------------------------------------------------------------------- types
-
-/// Envoy's side of one bootstrap extension configuration.
-pub type envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr = *mut c_void;
-
-/// The module's side of one bootstrap extension configuration.
-pub type envoy_dynamic_module_type_bootstrap_extension_config_module_ptr = *const c_void;
-
-/// Envoy's side of the bootstrap extension (one per configuration).
-pub type envoy_dynamic_module_type_bootstrap_extension_envoy_ptr = *mut c_void;
-
-/// The module's side of the bootstrap extension.
-pub type envoy_dynamic_module_type_bootstrap_extension_module_ptr = *const c_void;
-
-/// A main-thread timer Envoy made for the module (timer_new); the module owns
-/// it and releases it with timer_delete.
-pub type envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr = *mut c_void;
-
-// ------------------------------------------------------------------- hooks
 
 extern "C" {
     /// Creates the module's side of a bootstrap extension configuration (both
@@ -158,65 +130,5 @@ extern "C" {
         extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
         extension_config_ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr,
         listener_name: envoy_dynamic_module_type_envoy_buffer,
-    );
-}
-
-// --------------------------------------------------------------- callbacks
-
-extern "C" {
-    /// Lets Envoy's startup go on: listeners accept only once every bootstrap
-    /// extension configuration has called this (once).
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_config_signal_init_complete(
-        extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-    );
-
-    /// Adds an admin endpoint at `path_prefix` whose requests reach
-    /// bootstrap_extension_admin_request. False when the prefix is taken or
-    /// there is no admin. Envoy copies both buffers.
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_register_admin_handler(
-        extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-        path_prefix: envoy_dynamic_module_type_module_buffer,
-        help_text: envoy_dynamic_module_type_module_buffer,
-        removable: bool,
-        mutates_server_state: bool,
-    ) -> bool;
-
-    /// Removes an endpoint added with register_admin_handler (removable only).
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_remove_admin_handler(
-        extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-        path_prefix: envoy_dynamic_module_type_module_buffer,
-    ) -> bool;
-
-    /// Sets the body of the admin response; valid during admin_request only.
-    /// Envoy copies the bytes.
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_admin_set_response(
-        extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-        response_body: envoy_dynamic_module_type_module_buffer,
-    );
-
-    /// Makes a disabled main-thread timer whose expiry calls timer_fired.
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_timer_new(
-        extension_config_envoy_ptr: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
-    ) -> envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr;
-
-    /// Arms the timer to fire once after `delay_milliseconds` (re-arming moves it).
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_timer_enable(
-        timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
-        delay_milliseconds: u64,
-    );
-
-    /// Disarms the timer.
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_timer_disable(
-        timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
-    );
-
-    /// Whether the timer is armed.
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_timer_enabled(
-        timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
-    ) -> bool;
-
-    /// Releases the timer (disarming it).
-    pub fn envoy_dynamic_module_callback_bootstrap_extension_timer_delete(
-        timer_ptr: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
     );
 }
