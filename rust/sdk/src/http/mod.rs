@@ -4,11 +4,13 @@
 //! |---------------|--------------------------------------------------------------|
 //! | `filter.rs`   | [`HttpFilterConfig`] and [`HttpFilter`]: what an author writes |
 //! | `handle.rs`   | [`EnvoyHttpFilter`], [`EnvoyHttpFilterConfig`] and their ABI-backed impls |
-//! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls, panic barrier, fail closed |
+//! | `body.rs`     | the hook bodies, generic over the handle: barrier, fail closed |
+//! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls: glue calling `body`     |
 //! | `callout.rs`  | HTTP callouts: results, the response, inline answers         |
 //! | `metadata.rs` | dynamic metadata and filter state                            |
 //! | `testing.rs`  | the fake stream and config (feature `testing`)               |
 
+pub mod body;
 pub mod callout;
 pub mod filter;
 pub mod handle;

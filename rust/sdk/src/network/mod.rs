@@ -8,9 +8,11 @@
 //! | `filter.rs`   | [`NetworkFilterConfig`] and [`NetworkFilter`] traits      |
 //! | `handle.rs`   | [`EnvoyNetworkFilter`]: the connection handle, real impl  |
 //! | `config.rs`   | [`EnvoyNetworkFilterConfig`]: metrics at config time      |
-//! | `hooks.rs`    | the `#[no_mangle]` network hooks, barrier, fail closed    |
+//! | `body.rs`     | the hook bodies: barrier, fail closed, deferred notices   |
+//! | `hooks.rs`    | the `#[no_mangle]` network hooks: glue calling `body`     |
 //! | `testing.rs`  | the fake connection (feature `testing`)                   |
 
+pub mod body;
 pub mod config;
 pub mod filter;
 pub mod handle;
@@ -18,7 +20,7 @@ pub mod hooks;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use body::NewNetworkFilterConfig;
 pub use config::{EnvoyNetworkConfigHandle, EnvoyNetworkFilterConfig};
 pub use filter::*;
 pub use handle::{EnvoyNetworkFilter, EnvoyNetworkFilterHandle};
-pub use hooks::NewNetworkFilterConfig;
