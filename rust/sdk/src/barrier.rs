@@ -45,6 +45,18 @@ pub fn guard<R>(context: impl FnOnce() -> String, body: impl FnOnce() -> R) -> R
     }
 }
 
+/// The context of a barrier's line, the same words for every kind and every
+/// language: `{module}: {noun} '{name}' {what}`, e.g. `rust_module: filter
+/// 'delay' config creation` or `rust_module: listener filter 'x' in on_data`.
+pub(crate) fn context(noun: &str, name: &str, what: &str) -> String {
+    format!("{}: {noun} '{name}' {what}", crate::registry::module_name())
+}
+
+/// [`context`] for a hook or phase: `{module}: {noun} '{name}' in {phase}`.
+pub(crate) fn in_phase(noun: &str, name: &str, phase: &str) -> String {
+    context(noun, name, &format!("in {phase}"))
+}
+
 // Needs the `testing` feature to capture log lines; `cargo test --workspace`
 // turns it on through the filters crate's dev-dependency.
 #[cfg(all(test, feature = "testing"))]

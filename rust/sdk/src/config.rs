@@ -74,10 +74,7 @@ pub(crate) fn create<New, T>(
             config.len()
         ));
     }
-    let what = || {
-        let (noun, creation) = (kind.noun, kind.creation);
-        format!("{}: {noun} '{found}' {creation}", registry::module_name())
-    };
+    let what = || crate::barrier::context(kind.noun, found, kind.creation);
     match guard(what, || build(found, new, config)) {
         Ok(Ok(built)) => Some(built),
         Ok(Err(error)) => refuse(&refusal(&*error)),

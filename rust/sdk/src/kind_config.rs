@@ -2,8 +2,6 @@
 //! their configs: a table of filters by name, looked up for
 //! [`crate::config::create`], and the context of their panic lines.
 
-use crate::registry::module_name;
-
 /// A kind's filters by name, made by its `declare_*_filters!` macro.
 pub type FilterTable<New> = &'static [(&'static str, New)];
 
@@ -21,9 +19,4 @@ pub(crate) fn find<New: Copy>(
             let names: Vec<_> = table.iter().map(|(n, _)| *n).collect();
             format!("unknown filter name; this module has: {}", names.join(", "))
         })
-}
-
-/// The context of a panic log line: `{module}: {kind} '{name}' in {phase}`.
-pub(crate) fn context(kind: &str, filter_name: &str, phase: &str) -> String {
-    format!("{}: {kind} '{filter_name}' in {phase}", module_name())
 }

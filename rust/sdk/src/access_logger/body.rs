@@ -18,9 +18,10 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
+use crate::barrier::in_phase;
 use crate::config::{self, ConfigKind};
 use crate::ffi::envoy_bytes;
-use crate::kind_config::{self, context, FilterTable};
+use crate::kind_config::{self, FilterTable};
 use crate::BoxError;
 
 /// Builds one access logger configuration from its `logger_config` bytes.
@@ -76,7 +77,7 @@ impl<'c, E: EnvoyAccessLog> Logger<'c, E> {
     fn rebuild(&mut self) {
         let config = self.config;
         self.logger = guard(
-            || context(KIND, self.filter_name, "access_logger_new"),
+            || in_phase(KIND, self.filter_name, "access_logger_new"),
             || config.new_access_logger(),
         )
         .ok();
@@ -97,7 +98,7 @@ impl<'c, E: EnvoyAccessLog> Logger<'c, E> {
         };
         let filter_name = self.filter_name;
         if guard(
-            || context(KIND, filter_name, "access_logger_log"),
+            || in_phase(KIND, filter_name, "access_logger_log"),
             || logger.log(envoy, log_type),
         )
         .is_err()
@@ -111,7 +112,7 @@ impl<'c, E: EnvoyAccessLog> Logger<'c, E> {
         let filter_name = self.filter_name;
         if let Some(logger) = self.logger.as_mut() {
             if guard(
-                || context(KIND, filter_name, "access_logger_flush"),
+                || in_phase(KIND, filter_name, "access_logger_flush"),
                 || logger.flush(),
             )
             .is_err()
@@ -125,7 +126,7 @@ impl<'c, E: EnvoyAccessLog> Logger<'c, E> {
     fn drop_logger(&mut self, phase: &str) {
         if let Some(logger) = self.logger.take() {
             let _ = guard(
-                || context(KIND, self.filter_name, phase),
+                || in_phase(KIND, self.filter_name, phase),
                 move || drop(logger),
             );
         }
@@ -185,7 +186,7 @@ pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_access_logger_config
     let config = unsafe { Box::from_raw(ptr as *mut ConfigBox) };
     let filter_name = config.filter_name;
     let _ = guard(
-        || context(KIND, filter_name, "config destroy"),
+        || in_phase(KIND, filter_name, "config destroy"),
         move || drop(config),
     );
 }

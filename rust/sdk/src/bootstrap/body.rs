@@ -26,8 +26,9 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
+use crate::barrier::in_phase;
 use crate::config::{self, ConfigKind};
-use crate::kind_config::{self, context, FilterTable};
+use crate::kind_config::{self, FilterTable};
 use crate::BoxError;
 use core::ffi::c_void;
 
@@ -82,7 +83,7 @@ pub unsafe fn config_new(
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_bootstrap_extension_config_module_ptr) {
-    let what = |name| context(KIND, name, "config destroy");
+    let what = |name| in_phase(KIND, name, "config destroy");
     // SAFETY: config_new's box, released once (the caller's contract).
     unsafe { config::destroy_box::<dyn BootstrapExtensionConfig>(ptr, what) };
 }
@@ -93,7 +94,7 @@ pub(crate) fn new_extension(
     envoy: &mut dyn EnvoyBootstrapExtension,
 ) -> ExtensionBox {
     let extension = guard(
-        || context(KIND, config.filter_name, "bootstrap_extension_new"),
+        || in_phase(KIND, config.filter_name, "bootstrap_extension_new"),
         || config.config.new_bootstrap_extension(envoy),
     );
     ExtensionBox {
@@ -140,7 +141,7 @@ pub(crate) fn lifecycle(
         Lifecycle::Shutdown => "on_shutdown",
     };
     let _ = guard(
-        || context(KIND, name, phase),
+        || in_phase(KIND, name, phase),
         || match event {
             Lifecycle::ServerInitialized => extension.on_server_initialized(envoy),
             Lifecycle::DrainStarted => extension.on_drain_started(envoy),
@@ -189,7 +190,7 @@ pub unsafe fn extension_destroy(
     let this = unsafe { Box::from_raw(module_ptr as *mut ExtensionBox) };
     let name = this.name;
     let _ = guard(
-        || context(KIND, name, "bootstrap_extension_destroy"),
+        || in_phase(KIND, name, "bootstrap_extension_destroy"),
         move || drop(this),
     );
 }
@@ -201,7 +202,7 @@ pub(crate) fn timer_fired(
     timer: TimerId,
 ) {
     let _ = guard(
-        || context(KIND, config.filter_name, "on_timer_fired"),
+        || in_phase(KIND, config.filter_name, "on_timer_fired"),
         || config.config.on_timer_fired(envoy, timer),
     );
 }
@@ -231,7 +232,7 @@ pub(crate) fn admin_request(
     let method = String::from_utf8_lossy(method);
     let path = String::from_utf8_lossy(path);
     guard(
-        || context(KIND, config.filter_name, "on_admin_request"),
+        || in_phase(KIND, config.filter_name, "on_admin_request"),
         || config.config.on_admin_request(envoy, &method, &path, body),
     )
     .unwrap_or_else(|_| (500, ADMIN_FAILED_BODY.to_vec()))

@@ -4,14 +4,12 @@
 //! [`hooks`](super::hooks) exports the `extern "C"` glue that calls them.
 
 use crate::abi::*;
-use crate::barrier::{guard, Panicked};
+use crate::barrier::{guard, in_phase, Panicked};
 use crate::config::{self, ConfigKind};
 use crate::http::callout::{HttpCalloutResponse, HttpCalloutResult};
-use crate::registry;
 use crate::{EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
 use crate::{LocalReplyStatus, ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
-use registry::module_name;
 
 /// An HTTP filter's configuration in refusals, panic lines and the live counts.
 pub(crate) const FILTER_CONFIG: ConfigKind = ConfigKind {
@@ -61,12 +59,7 @@ pub(crate) fn new_filter<E: EnvoyHttpFilter>(
     envoy: &mut E,
 ) -> FilterBox<E> {
     let filter = guard(
-        || {
-            format!(
-                "{}: filter '{filter_name}' in http_filter_new",
-                module_name()
-            )
-        },
+        || in_phase("filter", filter_name, "http_filter_new"),
         || config.new_http_filter(envoy),
     );
     // Not `failed` yet: a missing filter fails closed at the first phase that
@@ -113,13 +106,7 @@ pub(crate) fn run_phase<E: EnvoyHttpFilter, R>(
 ) -> R {
     let outcome = match (this.failed, this.filter.as_deref_mut()) {
         (false, Some(filter)) => guard(
-            || {
-                format!(
-                    "{}: filter '{}' in {phase}",
-                    module_name(),
-                    this.filter_name
-                )
-            },
+            || in_phase("filter", this.filter_name, phase),
             || call(filter, envoy),
         ),
         // A filter that failed to build fails closed at its first chance.

@@ -11,7 +11,7 @@
 
 use super::body::*;
 use crate::abi::{self, *};
-use crate::barrier::guard;
+use crate::barrier::{context, guard, in_phase};
 use crate::config;
 use crate::ffi::envoy_bytes;
 use crate::http::callout::{self, HttpCalloutResponse};
@@ -63,7 +63,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_config_new(
 pub extern "C" fn envoy_dynamic_module_on_http_filter_config_destroy(
     filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,
 ) {
-    let what = |filter_name| format!("{}: filter '{filter_name}' config destroy", module_name());
+    let what = |filter_name| context("filter", filter_name, "config destroy");
     // SAFETY: the pointer came from create_box in config_new and is freed once.
     unsafe {
         config::destroy_box::<dyn HttpFilterConfig<EnvoyFilterHandle>>(filter_config_ptr, what)
@@ -132,12 +132,7 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_destroy(
     let filter = unsafe { Box::from_raw(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>) };
     let filter_name = filter.filter_name;
     let _ = guard(
-        || {
-            format!(
-                "{}: filter '{filter_name}' in http_filter_destroy",
-                module_name()
-            )
-        },
+        || in_phase("filter", filter_name, "http_filter_destroy"),
         move || drop(filter),
     );
 }

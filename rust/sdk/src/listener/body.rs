@@ -16,8 +16,9 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
+use crate::barrier::in_phase;
 use crate::config::{self, ConfigKind};
-use crate::kind_config::{self, context, FilterTable};
+use crate::kind_config::{self, FilterTable};
 use crate::BoxError;
 
 /// Builds one listener filter configuration from its `filter_config` bytes.
@@ -70,7 +71,7 @@ pub unsafe fn config_new(
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_listener_filter_config_module_ptr) {
-    let what = |filter_name| context(KIND, filter_name, "config destroy");
+    let what = |filter_name| in_phase(KIND, filter_name, "config destroy");
     // SAFETY: config_new's box, released once (the caller's contract).
     unsafe {
         config::destroy_box::<dyn ListenerFilterConfig<EnvoyListenerFilterHandle>>(ptr, what)
@@ -101,7 +102,7 @@ pub(crate) fn new_filter<H: EnvoyListenerFilter>(
     live: crate::live::Instance,
 ) -> FilterBox<H> {
     let filter = guard(
-        || context(KIND, filter_name, "listener_filter_new"),
+        || in_phase(KIND, filter_name, "listener_filter_new"),
         || config.new_listener_filter(envoy),
     );
     FilterBox {
@@ -141,7 +142,7 @@ pub(crate) fn status<H: EnvoyListenerFilter>(
     if let Some(filter) = boxed.filter.as_mut() {
         let filter_name = boxed.filter_name;
         match guard(
-            || context(KIND, filter_name, phase),
+            || in_phase(KIND, filter_name, phase),
             || body(filter.as_mut(), envoy),
         ) {
             Ok(status) => return status,
@@ -194,7 +195,7 @@ pub(crate) fn close<H: EnvoyListenerFilter>(boxed: &mut FilterBox<H>, envoy: &mu
     if let Some(filter) = boxed.filter.as_mut() {
         // The peer is gone already: a panic here can only be logged.
         if guard(
-            || context(KIND, filter_name, "on_close"),
+            || in_phase(KIND, filter_name, "on_close"),
             || filter.on_close(envoy),
         )
         .is_err()
@@ -220,7 +221,7 @@ pub(crate) fn max_read_bytes<H: EnvoyListenerFilter>(boxed: &mut FilterBox<H>) -
         return 0;
     };
     match guard(
-        || context(KIND, filter_name, "max_read_bytes"),
+        || in_phase(KIND, filter_name, "max_read_bytes"),
         || filter.max_read_bytes(),
     ) {
         Ok(n) => n,
@@ -239,7 +240,7 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_listener_filt
     let boxed = unsafe { Box::from_raw(module_ptr as *mut FilterBox<Handle>) };
     let filter_name = boxed.filter_name;
     let _ = guard(
-        || context(KIND, filter_name, "listener_filter_destroy"),
+        || in_phase(KIND, filter_name, "listener_filter_destroy"),
         move || drop(boxed),
     );
 }

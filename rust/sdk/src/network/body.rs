@@ -5,13 +5,12 @@
 
 use crate::abi::network::*;
 use crate::abi::*;
-use crate::barrier::guard;
+use crate::barrier::{guard, in_phase};
 use crate::config::{self, ConfigKind};
 use crate::network::{
     CloseType, ConnectionEvent, EnvoyNetworkConfigHandle, EnvoyNetworkFilter,
     EnvoyNetworkFilterHandle, NetworkFilter, NetworkFilterConfig, NetworkFilterStatus,
 };
-use crate::registry::module_name;
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::VecDeque;
 
@@ -91,12 +90,7 @@ pub(crate) fn new_filter<H: EnvoyNetworkFilter>(
     live: crate::live::Instance,
 ) -> FilterBox<H> {
     let filter = guard(
-        || {
-            format!(
-                "{}: filter '{filter_name}' in network_filter_new",
-                module_name()
-            )
-        },
+        || in_phase("filter", filter_name, "network_filter_new"),
         || config.new_network_filter(envoy),
     );
     FilterBox {
@@ -171,13 +165,7 @@ pub(crate) fn run_one<H: EnvoyNetworkFilter, R>(
     let filter = unsafe { &mut *this.filter.get() };
     let out = match filter.as_deref_mut() {
         Some(filter) => guard(
-            || {
-                format!(
-                    "{}: filter '{}' in {phase}",
-                    module_name(),
-                    this.filter_name
-                )
-            },
+            || in_phase("filter", this.filter_name, phase),
             || call(filter, envoy),
         )
         .ok(),

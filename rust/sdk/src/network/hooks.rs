@@ -22,10 +22,9 @@
 use super::body::*;
 use crate::abi::network::{self as net, *};
 use crate::abi::*;
-use crate::barrier::guard;
+use crate::barrier::{context, guard, in_phase};
 use crate::config;
 use crate::network::NetworkFilterConfig;
-use crate::registry::module_name;
 
 /// The network filters the module registered, by name ([`module!`](crate::module)).
 pub static REGISTERED: crate::registry::Table<NewNetworkFilterConfig> =
@@ -44,7 +43,7 @@ pub extern "C" fn envoy_dynamic_module_on_network_filter_config_new(
 pub extern "C" fn envoy_dynamic_module_on_network_filter_config_destroy(
     filter_config_ptr: envoy_dynamic_module_type_network_filter_config_module_ptr,
 ) {
-    let what = |filter_name| format!("{}: filter '{filter_name}' config destroy", module_name());
+    let what = |filter_name| context("filter", filter_name, "config destroy");
     // SAFETY: the pointer came from create_box in config_new and is freed once.
     unsafe { config::destroy_box::<dyn NetworkFilterConfig<Handle>>(filter_config_ptr, what) }
 }
@@ -71,12 +70,7 @@ pub extern "C" fn envoy_dynamic_module_on_network_filter_destroy(
     let filter = unsafe { Box::from_raw(filter_module_ptr as *mut FilterBox<Handle>) };
     let filter_name = filter.filter_name;
     let _ = guard(
-        || {
-            format!(
-                "{}: filter '{filter_name}' in network_filter_destroy",
-                module_name()
-            )
-        },
+        || in_phase("filter", filter_name, "network_filter_destroy"),
         move || drop(filter),
     );
 }

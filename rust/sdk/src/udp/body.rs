@@ -20,8 +20,9 @@ use super::{
 };
 use crate::abi::*;
 use crate::barrier::guard;
+use crate::barrier::in_phase;
 use crate::config::{self, ConfigKind};
-use crate::kind_config::{self, context, FilterTable};
+use crate::kind_config::{self, FilterTable};
 use crate::BoxError;
 
 /// Builds one UDP listener filter configuration from its `filter_config` bytes.
@@ -61,7 +62,7 @@ fn build<H: EnvoyUdpListenerFilter>(
     envoy: &mut H,
 ) -> Option<Box<dyn UdpListenerFilter<H>>> {
     guard(
-        || context(KIND, config.filter_name, "udp_listener_filter_new"),
+        || in_phase(KIND, config.filter_name, "udp_listener_filter_new"),
         || config.config.new_udp_listener_filter(envoy),
     )
     .ok()
@@ -85,7 +86,7 @@ pub unsafe fn config_new(
 /// # Safety
 /// `ptr` came from [`config_new`] and is released once.
 pub unsafe fn config_destroy(ptr: envoy_dynamic_module_type_udp_listener_filter_config_module_ptr) {
-    let what = |filter_name| context(KIND, filter_name, "config destroy");
+    let what = |filter_name| in_phase(KIND, filter_name, "config destroy");
     // SAFETY: config_new's box, released once (the caller's contract).
     unsafe { config::destroy_box::<dyn UdpListenerFilterConfig<Handle>>(ptr, what) };
 }
@@ -148,7 +149,7 @@ pub(crate) unsafe fn data<H: EnvoyUdpListenerFilter>(
         return UdpListenerFilterStatus::StopIteration;
     };
     match guard(
-        || context(KIND, filter_name, "on_data"),
+        || in_phase(KIND, filter_name, "on_data"),
         || filter.on_data(envoy),
     ) {
         Ok(status) => status,
@@ -166,7 +167,7 @@ pub unsafe fn filter_destroy(module_ptr: envoy_dynamic_module_type_udp_listener_
     let boxed = unsafe { Box::from_raw(module_ptr as *mut FilterBox<Handle>) };
     let filter_name = boxed.filter_name;
     let _ = guard(
-        || context(KIND, filter_name, "udp_listener_filter_destroy"),
+        || in_phase(KIND, filter_name, "udp_listener_filter_destroy"),
         move || drop(boxed),
     );
 }
