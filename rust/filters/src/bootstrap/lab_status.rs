@@ -168,8 +168,8 @@ impl LabStatusConfig {
     }
 }
 
-/// Every (kind, name) this module registers, from its declare_* macros' name
-/// tables (the names only: the constructor tables would link every callback
+/// Every (kind, name) this module registers, from the name tables `module!` makes
+/// (the names only: the constructor tables would link every callback
 /// into the unit tests).
 pub fn registered() -> Vec<(&'static str, &'static str)> {
     let tables: [(&'static str, &[&'static str]); 6] = [
