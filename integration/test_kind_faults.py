@@ -20,8 +20,8 @@ import urllib.request
 import pytest
 
 import kinds
-import lab
 from client import request
+from harness import processes
 
 ADMIN = 19190
 PHASES = {"listener_filter_new": 19191, "on_accept": 19192, "on_data": 19193}
@@ -52,7 +52,7 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
     listeners.append(kinds.access_log_listener(ACCESS_LOG_PORT, "access_log_fault_injection", {"phase": "log"}))
     path = tmp_path_factory.mktemp("kind-faults") / "faults.json"
     path.write_text(json.dumps(kinds.bootstrap(listeners, ADMIN)))
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir, config=path, admin_port=ADMIN, base_id=12, extra_env=FAULT_ENV, name="envoy-kind-faults"
     )
     yield envoy
@@ -143,7 +143,7 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
         assert logged_total() == before, "the panicking event is not counted"
         # The logger was rebuilt (or another worker's is used): the next request is logged.
         assert request(ACCESS_LOG_PORT, "/").status == 200
-        lab.wait_until(lambda want=before + 1: logged_total() == want, 5, "the next request logged")
+        processes.wait_until(lambda want=before + 1: logged_total() == want, 5, "the next request logged")
     lines = panic_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log")
     assert len(lines) == 2 and all("[error]" in line for line in lines), lines
     assert fault_envoy.proc.poll() is None
@@ -159,7 +159,7 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
 def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
-    code, out = lab.validate(path, extra_env=FAULT_ENV)
+    code, out = processes.validate(path, extra_env=FAULT_ENV)
     assert code > 0, out[-2000:]
     needle = f"rust_module: {kind} '{name}' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
@@ -212,7 +212,7 @@ def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstr
     ]
     path = tmp_path / "bootstrap-faults.json"
     path.write_text(json.dumps(config))
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir, config=path, admin_port=BOOTSTRAP_ADMIN, base_id=14, extra_env=FAULT_ENV, name="envoy-boot-faults"
     )
     stopped = False
@@ -267,7 +267,7 @@ def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, nam
 def test_a_panicking_bootstrap_config_is_refused_with_one_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kinds.extension_bootstrap("bootstrap_fault_injection", {"phase": "config"})))
-    code, out = lab.validate(path, extra_env=FAULT_ENV)
+    code, out = processes.validate(path, extra_env=FAULT_ENV)
     assert code > 0, out[-2000:]
     needle = "rust_module: bootstrap extension 'bootstrap_fault_injection' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]

@@ -14,8 +14,8 @@ import pytest
 
 import configs
 import kinds
-import lab
 import ports
+from harness import processes
 
 MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 
@@ -387,7 +387,7 @@ def refusal(language: str, case: str) -> tuple[int, list[str], str]:
                 ports.SCRATCH_ADMIN,
             ),
         )
-        code, out = lab.validate(path)
+        code, out = processes.validate(path)
     prefix = f"{module}: filter '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out
 
@@ -443,8 +443,8 @@ def test_every_case_names_a_known_reason():
 
 def test_the_lab_config_validates(upstream, tmp_path):
     (tmp_path / "access_logs").mkdir()
-    lab.write_lab_tokens(tmp_path)
-    code, out = lab.validate(lab.ENVOY_YAML, cwd=tmp_path)
+    processes.write_lab_tokens(tmp_path)
+    code, out = processes.validate(processes.ENVOY_YAML, cwd=tmp_path)
     assert code == 0, out[-3000:]
 
 
