@@ -2,12 +2,13 @@
 // arguments are Go values. Making configurations and streams and their slots
 // (memory.go), finding a stream from filter_module_ptr, and running each phase
 // of a stream behind the panic barrier, failing the stream closed when its
-// filter panics (docs/CONTRACT.md). hooks.go calls these and nothing else; the
-// Rust and C++ siblings keep the same split (hooks: the exported glue; body:
-// what it runs), cpp/sdk/body.cc in C++.
+// filter panics (docs/CONTRACT.md). The hooks convert their arguments and call
+// these; the Rust and C++ siblings keep the same split (hooks: the exported
+// glue; body: what it runs), cpp/sdk/body.cc in C++.
 //
-// Moving these out of hooks.go changes no generated code: they were and are
-// plain functions of package sdk that the compiler inlines or calls as before.
+// These were in hooks.go until the split; moving them to another file of the
+// same package left every function of libgo_module.so the same size: no cgo
+// crossing and no allocation was added to a request.
 
 package sdk
 
