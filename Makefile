@@ -133,7 +133,7 @@ lint-go:
 	cd bench/contenders/ext_proc && go vet ./...
 
 lint-cpp:
-	clang-format --dry-run --Werror cpp/sdk/*.cc cpp/sdk/*.h cpp/filters/*.cc cpp/filters/*.h cpp/test/*.cc cpp/test/*.h
+	clang-format --dry-run --Werror cpp/sdk/*.cc cpp/sdk/*.h cpp/filters/*.cc cpp/filters/*.h cpp/test/*.cc
 
 # ruff's settings are in pyproject.toml; ruff itself is pinned in requirements.txt.
 lint-python: venv

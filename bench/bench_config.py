@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-import lab
 import ports
+from harness import processes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -429,14 +429,14 @@ def pin(role: str) -> list[str]:
     return ["taskset", "-c", PIN[role]] if role in PIN else []
 
 
-def start_ext_proc(out: Path, hm_config: dict, name: str) -> lab.Process:
+def start_ext_proc(out: Path, hm_config: dict, name: str) -> processes.Process:
     """The ext_proc contender's gRPC server, on its own port (ports.py), pinned
     with the load generator when pinning is on (see PIN)."""
     config = out / "ext_proc-config.json"
     config.write_text(json.dumps(hm_config))
     argv = [str(EXT_PROC_BIN), "-listen", f"127.0.0.1:{ports.BENCH_EXT_PROC}", "-config", str(config)]
-    proc = lab.spawn(name, [*pin("client"), *argv], out / f"{name}.log")
-    lab.wait_until(lambda: port_open(ports.BENCH_EXT_PROC), 10, "ext_proc server", proc.proc)
+    proc = processes.spawn(name, [*pin("client"), *argv], out / f"{name}.log")
+    processes.wait_until(lambda: port_open(ports.BENCH_EXT_PROC), 10, "ext_proc server", proc.proc)
     return proc
 
 

@@ -40,9 +40,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import bench_config
-import lab
 import ports
 from bench_config import LISTENERS, REQUEST_HEADERS, REQUEST_PATH
+from harness import processes, servers
 
 HERE = Path(__file__).resolve().parent
 ADMIN = ports.BENCH_ADMIN
@@ -59,8 +59,8 @@ BASE_ID = ports.BASE_ID["bench"]
 # exactly and repeatably, and the load and memory phases measure the same
 # Envoy; with several workers, which thread takes a connection would add noise.
 WORKERS = 1
-GODEBUG_NATIVE = lab.GODEBUG
-GODEBUG_CALLGRIND = f"{lab.GODEBUG},asyncpreemptoff=1"
+GODEBUG_NATIVE = processes.GODEBUG
+GODEBUG_CALLGRIND = f"{processes.GODEBUG},asyncpreemptoff=1"
 
 
 # ------------------------------------------------------------------ helpers
@@ -192,7 +192,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
     cg_dir.mkdir(parents=True, exist_ok=True)
     wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={cg_dir}/cg.%p"]
     print("[instructions] starting Envoy under callgrind (about 10 s)...", flush=True)
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         out,
         workers=WORKERS,
         config=config,
@@ -335,11 +335,11 @@ def hey(listener, seconds: float) -> dict:
     return {"requests": codes.get(200, 0), "achieved_rps": achieved, "p50_ms": pct.get("50"), "p99_ms": pct.get("99")}
 
 
-def measure_cpu(args, config: Path, out: Path, processor: lab.Process | None) -> dict:
+def measure_cpu(args, config: Path, out: Path, processor: processes.Process | None) -> dict:
     """CPU time per request at a fixed rate well below saturation: Envoy's (and
     the ext_proc server's) CPU time over a round divided by the requests served
     in it; every listener once per round, rounds interleaved."""
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         out, config=config, admin_port=ADMIN, base_id=BASE_ID, name="envoy-cpu", workers=WORKERS, wrapper=pin("envoy")
     )
     rounds: list[dict] = []
@@ -393,7 +393,7 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def measure_memory(args, out: Path, processor: lab.Process | None) -> dict:
+def measure_memory(args, out: Path, processor: processes.Process | None) -> dict:
     full = bench_config.build(ADMIN)
     results = {}
     languages = ("none", "rust", "go", "cpp", "wasm", "ext_proc")
@@ -407,7 +407,7 @@ def measure_memory(args, out: Path, processor: lab.Process | None) -> dict:
         ]
         path = out / f"memory-{language}.json"
         path.write_text(json.dumps(config))
-        envoy = lab.start_envoy(
+        envoy = processes.start_envoy(
             out, config=path, admin_port=ADMIN, base_id=BASE_ID, name=f"envoy-mem-{language}", workers=WORKERS
         )
         try:
@@ -536,7 +536,7 @@ def machine(args) -> dict:
             platform.processor(),
         ),
         "kernel": platform.release(),
-        "envoy": version_of([lab.envoy_bin(), "--version"]).split("version: ")[-1],
+        "envoy": version_of([processes.envoy_bin(), "--version"]).split("version: ")[-1],
         "rustc": version_of(["rustc", "--version"]),
         "go": version_of(["go", "version"]),
         "g++": version_of(["g++", "--version"]),
@@ -578,7 +578,7 @@ def main() -> int:
     config.write_text(json.dumps(bench_config.build(ADMIN), indent=1))
 
     started = time.monotonic()
-    upstream = lab.start_upstream(out)
+    upstream = servers.start_upstream(out)
     processor = None
     try:
         processor = bench_config.start_ext_proc(

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import bench_config
-import lab
 import ports
 from client import request
+from harness import processes, servers
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     # run.py imports the lab as `make bench` lets it: from PYTHONPATH.
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(lab.ROOT / "integration"), str(HERE)]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(processes.ROOT / "integration"), str(HERE)]))
     subprocess.run(
         [sys.executable, str(HERE / "run.py"), "--quick", "--out", str(out)], check=True, timeout=900, env=env
     )
@@ -77,11 +77,11 @@ def bench_envoy(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("anchors")
     config = tmp_path / "bench.json"
     config.write_text(json.dumps(bench_config.build(ports.BENCH_ANCHORS_ADMIN)))
-    upstream = lab.start_upstream(tmp_path)
+    upstream = servers.start_upstream(tmp_path)
     processor = bench_config.start_ext_proc(
         tmp_path, bench_config.lab_header_mutation(bench_config.load_lab()), "ext_proc"
     )
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         tmp_path,
         config=config,
         admin_port=ports.BENCH_ANCHORS_ADMIN,

@@ -5,14 +5,15 @@
 //
 //	sdk/hooks.go     the //export hooks Envoy calls (cgo glue only)    hooks.rs
 //	sdk/hooks.c      the stream hooks' C fast path                     (Go only)
+//	sdk/body.go      the hooks' bodies: streams, phases, fail closed   body.rs
 //	sdk/filter.go    the interfaces a filter implements                filter.rs
 //	sdk/handle.go    the stream handle interface and its real impl     handle.rs
-//	sdk/body.go      the handle's body calls (one crossing each)       handle.rs
+//	sdk/handle_body.go the handle's body calls (one crossing each)     handle.rs
 //	sdk/metrics.go   the config handle, counters                       handle.rs
 //	sdk/registry.go  filter names to constructors                      registry.rs
 //	sdk/barrier.go   the panic guard                                   barrier.rs
 //	sdk/log.go       logging through Envoy                             log.rs
-//	sdk/config.go    config creation and refusal, strict JSON          hooks.rs, filters/config.rs
+//	sdk/config.go    config creation and refusal, strict JSON          config.rs
 //	sdk/memory.go    what Envoy holds: C addresses, never Go pointers  (Go only)
 //	sdk/sdktest      the fake Envoy for filters' unit tests            testing.rs
 //

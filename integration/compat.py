@@ -31,9 +31,9 @@ from pathlib import Path
 
 import yaml
 
-import lab
+from harness import processes, servers
 
-ROOT = lab.ROOT
+ROOT = processes.ROOT
 VERSIONS_FILE = ROOT / "ENVOY_VERSIONS"
 ENVOYS = ROOT / "build" / "envoys"
 OUT = ROOT / "build" / "compat"
@@ -76,7 +76,7 @@ def missing_callbacks(so: Path, envoy: Path) -> list[str]:
 
 def language_config(language: str, directory: Path) -> Path:
     """envoy.yaml with only that language's comparison listener, on its own admin port."""
-    config = yaml.safe_load(lab.ENVOY_YAML.read_text())
+    config = yaml.safe_load(processes.ENVOY_YAML.read_text())
     port = LANGUAGES[language][1]
     config["static_resources"]["listeners"] = [
         lis for lis in config["static_resources"]["listeners"] if lis["address"]["socket_address"]["port_value"] == port
@@ -132,7 +132,7 @@ def first_error(log: str) -> str:
 
 def load(envoy: Path, language: str, work: Path) -> dict:
     with using(envoy):
-        code, out = lab.validate(language_config(language, work))
+        code, out = processes.validate(language_config(language, work))
     abi = ABI_LINE.search(out)
     return {
         "ok": code == 0,
@@ -146,7 +146,7 @@ def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
     port = LANGUAGES[language][1]
     results: dict[str, str] = {}
     with using(envoy):
-        proc = lab.start_envoy(
+        proc = processes.start_envoy(
             work, config=language_config(language, work), admin_port=ADMIN_PORT, name=f"envoy-{language}"
         )
     try:
@@ -208,10 +208,10 @@ def run(selected: list[str], case_limit: int | None) -> dict:
         row = {"version_line": banner.strip().split("version: ")[-1], "languages": {}}
         # The echo upstream for the conformance runs only: test_validate.py
         # starts its own.
-        upstream = lab.start_upstream(OUT / "logs")
+        upstream = servers.start_upstream(OUT / "logs")
         try:
             for language, (module, _) in LANGUAGES.items():
-                so = lab.BUILD_LIB / f"lib{module}.so"
+                so = processes.BUILD_LIB / f"lib{module}.so"
                 cell = {"missing_callbacks": missing_callbacks(so, envoy), "load": load(envoy, language, work)}
                 if cell["load"]["ok"]:
                     cell["conformance"] = conformance(envoy, language, work, cases)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-import lab
 import ports
+from harness import processes
 
 ROUTER = {
     "name": "envoy.filters.http.router",
@@ -113,7 +113,7 @@ def write(path: Path, config: dict) -> Path:
 
 def lab_config() -> dict:
     """envoy.yaml as data (its YAML anchors expanded)."""
-    return yaml.safe_load(lab.ENVOY_YAML.read_text())
+    return yaml.safe_load(processes.ENVOY_YAML.read_text())
 
 
 def shifted(config: dict, admin_port: int, shift: int = ports.SHIFT) -> dict:

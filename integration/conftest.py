@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import lab
+from harness import processes, servers
 
 EXTERNAL = os.environ.get("LAB_EXTERNAL") == "1"
 
@@ -26,7 +26,7 @@ def upstream(logs_dir):
     if EXTERNAL:
         yield None
         return
-    proc = lab.start_upstream(logs_dir)
+    proc = servers.start_upstream(logs_dir)
     yield proc
     proc.stop()
 
@@ -37,7 +37,7 @@ def envoy(upstream, logs_dir, request):
     if EXTERNAL:
         yield None
         return
-    proc = lab.start_envoy(logs_dir, name=f"envoy-{request.module.__name__}")
+    proc = processes.start_envoy(logs_dir, name=f"envoy-{request.module.__name__}")
     yield proc
     code = proc.stop()
     assert code == 0, f"envoy exited with {code}\n{proc.log()[-3000:]}"

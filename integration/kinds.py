@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import configs
-import lab
+from harness import processes, servers
 
 LISTENER_FILTER_TYPE = (
     "type.googleapis.com/envoy.extensions.filters.listener.dynamic_modules.v3.DynamicModuleListenerFilter"
@@ -20,7 +20,7 @@ BOOTSTRAP_EXTENSION_TYPE = (
 )
 
 
-def stats(prefix: str = "", admin_port: int = lab.ADMIN_PORT) -> dict[str, int]:
+def stats(prefix: str = "", admin_port: int = processes.ADMIN_PORT) -> dict[str, int]:
     """Envoy's counters and gauges whose name contains `prefix`."""
     with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/stats?format=json", timeout=5) as r:
         data = json.load(r)
@@ -174,16 +174,20 @@ def bootstrap(listeners: list[dict], admin_port: int = 19001) -> dict:
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
         "static_resources": {
             "listeners": listeners,
-            "clusters": [_cluster("echo", lab.UPSTREAM_ADDR[1]), _cluster("dns_upstream", lab.DNS_UPSTREAM[1])],
+            "clusters": [_cluster("echo", servers.UPSTREAM_ADDR[1]), _cluster("dns_upstream", servers.DNS_UPSTREAM[1])],
         },
     }
 
 
 def refusal_lines(
-    path: Path, kind: str, filter_name: str, search_path: Path = lab.BUILD_LIB
+    path: Path, kind: str, filter_name: str, search_path: Path = processes.BUILD_LIB
 ) -> tuple[int, list[str], str]:
     """Validates `path`; returns Envoy's exit code, the error lines naming
     `rust_module: {kind} '{filter_name}'`, and the whole output."""
-    code, out = lab.validate(path, search_path)
+<<<<<<< HEAD
+    code, out = processes.validate(path, search_path)
+=======
+    code, out = processes.validate(path)
+>>>>>>> shape-go-cpp-py
     prefix = f"rust_module: {kind} '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out

@@ -2,7 +2,7 @@
 comparison 1062-1066 and the Rust demos 1067-1073): mixed GETs and POSTs with
 bodies from 0 to 1 MiB, 64 connections at once, each request over HTTP/1.1 or
 HTTP/2 (prior knowledge), half and half, into an Envoy with several workers
-(lab.WORKERS).
+(processes.WORKERS).
 
 Every request is judged against what its listener must answer (`Listeners`
 reads the filters' settings from envoy.yaml): the status, the body (the echo
@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import configs
-import lab
 import ports
 from h2client import H2Connection
+from harness import processes, servers
 
 PORTS = ports.HTTP
 MAX_BODY = 1 << 20
@@ -240,7 +240,7 @@ def worker(jobs: list[tuple[int, int, int]], listeners: Listeners, tally: Tally,
         conn.close()
 
 
-def run(envoy: lab.Envoy, per_listener: int, concurrency: int = 64, seed: int = 1, log=print) -> dict:
+def run(envoy: processes.Envoy, per_listener: int, concurrency: int = 64, seed: int = 1, log=print) -> dict:
     listeners = Listeners.from_config(configs.lab_config())
     rng = random.Random(seed)
     jobs = []
@@ -306,9 +306,9 @@ def rss_kib(pid: int) -> int:
 
 def soak_and_stop(work: Path, per_listener: int, concurrency: int = 64, log=print, own_upstream=True) -> dict:
     """(Upstream and) Envoy up, soak, SIGTERM, then count the access log."""
-    upstream = lab.start_upstream(work) if own_upstream else None
+    upstream = servers.start_upstream(work) if own_upstream else None
     try:
-        envoy = lab.start_envoy(work, cwd=work, name="envoy-soak", base_id=ports.BASE_ID["soak"])
+        envoy = processes.start_envoy(work, cwd=work, name="envoy-soak", base_id=ports.BASE_ID["soak"])
         try:
             summary = run(envoy, per_listener, concurrency, log=log)
         finally:
@@ -341,7 +341,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50_000, help="requests per listener")
     parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
-    work = lab.ROOT / "build" / "soak"
+    work = processes.ROOT / "build" / "soak"
     if work.exists():
         for old in (work / "access_logs").glob("*.log"):
             old.unlink()

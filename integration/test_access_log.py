@@ -5,13 +5,13 @@ import json
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
-import lab
 import ports
 from client import request
+from harness import processes
 
 
 def test_access_log_loses_nothing_on_graceful_shutdown(upstream, logs_dir, tmp_path):
-    envoy = lab.start_envoy(logs_dir, base_id=ports.BASE_ID["access_log"], name="envoy-access-log", cwd=tmp_path)
+    envoy = processes.start_envoy(logs_dir, base_id=ports.BASE_ID["access_log"], name="envoy-access-log", cwd=tmp_path)
     k = 300
     try:
         with ThreadPoolExecutor(16) as pool:

@@ -10,8 +10,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import configs
-import lab
 from client import request
+from harness import processes
 
 UMASK_022 = ["sh", "-c", 'umask 022; exec "$@"', "umask"]
 
@@ -23,7 +23,7 @@ def lines(path):
 
 
 def start(logs_dir, cwd, name, base_id, wrapper=None):
-    return lab.start_envoy(logs_dir, base_id=base_id, name=name, cwd=cwd, wrapper=wrapper)
+    return processes.start_envoy(logs_dir, base_id=base_id, name=name, cwd=cwd, wrapper=wrapper)
 
 
 # Under umask 022 a new file gets 0640 from open(2)'s mode alone, so a test of a
@@ -86,7 +86,7 @@ def test_a_symlink_at_the_log_path_is_refused(tmp_path):
             19001,
         ),
     )
-    code, out = lab.validate(path)
+    code, out = processes.validate(path)
     assert code > 0, out[-2000:]
     errors = [line for line in out.splitlines() if "rust_module: filter 'access_logger'" in line and "[error]" in line]
     assert len(errors) == 1, out[-3000:]
@@ -115,7 +115,7 @@ def test_rotation_by_rename_under_load_loses_nothing(upstream, logs_dir, tmp_pat
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(one, range(n)))
         rotator.join()
-        stats = request(lab.ADMIN_PORT, r"/stats?filter=custom\.access_log_dropped").body.decode()
+        stats = request(processes.ADMIN_PORT, r"/stats?filter=custom\.access_log_dropped").body.decode()
     finally:
         code = envoy.stop(signal.SIGTERM)
     assert code == 0, envoy.log()[-3000:]

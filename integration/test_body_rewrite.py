@@ -14,9 +14,9 @@ import pytest
 
 import cases
 import configs
-import lab
 import ports
 from client import request
+from harness import processes
 
 PORTS = {"rust": 1074, "go": 1075, "cpp": 1076}
 LANGUAGES = list(PORTS)
@@ -215,7 +215,7 @@ def test_past_max_buffer_bytes(upstream, logs_dir, language, on_overflow):
     )
     # cgocheck=1 (Go's default, which the lab turns off): the Go runtime checks
     # that no Go pointer reaches Envoy in Go memory, e.g. the counter's labels.
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=path,
         admin_port=admin,
@@ -272,7 +272,7 @@ def test_bad_config_is_refused_naming_the_entry(tmp_path, language, case, config
             [configs.listener("bad", 19000, [configs.module_filter(module, "body_rewrite", raw=config)])], 19001
         ),
     )
-    code, out = lab.validate(path)
+    code, out = processes.validate(path)
     assert code > 0, f"expected a refusal (exit > 0, no signal), got {code}\n{out[-2000:]}"
     prefix = f"{module}: filter 'body_rewrite': invalid filter_config: "
     lines = [line for line in out.splitlines() if prefix in line and "[error]" in line]

@@ -14,9 +14,9 @@ import pytest
 
 import configs
 import h2client
-import lab
 import ports
 from client import request, upstream_view
+from harness import processes, servers
 
 PORT = 1088
 TOKEN = "x-auth-token"
@@ -25,7 +25,7 @@ ECHO = b"Hello from echo server\n"
 
 @pytest.fixture(scope="module")
 def auth(logs_dir):
-    proc = lab.start_auth_server(logs_dir)
+    proc = servers.start_auth_server(logs_dir)
     yield proc
     proc.stop()
 
@@ -112,16 +112,16 @@ def test_clients_leaving_mid_callout_cancel_it_and_envoy_keeps_serving(lab_envoy
     rounds, n = 5, 32
     for _ in range(rounds):
         socks = [slow_request(reset=i % 2 == 0) for i in range(n)]
-        lab.wait_until(lambda: in_flight() == n, 10, f"{n} callouts in flight")
+        processes.wait_until(lambda: in_flight() == n, 10, f"{n} callouts in flight")
         for sock in socks:
             sock.close()
         # The auth service sleeps 3 s and the timeout is 1 s: only a cancel
         # ends the callouts this soon.
-        lab.wait_until(lambda: in_flight() == 0, 0.8, "callouts cancelled")
+        processes.wait_until(lambda: in_flight() == 0, 0.8, "callouts cancelled")
         assert lab_envoy.proc.poll() is None
     # The late answers of the sleeping auth service reach nobody.
     time.sleep(3.2)
-    assert lab_envoy.proc.poll() is None and lab.http_ok(ports.ADMIN, "/ready")
+    assert lab_envoy.proc.poll() is None and processes.http_ok(ports.ADMIN, "/ready")
     assert request(PORT, "/", headers=[(TOKEN, "good")]).status == 200
     assert "panicked" not in lab_envoy.log()
 
@@ -161,7 +161,7 @@ def failing(upstream, logs_dir, tmp_path_factory):
         auth_cluster("auth_empty", None),
     ]
     path = configs.write(tmp_path_factory.mktemp("callout") / "failing.json", config)
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=path,
         admin_port=ports.CALLOUT_ADMIN,

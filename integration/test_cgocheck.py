@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-import lab
 import test_body_rewrite
 from cases import CASES
+from harness import processes
 
 GODEBUG = "cgocheck=1"
 
 
 @pytest.fixture(scope="module")
 def envoy(upstream, logs_dir):
-    proc = lab.start_envoy(logs_dir, name="envoy-cgocheck", extra_env={"GODEBUG": GODEBUG})
+    proc = processes.start_envoy(logs_dir, name="envoy-cgocheck", extra_env={"GODEBUG": GODEBUG})
     yield proc
     code = proc.stop()
     log = proc.log()

@@ -17,11 +17,11 @@ import subprocess
 import pytest
 
 import compat
-import lab
+from harness import processes
 
 VERSIONS = compat.versions()
-OLDER = [v for v in VERSIONS if v != lab.ENVOY_VERSION]
-HEADER = (lab.ROOT / "abi" / "abi.h").read_text()
+OLDER = [v for v in VERSIONS if v != processes.ENVOY_VERSION]
+HEADER = (processes.ROOT / "abi" / "abi.h").read_text()
 SHORT_CASES = 4
 
 
@@ -44,7 +44,7 @@ SINCE = since_tags()
 
 
 def test_envoy_versions_lists_the_pinned_envoy():
-    assert lab.ENVOY_VERSION in VERSIONS
+    assert processes.ENVOY_VERSION in VERSIONS
     assert sorted(VERSIONS, key=key) == VERSIONS, "ENVOY_VERSIONS: oldest first"
 
 
@@ -73,7 +73,7 @@ def test_the_header_says_which_envoy_exports_each_callback(version):
 @pytest.mark.parametrize("language", compat.LANGUAGES)
 @pytest.mark.parametrize("version", VERSIONS)
 def test_no_module_imports_a_callback_this_envoy_lacks(language, version):
-    so = lab.BUILD_LIB / f"lib{compat.LANGUAGES[language][0]}.so"
+    so = processes.BUILD_LIB / f"lib{compat.LANGUAGES[language][0]}.so"
     missing = compat.missing_callbacks(so, compat.envoy_path(version))
     assert not missing, f"{so.name} has undefined references Envoy {version} does not export: {missing}"
 

@@ -7,8 +7,8 @@ import os
 import pytest
 
 import cases
-import lab
 from cases import CASES
+from harness import servers
 
 LANGUAGES = {"rust": 1063, "go": 1064, "cpp": 1065}
 
@@ -41,5 +41,5 @@ def test_upstream_down_503(envoy, upstream, logs_dir, port):
         assert resp.status == 503, (resp.status, resp.body)
         cases.assert_response_mutated(resp, 503)
     finally:
-        upstream.proc = lab.start_upstream(logs_dir).proc
+        upstream.proc = servers.start_upstream(logs_dir).proc
     cases.response_set(port)

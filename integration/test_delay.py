@@ -12,8 +12,8 @@ import pytest
 
 import configs
 import h2client
-import lab
 from client import request, upstream_view
+from harness import processes
 
 PORT = 1071
 CAP_PORT, CAP_ADMIN = 19071, 19072
@@ -87,7 +87,7 @@ def capped(upstream, logs_dir, tmp_path_factory):
             CAP_ADMIN,
         ),
     )
-    envoy = lab.start_envoy(logs_dir, config=path, admin_port=CAP_ADMIN, base_id=31, name="envoy-delay-capped")
+    envoy = processes.start_envoy(logs_dir, config=path, admin_port=CAP_ADMIN, base_id=31, name="envoy-delay-capped")
     yield envoy
     envoy.stop()
 
@@ -104,7 +104,7 @@ def wait_held(envoy, n: int):
         stats = request(CAP_ADMIN, "/stats?filter=delay_capped.downstream_rq_active").body.decode()
         return stats.strip().endswith(f": {n}")
 
-    lab.wait_until(held, 10, f"{n} requests held")
+    processes.wait_until(held, 10, f"{n} requests held")
 
 
 def test_past_max_concurrent_the_answer_is_503_and_a_leaver_frees_its_place(capped):
@@ -135,7 +135,7 @@ def test_sigterm_with_requests_held_exits_cleanly(upstream, logs_dir, tmp_path):
             CAP_ADMIN + 10,
         ),
     )
-    envoy = lab.start_envoy(logs_dir, config=path, admin_port=CAP_ADMIN + 10, base_id=32, name="envoy-delay-held")
+    envoy = processes.start_envoy(logs_dir, config=path, admin_port=CAP_ADMIN + 10, base_id=32, name="envoy-delay-held")
     socks = []
     try:
         for _ in range(5):

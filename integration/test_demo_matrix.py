@@ -24,9 +24,9 @@ import pytest
 
 import cases
 import configs
-import lab
 import ports
 from cases import Shape
+from harness import processes
 
 
 def no_response_check(values, status):
@@ -142,7 +142,9 @@ def demo_envoy(upstream, logs_dir, tmp_path_factory):
             auth["typed_config"]["filter_config"]["value"] = json.dumps({"probability": 0.0, "seed": 42})
     cwd = tmp_path_factory.mktemp("demo-matrix")
     path = configs.write(cwd / "envoy-demo-matrix.json", config)
-    envoy = lab.start_envoy(logs_dir, config=path, base_id=ports.BASE_ID["lab"], name="envoy-demo-matrix", cwd=cwd)
+    envoy = processes.start_envoy(
+        logs_dir, config=path, base_id=ports.BASE_ID["lab"], name="envoy-demo-matrix", cwd=cwd
+    )
     yield envoy
     code = envoy.stop()
     assert code == 0, f"envoy exited with {code}\n{envoy.log()[-3000:]}"

@@ -8,9 +8,9 @@ import http.client
 import pytest
 
 import configs
-import lab
 import ports
 from client import request
+from harness import processes
 
 MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 PHASES = ["request_headers", "request_body", "response_headers", "response_body", "stream_complete"]
@@ -58,13 +58,13 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
         )
     )
     path = configs.write(tmp_path_factory.mktemp("faults") / "faults.json", configs.bootstrap(listeners, ADMIN))
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=path,
         admin_port=ADMIN,
         base_id=ports.BASE_ID["faults"],
         extra_env={"DM_ENABLE_FAULT_INJECTION": "1"},
-        search_path=lab.TEST_LIB,
+        search_path=processes.TEST_LIB,
         name="envoy-faults",
     )
     yield envoy
@@ -89,20 +89,20 @@ def test_fault_fails_closed_and_envoy_keeps_serving(fault_envoy, language, phase
     else:
         # Headers are already downstream: the response completes unfiltered.
         assert resp.status == 200, (resp.status, resp.body)
-    lab.wait_until(lambda: panic_lines(fault_envoy, MODULES[language], phase), 5, "panic log line")
+    processes.wait_until(lambda: panic_lines(fault_envoy, MODULES[language], phase), 5, "panic log line")
     assert len(panic_lines(fault_envoy, MODULES[language], phase)) == 1
     # Envoy is alive and serving: the next request on the same listener succeeds.
     after = request(port, "/anything", method="POST", body=b"x" * 1024)
     assert after.status == 200, (after.status, after.body)
     assert fault_envoy.proc.poll() is None
-    assert lab.http_ok(ADMIN, "/ready")
+    assert processes.http_ok(ADMIN, "/ready")
 
 
 def test_local_reply_panic_resets_the_stream_and_envoy_keeps_serving(fault_envoy):
     # Fails closed: the client gets a reset, not the reply the hook was told of.
     with pytest.raises((ConnectionError, http.client.RemoteDisconnected)):
         request(LOCAL_REPLY_PORT, "/", headers=[("x-inject-fault", "1")])
-    lab.wait_until(lambda: panic_lines(fault_envoy, "rust_module", "local_reply"), 5, "panic log line")
+    processes.wait_until(lambda: panic_lines(fault_envoy, "rust_module", "local_reply"), 5, "panic log line")
     assert len(panic_lines(fault_envoy, "rust_module", "local_reply")) == 1
     after = request(LOCAL_REPLY_PORT, "/")
     assert (after.status, after.body) == (200, b"direct\n")
@@ -111,7 +111,7 @@ def test_local_reply_panic_resets_the_stream_and_envoy_keeps_serving(fault_envoy
 def test_a_panic_in_the_callout_done_hook_fails_the_waiting_stream_closed(fault_envoy):
     resp = request(CALLOUT_PORT, "/anything", method="POST", body=b"x" * 1024, headers=[("x-inject-fault", "1")])
     assert (resp.status, resp.body) == (500, FAIL_BODY), (resp.status, resp.body)
-    lab.wait_until(lambda: panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE), 5, "panic log line")
+    processes.wait_until(lambda: panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE), 5, "panic log line")
     assert len(panic_lines(fault_envoy, "rust_module", CALLOUT_PHASE)) == 1
     after = request(CALLOUT_PORT, "/anything", method="POST", body=b"x" * 1024)
     assert after.status == 200, (after.status, after.body)
@@ -132,6 +132,10 @@ def test_panic_while_creating_the_config_refuses_it(tmp_path, language):
             ports.SCRATCH_ADMIN,
         ),
     )
-    code, out = lab.validate(path, lab.TEST_LIB, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
+<<<<<<< HEAD
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
+=======
+    code, out = processes.validate(path, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
+>>>>>>> shape-go-cpp-py
     assert code > 0, out[-2000:]
     assert f"{module}: filter 'fault_injection' config creation: panicked:" in out, out[-3000:]

@@ -1,9 +1,9 @@
 """Each Rust filter on its demo listener of envoy.yaml, through a real Envoy."""
 
 import configs
-import lab
 import ports
 from client import request, upstream_view
+from harness import processes
 
 
 def test_random_auth_is_deterministic_with_a_seed(envoy, tmp_path):
@@ -15,7 +15,7 @@ def test_random_auth_is_deterministic_with_a_seed(envoy, tmp_path):
     # draws the same decisions in the same order.
     admin = ports.ADMIN + ports.SHIFT
     config = configs.write(tmp_path / "envoy-shifted.json", configs.shifted(configs.lab_config(), admin))
-    again = lab.start_envoy(
+    again = processes.start_envoy(
         envoy.log_path.parent,
         base_id=ports.BASE_ID["random_auth_again"],
         name="envoy-random-again",
@@ -36,12 +36,12 @@ def test_metrics_show_on_prometheus(envoy):
         request(1070, path)
 
     def value(prefix):
-        stats = request(lab.ADMIN_PORT, "/stats/prometheus").body.decode()
+        stats = request(processes.ADMIN_PORT, "/stats/prometheus").body.decode()
         return sum(float(line.rsplit(" ", 1)[1]) for line in stats.splitlines() if line.startswith(prefix))
 
     # Envoy merges histograms into the admin view at its stats flush (every 5 s).
     latency = 'envoy_dynamicmodulescustom_route_latency_ms_count{version="v1",route_name="rust_metrics"}'
-    lab.wait_until(lambda: value(latency) >= 4, 15, "histogram merge")
+    processes.wait_until(lambda: value(latency) >= 4, 15, "histogram merge")
     assert value(latency) == 4
     responses = 'envoy_dynamicmodulescustom_responses_total{version="v1",status_class="%s"}'
     assert value(responses % "2xx") == 1

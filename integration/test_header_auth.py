@@ -7,8 +7,8 @@ import json
 import pytest
 
 import configs
-import lab
 from client import request
+from harness import processes
 
 BASE = 19690
 ADMIN = 19699
@@ -36,7 +36,7 @@ def forms(upstream, logs_dir, tmp_path_factory):
         for form, text in FORMS.items()
     ]
     path = configs.write(tmp_path_factory.mktemp("auth") / "forms.json", configs.bootstrap(listeners, ADMIN))
-    envoy = lab.start_envoy(logs_dir, config=path, admin_port=ADMIN, base_id=33, name="envoy-header-auth")
+    envoy = processes.start_envoy(logs_dir, config=path, admin_port=ADMIN, base_id=33, name="envoy-header-auth")
     yield envoy
     assert envoy.stop() == 0
 

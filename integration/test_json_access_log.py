@@ -12,9 +12,9 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import lab
 import ports
 from client import request
+from harness import processes
 
 JSON_LOG = "json_access_log_0.log"
 FILTER_LOG = "access_log_0.log"
@@ -27,7 +27,7 @@ def lines(path):
 
 
 def start(logs_dir, cwd, name):
-    return lab.start_envoy(logs_dir, base_id=ports.BASE_ID["access_log"], name=name, cwd=cwd)
+    return processes.start_envoy(logs_dir, base_id=ports.BASE_ID["access_log"], name=name, cwd=cwd)
 
 
 def raw_exchange(data: bytes) -> bytes:
@@ -80,11 +80,11 @@ def test_exactly_one_whole_line_per_request_under_load(upstream, logs_dir, tmp_p
         with ThreadPoolExecutor(16) as pool:
             statuses = list(pool.map(lambda i: request(1062, f"/uuid?i={i}").status, range(n)))
         assert statuses == [200] * n
-        stats = request(lab.ADMIN_PORT, "/stats?filter=json_access_log_dropped").body.decode()
+        stats = request(processes.ADMIN_PORT, "/stats?filter=json_access_log_dropped").body.decode()
     finally:
         # SIGTERM right after the load: queued lines must still reach the file.
         assert envoy.stop(signal.SIGTERM) == 0, envoy.log()[-3000:]
-    assert envoy.workers == lab.WORKERS == 4, "the lab's four workers, one logger each"
+    assert envoy.workers == processes.WORKERS == 4, "the lab's four workers, one logger each"
     entries = lines(tmp_path / "access_logs" / JSON_LOG)  # json.loads fails on a torn line
     assert len(entries) == n
     assert sorted(e["path"] for e in entries) == sorted(f"/uuid?i={i}" for i in range(n))
@@ -123,7 +123,9 @@ def test_a_request_abandoned_before_the_filters_is_only_in_the_extensions_file(u
             time.sleep(0.3)  # Envoy has begun the request
         assert request(1062, "/after").status == 200
         # The line is written after Envoy reads the close, not before.
-        lab.wait_until(lambda: len((tmp_path / "access_logs" / JSON_LOG).read_text().splitlines()) >= 3, 5, "3 lines")
+        processes.wait_until(
+            lambda: len((tmp_path / "access_logs" / JSON_LOG).read_text().splitlines()) >= 3, 5, "3 lines"
+        )
     finally:
         assert envoy.stop(signal.SIGTERM) == 0, envoy.log()[-3000:]
     extension = lines(tmp_path / "access_logs" / JSON_LOG)

@@ -20,8 +20,8 @@ import urllib.request
 import pytest
 
 import kinds
-import lab
 from client import request
+from harness import processes
 
 ADMIN = 19190
 PHASES = {"listener_filter_new": 19191, "on_accept": 19192, "on_data": 19193}
@@ -52,14 +52,19 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
     listeners.append(kinds.access_log_listener(ACCESS_LOG_PORT, "access_log_fault_injection", {"phase": "log"}))
     path = tmp_path_factory.mktemp("kind-faults") / "faults.json"
     path.write_text(json.dumps(kinds.bootstrap(listeners, ADMIN)))
+<<<<<<< HEAD
     envoy = lab.start_envoy(
         logs_dir,
         config=path,
         admin_port=ADMIN,
         base_id=12,
         extra_env=FAULT_ENV,
-        search_path=lab.TEST_LIB,
+        search_path=processes.TEST_LIB,
         name="envoy-kind-faults",
+=======
+    envoy = processes.start_envoy(
+        logs_dir, config=path, admin_port=ADMIN, base_id=12, extra_env=FAULT_ENV, name="envoy-kind-faults"
+>>>>>>> shape-go-cpp-py
     )
     yield envoy
     code = envoy.stop()
@@ -149,7 +154,7 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
         assert logged_total() == before, "the panicking event is not counted"
         # The logger was rebuilt (or another worker's is used): the next request is logged.
         assert request(ACCESS_LOG_PORT, "/").status == 200
-        lab.wait_until(lambda want=before + 1: logged_total() == want, 5, "the next request logged")
+        processes.wait_until(lambda want=before + 1: logged_total() == want, 5, "the next request logged")
     lines = panic_lines(fault_envoy, "access logger", "access_log_fault_injection", "access_logger_log")
     assert len(lines) == 2 and all("[error]" in line for line in lines), lines
     assert fault_envoy.proc.poll() is None
@@ -165,7 +170,11 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
 def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
-    code, out = lab.validate(path, lab.TEST_LIB, extra_env=FAULT_ENV)
+<<<<<<< HEAD
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+=======
+    code, out = processes.validate(path, extra_env=FAULT_ENV)
+>>>>>>> shape-go-cpp-py
     assert code > 0, out[-2000:]
     needle = f"rust_module: {kind} '{name}' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
@@ -183,7 +192,7 @@ def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, boots
 def test_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap):
     path = tmp_path / "off.json"
     path.write_text(json.dumps(bootstrap(name, {"phase": "on_accept"} if "listener_" in name else {})))
-    code, lines, out = kinds.refusal_lines(path, kind, name, lab.TEST_LIB)
+    code, lines, out = kinds.refusal_lines(path, kind, name, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
 
@@ -218,14 +227,19 @@ def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstr
     ]
     path = tmp_path / "bootstrap-faults.json"
     path.write_text(json.dumps(config))
+<<<<<<< HEAD
     envoy = lab.start_envoy(
         logs_dir,
         config=path,
         admin_port=BOOTSTRAP_ADMIN,
         base_id=14,
         extra_env=FAULT_ENV,
-        search_path=lab.TEST_LIB,
+        search_path=processes.TEST_LIB,
         name="envoy-boot-faults",
+=======
+    envoy = processes.start_envoy(
+        logs_dir, config=path, admin_port=BOOTSTRAP_ADMIN, base_id=14, extra_env=FAULT_ENV, name="envoy-boot-faults"
+>>>>>>> shape-go-cpp-py
     )
     stopped = False
     try:
@@ -271,7 +285,7 @@ BOOTSTRAP_BAD = [
 def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, name, raw, why):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kinds.extension_bootstrap(name, raw=raw)))
-    code, lines, out = kinds.refusal_lines(path, "bootstrap extension", name, lab.TEST_LIB)
+    code, lines, out = kinds.refusal_lines(path, "bootstrap extension", name, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert why in lines[0], lines[0]
 
@@ -279,7 +293,11 @@ def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, nam
 def test_a_panicking_bootstrap_config_is_refused_with_one_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kinds.extension_bootstrap("bootstrap_fault_injection", {"phase": "config"})))
-    code, out = lab.validate(path, lab.TEST_LIB, extra_env=FAULT_ENV)
+<<<<<<< HEAD
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+=======
+    code, out = processes.validate(path, extra_env=FAULT_ENV)
+>>>>>>> shape-go-cpp-py
     assert code > 0, out[-2000:]
     needle = "rust_module: bootstrap extension 'bootstrap_fault_injection' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]

@@ -12,9 +12,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import configs
-import lab
 import ports
 from client import request
+from harness import processes
 
 DELAY, ECHO, TOKENS = 1071, 1080, 1091
 # lab_status's timer: every second in envoy.yaml; a change must show within
@@ -22,7 +22,7 @@ DELAY, ECHO, TOKENS = 1071, 1080, 1091
 RELOAD_WITHIN = 4.0
 
 
-def status(admin: int = lab.ADMIN_PORT) -> dict:
+def status(admin: int = processes.ADMIN_PORT) -> dict:
     resp = request(admin, "/dynamic_modules")
     assert resp.status == 200, resp.body[:300]
     return json.loads(resp.body)
@@ -72,7 +72,7 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     files = doc["counters"]["header_auth_token_files"]
     assert [f["path"] for f in files] == ["tokens/header_auth.txt"], files
     assert doc["counters"]["access_log_pending_lines"] >= 0
-    assert request(lab.ADMIN_PORT, "/dynamic_modules", method="POST").status == 405
+    assert request(processes.ADMIN_PORT, "/dynamic_modules", method="POST").status == 405
 
 
 def test_live_streams_go_up_while_open_and_back_to_zero(envoy):
@@ -112,18 +112,18 @@ def code(token: str) -> int:
 
 
 def test_tokens_file_edited_while_envoy_runs(envoy):
-    path = envoy.log_path.parent / envoy.name / lab.LAB_TOKENS
+    path = envoy.log_path.parent / envoy.name / processes.LAB_TOKENS
     original = path.read_text()
     try:
-        assert (code(lab.LAB_TOKEN), code("rotated-token")) == (200, 401)
+        assert (code(processes.LAB_TOKEN), code("rotated-token")) == (200, 401)
         assert request(TOKENS, "/").status == 401
         path.write_text("# rotated\nrotated-token\n")
         until(lambda: code("rotated-token") == 200, RELOAD_WITHIN, "the new token accepted")
-        assert code(lab.LAB_TOKEN) == 401
+        assert code(processes.LAB_TOKEN) == 401
         # A missing file keeps the set it had, and says so once.
         path.unlink()
         time.sleep(2.5)
-        assert (code("rotated-token"), code(lab.LAB_TOKEN)) == (200, 401)
+        assert (code("rotated-token"), code(processes.LAB_TOKEN)) == (200, 401)
         warned = [line for line in envoy.log().splitlines() if "keeping the previous 1 tokens" in line]
         assert len(warned) == 1, warned
         assert "[warning]" in warned[0] and "tokens/header_auth.txt" in warned[0], warned[0]
@@ -131,7 +131,7 @@ def test_tokens_file_edited_while_envoy_runs(envoy):
         assert row["failing"] and row["tokens"] == 1, row
     finally:
         path.write_text(original)
-    until(lambda: code(lab.LAB_TOKEN) == 200, RELOAD_WITHIN, "the lab token back")
+    until(lambda: code(processes.LAB_TOKEN) == 200, RELOAD_WITHIN, "the lab token back")
 
 
 def test_shutdown_flushes_queued_access_log_lines(upstream, logs_dir, tmp_path):
@@ -139,7 +139,7 @@ def test_shutdown_flushes_queued_access_log_lines(upstream, logs_dir, tmp_path):
     # access_logs/ holds this test's lines only.
     admin = ports.ADMIN + ports.SHIFT
     config = configs.write(tmp_path / "envoy-shifted.json", configs.shifted(configs.lab_config(), admin))
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=config,
         admin_port=admin,
@@ -149,7 +149,7 @@ def test_shutdown_flushes_queued_access_log_lines(upstream, logs_dir, tmp_path):
         # A slow disk: 1 ms a line, so lines are still queued at SIGTERM.
         extra_env={"DM_ENABLE_FAULT_INJECTION": "1", "DM_ACCESS_LOG_WRITE_DELAY_MS": "1"},
         # The slow disk is a test knob of the test build only.
-        search_path=lab.TEST_LIB,
+        search_path=processes.TEST_LIB,
     )
     n, done = 2000, []
     try:

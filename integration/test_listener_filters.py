@@ -1,7 +1,7 @@
 """The listener filters of librust_module.so through the lab's envoy.yaml and a
 real Envoy 1.40, with real clients: curl (bound to 127.0.0.1 or 127.0.0.2),
 curl over https, openssl s_client. The TLS upstreams and their certificates
-(made with openssl) are started and stopped here (lab.start_side_upstreams).
+(made with openssl) are started and stopped here (servers.start_side_upstreams).
 
   1084 listener_ip_allowlist   1085 listener_tls_detector   1086 listener_sni_router
 
@@ -19,15 +19,15 @@ import time
 import pytest
 
 import kinds
-import lab
 from client import request
+from harness import servers
 
 TLS_CERTS = None  # set by the side fixture
 
 
 @pytest.fixture(scope="module")
 def side(logs_dir):
-    procs = lab.start_side_upstreams(logs_dir)
+    procs = servers.start_side_upstreams(logs_dir)
     global TLS_CERTS
     TLS_CERTS = logs_dir / "certs"
     yield procs

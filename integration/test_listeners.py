@@ -1,18 +1,20 @@
 """The lab's envoy.yaml through a real Envoy 1.40: every listener answers, the
 modules load with the right ABI version, and only module listeners mutate."""
 
+import subprocess
+
 import configs
-import lab
 import ports
 from cases import ATTRIBUTE_HEADERS
 from client import request, upstream_view
+from harness import processes
 
 MODULE_HEADERS = ("x-response-set", "x-response-replace", *ATTRIBUTE_HEADERS)
 
 
 def test_envoy_is_the_pinned_version(envoy):
-    out = lab.subprocess.run([lab.envoy_bin(), "--version"], capture_output=True, text=True).stdout
-    assert f"/{lab.ENVOY_VERSION}/" in out
+    out = subprocess.run([processes.envoy_bin(), "--version"], capture_output=True, text=True).stdout
+    assert f"/{processes.ENVOY_VERSION}/" in out
 
 
 def test_every_module_loads_with_abi_v0_2_0(envoy):
@@ -59,5 +61,5 @@ def test_the_port_table_matches_envoy_yaml():
 
 def test_envoy_runs_the_configured_number_of_workers(envoy):
     # LAB_WORKERS (default 4): the tests exercise several workers, as production does.
-    stats = request(lab.ADMIN_PORT, "/stats?filter=^server.concurrency$").body.decode()
-    assert stats.strip() == f"server.concurrency: {lab.WORKERS}", stats
+    stats = request(processes.ADMIN_PORT, "/stats?filter=^server.concurrency$").body.decode()
+    assert stats.strip() == f"server.concurrency: {processes.WORKERS}", stats

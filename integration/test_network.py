@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import lab
-import redis_server
+from harness import processes, servers
 
 ECHO, LIMITER, LOGGER, REDIS = 1080, 1081, 1082, 1083
 LIMIT = 2  # max_connections of 1081 in envoy.yaml
@@ -24,7 +23,7 @@ LIMIT = 2  # max_connections of 1081 in envoy.yaml
 
 @pytest.fixture(scope="module")
 def redis(logs_dir):
-    proc = redis_server.start(logs_dir)
+    proc = servers.start_redis(logs_dir)
     yield proc
     proc.stop()
 
@@ -35,7 +34,7 @@ def net_envoy(redis, envoy):
 
 
 def stats() -> dict[str, int]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{lab.ADMIN_PORT}/stats", timeout=5) as r:
+    with urllib.request.urlopen(f"http://127.0.0.1:{processes.ADMIN_PORT}/stats", timeout=5) as r:
         out = {}
         for line in r.read().decode().splitlines():
             name, _, value = line.partition(": ")
@@ -50,7 +49,7 @@ def stat(name: str) -> int:
 
 def envoy_alive(envoy):
     assert envoy.proc.poll() is None, envoy.log()[-3000:]
-    assert lab.http_ok(lab.ADMIN_PORT, "/ready")
+    assert processes.http_ok(processes.ADMIN_PORT, "/ready")
 
 
 def rss_kib(envoy) -> int:
@@ -158,7 +157,7 @@ def http_get_via(sock: socket.socket) -> bytes:
 
 
 def wait_stat(name: str, want: int, timeout: float = 5):
-    lab.wait_until(lambda: stat(name) == want, timeout, f"{name} == {want} (is {stat(name)})")
+    processes.wait_until(lambda: stat(name) == want, timeout, f"{name} == {want} (is {stat(name)})")
 
 
 def test_rate_limiter_closes_the_one_over_the_limit_at_once(net_envoy):
@@ -222,7 +221,7 @@ def logger_lines(envoy) -> list[re.Match]:
 
 
 def new_logger_line(envoy, seen: int) -> re.Match:
-    lab.wait_until(lambda: len(logger_lines(envoy)) > seen, 5, "a protocol logger line")
+    processes.wait_until(lambda: len(logger_lines(envoy)) > seen, 5, "a protocol logger line")
     lines = logger_lines(envoy)
     assert len(lines) == seen + 1, [m.group(0) for m in lines[seen:]]
     return lines[-1]
@@ -297,7 +296,7 @@ def cli(*args: str, port: int = REDIS) -> str:
 
 
 def commandstats() -> str:
-    return cli("INFO", "commandstats", port=redis_server.REDIS_ADDR[1])
+    return cli("INFO", "commandstats", port=servers.REDIS_ADDR[1])
 
 
 def test_redis_cli_through_the_filter(net_envoy):

@@ -9,7 +9,7 @@ import socket
 import pytest
 
 import configs
-import lab
+from harness import processes
 
 PHASES = ["new_filter", "new_connection", "read", "event"]
 HOOK = {
@@ -56,13 +56,13 @@ def fault_envoy(logs_dir, tmp_path_factory):
     path = configs.write(
         tmp_path_factory.mktemp("netfaults") / "faults.json", configs.bootstrap([listener(p) for p in PHASES], ADMIN)
     )
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=path,
         admin_port=ADMIN,
         base_id=12,
         extra_env={"DM_ENABLE_FAULT_INJECTION": "1"},
-        search_path=lab.TEST_LIB,
+        search_path=processes.TEST_LIB,
         name="envoy-netfaults",
     )
     yield envoy
@@ -104,9 +104,9 @@ def test_a_panic_closes_the_connection_and_envoy_keeps_serving(fault_envoy, phas
         assert got == b"hello inject-fault"
     else:
         assert not got, f"a failed filter let {got!r} through"
-    lab.wait_until(lambda: len(panic_lines(fault_envoy, phase)) == 1, 5, "one panic line")
+    processes.wait_until(lambda: len(panic_lines(fault_envoy, phase)) == 1, 5, "one panic line")
     assert fault_envoy.proc.poll() is None
     if phase in ("read", "event"):
         assert exchange(port, b"still here") == b"still here"
         assert len(panic_lines(fault_envoy, phase)) == 1
-    assert lab.http_ok(ADMIN, "/ready")
+    assert processes.http_ok(ADMIN, "/ready")

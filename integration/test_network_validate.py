@@ -7,7 +7,7 @@ import re
 import pytest
 
 import configs
-import lab
+from harness import processes
 
 # (id, filter_name, filter_config as a StringValue (None: absent), text the line must contain)
 BAD = [
@@ -64,7 +64,7 @@ def network_listener(filter_name: str, raw: str | None) -> dict:
 @pytest.mark.parametrize("case,filter_name,raw,expected", [pytest.param(*b, id=b[0]) for b in BAD])
 def test_bad_network_config_is_refused(tmp_path, case, filter_name, raw, expected):
     path = configs.write(tmp_path / "bad.json", configs.bootstrap([network_listener(filter_name, raw)], 19001))
-    code, out = lab.validate(path)
+    code, out = processes.validate(path)
     assert code > 0, f"expected a refusal (exit > 0, no signal), got {code}\n{out[-2000:]}"
     prefix = f"rust_module: filter '{filter_name}'"
     lines = [line for line in out.splitlines() if prefix in line and "[error]" in line]
@@ -84,5 +84,5 @@ def test_bad_network_config_is_refused(tmp_path, case, filter_name, raw, expecte
 )
 def test_good_network_config_validates(tmp_path, filter_name, raw):
     path = configs.write(tmp_path / "good.json", configs.bootstrap([network_listener(filter_name, raw)], 19001))
-    code, out = lab.validate(path)
+    code, out = processes.validate(path)
     assert code == 0, out[-3000:]

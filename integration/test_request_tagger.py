@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-import lab
 from client import request
+from harness import processes
 
 
 def access_log(envoy) -> list[str]:
@@ -58,7 +58,7 @@ def tagged(envoy):
         found = {i: [line for line in log if f" {unique} " in line] for i, (unique, _, _) in sent.items()}
         return found if all(found.values()) else None
 
-    lab.wait_until(lambda: lines() is not None, 20, "every case in the access log")
+    processes.wait_until(lambda: lines() is not None, 20, "every case in the access log")
     return sent, lines()
 
 
@@ -85,7 +85,7 @@ def test_no_tagger_no_state(envoy):
 
 
 def prometheus() -> str:
-    return request(lab.ADMIN_PORT, "/stats/prometheus").body.decode()
+    return request(processes.ADMIN_PORT, "/stats/prometheus").body.decode()
 
 
 def value(prefix: str) -> float:
@@ -103,19 +103,19 @@ def open_request(method: str = "POST") -> socket.socket:
 
 
 def test_in_flight_gauge_rises_and_returns_to_zero_with_every_worker(envoy):
-    assert envoy.workers == 4 or lab.WORKERS != 4
+    assert envoy.workers == 4 or processes.WORKERS != 4
     held = [open_request() for _ in range(12)]
-    lab.wait_until(lambda: value(IN_FLIGHT % "POST") == 12, 10, "12 in flight")
+    processes.wait_until(lambda: value(IN_FLIGHT % "POST") == 12, 10, "12 in flight")
     # Half finish normally, half abort (an RST, no FIN) mid-body.
     for sock in held[:6]:
         sock.sendall(b"defghij")
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
         sock.close()
-    lab.wait_until(lambda: value(IN_FLIGHT % "POST") == 6, 10, "6 in flight")
+    processes.wait_until(lambda: value(IN_FLIGHT % "POST") == 6, 10, "6 in flight")
     for sock in held[6:]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         sock.close()
-    lab.wait_until(lambda: value(IN_FLIGHT % "POST") == 0, 10, "0 in flight")
+    processes.wait_until(lambda: value(IN_FLIGHT % "POST") == 0, 10, "0 in flight")
     # Local replies pass the same place: the gauge stays at 0.
     for _ in range(3):
         assert request(1070, "/gone").status == 404
@@ -132,6 +132,6 @@ def test_local_replies_counted_by_status_and_details(envoy):
         assert (resp.status, resp.body) == (404, b"gone\n")
     # Answered by the upstream, not by Envoy: not a local reply.
     assert request(1070, "/status/404").status == 404
-    lab.wait_until(lambda: value(counter) == before + 3, 10, "3 local replies")
+    processes.wait_until(lambda: value(counter) == before + 3, 10, "3 local replies")
     time.sleep(0.3)
     assert value(counter) == before + 3

@@ -21,8 +21,8 @@ import time
 import pytest
 
 import cases
-import lab
 from client import request
+from harness import processes
 
 # 24 MiB through header_mutation; 7 MiB through body_rewrite, under its
 # max_buffer_bytes (8 MiB), so 1074-1076 rewrite all of it. The RSS bound is
@@ -48,7 +48,7 @@ def rss_kib(pid: int) -> int:
 
 
 def counter(name: str) -> int:
-    stats = request(lab.ADMIN_PORT, f"/stats?filter=^{name}$").body.decode()
+    stats = request(processes.ADMIN_PORT, f"/stats?filter=^{name}$").body.decode()
     return int(stats.split(":")[1]) if stats.strip() else 0
 
 

@@ -9,10 +9,10 @@ import threading
 import time
 from collections import Counter
 
-import lab
 import ports
 import soak
 from client import request
+from harness import processes
 
 
 def test_short_soak_loses_nothing(upstream, tmp_path):
@@ -27,13 +27,13 @@ def test_short_soak_loses_nothing(upstream, tmp_path):
     assert summary["rss_kib_end"] <= 1.10 * summary["rss_kib_at_half"], summary
     assert soak.passed(summary)
     # Several workers, both protocols, in about equal parts.
-    assert summary["envoy_workers"] == lab.WORKERS
+    assert summary["envoy_workers"] == processes.WORKERS
     assert set(summary["sent_per_protocol"]) == {"HTTP/1.1", "HTTP/2"}
     assert min(summary["sent_per_protocol"].values()) > 0.4 * summary["requests"], summary["sent_per_protocol"]
 
 
 def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
-    envoy = lab.start_envoy(logs_dir, cwd=tmp_path, name="envoy-sigterm", base_id=ports.BASE_ID["sigterm"])
+    envoy = processes.start_envoy(logs_dir, cwd=tmp_path, name="envoy-sigterm", base_id=ports.BASE_ID["sigterm"])
     outcomes: Counter = Counter()
     ok_paths: list[str] = []
     wrong: list = []
@@ -62,7 +62,7 @@ def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):
     threads = [threading.Thread(target=load, args=(t,)) for t in range(16)]
     for t in threads:
         t.start()
-    lab.wait_until(lambda: outcomes[200] >= 200, 30, "load running")
+    processes.wait_until(lambda: outcomes[200] >= 200, 30, "load running")
     code = envoy.stop(signal.SIGTERM)
     time.sleep(0.3)
     stop.set()

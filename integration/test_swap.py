@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 import configs
-import lab
 import ports
 import test_body_rewrite
 from cases import CASES
+from harness import processes
 
 # The stand-ins that have body_rewrite: both serve 1075 with its config. One
 # without it could not (its config is refused, and Envoy with it), so it would
@@ -22,7 +22,7 @@ HAS_BODY_REWRITE = {"rust", "cpp"}
 
 def without_listener(name: str, path):
     """envoy.yaml without one listener, as JSON (anchors resolved)."""
-    config = yaml.safe_load(lab.ENVOY_YAML.read_text())
+    config = yaml.safe_load(processes.ENVOY_YAML.read_text())
     listeners = config["static_resources"]["listeners"]
     config["static_resources"]["listeners"] = [l for l in listeners if l["name"] != name]
     assert len(config["static_resources"]["listeners"]) == len(listeners) - 1, name
@@ -34,13 +34,13 @@ def test_a_renamed_module_serves_the_go_listeners(upstream, logs_dir, tmp_path, 
     search = tmp_path / "lib"
     search.mkdir()
     for name in ("librust_module.so", "libcpp_module.so"):
-        shutil.copy(lab.BUILD_LIB / name, search / name)
+        shutil.copy(processes.BUILD_LIB / name, search / name)
     # The three-line recipe of the README, in Python:
-    shutil.copy(lab.BUILD_LIB / f"lib{stand_in}_module.so", search / "libgo_module.so")
+    shutil.copy(processes.BUILD_LIB / f"lib{stand_in}_module.so", search / "libgo_module.so")
 
     body_rewrite = stand_in in HAS_BODY_REWRITE
-    config = lab.ENVOY_YAML if body_rewrite else without_listener("go_body_rewrite", tmp_path / "envoy.json")
-    envoy = lab.start_envoy(
+    config = processes.ENVOY_YAML if body_rewrite else without_listener("go_body_rewrite", tmp_path / "envoy.json")
+    envoy = processes.start_envoy(
         logs_dir, config=config, search_path=search, base_id=ports.BASE_ID["swap"], name=f"envoy-swap-{stand_in}"
     )
     try:

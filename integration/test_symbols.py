@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import lab
+from harness import processes
 
-HEADER = (lab.ROOT / "abi" / "abi.h").read_text()
+HEADER = (processes.ROOT / "abi" / "abi.h").read_text()
 HOOKS = set(re.findall(r"\b(envoy_dynamic_module_on_\w+)\(", HEADER))
 CALLBACKS = set(re.findall(r"\b(envoy_dynamic_module_callback_\w+)\(", HEADER))
 MODULES = ["librust_module.so", "libgo_module.so", "libcpp_module.so"]
@@ -83,32 +83,36 @@ def test_header_declares_the_hooks():
 
 def test_envoy_looks_up_every_declared_hook():
     # Hook names are strings in the binary (it looks them up with dlsym).
-    binary = Path(lab.envoy_bin()).read_bytes()
+    binary = Path(processes.envoy_bin()).read_bytes()
     missing = {h for h in HOOKS if h.encode() + b"\0" not in binary}
-    assert not missing, f"declared in abi.h but never looked up by Envoy {lab.ENVOY_VERSION}: {missing}"
+    assert not missing, f"declared in abi.h but never looked up by Envoy {processes.ENVOY_VERSION}: {missing}"
 
 
 def test_envoy_exports_every_declared_callback():
-    exported = defined_symbols(lab.envoy_bin())
+    exported = defined_symbols(processes.envoy_bin())
     missing = CALLBACKS - exported
-    assert CALLBACKS and not missing, f"declared in abi.h but not exported by Envoy {lab.ENVOY_VERSION}: {missing}"
+    assert CALLBACKS and not missing, (
+        f"declared in abi.h but not exported by Envoy {processes.ENVOY_VERSION}: {missing}"
+    )
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_module_exports_every_hook(module):
-    exported = defined_symbols(lab.BUILD_LIB / module)
+    exported = defined_symbols(processes.BUILD_LIB / module)
     want = hooks_of(module)
     assert want <= exported, f"{module} lacks {sorted(want - exported)}"
 
 
 @pytest.mark.parametrize("module", ["librust_module.so", "libcpp_module.so"])
 def test_module_exports_nothing_else(module):
-    extra = {s for s in defined_symbols(lab.BUILD_LIB / module) if s not in hooks_of(module)}
+    extra = {s for s in defined_symbols(processes.BUILD_LIB / module) if s not in hooks_of(module)}
     assert not extra, f"{module} also exports {sorted(extra)}"
 
 
 def test_go_module_exports_only_runtime_extras():
-    extra = {s for s in defined_symbols(lab.BUILD_LIB / "libgo_module.so") if s not in hooks_of("libgo_module.so")}
+    extra = {
+        s for s in defined_symbols(processes.BUILD_LIB / "libgo_module.so") if s not in hooks_of("libgo_module.so")
+    }
     unexpected = {s for s in extra if not EXTRA_GO.match(s)}
     assert not unexpected, f"libgo_module.so also exports {sorted(unexpected)}"
 
@@ -132,9 +136,9 @@ def fault_filters_in(so: Path) -> list[str]:
 
 
 def test_the_shipped_rust_module_has_no_test_only_filter():
-    assert fault_filters_in(lab.BUILD_LIB / "librust_module.so") == []
+    assert fault_filters_in(processes.BUILD_LIB / "librust_module.so") == []
 
 
 def test_the_test_build_has_every_test_only_filter():
     # Without this the check above could pass on a search that finds nothing.
-    assert fault_filters_in(lab.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS
+    assert fault_filters_in(processes.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS

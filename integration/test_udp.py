@@ -16,12 +16,12 @@ import subprocess
 import pytest
 
 import kinds
-import lab
+from harness import servers
 
 
 @pytest.fixture(scope="module")
 def side(logs_dir):
-    procs = lab.start_side_upstreams(logs_dir)
+    procs = servers.start_side_upstreams(logs_dir)
     yield procs
     for p in procs:
         p.stop()

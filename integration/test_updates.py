@@ -18,9 +18,9 @@ import time
 import pytest
 
 import configs
-import lab
 import ports
 from client import request
+from harness import processes
 
 LANGUAGES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 PORT = ports.UPDATES_LISTENERS
@@ -155,7 +155,7 @@ def lds_envoy(upstream, logs_dir):
     lds = logs_dir / "lds.json"
     write_lds(lds, 1)
     config = configs.write(logs_dir / "updates-bootstrap.json", bootstrap(lds))
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=config,
         admin_port=ADMIN,
@@ -164,7 +164,7 @@ def lds_envoy(upstream, logs_dir):
         workers=WORKERS,
     )
     for port in PORT.values():
-        lab.wait_until(lambda p=port: lab.http_ok(p, "/"), 10, f"listener {port}")
+        processes.wait_until(lambda p=port: processes.http_ok(p, "/"), 10, f"listener {port}")
     yield envoy, lds
     assert envoy.stop() == 0, envoy.log()[-3000:]
 
@@ -175,8 +175,8 @@ def test_listener_updates_under_load_lose_no_request(lds_envoy):
         for version in range(2, 7):
             write_lds(lds, version)
             for port in PORT.values():
-                lab.wait_until(lambda p=port, v=version: versions(p, "/") == f"v{v}", 15, f"v{version} on {port}")
-                lab.wait_until(
+                processes.wait_until(lambda p=port, v=version: versions(p, "/") == f"v{v}", 15, f"v{version} on {port}")
+                processes.wait_until(
                     lambda p=port, v=version: versions(p, "/route") == f"route-v{v}", 15, f"route-v{version} on {port}"
                 )
             time.sleep(0.2)  # let the old configs drain and be destroyed under load
@@ -204,7 +204,7 @@ def test_hot_restart_hands_over_without_failures(upstream, logs_dir):
     write_lds(lds, 1)
     config = configs.write(logs_dir / "hot-bootstrap.json", bootstrap(lds))
     args = ["--drain-time-s", "1", "--parent-shutdown-time-s", "3"]
-    first = lab.start_envoy(
+    first = processes.start_envoy(
         logs_dir,
         config=config,
         admin_port=ADMIN,
@@ -215,11 +215,11 @@ def test_hot_restart_hands_over_without_failures(upstream, logs_dir):
     )
     try:
         for port in PORT.values():
-            lab.wait_until(lambda p=port: lab.http_ok(p, "/"), 10, f"listener {port}")
+            processes.wait_until(lambda p=port: processes.http_ok(p, "/"), 10, f"listener {port}")
         with Load(paths=("/",)) as load:
             time.sleep(0.5)
             write_lds(lds, 2)  # the new epoch reads the new file
-            second = lab.start_envoy(
+            second = processes.start_envoy(
                 logs_dir,
                 config=config,
                 admin_port=ADMIN,
@@ -228,9 +228,9 @@ def test_hot_restart_hands_over_without_failures(upstream, logs_dir):
                 workers=2,
                 extra_args=[*args, "--restart-epoch", "1"],
             )
-            lab.wait_until(lambda: first.proc.poll() is not None, 20, "the old epoch exits")
+            processes.wait_until(lambda: first.proc.poll() is not None, 20, "the old epoch exits")
             for port in PORT.values():
-                lab.wait_until(lambda p=port: versions(p, "/") == "v2", 10, f"v2 on {port}")
+                processes.wait_until(lambda p=port: versions(p, "/") == "v2", 10, f"v2 on {port}")
             time.sleep(0.3)
         assert first.proc.returncode == 0, first.log()[-3000:]
         assert load.count > 100, load.count

@@ -17,9 +17,9 @@ import pytest
 
 import cases
 import configs
-import lab
 import ports
 from client import request
+from harness import processes
 
 K = 5
 RESPONSES = 'envoy_dynamicmodulescustom_responses_total{version="%s",status_class="%s"}'
@@ -36,14 +36,14 @@ def log_entries(path) -> list[dict]:
 
 
 def wait_for_lines(path, n: int) -> list[dict]:
-    lab.wait_until(lambda: len(log_entries(path)) >= n, 10, f"{n} access-log lines in {path}")
+    processes.wait_until(lambda: len(log_entries(path)) >= n, 10, f"{n} access-log lines in {path}")
     return log_entries(path)
 
 
 @pytest.fixture(scope="module")
 def lab_envoy(upstream, logs_dir, tmp_path_factory):
     cwd = tmp_path_factory.mktemp("upstream-failures")
-    envoy = lab.start_envoy(logs_dir, base_id=ports.BASE_ID["upstream_failures"], name="envoy-failures", cwd=cwd)
+    envoy = processes.start_envoy(logs_dir, base_id=ports.BASE_ID["upstream_failures"], name="envoy-failures", cwd=cwd)
     yield envoy, cwd / "access_logs" / "access_log_0.log"
     code = envoy.stop()
     assert code == 0, envoy.log()[-3000:]
@@ -65,17 +65,19 @@ def test_access_log_records_resets(lab_envoy):
 
 
 def test_metrics_count_resets(lab_envoy):
-    before = {c: prometheus(lab.ADMIN_PORT, RESPONSES % ("v1", c)) for c in ("2xx", "5xx")}
+    before = {c: prometheus(processes.ADMIN_PORT, RESPONSES % ("v1", c)) for c in ("2xx", "5xx")}
     count = LATENCY % ("v1", "rust_metrics")
-    latency_before = prometheus(lab.ADMIN_PORT, count)
+    latency_before = prometheus(processes.ADMIN_PORT, count)
     for _ in range(K):
         assert request(1070, "/reset").status == 503
         cases.cut_short_http1(1070)
     # Counters are exact at once; histograms merge at the stats flush (5 s).
-    assert prometheus(lab.ADMIN_PORT, RESPONSES % ("v1", "5xx")) - before["5xx"] == K
-    assert prometheus(lab.ADMIN_PORT, RESPONSES % ("v1", "2xx")) - before["2xx"] == K
-    lab.wait_until(lambda: prometheus(lab.ADMIN_PORT, count) - latency_before >= 2 * K, 15, "histogram merge")
-    assert prometheus(lab.ADMIN_PORT, count) - latency_before == 2 * K
+    assert prometheus(processes.ADMIN_PORT, RESPONSES % ("v1", "5xx")) - before["5xx"] == K
+    assert prometheus(processes.ADMIN_PORT, RESPONSES % ("v1", "2xx")) - before["2xx"] == K
+    processes.wait_until(
+        lambda: prometheus(processes.ADMIN_PORT, count) - latency_before >= 2 * K, 15, "histogram merge"
+    )
+    assert prometheus(processes.ADMIN_PORT, count) - latency_before == 2 * K
 
 
 def down_config(dirname: str, closed_port: int) -> dict:
@@ -101,7 +103,7 @@ def test_upstream_down_is_logged_and_counted(upstream, logs_dir, tmp_path):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         config = configs.write(tmp_path / "down.json", down_config(str(tmp_path / "logs"), closed.getsockname()[1]))
-        envoy = lab.start_envoy(
+        envoy = processes.start_envoy(
             logs_dir,
             config=config,
             admin_port=ports.DOWN_ADMIN,
@@ -115,7 +117,7 @@ def test_upstream_down_is_logged_and_counted(upstream, logs_dir, tmp_path):
             assert prometheus(ports.DOWN_ADMIN, RESPONSES % ("down", "5xx")) == K
             assert prometheus(ports.DOWN_ADMIN, RESPONSES % ("down", "2xx")) == 0
             count = LATENCY % ("down", "r")
-            lab.wait_until(lambda: prometheus(ports.DOWN_ADMIN, count) >= K, 10, "histogram merge")
+            processes.wait_until(lambda: prometheus(ports.DOWN_ADMIN, count) >= K, 10, "histogram merge")
             assert prometheus(ports.DOWN_ADMIN, count) == K
             entries = wait_for_lines(tmp_path / "logs" / "access_log_0.log", K)
         finally:

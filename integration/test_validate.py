@@ -14,8 +14,8 @@ import pytest
 
 import configs
 import kinds
-import lab
 import ports
+from harness import processes
 
 MODULES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
 
@@ -388,7 +388,7 @@ def refusal(language: str, case: str) -> tuple[int, list[str], str]:
             ),
         )
         # The test-only filters exist in the test build of the module only.
-        code, out = lab.validate(path, lab.TEST_LIB if "fault" in filter_name else lab.BUILD_LIB)
+        code, out = processes.validate(path, processes.TEST_LIB if "fault" in filter_name else processes.BUILD_LIB)
     prefix = f"{module}: filter '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out
 
@@ -444,8 +444,8 @@ def test_every_case_names_a_known_reason():
 
 def test_the_lab_config_validates(upstream, tmp_path):
     (tmp_path / "access_logs").mkdir()
-    lab.write_lab_tokens(tmp_path)
-    code, out = lab.validate(lab.ENVOY_YAML, cwd=tmp_path)
+    processes.write_lab_tokens(tmp_path)
+    code, out = processes.validate(processes.ENVOY_YAML, cwd=tmp_path)
     assert code == 0, out[-3000:]
 
 

@@ -57,20 +57,18 @@ struct BodyRewrite::Side {
 
 namespace {
 
-constexpr BodyRewrite::Side kRequest{
-    .name = "request",
-    .received = envoy_dynamic_module_type_http_body_type_ReceivedRequestBody,
-    .buffered = envoy_dynamic_module_type_http_body_type_BufferedRequestBody,
-    .headers = envoy_dynamic_module_type_http_header_type_RequestHeader,
-    .status = 413,
-    .details = "body_rewrite_request_too_large"};
-constexpr BodyRewrite::Side kResponse{
-    .name = "response",
-    .received = envoy_dynamic_module_type_http_body_type_ReceivedResponseBody,
-    .buffered = envoy_dynamic_module_type_http_body_type_BufferedResponseBody,
-    .headers = envoy_dynamic_module_type_http_header_type_ResponseHeader,
-    .status = 502,
-    .details = "body_rewrite_response_too_large"};
+constexpr BodyRewrite::Side kRequest{.name = "request",
+                                     .received = sdk::BodyType::kReceivedRequestBody,
+                                     .buffered = sdk::BodyType::kBufferedRequestBody,
+                                     .headers = sdk::HeaderType::kRequestHeader,
+                                     .status = 413,
+                                     .details = "body_rewrite_request_too_large"};
+constexpr BodyRewrite::Side kResponse{.name = "response",
+                                      .received = sdk::BodyType::kReceivedResponseBody,
+                                      .buffered = sdk::BodyType::kBufferedResponseBody,
+                                      .headers = sdk::HeaderType::kResponseHeader,
+                                      .status = 502,
+                                      .details = "body_rewrite_response_too_large"};
 
 }  // namespace
 
@@ -248,8 +246,8 @@ bool BodyRewrite::Overflowed(sdk::EnvoyHttpFilter& envoy, const Side& side, Dire
   const std::string_view labels[] = {side.name};
   envoy.IncrementCounter(c.overflows(), labels, 1);
   const bool fail = c.on_overflow() == Overflow::kFail;
-  if (c.ShouldLogOverflow() && sdk::LogEnabled(envoy_dynamic_module_type_log_level_Warn)) {
-    sdk::Log(envoy_dynamic_module_type_log_level_Warn,
+  if (c.ShouldLogOverflow() && sdk::LogEnabled(sdk::LogLevel::kWarn)) {
+    sdk::Log(sdk::LogLevel::kWarn,
              StrCat("body_rewrite: ", side.name, " body over max_buffer_bytes (",
                     std::to_string(c.max_buffer_bytes()),
                     "): ", fail ? "failing the stream" : "the rest passes untouched"));
@@ -277,8 +275,7 @@ bool BodyRewrite::Overflowed(sdk::EnvoyHttpFilter& envoy, const Side& side, Dire
 
 sdk::RequestHeadersStatus BodyRewrite::OnRequestHeaders(sdk::EnvoyHttpFilter& envoy,
                                                         bool end_of_stream) {
-  head_ = envoy.GetHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, ":method") ==
-          "HEAD";
+  head_ = envoy.GetHeader(sdk::HeaderType::kRequestHeader, ":method") == "HEAD";
   Start(envoy, kRequest, end_of_stream);
   return sdk::RequestHeadersStatus::kContinue;
 }
@@ -296,7 +293,7 @@ sdk::RequestTrailersStatus BodyRewrite::OnRequestTrailers(sdk::EnvoyHttpFilter& 
 sdk::ResponseHeadersStatus BodyRewrite::OnResponseHeaders(sdk::EnvoyHttpFilter& envoy,
                                                           bool end_of_stream) {
   const std::optional<std::string_view> status =
-      envoy.GetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, ":status");
+      envoy.GetHeader(sdk::HeaderType::kResponseHeader, ":status");
   const bool bodiless = head_ || status == "204" || status == "304";
   Start(envoy, kResponse, end_of_stream || bodiless);
   return sdk::ResponseHeadersStatus::kContinue;

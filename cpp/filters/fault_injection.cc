@@ -77,9 +77,7 @@ void FaultInjection::MaybeThrow(Phase here) const {
 
 sdk::RequestHeadersStatus FaultInjection::OnRequestHeaders(sdk::EnvoyHttpFilter& envoy,
                                                            bool /*end_of_stream*/) {
-  armed_ =
-      envoy.GetHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, kFaultTriggerHeader)
-          .has_value();
+  armed_ = envoy.GetHeader(sdk::HeaderType::kRequestHeader, kFaultTriggerHeader).has_value();
   MaybeThrow(Phase::kRequestHeaders);
   return sdk::RequestHeadersStatus::kContinue;
 }

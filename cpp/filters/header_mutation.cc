@@ -66,24 +66,20 @@ void SetFromAttribute(sdk::EnvoyHttpFilter& envoy, std::string_view header, Attr
   if (!value) return;
   if (std::array<char, 128> buffer; value->size() <= buffer.size()) {
     std::ranges::copy(*value, buffer.begin());
-    envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, header,
-                    {buffer.data(), value->size()});
+    envoy.SetHeader(sdk::HeaderType::kResponseHeader, header, {buffer.data(), value->size()});
     return;
   }
   const std::string copy(*value);
-  envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, header, copy);
+  envoy.SetHeader(sdk::HeaderType::kResponseHeader, header, copy);
 }
 
 void StampAttributes(sdk::EnvoyHttpFilter& envoy) {
-  SetFromAttribute(envoy, kDownstreamAddressHeader,
-                   envoy_dynamic_module_type_attribute_id_SourceAddress);
-  SetFromAttribute(envoy, kUpstreamAddressHeader,
-                   envoy_dynamic_module_type_attribute_id_UpstreamAddress);
-  if (const std::optional<uint64_t> code =
-          envoy.GetAttributeInt(envoy_dynamic_module_type_attribute_id_ResponseCode)) {
+  SetFromAttribute(envoy, kDownstreamAddressHeader, sdk::AttributeId::kSourceAddress);
+  SetFromAttribute(envoy, kUpstreamAddressHeader, sdk::AttributeId::kUpstreamAddress);
+  if (const std::optional<uint64_t> code = envoy.GetAttributeInt(sdk::AttributeId::kResponseCode)) {
     std::array<char, 20> digits;  // u64::MAX has 20
     const char* end = std::to_chars(digits.data(), digits.data() + digits.size(), *code).ptr;
-    envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, kResponseCodeHeader,
+    envoy.SetHeader(sdk::HeaderType::kResponseHeader, kResponseCodeHeader,
                     {digits.data(), static_cast<size_t>(end - digits.data())});
   }
 }
@@ -169,13 +165,13 @@ void HeaderMutation::ResolveRules(const sdk::EnvoyHttpFilter& envoy) {
 sdk::RequestHeadersStatus HeaderMutation::OnRequestHeaders(sdk::EnvoyHttpFilter& envoy,
                                                            bool /*end_of_stream*/) {
   ResolveRules(envoy);
-  rules_->request.Apply(envoy, envoy_dynamic_module_type_http_header_type_RequestHeader);
+  rules_->request.Apply(envoy, sdk::HeaderType::kRequestHeader);
   return sdk::RequestHeadersStatus::kContinue;
 }
 
 sdk::ResponseHeadersStatus HeaderMutation::OnResponseHeaders(sdk::EnvoyHttpFilter& envoy,
                                                              bool /*end_of_stream*/) {
-  rules_->response.Apply(envoy, envoy_dynamic_module_type_http_header_type_ResponseHeader);
+  rules_->response.Apply(envoy, sdk::HeaderType::kResponseHeader);
   StampAttributes(envoy);
   return sdk::ResponseHeadersStatus::kContinue;
 }

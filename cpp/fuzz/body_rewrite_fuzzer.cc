@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!config) Check(false, "refused " + json + ": " + config.error().message);
 
   FakeEnvoyFilter envoy;
-  envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, ":status", "200");
+  envoy.SetHeader(envoy_dm::sdk::HeaderType::kResponseHeader, ":status", "200");
   auto filter = (*config)->NewFilter(envoy);
   filter->OnResponseHeaders(envoy, false);
   const size_t step = 1 + (chunking & 0x3f);
@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t at = 0; at < body.size(); at += step) {
     chunks.push_back(std::string_view(body).substr(at, step));
   }
-  constexpr auto kReceived = envoy_dynamic_module_type_http_body_type_ReceivedResponseBody;
+  constexpr auto kReceived = envoy_dm::sdk::BodyType::kReceivedResponseBody;
   std::string out;
   for (size_t i = 0; i < chunks.size(); ++i) {
     const bool end = !trailers && i + 1 == chunks.size();
@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (trailers) {
     filter->OnResponseTrailers(envoy);
-    out += envoy.Body(envoy_dynamic_module_type_http_body_type_BufferedResponseBody);
+    out += envoy.Body(envoy_dm::sdk::BodyType::kBufferedResponseBody);
   }
   if (out != Naive(rules, body)) {
     Check(false, json + " on " + envoy_dm::sdk::Quote(body) + " in " + std::to_string(step) +

@@ -1,5 +1,5 @@
 // header_mutation_fuzzer.cc: header_mutation end to end against the fake Envoy
-// of cpp/test/testing.h: a config, then a stream with request and response
+// of cpp/sdk/testing.h: a config, then a stream with request and response
 // headers, checked against what the filter promises (docs/CONTRACT.md).
 // Built with -DDM_FUZZ=ON (cpp/CMakeLists.txt).
 //
@@ -154,7 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   FakeEnvoyFilter envoy;
   for (const auto& [name, value] : stream.request) {
-    envoy.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, name, value);
+    envoy.AddHeader(envoy_dm::sdk::HeaderType::kRequestHeader, name, value);
   }
   // The rules the stream must follow: the route's override, if it parses.
   const Rules* effective = &config.rules();
@@ -167,33 +167,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const auto filter = config.NewFilter(envoy);
 
-  const HeaderList request_before =
-      Headers(envoy, envoy_dynamic_module_type_http_header_type_RequestHeader);
+  const HeaderList request_before = Headers(envoy, envoy_dm::sdk::HeaderType::kRequestHeader);
   Check(filter->OnRequestHeaders(envoy, false) == envoy_dm::sdk::RequestHeadersStatus::kContinue,
         "OnRequestHeaders does not continue");
-  const HeaderList request_after =
-      Headers(envoy, envoy_dynamic_module_type_http_header_type_RequestHeader);
+  const HeaderList request_after = Headers(envoy, envoy_dm::sdk::HeaderType::kRequestHeader);
   CheckDirection(request_before, request_after, effective->request, {});
-  Check(Headers(envoy, envoy_dynamic_module_type_http_header_type_ResponseHeader).empty(),
+  Check(Headers(envoy, envoy_dm::sdk::HeaderType::kResponseHeader).empty(),
         "the request phase changed response headers");
 
   // The upstream answers.
   for (const auto& [name, value] : stream.response) {
-    envoy.AddHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, name, value);
+    envoy.AddHeader(envoy_dm::sdk::HeaderType::kResponseHeader, name, value);
   }
   if (stream.source)
-    envoy.string_attributes[envoy_dynamic_module_type_attribute_id_SourceAddress] = *stream.source;
+    envoy.string_attributes[envoy_dm::sdk::AttributeId::kSourceAddress] = *stream.source;
   if (stream.upstream)
-    envoy.string_attributes[envoy_dynamic_module_type_attribute_id_UpstreamAddress] =
-        *stream.upstream;
-  if (stream.code)
-    envoy.int_attributes[envoy_dynamic_module_type_attribute_id_ResponseCode] = *stream.code;
-  const HeaderList response_before =
-      Headers(envoy, envoy_dynamic_module_type_http_header_type_ResponseHeader);
+    envoy.string_attributes[envoy_dm::sdk::AttributeId::kUpstreamAddress] = *stream.upstream;
+  if (stream.code) envoy.int_attributes[envoy_dm::sdk::AttributeId::kResponseCode] = *stream.code;
+  const HeaderList response_before = Headers(envoy, envoy_dm::sdk::HeaderType::kResponseHeader);
   Check(filter->OnResponseHeaders(envoy, false) == envoy_dm::sdk::ResponseHeadersStatus::kContinue,
         "OnResponseHeaders does not continue");
-  const HeaderList response_after =
-      Headers(envoy, envoy_dynamic_module_type_http_header_type_ResponseHeader);
+  const HeaderList response_after = Headers(envoy, envoy_dm::sdk::HeaderType::kResponseHeader);
 
   // Stamped headers: the attribute when Envoy has it, whatever its length (an
   // empty one removes the header).
@@ -214,7 +208,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           "wrong x-response-code");
   }
   CheckDirection(response_before, response_after, effective->response, stamped);
-  Check(Headers(envoy, envoy_dynamic_module_type_http_header_type_RequestHeader) == request_after,
+  Check(Headers(envoy, envoy_dm::sdk::HeaderType::kRequestHeader) == request_after,
         "the response phase changed request headers");
   Check(!envoy.sent_response, "header_mutation never replies");
   return 0;

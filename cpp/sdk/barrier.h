@@ -28,7 +28,7 @@ template <typename Context, typename Body>
     return true;
   } catch (...) {
     try {
-      Log(envoy_dynamic_module_type_log_level_Error,
+      Log(sdk::LogLevel::kError,
           context() + ": panicked: " + DescribeException(std::current_exception()));
     } catch (...) {
       // Out of memory while describing the failure: the caller still fails closed.

@@ -37,8 +37,7 @@ std::unique_ptr<Box> Create(const Kind& kind, std::string_view name, std::string
                             Find find, Unknown unknown, Construct construct, MakeBox box) noexcept {
   std::unique_ptr<Box> made;
   const auto refuse = [&](std::string_view why) {
-    Log(envoy_dynamic_module_type_log_level_Error,
-        StrCat(ModuleName(), ": ", kind.name, " '", name, "': ", why));
+    Log(sdk::LogLevel::kError, StrCat(ModuleName(), ": ", kind.name, " '", name, "': ", why));
   };
   const auto context = [&] {
     return StrCat(ModuleName(), ": ", kind.name, " '", name, "'", kind.creation);

@@ -12,7 +12,7 @@ namespace envoy_dm::sdk {
 std::optional<std::string_view> EnvoyFilterHandle::GetHeader(HeaderType kind,
                                                              std::string_view key) const {
   envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
-  if (!envoy_dynamic_module_callback_http_get_header(raw_, kind, ModuleBuffer(key), &out, 0,
+  if (!envoy_dynamic_module_callback_http_get_header(raw_, ToAbi(kind), ModuleBuffer(key), &out, 0,
                                                      nullptr)) {
     return std::nullopt;
   }
@@ -20,10 +20,10 @@ std::optional<std::string_view> EnvoyFilterHandle::GetHeader(HeaderType kind,
 }
 
 std::vector<Header> EnvoyFilterHandle::GetHeaders(HeaderType kind) const {
-  const size_t n = envoy_dynamic_module_callback_http_get_headers_size(raw_, kind);
+  const size_t n = envoy_dynamic_module_callback_http_get_headers_size(raw_, ToAbi(kind));
   if (n == 0) return {};
   std::vector<envoy_dynamic_module_type_envoy_http_header> raw(n);
-  if (!envoy_dynamic_module_callback_http_get_headers(raw_, kind, raw.data())) return {};
+  if (!envoy_dynamic_module_callback_http_get_headers(raw_, ToAbi(kind), raw.data())) return {};
   std::vector<Header> headers;
   headers.reserve(n);
   for (const auto& h : raw) {
@@ -34,18 +34,18 @@ std::vector<Header> EnvoyFilterHandle::GetHeaders(HeaderType kind) const {
 }
 
 bool EnvoyFilterHandle::SetHeader(HeaderType kind, std::string_view key, std::string_view value) {
-  return envoy_dynamic_module_callback_http_set_header(raw_, kind, ModuleBuffer(key),
+  return envoy_dynamic_module_callback_http_set_header(raw_, ToAbi(kind), ModuleBuffer(key),
                                                        ModuleBuffer(value));
 }
 
 bool EnvoyFilterHandle::AddHeader(HeaderType kind, std::string_view key, std::string_view value) {
-  return envoy_dynamic_module_callback_http_add_header(raw_, kind, ModuleBuffer(key),
+  return envoy_dynamic_module_callback_http_add_header(raw_, ToAbi(kind), ModuleBuffer(key),
                                                        ModuleBuffer(value));
 }
 
 std::optional<std::string_view> EnvoyFilterHandle::GetAttributeString(AttributeId id) const {
   envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
-  if (!envoy_dynamic_module_callback_http_filter_get_attribute_string(raw_, id, &out)) {
+  if (!envoy_dynamic_module_callback_http_filter_get_attribute_string(raw_, ToAbi(id), &out)) {
     return std::nullopt;
   }
   return EnvoyBytes(out.ptr, out.length);
@@ -53,7 +53,7 @@ std::optional<std::string_view> EnvoyFilterHandle::GetAttributeString(AttributeI
 
 std::optional<uint64_t> EnvoyFilterHandle::GetAttributeInt(AttributeId id) const {
   uint64_t out = 0;
-  if (!envoy_dynamic_module_callback_http_filter_get_attribute_int(raw_, id, &out)) {
+  if (!envoy_dynamic_module_callback_http_filter_get_attribute_int(raw_, ToAbi(id), &out)) {
     return std::nullopt;
   }
   return out;
@@ -79,10 +79,10 @@ PerRouteConfig EnvoyFilterHandle::GetPerRouteConfig() const {
 }
 
 std::vector<std::string_view> EnvoyFilterHandle::GetBodyChunks(BodyType kind) const {
-  const size_t n = envoy_dynamic_module_callback_http_get_body_chunks_size(raw_, kind);
+  const size_t n = envoy_dynamic_module_callback_http_get_body_chunks_size(raw_, ToAbi(kind));
   if (n == 0) return {};
   std::vector<envoy_dynamic_module_type_envoy_buffer> raw(n);
-  if (!envoy_dynamic_module_callback_http_get_body_chunks(raw_, kind, raw.data())) return {};
+  if (!envoy_dynamic_module_callback_http_get_body_chunks(raw_, ToAbi(kind), raw.data())) return {};
   std::vector<std::string_view> chunks;
   chunks.reserve(n);
   for (const auto& chunk : raw) chunks.push_back(EnvoyBytes(chunk.ptr, chunk.length));
@@ -90,15 +90,15 @@ std::vector<std::string_view> EnvoyFilterHandle::GetBodyChunks(BodyType kind) co
 }
 
 size_t EnvoyFilterHandle::GetBodySize(BodyType kind) const {
-  return envoy_dynamic_module_callback_http_get_body_size(raw_, kind);
+  return envoy_dynamic_module_callback_http_get_body_size(raw_, ToAbi(kind));
 }
 
 bool EnvoyFilterHandle::DrainBody(BodyType kind, size_t bytes) {
-  return envoy_dynamic_module_callback_http_drain_body(raw_, kind, bytes);
+  return envoy_dynamic_module_callback_http_drain_body(raw_, ToAbi(kind), bytes);
 }
 
 bool EnvoyFilterHandle::AppendBody(BodyType kind, std::string_view data) {
-  return envoy_dynamic_module_callback_http_append_body(raw_, kind, ModuleBuffer(data));
+  return envoy_dynamic_module_callback_http_append_body(raw_, ToAbi(kind), ModuleBuffer(data));
 }
 
 bool EnvoyFilterHandle::IncrementCounter(MetricId id, std::span<const std::string_view> labels,

@@ -1,7 +1,7 @@
 // handle.h: the stream handle: what a filter may ask of Envoy during one HTTP
 // stream. EnvoyHttpFilter is the interface filters see; EnvoyFilterHandle is the
 // real one (handle.cc, linked into the module only); unit tests use
-// FakeEnvoyFilter (test/testing.h). Mirrors rust/sdk/src/handle.rs.
+// FakeEnvoyFilter (testing.h). Mirrors rust/sdk/src/handle.rs.
 //
 // Lifetimes: a std::string_view returned here points into Envoy's memory. It
 // stays valid until the current hook returns or, for a header, until the next
@@ -135,7 +135,7 @@ class EnvoyFilterHandle final : public EnvoyHttpFilter {
 // Envoy as seen from one configuration while it is being made: what a
 // filter's config constructor may ask (registry.h's NewHttpFilterConfig). Valid
 // only during that call, on Envoy's main thread. Mirrors the Rust SDK's
-// EnvoyHttpFilterConfig; unit tests use FakeEnvoyConfig (test/testing.h).
+// EnvoyHttpFilterConfig; unit tests use FakeEnvoyConfig (testing.h).
 class EnvoyHttpFilterConfig {
  public:
   virtual ~EnvoyHttpFilterConfig() = default;

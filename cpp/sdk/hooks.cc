@@ -1,9 +1,9 @@
 // hooks.cc: the hooks libcpp_module.so exports (all of abi.h's), as extern "C"
 // definitions of the declarations in abi.h (a definition that differs from its
 // declaration is a compile error), and nothing else. Thin glue: each converts
-// Envoy's pointers and calls the SDK (config.h for configurations, registry.h
-// for streams), whose functions are noexcept, so no exception crosses into
-// Envoy. Mirrors rust/sdk/src/hooks.rs.
+// Envoy's pointers and calls its body (config.h for configurations, body.h for
+// program_init and streams), whose functions are noexcept, so no exception
+// crosses into Envoy. Mirrors the Rust SDK's hooks.rs and Go's go/sdk/hooks.go.
 //
 // The definitions cannot themselves say noexcept: abi.h declares them without it,
 // and C++ refuses a redeclaration with a different exception specification. The
@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "abi.h"
+#include "body.h"
 #include "config.h"
 #include "filter.h"
 #include "handle.h"

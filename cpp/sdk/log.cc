@@ -1,5 +1,5 @@
 // log.cc: Log and LogEnabled backed by Envoy's callbacks. Linked into the module
-// only: unit tests capture the lines instead (test/testing.cc).
+// only: unit tests capture the lines instead (testing.cc).
 
 #include "log.h"
 
@@ -36,14 +36,14 @@ const char* AbiVersion() noexcept {
 }
 
 bool LogEnabled(LogLevel level) noexcept {
-  return envoy_dynamic_module_callback_log_enabled(level);
+  return envoy_dynamic_module_callback_log_enabled(ToAbi(level));
 }
 
 void Log(LogLevel level, std::string_view message, std::source_location at) noexcept {
   if (const LogV2 v2 = log_v2.load(std::memory_order_acquire)) {
-    v2(level, ModuleBuffer(message), ModuleBuffer(at.file_name()), at.line());
+    v2(ToAbi(level), ModuleBuffer(message), ModuleBuffer(at.file_name()), at.line());
   } else {
-    envoy_dynamic_module_callback_log(level, ModuleBuffer(message));
+    envoy_dynamic_module_callback_log(ToAbi(level), ModuleBuffer(message));
   }
 }
 

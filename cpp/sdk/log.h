@@ -1,6 +1,6 @@
 // log.h: logging through Envoy, so module lines land in Envoy's log with its
 // format, level filter and [dynamic_modules] tag. The real functions (log.cc)
-// are linked into the module only; unit tests link test/testing.cc instead,
+// are linked into the module only; unit tests link testing.cc instead,
 // which keeps the lines in memory. Mirrors rust/sdk/src/log.rs.
 
 #ifndef ENVOY_DM_CPP_SDK_LOG_H_
@@ -11,11 +11,9 @@
 #include <string_view>
 
 #include "abi.h"
+#include "enums.h"
 
 namespace envoy_dm::sdk {
-
-// A log level: the ABI's C enum (envoy_dynamic_module_type_log_level_Info, ...).
-using LogLevel = envoy_dynamic_module_type_log_level;
 
 // Finds the logging callbacks this Envoy exports. Envoy 1.40 has
 // envoy_dynamic_module_callback_log_v2 (the line with its source location);

@@ -1,19 +1,13 @@
-// registry.h: the module's filters by name, and what Envoy's pointers point to.
-// A filter's name is looked up once per configuration (config.h), never per
-// request; a stream's hooks reach its filter through filter_module_ptr and run
-// it behind the barrier, failing the stream closed when it throws. The bodies
-// of the extern "C" hooks (hooks.cc) are the noexcept functions below.
-// Mirrors rust/sdk/src/registry.rs and the dispatch half of rust/sdk/src/hooks.rs.
+// registry.h: the module's filters by name: registration (the table
+// cpp/filters/filters.cc defines) and lookup, once per configuration
+// (config.h), never per request. Nothing here runs a filter: the hooks' bodies
+// (body.h) do. Mirrors the Rust SDK's registry.rs.
 //
-// Envoy's pointers: filter_config_module_ptr points to a ConfigBox,
-// per_route_config_module_ptr to a PerRouteConfig (handle.h), and
-// filter_module_ptr to the HttpFilter itself (which carries the little state the
-// SDK keeps per stream), or to the module's one fail-closed filter.
+// filter_config_module_ptr points to a ConfigBox (below).
 
 #ifndef ENVOY_DM_CPP_SDK_REGISTRY_H_
 #define ENVOY_DM_CPP_SDK_REGISTRY_H_
 
-#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -72,10 +66,9 @@ const Module* CurrentModule() noexcept;
 // Its name for log lines ("dynamic module" before program_init).
 std::string_view ModuleName() noexcept;
 
-// The body of envoy_dynamic_module_on_program_init: records the module, finds
-// the logging callbacks (log.h), says which implementation Envoy just loaded
-// (tests that swap .so files read this line) and returns the ABI version.
-const char* ProgramInit(const Module& module) noexcept;
+// Records `module` as this .so's, at program_init (body.h's ProgramInit),
+// before any configuration is made.
+void SetCurrentModule(const Module& module) noexcept;
 
 // What filter_config_module_ptr points to.
 struct ConfigBox {
@@ -83,41 +76,6 @@ struct ConfigBox {
   std::unique_ptr<HttpFilterConfig> config;
 };
 
-// The local reply a stream gets when its filter fails; the same in all three
-// languages of this repository (docs/CONTRACT.md).
-inline constexpr uint32_t kFailClosedStatus = 500;
-inline constexpr std::string_view kFailClosedBody = "dynamic module filter failed\n";
-inline constexpr std::string_view kFailClosedDetails = "dynamic_module_filter_failed";
-
-namespace hooks {
-
-// http_filter_new. Never nullptr, which Envoy would not check: when creating the
-// filter throws (std::bad_alloc included), the stream gets the module's one
-// fail-closed filter, which answers the request with the fail-closed reply.
-HttpFilter* FilterNew(const ConfigBox& config, EnvoyHttpFilter& envoy) noexcept;
-// http_filter_destroy: frees what FilterNew allocated (never the fail-closed filter).
-void FilterDestroy(HttpFilter* filter) noexcept;
-// Whether `filter` is the module's fail-closed filter (for tests).
-bool IsFailClosedFilter(const HttpFilter* filter) noexcept;
-
-// The stream hooks. A filter that threw in a request phase or in response
-// headers gets the fail-closed local reply and the phase's Stop status; later
-// (response body, trailers, stream complete) it is too late to reply, and the
-// stream continues unfiltered. Either way the filter is bypassed for the rest
-// of the stream.
-RequestHeadersStatus RequestHeaders(HttpFilter& filter, EnvoyHttpFilter& envoy,
-                                    bool end_of_stream) noexcept;
-RequestBodyStatus RequestBody(HttpFilter& filter, EnvoyHttpFilter& envoy,
-                              bool end_of_stream) noexcept;
-RequestTrailersStatus RequestTrailers(HttpFilter& filter, EnvoyHttpFilter& envoy) noexcept;
-ResponseHeadersStatus ResponseHeaders(HttpFilter& filter, EnvoyHttpFilter& envoy,
-                                      bool end_of_stream) noexcept;
-ResponseBodyStatus ResponseBody(HttpFilter& filter, EnvoyHttpFilter& envoy,
-                                bool end_of_stream) noexcept;
-ResponseTrailersStatus ResponseTrailers(HttpFilter& filter, EnvoyHttpFilter& envoy) noexcept;
-void StreamComplete(HttpFilter& filter, EnvoyHttpFilter& envoy) noexcept;
-
-}  // namespace hooks
 }  // namespace envoy_dm::sdk
 
 #endif  // ENVOY_DM_CPP_SDK_REGISTRY_H_

@@ -13,22 +13,26 @@
 // | file            | concept                                                      |
 // |-----------------|--------------------------------------------------------------|
 // | hooks.cc        | the extern "C" hooks Envoy calls, and nothing else           |
-// | filter.h        | the filter classes and the status types they return          |
+// | filter.h        | the filter classes a filter implements                       |
+// | enums.h         | the ABI's C enums as scoped enums (statuses, header and body |
+// |                 | types, attributes, log levels), mapped back in one place     |
 // | handle.h/.cc    | the stream and config handles and their ABI-backed impls     |
-// | registry.h/.cc  | filter names to constructors; streams run, fail closed       |
+// | body.h/.cc      | the hooks' bodies: streams made, phases run, fail closed     |
+// | registry.h/.cc  | filter names to constructors: registration and lookup        |
 // | barrier.h/.cc   | the exception guard: log once, the caller fails closed       |
 // | log.h/.cc       | logging through Envoy                                        |
 // | config.h/.cc    | making configs: the refusal contract, Result, strict JSON    |
-// | test/testing.h  | the fake handle and captured log (unit tests only)           |
+// | testing.h/.cc   | the fake handle and captured log (unit tests only)           |
 //
 // handle.cc, log.cc and hooks.cc call Envoy, so they are linked into the module
-// only; the tests link test/testing.cc in place of the first two.
+// only; the tests link testing.cc in place of the first two.
 
 #ifndef ENVOY_DM_CPP_SDK_SDK_H_
 #define ENVOY_DM_CPP_SDK_SDK_H_
 
 #include "barrier.h"   // IWYU pragma: export
 #include "config.h"    // IWYU pragma: export
+#include "enums.h"     // IWYU pragma: export
 #include "filter.h"    // IWYU pragma: export
 #include "handle.h"    // IWYU pragma: export
 #include "log.h"       // IWYU pragma: export

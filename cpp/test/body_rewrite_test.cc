@@ -20,15 +20,11 @@ using testing::DefinedMetric;
 using testing::FakeEnvoyConfig;
 using testing::FakeEnvoyFilter;
 
-constexpr sdk::HeaderType kRequestHeader = envoy_dynamic_module_type_http_header_type_RequestHeader;
-constexpr sdk::HeaderType kResponseHeader =
-    envoy_dynamic_module_type_http_header_type_ResponseHeader;
-constexpr sdk::BodyType kReceivedRequest =
-    envoy_dynamic_module_type_http_body_type_ReceivedRequestBody;
-constexpr sdk::BodyType kReceivedResponse =
-    envoy_dynamic_module_type_http_body_type_ReceivedResponseBody;
-constexpr sdk::BodyType kBufferedResponse =
-    envoy_dynamic_module_type_http_body_type_BufferedResponseBody;
+constexpr sdk::HeaderType kRequestHeader = sdk::HeaderType::kRequestHeader;
+constexpr sdk::HeaderType kResponseHeader = sdk::HeaderType::kResponseHeader;
+constexpr sdk::BodyType kReceivedRequest = sdk::BodyType::kReceivedRequestBody;
+constexpr sdk::BodyType kReceivedResponse = sdk::BodyType::kReceivedResponseBody;
+constexpr sdk::BodyType kBufferedResponse = sdk::BodyType::kBufferedResponseBody;
 
 constexpr std::string_view kHowdy = R"({"response": [["Hello", "Howdy"]]})";
 
@@ -204,7 +200,7 @@ TEST(BodyRewrite, PastTheCapTheRestPassesUntouchedAndIsCounted) {
   EXPECT_EQ(envoy.counters, (std::vector<CounterUpdate>{{config->overflows(), {"response"}, 1}}));
   const auto logs = testing::TakeLogs();
   ASSERT_EQ(logs.size(), 1u);
-  EXPECT_EQ(logs[0].first, envoy_dynamic_module_type_log_level_Warn);
+  EXPECT_EQ(logs[0].first, sdk::LogLevel::kWarn);
   EXPECT_EQ(logs[0].second,
             "body_rewrite: response body over max_buffer_bytes (8): the rest passes untouched");
   EXPECT_FALSE(envoy.sent_response);

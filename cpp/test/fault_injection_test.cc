@@ -99,8 +99,7 @@ TEST_F(FaultInjectionTest, ThrowsInTheChosenPhaseOnly) {
       EXPECT_EQ(CallHook(*unarmed, quiet, hook), "") << "unarmed, hook " << hook;
     }
     FakeEnvoyFilter envoy;
-    envoy.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, kFaultTriggerHeader,
-                    "1");
+    envoy.AddHeader(sdk::HeaderType::kRequestHeader, kFaultTriggerHeader, "1");
     const auto filter = (*config)->NewFilter(envoy);
     for (const std::string_view hook : hooks) {
       const std::string expected = hook == phase ? sdk::StrCat("fault injected in ", name) : "";

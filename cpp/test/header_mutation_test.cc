@@ -38,7 +38,7 @@ TEST(HeaderMutationTest, RequestSideSetsReplacesAndRemoves) {
       {{"x-replace", "old"}, {"x-replace", "older"}, {"x-remove", "bye"}, {"x-keep", "1"}});
   auto filter = config->NewFilter(envoy);
   EXPECT_EQ(filter->OnRequestHeaders(envoy, true), sdk::RequestHeadersStatus::kContinue);
-  constexpr auto kReq = envoy_dynamic_module_type_http_header_type_RequestHeader;
+  constexpr auto kReq = sdk::HeaderType::kRequestHeader;
   EXPECT_EQ(envoy.Values(kReq, "x-set"), Values{"module"});
   EXPECT_EQ(envoy.Values(kReq, "x-replace"), Values{"replaced"});
   EXPECT_TRUE(envoy.Values(kReq, "x-remove").empty());
@@ -48,14 +48,13 @@ TEST(HeaderMutationTest, RequestSideSetsReplacesAndRemoves) {
 TEST(HeaderMutationTest, ResponseSideMutatesAndStampsAttributes) {
   const auto config = ConfigFor(kConfig);
   FakeEnvoyFilter envoy;
-  envoy.SetHeader(envoy_dynamic_module_type_http_header_type_ResponseHeader, "server", "envoy");
-  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_SourceAddress] = "127.0.0.1:5555";
-  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_UpstreamAddress] =
-      "127.0.0.1:1234";
-  envoy.int_attributes[envoy_dynamic_module_type_attribute_id_ResponseCode] = 204;
+  envoy.SetHeader(sdk::HeaderType::kResponseHeader, "server", "envoy");
+  envoy.string_attributes[sdk::AttributeId::kSourceAddress] = "127.0.0.1:5555";
+  envoy.string_attributes[sdk::AttributeId::kUpstreamAddress] = "127.0.0.1:1234";
+  envoy.int_attributes[sdk::AttributeId::kResponseCode] = 204;
   auto filter = config->NewFilter(envoy);
   EXPECT_EQ(filter->OnResponseHeaders(envoy, false), sdk::ResponseHeadersStatus::kContinue);
-  constexpr auto kResp = envoy_dynamic_module_type_http_header_type_ResponseHeader;
+  constexpr auto kResp = sdk::HeaderType::kResponseHeader;
   EXPECT_EQ(envoy.Values(kResp, "x-resp"), Values{"yes"});
   EXPECT_TRUE(envoy.Values(kResp, "server").empty());
   EXPECT_EQ(envoy.Values(kResp, kDownstreamAddressHeader), Values{"127.0.0.1:5555"});
@@ -68,17 +67,9 @@ TEST(HeaderMutationTest, AbsentAttributesLeaveTheirHeadersUnset) {
   FakeEnvoyFilter envoy;
   auto filter = config->NewFilter(envoy);
   filter->OnResponseHeaders(envoy, true);
-  EXPECT_TRUE(envoy
-                  .Values(envoy_dynamic_module_type_http_header_type_ResponseHeader,
-                          kDownstreamAddressHeader)
-                  .empty());
-  EXPECT_TRUE(
-      envoy
-          .Values(envoy_dynamic_module_type_http_header_type_ResponseHeader, kUpstreamAddressHeader)
-          .empty());
-  EXPECT_TRUE(
-      envoy.Values(envoy_dynamic_module_type_http_header_type_ResponseHeader, kResponseCodeHeader)
-          .empty());
+  EXPECT_TRUE(envoy.Values(sdk::HeaderType::kResponseHeader, kDownstreamAddressHeader).empty());
+  EXPECT_TRUE(envoy.Values(sdk::HeaderType::kResponseHeader, kUpstreamAddressHeader).empty());
+  EXPECT_TRUE(envoy.Values(sdk::HeaderType::kResponseHeader, kResponseCodeHeader).empty());
 }
 
 TEST(HeaderMutationTest, ARouteOverrideReplacesTheRules) {
@@ -90,14 +81,11 @@ TEST(HeaderMutationTest, ARouteOverrideReplacesTheRules) {
   envoy.per_route = std::move(route).value();
   auto filter = config->NewFilter(envoy);
   filter->OnRequestHeaders(envoy, true);
-  EXPECT_EQ(envoy.Values(envoy_dynamic_module_type_http_header_type_RequestHeader, "x-route"),
-            Values{"override"});
-  EXPECT_TRUE(
-      envoy.Values(envoy_dynamic_module_type_http_header_type_RequestHeader, "x-set").empty());
+  EXPECT_EQ(envoy.Values(sdk::HeaderType::kRequestHeader, "x-route"), Values{"override"});
+  EXPECT_TRUE(envoy.Values(sdk::HeaderType::kRequestHeader, "x-set").empty());
   // The response side follows the route too: its rules have no response headers.
   filter->OnResponseHeaders(envoy, true);
-  EXPECT_TRUE(
-      envoy.Values(envoy_dynamic_module_type_http_header_type_ResponseHeader, "x-resp").empty());
+  EXPECT_TRUE(envoy.Values(sdk::HeaderType::kResponseHeader, "x-resp").empty());
 }
 
 TEST(HeaderMutationTest, AnOverrideOfAnotherTypeIsIgnored) {
@@ -105,21 +93,18 @@ TEST(HeaderMutationTest, AnOverrideOfAnotherTypeIsIgnored) {
   FakeEnvoyFilter envoy;
   envoy.per_route = sdk::PerRouteConfig(std::make_shared<const int>(7));
   config->NewFilter(envoy)->OnRequestHeaders(envoy, true);
-  EXPECT_EQ(envoy.Values(envoy_dynamic_module_type_http_header_type_RequestHeader, "x-set"),
-            Values{"module"});
+  EXPECT_EQ(envoy.Values(sdk::HeaderType::kRequestHeader, "x-set"), Values{"module"});
 }
 
 // The stack buffer holds 128 bytes; longer values are stamped from a heap copy.
 TEST(HeaderMutationTest, StampsAttributesOfAnyLengthAndTheLargestResponseCode) {
   const auto config = ConfigFor("{}");
   FakeEnvoyFilter envoy;
-  envoy.int_attributes[envoy_dynamic_module_type_attribute_id_ResponseCode] = UINT64_MAX;
-  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_SourceAddress] =
-      std::string(200, 'a');
-  envoy.string_attributes[envoy_dynamic_module_type_attribute_id_UpstreamAddress] =
-      std::string(128, 'b');
+  envoy.int_attributes[sdk::AttributeId::kResponseCode] = UINT64_MAX;
+  envoy.string_attributes[sdk::AttributeId::kSourceAddress] = std::string(200, 'a');
+  envoy.string_attributes[sdk::AttributeId::kUpstreamAddress] = std::string(128, 'b');
   config->NewFilter(envoy)->OnResponseHeaders(envoy, true);
-  constexpr auto kResp = envoy_dynamic_module_type_http_header_type_ResponseHeader;
+  constexpr auto kResp = sdk::HeaderType::kResponseHeader;
   EXPECT_EQ(envoy.Values(kResp, kResponseCodeHeader), Values{"18446744073709551615"});
   EXPECT_EQ(envoy.Values(kResp, kDownstreamAddressHeader), Values{std::string(200, 'a')});
   EXPECT_EQ(envoy.Values(kResp, kUpstreamAddressHeader), Values{std::string(128, 'b')});

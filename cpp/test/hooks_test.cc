@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "body.h"
 #include "fault_injection.h"
 #include "header_mutation.h"
-#include "registry.h"
 #include "testing.h"
 
 namespace envoy_dm::sdk {
@@ -99,14 +99,14 @@ class HooksTest : public ::testing::Test {
 
 TEST_F(HooksTest, ProgramInitSaysWhoWasLoaded) {
   EXPECT_STREQ(ProgramInit(kModule), "v0.2.0");
-  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Info,
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kInfo,
                                "cpp_module: loaded, language=cpp, filters=[passthrough, "
                                "header_mutation, fault_injection, body_rewrite]"}}));
 }
 
 TEST_F(HooksTest, ConfigNewRefusesAnUnknownFilterName) {
   EXPECT_EQ(NewConfig("nope", ""), nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError,
                                "cpp_module: filter 'nope': unknown filter name; this module has: "
                                "passthrough, header_mutation, fault_injection, body_rewrite"}}));
 }
@@ -114,13 +114,13 @@ TEST_F(HooksTest, ConfigNewRefusesAnUnknownFilterName) {
 TEST_F(HooksTest, ConfigNewRefusesABadFilterConfig) {
   EXPECT_EQ(NewConfig("header_mutation", "{"), nullptr);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{envoy_dynamic_module_type_log_level_Error,
+            (Logs{{sdk::LogLevel::kError,
                    "cpp_module: filter 'header_mutation': invalid filter_config: parse error at "
                    "line 1, column 2: syntax error while parsing object key - unexpected end of "
                    "input; expected string literal"}}));
   EXPECT_EQ(NewConfig("header_mutation", R"({"request_headers": [["x", ""]]})"), nullptr);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{envoy_dynamic_module_type_log_level_Error,
+            (Logs{{sdk::LogLevel::kError,
                    "cpp_module: filter 'header_mutation': invalid filter_config: "
                    "request_headers[0]: header value is empty; Envoy removes a header set to \"\", "
                    "list it under remove_* instead"}}));
@@ -129,7 +129,7 @@ TEST_F(HooksTest, ConfigNewRefusesABadFilterConfig) {
 TEST_F(HooksTest, ConfigNewLogsAThrowingConstructor) {
   setenv(filters::kEnableFaultInjectionEnv, "1", 1);
   EXPECT_EQ(NewConfig("fault_injection", R"({"phase": "config"})"), nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError,
                                "cpp_module: filter 'fault_injection' config creation: panicked: "
                                "fault injected in config"}}));
 }
@@ -145,10 +145,10 @@ TEST_F(HooksTest, PerRouteConfigNewBuildsOrRefuses) {
   EXPECT_EQ(hooks::PerRouteConfigNew("passthrough", "{}"), nullptr);
   EXPECT_EQ(hooks::PerRouteConfigNew("header_mutation", R"({"typo": 1})"), nullptr);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{envoy_dynamic_module_type_log_level_Error,
+            (Logs{{sdk::LogLevel::kError,
                    "cpp_module: per-route config 'passthrough': no filter of this module takes a "
                    "per-route config by that name"},
-                  {envoy_dynamic_module_type_log_level_Error,
+                  {sdk::LogLevel::kError,
                    "cpp_module: per-route config 'header_mutation': invalid filter_config: unknown "
                    "field `typo`, expected one of `request_headers`, `remove_request_headers`, "
                    "`response_headers`, `remove_response_headers`, `allow_pseudo_headers`"}}));
@@ -175,12 +175,11 @@ TEST_F(HooksTest, AThrowInRequestHeadersFailsTheStreamClosed) {
   const auto config = NewConfig("fault_injection", R"({"phase": "request_headers"})");
   ASSERT_NE(config, nullptr);
   FakeEnvoyFilter envoy;
-  envoy.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader,
-                  filters::kFaultTriggerHeader, "1");
+  envoy.AddHeader(sdk::HeaderType::kRequestHeader, filters::kFaultTriggerHeader, "1");
   auto filter = NewFilter(*config, envoy);
   EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, true), RequestHeadersStatus::kStopIteration);
   EXPECT_EQ(envoy.sent_response, kFailClosedReply);
-  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError,
                                "cpp_module: filter 'fault_injection' in on_request_headers: "
                                "panicked: fault injected in RequestHeaders"}}));
   // The next stream of the same configuration is served normally until it throws.
@@ -208,7 +207,7 @@ TEST_F(HooksTest, AFailedFilterIsBypassedForTheRestOfTheStream) {
   hooks::StreamComplete(*filter, envoy);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(TakeLogs(),
-            (Logs{{envoy_dynamic_module_type_log_level_Error,
+            (Logs{{sdk::LogLevel::kError,
                    "cpp_module: filter 'throwing' in on_request_body: panicked: boom"}}));
 }
 
@@ -249,7 +248,7 @@ TEST_F(HooksTest, AFilterThatCannotBeBuiltFailsClosedAtItsFirstHook) {
   FakeEnvoyFilter envoy;
   auto filter = NewFilter(box, envoy);
   ASSERT_NE(filter, nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError,
                                "cpp_module: filter 'unbuildable' in http_filter_new: panicked: "
                                "unknown exception"}}));
   EXPECT_EQ(hooks::RequestHeaders(*filter, envoy, true), RequestHeadersStatus::kStopIteration);
@@ -287,7 +286,7 @@ TEST_F(HooksTest, OutOfMemoryInHttpFilterNewStillGivesEnvoyAFilter) {
     hooks::StreamComplete(*filter, envoy);
   }
   // Only the second could still describe its failure in a line.
-  EXPECT_EQ(TakeLogs(), (Logs{{envoy_dynamic_module_type_log_level_Error,
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError,
                                "cpp_module: filter 'out_of_memory' in http_filter_new: panicked: "
                                "std::bad_alloc"}}));
 }
@@ -300,12 +299,10 @@ TEST(BarrierTest, GuardReportsWhatWasThrown) {
   EXPECT_FALSE(Guard(context, [] { throw std::string("string"); }));
   EXPECT_FALSE(Guard(context, [] { throw "literal"; }));
   EXPECT_FALSE(Guard(context, [] { throw 1; }));
-  EXPECT_EQ(
-      TakeLogs(),
-      (Logs{{envoy_dynamic_module_type_log_level_Error, "ctx: panicked: std"},
-            {envoy_dynamic_module_type_log_level_Error, "ctx: panicked: string"},
-            {envoy_dynamic_module_type_log_level_Error, "ctx: panicked: literal"},
-            {envoy_dynamic_module_type_log_level_Error, "ctx: panicked: unknown exception"}}));
+  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError, "ctx: panicked: std"},
+                              {sdk::LogLevel::kError, "ctx: panicked: string"},
+                              {sdk::LogLevel::kError, "ctx: panicked: literal"},
+                              {sdk::LogLevel::kError, "ctx: panicked: unknown exception"}}));
 }
 
 }  // namespace

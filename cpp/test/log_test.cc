@@ -59,9 +59,9 @@ namespace {
 
 TEST(LogTest, UsesTheOldCallbackUntilProgramInitAndWhereLogV2IsMissing) {
   calls.clear();
-  Log(envoy_dynamic_module_type_log_level_Info, "before");
+  Log(sdk::LogLevel::kInfo, "before");
   ResolveLogCallbacks();
-  Log(envoy_dynamic_module_type_log_level_Info, "after");
+  Log(sdk::LogLevel::kInfo, "after");
   const std::string after = DM_TEST_EXPORTS_LOG_V2 ? "log_v2" : "log";
   const std::string file = DM_TEST_EXPORTS_LOG_V2 ? "cpp/test/log_test.cc" : "";
   EXPECT_EQ(calls, (std::vector<Call>{{"log", "before", ""}, {after, "after", file}}));

@@ -18,13 +18,11 @@ TEST(PassthroughTest, ContinuesAndChangesNothing) {
   auto config = PassthroughConfig::New(config_envoy, "");
   ASSERT_TRUE(config.ok()) << config.error().message;
   FakeEnvoyFilter envoy = FakeEnvoyFilter::WithRequestHeaders({{":path", "/"}, {"x-a", "1"}});
-  const auto before =
-      envoy.GetHeaders(envoy_dynamic_module_type_http_header_type_RequestHeader).size();
+  const auto before = envoy.GetHeaders(sdk::HeaderType::kRequestHeader).size();
   auto filter = (*config)->NewFilter(envoy);
   EXPECT_EQ(filter->OnRequestHeaders(envoy, true), sdk::RequestHeadersStatus::kContinue);
   EXPECT_EQ(filter->OnResponseHeaders(envoy, false), sdk::ResponseHeadersStatus::kContinue);
-  EXPECT_EQ(envoy.GetHeaders(envoy_dynamic_module_type_http_header_type_RequestHeader).size(),
-            before);
+  EXPECT_EQ(envoy.GetHeaders(sdk::HeaderType::kRequestHeader).size(), before);
   EXPECT_FALSE(envoy.sent_response.has_value());
 }
 

@@ -1,7 +1,7 @@
 // The panic barrier. A Go panic that unwinds out of an //export function into
 // Envoy's C++ frames kills the process, so every hook that runs filter code
 // runs it through guard: the panic stops here and is logged once through
-// Envoy, and the hook (hooks.go) fails closed as docs/CONTRACT.md says.
+// Envoy, and the hook's body (body.go) fails closed as docs/CONTRACT.md says.
 // Mirrors rust/sdk/src/barrier.rs.
 //
 // recover() cannot stop what is not a panic: a fatal runtime error (concurrent

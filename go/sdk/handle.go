@@ -198,7 +198,7 @@ func (e *envoyFilter) PerRouteConfig() any {
 	if perRoutes.live.Load() == 0 {
 		return nil
 	}
-	// NULL, or a pointer our per-route hook returned (hooks.go); the Go
+	// NULL, or a pointer our per-route hook returned (body.go); the Go
 	// value behind it is referenced from here on.
 	if p := C.envoy_dynamic_module_callback_get_most_specific_route_config(e.raw); p != nil {
 		e.route = perRoutes.get(unsafe.Pointer(p)).config

@@ -310,8 +310,8 @@ func TestAFullStreamTableFailsTheStreamClosed(t *testing.T) {
 func (f everyHook) newAny(EnvoyHTTPFilter) any { return f }
 
 // The whole SDK path of one stream whose filter implements every hook, as the
-// hooks in hooks.go run it: slot, filter, every phase, release. None of it may
-// allocate.
+// hooks in hooks.go run it through their bodies (body.go): slot, filter,
+// every phase, release. None of it may allocate.
 func TestAStreamAllocatesNothing(t *testing.T) {
 	config := addConfig(t, configBox{name: "every_hook", newFilter: everyHook{}.newAny, hooks: allHooks})
 	envoy := &recorder{}

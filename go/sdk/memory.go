@@ -227,7 +227,7 @@ func setHooks(s *slot, h hookSet) {
 // failedStream is the module pointer of every stream the module could not
 // make (its slot table full, or no memory): C memory for the life of the
 // process, whose only hook fails the stream closed at request headers
-// (hooks.go). It holds no per-stream state, so all such streams share it,
+// (body.go). It holds no per-stream state, so all such streams share it,
 // and Envoy is never handed NULL (it does not check).
 var failedStream = newFixedSlot(C.DM_SLOT_FAILED_STREAM, C.DM_HOOK_REQUEST_HEADERS)
 

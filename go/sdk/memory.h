@@ -65,7 +65,7 @@ struct dm_slot {
   // Out-parameters for the callbacks a stream's handle makes (handle.go).
   envoy_dynamic_module_type_envoy_buffer buffer;
   uint64_t number;
-  // get_body_chunks' out-array (body.go): C memory, grown on demand and kept
+  // get_body_chunks' out-array (handle_body.go): C memory, grown on demand and kept
   // with the slot while it stays small.
   envoy_dynamic_module_type_envoy_buffer* chunks;
   size_t chunks_cap;

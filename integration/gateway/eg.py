@@ -32,11 +32,11 @@ from pathlib import Path
 
 import yaml
 
-import lab
+from harness import processes, servers
 
 HERE = Path(__file__).resolve().parent
 
-ROOT = lab.ROOT
+ROOT = processes.ROOT
 DEPLOY = ROOT / "deploy" / "standalone"
 EG_BIN = ROOT / "build" / "gateway" / "bin" / "envoy-gateway"
 STATE = ROOT / "build" / "gateway" / "state"
@@ -141,9 +141,9 @@ class ModuleServer:
 # ------------------------------------------------------------- resources
 
 
-def template_values(module_server_url: str, lib: Path = lab.BUILD_LIB) -> dict:
+def template_values(module_server_url: str, lib: Path = processes.BUILD_LIB) -> dict:
     return {
-        "ENVOY_VERSION": lab.ENVOY_VERSION,
+        "ENVOY_VERSION": processes.ENVOY_VERSION,
         "LIB": str(lib),
         "MODULE_SERVER": module_server_url,
         "SHA256_RUST": sha256_file(lib / "librust_module.so"),
@@ -151,7 +151,7 @@ def template_values(module_server_url: str, lib: Path = lab.BUILD_LIB) -> dict:
         "SHA256_CPP": sha256_file(lib / "libcpp_module.so"),
         "FIRST_PORT": str(FIRST_PORT),
         "SECOND_PORT": str(SECOND_PORT),
-        "UPSTREAM_PORT": str(lab.UPSTREAM_ADDR[1]),
+        "UPSTREAM_PORT": str(servers.UPSTREAM_ADDR[1]),
     }
 
 
@@ -179,8 +179,8 @@ class Gateway:
     """A running Envoy Gateway with its upstream and module server."""
 
     state: Path
-    eg: lab.Process
-    upstream: lab.Process
+    eg: processes.Process
+    upstream: processes.Process
     modules: ModuleServer
     docs: list[dict]
     _generation: int = field(default=0)
@@ -262,7 +262,7 @@ class Gateway:
 
 def envoy_processes() -> list[tuple[int, str]]:
     """(pid, exe) of every process whose executable is the project's Envoy binary."""
-    target = os.path.realpath(lab.envoy_bin())
+    target = os.path.realpath(processes.envoy_bin())
     out = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -301,9 +301,9 @@ def prepare_state(state: Path, values: dict) -> Path:
     config.write_text(string.Template((DEPLOY / "envoy-gateway.yaml").read_text()).substitute(STATE=str(state)))
     # func-e skips its download when this file exists for the version the
     # EnvoyProxy names: the project's Envoy from PyPI takes its place.
-    envoy = state / "data" / "envoy-versions" / lab.ENVOY_VERSION / "bin" / "envoy"
+    envoy = state / "data" / "envoy-versions" / processes.ENVOY_VERSION / "bin" / "envoy"
     envoy.parent.mkdir(parents=True)
-    envoy.symlink_to(os.path.realpath(lab.envoy_bin()))
+    envoy.symlink_to(os.path.realpath(processes.envoy_bin()))
     # Envoy Gateway's xDS server and its Envoys talk mTLS: certificates first.
     done = subprocess.run(
         [str(EG_BIN), "certgen", "--local", "--config-home", str(state / "config")],
@@ -328,7 +328,7 @@ def wait_for_route(port: int, host: str, want, timeout: float, what: str, proc: 
         return status is not None and want(status, headers)
 
     try:
-        lab.wait_until(ok, timeout, what, proc)
+        processes.wait_until(ok, timeout, what, proc)
     except TimeoutError:
         raise TimeoutError(f"{what}: not seen after {timeout}s; last answer {last}") from None
 
@@ -350,7 +350,7 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         raise RuntimeError(f"ports already in use in this namespace: {busy}; is another make gateway running here?")
     logs = state.parent / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    modules = ModuleServer(lab.BUILD_LIB, log_path=logs / "module-server.log").start()
+    modules = ModuleServer(processes.BUILD_LIB, log_path=logs / "module-server.log").start()
     upstream = None
     try:
         values = template_values(modules.url)
@@ -358,7 +358,7 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         docs = render_resources(values)
         if docs_hook:
             docs_hook(docs)
-        upstream = lab.start_upstream(logs)
+        upstream = servers.start_upstream(logs)
         env = dict(os.environ)
         # Envoy Gateway passes its environment on to the Envoys it starts: the
         # Go module needs cgocheck=0 (see the Makefile).
@@ -369,7 +369,7 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         # really fetched and a stale copy never answers for it.
         (state / "tmp").mkdir()
         env["TMPDIR"] = str(state / "tmp")
-        eg = lab.spawn(
+        eg = processes.spawn(
             "envoy-gateway",
             [str(EG_BIN), "server", "--config-path", str(config)],
             logs / "envoy-gateway.log",

@@ -4,8 +4,8 @@
 // log lines, captured in memory (testing.cc defines the functions of log.h in
 // place of log.cc). Mirrors rust/sdk/src/testing.rs.
 
-#ifndef ENVOY_DM_CPP_TEST_TESTING_H_
-#define ENVOY_DM_CPP_TEST_TESTING_H_
+#ifndef ENVOY_DM_CPP_SDK_TESTING_H_
+#define ENVOY_DM_CPP_SDK_TESTING_H_
 
 #include <cstdint>
 #include <initializer_list>
@@ -117,4 +117,4 @@ std::vector<std::pair<sdk::LogLevel, std::string>> TakeLogs();
 
 }  // namespace envoy_dm::testing
 
-#endif  // ENVOY_DM_CPP_TEST_TESTING_H_
+#endif  // ENVOY_DM_CPP_SDK_TESTING_H_

@@ -16,7 +16,7 @@ FakeEnvoyFilter FakeEnvoyFilter::WithRequestHeaders(
     std::initializer_list<std::pair<std::string_view, std::string_view>> headers) {
   FakeEnvoyFilter fake;
   for (const auto& [key, value] : headers) {
-    fake.AddHeader(envoy_dynamic_module_type_http_header_type_RequestHeader, key, value);
+    fake.AddHeader(sdk::HeaderType::kRequestHeader, key, value);
   }
   return fake;
 }

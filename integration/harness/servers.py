@@ -1,0 +1,126 @@
+"""Side servers: what the lab's listeners lead to, besides Envoy itself.
+
+The echo upstream (Go, build/bin/echo-upstream) behind the HTTP listeners, a
+real redis-server behind network_redis (1083), the TLS upstreams and the tiny
+DNS resolver behind 1085-1087 (tls_upstream.py, dns_upstream.py), and the auth
+service callout_auth asks on 1088 (auth_server.py). Each start_* refuses a port
+something already serves (testing against a stray server would prove nothing
+about this build), waits until its server answers, and returns the processes
+for the caller to stop.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import ports
+from harness.processes import ROOT, Process, http_ok, port_open, spawn, wait_until
+
+INTEGRATION = ROOT / "integration"
+UPSTREAM_BIN = ROOT / "build" / "bin" / "echo-upstream"
+UPSTREAM_ADDR = ("127.0.0.1", ports.UPSTREAM)
+# The servers behind 1085-1087, started next to the echo upstream.
+TLS_UPSTREAMS = ports.TLS_UPSTREAMS
+DNS_UPSTREAM = ("127.0.0.1", ports.DNS_UPSTREAM)
+# The auth service behind 1088 (callout_auth).
+AUTH_ADDR = ("127.0.0.1", ports.AUTH)
+# The redis-server behind 1083 (network_redis).
+REDIS_ADDR = ("127.0.0.1", ports.REDIS)
+
+
+def start_upstream(log_dir: Path) -> Process:
+    if http_ok(UPSTREAM_ADDR[1], "/"):
+        raise RuntimeError(f"something already serves {UPSTREAM_ADDR[0]}:{UPSTREAM_ADDR[1]}; stop it first")
+    upstream = spawn("echo-upstream", [str(UPSTREAM_BIN)], log_dir / "upstream.log")
+    wait_until(lambda: http_ok(UPSTREAM_ADDR[1], "/"), 10, "echo upstream", upstream.proc)
+    return upstream
+
+
+def dns_answers(addr: tuple[str, int]) -> bool:
+    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05ready\x00\x00\x01\x00\x01"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        try:
+            s.sendto(query, addr)
+            return s.recv(512)[:2] == b"\x12\x34"
+        except OSError:
+            return False
+
+
+def start_side_upstreams(log_dir: Path) -> list[Process]:
+    """The TLS upstreams (certificates made with openssl under log_dir) and the
+    tiny DNS resolver that the listener-filter and UDP listeners lead to."""
+    for port in TLS_UPSTREAMS:
+        if port_open(port):
+            raise RuntimeError(f"something already listens on 127.0.0.1:{port}; stop it first")
+    specs = [f"{port}={name}" for port, name in TLS_UPSTREAMS.items()]
+    tls = spawn(
+        "tls-upstream",
+        [sys.executable, str(INTEGRATION / "tls_upstream.py"), str(log_dir / "certs"), *specs],
+        log_dir / "tls-upstream.log",
+    )
+    dns = spawn(
+        "dns-upstream",
+        [sys.executable, str(INTEGRATION / "dns_upstream.py"), DNS_UPSTREAM[0], str(DNS_UPSTREAM[1])],
+        log_dir / "dns-upstream.log",
+    )
+    try:
+        wait_until(lambda: all(port_open(p) for p in TLS_UPSTREAMS), 20, "TLS upstreams", tls.proc)
+        wait_until(lambda: dns_answers(DNS_UPSTREAM), 10, "DNS upstream", dns.proc)
+    except Exception:
+        tls.stop()
+        dns.stop()
+        raise
+    return [tls, dns]
+
+
+def start_auth_server(log_dir: Path) -> Process:
+    """The auth service callout_auth asks (auth_server.py)."""
+    if port_open(AUTH_ADDR[1]):
+        raise RuntimeError(f"something already listens on 127.0.0.1:{AUTH_ADDR[1]}; stop it first")
+    auth = spawn(
+        "auth-server",
+        [sys.executable, str(INTEGRATION / "auth_server.py"), AUTH_ADDR[0], str(AUTH_ADDR[1])],
+        log_dir / "auth-server.log",
+    )
+    wait_until(lambda: port_open(AUTH_ADDR[1]), 10, "auth server", auth.proc)
+    return auth
+
+
+def redis_ping(addr=REDIS_ADDR) -> bool:
+    try:
+        with socket.create_connection(addr, timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_redis(log_dir: Path) -> Process:
+    """A real redis-server (Debian's) with no persistence."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is missing: run `make deps` (Debian package redis-server)")
+    if redis_ping():
+        raise RuntimeError(f"something already serves {REDIS_ADDR[0]}:{REDIS_ADDR[1]}; stop it first")
+    argv = [
+        binary,
+        "--bind",
+        REDIS_ADDR[0],
+        "--port",
+        str(REDIS_ADDR[1]),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--dir",
+        str(log_dir),
+    ]
+    proc = spawn("redis-server", argv, log_dir / "redis.log")
+    wait_until(redis_ping, 10, "redis-server", proc.proc)
+    return proc
