@@ -184,10 +184,6 @@ def refusal_lines(
 ) -> tuple[int, list[str], str]:
     """Validates `path`; returns Envoy's exit code, the error lines naming
     `rust_module: {kind} '{filter_name}'`, and the whole output."""
-<<<<<<< HEAD
     code, out = processes.validate(path, search_path)
-=======
-    code, out = processes.validate(path)
->>>>>>> shape-go-cpp-py
     prefix = f"rust_module: {kind} '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out

@@ -132,10 +132,6 @@ def test_panic_while_creating_the_config_refuses_it(tmp_path, language):
             ports.SCRATCH_ADMIN,
         ),
     )
-<<<<<<< HEAD
     code, out = processes.validate(path, processes.TEST_LIB, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
-=======
-    code, out = processes.validate(path, extra_env={"DM_ENABLE_FAULT_INJECTION": "1"})
->>>>>>> shape-go-cpp-py
     assert code > 0, out[-2000:]
     assert f"{module}: filter 'fault_injection' config creation: panicked:" in out, out[-3000:]

@@ -52,8 +52,7 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
     listeners.append(kinds.access_log_listener(ACCESS_LOG_PORT, "access_log_fault_injection", {"phase": "log"}))
     path = tmp_path_factory.mktemp("kind-faults") / "faults.json"
     path.write_text(json.dumps(kinds.bootstrap(listeners, ADMIN)))
-<<<<<<< HEAD
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=path,
         admin_port=ADMIN,
@@ -61,10 +60,6 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
         extra_env=FAULT_ENV,
         search_path=processes.TEST_LIB,
         name="envoy-kind-faults",
-=======
-    envoy = processes.start_envoy(
-        logs_dir, config=path, admin_port=ADMIN, base_id=12, extra_env=FAULT_ENV, name="envoy-kind-faults"
->>>>>>> shape-go-cpp-py
     )
     yield envoy
     code = envoy.stop()
@@ -170,11 +165,7 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
 def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
-<<<<<<< HEAD
     code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
-=======
-    code, out = processes.validate(path, extra_env=FAULT_ENV)
->>>>>>> shape-go-cpp-py
     assert code > 0, out[-2000:]
     needle = f"rust_module: {kind} '{name}' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
@@ -227,8 +218,7 @@ def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstr
     ]
     path = tmp_path / "bootstrap-faults.json"
     path.write_text(json.dumps(config))
-<<<<<<< HEAD
-    envoy = lab.start_envoy(
+    envoy = processes.start_envoy(
         logs_dir,
         config=path,
         admin_port=BOOTSTRAP_ADMIN,
@@ -236,10 +226,6 @@ def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstr
         extra_env=FAULT_ENV,
         search_path=processes.TEST_LIB,
         name="envoy-boot-faults",
-=======
-    envoy = processes.start_envoy(
-        logs_dir, config=path, admin_port=BOOTSTRAP_ADMIN, base_id=14, extra_env=FAULT_ENV, name="envoy-boot-faults"
->>>>>>> shape-go-cpp-py
     )
     stopped = False
     try:
@@ -293,11 +279,7 @@ def test_bad_bootstrap_extension_configs_are_refused_with_one_line(tmp_path, nam
 def test_a_panicking_bootstrap_config_is_refused_with_one_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kinds.extension_bootstrap("bootstrap_fault_injection", {"phase": "config"})))
-<<<<<<< HEAD
     code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
-=======
-    code, out = processes.validate(path, extra_env=FAULT_ENV)
->>>>>>> shape-go-cpp-py
     assert code > 0, out[-2000:]
     needle = "rust_module: bootstrap extension 'bootstrap_fault_injection' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
