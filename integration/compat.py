@@ -9,6 +9,13 @@ language it measures, with the real binary:
                Envoy logs (matched / deprecated) and the first error line
   conformance  every case of cases.py against that listener, served by this Envoy
   validate     integration/test_validate.py run with ENVOY_BIN set to this Envoy
+  rust units   every listener of envoy.yaml that uses rust_module, and its
+               bootstrap extension, each alone under `--mode init_only`: every
+               Rust filter of every kind, loaded or refused (the refusal line)
+
+On Envoy 1.37, lab.py hands Envoy each config with its Struct filter_configs
+written as StringValues of the same JSON (older_envoy.py); 1.37 would pass the
+modules the Struct's protobuf bytes.
 
 and writes build/compat/results.json plus a Markdown table (build/compat/table.md).
 `--readme` rewrites the README section between the compat markers from that table.
@@ -32,6 +39,7 @@ from pathlib import Path
 import yaml
 
 import lab
+import older_envoy
 
 ROOT = lab.ROOT
 VERSIONS_FILE = ROOT / "ENVOY_VERSIONS"
@@ -130,16 +138,123 @@ def first_error(log: str) -> str:
     return ""
 
 
+# Envoy 1.37 logs nothing about the ABI when program_init's answer is its own
+# SHA-256, and fails the load on any other answer: a load there is the match.
+EXACT_1_37 = "1.37 SHA-256 (exact)"
+
+
+def abi_of(envoy: Path, code: int, out: str) -> str | None:
+    abi = ABI_LINE.search(out)
+    if abi:
+        return f"{abi.group(1)} {abi.group(2)}"
+    if code == 0 and older_envoy.envoy_version(str(envoy)) < (1, 38, 0):
+        return EXACT_1_37
+    return None
+
+
 def load(envoy: Path, language: str, work: Path) -> dict:
     with using(envoy):
         code, out = lab.validate(language_config(language, work))
-    abi = ABI_LINE.search(out)
     return {
         "ok": code == 0,
         "exit": code,
-        "abi": f"{abi.group(1)} {abi.group(2)}" if abi else None,
+        "abi": abi_of(envoy, code, out),
         "error": "" if code == 0 else first_error(out),
     }
+
+
+KINDS = {
+    "DynamicModuleFilter": "http",
+    "DynamicModuleFilterPerRoute": "http per-route",
+    "DynamicModuleNetworkFilter": "network",
+    "DynamicModuleListenerFilter": "listener",
+    "DynamicModuleUdpListenerFilter": "udp",
+    "DynamicModuleAccessLog": "access logger",
+    "DynamicModuleBootstrapExtension": "bootstrap",
+}
+
+
+def rust_filters(node) -> list[str]:
+    """`kind:name` of every rust_module element under `node`, in order."""
+    found: list[str] = []
+
+    def walk(n):
+        if isinstance(n, dict):
+            dm = n.get("dynamic_module_config")
+            if isinstance(dm, dict) and dm.get("name") == "rust_module":
+                kind = KINDS.get(str(n.get("@type", "")).rsplit(".", 1)[-1], "?")
+                name = n.get("filter_name") or n.get("logger_name") or n.get("extension_name") or "-"
+                found.append(f"{kind}:{name}")
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+
+    walk(node)
+    return found
+
+
+def rust_units() -> list[tuple[str, list[str], dict]]:
+    """(label, Rust filters, config) for each listener of envoy.yaml using
+    rust_module alone (every cluster kept: routes name them), and for the
+    bootstrap extension alone (no listener)."""
+    config = yaml.safe_load(lab.ENVOY_YAML.read_text())
+    config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
+    units = []
+    for lis in config["static_resources"]["listeners"]:
+        filters = rust_filters(lis)
+        if not filters:
+            continue
+        one = dict(config, static_resources=dict(config["static_resources"], listeners=[lis]))
+        one.pop("bootstrap_extensions", None)
+        port = lis["address"]["socket_address"]["port_value"]
+        units.append((f"{port} {lis['name']}", filters, one))
+    for ext in config.get("bootstrap_extensions", []):
+        one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
+        units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
+    return units
+
+
+def error_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "[error]" in line or "[critical]" in line]
+
+
+def init_only(envoy: Path, config: Path, cwd: Path) -> tuple[int, str]:
+    """`envoy --mode init_only`: the server initializes (bootstrap extensions
+    included, which `--mode validate` does not create) and exits."""
+    config = older_envoy.for_this_envoy(config, str(envoy))
+    done = subprocess.run(
+        [str(envoy), "--mode", "init_only", "-c", str(config), "--log-level", "info", "--disable-hot-restart"],
+        env=lab.envoy_env(lab.BUILD_LIB, None),
+        capture_output=True,
+        timeout=60,
+        cwd=cwd,
+    )
+    return done.returncode, (done.stdout + done.stderr).decode(errors="replace")
+
+
+def rust_unit_loads(envoy: Path, work: Path) -> dict[str, dict]:
+    """Each unit of rust_units() under `--mode init_only` on this Envoy."""
+    results = {}
+    cwd = work / "units"
+    (cwd / "access_logs").mkdir(parents=True, exist_ok=True)
+    lab.write_lab_tokens(cwd)
+    for label, filters, config in rust_units():
+        path = cwd / f"{label.replace(' ', '_')}.json"
+        path.write_text(json.dumps(config, indent=1))
+        code, out = init_only(envoy, path, cwd)
+        if code == 0 and error_lines(out):  # init_only reports a failed init in the log only
+            code = 1
+        refusals = [line for line in error_lines(out) if "rust_module:" in line]
+        results[label] = {
+            "filters": filters,
+            "ok": code == 0,
+            "exit": code,
+            "error": "" if code == 0 else first_error(out),
+            "refusal_lines": len(refusals),
+        }
+    return results
 
 
 def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
@@ -219,6 +334,9 @@ def run(selected: list[str], case_limit: int | None) -> dict:
                 print(f"{version} {language}: {summarize(cell, len(cases))}", flush=True)
         finally:
             upstream.stop()
+        row["rust_units"] = rust_unit_loads(envoy, work)
+        refused = [k for k, v in row["rust_units"].items() if not v["ok"]]
+        print(f"{version} rust units: {len(row['rust_units']) - len(refused)} load, refused: {refused}", flush=True)
         if case_limit is None:
             row["validate"] = validate_matrix(envoy, work)
         results["envoys"][version] = row
@@ -272,13 +390,42 @@ def table(results: dict) -> str:
                 f"| {version} | {language} | {'yes' if load['ok'] else 'no'} | "
                 f"{load['abi'] or '-'} | {conf} | {val} | {'; '.join(notes) or '-'} |"
             )
-    lines.append("")
+    lines += ["", *units_table(results), ""]
     for version, row in results["envoys"].items():
         whole = row.get("validate", {}).get("all")
         if whole:
             verdict = "validates" if not whole["failed"] else f"does not validate: `{whole['first_error']}`"
             lines.append(f"- The lab's whole envoy.yaml (all three modules) on {version}: {verdict}")
     return "\n".join(lines) + "\n"
+
+
+def units_table(results: dict) -> list[str]:
+    """Every Rust filter by listener (envoy.yaml), loaded or refused, per Envoy."""
+    rows = [row.get("rust_units", {}) for row in results["envoys"].values()]
+    if not any(rows):
+        return []
+    versions = list(results["envoys"])
+    lines = [
+        "Every Rust filter, by envoy.yaml listener (each alone, `--mode init_only`); a refusal is the one line "
+        "the module logged:",
+        "",
+        "| listener | Rust filters | " + " | ".join(versions) + " |",
+        "|---|---|" + "---|" * len(versions),
+    ]
+    for label in rows[-1]:
+        cells = []
+        for units in rows:
+            unit = units.get(label)
+            if unit is None:
+                cells.append("-")
+            elif unit["ok"]:
+                cells.append("loads")
+            else:
+                error = re.sub(r"^\[error\]\[dynamic_modules\]\s*", "", unit["error"])
+                cells.append(f"refused: `{error}`")
+        filters = ", ".join(rows[-1][label]["filters"])
+        lines.append(f"| {label} | {filters} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def rewrite_readme(text: str):

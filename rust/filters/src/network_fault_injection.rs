@@ -13,6 +13,7 @@ use envoy_dm_sdk::network::{
     ConnectionEvent, EnvoyNetworkFilter, EnvoyNetworkFilterConfig, NetworkFilter,
     NetworkFilterConfig, NetworkFilterStatus,
 };
+use envoy_dm_sdk::since;
 use envoy_dm_sdk::BoxError;
 use serde::Deserialize;
 
@@ -47,6 +48,7 @@ impl NetworkFaultConfig {
                 format!("test-only filter; set {ENABLE_ENV}=1 in Envoy's environment").into(),
             );
         }
+        since::NETWORK_ENABLE_HALF_CLOSE.check()?;
         let RawConfig { phase } = envoy_dm_sdk::parse_json(config)?;
         Ok(Self { phase })
     }
