@@ -383,7 +383,7 @@ def table(results: dict) -> str:
                 notes.append(f"Envoy dies at the module's first call to it (exit 127, `{load['error']}`)")
             else:
                 conf = "-"
-                notes.append(f"refused (exit {load['exit']}): `{load['error']}`")
+                notes.append(f"refused (exit {load['exit']}): {code(load['error'])}")
             v = row.get("validate", {}).get(language)
             val = f"{v['passed']}/{v['passed'] + v['failed']}" if v else "-"
             lines.append(
@@ -394,9 +394,14 @@ def table(results: dict) -> str:
     for version, row in results["envoys"].items():
         whole = row.get("validate", {}).get("all")
         if whole:
-            verdict = "validates" if not whole["failed"] else f"does not validate: `{whole['first_error']}`"
+            verdict = "validates" if not whole["failed"] else f"does not validate: {code(whole['first_error'])}"
             lines.append(f"- The lab's whole envoy.yaml (all three modules) on {version}: {verdict}")
     return "\n".join(lines) + "\n"
+
+
+def code(text: str) -> str:
+    """Inline Markdown code for `text`, which may hold backticks itself."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def units_table(results: dict) -> list[str]:
@@ -422,7 +427,7 @@ def units_table(results: dict) -> list[str]:
                 cells.append("loads")
             else:
                 error = re.sub(r"^\[error\]\[dynamic_modules\]\s*", "", unit["error"])
-                cells.append(f"refused: `{error}`")
+                cells.append(f"refused: {code(error)}")
         filters = ", ".join(rows[-1][label]["filters"])
         lines.append(f"| {label} | {filters} | " + " | ".join(cells) + " |")
     return lines
