@@ -442,6 +442,26 @@ def rewrite_readme(text: str):
     README.write_text(f"{head}{BEGIN}\n{text}{END}{tail}")
 
 
+def failures(results: dict) -> list[str]:
+    """What makes `make compat` fail: a module that does not load, a failed
+    conformance case or validate case of a language, on any Envoy. (A Rust
+    filter refused on an older Envoy is a finding of the table, not a failure;
+    test_compat.py checks that those refusals are the expected one-liners.)"""
+    bad = []
+    for version, row in results["envoys"].items():
+        for language, cell in row["languages"].items():
+            if not cell["load"]["ok"]:
+                bad.append(f"{version} {language}: does not load")
+                continue
+            failed = [n for n, v in cell["conformance"]["cases"].items() if v != "pass"]
+            if failed:
+                bad.append(f"{version} {language}: conformance fails {failed}")
+            v = row.get("validate", {}).get(language)
+            if v and v["failed"]:
+                bad.append(f"{version} {language}: {v['failed']} validate cases fail")
+    return bad
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--versions", help="comma-separated (default: ENVOY_VERSIONS)")
@@ -459,7 +479,10 @@ def main() -> int:
     print(text)
     if args.readme:
         rewrite_readme(text)
-    return 0
+    bad = failures(results)
+    for line in bad:
+        print(f"compat: {line}", file=sys.stderr)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
