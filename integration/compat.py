@@ -9,6 +9,8 @@ language it measures, with the real binary:
                Envoy logs (matched / deprecated) and the first error line
   conformance  every case of cases.py against that listener, served by this Envoy
   validate     integration/test_validate.py run with ENVOY_BIN set to this Envoy
+  body_rewrite integration/test_body_rewrite.py the same way, on envoy.yaml
+               without what this Envoy refused (LAB_ENVOY_YAML)
   rust units   every listener of envoy.yaml that uses rust_module, and its
                bootstrap extension, each alone under `--mode init_only`: every
                Rust filter of every kind, loaded or refused (the refusal line)
@@ -276,10 +278,39 @@ def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
     return {"cases": results, "envoy_exit": code, "stderr_abi": (ABI_LINE.search(proc.log()) or [None])[0]}
 
 
+def loadable_lab(units: dict[str, dict], work: Path) -> Path:
+    """envoy.yaml without the listeners and bootstrap extension this Envoy
+    refused (rust_unit_loads), for the test files run against the lab."""
+    config = yaml.safe_load(lab.ENVOY_YAML.read_text())
+    refused = {label for label, unit in units.items() if not unit["ok"]}
+    config["static_resources"]["listeners"] = [
+        lis
+        for lis in config["static_resources"]["listeners"]
+        if f"{lis['address']['socket_address']['port_value']} {lis['name']}" not in refused
+    ]
+    config["bootstrap_extensions"] = [
+        ext for ext in config.get("bootstrap_extensions", []) if f"bootstrap {ext['name']}" not in refused
+    ]
+    path = work / "envoy-loadable.json"
+    path.write_text(json.dumps(config, indent=1))
+    return path
+
+
+def body_rewrite(envoy: Path, work: Path, lab_config: Path) -> dict[str, dict[str, int]]:
+    """test_body_rewrite.py under this Envoy, on the lab it can load."""
+    return pytest_counts(envoy, work, "test_body_rewrite.py", {"LAB_ENVOY_YAML": str(lab_config)})
+
+
 def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
     """test_validate.py under this Envoy; counts per language (ids end in -rust/-go/-cpp)."""
-    junit = work / "validate.xml"
-    env = dict(os.environ, ENVOY_BIN=str(envoy))
+    return pytest_counts(envoy, work, "test_validate.py", {})
+
+
+def pytest_counts(envoy: Path, work: Path, test_file: str, extra_env: dict) -> dict[str, dict[str, int]]:
+    """A test file of integration/ under this Envoy; counts per language (ids
+    ending in -rust/-go/-cpp or naming the language), the rest under "all"."""
+    junit = work / f"{test_file}.xml"
+    env = dict(os.environ, ENVOY_BIN=str(envoy), **extra_env)
     subprocess.run(
         [
             sys.executable,
@@ -289,7 +320,7 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
             "-p",
             "no:cacheprovider",
             f"--junitxml={junit}",
-            str(ROOT / "integration" / "test_validate.py"),
+            str(ROOT / "integration" / test_file),
         ],
         env=env,
         cwd=ROOT,
@@ -298,7 +329,7 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
     )
     counts: dict[str, dict] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
-        m = re.search(r"-(rust|go|cpp)\]$", case.get("name", ""))
+        m = re.search(r"[-\[](rust|go|cpp)[-\]]", case.get("name", ""))
         lang = m.group(1) if m else "all"
         failure = case.find("failure") if case.find("failure") is not None else case.find("error")
         cell = counts.setdefault(lang, {"passed": 0, "failed": 0, "first_error": ""})
@@ -339,6 +370,7 @@ def run(selected: list[str], case_limit: int | None) -> dict:
         print(f"{version} rust units: {len(row['rust_units']) - len(refused)} load, refused: {refused}", flush=True)
         if case_limit is None:
             row["validate"] = validate_matrix(envoy, work)
+            row["body_rewrite"] = body_rewrite(envoy, work, loadable_lab(row["rust_units"], work))
         results["envoys"][version] = row
     return results
 
@@ -358,8 +390,8 @@ def table(results: dict) -> str:
         f"Measured by `make compat` on {results['generated']}: the same `.so` files in each Envoy "
         f"({total} conformance cases; the validate matrix is integration/test_validate.py).",
         "",
-        "| Envoy | language | loads | ABI line | conformance | validate | notes |",
-        "|---|---|---|---|---|---|---|",
+        "| Envoy | language | loads | ABI line | conformance | validate | body_rewrite | notes |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for version, row in results["envoys"].items():
         for language, cell in row["languages"].items():
@@ -386,9 +418,11 @@ def table(results: dict) -> str:
                 notes.append(f"refused (exit {load['exit']}): {code(load['error'])}")
             v = row.get("validate", {}).get(language)
             val = f"{v['passed']}/{v['passed'] + v['failed']}" if v else "-"
+            b = row.get("body_rewrite", {}).get(language)
+            body = f"{b['passed']}/{b['passed'] + b['failed']}" if b else "-"
             lines.append(
                 f"| {version} | {language} | {'yes' if load['ok'] else 'no'} | "
-                f"{load['abi'] or '-'} | {conf} | {val} | {'; '.join(notes) or '-'} |"
+                f"{load['abi'] or '-'} | {conf} | {val} | {body} | {'; '.join(notes) or '-'} |"
             )
     lines += ["", *units_table(results), ""]
     for version, row in results["envoys"].items():
@@ -456,9 +490,10 @@ def failures(results: dict) -> list[str]:
             failed = [n for n, v in cell["conformance"]["cases"].items() if v != "pass"]
             if failed:
                 bad.append(f"{version} {language}: conformance fails {failed}")
-            v = row.get("validate", {}).get(language)
-            if v and v["failed"]:
-                bad.append(f"{version} {language}: {v['failed']} validate cases fail")
+            for part in ("validate", "body_rewrite"):
+                v = row.get(part, {}).get(language)
+                if v and v["failed"]:
+                    bad.append(f"{version} {language}: {v['failed']} {part} cases fail")
     return bad
 
 

@@ -22,7 +22,9 @@ import older_envoy
 import ports
 
 ROOT = Path(__file__).resolve().parent.parent
-ENVOY_YAML = ROOT / "envoy.yaml"
+# LAB_ENVOY_YAML: another lab config (compat.py: envoy.yaml without what an
+# older Envoy refuses).
+ENVOY_YAML = Path(os.environ.get("LAB_ENVOY_YAML") or ROOT / "envoy.yaml")
 BUILD_LIB = ROOT / "build" / "lib"
 UPSTREAM_BIN = ROOT / "build" / "bin" / "echo-upstream"
 ENVOY_VERSION = (ROOT / "ENVOY_VERSION").read_text().strip()
