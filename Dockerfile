@@ -1,7 +1,16 @@
-# Every module of the lab, built for the host's architecture, in an Envoy image.
+# Every module of the lab, built for the target platform, in an Envoy image.
 #
 #   docker build -t envoy-dynamic-modules-lab .
 #   docker compose up -d            (adds the echo upstream; see docker-compose.yaml)
+#   docker buildx build --platform linux/arm64 -t envoy-dynamic-modules-lab:arm64 .
+#
+# TARGETARCH is the target platform's CPU (amd64 or arm64). BuildKit sets it
+# from --platform and then runs every stage on that CPU (natively, or emulated
+# through binfmt/qemu), pulling that platform's base images, so each stage
+# builds natively; `make arch-check` fails a stage that runs on another CPU
+# instead of shipping modules Envoy cannot load. The classic builder does not
+# set it: the default, amd64, is then checked the same way. Cross-compiling
+# without emulation is `make cross ARCH=arm64` (mk/cross.mk).
 #
 # Each build stage runs the same Makefile target as a local build (make rust,
 # make go, make cpp), so there is one recipe. Base images are build arguments
@@ -13,6 +22,7 @@ ARG RUST_IMAGE=rust:1.85-bookworm
 ARG GO_IMAGE=golang:1.23-bookworm
 ARG CPP_IMAGE=debian:bookworm
 ARG ENVOY_IMAGE=envoyproxy/envoy:v${ENVOY_VERSION}
+ARG TARGETARCH=amd64
 
 # ---------------------------------------------------------------- Rust stage
 FROM ${RUST_IMAGE} AS rust
@@ -30,7 +40,8 @@ COPY Makefile ENVOY_VERSION ./
 COPY mk mk
 COPY abi abi
 COPY rust rust
-RUN make rust
+ARG TARGETARCH
+RUN make arch-check TARGETARCH=${TARGETARCH} && make rust
 
 # ------------------------------------------------------------------ Go stage
 FROM ${GO_IMAGE} AS go
@@ -41,7 +52,8 @@ COPY Makefile ENVOY_VERSION ./
 COPY mk mk
 COPY abi abi
 COPY go go
-RUN make go
+ARG TARGETARCH
+RUN make arch-check TARGETARCH=${TARGETARCH} && make go
 
 # ----------------------------------------------------------------- C++ stage
 FROM ${CPP_IMAGE} AS cpp
@@ -56,7 +68,8 @@ COPY Makefile ENVOY_VERSION ./
 COPY mk mk
 COPY abi abi
 COPY cpp cpp
-RUN make cpp
+ARG TARGETARCH
+RUN make arch-check TARGETARCH=${TARGETARCH} && make cpp
 
 # ---------------------------------------------------------------- Envoy image
 FROM ${ENVOY_IMAGE}

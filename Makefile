@@ -37,6 +37,7 @@ help:
 	@echo "make fuzz   every fuzzer for FUZZ_SECONDS (default 120) each"
 	@echo "make docker-test  build the Dockerfile for real and test the container"
 	@echo "make compat the same .so files on every Envoy in ENVOY_VERSIONS (table in build/compat)"
+	@echo "make cross ARCH=arm64  the three modules for aarch64 Linux (build/cross/arm64/lib), checked"
 	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
 	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
 
@@ -218,6 +219,8 @@ include mk/fuzz.mk
 
 # make compat (every Envoy in ENVOY_VERSIONS), make compat-envoys, make compat-readme.
 include mk/compat.mk
+# make cross ARCH=arm64: the three modules for aarch64, checked (mk/cross.mk).
+include mk/cross.mk
 # make gateway, make gateway-test: Envoy Gateway standalone (deploy/).
 include mk/gateway.mk
 

@@ -9,6 +9,15 @@ language it measures, with the real binary:
                Envoy logs (matched / deprecated) and the first error line
   conformance  every case of cases.py against that listener, served by this Envoy
   validate     integration/test_validate.py run with ENVOY_BIN set to this Envoy
+  body_rewrite integration/test_body_rewrite.py the same way, on envoy.yaml
+               without what this Envoy refused (LAB_ENVOY_YAML)
+  rust units   every listener of envoy.yaml that uses rust_module, and its
+               bootstrap extension, each alone under `--mode init_only`: every
+               Rust filter of every kind, loaded or refused (the refusal line)
+
+On Envoy 1.37, the harness (harness/processes.py) hands Envoy each config with its Struct filter_configs
+written as StringValues of the same JSON (older_envoy.py); 1.37 would pass the
+modules the Struct's protobuf bytes.
 
 and writes build/compat/results.json plus a Markdown table (build/compat/table.md).
 `--readme` rewrites the README section between the compat markers from that table.
@@ -31,6 +40,7 @@ from pathlib import Path
 
 import yaml
 
+import older_envoy
 from harness import processes, servers
 
 ROOT = processes.ROOT
@@ -100,7 +110,7 @@ def language_config(language: str, directory: Path) -> Path:
 
 @contextlib.contextmanager
 def using(envoy: Path):
-    """lab.py runs whatever ENVOY_BIN names: this Envoy, for the block only, so
+    """The harness runs whatever ENVOY_BIN names: this Envoy, for the block only, so
     the tests that run after these checks get their own Envoy back."""
     before = os.environ.get("ENVOY_BIN")
     os.environ["ENVOY_BIN"] = str(envoy)
@@ -130,16 +140,123 @@ def first_error(log: str) -> str:
     return ""
 
 
+# Envoy 1.37 logs nothing about the ABI when program_init's answer is its own
+# SHA-256, and fails the load on any other answer: a load there is the match.
+EXACT_1_37 = "1.37 SHA-256 (exact)"
+
+
+def abi_of(envoy: Path, code: int, out: str) -> str | None:
+    abi = ABI_LINE.search(out)
+    if abi:
+        return f"{abi.group(1)} {abi.group(2)}"
+    if code == 0 and older_envoy.envoy_version(str(envoy)) < (1, 38, 0):
+        return EXACT_1_37
+    return None
+
+
 def load(envoy: Path, language: str, work: Path) -> dict:
     with using(envoy):
         code, out = processes.validate(language_config(language, work))
-    abi = ABI_LINE.search(out)
     return {
         "ok": code == 0,
         "exit": code,
-        "abi": f"{abi.group(1)} {abi.group(2)}" if abi else None,
+        "abi": abi_of(envoy, code, out),
         "error": "" if code == 0 else first_error(out),
     }
+
+
+KINDS = {
+    "DynamicModuleFilter": "http",
+    "DynamicModuleFilterPerRoute": "http per-route",
+    "DynamicModuleNetworkFilter": "network",
+    "DynamicModuleListenerFilter": "listener",
+    "DynamicModuleUdpListenerFilter": "udp",
+    "DynamicModuleAccessLog": "access logger",
+    "DynamicModuleBootstrapExtension": "bootstrap",
+}
+
+
+def rust_filters(node) -> list[str]:
+    """`kind:name` of every rust_module element under `node`, in order."""
+    found: list[str] = []
+
+    def walk(n):
+        if isinstance(n, dict):
+            dm = n.get("dynamic_module_config")
+            if isinstance(dm, dict) and dm.get("name") == "rust_module":
+                kind = KINDS.get(str(n.get("@type", "")).rsplit(".", 1)[-1], "?")
+                name = n.get("filter_name") or n.get("logger_name") or n.get("extension_name") or "-"
+                found.append(f"{kind}:{name}")
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+
+    walk(node)
+    return found
+
+
+def rust_units() -> list[tuple[str, list[str], dict]]:
+    """(label, Rust filters, config) for each listener of envoy.yaml using
+    rust_module alone (every cluster kept: routes name them), and for the
+    bootstrap extension alone (no listener)."""
+    config = yaml.safe_load(processes.ENVOY_YAML.read_text())
+    config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
+    units = []
+    for lis in config["static_resources"]["listeners"]:
+        filters = rust_filters(lis)
+        if not filters:
+            continue
+        one = dict(config, static_resources=dict(config["static_resources"], listeners=[lis]))
+        one.pop("bootstrap_extensions", None)
+        port = lis["address"]["socket_address"]["port_value"]
+        units.append((f"{port} {lis['name']}", filters, one))
+    for ext in config.get("bootstrap_extensions", []):
+        one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
+        units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
+    return units
+
+
+def error_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "[error]" in line or "[critical]" in line]
+
+
+def init_only(envoy: Path, config: Path, cwd: Path) -> tuple[int, str]:
+    """`envoy --mode init_only`: the server initializes (bootstrap extensions
+    included, which `--mode validate` does not create) and exits."""
+    config = older_envoy.for_this_envoy(config, str(envoy))
+    done = subprocess.run(
+        [str(envoy), "--mode", "init_only", "-c", str(config), "--log-level", "info", "--disable-hot-restart"],
+        env=processes.envoy_env(processes.BUILD_LIB, None),
+        capture_output=True,
+        timeout=60,
+        cwd=cwd,
+    )
+    return done.returncode, (done.stdout + done.stderr).decode(errors="replace")
+
+
+def rust_unit_loads(envoy: Path, work: Path) -> dict[str, dict]:
+    """Each unit of rust_units() under `--mode init_only` on this Envoy."""
+    results = {}
+    cwd = work / "units"
+    (cwd / "access_logs").mkdir(parents=True, exist_ok=True)
+    processes.write_lab_tokens(cwd)
+    for label, filters, config in rust_units():
+        path = cwd / f"{label.replace(' ', '_')}.json"
+        path.write_text(json.dumps(config, indent=1))
+        code, out = init_only(envoy, path, cwd)
+        if code == 0 and error_lines(out):  # init_only reports a failed init in the log only
+            code = 1
+        refusals = [line for line in error_lines(out) if "rust_module:" in line]
+        results[label] = {
+            "filters": filters,
+            "ok": code == 0,
+            "exit": code,
+            "error": "" if code == 0 else first_error(out),
+            "refusal_lines": len(refusals),
+        }
+    return results
 
 
 def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
@@ -161,10 +278,39 @@ def conformance(envoy: Path, language: str, work: Path, cases) -> dict:
     return {"cases": results, "envoy_exit": code, "stderr_abi": (ABI_LINE.search(proc.log()) or [None])[0]}
 
 
+def loadable_lab(units: dict[str, dict], work: Path) -> Path:
+    """envoy.yaml without the listeners and bootstrap extension this Envoy
+    refused (rust_unit_loads), for the test files run against the lab."""
+    config = yaml.safe_load(processes.ENVOY_YAML.read_text())
+    refused = {label for label, unit in units.items() if not unit["ok"]}
+    config["static_resources"]["listeners"] = [
+        lis
+        for lis in config["static_resources"]["listeners"]
+        if f"{lis['address']['socket_address']['port_value']} {lis['name']}" not in refused
+    ]
+    config["bootstrap_extensions"] = [
+        ext for ext in config.get("bootstrap_extensions", []) if f"bootstrap {ext['name']}" not in refused
+    ]
+    path = work / "envoy-loadable.json"
+    path.write_text(json.dumps(config, indent=1))
+    return path
+
+
+def body_rewrite(envoy: Path, work: Path, lab_config: Path) -> dict[str, dict[str, int]]:
+    """test_body_rewrite.py under this Envoy, on the lab it can load."""
+    return pytest_counts(envoy, work, "test_body_rewrite.py", {"LAB_ENVOY_YAML": str(lab_config)})
+
+
 def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
     """test_validate.py under this Envoy; counts per language (ids end in -rust/-go/-cpp)."""
-    junit = work / "validate.xml"
-    env = dict(os.environ, ENVOY_BIN=str(envoy))
+    return pytest_counts(envoy, work, "test_validate.py", {})
+
+
+def pytest_counts(envoy: Path, work: Path, test_file: str, extra_env: dict) -> dict[str, dict[str, int]]:
+    """A test file of integration/ under this Envoy; counts per language (ids
+    ending in -rust/-go/-cpp or naming the language), the rest under "all"."""
+    junit = work / f"{test_file}.xml"
+    env = dict(os.environ, ENVOY_BIN=str(envoy), **extra_env)
     subprocess.run(
         [
             sys.executable,
@@ -174,7 +320,7 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
             "-p",
             "no:cacheprovider",
             f"--junitxml={junit}",
-            str(ROOT / "integration" / "test_validate.py"),
+            str(ROOT / "integration" / test_file),
         ],
         env=env,
         cwd=ROOT,
@@ -183,7 +329,7 @@ def validate_matrix(envoy: Path, work: Path) -> dict[str, dict[str, int]]:
     )
     counts: dict[str, dict] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
-        m = re.search(r"-(rust|go|cpp)\]$", case.get("name", ""))
+        m = re.search(r"[-\[](rust|go|cpp)[-\]]", case.get("name", ""))
         lang = m.group(1) if m else "all"
         failure = case.find("failure") if case.find("failure") is not None else case.find("error")
         cell = counts.setdefault(lang, {"passed": 0, "failed": 0, "first_error": ""})
@@ -219,8 +365,12 @@ def run(selected: list[str], case_limit: int | None) -> dict:
                 print(f"{version} {language}: {summarize(cell, len(cases))}", flush=True)
         finally:
             upstream.stop()
+        row["rust_units"] = rust_unit_loads(envoy, work)
+        refused = [k for k, v in row["rust_units"].items() if not v["ok"]]
+        print(f"{version} rust units: {len(row['rust_units']) - len(refused)} load, refused: {refused}", flush=True)
         if case_limit is None:
             row["validate"] = validate_matrix(envoy, work)
+            row["body_rewrite"] = body_rewrite(envoy, work, loadable_lab(row["rust_units"], work))
         results["envoys"][version] = row
     return results
 
@@ -240,8 +390,8 @@ def table(results: dict) -> str:
         f"Measured by `make compat` on {results['generated']}: the same `.so` files in each Envoy "
         f"({total} conformance cases; the validate matrix is integration/test_validate.py).",
         "",
-        "| Envoy | language | loads | ABI line | conformance | validate | notes |",
-        "|---|---|---|---|---|---|---|",
+        "| Envoy | language | loads | ABI line | conformance | validate | body_rewrite | notes |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for version, row in results["envoys"].items():
         for language, cell in row["languages"].items():
@@ -265,20 +415,56 @@ def table(results: dict) -> str:
                 notes.append(f"Envoy dies at the module's first call to it (exit 127, `{load['error']}`)")
             else:
                 conf = "-"
-                notes.append(f"refused (exit {load['exit']}): `{load['error']}`")
+                notes.append(f"refused (exit {load['exit']}): {code(load['error'])}")
             v = row.get("validate", {}).get(language)
             val = f"{v['passed']}/{v['passed'] + v['failed']}" if v else "-"
+            b = row.get("body_rewrite", {}).get(language)
+            body = f"{b['passed']}/{b['passed'] + b['failed']}" if b else "-"
             lines.append(
                 f"| {version} | {language} | {'yes' if load['ok'] else 'no'} | "
-                f"{load['abi'] or '-'} | {conf} | {val} | {'; '.join(notes) or '-'} |"
+                f"{load['abi'] or '-'} | {conf} | {val} | {body} | {'; '.join(notes) or '-'} |"
             )
-    lines.append("")
+    lines += ["", *units_table(results), ""]
     for version, row in results["envoys"].items():
         whole = row.get("validate", {}).get("all")
         if whole:
-            verdict = "validates" if not whole["failed"] else f"does not validate: `{whole['first_error']}`"
+            verdict = "validates" if not whole["failed"] else f"does not validate: {code(whole['first_error'])}"
             lines.append(f"- The lab's whole envoy.yaml (all three modules) on {version}: {verdict}")
     return "\n".join(lines) + "\n"
+
+
+def code(text: str) -> str:
+    """Inline Markdown code for `text`, which may hold backticks itself."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def units_table(results: dict) -> list[str]:
+    """Every Rust filter by listener (envoy.yaml), loaded or refused, per Envoy."""
+    rows = [row.get("rust_units", {}) for row in results["envoys"].values()]
+    if not any(rows):
+        return []
+    versions = list(results["envoys"])
+    lines = [
+        "Every Rust filter, by envoy.yaml listener (each alone, `--mode init_only`); a refusal is the one line "
+        "the module logged:",
+        "",
+        "| listener | Rust filters | " + " | ".join(versions) + " |",
+        "|---|---|" + "---|" * len(versions),
+    ]
+    for label in rows[-1]:
+        cells = []
+        for units in rows:
+            unit = units.get(label)
+            if unit is None:
+                cells.append("-")
+            elif unit["ok"]:
+                cells.append("loads")
+            else:
+                error = re.sub(r"^\[error\]\[dynamic_modules\]\s*", "", unit["error"])
+                cells.append(f"refused: {code(error)}")
+        filters = ", ".join(rows[-1][label]["filters"])
+        lines.append(f"| {label} | {filters} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def rewrite_readme(text: str):
@@ -288,6 +474,27 @@ def rewrite_readme(text: str):
     head, rest = readme.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     README.write_text(f"{head}{BEGIN}\n{text}{END}{tail}")
+
+
+def failures(results: dict) -> list[str]:
+    """What makes `make compat` fail: a module that does not load, a failed
+    conformance case or validate case of a language, on any Envoy. (A Rust
+    filter refused on an older Envoy is a finding of the table, not a failure;
+    test_compat.py checks that those refusals are the expected one-liners.)"""
+    bad = []
+    for version, row in results["envoys"].items():
+        for language, cell in row["languages"].items():
+            if not cell["load"]["ok"]:
+                bad.append(f"{version} {language}: does not load")
+                continue
+            failed = [n for n, v in cell["conformance"]["cases"].items() if v != "pass"]
+            if failed:
+                bad.append(f"{version} {language}: conformance fails {failed}")
+            for part in ("validate", "body_rewrite"):
+                v = row.get(part, {}).get(language)
+                if v and v["failed"]:
+                    bad.append(f"{version} {language}: {v['failed']} {part} cases fail")
+    return bad
 
 
 def main() -> int:
@@ -307,7 +514,10 @@ def main() -> int:
     print(text)
     if args.readme:
         rewrite_readme(text)
-    return 0
+    bad = failures(results)
+    for line in bad:
+        print(f"compat: {line}", file=sys.stderr)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

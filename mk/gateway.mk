@@ -7,11 +7,11 @@
 #                       manifests of deploy/kubernetes/ validated offline
 #
 # Envoy Gateway is built from the Go module proxy into build/gateway/bin (about
-# 6 minutes and 3 GB of Go caches the first time; reused after). Its v1.9.0
+# 6 minutes and 3 GB of Go caches the first time; reused after). Its v1.9.1
 # binds fixed ports (18000, 18002, 8081, 19003, 19001), so everything runs in
 # a network namespace of its own, created here: nothing binds the machine's ports.
 
-EG_VERSION  := v1.9.0
+EG_VERSION  := v1.9.1
 EG_MODULE   := github.com/envoyproxy/gateway
 GATEWAY_BIN := $(abspath $(BUILD)/gateway/bin)
 EG_BIN      := $(GATEWAY_BIN)/envoy-gateway

@@ -65,9 +65,10 @@ TEST(LogTest, UsesTheOldCallbackUntilProgramInitAndWhereLogV2IsMissing) {
   const std::string after = DM_TEST_EXPORTS_LOG_V2 ? "log_v2" : "log";
   const std::string file = DM_TEST_EXPORTS_LOG_V2 ? "cpp/test/log_test.cc" : "";
   EXPECT_EQ(calls, (std::vector<Call>{{"log", "before", ""}, {after, "after", file}}));
-  // program_init reports the ABI of the Envoy it finds (log_v2 came with v0.2.0).
+  // program_init reports the ABI of the Envoy it finds: log_v2 came with v0.2.0
+  // (1.40); a stand-in exporting neither it nor is_validation_mode is 1.37.
   EXPECT_STREQ(AbiVersion(), DM_TEST_EXPORTS_LOG_V2 ? ENVOY_DYNAMIC_MODULES_ABI_VERSION
-                                                    : ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION);
+                                                    : ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37);
 }
 
 }  // namespace

@@ -19,15 +19,25 @@ package sdk
 // symbol, so abi.h still checks the signature and nm shows no import.
 static __typeof__(envoy_dynamic_module_callback_log_v2)* dm_log_v2;
 
+// The callbacks looked up here, each with the first Envoy release exporting it
+// (as rust/sdk/src/since.rs; integration/test_compat.py checks both against
+// every listed Envoy's exports).
+static const char* const dm_since[][2] = {
+    {"envoy_dynamic_module_callback_log_v2", "1.40.0"},
+    {"envoy_dynamic_module_callback_is_validation_mode", "1.38.0"},
+};
+
 static void dm_log_init(void) {
-  dm_log_v2 = (__typeof__(dm_log_v2))dlsym(RTLD_DEFAULT, "envoy_dynamic_module_callback_log_v2");
+  dm_log_v2 = (__typeof__(dm_log_v2))dlsym(RTLD_DEFAULT, dm_since[0][0]);
 }
 
-// The ABI version program_init reports: log_v2 came with v0.2.0 (Envoy 1.40),
-// so an Envoy without it speaks v0.1.0 and is told so, and logs "matched".
+// The ABI version program_init reports, told from the newest callback Envoy
+// exports: v0.2.0 with log_v2 (1.40), v0.1.0 with is_validation_mode (1.38,
+// 1.39), else 1.37's SHA-256, which its loader compares byte for byte.
 static const char* dm_abi_version(void) {
-  return dm_log_v2 != NULL ? ENVOY_DYNAMIC_MODULES_ABI_VERSION
-                           : ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION;
+  if (dm_log_v2 != NULL) return ENVOY_DYNAMIC_MODULES_ABI_VERSION;
+  if (dlsym(RTLD_DEFAULT, dm_since[1][0]) != NULL) return ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION;
+  return ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37;
 }
 
 static void dm_log(envoy_dynamic_module_type_log_level level,

@@ -6,7 +6,7 @@ fresh state directory under build/gateway/, serves build/lib over HTTP for the
 Remote module sources, and runs Envoy Gateway, which starts one Envoy per
 Gateway through func-e.
 
-Envoy Gateway v1.9.0 binds fixed ports (xDS 18000 and 18002, health 8081,
+Envoy Gateway v1.9.1 binds fixed ports (xDS 18000 and 18002, health 8081,
 Envoy readiness 19003, metrics 19001), so this refuses to run outside a
 private network namespace: mk/gateway.mk creates one (`unshare --net`).
 """
@@ -45,7 +45,7 @@ FIRST_PORT = 10080
 SECOND_PORT = 10090
 MODULE_SERVER_PORT = 10100
 NAMESPACE = "envoy-gateway-system"
-# Envoy Gateway's own fixed ports (v1.9.0), for the namespace check's message.
+# Envoy Gateway's own fixed ports (v1.9.1), for the namespace check's message.
 EG_FIXED_PORTS = (18000, 18002, 8081, 19003, 19001)
 
 # host name -> (gateway port, what serves it); printed by `make gateway`.

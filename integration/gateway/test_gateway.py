@@ -1,4 +1,4 @@
-"""The lab's modules under a real Envoy Gateway v1.9.0 (standalone) and the
+"""The lab's modules under a real Envoy Gateway v1.9.1 (standalone) and the
 Envoys it starts, checked by traffic: a resource's status alone proves
 nothing about what Envoy runs.
 

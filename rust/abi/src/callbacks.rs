@@ -28,6 +28,7 @@ extern "C" {
         level: envoy_dynamic_module_type_log_level,
     ) -> bool;
 
+    /// @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
     /// True while Envoy runs with `--mode validate` (main thread only).
     pub fn envoy_dynamic_module_callback_is_validation_mode() -> bool;
 }

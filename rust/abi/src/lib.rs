@@ -55,9 +55,17 @@ pub use udp::*;
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.
 pub const ENVOY_DYNAMIC_MODULES_ABI_VERSION: &core::ffi::CStr = c"v0.2.0";
 
-/// The ABI version of the oldest supported Envoy (1.38 and 1.39 say v0.1.0). A
+/// The ABI version of Envoy 1.38 and 1.39 (v0.1.0). A
 /// module that uses only what every supported Envoy exports reports this one
 /// when the running Envoy lacks the v0.2.0 callbacks, so that Envoy logs
 /// "matched" instead of a deprecation warning. The header's
 /// `ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION` must say the same.
 pub const ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION: &core::ffi::CStr = c"v0.1.0";
+
+/// What Envoy 1.37's loader expects from program_init: not a semantic version
+/// but the SHA-256 of its own abi.h, compared byte for byte (any other answer
+/// fails the module's load there). A module built against this header reports
+/// it where neither log_v2 (1.40) nor is_validation_mode (1.38) resolves. The
+/// header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37` must say the same.
+pub const ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37: &core::ffi::CStr =
+    c"4dae397a7c9ff0238d318d57ea656ce8b3fbff595787dcd7ee2ff5b79c9fe10f";

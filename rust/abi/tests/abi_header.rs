@@ -66,3 +66,16 @@ fn header_and_crate_agree_on_the_oldest_abi_version() {
         "cbindgen.toml's after_includes must say {define}"
     );
 }
+
+#[test]
+fn header_and_crate_agree_on_envoy_1_37s_abi_hash() {
+    let header = generate();
+    let version = envoy_dm_abi::ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37
+        .to_str()
+        .unwrap();
+    let define = format!("#define ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37 \"{version}\"");
+    assert!(
+        header.contains(&define),
+        "cbindgen.toml's after_includes must say {define}"
+    );
+}

@@ -8,14 +8,15 @@
 //! everywhere and decides per callback.
 //!
 //! * A callback with a fallback (log_v2 → log) picks at each call.
-//! * A filter that cannot work without one calls [`OptionalCallback::require`]
+//! * A filter that cannot work without one calls [`OptionalCallback::check`]
 //!   in its config constructor: the config is refused with one line naming the
-//!   callback and the Envoy that has it, and the rest of the module loads.
+//!   callback and the Envoy that has it, and the rest of the module loads. The
+//!   SDK then calls it through [`call`], under the abi crate's name.
 
 use crate::abi;
 use core::ffi::{c_char, c_void, CStr};
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 extern "C" {
     // glibc's; Envoy itself links libdl, so it is always there.
@@ -32,6 +33,7 @@ pub struct OptionalCallback<F> {
     pub name: &'static CStr,
     pub since: &'static str,
     address: AtomicPtr<c_void>,
+    resolved: AtomicBool,
     kind: PhantomData<F>,
 }
 
@@ -45,6 +47,7 @@ impl<F: Copy> OptionalCallback<F> {
             name,
             since,
             address: AtomicPtr::new(core::ptr::null_mut()),
+            resolved: AtomicBool::new(false),
             kind: PhantomData,
         }
     }
@@ -54,6 +57,7 @@ impl<F: Copy> OptionalCallback<F> {
         // SAFETY: dlsym with a NUL-terminated name; RTLD_DEFAULT is always valid.
         let found = unsafe { dlsym(RTLD_DEFAULT, self.name.as_ptr()) };
         self.address.store(found, Ordering::Release);
+        self.resolved.store(true, Ordering::Release);
         !found.is_null()
     }
 
@@ -67,10 +71,32 @@ impl<F: Copy> OptionalCallback<F> {
 
     /// The function, or the refusal a filter config returns without it.
     pub fn require(&self) -> Result<F, MissingCallback> {
-        self.get().ok_or(MissingCallback {
+        self.get().ok_or(self.missing())
+    }
+
+    /// For a filter's config constructor: `Err` (the refusal) when the running
+    /// Envoy lacks it. The testing feature's fakes model the newest Envoy, so
+    /// there a name never resolved counts as present (set_for_test overrides).
+    pub fn check(&self) -> Result<(), MissingCallback> {
+        if self.get().is_some()
+            || (cfg!(feature = "testing") && !self.resolved.load(Ordering::Acquire))
+        {
+            Ok(())
+        } else {
+            Err(self.missing())
+        }
+    }
+
+    /// The function; absent, a panic with the refusal's text (see [`call`]).
+    pub fn expect(&self) -> F {
+        self.get().unwrap_or_else(|| panic!("{}", self.missing()))
+    }
+
+    fn missing(&self) -> MissingCallback {
+        MissingCallback {
             name: self.name,
             since: self.since,
-        })
+        }
     }
 
     /// Test seam: pretend the running Envoy exports (Some) or lacks (None) it.
@@ -78,6 +104,7 @@ impl<F: Copy> OptionalCallback<F> {
     pub fn set_for_test(&self, address: Option<*mut c_void>) {
         self.address
             .store(address.unwrap_or(core::ptr::null_mut()), Ordering::Release);
+        self.resolved.store(true, Ordering::Release);
     }
 }
 
@@ -104,48 +131,167 @@ impl std::error::Error for MissingCallback {}
 
 // ------------------------------------------------------------------ the table
 
-pub type LogV2 = unsafe extern "C" fn(
-    abi::envoy_dynamic_module_type_log_level,
-    abi::envoy_dynamic_module_type_module_buffer,
-    abi::envoy_dynamic_module_type_module_buffer,
-    u32,
-);
+/// Declares the table: per callback a static [`OptionalCallback`] (its fn type
+/// in [`types`]), a function of the same name and signature in [`call`] that
+/// calls through the resolved address, and the entries of [`table`] and
+/// [`resolve_all`]. `m::name` is the abi crate's declaration, which each fn
+/// type is checked against at compile time.
+macro_rules! optional_callbacks {
+    ($(
+        $(#[$doc:meta])*
+        $stat:ident = $m:ident::$name:ident since $since:literal:
+            fn($($arg:ident: $t:ty),* $(,)?) $(-> $ret:ty)?;
+    )*) => {
+        /// The fn type of each entry, named like its static.
+        #[allow(non_camel_case_types)]
+        pub mod types {
+            use super::*;
+            $( pub type $stat = unsafe extern "C" fn($($t),*) $(-> $ret)?; )*
+        }
 
-/// `envoy_dynamic_module_callback_log_v2`; log.rs falls back to `callback_log`.
-pub static LOG_V2: OptionalCallback<LogV2> =
-    OptionalCallback::new(c"envoy_dynamic_module_callback_log_v2", "1.40.0");
+        $(
+            $(#[$doc])*
+            pub static $stat: OptionalCallback<types::$stat> = OptionalCallback::new(
+                match CStr::from_bytes_with_nul(concat!(stringify!($name), "\0").as_bytes()) {
+                    Ok(name) => name,
+                    Err(_) => panic!("a callback name is a C string"),
+                },
+                $since,
+            );
+        )*
 
-/// Every entry above, by name and `since`, for program_init and the test that
-/// compares this table with abi/abi.h's `@since` tags.
-pub fn table() -> [(&'static CStr, &'static str); 1] {
-    [(LOG_V2.name, LOG_V2.since)]
+        /// Each entry under the abi crate's name: calls the running Envoy's
+        /// export. Only reached where the filter's config checked it (or the
+        /// SDK's own code did): absent, it panics with the refusal's text,
+        /// which the hook's barrier turns into one logged line.
+        pub mod call {
+            use super::*;
+            $(
+                /// # Safety
+                /// That of the abi crate's declaration of the same name.
+                pub unsafe fn $name($($arg: $t),*) $(-> $ret)? {
+                    (super::$stat.expect())($($arg),*)
+                }
+            )*
+        }
+
+        /// Every entry, by name and `since`, for the test that compares this
+        /// table with abi/abi.h's `@since` tags.
+        pub fn table() -> Vec<(&'static CStr, &'static str)> {
+            vec![$(($stat.name, $stat.since)),*]
+        }
+
+        /// Resolves every entry; program_init calls it before anything else.
+        pub fn resolve_all() {
+            $( $stat.resolve(); )*
+        }
+
+        /// Compile-time check that each fn type is the abi crate's declaration.
+        /// Never called: naming the declarations here must not leave a symbol
+        /// behind (test_compat's nm check sees to that).
+        #[allow(dead_code)]
+        const _: () = {
+            fn types_match_the_abi() {
+                $( let _: types::$stat = $m::$name; )*
+            }
+        };
+    };
 }
 
-/// Resolves every entry; program_init calls it before anything else.
-pub fn resolve_all() {
-    LOG_V2.resolve();
+use crate::abi::network as net;
+use abi::*;
+use net::envoy_dynamic_module_type_network_filter_envoy_ptr as NetFilter;
+
+optional_callbacks! {
+    /// Not called by the SDK; its presence tells 1.38+ from 1.37 ([`abi_version`]).
+    IS_VALIDATION_MODE = abi::envoy_dynamic_module_callback_is_validation_mode since "1.38.0":
+        fn() -> bool;
+    ACCESS_LOGGER_GET_ATTRIBUTE_STRING =
+        abi::envoy_dynamic_module_callback_access_logger_get_attribute_string since "1.38.0":
+        fn(logger: envoy_dynamic_module_type_access_logger_envoy_ptr,
+           id: envoy_dynamic_module_type_attribute_id,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    ACCESS_LOGGER_GET_ATTRIBUTE_INT =
+        abi::envoy_dynamic_module_callback_access_logger_get_attribute_int since "1.38.0":
+        fn(logger: envoy_dynamic_module_type_access_logger_envoy_ptr,
+           id: envoy_dynamic_module_type_attribute_id,
+           result: *mut u64) -> bool;
+    /// Absent (1.37, which does not hold its startup for bootstrap extensions):
+    /// the SDK skips the call.
+    BOOTSTRAP_SIGNAL_INIT_COMPLETE =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_config_signal_init_complete
+        since "1.38.0":
+        fn(config: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr);
+    BOOTSTRAP_REGISTER_ADMIN_HANDLER =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_register_admin_handler
+        since "1.38.0":
+        fn(config: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+           path_prefix: envoy_dynamic_module_type_module_buffer,
+           help_text: envoy_dynamic_module_type_module_buffer,
+           removable: bool,
+           mutates_server_state: bool) -> bool;
+    BOOTSTRAP_REMOVE_ADMIN_HANDLER =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_remove_admin_handler
+        since "1.38.0":
+        fn(config: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+           path_prefix: envoy_dynamic_module_type_module_buffer) -> bool;
+    BOOTSTRAP_ADMIN_SET_RESPONSE =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_admin_set_response
+        since "1.38.0":
+        fn(config: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr,
+           response_body: envoy_dynamic_module_type_module_buffer);
+    BOOTSTRAP_TIMER_NEW =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_timer_new since "1.38.0":
+        fn(config: envoy_dynamic_module_type_bootstrap_extension_config_envoy_ptr)
+            -> envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr;
+    BOOTSTRAP_TIMER_ENABLE =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_timer_enable since "1.38.0":
+        fn(timer: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr,
+           delay_milliseconds: u64);
+    BOOTSTRAP_TIMER_DISABLE =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_timer_disable since "1.38.0":
+        fn(timer: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr);
+    BOOTSTRAP_TIMER_ENABLED =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_timer_enabled since "1.38.0":
+        fn(timer: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr) -> bool;
+    BOOTSTRAP_TIMER_DELETE =
+        abi::envoy_dynamic_module_callback_bootstrap_extension_timer_delete since "1.38.0":
+        fn(timer: envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr);
+    NETWORK_ENABLE_HALF_CLOSE =
+        net::envoy_dynamic_module_callback_network_filter_enable_half_close since "1.38.0":
+        fn(filter: NetFilter, enabled: bool);
+    NETWORK_READ_DISABLE =
+        net::envoy_dynamic_module_callback_network_filter_read_disable since "1.38.0":
+        fn(filter: NetFilter, disable: bool)
+            -> net::envoy_dynamic_module_type_network_read_disable_status;
+    /// log.rs falls back to `callback_log` without it.
+    LOG_V2 = abi::envoy_dynamic_module_callback_log_v2 since "1.40.0":
+        fn(level: envoy_dynamic_module_type_log_level,
+           message: envoy_dynamic_module_type_module_buffer,
+           source_file: envoy_dynamic_module_type_module_buffer,
+           source_line: u32);
 }
 
-/// The ABI version this module speaks on the running Envoy: v0.2.0 where the
-/// v0.2.0 callbacks resolve, else that of the oldest supported Envoy. Each
-/// Envoy then logs "matched" (docs/COMPAT.md, "What program_init answers").
+/// `log_v2`'s fn type (log.rs and the tests name it).
+pub type LogV2 = types::LOG_V2;
+
+/// The ABI version this module speaks on the running Envoy, told from the
+/// newest callbacks it exports, so that each Envoy finds its own answer
+/// (docs/COMPAT.md, "What program_init answers"):
+///
+/// * 1.40 and later (log_v2): `ENVOY_DYNAMIC_MODULES_ABI_VERSION`, v0.2.0;
+/// * 1.38 and 1.39 (is_validation_mode): v0.1.0, which they log as matched;
+/// * 1.37 (neither): the SHA-256 its loader compares byte for byte; any other
+///   answer fails the module's load there.
 pub fn abi_version() -> &'static CStr {
     if LOG_V2.get().is_some() {
         abi::ENVOY_DYNAMIC_MODULES_ABI_VERSION
-    } else {
+    } else if IS_VALIDATION_MODE.get().is_some() {
         abi::ENVOY_DYNAMIC_MODULES_OLDEST_ABI_VERSION
+    } else {
+        abi::ENVOY_DYNAMIC_MODULES_ABI_VERSION_ENVOY_1_37
     }
 }
-
-/// Compile-time check that each fn type above is the abi crate's declaration.
-/// Never called: naming the declarations here must not leave a symbol behind
-/// (test_compat's nm check sees to that).
-#[allow(dead_code)]
-const _: () = {
-    fn types_match_the_abi() {
-        let _: LogV2 = abi::since::envoy_dynamic_module_callback_log_v2;
-    }
-};
 
 #[cfg(test)]
 mod tests {
@@ -172,10 +318,12 @@ mod tests {
                 }
             }
         }
-        let table: Vec<(String, String)> = table()
+        tagged.sort();
+        let mut table: Vec<(String, String)> = table()
             .iter()
             .map(|(n, s)| (n.to_str().unwrap().to_owned(), s.to_string()))
             .collect();
+        table.sort();
         assert_eq!(
             tagged, table,
             "abi/abi.h's @since callbacks vs since::table()"
@@ -193,6 +341,21 @@ mod tests {
             "needs envoy_dynamic_module_callback_no_such, which this Envoy does not export \
              (Envoy 9.9.9 and later do)"
         );
+    }
+
+    #[test]
+    fn check_refuses_a_resolved_but_absent_callback() {
+        let missing: OptionalCallback<LogV2> =
+            OptionalCallback::new(c"envoy_dynamic_module_callback_no_such", "1.38.0");
+        missing.resolve();
+        assert_eq!(
+            missing.check().unwrap_err().to_string(),
+            "needs envoy_dynamic_module_callback_no_such, which this Envoy does not export \
+             (Envoy 1.38.0 and later do)"
+        );
+        let found: OptionalCallback<LogV2> = OptionalCallback::new(c"malloc", "0");
+        found.resolve();
+        assert!(found.check().is_ok());
     }
 
     #[test]

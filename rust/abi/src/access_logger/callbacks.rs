@@ -21,6 +21,7 @@ extern "C" {
         result_headers: *mut envoy_dynamic_module_type_envoy_http_header,
     ) -> bool;
 
+    /// @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
     /// A string attribute of the logged request (as the HTTP filter's
     /// get_attribute_string); false when absent.
     pub fn envoy_dynamic_module_callback_access_logger_get_attribute_string(
@@ -29,6 +30,7 @@ extern "C" {
         result: *mut envoy_dynamic_module_type_envoy_buffer,
     ) -> bool;
 
+    /// @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
     /// An integer attribute of the logged request; false when absent.
     pub fn envoy_dynamic_module_callback_access_logger_get_attribute_int(
         logger_envoy_ptr: envoy_dynamic_module_type_access_logger_envoy_ptr,

@@ -113,6 +113,7 @@ extern "C" {
         port_out: *mut u32,
     ) -> bool;
 
+    /// @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
     /// With half-close on, a FIN from the downstream ends its direction only,
     /// and the filter may still write.
     pub fn envoy_dynamic_module_callback_network_filter_enable_half_close(
@@ -120,6 +121,7 @@ extern "C" {
         enabled: bool,
     );
 
+    /// @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
     /// Stops (true) or resumes (false) reading from the downstream; counted, so
     /// every disable needs its enable.
     pub fn envoy_dynamic_module_callback_network_filter_read_disable(

@@ -24,6 +24,7 @@ use crate::shared::log_sink::{redacted, text, Entry, Lines};
 use envoy_dm_sdk::access_logger::{
     AccessLogType, AccessLogger, AccessLoggerConfig, EnvoyAccessLog, EnvoyAccessLoggerConfig,
 };
+use envoy_dm_sdk::since;
 use envoy_dm_sdk::{AttributeId, BoxError, HeaderType, MetricId};
 
 pub const DROPPED_COUNTER: &str = "json_access_log_dropped_lines_total";
@@ -35,6 +36,8 @@ pub struct JsonAccessLogConfig {
 
 impl JsonAccessLogConfig {
     pub fn new(envoy: &mut impl EnvoyAccessLoggerConfig, config: &[u8]) -> Result<Self, BoxError> {
+        // Each line is built from the request's string attributes (not on 1.37).
+        since::ACCESS_LOGGER_GET_ATTRIBUTE_STRING.check()?;
         let dropped = envoy.define_counter(DROPPED_COUNTER)?;
         let lines = Lines::open("json_access_log", "json_access_log", config)?;
         Ok(Self { lines, dropped })

@@ -13,6 +13,7 @@ use envoy_dm_sdk::bootstrap::{
     AdminResponse, BootstrapExtension, BootstrapExtensionConfig, EnvoyBootstrapConfig,
     EnvoyBootstrapExtension, Timer, TimerId,
 };
+use envoy_dm_sdk::since;
 use envoy_dm_sdk::BoxError;
 use serde::Deserialize;
 use std::time::Duration;
@@ -45,6 +46,8 @@ pub struct BootstrapFaultConfig {
 impl BootstrapFaultConfig {
     pub fn new(envoy: &mut dyn EnvoyBootstrapConfig, config: &[u8]) -> Result<Self, BoxError> {
         enabled()?;
+        since::BOOTSTRAP_REGISTER_ADMIN_HANDLER.check()?;
+        since::BOOTSTRAP_TIMER_NEW.check()?;
         let Settings { phase } = envoy_dm_sdk::parse_json(config)?;
         if phase == Phase::Config {
             panic!("fault injected in config");

@@ -26,6 +26,7 @@ use envoy_dm_sdk::bootstrap::{
     AdminResponse, BootstrapExtension, BootstrapExtensionConfig, EnvoyBootstrapConfig,
     EnvoyBootstrapExtension, Timer, TimerId,
 };
+use envoy_dm_sdk::since;
 use envoy_dm_sdk::{envoy_log, live, BoxError};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -101,6 +102,9 @@ pub struct LabStatusConfig {
 
 impl LabStatusConfig {
     pub fn new(envoy: &mut dyn EnvoyBootstrapConfig, config: &[u8]) -> Result<Self, BoxError> {
+        // An admin endpoint and a reload timer (neither on 1.37).
+        since::BOOTSTRAP_REGISTER_ADMIN_HANDLER.check()?;
+        since::BOOTSTRAP_TIMER_NEW.check()?;
         let settings = parse(config)?;
         if !envoy.register_admin_handler(
             &settings.admin_path,

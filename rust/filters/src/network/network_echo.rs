@@ -20,6 +20,7 @@ use envoy_dm_sdk::network::{
     EnvoyNetworkFilter, EnvoyNetworkFilterConfig, NetworkFilter, NetworkFilterConfig,
     NetworkFilterStatus,
 };
+use envoy_dm_sdk::since;
 use envoy_dm_sdk::BoxError;
 
 #[derive(serde::Deserialize)]
@@ -33,6 +34,9 @@ impl EchoConfig {
         _envoy: &mut impl EnvoyNetworkFilterConfig,
         config: &[u8],
     ) -> Result<Self, BoxError> {
+        // Half-close and read back-pressure (neither on 1.37).
+        since::NETWORK_ENABLE_HALF_CLOSE.check()?;
+        since::NETWORK_READ_DISABLE.check()?;
         if !config.iter().all(u8::is_ascii_whitespace) {
             envoy_dm_sdk::parse_json::<Settings>(config)?;
         }

@@ -12,6 +12,7 @@ use envoy_dm_sdk::network::{
     ConnectionEvent, EnvoyNetworkFilter, EnvoyNetworkFilterConfig, NetworkFilter,
     NetworkFilterConfig, NetworkFilterStatus,
 };
+use envoy_dm_sdk::since;
 use envoy_dm_sdk::BoxError;
 use serde::Deserialize;
 
@@ -42,6 +43,7 @@ impl NetworkFaultConfig {
         config: &[u8],
     ) -> Result<Self, BoxError> {
         crate::shared::fault::require()?;
+        since::NETWORK_ENABLE_HALF_CLOSE.check()?;
         let RawConfig { phase } = envoy_dm_sdk::parse_json(config)?;
         Ok(Self { phase })
     }

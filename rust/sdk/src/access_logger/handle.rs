@@ -3,6 +3,7 @@
 
 use crate::abi;
 use crate::ffi::{define_labelless, envoy_bytes, header_list};
+use crate::since;
 use crate::{AttributeId, HeaderType, MetricId};
 
 /// The request's timings ([`abi::envoy_dynamic_module_type_timing_info`]).
@@ -105,7 +106,7 @@ impl EnvoyAccessLog for EnvoyAccessLogHandle {
         let mut out = EMPTY;
         // SAFETY: as in `buffer`.
         unsafe {
-            abi::envoy_dynamic_module_callback_access_logger_get_attribute_string(
+            since::call::envoy_dynamic_module_callback_access_logger_get_attribute_string(
                 self.raw, id, &mut out,
             )
             .then(|| envoy_bytes(out.ptr, out.length))
@@ -116,7 +117,7 @@ impl EnvoyAccessLog for EnvoyAccessLogHandle {
         let mut out = 0u64;
         // SAFETY: `out` is live for the call.
         unsafe {
-            abi::envoy_dynamic_module_callback_access_logger_get_attribute_int(
+            since::call::envoy_dynamic_module_callback_access_logger_get_attribute_int(
                 self.raw, id, &mut out,
             )
             .then_some(out)

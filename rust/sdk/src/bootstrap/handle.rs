@@ -3,6 +3,7 @@
 
 use crate::abi;
 use crate::ffi::module_buffer;
+use crate::since;
 use core::ffi::c_void;
 use std::time::Duration;
 
@@ -86,11 +87,10 @@ impl EnvoyBootstrapConfigHandle {
 
     /// Lets Envoy's startup go on (once per configuration).
     pub(crate) fn signal_init_complete(&mut self) {
-        // SAFETY: a plain call on the live pointer.
-        unsafe {
-            abi::envoy_dynamic_module_callback_bootstrap_extension_config_signal_init_complete(
-                self.raw,
-            )
+        // Absent on 1.37, which does not hold its startup for the extension.
+        if let Some(signal) = since::BOOTSTRAP_SIGNAL_INIT_COMPLETE.get() {
+            // SAFETY: a plain call on the live pointer.
+            unsafe { signal(self.raw) }
         }
     }
 
@@ -98,7 +98,7 @@ impl EnvoyBootstrapConfigHandle {
     pub(crate) fn set_admin_response(&mut self, body: &[u8]) {
         // SAFETY: Envoy copies the bytes during the call.
         unsafe {
-            abi::envoy_dynamic_module_callback_bootstrap_extension_admin_set_response(
+            since::call::envoy_dynamic_module_callback_bootstrap_extension_admin_set_response(
                 self.raw,
                 module_buffer(body),
             )
@@ -107,13 +107,14 @@ impl EnvoyBootstrapConfigHandle {
 }
 
 unsafe fn envoy_timer_enable(raw: *mut c_void, ms: u64) {
-    // SAFETY: `raw` is a live timer Envoy made for this extension (TimerOps' contract).
-    unsafe { abi::envoy_dynamic_module_callback_bootstrap_extension_timer_enable(raw, ms) }
+    // SAFETY: `raw` is a live timer Envoy made for this extension (TimerOps' contract);
+    // the extension's config checked that this Envoy exports the timer callbacks.
+    unsafe { since::call::envoy_dynamic_module_callback_bootstrap_extension_timer_enable(raw, ms) }
 }
 
 unsafe fn envoy_timer_delete(raw: *mut c_void) {
     // SAFETY: `raw` is a live timer Envoy made, deleted once (TimerOps' contract).
-    unsafe { abi::envoy_dynamic_module_callback_bootstrap_extension_timer_delete(raw) }
+    unsafe { since::call::envoy_dynamic_module_callback_bootstrap_extension_timer_delete(raw) }
 }
 
 static ENVOY_TIMER: TimerOps = TimerOps {
@@ -125,7 +126,7 @@ impl EnvoyBootstrapConfig for EnvoyBootstrapConfigHandle {
     fn register_admin_handler(&mut self, path_prefix: &str, help: &str) -> bool {
         // SAFETY: Envoy copies both buffers during the call.
         unsafe {
-            abi::envoy_dynamic_module_callback_bootstrap_extension_register_admin_handler(
+            since::call::envoy_dynamic_module_callback_bootstrap_extension_register_admin_handler(
                 self.raw,
                 module_buffer(path_prefix.as_bytes()),
                 module_buffer(help.as_bytes()),
@@ -139,7 +140,8 @@ impl EnvoyBootstrapConfig for EnvoyBootstrapConfigHandle {
         // SAFETY: a plain call on the live pointer; Envoy owns the timer until
         // timer_delete, which the Timer's drop calls.
         unsafe {
-            let raw = abi::envoy_dynamic_module_callback_bootstrap_extension_timer_new(self.raw);
+            let raw =
+                since::call::envoy_dynamic_module_callback_bootstrap_extension_timer_new(self.raw);
             (!raw.is_null()).then(|| Timer::from_raw(raw, &ENVOY_TIMER))
         }
     }

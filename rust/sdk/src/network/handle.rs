@@ -5,6 +5,7 @@ use crate::abi;
 use crate::abi::network as net;
 use crate::ffi::{envoy_bytes, module_buffer};
 use crate::network::CloseType;
+use crate::since;
 use crate::MetricId;
 
 /// Envoy as seen from one connection. The real implementation is
@@ -220,14 +221,18 @@ impl EnvoyNetworkFilter for EnvoyNetworkFilterHandle {
     fn enable_half_close(&mut self, enabled: bool) {
         // SAFETY: a plain call on the live connection.
         unsafe {
-            net::envoy_dynamic_module_callback_network_filter_enable_half_close(self.raw, enabled)
+            since::call::envoy_dynamic_module_callback_network_filter_enable_half_close(
+                self.raw, enabled,
+            )
         }
     }
 
     fn read_disable(&mut self, disable: bool) {
         // SAFETY: a plain call on the live connection.
         let _ = unsafe {
-            net::envoy_dynamic_module_callback_network_filter_read_disable(self.raw, disable)
+            since::call::envoy_dynamic_module_callback_network_filter_read_disable(
+                self.raw, disable,
+            )
         };
     }
 
