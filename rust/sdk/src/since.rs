@@ -170,7 +170,10 @@ macro_rules! optional_callbacks {
                 /// # Safety
                 /// That of the abi crate's declaration of the same name.
                 pub unsafe fn $name($($arg: $t),*) $(-> $ret)? {
-                    (super::$stat.expect())($($arg),*)
+                    // SAFETY: the address is Envoy's export of this very name, whose
+                    // type the compile-time check below ties to the abi crate's
+                    // declaration; the caller upholds that declaration's contract.
+                    unsafe { (super::$stat.expect())($($arg),*) }
                 }
             )*
         }
