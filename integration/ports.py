@@ -144,3 +144,10 @@ BODY_CAP_ADMIN = 11974
 # test_upstream_failures.py's Envoy whose only cluster points at a closed port.
 DOWN_LISTENER = 11070
 DOWN_ADMIN = 11970
+
+# test_sentinel.py's Envoys (one at a time): the guarded listener, the admin
+# port, the loopback server a Remote module source is fetched from, base id.
+SENTINEL_LISTENER = 12029
+SENTINEL_ADMIN = 12929
+SENTINEL_MODULE_SERVER = 12030
+SENTINEL_BASE_ID = 29

@@ -10,6 +10,7 @@ pub mod client_hello;
 pub mod delay;
 pub mod dns_message;
 pub mod fault_injection;
+pub mod guard_mark;
 pub mod header_auth;
 pub mod header_mutation;
 pub mod json_access_log;
