@@ -99,6 +99,8 @@ BENCH_LISTENERS = {
     "lua_header_mutation": (1084, 1184),
     "wasm_header_mutation": (1093, 1193),
     "ext_proc_header_mutation": (1094, 1194),
+    "rust_header_auth": (1095, 1195),
+    "rust_header_auth_sentinel": (1096, 1196),
 }
 # The bench's ext_proc server (gRPC), and the Lua anchor of its body rows (the
 # module body rows use envoy.yaml's own listeners, 1074-1076).
