@@ -39,6 +39,7 @@ help:
 	@echo "make compat the same .so files on every Envoy in ENVOY_VERSIONS (table in build/compat)"
 	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
 	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
+	@echo "make gateway-status what a running make gateway's Envoys run beside what was asked (drift, rejections)"
 
 # ------------------------------------------------------------------ install
 

@@ -194,19 +194,7 @@ MODULES_CLUSTER = {
 def test_guard_module_fails_to_load_and_envoy_serves_anyway(upstream, logs_dir, tmp_path, sentinel):
     """A Remote module source whose sha256 does not match the file: Envoy 1.40
     fetches it, refuses the bytes, and starts the listener without the filter."""
-    listener = guarded_listener(sentinel)
-    guard_filter(listener)["typed_config"]["dynamic_module_config"] = {
-        "module": {
-            "remote": {
-                "http_uri": {
-                    "uri": f"http://127.0.0.1:{ports.SENTINEL_MODULE_SERVER}/librust_module.so",
-                    "cluster": "modules",
-                    "timeout": "5s",
-                },
-                "sha256": WRONG_SHA256,
-            }
-        }
-    }
+    listener = remote_guard(guarded_listener(sentinel), nack=None)
     server = ModuleServer()
     try:
         anonymous, authenticated, log = run(
@@ -219,6 +207,7 @@ def test_guard_module_fails_to_load_and_envoy_serves_anyway(upstream, logs_dir, 
         )
     finally:
         server.close()
+    assert "module will not be loaded" in log, log[-3000:]
     if sentinel:
         assert anonymous == DENIED and authenticated == DENIED, (anonymous, authenticated)
     else:
@@ -261,3 +250,67 @@ def test_guard_panicking(upstream, logs_dir, tmp_path, sentinel):
             assert served((calm.status, calm.body))
     finally:
         assert envoy.stop() == 0
+
+
+def test_guard_module_file_missing_refuses_the_config(tmp_path):
+    """A Local module file that is not there: Envoy refuses the whole config
+    (at startup it does not start; by xDS it rejects the update), so nothing
+    serves the route without its guard."""
+    listener = guarded_listener(True)
+    guard_filter(listener)["typed_config"]["dynamic_module_config"] = {"name": "no_such_guard"}
+    path = configs.write(tmp_path / "missing.json", configs.bootstrap([listener], ports.SENTINEL_ADMIN))
+    code, out = lab.validate(path)
+    assert code != 0, out[-2000:]
+    assert "libno_such_guard.so not found in any search path" in out, out[-2000:]
+
+
+def test_every_test_docs_security_names_exists():
+    """docs/SECURITY.md points each case at tests by file::name: each must exist."""
+    import re
+
+    text = (lab.ROOT / "docs" / "SECURITY.md").read_text()
+    refs = re.findall(r"`((?:integration|go)/[\w/]+\.(?:py|go))::(\w+)`", text)
+    # `::name` after a first full reference continues the same file.
+    for match in re.finditer(r"`((?:integration|go)/[\w/]+\.(?:py|go))::\w+`((?:, `::\w+`)+)", text):
+        refs += [(match[1], name) for name in re.findall(r"`::(\w+)`", match[2])]
+    assert len(refs) > 15, refs
+    for path, name in refs:
+        source = (lab.ROOT / path).read_text()
+        assert re.search(rf"^(?:def|func) {name}\(", source, re.M), f"{path}::{name} named in docs/SECURITY.md"
+
+
+def remote_guard(listener: dict, nack: bool | None, field: str = "nack_on_cache_miss") -> dict:
+    """The guard loaded from a Remote source with the wrong sha256, with or without nack_on_cache_miss."""
+    source = {
+        "module": {
+            "remote": {
+                "http_uri": {
+                    "uri": f"http://127.0.0.1:{ports.SENTINEL_MODULE_SERVER}/librust_module.so",
+                    "cluster": "modules",
+                    "timeout": "5s",
+                },
+                "sha256": WRONG_SHA256,
+            }
+        }
+    }
+    if nack is not None:
+        source[field] = nack
+    guard_filter(listener)["typed_config"]["dynamic_module_config"] = source
+    return listener
+
+
+def test_nack_on_cache_miss_refuses_a_guard_not_in_the_cache(tmp_path):
+    """Envoy 1.40 knows DynamicModuleConfig.nack_on_cache_miss (a misspelt
+    field is refused as unknown) and with it refuses a config whose Remote
+    module is not cached, instead of starting without the filter: at startup
+    Envoy does not start; by xDS the update is rejected (the Envoy Gateway
+    tests, test_fail_closed.py)."""
+    for field, want in (
+        ("nack_on_cache_miss", "Remote module not cached; background fetch in progress"),
+        ("nack_on_cache_miss_typo", "field: 'nack_on_cache_miss_typo'"),
+    ):
+        config = configs.bootstrap([remote_guard(guarded_listener(True), True, field)], ports.SENTINEL_ADMIN)
+        config["static_resources"]["clusters"].append(MODULES_CLUSTER)
+        code, out = lab.validate(configs.write(tmp_path / f"{field}.json", config), extra_env={"TMPDIR": str(tmp_path)})
+        # Protobuf's parse errors vary their spacing on purpose: compare words.
+        assert code != 0 and want in " ".join(out.split()), out[-2000:]
