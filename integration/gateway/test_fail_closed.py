@@ -215,35 +215,39 @@ def test_guard_swapped_by_renaming(gateway, saved, tmp_path):
     never_served(host, seconds=1, headers={"x-auth": "yes"})
 
 
+def remove_guard_patch() -> dict:
+    """An EnvoyPatchPolicy that deletes auth-header-removed's guard filter from
+    the second Gateway's listener."""
+    return {
+        "apiVersion": "gateway.envoyproxy.io/v1alpha1",
+        "kind": "EnvoyPatchPolicy",
+        "metadata": {"name": "remove-guard", "namespace": eg.NAMESPACE},
+        "spec": {
+            "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "second"},
+            "type": "JSONPatch",
+            "priority": 10,
+            "jsonPatches": [
+                {
+                    "type": "type.googleapis.com/envoy.config.listener.v3.Listener",
+                    "name": f"{eg.NAMESPACE}/second/http",
+                    "operation": {
+                        "op": "remove",
+                        # Envoy Gateway names it <type>/<policy kind>/<ns>/<policy>/dynamic-module/<i>;
+                        # the kind is empty in standalone mode.
+                        "jsonPath": "..http_filters[?(@.name =~ '/envoy-gateway-system/auth-header-removed/')]",
+                    },
+                }
+            ],
+        },
+    }
+
+
 def test_guard_filter_removed_from_the_chain(gateway, saved):
     """Another patch deletes the guard's filter from the listener: the route
     still turns it on (by name, now nothing), and the sentinel denies."""
     docs = copy.deepcopy(saved)
     host = guarded_route(docs, "removed", "rust-remote")
-    docs.append(
-        {
-            "apiVersion": "gateway.envoyproxy.io/v1alpha1",
-            "kind": "EnvoyPatchPolicy",
-            "metadata": {"name": "remove-guard", "namespace": eg.NAMESPACE},
-            "spec": {
-                "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "second"},
-                "type": "JSONPatch",
-                "priority": 10,
-                "jsonPatches": [
-                    {
-                        "type": "type.googleapis.com/envoy.config.listener.v3.Listener",
-                        "name": f"{eg.NAMESPACE}/second/http",
-                        "operation": {
-                            "op": "remove",
-                            # Envoy Gateway names it <type>/<policy kind>/<ns>/<policy>/dynamic-module/<i>;
-                            # the kind is empty in standalone mode.
-                            "jsonPath": "..http_filters[?(@.name =~ '/envoy-gateway-system/auth-header-removed/')]",
-                        },
-                    }
-                ],
-            },
-        }
-    )
+    docs.append(remove_guard_patch())
     gateway.apply(docs)
     eg.wait_for_route(SECOND, host, lambda s, h: s == 403, XDS_TIMEOUT, f"{host} denied by the sentinel")
     dump = gateway.admin("second", "/config_dump?resource=dynamic_listeners")
@@ -307,16 +311,24 @@ def test_status_shows_a_refused_config_as_drift_and_a_good_update_clears_it(gate
 
 
 def test_without_the_patches_the_same_breakages_serve(gateway, saved, tmp_path):
-    """The open configuration the two patch policies replace: the same wrong
-    sha256 and the same stand-in serve an unauthenticated request. This is
-    what every check above would see without 40-fail-closed.yaml."""
-    docs = [d for d in copy.deepcopy(saved) if d["kind"] != "EnvoyPatchPolicy"]
+    """The open configuration 40-fail-closed.yaml replaces: every breakage
+    above, on the same routes, serves an unauthenticated request (a 200 from
+    the upstream). This is what each check of this file sees without the two
+    fail-closed patch policies."""
+    docs = [d for d in copy.deepcopy(saved) if not d["metadata"]["name"].startswith("fail-closed-")]
     rust = eg.find(docs, "EnvoyProxy", "lab")["spec"]["dynamicModules"]
     url = next(m for m in rust if m["name"] == "rust-remote")["source"]["remote"]["url"]
     add_module(docs, "rust-remote-bad", remote(url, WRONG_SHA256))
-    bad = guarded_route(docs, "badsha", "rust-remote-bad")
+    hosts = [guarded_route(docs, "badsha", "rust-remote-bad")]
+    late = tmp_path / "late.so"
+    late.write_bytes((eg.lab.BUILD_LIB / "librust_module.so").read_bytes() + b"\1" * 64)
+    add_module(docs, "rust-guard-down", remote(f"http://127.0.0.1:{DOWN_PORT}/librust_guard.so", eg.sha256_file(late)))
+    hosts.append(guarded_route(docs, "down", "rust-guard-down"))
     add_module(docs, "rust-swapped", {"type": "Local", "local": {"path": str(stand_in(tmp_path / "swapped"))}})
-    swapped = guarded_route(docs, "swapped", "rust-swapped")
+    hosts.append(guarded_route(docs, "swapped", "rust-swapped"))
+    hosts.append(guarded_route(docs, "removed", "rust-remote"))
+    docs.append(remove_guard_patch())
+    hosts.append(guarded_route(docs, "panic", "rust-remote", "fault_injection", {"phase": "request_headers"}))
     gateway.apply(docs)
-    for host in (bad, swapped):
+    for host in hosts:
         eg.wait_for_route(SECOND, host, lambda s, h: s == 200, XDS_TIMEOUT, f"{host} served (fails open)")
