@@ -40,6 +40,7 @@ help:
 	@echo "make cross ARCH=arm64  the three modules for aarch64 Linux (build/cross/arm64/lib), checked"
 	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
 	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
+	@echo "make gateway-status what a running make gateway's Envoys run beside what was asked (drift, rejections)"
 
 # ------------------------------------------------------------------ install
 

@@ -69,6 +69,10 @@ VARIANTS = [
         ("lua_header_mutation", "lua", "header_mutation"),
         ("wasm_header_mutation", "wasm", "header_mutation"),
         ("ext_proc_header_mutation", "ext_proc", "header_mutation"),
+        # A guard alone, and the same guard with its sentinel (docs/SECURITY.md):
+        # the difference is the price of the sentinel.
+        ("rust_header_auth", "rust", "header_auth"),
+        ("rust_header_auth_sentinel", "rust", "header_auth+sentinel"),
     ]
 ]
 
@@ -319,6 +323,22 @@ def module_filter(language: str, filter_name: str, config: dict | None = None) -
     return {"name": f"{language}_{filter_name}", "typed_config": typed}
 
 
+# Every bench request carries x-request-replace: header_auth on its presence
+# lets each one through (and marks it).
+BENCH_GUARD = {"header": "x-request-replace", "mode": "presence"}
+
+
+def lab_sentinel(lab: dict) -> dict:
+    """The RBAC sentinel behind 1069's header_auth in envoy.yaml, as it is."""
+    for listener in lab["static_resources"]["listeners"]:
+        if listener["name"] == "rust_header_auth":
+            hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
+            for f in hcm["http_filters"]:
+                if f["name"] == "lab.guard_sentinel":
+                    return f
+    raise KeyError("envoy.yaml has no lab.guard_sentinel on the 'rust_header_auth' listener")
+
+
 def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
     """The whole bootstrap for the benchmark."""
     lab = load_lab()
@@ -341,6 +361,8 @@ def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
         "lua_header_mutation": [lua_header_mutation(hm)],
         "wasm_header_mutation": [wasm_header_mutation(hm)],
         "ext_proc_header_mutation": [ext_proc_header_mutation()],
+        "rust_header_auth": [module_filter("rust", "header_auth", BENCH_GUARD)],
+        "rust_header_auth_sentinel": [module_filter("rust", "header_auth", BENCH_GUARD), lab_sentinel(lab)],
     }
     listeners = []
     for name, _lang, _filters, up_port, direct_port in VARIANTS:

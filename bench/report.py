@@ -23,6 +23,9 @@ ORDER = [
     "lua_header_mutation",
     "wasm_header_mutation",
     "ext_proc_header_mutation",
+    # A guard alone and with its sentinel (docs/SECURITY.md).
+    "rust_header_auth",
+    "rust_header_auth_sentinel",
 ]
 # The header_mutation contenders, one per way of extending Envoy.
 CONTENDERS = [

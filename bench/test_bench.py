@@ -141,3 +141,13 @@ def test_body_rows_do_the_same_rewrite(bench_envoy):
             resp = request(port, bench_config.body_path(size))
             assert resp.status == 200, (lang, size, resp.status)
             assert resp.body.decode() == expected, (lang, size, len(resp.body))
+
+
+def test_guard_rows_let_the_bench_requests_through(bench_envoy):
+    """The guard rows (header_auth alone, and with its sentinel) serve every
+    bench request, so they price the allowed path; one without the header the
+    guard keys on is refused by the guard itself."""
+    for name in ("rust_header_auth", "rust_header_auth_sentinel"):
+        for port in (UPSTREAM_PORT[name], DIRECT_PORT[name]):
+            seen(port)
+            assert request(port, bench_config.REQUEST_PATH).status == 401, name

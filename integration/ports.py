@@ -99,6 +99,8 @@ BENCH_LISTENERS = {
     "lua_header_mutation": (1084, 1184),
     "wasm_header_mutation": (1093, 1193),
     "ext_proc_header_mutation": (1094, 1194),
+    "rust_header_auth": (1095, 1195),
+    "rust_header_auth_sentinel": (1096, 1196),
 }
 # The bench's ext_proc server (gRPC), and the Lua anchor of its body rows (the
 # module body rows use envoy.yaml's own listeners, 1074-1076).
@@ -144,3 +146,10 @@ BODY_CAP_ADMIN = 11974
 # test_upstream_failures.py's Envoy whose only cluster points at a closed port.
 DOWN_LISTENER = 11070
 DOWN_ADMIN = 11970
+
+# test_sentinel.py's Envoys (one at a time): the guarded listener, the admin
+# port, the loopback server a Remote module source is fetched from, base id.
+SENTINEL_LISTENER = 12029
+SENTINEL_ADMIN = 12929
+SENTINEL_MODULE_SERVER = 12030
+SENTINEL_BASE_ID = 29

@@ -5,6 +5,9 @@
 #                       of deploy/standalone/, until Ctrl-C
 #   make gateway-test   the same, tested by traffic; then the Kubernetes
 #                       manifests of deploy/kubernetes/ validated offline
+#   make gateway-status beside a running `make gateway`: what each Envoy runs
+#                       (modules, filters, config hashes) against what the
+#                       policies ask, every drift and rejected update
 #
 # Envoy Gateway is built from the Go module proxy into build/gateway/bin (about
 # 6 minutes and 3 GB of Go caches the first time; reused after). Its v1.9.1
@@ -22,7 +25,7 @@ EG_SRC       = $(shell go env GOMODCACHE)/$(EG_MODULE)@$(EG_VERSION)
 EG_CRDS      = $(EG_SRC)/charts/gateway-helm/charts/crds/crds
 K8S_SCHEMAS := $(BUILD)/gateway/schemas
 
-.PHONY: gateway gateway-test gateway-bin gateway-k8s-validate
+.PHONY: gateway gateway-test gateway-status gateway-bin gateway-k8s-validate
 
 # unshare --net gives a namespace with only a loopback, which starts down.
 # It needs root; anyone else gets the same through a user namespace.
@@ -46,8 +49,14 @@ gateway-bin:
 gateway: build venv gateway-bin
 	$(call in_netns,$(PYTHON) integration/gateway/eg.py up)
 
+# Enters the network namespace of the running `make gateway` (its Envoy
+# Gateway's PID is in build/gateway/eg.pid); exit code 1 when there is drift.
+gateway-status: venv
+	@test -f $(BUILD)/gateway/eg.pid || { echo "gateway-status: no running make gateway (no $(BUILD)/gateway/eg.pid)" >&2; exit 2; }
+	nsenter --net=/proc/$$(cat $(BUILD)/gateway/eg.pid)/ns/net $(PYTHON) integration/gateway/eg_status.py
+
 # -s: the live swap prints its request counts.
-gateway-test: build venv gateway-bin gateway-k8s-validate
+gateway-test: build test-lib venv gateway-bin gateway-k8s-validate
 	$(call in_netns,env GATEWAY_TEST=1 $(PYTHON) -m pytest integration/gateway -v -s -p no:cacheprovider)
 
 # The manifests of deploy/kubernetes/ against the CRDs Envoy Gateway

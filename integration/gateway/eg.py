@@ -57,7 +57,8 @@ ROUTES = {
     "remote-rust.lab.test": (SECOND_PORT, "Rust header_mutation, module fetched Remote (sha256 checked)"),
     "remote-go.lab.test": (SECOND_PORT, "Go header_mutation, fetched Remote"),
     "remote-cpp.lab.test": (SECOND_PORT, "C++ header_mutation, fetched Remote"),
-    "auth.lab.test": (SECOND_PORT, "Rust random_auth (403 for about half, seeded)"),
+    "auth.lab.test": (SECOND_PORT, "Rust random_auth (403 for about half, seeded), sentinel behind it"),
+    "auth-header.lab.test": (SECOND_PORT, "Rust header_auth, fetched Remote: 401 without x-auth, sentinel behind it"),
 }
 # plain.lab.test is on the second Gateway too, where the Gateway's own policy
 # adds x-gateway: second.
@@ -141,7 +142,13 @@ class ModuleServer:
 # ------------------------------------------------------------- resources
 
 
-def template_values(module_server_url: str, lib: Path = processes.BUILD_LIB) -> dict:
+# The modules the Gateways load and the module server serves: the shipped build,
+# or under `make gateway-test` the test build, whose Rust module also has the
+# test-only fault-injection filters (the panicking-guard case).
+MODULES_LIB = processes.TEST_LIB if os.environ.get("GATEWAY_TEST") == "1" else processes.BUILD_LIB
+
+
+def template_values(module_server_url: str, lib: Path = MODULES_LIB) -> dict:
     return {
         "ENVOY_VERSION": processes.ENVOY_VERSION,
         "LIB": str(lib),
@@ -171,6 +178,67 @@ def find(docs: list[dict], kind: str, name: str) -> dict:
     raise KeyError(f"{kind}/{name}")
 
 
+# ------------------------------------------------------------ NACK retries
+
+# Envoy's rejection of a listener whose Remote module is not cached yet
+# (nack_on_cache_miss), as Envoy Gateway logs it with the node's name.
+NOT_CACHED = re.compile(
+    r"Envoy rejected the last update for type type\.googleapis\.com/envoy\.config\.listener\.v3\.Listener "
+    rf"on node {NAMESPACE}-(?P<gateway>[a-z0-9-]+?)-[0-9a-f]+ with .*Remote module not cached.*SHA256: (?P<sha>[0-9a-f]{{64}})"
+)
+RETRY_FIRST_S = 1.0
+RETRY_MAX_S = 8.0
+
+
+class NackRetrier:
+    """Sends a listener update Envoy refused for a Remote module not yet in
+    its cache again, until Envoy accepts it (resources/40-fail-closed.yaml).
+
+    Envoy Gateway v1.9 serves delta xDS and does not resend a rejected
+    resource until it changes, so this bumps the `retry` value the Gateway's
+    fail-closed EnvoyPatchPolicy writes into the listener's metadata: a new
+    listener version. Backoff doubles from RETRY_FIRST_S to RETRY_MAX_S while
+    Envoy keeps refusing for the same module (a wrong sha256 never lands), and
+    starts again for another one."""
+
+    def __init__(self, gateway: Gateway):
+        self.gateway = gateway
+        self.stop_event = threading.Event()
+        self.retries: dict[str, int] = {}  # Gateway name -> bumps made
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> NackRetrier:
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.stop_event.set()
+        self.thread.join(5)
+
+    def _run(self):
+        seen = 0
+        pending: dict[str, tuple[float, str]] = {}  # gateway -> (when, sha)
+        delay: dict[str, tuple[float, str]] = {}  # gateway -> (current delay, sha)
+        while not self.stop_event.wait(0.2):
+            try:
+                log = self.gateway.log()
+            except OSError:
+                continue
+            for m in NOT_CACHED.finditer(log, seen):
+                # A line half written does not match yet: it is read again next time.
+                seen = m.end()
+                gw, sha = m["gateway"], m["sha"]
+                last, last_sha = delay.get(gw, (0.0, ""))
+                wait = RETRY_FIRST_S if sha != last_sha else min(max(last * 2, RETRY_FIRST_S), RETRY_MAX_S)
+                delay[gw] = (wait, sha)
+                pending[gw] = (time.monotonic() + wait, sha)
+            for gw, (when, _) in list(pending.items()):
+                if time.monotonic() >= when:
+                    del pending[gw]
+                    self.gateway.bump_retry(gw)
+                    self.retries[gw] = self.retries.get(gw, 0) + 1
+
+
 # ------------------------------------------------------------ the gateway
 
 
@@ -184,17 +252,40 @@ class Gateway:
     modules: ModuleServer
     docs: list[dict]
     _generation: int = field(default=0)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    retrier: NackRetrier | None = None
 
     # -- resources
 
     def apply(self, docs: list[dict] | None = None):
         """Replaces the watched resources file by rename, so Envoy Gateway never reads half of it."""
-        if docs is not None:
-            self.docs = docs
-        self._generation += 1
-        tmp = self.state / f".resources-{self._generation}.yaml"
-        tmp.write_text(yaml.safe_dump_all(self.docs, sort_keys=False))
-        os.replace(tmp, self.state / "resources" / "resources.yaml")
+        with self._lock:
+            if docs is not None:
+                self.docs = docs
+            self._generation += 1
+            tmp = self.state / f".resources-{self._generation}.yaml"
+            tmp.write_text(yaml.safe_dump_all(self.docs, sort_keys=False))
+            os.replace(tmp, self.state / "resources" / "resources.yaml")
+
+    def bump_retry(self, gateway: str) -> bool:
+        """A new version of the Gateway's listener with nothing else changed:
+        the retry counter of its fail-closed EnvoyPatchPolicy, plus one."""
+        with self._lock:
+            for d in self.docs:
+                if d["kind"] != "EnvoyPatchPolicy" or d["spec"]["targetRef"]["name"] != gateway:
+                    continue
+                for patch in d["spec"]["jsonPatches"]:
+                    value = patch["operation"].get("value")
+                    if patch["operation"].get("path") == "/metadata" and "lab.fail_closed" in str(value):
+                        value["filter_metadata"]["lab.fail_closed"]["retry"] += 1
+                        break
+                else:
+                    continue
+                break
+            else:
+                return False
+        self.apply()
+        return True
 
     def find(self, kind: str, name: str) -> dict:
         return find(self.docs, kind, name)
@@ -236,28 +327,35 @@ class Gateway:
         return self.eg.log()
 
     def statuses(self, kind: str, name: str) -> list[dict]:
-        """Every status Envoy Gateway logged for kind/name, oldest first.
-
-        In standalone mode there is no API server to write status to: the file
-        provider logs each one instead, as a line `Got new status for KIND`,
-        the status as YAML, and a line of JSON fields holding the key."""
-        out, body, current = [], [], None
-        for line in self.log().splitlines():
-            if "Got new status for " in line:
-                current, body = line.rsplit("Got new status for ", 1)[1].strip(), []
-            elif current is not None and line.startswith("\t{"):
-                if current == kind and f'"key": "{NAMESPACE}/{name}"' in line:
-                    out.append(yaml.safe_load("\n".join(body)) or {})
-                current = None
-            elif current is not None:
-                body.append(line)
-        return out
+        """Every status Envoy Gateway logged for kind/name, oldest first."""
+        return parse_statuses(self.log(), kind, name)
 
     def stop(self) -> int:
+        if self.retrier:
+            self.retrier.stop()
         code = self.eg.stop(signal.SIGTERM, timeout=30)
         self.upstream.stop()
         self.modules.stop()
         return code
+
+
+def parse_statuses(log: str, kind: str, name: str) -> list[dict]:
+    """Every status Envoy Gateway logged for kind/name, oldest first.
+
+    In standalone mode there is no API server to write status to: the file
+    provider logs each one instead, as a line `Got new status for KIND`,
+    the status as YAML, and a line of JSON fields holding the key."""
+    out, body, current = [], [], None
+    for line in log.splitlines():
+        if "Got new status for " in line:
+            current, body = line.rsplit("Got new status for ", 1)[1].strip(), []
+        elif current is not None and line.startswith("\t{"):
+            if current == kind and f'"key": "{NAMESPACE}/{name}"' in line:
+                out.append(yaml.safe_load("\n".join(body)) or {})
+            current = None
+        elif current is not None:
+            body.append(line)
+    return out
 
 
 def envoy_processes() -> list[tuple[int, str]]:
@@ -350,7 +448,7 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         raise RuntimeError(f"ports already in use in this namespace: {busy}; is another make gateway running here?")
     logs = state.parent / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    modules = ModuleServer(processes.BUILD_LIB, log_path=logs / "module-server.log").start()
+    modules = ModuleServer(MODULES_LIB, log_path=logs / "module-server.log").start()
     upstream = None
     try:
         values = template_values(modules.url)
@@ -363,6 +461,10 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         # Envoy Gateway passes its environment on to the Envoys it starts: the
         # Go module needs cgocheck=0 (see the Makefile).
         env["GODEBUG"] = "cgocheck=0"
+        # The gateway tests make a guard panic with the test-only
+        # fault_injection filter, which refuses every config without this.
+        if os.environ.get("GATEWAY_TEST") == "1":
+            env["DM_ENABLE_FAULT_INJECTION"] = "1"
         # Envoy keeps every module it loads, Local or Remote, as
         # $TMPDIR/envoy_dynamic_module_<sha256>.so and skips the fetch when
         # that file exists: a fresh directory per run, so a Remote source is
@@ -378,9 +480,10 @@ def start(state: Path = STATE, docs_hook=None, ready_timeout: float = 120) -> Ga
         )
         gw = Gateway(state, eg, upstream, modules, docs)
         gw.apply()
+        gw.retrier = NackRetrier(gw).start()
         try:
             for host, (port, _) in ROUTES.items():
-                wait_for_route(port, host, lambda s, h: s in (200, 403), ready_timeout, f"{host}:{port}", eg.proc)
+                wait_for_route(port, host, lambda s, h: s in (200, 401, 403), ready_timeout, f"{host}:{port}", eg.proc)
                 ready_timeout = 30
         except BaseException as e:
             gw.stop()
@@ -411,6 +514,9 @@ def up() -> int:
         print("\nstopped while starting")
         return 130
     pids = gw.envoy_pids()
+    # `make gateway-status` finds the namespace and the Envoys through this.
+    pid_file = STATE.parent / "eg.pid"
+    pid_file.write_text(f"{gw.eg.proc.pid}\n")
     try:
         me = os.getpid()
         print(f"Envoy Gateway is serving through {len(pids)} Envoys (PIDs {', '.join(map(str, pids))}):")
@@ -430,6 +536,7 @@ def up() -> int:
             f"Logs: {gw.eg.log_path.relative_to(ROOT)} (Envoy Gateway and its Envoys), "
             f"{gw.upstream.log_path.relative_to(ROOT)}"
         )
+        print("What Envoy runs beside what was asked, from another shell: make gateway-status")
         print("Ctrl-C stops everything.", flush=True)
         while gw.eg.proc.poll() is None:
             time.sleep(0.2)
@@ -437,6 +544,7 @@ def up() -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        pid_file.unlink(missing_ok=True)
         code = gw.stop()
         left = [pid for pid, _ in envoy_processes() if pid in pids]
         print(f"\nstopped (envoy-gateway exit code {code}; Envoys left running: {left or 'none'})")

@@ -74,7 +74,7 @@ def test_remote_module_route_mutates_headers(gateway, lang):
     # the sha256; test_remote_wrong_sha256_is_refused shows a fetch always
     # happens for an unknown one.
     cached = (
-        gateway.state / "tmp" / f"envoy_dynamic_module_{eg.sha256_file(eg.lab.BUILD_LIB / f'lib{lang}_module.so')}.so"
+        gateway.state / "tmp" / f"envoy_dynamic_module_{eg.sha256_file(eg.MODULES_LIB / f'lib{lang}_module.so')}.so"
     )
     fetched = any(f"GET /lib{lang}_module.so " in line for line in gateway.modules.requests)
     assert fetched or cached.exists(), (gateway.modules.requests, sorted(os.listdir(cached.parent)))
@@ -114,10 +114,13 @@ def test_remote_wrong_sha256_is_refused(gateway):
     """A Remote entry whose sha256 does not match the file: Envoy fetches it,
     refuses it and never loads it; the right sha256 serves.
 
-    What the route does meanwhile is Envoy 1.40's choice, documented here and
-    not desired: it skips the filter and serves the request without the module
-    (fails open), with nothing in Envoy Gateway's status. A policy that
-    guards access must not rely on a Remote source being intact."""
+    What the route does meanwhile: Envoy 1.40 by default skips the filter and
+    serves without the module; with nack_on_cache_miss (40-fail-closed.yaml)
+    it refuses the listener update instead, but the new route still arrives by
+    RDS and, having no module filter in the running listener, is served
+    without it. Either way this unguarded route fails open, with nothing in
+    Envoy Gateway's status: a guarded route needs the sentinel
+    (test_fail_closed.py)."""
     saved = copy.deepcopy(gateway.docs)
     docs = copy.deepcopy(saved)
     proxy = eg.find(docs, "EnvoyProxy", "lab")

@@ -320,6 +320,7 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for CalloutAuth {
         match verdict(result, response) {
             Verdict::Allow => {
                 self.state = State::Decided;
+                crate::shared::guard_mark::mark_allowed(envoy, "callout_auth");
                 envoy.continue_decoding();
             }
             Verdict::Deny(status, headers, body) => {

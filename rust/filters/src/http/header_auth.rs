@@ -219,6 +219,7 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for HeaderAuth {
             }
             Some((true, defer)) => {
                 self.deny_on_response = defer;
+                crate::shared::guard_mark::mark_allowed(envoy, "header_auth");
                 RequestHeadersStatus::Continue
             }
         }

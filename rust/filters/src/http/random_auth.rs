@@ -82,6 +82,7 @@ pub struct RandomAuth {
 impl<E: EnvoyHttpFilter> HttpFilter<E> for RandomAuth {
     fn on_request_headers(&mut self, envoy: &mut E, _end_of_stream: bool) -> RequestHeadersStatus {
         if !self.reject {
+            crate::shared::guard_mark::mark_allowed(envoy, "random_auth");
             return RequestHeadersStatus::Continue;
         }
         envoy.send_response(403, &[], FORBIDDEN_BODY, "random_auth_rejected");

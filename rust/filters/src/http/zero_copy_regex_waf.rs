@@ -174,8 +174,10 @@ impl Waf {
 }
 
 impl<E: EnvoyHttpFilter> HttpFilter<E> for Waf {
-    fn on_request_headers(&mut self, _envoy: &mut E, end_of_stream: bool) -> RequestHeadersStatus {
-        // No body: nothing to scan.
+    fn on_request_headers(&mut self, envoy: &mut E, end_of_stream: bool) -> RequestHeadersStatus {
+        // No body: nothing to scan. The mark says the WAF is in the chain and
+        // running; a body it refuses later is still refused.
+        crate::shared::guard_mark::mark_allowed(envoy, "zero_copy_regex_waf");
         self.done = end_of_stream;
         RequestHeadersStatus::Continue
     }

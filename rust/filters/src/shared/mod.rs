@@ -3,6 +3,7 @@
 
 pub mod client_hello;
 pub mod fault;
+pub mod guard_mark;
 pub mod header_name;
 pub mod log_sink;
 pub mod stat_prefix;
