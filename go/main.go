@@ -12,7 +12,7 @@
 //	sdk/registry.go  filter names to constructors                      registry.rs
 //	sdk/barrier.go   the panic guard                                   barrier.rs
 //	sdk/log.go       logging through Envoy                             log.rs
-//	sdk/config.go    config creation and refusal, strict JSON          hooks.rs, filters/config.rs
+//	sdk/config.go    config creation and refusal, strict JSON          config.rs
 //	sdk/memory.go    what Envoy holds: C addresses, never Go pointers  (Go only)
 //	sdk/sdktest      the fake Envoy for filters' unit tests            testing.rs
 //

@@ -1,5 +1,6 @@
-"""Sustained load through one Envoy on every listener of envoy.yaml (the
-comparison 1062-1066 and the Rust demos 1067-1073): mixed GETs and POSTs with
+"""Sustained load through one Envoy on every HTTP listener of envoy.yaml
+(ports.HTTP: the comparison 1062-1066, the Rust demos 1067-1073, body_rewrite
+1074-1076 and request_tagger 1089; 16 today): mixed GETs and POSTs with
 bodies from 0 to 1 MiB, 64 connections at once, each request over HTTP/1.1 or
 HTTP/2 (prior knowledge), half and half, into an Envoy with several workers
 (lab.WORKERS).

@@ -1,7 +1,7 @@
 // config.h: how a configuration is made, in one place for the filter configs
 // and the per-route configs: the refusal contract (docs/CONTRACT.md), the
 // Result a constructor returns, and strict JSON parsing of filter_config.
-// Mirrors rust/sdk/src/hooks.rs's config half and rust/filters/src/config.rs.
+// Mirrors rust/sdk/src/config.rs, where the Rust SDK makes and refuses configs.
 //
 // Envoy hands a google.protobuf.Struct over as JSON text and a StringValue as
 // its raw bytes; both arrive here. Configs are strict, as with serde's

@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 import lab
+import ports
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,12 +42,12 @@ DEPLOY = ROOT / "deploy" / "standalone"
 EG_BIN = ROOT / "build" / "gateway" / "bin" / "envoy-gateway"
 STATE = ROOT / "build" / "gateway" / "state"
 
-FIRST_PORT = 10080
-SECOND_PORT = 10090
-MODULE_SERVER_PORT = 10100
+FIRST_PORT = ports.GATEWAY_LISTENERS["first"]
+SECOND_PORT = ports.GATEWAY_LISTENERS["second"]
+MODULE_SERVER_PORT = ports.GATEWAY_MODULE_SERVER
 NAMESPACE = "envoy-gateway-system"
 # Envoy Gateway's own fixed ports (v1.9.0), for the namespace check's message.
-EG_FIXED_PORTS = (18000, 18002, 8081, 19003, 19001)
+EG_FIXED_PORTS = ports.GATEWAY_FIXED
 
 # host name -> (gateway port, what serves it); printed by `make gateway`.
 ROUTES = {
