@@ -224,7 +224,7 @@ def worker(jobs: list[tuple[int, int, int]], listeners: Listeners, tally: Tally,
                 else:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 conns[(port, protocol)] = conn
-            if protocol == "HTTP/2":
+            if isinstance(conn, H2Connection):
                 status, resp_headers, data = conn.request(method, path, headers, body)
             else:
                 status, resp_headers, data = send_http1(conn, method, path, headers, body)

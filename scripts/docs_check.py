@@ -17,7 +17,9 @@ What it checks:
 - comments: every path named as "mirrors X" or "see X" in the code exists;
 - make: every target of the Makefile and mk/*.mk (.PHONY lists and rule
   names) is named in `make help`;
-- ports: every port the docs name is a number in integration/ports.py.
+- ports: every port the docs name is a number in integration/ports.py;
+- the README's map: every path it names exists, and every folder at the top
+  of rust/, go/ and cpp/ is named in it.
 """
 
 from __future__ import annotations
@@ -172,6 +174,41 @@ def check_markdown(fix: bool) -> list[str]:
     return problems
 
 
+# --------------------------------------------------------- the README's map
+
+MAP_HEADING = "## The map"
+MAPPED_TREES = ["rust", "go", "cpp"]
+
+
+def check_map() -> list[str]:
+    """Every path the README's map names exists, and every folder at the top of
+    rust/, go/ and cpp/ that git tracks is named there."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    if MAP_HEADING not in lines:
+        return [f"README.md: no '{MAP_HEADING}' section"]
+    start = lines.index(MAP_HEADING)
+    block, fenced = [], False
+    for line in lines[start + 1 :]:
+        if FENCE.match(line):
+            if fenced:
+                break
+            fenced = True
+        elif fenced:
+            block.append(line)
+    problems, named = [], set()
+    for line in block:
+        first = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0]
+        for token in (t.strip() for t in first.split(",")):
+            path = token.rstrip("/")
+            named.add(path)
+            if not (ROOT / path).exists():
+                problems.append(f"README.md map: {token} does not exist")
+    tracked = subprocess.run(["git", "ls-files", *MAPPED_TREES], cwd=ROOT, capture_output=True, text=True).stdout
+    folders = {"/".join(p.split("/")[:2]) for p in tracked.splitlines() if p.count("/") >= 2}
+    problems += [f"README.md map: {f}/ is not named" for f in sorted(folders - named)]
+    return problems
+
+
 # ------------------------------------------------------------ code comments
 
 COMMENT_DIRS = ["rust", "go", "cpp", "integration", "bench", "mk"]
@@ -272,7 +309,9 @@ def check_ports() -> list[str]:
                 for match in form.finditer(line):
                     for group in match.groups():
                         if group and int(group) < 32768 and int(group) not in known:
-                            problems.append(f"{md.relative_to(ROOT)}:{number}: port {group} is not in integration/ports.py")
+                            problems.append(
+                                f"{md.relative_to(ROOT)}:{number}: port {group} is not in integration/ports.py"
+                            )
     return sorted(set(problems))
 
 
@@ -280,7 +319,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fix", action="store_true", help="rewrite the line numbers of code links from their symbols")
     args = parser.parse_args()
-    problems = check_markdown(args.fix) + check_comments() + check_help() + check_ports()
+    problems = check_markdown(args.fix) + check_map() + check_comments() + check_help() + check_ports()
     for problem in problems:
         print(problem)
     if problems:

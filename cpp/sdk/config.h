@@ -71,6 +71,8 @@ class [[nodiscard]] Result {
   template <typename U = T>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Error> &&
            !std::is_same_v<std::remove_cvref_t<U>, Result>)
+      // The requires clause keeps Result itself out:
+      // NOLINTNEXTLINE(bugprone-forwarding-reference-overload)
       Result(U&& value)  // NOLINT(google-explicit-constructor): `return value;` must work.
       : state_(std::in_place_index<0>, std::forward<U>(value)) {}
   Result(Error error)  // NOLINT(google-explicit-constructor): `return Error{...};` must work.

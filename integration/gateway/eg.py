@@ -158,7 +158,7 @@ def template_values(module_server_url: str, lib: Path = lab.BUILD_LIB) -> dict:
 
 def render_resources(values: dict) -> list[dict]:
     """deploy/standalone/resources/*.yaml with the placeholders filled in, as documents."""
-    docs = []
+    docs: list[dict] = []
     for path in sorted((DEPLOY / "resources").glob("*.yaml")):
         text = string.Template(path.read_text()).substitute(values)
         docs.extend(d for d in yaml.safe_load_all(text) if d)
@@ -242,7 +242,9 @@ class Gateway:
         In standalone mode there is no API server to write status to: the file
         provider logs each one instead, as a line `Got new status for KIND`,
         the status as YAML, and a line of JSON fields holding the key."""
-        out, body, current = [], [], None
+        out: list[dict] = []
+        body: list[str] = []
+        current: str | None = None
         for line in self.log().splitlines():
             if "Got new status for " in line:
                 current, body = line.rsplit("Got new status for ", 1)[1].strip(), []
