@@ -270,7 +270,7 @@ def found(pattern: str, text: str) -> re.Match[str]:
 
 
 def parse_duration_ms(text: str) -> float:
-    m = found(r"([\d.]+)(us|ms|s)", text)
+    m = found(r"^([\d.]+)(us|ms|s)", text)
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value if unit == "ms" else value * 1000
 
