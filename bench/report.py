@@ -197,7 +197,7 @@ def reading(results: dict) -> str:
     cpu = results["cpu"]
     base = cpu["baseline"]["total_us"]["median"]
     over = {label: cpu[name]["total_us"]["median"] - base for label, name in CONTENDERS}
-    ranked = sorted(over, key=over.get)
+    ranked = sorted(over, key=over.__getitem__)
     ep = cpu["ext_proc_header_mutation"]
     lines = [
         f"- A module that does nothing costs Rust {d['rust_passthrough']:,.0f}, C++ {d['cpp_passthrough']:,.0f} and "

@@ -38,6 +38,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import bench_config
 import ports
@@ -204,7 +205,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
         extra_env={"GODEBUG": GODEBUG_CALLGRIND},
     )
     pid = str(envoy.proc.pid)
-    results = {l.name: {"per_request": [], "objects": {}} for l in LISTENERS}
+    results: dict[str, dict[str, Any]] = {l.name: {"per_request": [], "objects": {}} for l in LISTENERS}
     try:
         run(["callgrind_control", "-i", "on", pid])
         for listener in LISTENERS:  # warm every path: pools, caches, lazy init
@@ -259,8 +260,17 @@ def lab_wait_new_file(directory: Path, before: set) -> Path:
 # -------------------------------------------------------------------- load
 
 
+def found(pattern: str, text: str) -> re.Match[str]:
+    """The first match of pattern in a tool's output; a tool whose output lacks
+    it fails the run with the output's end, instead of an AttributeError."""
+    m = re.search(pattern, text)
+    if m is None:
+        raise RuntimeError(f"no {pattern!r} in:\n{text[-1500:]}")
+    return m
+
+
 def parse_duration_ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    m = found(r"^([\d.]+)(us|ms|s)", text)
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value if unit == "ms" else value * 1000
 
@@ -278,7 +288,7 @@ def wrk(port: int, seconds: float, connections: int) -> dict:
             f"http://127.0.0.1:{port}{REQUEST_PATH}",
         ]
     )
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rps = float(found(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
@@ -330,8 +340,8 @@ def hey(listener, seconds: float) -> dict:
         raise RuntimeError(f"{listener.name}: not every answer was a 200: {codes}\n{text[-1500:]}")
     pct = {p: float(v) * 1000 for p, v in re.findall(r"(\d+)% in ([\d.]+) secs", text)}
     if not pct.get("99"):  # hey leaves out a percentile it has too few samples for
-        pct["99"] = float(re.search(r"Slowest:\s+([\d.]+) secs", text).group(1)) * 1000
-    achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+        pct["99"] = float(found(r"Slowest:\s+([\d.]+) secs", text).group(1)) * 1000
+    achieved = float(found(r"Requests/sec:\s+([\d.]+)", text).group(1))
     return {"requests": codes.get(200, 0), "achieved_rps": achieved, "p50_ms": pct.get("50"), "p99_ms": pct.get("99")}
 
 
@@ -352,13 +362,14 @@ def measure_cpu(args, config: Path, out: Path, processor: processes.Process | No
             for listener in LISTENERS:  # A B C ... A B C ...: drift hits all alike
                 uses_processor = processor is not None and listener.language == "ext_proc"
                 e0 = cpu_seconds(envoy.proc.pid)
-                p0 = cpu_seconds(processor.proc.pid) if uses_processor else None
+                p0 = cpu_seconds(processor.proc.pid) if processor is not None and uses_processor else None
                 r = hey(listener, args.cpu_seconds)
                 e1 = cpu_seconds(envoy.proc.pid)
                 n = max(1, r["requests"])
                 r["envoy_us"] = (e1["schedstat"] - e0["schedstat"]) / n * 1e6
                 r["envoy_stat_us"] = (e1["stat"] - e0["stat"]) / n * 1e6
                 if uses_processor:
+                    assert processor is not None and p0 is not None
                     p1 = cpu_seconds(processor.proc.pid)
                     r["processor_us"] = (p1["schedstat"] - p0["schedstat"]) / n * 1e6
                     r["processor_stat_us"] = (p1["stat"] - p0["stat"]) / n * 1e6
@@ -501,7 +512,7 @@ def refusals(results: dict) -> list[str]:
     for name, r in results["instructions"].items():
         kind, language = kinds[name]
         if kind == "headers":
-            limit = LUA_SPREAD_MAX if language == "lua" else INSTR_SPREAD_MAX
+            limit: float | None = LUA_SPREAD_MAX if language == "lua" else INSTR_SPREAD_MAX
         else:
             limit = BODY_GO_SPREAD_MAX if language == "go" else BODY_SPREAD_MAX
         if limit is not None and r["spread_pct"] >= limit:
@@ -509,9 +520,9 @@ def refusals(results: dict) -> list[str]:
     if results["parameters"]["cpu_rounds"] > 1:
         for name, r in results["cpu"].items():
             kind, language = kinds[name]
-            limit = GO_CPU_SPREAD_MAX if language == "go" else CPU_SPREAD_MAX
-            if kind == "headers" and limit is not None and r["spread_pct"] > limit:
-                out.append(f"CPU-per-request spread {r['spread_pct']:.1f}% ({name}) is over {limit}%")
+            cpu_limit: float | None = GO_CPU_SPREAD_MAX if language == "go" else CPU_SPREAD_MAX
+            if kind == "headers" and cpu_limit is not None and r["spread_pct"] > cpu_limit:
+                out.append(f"CPU-per-request spread {r['spread_pct']:.1f}% ({name}) is over {cpu_limit}%")
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SLOW_SECONDS = 3.0
@@ -41,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
             uri = self.headers.get("x-forwarded-uri", "?")
             self.reply(403, f"forbidden: {self.command} {uri}\n".encode())
 
-    def reply(self, status: int, body: bytes, headers: list[tuple[str, str]] = ()):
+    def reply(self, status: int, body: bytes, headers: Sequence[tuple[str, str]] = ()):
         self.send_response(status)
         self.send_header("content-type", "text/plain")
         self.send_header("content-length", str(len(body)))

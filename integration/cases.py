@@ -257,7 +257,8 @@ def curl(port, path, *args, data: bytes | None = None) -> tuple[list[str], dict[
         capture_output=True,
         check=True,
     )
-    statuses, headers = [], {}
+    statuses: list[str] = []
+    headers: dict[str, list[str]] = {}
     for line in out.stdout.decode("latin-1").split("\r\n"):
         if line.startswith("HTTP/"):
             statuses.append(line)

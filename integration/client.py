@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -68,7 +69,7 @@ WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
 def websocket_echo(
-    port: int, text: str, path: str = "/websocket", timeout: float = 10, headers: list[tuple[str, str]] = ()
+    port: int, text: str, path: str = "/websocket", timeout: float = 10, headers: Sequence[tuple[str, str]] = ()
 ):
     """A WebSocket handshake over a raw socket (with `headers` added), then one
     masked text frame. Returns (status, headers, accept_ok, (opcode, payload))

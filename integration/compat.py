@@ -37,6 +37,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -344,21 +345,28 @@ def run(selected: list[str], case_limit: int | None) -> dict:
 
     cases = CASES[:case_limit] if case_limit else CASES
     OUT.mkdir(parents=True, exist_ok=True)
-    results = {"generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cases": len(cases), "envoys": {}}
+    results: dict[str, Any] = {
+        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cases": len(cases),
+        "envoys": {},
+    }
     for version in selected:
         envoy = envoy_path(version)
         if not envoy.exists():
             raise SystemExit(f"no Envoy {version} at {envoy}: run `make compat-envoys`")
         banner = subprocess.run([str(envoy), "--version"], capture_output=True, text=True).stdout
         work = OUT / version
-        row = {"version_line": banner.strip().split("version: ")[-1], "languages": {}}
+        row: dict[str, Any] = {"version_line": banner.strip().split("version: ")[-1], "languages": {}}
         # The echo upstream for the conformance runs only: test_validate.py
         # starts its own.
         upstream = servers.start_upstream(OUT / "logs")
         try:
             for language, (module, _) in LANGUAGES.items():
                 so = processes.BUILD_LIB / f"lib{module}.so"
-                cell = {"missing_callbacks": missing_callbacks(so, envoy), "load": load(envoy, language, work)}
+                cell: dict[str, Any] = {
+                    "missing_callbacks": missing_callbacks(so, envoy),
+                    "load": load(envoy, language, work),
+                }
                 if cell["load"]["ok"]:
                     cell["conformance"] = conformance(envoy, language, work, cases)
                 row["languages"][language] = cell

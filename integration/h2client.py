@@ -10,6 +10,7 @@ listeners without a codec_type (Envoy's AUTO accepts both HTTP/1.1 and h2):
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import h2.config
@@ -32,11 +33,17 @@ class H2Response:
         return [v for k, v in self.headers if k == name]
 
 
+def _text_headers(headers) -> list[tuple[str, str]]:
+    """h2 hands headers over as str with header_encoding set (as here); its
+    types say bytes, so decode whatever bytes there are."""
+    return [(k.decode() if isinstance(k, bytes) else k, v.decode() if isinstance(v, bytes) else v) for k, v in headers]
+
+
 def request(
     port: int,
     path: str = "/",
     method: str = "POST",
-    frames: list[bytes] = (),
+    frames: Sequence[bytes] = (),
     trailers: list[tuple[str, str]] | None = None,
     empty_last_frame: bool = False,
     headers: list[tuple[str, str]] | None = None,
@@ -107,13 +114,13 @@ def _read_response(conn, sock, sid, backlog: list) -> H2Response:
         events, backlog = backlog or _pump(conn, sock), []
         for event in events:
             if isinstance(event, h2.events.ResponseReceived) and event.stream_id == sid:
-                headers = [(k, v) for k, v in event.headers]
+                headers = _text_headers(event.headers)
                 status = int(dict(headers)[":status"])
             elif isinstance(event, h2.events.DataReceived) and event.stream_id == sid:
                 body += event.data
                 conn.acknowledge_received_data(event.flow_controlled_length, sid)
             elif isinstance(event, h2.events.TrailersReceived) and event.stream_id == sid:
-                trailers = [(k, v) for k, v in event.headers]
+                trailers = _text_headers(event.headers)
             elif isinstance(event, h2.events.StreamEnded) and event.stream_id == sid:
                 return H2Response(status, headers, bytes(body), trailers)
             elif isinstance(event, h2.events.StreamReset) and event.stream_id == sid:

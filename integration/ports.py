@@ -77,6 +77,14 @@ GROUPS = {
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
 
+# Envoy Gateway (make gateway, integration/gateway/eg.py): its two Gateways'
+# listeners and the file server of the Remote modules. Envoy Gateway v1.9.1
+# also binds these itself, which is why make gateway runs in a network
+# namespace of its own.
+GATEWAY_LISTENERS = {"first": 10080, "second": 10090}
+GATEWAY_MODULE_SERVER = 10100
+GATEWAY_FIXED = (18000, 18002, 8081, 19003, 19001)
+
 # A second copy of envoy.yaml beside the lab's: every port + SHIFT.
 SHIFT = 10000
 

@@ -1,5 +1,6 @@
-"""Sustained load through one Envoy on every listener of envoy.yaml (the
-comparison 1062-1066 and the Rust demos 1067-1073): mixed GETs and POSTs with
+"""Sustained load through one Envoy on every HTTP listener of envoy.yaml
+(ports.HTTP: the comparison 1062-1066, the Rust demos 1067-1073, body_rewrite
+1074-1076 and request_tagger 1089; 16 today): mixed GETs and POSTs with
 bodies from 0 to 1 MiB, 64 connections at once, each request over HTTP/1.1 or
 HTTP/2 (prior knowledge), half and half, into an Envoy with several workers
 (processes.WORKERS).
@@ -223,7 +224,7 @@ def worker(jobs: list[tuple[int, int, int]], listeners: Listeners, tally: Tally,
                 else:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 conns[(port, protocol)] = conn
-            if protocol == "HTTP/2":
+            if isinstance(conn, H2Connection):
                 status, resp_headers, data = conn.request(method, path, headers, body)
             else:
                 status, resp_headers, data = send_http1(conn, method, path, headers, body)

@@ -15,6 +15,7 @@ import json
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,7 @@ import kinds
 from client import request
 from harness import servers
 
-TLS_CERTS = None  # set by the side fixture
+TLS_CERTS: Path | None = None  # set by the side fixture
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def curl(*args: str, timeout: float = 10) -> subprocess.CompletedProcess:
 
 def https(port: int, name: str, *extra: str) -> subprocess.CompletedProcess:
     """curl https://{name}:{port}/ to 127.0.0.1, trusting only {name}'s test certificate."""
+    assert TLS_CERTS is not None, "the side fixture sets TLS_CERTS"
     return curl(
         "--cacert",
         str(TLS_CERTS / f"{name}.crt"),

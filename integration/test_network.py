@@ -61,7 +61,7 @@ def rss_kib(envoy) -> int:
 
 def read_all(sock: socket.socket, timeout: float = 10) -> bytes:
     sock.settimeout(timeout)
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         data = sock.recv(65536)
         if not data:
@@ -327,7 +327,7 @@ def read_replies(sock: socket.socket, n: int) -> list[bytes]:
     """n RESP2 replies of the simple kinds these tests get, split as lines."""
     buf = b""
     sock.settimeout(5)
-    replies = []
+    replies: list[bytes] = []
     while len(replies) < n:
         while True:
             if buf.startswith((b"+", b"-", b":")) and b"\r\n" in buf:

@@ -126,6 +126,7 @@ class Load:
                 if outcome:
                     self.failures.append(f"{port}{path}: {outcome}")
                 else:
+                    assert version is not None  # outcome says so otherwise
                     self.seen.setdefault((port, path), set()).add(version)
 
     def __enter__(self):

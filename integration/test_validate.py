@@ -374,6 +374,7 @@ def refusal(language: str, case: str) -> tuple[int, list[str], str]:
     naming the module and filter, the whole output. Cached: the agreement test
     compares what the per-language tests already saw."""
     _, filter_name, kwargs, _, _ = CASES_BY_ID[case]
+    assert isinstance(kwargs, dict)
     module = MODULES[language]
     with tempfile.TemporaryDirectory() as tmp:
         path = configs.write(

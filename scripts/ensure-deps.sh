@@ -31,6 +31,9 @@ need_cmd docker-compose docker-compose
 need_cmd redis-server redis-server
 need_cmd redis-cli redis-tools
 need_cmd openssl openssl
+# make lint: clang-tidy over the C++ SDK and filters; dot draws docs/diagrams.
+need_cmd run-clang-tidy-16 clang-tidy-16
+need_cmd dot graphviz
 need_file /usr/include/nlohmann/json.hpp nlohmann-json3-dev
 need_file /usr/include/gtest/gtest.h libgtest-dev
 

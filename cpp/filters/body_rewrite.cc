@@ -104,7 +104,7 @@ size_t BodyRules::Rewrite(std::string_view input, bool end, std::string& out) co
       // A run no rule can start in goes out in one append.
       const auto run = std::find_if(input.begin() + static_cast<std::ptrdiff_t>(i), input.end(),
                                     [this](char c) { return Starts(c); });
-      const size_t stop = static_cast<size_t>(run - input.begin());
+      const auto stop = static_cast<size_t>(run - input.begin());
       out.append(input.substr(i, stop - i));
       i = stop;
       continue;

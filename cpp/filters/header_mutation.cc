@@ -64,6 +64,7 @@ bool IsTokenByte(char c) {
 void SetFromAttribute(sdk::EnvoyHttpFilter& envoy, std::string_view header, AttributeId id) {
   const std::optional<std::string_view> value = envoy.GetAttributeString(id);
   if (!value) return;
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): filled before it is read.
   if (std::array<char, 128> buffer; value->size() <= buffer.size()) {
     std::ranges::copy(*value, buffer.begin());
     envoy.SetHeader(sdk::HeaderType::kResponseHeader, header, {buffer.data(), value->size()});
@@ -77,7 +78,8 @@ void StampAttributes(sdk::EnvoyHttpFilter& envoy) {
   SetFromAttribute(envoy, kDownstreamAddressHeader, sdk::AttributeId::kSourceAddress);
   SetFromAttribute(envoy, kUpstreamAddressHeader, sdk::AttributeId::kUpstreamAddress);
   if (const std::optional<uint64_t> code = envoy.GetAttributeInt(sdk::AttributeId::kResponseCode)) {
-    std::array<char, 20> digits;  // u64::MAX has 20
+    // u64::MAX has 20 digits; to_chars fills what is read.
+    std::array<char, 20> digits;  // NOLINT(cppcoreguidelines-pro-type-member-init)
     const char* end = std::to_chars(digits.data(), digits.data() + digits.size(), *code).ptr;
     envoy.SetHeader(sdk::HeaderType::kResponseHeader, kResponseCodeHeader,
                     {digits.data(), static_cast<size_t>(end - digits.data())});

@@ -1,7 +1,7 @@
 // config.h: how a configuration is made, in one place for the filter configs
 // and the per-route configs: the refusal contract (docs/CONTRACT.md), the
 // Result a constructor returns, and strict JSON parsing of filter_config.
-// Mirrors the config hooks' bodies and the config module of the Rust SDK.
+// Mirrors rust/sdk/src/config.rs, where the Rust SDK makes and refuses configs.
 //
 // Envoy hands a google.protobuf.Struct over as JSON text and a StringValue as
 // its raw bytes; both arrive here. Configs are strict, as with serde's
@@ -71,6 +71,8 @@ class [[nodiscard]] Result {
   template <typename U = T>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Error> &&
            !std::is_same_v<std::remove_cvref_t<U>, Result>)
+      // The requires clause keeps Result itself out:
+      // NOLINTNEXTLINE(bugprone-forwarding-reference-overload)
       Result(U&& value)  // NOLINT(google-explicit-constructor): `return value;` must work.
       : state_(std::in_place_index<0>, std::forward<U>(value)) {}
   Result(Error error)  // NOLINT(google-explicit-constructor): `return Error{...};` must work.

@@ -103,6 +103,8 @@ class EnvoyHttpFilter {
   EnvoyHttpFilter() = default;
   EnvoyHttpFilter(const EnvoyHttpFilter&) = default;
   EnvoyHttpFilter& operator=(const EnvoyHttpFilter&) = default;
+  EnvoyHttpFilter(EnvoyHttpFilter&&) = default;
+  EnvoyHttpFilter& operator=(EnvoyHttpFilter&&) = default;
 };
 
 // The real handle: a thin wrapper of the filter_envoy_ptr Envoy passes to every
@@ -150,6 +152,8 @@ class EnvoyHttpFilterConfig {
   EnvoyHttpFilterConfig() = default;
   EnvoyHttpFilterConfig(const EnvoyHttpFilterConfig&) = default;
   EnvoyHttpFilterConfig& operator=(const EnvoyHttpFilterConfig&) = default;
+  EnvoyHttpFilterConfig(EnvoyHttpFilterConfig&&) = default;
+  EnvoyHttpFilterConfig& operator=(EnvoyHttpFilterConfig&&) = default;
 };
 
 // The real configuration handle: a thin wrapper of the filter_config_envoy_ptr

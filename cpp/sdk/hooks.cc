@@ -32,6 +32,8 @@ std::string_view View(envoy_dynamic_module_type_envoy_buffer buffer) {
 // The object behind a pointer a "new" hook released to Envoy, which keeps it.
 template <typename T>
 T* Pointer(const void* module_ptr) {
+  // Envoy hands the module its own object back as const void*; it is ours to change.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast)
   return static_cast<T*>(const_cast<void*>(module_ptr));
 }
 template <typename T>

@@ -1,7 +1,7 @@
 // Config creation, written once for filter configs and per-route configs:
 // the size cap, the constructor behind the panic barrier, and the refusal
 // line docs/CONTRACT.md prescribes. Then the strict JSON parsing the filters'
-// constructors share, which mirrors the Rust SDK's config module: serde_json's
+// constructors share, which mirrors rust/sdk/src/config.rs: serde_json's
 // strictness rebuilt on encoding/json.
 
 package sdk

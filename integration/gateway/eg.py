@@ -32,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+import ports
 from harness import processes, servers
 
 HERE = Path(__file__).resolve().parent
@@ -41,12 +42,12 @@ DEPLOY = ROOT / "deploy" / "standalone"
 EG_BIN = ROOT / "build" / "gateway" / "bin" / "envoy-gateway"
 STATE = ROOT / "build" / "gateway" / "state"
 
-FIRST_PORT = 10080
-SECOND_PORT = 10090
-MODULE_SERVER_PORT = 10100
+FIRST_PORT = ports.GATEWAY_LISTENERS["first"]
+SECOND_PORT = ports.GATEWAY_LISTENERS["second"]
+MODULE_SERVER_PORT = ports.GATEWAY_MODULE_SERVER
 NAMESPACE = "envoy-gateway-system"
 # Envoy Gateway's own fixed ports (v1.9.1), for the namespace check's message.
-EG_FIXED_PORTS = (18000, 18002, 8081, 19003, 19001)
+EG_FIXED_PORTS = ports.GATEWAY_FIXED
 
 # host name -> (gateway port, what serves it); printed by `make gateway`.
 ROUTES = {
@@ -164,7 +165,7 @@ def template_values(module_server_url: str, lib: Path = MODULES_LIB) -> dict:
 
 def render_resources(values: dict) -> list[dict]:
     """deploy/standalone/resources/*.yaml with the placeholders filled in, as documents."""
-    docs = []
+    docs: list[dict] = []
     for path in sorted((DEPLOY / "resources").glob("*.yaml")):
         text = string.Template(path.read_text()).substitute(values)
         docs.extend(d for d in yaml.safe_load_all(text) if d)
