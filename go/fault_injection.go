@@ -1,6 +1,6 @@
 // fault_injection: a test-only filter that panics in one chosen phase, to
 // prove the SDK's barrier: the stream fails closed, one line is logged, and
-// Envoy keeps serving. Mirrors rust/filters/src/fault_injection.rs.
+// Envoy keeps serving. Mirrors rust/filters/src/http/fault_injection.rs.
 //
 // Config: {"phase": "config" | "request_headers" | "request_body" |
 // "response_headers" | "response_body" | "stream_complete"}. The filter refuses

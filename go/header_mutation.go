@@ -1,6 +1,6 @@
 // header_mutation: sets, replaces and removes request and response headers,
 // and stamps every response with three of Envoy's attributes. Mirrors
-// rust/filters/src/header_mutation.rs.
+// rust/filters/src/http/header_mutation.rs.
 //
 // Config (JSON; unknown fields are refused):
 //

@@ -1,5 +1,5 @@
 // passthrough: a filter that changes nothing. It measures the bare cost of a
-// module on the request path. Mirrors rust/filters/src/passthrough.rs.
+// module on the request path. Mirrors rust/filters/src/http/passthrough.rs.
 
 package main
 

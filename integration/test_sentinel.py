@@ -282,7 +282,7 @@ def test_every_test_docs_security_names_exists():
 
 def remote_guard(listener: dict, nack: bool | None, field: str = "nack_on_cache_miss") -> dict:
     """The guard loaded from a Remote source with the wrong sha256, with or without nack_on_cache_miss."""
-    source = {
+    source: dict[str, object] = {
         "module": {
             "remote": {
                 "http_uri": {

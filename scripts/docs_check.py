@@ -197,6 +197,8 @@ def check_map() -> list[str]:
             block.append(line)
     problems, named = [], set()
     for line in block:
+        if line[:1].isspace():
+            continue  # a description carried on from the line above
         first = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0]
         for token in (t.strip() for t in first.split(",")):
             path = token.rstrip("/")
@@ -213,7 +215,7 @@ def check_map() -> list[str]:
 
 COMMENT_DIRS = ["rust", "go", "cpp", "integration", "bench", "mk"]
 SOURCE_SUFFIXES = {".rs", ".go", ".c", ".cc", ".h", ".py", ".mk", ".sh", ".toml", ".cmake"}
-# "mirrors rust/sdk/src/hooks.rs", "see `docs/CONTRACT.md`", "Mirrors hooks.rs's
+# "mirrors rust/sdk/src/http/hooks.rs", "see `docs/CONTRACT.md`", "Mirrors hooks.rs's
 # config half and rust/sdk/src/config.rs": every path of the clause after the word.
 SEE = re.compile(r"\b(?:[Mm]irrors|[Ss]ee)\s+(.*?)(?:\.\s|;|$)")
 PATH = re.compile(

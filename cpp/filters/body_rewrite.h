@@ -1,6 +1,6 @@
 // body_rewrite.h: `body_rewrite`, which replaces byte strings in request and
 // response bodies, as nginx's sub_filter does, while the body streams through.
-// Mirrors rust/filters/src/body_rewrite.rs; docs/CONTRACT.md has the contract.
+// Mirrors rust/filters/src/http/body_rewrite.rs; docs/CONTRACT.md has the contract.
 //
 // Config (JSON, strict):
 //   {"request": [["from", "to"], ...], "response": [["from", "to"], ...],

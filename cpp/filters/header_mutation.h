@@ -1,6 +1,6 @@
 // header_mutation.h: `header_mutation`, which sets, replaces and removes request
 // and response headers, and stamps every response with three of Envoy's
-// attributes. Mirrors rust/filters/src/header_mutation.rs.
+// attributes. Mirrors rust/filters/src/http/header_mutation.rs.
 //
 // Config (JSON; unknown fields are refused):
 //   {"request_headers": [["x-k", "v"]], "remove_request_headers": ["x-gone"],

@@ -1,6 +1,6 @@
 // passthrough.h: `passthrough`, a filter that changes nothing. It measures the
 // bare cost of a module on the request path: every hook crosses the ABI and
-// returns Continue. Mirrors rust/filters/src/passthrough.rs.
+// returns Continue. Mirrors rust/filters/src/http/passthrough.rs.
 
 #ifndef ENVOY_DM_CPP_FILTERS_PASSTHROUGH_H_
 #define ENVOY_DM_CPP_FILTERS_PASSTHROUGH_H_

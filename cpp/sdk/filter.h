@@ -1,6 +1,6 @@
 // filter.h: what a filter implements: HttpFilterConfig (one per configured
 // filter) and HttpFilter (one per HTTP stream). The status and id types their
-// methods use are enums.h's. Mirrors rust/sdk/src/filter.rs.
+// methods use are enums.h's. Mirrors rust/sdk/src/http/filter.rs.
 
 #ifndef ENVOY_DM_CPP_SDK_FILTER_H_
 #define ENVOY_DM_CPP_SDK_FILTER_H_

@@ -1,7 +1,7 @@
 // handle.h: the stream handle: what a filter may ask of Envoy during one HTTP
 // stream. EnvoyHttpFilter is the interface filters see; EnvoyFilterHandle is the
 // real one (handle.cc, linked into the module only); unit tests use
-// FakeEnvoyFilter (testing.h). Mirrors rust/sdk/src/handle.rs.
+// FakeEnvoyFilter (testing.h). Mirrors rust/sdk/src/http/handle.rs.
 //
 // Lifetimes: a std::string_view returned here points into Envoy's memory. It
 // stays valid until the current hook returns or, for a header, until the next

@@ -3,7 +3,7 @@
 // declaration is a compile error), and nothing else. Thin glue: each converts
 // Envoy's pointers and calls its body (config.h for configurations, body.h for
 // program_init and streams), whose functions are noexcept, so no exception
-// crosses into Envoy. Mirrors the Rust SDK's hooks.rs and Go's go/sdk/hooks.go.
+// crosses into Envoy. Mirrors rust/sdk/src/http/hooks.rs and go/sdk/hooks.go.
 //
 // The definitions cannot themselves say noexcept: abi.h declares them without it,
 // and C++ refuses a redeclaration with a different exception specification. The

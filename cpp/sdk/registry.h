@@ -1,7 +1,7 @@
 // registry.h: the module's filters by name: registration (the table
 // cpp/filters/filters.cc defines) and lookup, once per configuration
 // (config.h), never per request. Nothing here runs a filter: the hooks' bodies
-// (body.h) do. Mirrors the Rust SDK's registry.rs.
+// (body.h) do. Mirrors rust/sdk/src/registry.rs.
 //
 // filter_config_module_ptr points to a ConfigBox (below).
 

@@ -2,7 +2,7 @@
 // local reply in plain C++ containers, with the same observable rules as Envoy
 // 1.40 (lowercase keys, empty value removes, add keeps existing values); and the
 // log lines, captured in memory (testing.cc defines the functions of log.h in
-// place of log.cc). Mirrors rust/sdk/src/testing.rs.
+// place of log.cc). Mirrors rust/sdk/src/http/testing.rs.
 
 #ifndef ENVOY_DM_CPP_SDK_TESTING_H_
 #define ENVOY_DM_CPP_SDK_TESTING_H_

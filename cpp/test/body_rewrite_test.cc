@@ -1,5 +1,5 @@
 // Unit tests of body_rewrite against the fake handle; the C++ side of the tests
-// in rust/filters/src/body_rewrite.rs.
+// in rust/filters/src/http/body_rewrite.rs.
 
 #include "body_rewrite.h"
 

@@ -1,4 +1,4 @@
-// Unit tests of header_mutation.cc; the cases of rust/filters/src/header_mutation.rs.
+// Unit tests of header_mutation.cc; the cases of rust/filters/src/http/header_mutation.rs.
 
 #include "header_mutation.h"
 

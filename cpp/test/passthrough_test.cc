@@ -1,4 +1,4 @@
-// Unit tests of passthrough.cc; the cases of rust/filters/src/passthrough.rs.
+// Unit tests of passthrough.cc; the cases of rust/filters/src/http/passthrough.rs.
 
 #include "passthrough.h"
 

@@ -1,4 +1,4 @@
-// The interfaces a filter implements. Mirrors rust/sdk/src/filter.rs, in Go's
+// The interfaces a filter implements. Mirrors rust/sdk/src/http/filter.rs, in Go's
 // idiom: a filter implements only the hooks it needs, each a one-method
 // interface found by type assertion (as net/http finds http.Flusher), and the
 // C side (hooks.c) enters Go only for those.

@@ -1,5 +1,5 @@
 // The stream handle: what a filter may ask of Envoy during one HTTP stream.
-// Mirrors rust/sdk/src/handle.rs. An interface, so unit tests hand filters a
+// Mirrors rust/sdk/src/http/handle.rs. An interface, so unit tests hand filters a
 // fake (package sdktest).
 
 package sdk

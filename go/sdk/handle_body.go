@@ -1,6 +1,6 @@
 // The body calls of the stream handle: read a body's slices without copying,
 // drain it from the front, append to it. Mirrors the body methods of
-// rust/sdk/src/handle.rs.
+// rust/sdk/src/http/handle.rs.
 //
 // Each call is one cgo crossing, whatever the body's size: GetBodyChunks asks
 // Envoy for the slice count and the slices in one C call (dm_get_body_chunks

@@ -1,5 +1,5 @@
 // What Envoy holds of the module, and who frees what. This is the Go side of
-// the Box::into_raw / Box::from_raw pairs in rust/sdk/src/hooks.rs, and the one
+// the Box::into_raw / Box::from_raw pairs in rust/sdk/src/http/hooks.rs, and the one
 // place where Go's garbage collector and Envoy's C++ meet:
 //
 //  1. Envoy never keeps a Go pointer. The module pointers it holds (one per

@@ -1,7 +1,7 @@
 // Metrics: a filter's configuration defines counters while Envoy creates it
 // (the config handle), and its streams add to them. Envoy shows them on the
 // admin /stats as dynamicmodulescustom.<name>. Mirrors the metric parts of
-// rust/sdk/src/handle.rs.
+// rust/sdk/src/http/handle.rs.
 
 package sdk
 

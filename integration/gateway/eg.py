@@ -346,7 +346,9 @@ def parse_statuses(log: str, kind: str, name: str) -> list[dict]:
     In standalone mode there is no API server to write status to: the file
     provider logs each one instead, as a line `Got new status for KIND`,
     the status as YAML, and a line of JSON fields holding the key."""
-    out, body, current = [], [], None
+    out: list[dict] = []
+    body: list[str] = []
+    current: str | None = None
     for line in log.splitlines():
         if "Got new status for " in line:
             current, body = line.rsplit("Got new status for ", 1)[1].strip(), []

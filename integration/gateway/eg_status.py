@@ -136,9 +136,9 @@ def asked_filters(docs: list[dict]) -> dict[tuple[str, str], list[ModuleFilter]]
     for name, route in routes.items():
         for parent in route["spec"].get("parentRefs", []):
             gw = parent["name"]
-            filters = by_route.get(name, by_gateway.get(gw))
-            if filters is not None:
-                out[(gw, name)] = filters
+            asked = by_route.get(name, by_gateway.get(gw))
+            if asked is not None:
+                out[(gw, name)] = asked
     return out
 
 

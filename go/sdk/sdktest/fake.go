@@ -2,7 +2,7 @@
 // attributes, bodies, counters and a recorded local reply in plain Go values,
 // with the same observable rules as Envoy 1.40 (lowercase keys, an empty
 // value removes, bodies drain from the front across slices).
-// Mirrors rust/sdk/src/testing.rs.
+// Mirrors rust/sdk/src/http/testing.rs.
 //
 // A test binary has no Envoy: calling a real envoy_dynamic_module_callback_*
 // would jump to address 0 (see sdk/hooks.go). So filters under test get this
