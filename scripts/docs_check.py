@@ -153,6 +153,12 @@ def check_markdown(fix: bool) -> list[str]:
                 old = int(lref.group(1))
                 if old in found:
                     continue
+                if len(found) > 1:
+                    # A name defined twice (a trait's method and its impl): the
+                    # link means the definition nearest to where it pointed.
+                    by_distance = sorted(found, key=lambda n: abs(n - old))
+                    if abs(by_distance[0] - old) < abs(by_distance[1] - old):
+                        found = by_distance[:1]
                 if len(found) != 1:
                     what = "nothing" if not found else f"lines {found}"
                     problems.append(f"{where}: {target}: `{symbol}` is defined at {what} in {path_part}")

@@ -49,7 +49,7 @@ pub fn guard<R>(context: impl FnOnce() -> String, body: impl FnOnce() -> R) -> R
 /// language: `{module}: {noun} '{name}' {what}`, e.g. `rust_module: filter
 /// 'delay' config creation` or `rust_module: listener filter 'x' in on_data`.
 pub(crate) fn context(noun: &str, name: &str, what: &str) -> String {
-    format!("{}: {noun} '{name}' {what}", crate::registry::module_name())
+    format!("{}: {noun} '{name}' {what}", crate::log::module_name())
 }
 
 /// [`context`] for a hook or phase: `{module}: {noun} '{name}' in {phase}`.

@@ -8,7 +8,6 @@
 use crate::abi::envoy_dynamic_module_type_envoy_buffer;
 use crate::barrier::{guard, Panicked};
 use crate::ffi::envoy_bytes;
-use crate::registry;
 use crate::{BoxError, LogLevel};
 use serde::de::DeserializeOwned;
 use std::ffi::c_void;
@@ -57,7 +56,7 @@ pub(crate) fn create<New, T>(
 ) -> Option<T> {
     let name = String::from_utf8_lossy(name);
     let refuse = |why: &str| {
-        let (module, kind) = (registry::module_name(), kind.noun);
+        let (module, kind) = (crate::log::module_name(), kind.noun);
         crate::log::log(
             LogLevel::Error,
             &format!("{module}: {kind} '{name}': {why}"),

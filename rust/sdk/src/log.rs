@@ -7,6 +7,7 @@ use crate::ffi::module_buffer;
 #[cfg(feature = "testing")]
 use std::cell::RefCell;
 use std::panic::Location;
+use std::sync::OnceLock;
 
 /// A log level.
 pub type LogLevel = abi::envoy_dynamic_module_type_log_level;
@@ -80,4 +81,17 @@ macro_rules! envoy_log {
             $crate::log::log($crate::LogLevel::$level, &format!($($arg)*));
         }
     };
+}
+
+/// The module's name, which starts every line the SDK logs for it; set once at
+/// program_init (registry.rs).
+static MODULE_NAME: OnceLock<&'static str> = OnceLock::new();
+
+pub(crate) fn set_module_name(name: &'static str) {
+    let _ = MODULE_NAME.set(name);
+}
+
+/// The module's name for log lines, or a stand-in before program_init.
+pub(crate) fn module_name() -> &'static str {
+    MODULE_NAME.get().copied().unwrap_or("dynamic module")
 }

@@ -61,11 +61,6 @@ pub fn module() -> Option<&'static Module> {
     MODULE.get()
 }
 
-/// The module's name for log lines, or a stand-in before program_init.
-pub(crate) fn module_name() -> &'static str {
-    module().map_or("dynamic module", |m| m.name)
-}
-
 /// The body of envoy_dynamic_module_on_program_init: records the module, installs
 /// the panic hook, says which implementation Envoy just loaded (tests that swap
 /// `.so` files read this line) and returns the ABI version this Envoy speaks
@@ -74,6 +69,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
     // First: logging below already depends on what this Envoy exports.
     crate::since::resolve_all();
     let module = MODULE.get_or_init(|| module);
+    crate::log::set_module_name(module.name);
     crate::barrier::install_panic_hook();
     crate::log::log(
         crate::LogLevel::Info,

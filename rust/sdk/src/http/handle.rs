@@ -6,6 +6,7 @@ use crate::ffi::{
     defined, envoy_bytes, header_list, module_buffer, AttributeId, HeaderType, MetricId,
 };
 use crate::http::callout::{self, HttpCalloutInitResult};
+use crate::http::metadata::{EnvoyHttpMetadata, MetadataSource};
 use crate::BodyType;
 use std::any::Any;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 ///
 /// Byte slices returned here borrow Envoy's memory: the borrow checker keeps
 /// them from outliving the next change to the stream, as the ABI requires.
-pub trait EnvoyHttpFilter: crate::http::metadata::EnvoyHttpMetadata {
+pub trait EnvoyHttpFilter: EnvoyHttpMetadata {
     /// The first value of header `key` (lowercase), if present.
     fn get_header(&self, kind: HeaderType, key: &str) -> Option<&[u8]>;
     /// Every (name, value) of a header map, pseudo-headers included, in order.
@@ -515,5 +516,89 @@ impl EnvoyHttpFilterConfig for EnvoyConfigHandle {
             name,
             labels,
         )
+    }
+}
+
+// ------------------------------------------------ metadata and filter state
+
+impl EnvoyHttpMetadata for EnvoyFilterHandle {
+    fn set_dynamic_metadata_string(&mut self, ns: &str, key: &str, value: &str) {
+        // SAFETY: the three buffers are copied by Envoy during the call.
+        unsafe {
+            abi::envoy_dynamic_module_callback_http_set_dynamic_metadata_string(
+                self.raw(),
+                module_buffer(ns.as_bytes()),
+                module_buffer(key.as_bytes()),
+                module_buffer(value.as_bytes()),
+            )
+        }
+    }
+
+    fn set_dynamic_metadata_number(&mut self, ns: &str, key: &str, value: f64) {
+        // SAFETY: both buffers are copied by Envoy during the call.
+        unsafe {
+            abi::envoy_dynamic_module_callback_http_set_dynamic_metadata_number(
+                self.raw(),
+                module_buffer(ns.as_bytes()),
+                module_buffer(key.as_bytes()),
+                value,
+            )
+        }
+    }
+
+    fn get_metadata_string(&self, source: MetadataSource, ns: &str, key: &str) -> Option<&[u8]> {
+        let mut out = NULL_ENVOY_BUFFER;
+        // SAFETY: a live handle; `out` is written by Envoy.
+        let found = unsafe {
+            abi::envoy_dynamic_module_callback_http_get_metadata_string(
+                self.raw(),
+                source,
+                module_buffer(ns.as_bytes()),
+                module_buffer(key.as_bytes()),
+                &mut out,
+            )
+        };
+        // SAFETY: Envoy's string lives until the metadata changes, which needs &mut self.
+        found.then(|| unsafe { envoy_bytes(out.ptr, out.length) })
+    }
+
+    fn get_metadata_number(&self, source: MetadataSource, ns: &str, key: &str) -> Option<f64> {
+        let mut out = 0f64;
+        // SAFETY: a live handle; `out` is written by Envoy.
+        let found = unsafe {
+            abi::envoy_dynamic_module_callback_http_get_metadata_number(
+                self.raw(),
+                source,
+                module_buffer(ns.as_bytes()),
+                module_buffer(key.as_bytes()),
+                &mut out,
+            )
+        };
+        found.then_some(out)
+    }
+
+    fn set_filter_state_bytes(&mut self, key: &str, value: &[u8]) -> bool {
+        // SAFETY: both buffers are copied by Envoy during the call.
+        unsafe {
+            abi::envoy_dynamic_module_callback_http_set_filter_state_bytes(
+                self.raw(),
+                module_buffer(key.as_bytes()),
+                module_buffer(value),
+            )
+        }
+    }
+
+    fn get_filter_state_bytes(&self, key: &str) -> Option<&[u8]> {
+        let mut out = NULL_ENVOY_BUFFER;
+        // SAFETY: a live handle; `out` is written by Envoy.
+        let found = unsafe {
+            abi::envoy_dynamic_module_callback_http_get_filter_state_bytes(
+                self.raw(),
+                module_buffer(key.as_bytes()),
+                &mut out,
+            )
+        };
+        // SAFETY: the stored object lives as long as the stream's filter state.
+        found.then(|| unsafe { envoy_bytes(out.ptr, out.length) })
     }
 }

@@ -16,10 +16,10 @@ use crate::config;
 use crate::ffi::envoy_bytes;
 use crate::http::callout::{self, HttpCalloutResponse};
 use crate::http::handle::PerRouteBox;
+use crate::log::module_name;
 use crate::registry;
 use crate::LocalReplyStatus;
 use crate::{EnvoyConfigHandle, EnvoyFilterHandle, HttpFilterConfig};
-use registry::module_name;
 
 /// Builds one filter configuration from its `filter_config` bytes.
 pub type NewHttpFilterConfig =

@@ -1,11 +1,10 @@
 //! Data a stream leaves for other filters and for Envoy itself: dynamic
 //! metadata (namespaced keys, read by `%DYNAMIC_METADATA(ns:key)%`, routing and
 //! other filters) and filter state (keys holding bytes, read by
-//! `%FILTER_STATE(key:PLAIN)%` and by filters that look the key up).
+//! `%FILTER_STATE(key:PLAIN)%` and by filters that look the key up). The
+//! ABI-backed implementation is in handle.rs, beside the rest of the handle.
 
 use crate::abi;
-use crate::ffi::{envoy_bytes, module_buffer};
-use crate::http::handle::EnvoyFilterHandle;
 
 /// Where a metadata read looks: the stream's dynamic metadata, or the
 /// metadata of its route, cluster or host.
@@ -27,92 +26,4 @@ pub trait EnvoyHttpMetadata {
     fn set_filter_state_bytes(&mut self, key: &str, value: &[u8]) -> bool;
     /// The bytes stored under `key` in the stream's filter state.
     fn get_filter_state_bytes(&self, key: &str) -> Option<&[u8]>;
-}
-
-const NULL_ENVOY_BUFFER: abi::envoy_dynamic_module_type_envoy_buffer =
-    abi::envoy_dynamic_module_type_envoy_buffer {
-        ptr: core::ptr::null(),
-        length: 0,
-    };
-
-impl EnvoyHttpMetadata for EnvoyFilterHandle {
-    fn set_dynamic_metadata_string(&mut self, ns: &str, key: &str, value: &str) {
-        // SAFETY: the three buffers are copied by Envoy during the call.
-        unsafe {
-            abi::envoy_dynamic_module_callback_http_set_dynamic_metadata_string(
-                self.raw(),
-                module_buffer(ns.as_bytes()),
-                module_buffer(key.as_bytes()),
-                module_buffer(value.as_bytes()),
-            )
-        }
-    }
-
-    fn set_dynamic_metadata_number(&mut self, ns: &str, key: &str, value: f64) {
-        // SAFETY: both buffers are copied by Envoy during the call.
-        unsafe {
-            abi::envoy_dynamic_module_callback_http_set_dynamic_metadata_number(
-                self.raw(),
-                module_buffer(ns.as_bytes()),
-                module_buffer(key.as_bytes()),
-                value,
-            )
-        }
-    }
-
-    fn get_metadata_string(&self, source: MetadataSource, ns: &str, key: &str) -> Option<&[u8]> {
-        let mut out = NULL_ENVOY_BUFFER;
-        // SAFETY: a live handle; `out` is written by Envoy.
-        let found = unsafe {
-            abi::envoy_dynamic_module_callback_http_get_metadata_string(
-                self.raw(),
-                source,
-                module_buffer(ns.as_bytes()),
-                module_buffer(key.as_bytes()),
-                &mut out,
-            )
-        };
-        // SAFETY: Envoy's string lives until the metadata changes, which needs &mut self.
-        found.then(|| unsafe { envoy_bytes(out.ptr, out.length) })
-    }
-
-    fn get_metadata_number(&self, source: MetadataSource, ns: &str, key: &str) -> Option<f64> {
-        let mut out = 0f64;
-        // SAFETY: a live handle; `out` is written by Envoy.
-        let found = unsafe {
-            abi::envoy_dynamic_module_callback_http_get_metadata_number(
-                self.raw(),
-                source,
-                module_buffer(ns.as_bytes()),
-                module_buffer(key.as_bytes()),
-                &mut out,
-            )
-        };
-        found.then_some(out)
-    }
-
-    fn set_filter_state_bytes(&mut self, key: &str, value: &[u8]) -> bool {
-        // SAFETY: both buffers are copied by Envoy during the call.
-        unsafe {
-            abi::envoy_dynamic_module_callback_http_set_filter_state_bytes(
-                self.raw(),
-                module_buffer(key.as_bytes()),
-                module_buffer(value),
-            )
-        }
-    }
-
-    fn get_filter_state_bytes(&self, key: &str) -> Option<&[u8]> {
-        let mut out = NULL_ENVOY_BUFFER;
-        // SAFETY: a live handle; `out` is written by Envoy.
-        let found = unsafe {
-            abi::envoy_dynamic_module_callback_http_get_filter_state_bytes(
-                self.raw(),
-                module_buffer(key.as_bytes()),
-                &mut out,
-            )
-        };
-        // SAFETY: the stored object lives as long as the stream's filter state.
-        found.then(|| unsafe { envoy_bytes(out.ptr, out.length) })
-    }
 }
