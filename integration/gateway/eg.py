@@ -140,6 +140,17 @@ class ModuleServer:
         self.server.server_close()
 
 
+def admin_get(address: str, path: str, timeout: float = 10) -> str:
+    """GET `path` on an Envoy admin endpoint at `address` (host:port)."""
+    host, port = address.rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().read().decode()
+    finally:
+        conn.close()
+
+
 # ------------------------------------------------------------- resources
 
 
@@ -309,13 +320,7 @@ class Gateway:
         listen on a random port and write the address to a file it names."""
         argv = cmdline(self.envoy_pid(gateway))
         address = Path(argv[argv.index("--admin-address-path") + 1]).read_text().strip()
-        host, port = address.rsplit(":", 1)
-        conn = http.client.HTTPConnection(host, int(port), timeout=5)
-        try:
-            conn.request("GET", path)
-            return conn.getresponse().read().decode()
-        finally:
-            conn.close()
+        return admin_get(address, path)
 
     def stat(self, gateway: str, name: str) -> int:
         for line in self.admin(gateway, f"/stats?filter=^{re.escape(name)}$").splitlines():

@@ -22,7 +22,6 @@ build/gateway/eg.pid). Exit code 1 when there is drift.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
 import re
@@ -231,16 +230,6 @@ def running_filters(dump: dict, sources: dict[str, str]) -> tuple[dict[str, list
 # ------------------------------------------------------------ the report
 
 
-def admin_get(address: str, path: str) -> str:
-    host, port = address.rsplit(":", 1)
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().read().decode()
-    finally:
-        conn.close()
-
-
 def rejected_counters(stats_text: str) -> dict[str, int]:
     out = {}
     for line in stats_text.splitlines():
@@ -275,9 +264,9 @@ def collect(docs: list[dict], envoys: dict[str, tuple[int, str]], statuses, log:
                 policy_of[ref["name"]] = d["metadata"]["name"]
     out = []
     for gw, (pid, address) in sorted(envoys.items()):
-        dump = json.loads(admin_get(address, "/config_dump"))
+        dump = json.loads(eg.admin_get(address, "/config_dump"))
         running, errors = running_filters(dump, sources)
-        rejected = rejected_counters(admin_get(address, "/stats?filter=update_rejected"))
+        rejected = rejected_counters(eg.admin_get(address, "/stats?filter=update_rejected"))
         routes = []
         for (g, route), want in sorted(asked.items()):
             if g != gw:
