@@ -25,7 +25,7 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
@@ -39,6 +39,7 @@ help:
 	@echo "make compat the same .so files on every Envoy in ENVOY_VERSIONS (table in build/compat)"
 	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
 	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
+	@echo "make test-tutorial  docs/TUTORIAL.md's steps, run in a scratch copy (part of make test)"
 
 # ------------------------------------------------------------------ install
 
@@ -115,7 +116,7 @@ contenders: | $(LIB)
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke
+test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-tutorial
 
 lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 
@@ -194,6 +195,15 @@ sanitize-go-race:
 # compat-envoys: test_compat.py runs the modules on every supported Envoy.
 integration: build test-lib venv compat-envoys
 	$(PYTHON) -m pytest integration
+
+# Runs as root inside a private network namespace (its Envoy's ports clash with
+# nothing then); as another user on the ports docs/TUTORIAL.md names.
+IN_NETNS = if [ "$$(id -u)" = 0 ]; then unshare --net -- sh -c 'ip link set lo up && exec "$$0" "$$@"' $(1); else $(1); fi
+
+# docs/TUTORIAL.md's steps, in order, in a scratch copy under build/scratch/
+# (kept between runs: its builds are incremental), output checked.
+test-tutorial: venv
+	@$(call IN_NETNS,$(PYTHON) scaffold/tutorial.py)
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
 # pytest session: the bench starts its own upstream on the lab's port.
