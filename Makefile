@@ -25,7 +25,7 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial new-filter test-scaffold
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
@@ -40,6 +40,8 @@ help:
 	@echo "make gateway      the modules under Envoy Gateway: two Gateways, two Envoys (Ctrl-C stops)"
 	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
 	@echo "make test-tutorial  docs/TUTORIAL.md's steps, run in a scratch copy (part of make test)"
+	@echo "make new-filter NAME=<snake_case> KIND=<kind> [LANGS=rust,go,cpp]  a new filter's skeleton, registration, tests, listener"
+	@echo "make test-scaffold  make new-filter in a scratch copy: every kind and language, linted, built, tested (part of make test)"
 
 # ------------------------------------------------------------------ install
 
@@ -116,7 +118,7 @@ contenders: | $(LIB)
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-tutorial
+test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-tutorial test-scaffold
 
 lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 
@@ -204,6 +206,15 @@ IN_NETNS = if [ "$$(id -u)" = 0 ]; then unshare --net -- sh -c 'ip link set lo u
 # (kept between runs: its builds are incremental), output checked.
 test-tutorial: venv
 	@$(call IN_NETNS,$(PYTHON) scaffold/tutorial.py)
+
+# make new-filter NAME=<snake_case> KIND=<kind> [LANGS=rust,go,cpp]: see
+# scaffold/new_filter.py (stdlib Python; templates in scaffold/templates/).
+new-filter:
+	@python3 scaffold/new_filter.py "$(NAME)" "$(KIND)" $(LANGS)
+
+# After test-tutorial (they share the scratch copy and its builds).
+test-scaffold: venv
+	@$(call IN_NETNS,$(PYTHON) scaffold/test_scaffold.py)
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
 # pytest session: the bench starts its own upstream on the lab's port.

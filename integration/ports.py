@@ -144,3 +144,7 @@ BODY_CAP_ADMIN = 11974
 # test_upstream_failures.py's Envoy whose only cluster points at a closed port.
 DOWN_LISTENER = 11070
 DOWN_ADMIN = 11970
+
+# make new-filter's listeners (integration/scaffolded/<name>.yaml): four ports
+# per filter, one listener per language and its admin port.
+SCAFFOLDED = range(17000, 18000)

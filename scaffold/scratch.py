@@ -22,14 +22,22 @@ def tracked(repo: Path) -> list[str]:
     return [p for p in out.decode().split("\0") if p and (repo / p).is_file()]
 
 
-def copy(repo: Path, name: str, forget: list[str] = ()) -> Path:
-    """Brings build/scratch/<name> to the repository's files and returns it.
-    `forget`: files a previous run created there, removed first."""
+# Build outputs of the copy, kept from one run to the next.
+OUTPUTS = {"build", ".venv", "rust/target", "bench/contenders/wasm/target", "__pycache__", ".pytest_cache"}
+
+
+def copy(repo: Path, name: str) -> Path:
+    """Brings build/scratch/<name> to the repository's files (removing the ones
+    a previous run added) and returns it."""
     root = repo / "build" / "scratch" / name
     keep = set(tracked(repo))
-    for rel in forget:
-        if rel not in keep:
-            (root / rel).unlink(missing_ok=True)
+    for top, dirs, files in os.walk(root):
+        rel_top = os.path.relpath(top, root)
+        dirs[:] = [d for d in dirs if os.path.normpath(os.path.join(rel_top, d)) not in OUTPUTS and d not in OUTPUTS]
+        for f in files:
+            rel = os.path.normpath(os.path.join(rel_top, f))
+            if rel not in keep:
+                os.unlink(os.path.join(top, f))
     for rel in keep:
         src, dst = repo / rel, root / rel
         data = src.read_bytes()

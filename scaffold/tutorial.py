@@ -162,8 +162,7 @@ class StepFailed(Exception):
 def main() -> int:
     tutorial = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "TUTORIAL.md"
     all_steps = list(steps(tutorial.read_text()))
-    written = [options(words).get("file") for _, words, _ in all_steps]
-    root = scratch.copy(REPO, "tutorial", forget=[w for w in written if w])
+    root = scratch.copy(REPO, "shared")
     runner = Runner(root)
     started = time.monotonic()
     try:
