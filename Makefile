@@ -25,7 +25,7 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial new-filter test-scaffold
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial new-filter test-scaffold new-module test-new-module
 
 help:
 	@echo "make up     build everything and serve listeners 1062-1073 (Ctrl-C stops)"
@@ -41,6 +41,8 @@ help:
 	@echo "make gateway-test the same, tested by traffic; Kubernetes manifests validated offline"
 	@echo "make test-tutorial  docs/TUTORIAL.md's steps, run in a scratch copy (part of make test)"
 	@echo "make new-filter NAME=<snake_case> KIND=<kind> [LANGS=rust,go,cpp]  a new filter's skeleton, registration, tests, listener"
+	@echo "make new-module DIR=<path> LANG=<rust|go|cpp>  a module project outside the repository, built against its SDK"
+	@echo "make test-new-module  make new-module for each language in a temporary folder, and its make test (part of make test)"
 	@echo "make test-scaffold  make new-filter in a scratch copy: every kind and language, linted, built, tested (part of make test)"
 
 # ------------------------------------------------------------------ install
@@ -118,7 +120,7 @@ contenders: | $(LIB)
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-tutorial test-scaffold
+test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-tutorial test-scaffold test-new-module
 
 lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint
 
@@ -215,6 +217,13 @@ new-filter:
 # After test-tutorial (they share the scratch copy and its builds).
 test-scaffold: venv
 	@$(call IN_NETNS,$(PYTHON) scaffold/test_scaffold.py)
+
+# make new-module DIR=<path> LANG=<rust|go|cpp>: see scaffold/new_module.py.
+new-module: venv
+	@python3 scaffold/new_module.py "$(DIR)" "$(LANG)"
+
+test-new-module: venv
+	@$(call IN_NETNS,$(PYTHON) scaffold/test_new_module.py)
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
 # pytest session: the bench starts its own upstream on the lab's port.

@@ -147,4 +147,7 @@ DOWN_ADMIN = 11970
 
 # make new-filter's listeners (integration/scaffolded/<name>.yaml): four ports
 # per filter, one listener per language and its admin port.
-SCAFFOLDED = range(17000, 18000)
+SCAFFOLDED = range(17000, 17900)
+
+# make new-module's project: its Envoy's listener and admin port.
+NEW_MODULE = (17990, 17991)
