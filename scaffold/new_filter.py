@@ -24,9 +24,9 @@ import ports  # noqa: E402
 # scaffold writes. A kind a language's SDK lacks is refused with one line.
 KINDS = ["http", "network", "listener", "udp", "access_logger", "bootstrap"]
 LANGS = ["rust", "go", "cpp"]
-SCAFFOLDED = {"rust": {"http", "network"}, "go": {"http"}, "cpp": {"http"}}
+SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}
 SDK_KINDS = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}
-LISTENER_TEMPLATE = {"http": "listener_http.yaml", "network": "listener_network.yaml"}
+LISTENER_TEMPLATE = {kind: f"listener_{kind}.yaml" for kind in KINDS}
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
@@ -175,9 +175,10 @@ def scaffold(repo: Path, name: str, kind: str, langs: list[str]) -> list[Path]:
         render(t / "lab" / LISTENER_TEMPLATE[kind], {**values, "lang": lang, "port": str(port)})
         for lang, port in listener_ports.items()
     )
+    config = t / "lab" / f"config_{kind}.yaml"
     write(
         repo / f"integration/scaffolded/{name}.yaml",
-        render(t / "lab/config.yaml", {**values, "listeners": listeners.rstrip("\n")}),
+        render(config if config.exists() else t / "lab/config.yaml", {**values, "listeners": listeners.rstrip("\n")}),
         written,
     )
     write(repo / f"integration/test_{name}.py", render(t / "lab" / f"test_{kind}.py.tmpl", values), written)
