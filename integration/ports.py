@@ -151,3 +151,6 @@ SCAFFOLDED = range(17000, 17900)
 
 # make new-module's project: its Envoy's listener and admin port.
 NEW_MODULE = (17990, 17991)
+
+# docs/TUTORIAL.md's Envoy (build/team_gate.yaml): its listener and admin port.
+TUTORIAL = (1095, 9995)
