@@ -97,6 +97,17 @@ def insert_after(path: Path, anchor: str, line: str):
     path.write_text("".join(lines))
 
 
+def insert_at_end(path: Path, anchor: str, close: str, line: str):
+    """Inserts `line` as the last entry of the list that opens on the line
+    containing `anchor` and closes on the next line starting with `close`:
+    error messages list a module's filters in table order, the newest last."""
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, text in enumerate(lines) if anchor in text)
+    at = next(i for i in range(start + 1, len(lines)) if lines[i].strip().startswith(close))
+    lines.insert(at, line + "\n")
+    path.write_text("".join(lines))
+
+
 def insert_sorted(path: Path, prefix: str, line: str, attribute: str = "#["):
     """Inserts `line` among the consecutive lines starting with `prefix`, in
     order (as rustfmt and clang-format keep them); a line's attributes
@@ -140,20 +151,21 @@ def scaffold(repo: Path, name: str, kind: str, langs: list[str]) -> list[Path]:
         src = repo / "rust/filters/src" / kind
         write(src / f"{name}.rs", render(t / "rust" / kind / "filter.rs", values), written)
         insert_sorted(src / "mod.rs", "pub mod ", f"pub mod {name};")
-        insert_after(
+        insert_at_end(
             repo / "rust/filters/src/lib.rs",
             f"    {kind}: [",
+            "]",
             f'        "{name}" => {kind}::{name}::{camel(name)}Config::new,',
         )
         run_formatter(["rustfmt", "--edition", "2021", str(src / f"{name}.rs")])
     if "go" in langs:
         write(repo / f"go/{name}.go", render(t / "go" / kind / "filter.go", values), written)
         write(repo / f"go/{name}_test.go", render(t / "go" / kind / "filter_test.go", values), written)
-        insert_after(
-            repo / "go/main.go",
-            'sdk.SetModuleName("go_module")',
-            f'\tsdk.RegisterFilter("{name}", New{camel(name)}Config)',
-        )
+        main_go = repo / "go/main.go"
+        lines = main_go.read_text().splitlines(keepends=True)
+        last = max(i for i, text in enumerate(lines) if "sdk.RegisterFilter" in text)
+        lines.insert(last + 1, f'\tsdk.RegisterFilter("{name}", New{camel(name)}Config)\n')
+        main_go.write_text("".join(lines))
         run_formatter(["gofmt", "-w", *(str(p) for p in written if p.suffix == ".go")])
     if "cpp" in langs:
         cpp = repo / "cpp"
@@ -165,9 +177,8 @@ def scaffold(repo: Path, name: str, kind: str, langs: list[str]) -> list[Path]:
             write(cpp / dest, render(t / "cpp" / kind / template, values), written)
         filters = cpp / "filters/filters.cc"
         insert_sorted(filters, '#include "', f'#include "{name}.h"', attribute="\0")
-        insert_after(
-            filters, "constexpr sdk::NamedFilter kFilters[] = {", f'    {{"{name}", &{camel(name)}Config::New}},'
-        )
+        entry = f'    {{"{name}", &{camel(name)}Config::New}},'
+        insert_at_end(filters, "constexpr sdk::NamedFilter kFilters[] = {", "};", entry)
         insert_after(cpp / "CMakeLists.txt", "  filters/passthrough.cc", f"  filters/{name}.cc")
         insert_after(cpp / "CMakeLists.txt", "  test/passthrough_test.cc", f"  test/{name}_test.cc")
         run_formatter(["clang-format", "-i", *(str(p) for p in written if p.suffix in (".h", ".cc"))])
