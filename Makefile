@@ -25,14 +25,14 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial new-filter test-scaffold new-module test-new-module
 
 # Every target has a line here; scripts/docs_check.py (make docs-check) fails
 # when one is missing.
 help:
 	@echo "The two commands:"
 	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1091; Ctrl-C stops)"
-	@echo "  make test        deps, lint, unit, sanitize, fuzz-smoke, build, venv, integration, bench-smoke"
+	@echo "  make test        deps, lint, unit, sanitize, fuzz-smoke, build, venv, integration, bench-smoke, test-tutorial, test-scaffold, test-new-module"
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"
 	@echo "  make rust | make go | make cpp | make upstream   one of them (upstream: the echo server)"
@@ -54,6 +54,12 @@ help:
 	@echo "  make sanitize    sanitize-rust (ASan) sanitize-cpp (ASan+UBSan) sanitize-cpp-tsan sanitize-go-race"
 	@echo "  make integration pytest through a real Envoy (integration/), after compat-envoys"
 	@echo "  make bench-smoke the benchmark's smoke run and anchor check (pytest bench)"
+	@echo "Write your own:"
+	@echo "  make new-filter NAME=<snake_case> KIND=<kind> [LANGS=rust,go,cpp]  a new filter: skeleton, registration, tests, listener"
+	@echo "  make new-module DIR=<path> LANG=<rust|go|cpp>  a module project outside the repository, built against its SDK"
+	@echo "  make test-tutorial  docs/TUTORIAL.md's steps, run in a scratch copy (in make test)"
+	@echo "  make test-scaffold  make new-filter in a scratch copy, every kind and language: linted, built, tested (in make test)"
+	@echo "  make test-new-module  make new-module for each language in a temporary folder, and its make test (in make test)"
 	@echo "Docs:"
 	@echo "  make docs        rewrite the line numbers of docs' code links from their symbols"
 	@echo "  make diagrams    regenerate docs/diagrams/*.svg from their .dot sources (Graphviz)"
@@ -152,7 +158,7 @@ contenders: | $(LIB)
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke
+test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-tutorial test-scaffold test-new-module
 
 lint: lint-rust lint-go lint-cpp lint-docker lint-python fuzz-lint docs-check diagrams-check
 
@@ -246,6 +252,31 @@ sanitize-go-race:
 # compat-envoys: test_compat.py runs the modules on every supported Envoy.
 integration: build test-lib venv compat-envoys
 	$(PYTHON) -m pytest integration
+
+# Runs as root inside a private network namespace (its Envoy's ports clash with
+# nothing then); as another user on the ports docs/TUTORIAL.md names.
+IN_NETNS = if [ "$$(id -u)" = 0 ]; then unshare --net -- sh -c 'ip link set lo up && exec "$$0" "$$@"' $(1); else $(1); fi
+
+# docs/TUTORIAL.md's steps, in order, in a scratch copy under build/scratch/
+# (kept between runs: its builds are incremental), output checked.
+test-tutorial: venv
+	@$(call IN_NETNS,$(PYTHON) scaffold/tutorial.py)
+
+# make new-filter NAME=<snake_case> KIND=<kind> [LANGS=rust,go,cpp]: see
+# scaffold/new_filter.py (stdlib Python; templates in scaffold/templates/).
+new-filter:
+	@python3 scaffold/new_filter.py "$(NAME)" "$(KIND)" $(LANGS)
+
+# After test-tutorial (they share the scratch copy and its builds).
+test-scaffold: venv
+	@$(call IN_NETNS,$(PYTHON) scaffold/test_scaffold.py)
+
+# make new-module DIR=<path> LANG=<rust|go|cpp>: see scaffold/new_module.py.
+new-module: venv
+	@python3 scaffold/new_module.py "$(DIR)" "$(LANG)"
+
+test-new-module: venv
+	@$(call IN_NETNS,$(PYTHON) scaffold/test_new_module.py)
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
 # pytest session: the bench starts its own upstream on the lab's port.

@@ -161,3 +161,13 @@ SENTINEL_LISTENER = 12029
 SENTINEL_ADMIN = 12929
 SENTINEL_MODULE_SERVER = 12030
 SENTINEL_BASE_ID = 29
+
+# make new-filter's listeners (integration/scaffolded/<name>.yaml): four ports
+# per filter, one listener per language and its admin port.
+SCAFFOLDED = range(17000, 17900)
+
+# make new-module's project: its Envoy's listener and admin port.
+NEW_MODULE = (17990, 17991)
+
+# docs/TUTORIAL.md's Envoy (build/team_gate.yaml): its listener and admin port.
+TUTORIAL = (17992, 17993)

@@ -97,18 +97,27 @@ class HooksTest : public ::testing::Test {
   }
 };
 
+// The one line `logs` holds is at `level` and starts with `prefix`. The
+// repository's four filters come first, in table order; filters added after
+// them (make new-filter, docs/TUTORIAL.md) follow, so the lines end open.
+void ExpectOneLineStartingWith(const Logs& logs, sdk::LogLevel level, std::string_view prefix) {
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].first, level);
+  EXPECT_TRUE(logs[0].second.starts_with(prefix)) << logs[0].second;
+}
+
 TEST_F(HooksTest, ProgramInitSaysWhoWasLoaded) {
   EXPECT_STREQ(ProgramInit(kModule), "v0.2.0");
-  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kInfo,
-                               "cpp_module: loaded, language=cpp, filters=[passthrough, "
-                               "header_mutation, fault_injection, body_rewrite]"}}));
+  ExpectOneLineStartingWith(TakeLogs(), sdk::LogLevel::kInfo,
+                            "cpp_module: loaded, language=cpp, filters=[passthrough, "
+                            "header_mutation, fault_injection, body_rewrite");
 }
 
 TEST_F(HooksTest, ConfigNewRefusesAnUnknownFilterName) {
   EXPECT_EQ(NewConfig("nope", ""), nullptr);
-  EXPECT_EQ(TakeLogs(), (Logs{{sdk::LogLevel::kError,
-                               "cpp_module: filter 'nope': unknown filter name; this module has: "
-                               "passthrough, header_mutation, fault_injection, body_rewrite"}}));
+  ExpectOneLineStartingWith(TakeLogs(), sdk::LogLevel::kError,
+                            "cpp_module: filter 'nope': unknown filter name; this module has: "
+                            "passthrough, header_mutation, fault_injection, body_rewrite");
 }
 
 TEST_F(HooksTest, ConfigNewRefusesABadFilterConfig) {
