@@ -151,7 +151,7 @@ def test_wrong_sha256_on_a_guarded_route_is_never_served(gateway, saved):
     host = guarded_route(docs, "badsha", "rust-remote-bad")
     rejected = gateway.stat("second", "listener_manager.lds.update_rejected")
     gateway.apply(docs)
-    eg.lab.wait_until(
+    eg.processes.wait_until(
         lambda: gateway.stat("second", "listener_manager.lds.update_rejected") > rejected,
         XDS_TIMEOUT,
         "Envoy refusing the listener update (nack_on_cache_miss)",
@@ -284,7 +284,7 @@ def test_status_shows_a_refused_config_as_drift_and_a_good_update_clears_it(gate
     }
     rejected = gateway.stat("second", "listener_manager.lds.update_rejected")
     gateway.apply(docs)
-    eg.lab.wait_until(
+    eg.processes.wait_until(
         lambda: gateway.stat("second", "listener_manager.lds.update_rejected") > rejected,
         XDS_TIMEOUT,
         "Envoy refusing the update",
@@ -303,7 +303,7 @@ def test_status_shows_a_refused_config_as_drift_and_a_good_update_clears_it(gate
     def cleared():
         return not any(r.drift for g in eg_status.report(gateway) for r in g.routes)
 
-    eg.lab.wait_until(cleared, XDS_TIMEOUT, "the drift cleared by a good update")
+    eg.processes.wait_until(cleared, XDS_TIMEOUT, "the drift cleared by a good update")
     assert "DRIFT" not in eg_status.render(eg_status.report(gateway))
 
 

@@ -139,7 +139,7 @@ def test_remote_wrong_sha256_is_refused(gateway):
     fetches = len(gateway.modules.requests)
     try:
         gateway.apply(docs)
-        eg.lab.wait_until(
+        eg.processes.wait_until(
             lambda: any("GET /libcpp_module.so " in r for r in gateway.modules.requests[fetches:]),
             XDS_TIMEOUT,
             "Envoy fetching the module",
@@ -234,7 +234,7 @@ def test_live_swap_go_to_cpp_and_back_under_load(gateway):
         dm["config"]["response_headers"][0] = ["x-module", lang]
         started = time.monotonic()
         gateway.apply(docs)
-        eg.lab.wait_until(lambda: load.last_module == lang, XDS_TIMEOUT, f"the Go route served by {lang}")
+        eg.processes.wait_until(lambda: load.last_module == lang, XDS_TIMEOUT, f"the Go route served by {lang}")
         return time.monotonic() - started
 
     try:
@@ -290,7 +290,7 @@ def test_module_missing_from_allow_list(gateway):
         # has the route.
         want = f'"{UNLISTED}" is not registered in the EnvoyProxy dynamicModules allowlist'
         try:
-            eg.lab.wait_until(lambda: any(want in m for m in messages()), XDS_TIMEOUT, "the policy's status")
+            eg.processes.wait_until(lambda: any(want in m for m in messages()), XDS_TIMEOUT, "the policy's status")
         except TimeoutError:
             raise AssertionError(f"no status saying {want}: {messages()}") from None
         # Its neighbours still serve.
@@ -311,7 +311,7 @@ def test_config_the_module_refuses(gateway):
     statuses_before = len(gateway.statuses("EnvoyExtensionPolicy", "rust"))
     try:
         gateway.apply(docs)
-        eg.lab.wait_until(
+        eg.processes.wait_until(
             lambda: gateway.stat("first", "listener_manager.lds.update_rejected") > rejected_before,
             XDS_TIMEOUT,
             "Envoy rejecting the listener update",
@@ -340,6 +340,6 @@ def test_stopping_envoy_gateway_stops_its_envoys(gateway):
     # Envoys itself.
     os.kill(gateway.eg.proc.pid, signal.SIGTERM)
     assert gateway.eg.proc.wait(30) == 0
-    eg.lab.wait_until(lambda: not [p for p, _ in eg.envoy_processes() if p in pids], 30, "Envoys gone")
+    eg.processes.wait_until(lambda: not [p for p, _ in eg.envoy_processes() if p in pids], 30, "Envoys gone")
     assert eg.try_request(FIRST, "plain.lab.test")[0] is None
     assert eg.try_request(SECOND, "plain.lab.test")[0] is None
