@@ -187,6 +187,16 @@ def object_group(path: str) -> str:
     return "system libraries"
 
 
+def selected(args) -> list:
+    """The listeners this run measures: all, or those --only names (the
+    baselines always, so every row keeps its 'over baseline')."""
+    if not args.only:
+        return LISTENERS
+    wanted = set(args.only.split(","))
+    return [l for l in LISTENERS if l.name.startswith("baseline") or l.name in wanted
+            or l.name.removesuffix("_direct") in wanted]
+
+
 def measure_instructions(args, config: Path, out: Path) -> dict:
     cg_dir = out / "callgrind"
     cg_dir.mkdir(parents=True, exist_ok=True)
@@ -204,14 +214,15 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
         extra_env={"GODEBUG": GODEBUG_CALLGRIND},
     )
     pid = str(envoy.proc.pid)
-    results = {l.name: {"per_request": [], "objects": {}} for l in LISTENERS}
+    listeners = selected(args)
+    results = {l.name: {"per_request": [], "objects": {}} for l in listeners}
     try:
         run(["callgrind_control", "-i", "on", pid])
-        for listener in LISTENERS:  # warm every path: pools, caches, lazy init
+        for listener in listeners:  # warm every path: pools, caches, lazy init
             keepalive_requests(listener.port, requests_for(listener, args.warmup), path=listener.path).close()
-        progress = Progress("instructions", args.rounds * len(LISTENERS), planned_s(args, "instructions"))
+        progress = Progress("instructions", args.rounds * len(listeners), planned_s(args, "instructions"))
         for rnd in range(args.rounds):
-            for listener in LISTENERS:
+            for listener in listeners:
                 n = requests_for(listener, args.requests)
                 conn = keepalive_requests(listener.port, 1, path=listener.path)  # connected, warm
                 run(["callgrind_control", "-z", pid])
@@ -229,12 +240,13 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
                         key = object_group(obj)
                         grouped[key] = grouped.get(key, 0) + ir / n
                     results[listener.name]["objects"] = grouped
-                dump.unlink()  # dumps are large; the numbers are kept
+                if not args.keep_dumps:
+                    dump.unlink()  # dumps are large; the numbers are kept
                 progress.step(f"round {rnd + 1} {listener.name}: {total / n:,.0f} instr/request")
     finally:
         envoy.stop()
     by_route = {r: results[f"baseline{'' if r == 'upstream' else '_direct'}"] for r in ("upstream", "direct")}
-    for listener in LISTENERS:
+    for listener in listeners:
         r = results[listener.name]
         r["median"] = statistics.median(r["per_request"])
         r["spread_pct"] = spread_pct(r["per_request"])
@@ -556,6 +568,17 @@ def machine(args) -> dict:
     }
 
 
+def print_instructions(instructions: dict, out: Path) -> int:
+    """--instructions-only: the table, and the numbers in results.json."""
+    (out / "results.json").write_text(json.dumps({"schema": 1, "instructions": instructions}, indent=1))
+    print(f"{'listener':36} {'instr/req':>12} {'over baseline':>14} {'in the .so':>11} {'spread':>8}")
+    for name, r in instructions.items():
+        module = sum(v for k, v in r["objects"].items() if k.endswith("_module.so"))
+        print(f"{name:36} {r['median']:>12,.0f} {r['over_baseline']:>+14,.0f} {module:>11,.0f} {r['spread_pct']:>7.2f}%")
+    print(f"results: {out}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=500, help="requests per listener per callgrind round")
@@ -566,6 +589,13 @@ def main() -> int:
     parser.add_argument("--load-seconds", type=int, default=2, help="memory phase: wrk burst before the loaded RSS")
     parser.add_argument("--connections", type=int, default=16, help="memory phase: wrk connections")
     parser.add_argument("--quick", action="store_true", help="a smoke run: tiny N, one round of each")
+    parser.add_argument("--only", help="comma-separated listener names (each also with its _direct twin;"
+                        " the baselines always): instructions of a subset, for work on one contender")
+    parser.add_argument("--instructions-only", action="store_true",
+                        help="skip the CPU and memory phases (their numbers depend on the machine's load);"
+                        " prints the instruction table, writes results.json, no report")
+    parser.add_argument("--keep-dumps", action="store_true",
+                        help="keep the callgrind dumps (results dir/callgrind) for callgrind_annotate")
     parser.add_argument("--out", type=Path, help="results directory (default bench/results/<UTC time>)")
     args = parser.parse_args()
     if args.quick:
@@ -585,6 +615,8 @@ def main() -> int:
             out, bench_config.lab_header_mutation(bench_config.load_lab()), "ext_proc"
         )
         instructions = measure_instructions(args, config, out)
+        if args.instructions_only:
+            return print_instructions(instructions, out)
         cpu = measure_cpu(args, config, out, processor)
         memory = measure_memory(args, out, processor)
     finally:
