@@ -104,8 +104,17 @@ def version_of(argv: list[str]) -> str:
         return "unknown"
 
 
+# Seconds a client waits for one response, and for callgrind's dump. A 1 MiB
+# body row under callgrind, with Go's collector running in its window on a
+# loaded machine, has taken over a minute for one response: the old 60 s
+# stopped whole `make bench` runs with a TimeoutError. Ample, so a run ends
+# on a real hang only.
+CLIENT_TIMEOUT_S = 600
+DUMP_TIMEOUT_S = 600
+
+
 def keepalive_requests(port: int, n: int, conn: http.client.HTTPConnection | None = None, path: str = REQUEST_PATH):
-    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT_S)
     for _ in range(n):
         conn.request("GET", path, headers=REQUEST_HEADERS)
         resp = conn.getresponse()
@@ -193,8 +202,11 @@ def selected(args) -> list:
     if not args.only:
         return LISTENERS
     wanted = set(args.only.split(","))
-    return [l for l in LISTENERS if l.name.startswith("baseline") or l.name in wanted
-            or l.name.removesuffix("_direct") in wanted]
+    return [
+        l
+        for l in LISTENERS
+        if l.name.startswith("baseline") or l.name in wanted or l.name.removesuffix("_direct") in wanted
+    ]
 
 
 def measure_instructions(args, config: Path, out: Path) -> dict:
@@ -220,6 +232,13 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
         run(["callgrind_control", "-i", "on", pid])
         for listener in listeners:  # warm every path: pools, caches, lazy init
             keepalive_requests(listener.port, requests_for(listener, args.warmup), path=listener.path).close()
+        for listener in listeners:
+            if requests_for(listener, args.requests) != args.requests:
+                print(
+                    f"[instructions] {listener.name}: {requests_for(listener, args.requests)} requests per round"
+                    f" (a body row; {args.requests} for the header rows)",
+                    flush=True,
+                )
         progress = Progress("instructions", args.rounds * len(listeners), planned_s(args, "instructions"))
         for rnd in range(args.rounds):
             for listener in listeners:
@@ -256,7 +275,7 @@ def measure_instructions(args, config: Path, out: Path) -> dict:
 
 
 def lab_wait_new_file(directory: Path, before: set) -> Path:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + DUMP_TIMEOUT_S
     while time.monotonic() < deadline:
         new = [p for p in directory.iterdir() if p not in before]
         if new:
@@ -318,6 +337,38 @@ def cpu_seconds(pid: int) -> dict:
     return {"stat": ticks / CLK_TCK, "schedstat": ns / 1e9}
 
 
+def thread_group(comm: str) -> str:
+    """A thread's group in the per-thread split, by the name /proc gives it:
+    Envoy names its threads (wrk:worker_0, main_thread is `envoy`, dispatchers,
+    the file and stats flushers); the Go runtime's own threads (sysmon, the
+    collector's workers, the scavenger) are unnamed and inherit the name of the
+    thread that started them, so they show under it; a digit suffix is
+    folded, so a group is one kind of thread."""
+    return re.sub(r"\d+$", "N", comm.strip()) or "?"
+
+
+def thread_cpu_ns(pid: int) -> dict[int, tuple[str, int]]:
+    """Every live thread's name and schedstat run time (ns), by thread id."""
+    threads = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):  # a thread that exited meanwhile
+            comm = (task / "comm").read_text()
+            threads[int(task.name)] = (thread_group(comm), int((task / "schedstat").read_text().split()[0]))
+    return threads
+
+
+def split_by_thread(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """CPU us per request of each thread group over a round. A thread started
+    during the round counts from zero; one that ended is missing from `after`
+    (its time is in the process's total, not in the split)."""
+    groups: dict[str, float] = {}
+    for tid, (group, ns) in after.items():
+        delta = ns - before.get(tid, (group, 0))[1]
+        if delta > 0:
+            groups[group] = groups.get(group, 0.0) + delta / 1e3 / requests
+    return groups
+
+
 def hey(listener, seconds: float) -> dict:
     """hey at the listener's fixed rate: 4 workers with keep-alive
     connections, each at rate/4 requests per second."""
@@ -363,11 +414,14 @@ def measure_cpu(args, config: Path, out: Path, processor: processes.Process | No
             this = {}
             for listener in LISTENERS:  # A B C ... A B C ...: drift hits all alike
                 uses_processor = processor is not None and listener.language == "ext_proc"
+                t0 = thread_cpu_ns(envoy.proc.pid)
                 e0 = cpu_seconds(envoy.proc.pid)
                 p0 = cpu_seconds(processor.proc.pid) if uses_processor else None
                 r = hey(listener, args.cpu_seconds)
                 e1 = cpu_seconds(envoy.proc.pid)
+                t1 = thread_cpu_ns(envoy.proc.pid)
                 n = max(1, r["requests"])
+                r["threads_us"] = split_by_thread(t0, t1, n)
                 r["envoy_us"] = (e1["schedstat"] - e0["schedstat"]) / n * 1e6
                 r["envoy_stat_us"] = (e1["stat"] - e0["stat"]) / n * 1e6
                 if uses_processor:
@@ -394,6 +448,12 @@ def measure_cpu(args, config: Path, out: Path, processor: processes.Process | No
             r[key] = summary([rd[listener.name][key] for rd in rounds])
         r["spread_pct"] = iqr_pct(r["total_us"]["values"])
         r["minmax_pct"] = spread_pct(r["total_us"]["values"])
+        # Envoy's CPU time per request by thread group, median over rounds (a
+        # group absent from a round counts 0 there).
+        groups = sorted({g for rd in rounds for g in rd[listener.name].get("threads_us", {})})
+        r["threads_us"] = {
+            g: statistics.median(rd[listener.name].get("threads_us", {}).get(g, 0.0) for rd in rounds) for g in groups
+        }
         results[listener.name] = r
     return results
 
@@ -574,7 +634,9 @@ def print_instructions(instructions: dict, out: Path) -> int:
     print(f"{'listener':36} {'instr/req':>12} {'over baseline':>14} {'in the .so':>11} {'spread':>8}")
     for name, r in instructions.items():
         module = sum(v for k, v in r["objects"].items() if k.endswith("_module.so"))
-        print(f"{name:36} {r['median']:>12,.0f} {r['over_baseline']:>+14,.0f} {module:>11,.0f} {r['spread_pct']:>7.2f}%")
+        print(
+            f"{name:36} {r['median']:>12,.0f} {r['over_baseline']:>+14,.0f} {module:>11,.0f} {r['spread_pct']:>7.2f}%"
+        )
     print(f"results: {out}")
     return 0
 
@@ -589,13 +651,22 @@ def main() -> int:
     parser.add_argument("--load-seconds", type=int, default=2, help="memory phase: wrk burst before the loaded RSS")
     parser.add_argument("--connections", type=int, default=16, help="memory phase: wrk connections")
     parser.add_argument("--quick", action="store_true", help="a smoke run: tiny N, one round of each")
-    parser.add_argument("--only", help="comma-separated listener names (each also with its _direct twin;"
-                        " the baselines always): instructions of a subset, for work on one contender")
-    parser.add_argument("--instructions-only", action="store_true",
-                        help="skip the CPU and memory phases (their numbers depend on the machine's load);"
-                        " prints the instruction table, writes results.json, no report")
-    parser.add_argument("--keep-dumps", action="store_true",
-                        help="keep the callgrind dumps (results dir/callgrind) for callgrind_annotate")
+    parser.add_argument(
+        "--only",
+        help="comma-separated listener names (each also with its _direct twin;"
+        " the baselines always): instructions of a subset, for work on one contender",
+    )
+    parser.add_argument(
+        "--instructions-only",
+        action="store_true",
+        help="skip the CPU and memory phases (their numbers depend on the machine's load);"
+        " prints the instruction table, writes results.json, no report",
+    )
+    parser.add_argument(
+        "--keep-dumps",
+        action="store_true",
+        help="keep the callgrind dumps (results dir/callgrind) for callgrind_annotate",
+    )
     parser.add_argument("--out", type=Path, help="results directory (default bench/results/<UTC time>)")
     args = parser.parse_args()
     if args.quick:
