@@ -505,16 +505,27 @@ def targets(instr: dict) -> list[dict]:
     A language's header_mutation cost is its passthrough+header_mutation
     listener minus its passthrough listener: the filter itself."""
     d = {name[: -len("_direct")]: r["over_baseline"] for name, r in instr.items() if name.endswith("_direct")}
+    u = {name: r["over_baseline"] for name, r in instr.items() if f"{name}_direct" in instr}
 
-    def hm(lang):
-        return d[f"{lang}_header_mutation"] - d[f"{lang}_passthrough"]
+    def hm(lang, suffix=""):
+        return d[f"{lang}_header_mutation{suffix}"] - d[f"{lang}_passthrough"]
 
     rows = [
-        ("Rust passthrough within 5% of C++ passthrough", d["rust_passthrough"], 1.05 * d["cpp_passthrough"]),
+        ("Rust passthrough <= C++ passthrough (issue #28)", d["rust_passthrough"], d["cpp_passthrough"]),
+        ("Rust passthrough <= C++, upstream route", u["rust_passthrough"], u["cpp_passthrough"]),
+        ("Rust passthrough+header_mutation <= C++ (issue #28)", d["rust_header_mutation"], d["cpp_header_mutation"]),
+        (
+            "Rust passthrough+header_mutation <= C++, upstream route",
+            u["rust_header_mutation"],
+            u["cpp_header_mutation"],
+        ),
         ("Rust header_mutation <= 1.3x built-in", hm("rust"), 1.3 * d["builtin_header_mutation"]),
         ("C++ header_mutation <= 1.3x built-in", hm("cpp"), 1.3 * d["builtin_header_mutation"]),
         ("Go passthrough <= 1.5x C++", d["go_passthrough"], 1.5 * d["cpp_passthrough"]),
-        ("Go header_mutation <= 1.2x C++ (issue #13)", hm("go"), 1.2 * hm("cpp")),
+        ("Go header_mutation_batched <= 1.2x C++ (issue #13)", hm("go", "_batched"), 1.2 * hm("cpp")),
+        # The plain filter a reader would write: shown against the same limit,
+        # not held to it (what the batch buys is the difference).
+        ("Go header_mutation (plain) vs 1.2x C++, shown", hm("go"), 1.2 * hm("cpp")),
     ]
     for lang in ("rust", "go", "cpp"):
         rows.append(

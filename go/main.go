@@ -29,9 +29,10 @@ func init() {
 	sdk.SetModuleName("go_module")
 	sdk.RegisterFilter("passthrough", NewPassthroughConfig)
 	sdk.RegisterFilter("header_mutation", NewHeaderMutationConfig)
+	sdk.RegisterFilter("header_mutation_batched", NewHeaderMutationBatchedConfig)
 	sdk.RegisterFilter("fault_injection", NewFaultInjectionConfig)
 	sdk.RegisterFilterWithEnvoy("body_rewrite", NewBodyRewriteConfig)
-	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)
+	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute) // both header_mutation filters
 }
 
 // main is never called: a c-shared library starts at the hooks in sdk/hooks.go.
