@@ -110,6 +110,13 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_destroy(
 
 // ---------------------------------------------------------------- streams
 
+// A stream's box is recycled per thread only if it fits a block: a field added
+// to FilterBox that outgrows it fails the build here instead of quietly
+// bringing back an allocation per stream.
+const _: () = assert!(crate::http::place::fits_a_block::<
+    FilterBox<EnvoyFilterHandle>,
+>());
+
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
     filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,

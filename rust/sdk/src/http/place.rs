@@ -128,13 +128,18 @@ thread_local! {
     };
 }
 
+/// True when a `T` fits a recycled block (else `put` boxes it).
+pub(crate) const fn fits_a_block<T>() -> bool {
+    size_of::<T>() <= BLOCK.size() && align_of::<T>() <= BLOCK.align()
+}
+
 /// Stream boxes from the thread's free list.
 pub(crate) struct StreamBoxes;
 
 impl StreamBoxes {
     /// Moves `value` into a block: a recycled one when the thread has one.
     pub(crate) fn put<T>(value: T) -> *mut T {
-        if size_of::<T>() > BLOCK.size() || align_of::<T>() > BLOCK.align() {
+        if !fits_a_block::<T>() {
             return Box::into_raw(Box::new(value));
         }
         let recycled = FREE
@@ -171,7 +176,7 @@ impl StreamBoxes {
     /// `at` came from `put::<T>` and is released once.
     pub(crate) unsafe fn release<T>(at: *mut T, drop_value: impl FnOnce(*mut T)) {
         drop_value(at);
-        if size_of::<T>() > BLOCK.size() || align_of::<T>() > BLOCK.align() {
+        if !fits_a_block::<T>() {
             // SAFETY: put boxed it; the value was dropped above, the memory is freed here.
             unsafe { drop(Box::from_raw(at.cast::<MaybeUninit<T>>())) };
             return;
