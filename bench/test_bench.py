@@ -76,7 +76,7 @@ def test_every_listener_has_every_number(quick_run):
     assert {"rust_body_rewrite_64k", "go_body_rewrite_64k", "lua_body_rewrite_1m"} <= set(body)
     assert results["machine"]["wasm_runtime"] == "envoy.wasm.runtime.v8"
     assert results["instructions"]["baseline"]["over_baseline"] == 0
-    assert len(results["targets"]) == 8 and all("met" in t for t in results["targets"])
+    assert len(results["targets"]) == 12 and all("met" in t for t in results["targets"])
     # Which Go runtime settings each phase measured under (issue 10 item 7).
     assert results["godebug"]["instructions"] == "cgocheck=0,asyncpreemptoff=1"
     assert set(results["godebug"]) == {"instructions", "cpu", "memory"}
