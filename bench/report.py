@@ -428,8 +428,8 @@ listener minus its passthrough listener.
 Microseconds per request, median over rounds, from each thread's `/proc/<pid>/task/<tid>/schedstat`,
 grouped by its name in `comm` (a trailing number folded to N). Envoy names its threads; the Go
 runtime's own threads (sysmon, the collector, the scavenger) are unnamed and carry the name of the
-thread that started them, so Go's extra time outside the request shows in the worker's column or
-the main thread's, not apart. The sum of threads can fall short of Envoy's total by threads that
+thread that started them: Envoy's main thread (`envoy-<version>`, the Go runtime starts at module
+load), shown apart from the main thread itself, so that column is Go's time outside the request. The sum of threads can fall short of Envoy's total by threads that
 ended during a round.
 
 {threads_table(results)}

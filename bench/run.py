@@ -338,12 +338,13 @@ def cpu_seconds(pid: int) -> dict:
 
 
 def thread_group(comm: str) -> str:
-    """A thread's group in the per-thread split, by the name /proc gives it:
-    Envoy names its threads (wrk:worker_0, main_thread is `envoy`, dispatchers,
-    the file and stats flushers); the Go runtime's own threads (sysmon, the
-    collector's workers, the scavenger) are unnamed and inherit the name of the
-    thread that started them, so they show under it; a digit suffix is
-    folded, so a group is one kind of thread."""
+    """A thread's group in the per-thread split, by the name /proc gives it
+    (comm, 15 characters at most): Envoy names its threads (wrk:worker_0, the
+    watchdogs dog:..., grpc_global_tim...); the Go runtime's own threads
+    (sysmon, the collector's workers, the scavenger) are unnamed and inherit
+    the name of the thread that started them, Envoy's main thread
+    (envoy-<version>) at module load. A trailing number is folded to N, so a
+    group is one kind of thread."""
     return re.sub(r"\d+$", "N", comm.strip()) or "?"
 
 
@@ -352,8 +353,11 @@ def thread_cpu_ns(pid: int) -> dict[int, tuple[str, int]]:
     threads = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         with contextlib.suppress(OSError, ValueError, IndexError):  # a thread that exited meanwhile
-            comm = (task / "comm").read_text()
-            threads[int(task.name)] = (thread_group(comm), int((task / "schedstat").read_text().split()[0]))
+            tid = int(task.name)
+            # The main thread apart: threads it starts without naming them (the
+            # Go runtime's) carry its name, and are then that group alone.
+            group = "main thread" if tid == pid else thread_group((task / "comm").read_text())
+            threads[tid] = (group, int((task / "schedstat").read_text().split()[0]))
     return threads
 
 
