@@ -64,6 +64,7 @@ VARIANTS = [
         ("cpp_passthrough", "cpp", "passthrough"),
         ("rust_header_mutation", "rust", "passthrough+header_mutation"),
         ("go_header_mutation", "go", "passthrough+header_mutation"),
+        ("go_header_mutation_batched", "go", "passthrough+header_mutation_batched"),
         ("cpp_header_mutation", "cpp", "passthrough+header_mutation"),
         ("builtin_header_mutation", "builtin", "header_mutation"),
         ("lua_header_mutation", "lua", "header_mutation"),
@@ -349,6 +350,7 @@ def build(admin_port: int = ports.BENCH_ADMIN) -> dict:
         "baseline": by_name["baseline"],
         "rust_header_mutation": by_name["rust"],
         "go_header_mutation": by_name["go"],
+        "go_header_mutation_batched": by_name["go_batched"],
         "cpp_header_mutation": by_name["cpp"],
     }
     template = copy.deepcopy(by_name["baseline"])

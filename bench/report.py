@@ -18,6 +18,7 @@ ORDER = [
     "cpp_passthrough",
     "rust_header_mutation",
     "go_header_mutation",
+    "go_header_mutation_batched",
     "cpp_header_mutation",
     "builtin_header_mutation",
     "lua_header_mutation",
@@ -32,6 +33,7 @@ CONTENDERS = [
     ("Rust dynamic module", "rust_header_mutation"),
     ("C++ dynamic module", "cpp_header_mutation"),
     ("Go dynamic module", "go_header_mutation"),
+    ("Go dynamic module, C batch", "go_header_mutation_batched"),
     ("built-in header_mutation", "builtin_header_mutation"),
     ("Lua", "lua_header_mutation"),
     ("Wasm (proxy-wasm, V8)", "wasm_header_mutation"),
@@ -117,6 +119,31 @@ def cpu_table(results: dict) -> str:
                 f"| {proc} | {r['total_us']['median']:.1f} | {r['spread_pct']:.1f}% / {r.get('minmax_pct', 0):.0f}% "
                 f"| {r['envoy_stat_us']['median']:.1f} | {r['p50_ms']['median']:.2f} | {r['p99_ms']['median']:.2f} |"
             )
+    return "\n".join(lines)
+
+
+def threads_table(results: dict) -> str:
+    """Envoy's CPU time per request split by thread (median over rounds): the
+    worker runs the filters; whatever else the modules' runtimes do (the Go
+    runtime's sysmon, collector and scavenger threads, unnamed, carry the name
+    of the thread that started them) shows in the other columns."""
+    cpu = results["cpu"]
+    totals: dict[str, float] = {}
+    for r in cpu.values():
+        for group, us in r.get("threads_us", {}).items():
+            totals[group] = totals.get(group, 0.0) + us
+    if not totals:
+        return "(no per-thread numbers in this run)"
+    shown = sorted(totals, key=lambda g: -totals[g])[:6]
+    lines = [
+        "| listener | " + " | ".join(f"`{g}`" for g in shown) + " | other threads | sum of threads | Envoy total |",
+        "|---|" + "---:|" * (len(shown) + 3),
+    ]
+    for name, r in cpu.items():
+        split = r.get("threads_us", {})
+        other = sum(us for g, us in split.items() if g not in shown)
+        cells = " | ".join(f"{split.get(g, 0.0):.1f}" for g in shown)
+        lines.append(f"| {name} | {cells} | {other:.1f} | {sum(split.values()):.1f} | {r['envoy_us']['median']:.1f} |")
     return "\n".join(lines)
 
 
@@ -399,6 +426,16 @@ listener minus its passthrough listener.
 
 ## CPU time per request at a fixed rate
 {cpu_table(results)}
+
+## Envoy's CPU time per request, by thread
+Microseconds per request, median over rounds, from each thread's `/proc/<pid>/task/<tid>/schedstat`,
+grouped by its name in `comm` (a trailing number folded to N). Envoy names its threads; the Go
+runtime's own threads (sysmon, the collector, the scavenger) are unnamed and carry the name of the
+thread that started them: Envoy's main thread (`envoy-<version>`, the Go runtime starts at module
+load), shown apart from the main thread itself, so that column is Go's time outside the request. The sum of threads can fall short of Envoy's total by threads that
+ended during a round.
+
+{threads_table(results)}
 
 ## Body rows (body_rewrite, Hello -> Howdy)
 {body_table(results)}

@@ -32,7 +32,20 @@ def quick_run(tmp_path_factory):
 def test_quick_run_writes_the_three_files(quick_run):
     out, _ = quick_run
     assert (out / "report.md").read_text().startswith("# Benchmark")
+    assert "## Envoy's CPU time per request, by thread" in (out / "report.md").read_text()
+    assert "`wrk:worker_N`" in (out / "report.md").read_text()
     assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_thread_split_groups_by_name_and_counts_new_threads():
+    import run
+
+    assert run.thread_group("wrk:worker_12\n") == "wrk:worker_N"
+    assert run.thread_group("envoy") == "envoy"
+    before = {1: ("envoy", 1_000), 2: ("wrk:worker_N", 5_000)}
+    after = {1: ("envoy", 3_000), 2: ("wrk:worker_N", 9_000), 3: ("wrk:worker_N", 2_000)}
+    # us per request over 2 requests: main 2,000 ns, workers 4,000 + 2,000 ns (one new).
+    assert run.split_by_thread(before, after, 2) == {"envoy": 1.0, "wrk:worker_N": 3.0}
 
 
 def test_every_listener_has_every_number(quick_run):
@@ -50,6 +63,8 @@ def test_every_listener_has_every_number(quick_run):
             assert {"median", "min", "max", "values"} <= cpu[key].keys(), (name, key)
         assert cpu["envoy_us"]["median"] > 0 and cpu["p99_ms"]["median"] > 0, name
         assert sum(cpu["requests"]) > 0, name
+        # The per-thread split: Envoy's worker ran the requests.
+        assert cpu["threads_us"].get("wrk:worker_N", 0) > 0, (name, cpu["threads_us"])
     for name in ("ext_proc_header_mutation", "ext_proc_header_mutation_direct"):
         cpu = results["cpu"][name]  # the processor's own CPU time, and the sum
         assert cpu["processor_us"]["median"] > 0, name
@@ -61,7 +76,7 @@ def test_every_listener_has_every_number(quick_run):
     assert {"rust_body_rewrite_64k", "go_body_rewrite_64k", "lua_body_rewrite_1m"} <= set(body)
     assert results["machine"]["wasm_runtime"] == "envoy.wasm.runtime.v8"
     assert results["instructions"]["baseline"]["over_baseline"] == 0
-    assert len(results["targets"]) == 8 and all("met" in t for t in results["targets"])
+    assert len(results["targets"]) == 12 and all("met" in t for t in results["targets"])
     # Which Go runtime settings each phase measured under (issue 10 item 7).
     assert results["godebug"]["instructions"] == "cgocheck=0,asyncpreemptoff=1"
     assert set(results["godebug"]) == {"instructions", "cpu", "memory"}

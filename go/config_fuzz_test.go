@@ -56,8 +56,15 @@ func FuzzFilterConfig(f *testing.F) {
 			t.Fatalf("parseRules and NewHeaderMutationConfig disagree: %v, %v", parseErr, err)
 		}
 		if err == nil {
-			checkRules(t, made.rules)
+			checkRules(t, made.shared.rules)
 			made.Destroy()
+		}
+		batched, err := NewHeaderMutationBatchedConfig(config)
+		if (err == nil) != (parseErr == nil) || err != nil && err.Error() != parseErr.Error() {
+			t.Fatalf("parseRules and NewHeaderMutationBatchedConfig disagree: %v, %v", parseErr, err)
+		}
+		if err == nil {
+			batched.Destroy()
 		}
 		if route, err := NewHeaderMutationRoute(config); (err == nil) != (parseErr == nil) || err == nil && route == nil {
 			t.Fatalf("parseRules and NewHeaderMutationRoute disagree: %v, %v", parseErr, err)

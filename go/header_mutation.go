@@ -39,7 +39,9 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/envoy-dynamic-modules-lab/go_module/sdk"
 )
@@ -71,24 +73,15 @@ type Mutations struct {
 	Remove []string
 }
 
-// ops are the mutations as header operations, in the order they run:
-// removals first, so a header named in both ends up set.
-func (m *Mutations) ops() []sdk.HeaderOp {
-	ops := make([]sdk.HeaderOp, 0, len(m.Remove)+len(m.Set)+len(stamps))
+// apply makes one direction's changes: removals first, so a header named in
+// both ends up set.
+func (m *Mutations) apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType) {
 	for _, name := range m.Remove {
-		ops = append(ops, sdk.HeaderOp{Kind: sdk.HeaderOpRemove, Name: name})
+		envoy.RemoveHeader(kind, name)
 	}
 	for _, h := range m.Set {
-		ops = append(ops, sdk.HeaderOp{Kind: sdk.HeaderOpSet, Name: h.Name, Value: h.Value})
+		envoy.SetHeader(kind, h.Name, h.Value)
 	}
-	return ops
-}
-
-// stamps set the three attribute headers, after the response's own changes.
-var stamps = []sdk.HeaderOp{
-	{Kind: sdk.HeaderOpSetFromStringAttribute, Name: DownstreamAddressHeader, Attribute: sdk.AttributeSourceAddress},
-	{Kind: sdk.HeaderOpSetFromStringAttribute, Name: UpstreamAddressHeader, Attribute: sdk.AttributeUpstreamAddress},
-	{Kind: sdk.HeaderOpSetFromIntAttribute, Name: ResponseCodeHeader, Attribute: sdk.AttributeResponseCode},
 }
 
 // Rules are the validated mutations of one config (or one route), read-only
@@ -96,20 +89,6 @@ var stamps = []sdk.HeaderOp{
 type Rules struct {
 	Request  Mutations
 	Response Mutations
-	// The operations each phase applies (the response's with the stamps),
-	// in Go memory, and for a filter config the same in C memory
-	// (inModuleMemory); a nil batch is applied one operation at a time.
-	requestOps, responseOps     []sdk.HeaderOp
-	requestBatch, responseBatch *sdk.HeaderBatch
-}
-
-// apply makes one phase's changes: as one batch when there is one.
-func apply(envoy sdk.EnvoyHTTPFilter, kind sdk.HeaderType, batch *sdk.HeaderBatch, ops []sdk.HeaderOp) {
-	if batch != nil {
-		envoy.ApplyHeaderBatch(kind, batch)
-		return
-	}
-	sdk.ApplyHeaderOps(envoy, kind, ops)
 }
 
 // parseRules parses and validates a config; every error names the offending
@@ -134,8 +113,6 @@ func parseRules(config []byte) (*Rules, error) {
 	if rules.Response.Remove, err = nameList("remove_response_headers", raw.RemoveResponseHeaders, pseudo); err != nil {
 		return nil, err
 	}
-	rules.requestOps = rules.Request.ops()
-	rules.responseOps = append(rules.Response.ops(), stamps...)
 	return &rules, nil
 }
 
@@ -206,26 +183,12 @@ func checkValue(at, value string) error {
 	return nil
 }
 
-// inModuleMemory adds the rules' batches in C memory. When there is no
-// memory for them the rules stay in Go memory, applied one operation at a
-// time: slower, with the same effect.
-func (r *Rules) inModuleMemory() *Rules {
-	inC := *r
-	inC.requestBatch = sdk.NewHeaderBatch(r.requestOps)
-	inC.responseBatch = sdk.NewHeaderBatch(r.responseOps)
-	return &inC
-}
-
-// destroy frees the C memory of rules made by inModuleMemory.
-func (r *Rules) destroy() {
-	r.requestBatch.Free()
-	r.responseBatch.Free()
-	r.requestBatch, r.responseBatch = nil, nil
-}
-
-// RouteRules is header_mutation's per-route override, in Go memory.
+// RouteRules is the per-route override of header_mutation and
+// header_mutation_batched, in Go memory: the rules, and the same as
+// operations for the batched filter, applied one at a time.
 type RouteRules struct {
 	rules *Rules
+	ops   *BatchedRules
 }
 
 // NewHeaderMutationRoute builds a per-route override: a config of the same shape.
@@ -234,14 +197,15 @@ func NewHeaderMutationRoute(config []byte) (*RouteRules, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RouteRules{rules: rules}, nil
+	return &RouteRules{
+		rules: rules,
+		ops:   &BatchedRules{requestOps: rules.Request.ops(), responseOps: append(rules.Response.ops(), stamps...)},
+	}, nil
 }
 
 // HeaderMutationConfig is one configured header_mutation filter.
 type HeaderMutationConfig struct {
-	rules *Rules // in C memory
-	// shared is the filter of every stream: it never changes, so one value
-	// serves all streams on all workers.
+	// shared is the filter of every stream: it keeps no per-stream state.
 	shared *HeaderMutation
 }
 
@@ -250,33 +214,23 @@ func NewHeaderMutationConfig(config []byte) (*HeaderMutationConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules = rules.inModuleMemory()
-	return &HeaderMutationConfig{rules: rules, shared: &HeaderMutation{rules: rules}}, nil
+	return &HeaderMutationConfig{shared: &HeaderMutation{rules: rules}}, nil
 }
 
 func (c *HeaderMutationConfig) NewFilter(sdk.EnvoyHTTPFilter) *HeaderMutation {
-	return c.shared // nothing to allocate
-}
-
-// SharedFilter makes header_mutation a sdk.SharedFilterConfig: its streams
-// share one filter, so they begin and end without entering Go.
-func (c *HeaderMutationConfig) SharedFilter() *HeaderMutation {
 	return c.shared
 }
 
-// Destroy runs after the config's last stream.
-func (c *HeaderMutationConfig) Destroy() {
-	c.rules.destroy()
-}
+// Destroy runs after the config's last stream; the rules are Go memory.
+func (c *HeaderMutationConfig) Destroy() {}
 
-// HeaderMutation is every stream's filter: it implements the two header hooks
-// only, so no other hook enters Go.
+// HeaderMutation is every stream's filter.
 type HeaderMutation struct {
 	rules *Rules
 }
 
 // rulesFor is the stream's route override if it has one, else the filter's
-// rules. The stream holds the override it found first for its whole life.
+// rules.
 func (f *HeaderMutation) rulesFor(envoy sdk.EnvoyHTTPFilter) *Rules {
 	if route, ok := envoy.PerRouteConfig().(*RouteRules); ok {
 		return route.rules
@@ -285,13 +239,34 @@ func (f *HeaderMutation) rulesFor(envoy sdk.EnvoyHTTPFilter) *Rules {
 }
 
 func (f *HeaderMutation) OnRequestHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.RequestHeadersStatus {
-	rules := f.rulesFor(envoy)
-	apply(envoy, sdk.RequestHeader, rules.requestBatch, rules.requestOps)
+	f.rulesFor(envoy).Request.apply(envoy, sdk.RequestHeader)
 	return sdk.RequestHeadersContinue
 }
 
 func (f *HeaderMutation) OnResponseHeaders(envoy sdk.EnvoyHTTPFilter, _ bool) sdk.ResponseHeadersStatus {
-	rules := f.rulesFor(envoy)
-	apply(envoy, sdk.ResponseHeader, rules.responseBatch, rules.responseOps)
+	f.rulesFor(envoy).Response.apply(envoy, sdk.ResponseHeader)
+	stampAttribute(envoy, DownstreamAddressHeader, sdk.AttributeSourceAddress)
+	stampAttribute(envoy, UpstreamAddressHeader, sdk.AttributeUpstreamAddress)
+	if code, ok := envoy.GetAttributeInt(sdk.AttributeResponseCode); ok {
+		buffer := copies.Get().(*[]byte)
+		*buffer = strconv.AppendUint((*buffer)[:0], code, 10)
+		envoy.SetHeader(sdk.ResponseHeader, ResponseCodeHeader, *buffer)
+		copies.Put(buffer)
+	}
 	return sdk.ResponseHeadersContinue
+}
+
+// copies are the buffers attribute values are copied to before a header is
+// set from them; pooled, so a stream allocates nothing.
+var copies = sync.Pool{New: func() any { return new([]byte) }}
+
+func stampAttribute(envoy sdk.EnvoyHTTPFilter, header string, id sdk.AttributeID) {
+	value, ok := envoy.GetAttributeString(id)
+	if !ok {
+		return
+	}
+	buffer := copies.Get().(*[]byte)
+	*buffer = append((*buffer)[:0], value...)
+	envoy.SetHeader(sdk.ResponseHeader, header, *buffer)
+	copies.Put(buffer)
 }

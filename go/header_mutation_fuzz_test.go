@@ -163,10 +163,24 @@ func FuzzHeaderMutationApply(f *testing.F) {
 			return
 		}
 		checkRules(t, rules)
-		inC := rules.inModuleMemory()
-		c := &HeaderMutationConfig{rules: inC, shared: &HeaderMutation{rules: inC}}
-		defer c.Destroy()
+		inC := batched(rules)
+		defer inC.destroy()
 		stream := parseFuzzStream(lines)
+		// The plain filter and the batched one, each on its own stream.
+		for _, filter := range []headerFilter{&HeaderMutation{rules: rules}, &HeaderMutationBatched{rules: inC}} {
+			fuzzOneStream(t, filter, rules, stream)
+		}
+	})
+}
+
+// headerFilter is what both header_mutation filters implement.
+type headerFilter interface {
+	sdk.RequestHeadersFilter
+	sdk.ResponseHeadersFilter
+}
+
+func fuzzOneStream(t *testing.T, filter headerFilter, rules *Rules, stream fuzzStream) {
+	{
 
 		envoy := sdktest.New()
 		for _, h := range stream.request {
@@ -180,8 +194,6 @@ func FuzzHeaderMutationApply(f *testing.F) {
 				envoy.PerRoute = route
 			}
 		}
-		filter := c.NewFilter(envoy)
-
 		requestBefore := headerList(envoy, sdk.RequestHeader)
 		if got := filter.OnRequestHeaders(envoy, false); got != sdk.RequestHeadersContinue {
 			t.Fatalf("OnRequestHeaders = %v", got)
@@ -244,5 +256,5 @@ func FuzzHeaderMutationApply(f *testing.F) {
 		if envoy.Sent != nil {
 			t.Fatal("header_mutation never replies")
 		}
-	})
+	}
 }

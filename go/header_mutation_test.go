@@ -18,6 +18,39 @@ const headerMutationConfig = `{
 	"remove_response_headers": ["server"]
 }`
 
+// headerConfig is what both header_mutation configs offer a test.
+type headerConfig interface {
+	NewFilter(sdk.EnvoyHTTPFilter) headerFilter
+}
+
+type plainConfig struct{ *HeaderMutationConfig }
+
+func (c plainConfig) NewFilter(e sdk.EnvoyHTTPFilter) headerFilter {
+	return c.HeaderMutationConfig.NewFilter(e)
+}
+
+type batchedConfig struct{ *HeaderMutationBatchedConfig }
+
+func (c batchedConfig) NewFilter(e sdk.EnvoyHTTPFilter) headerFilter {
+	return c.HeaderMutationBatchedConfig.NewFilter(e)
+}
+
+// eachHeaderMutation runs test on header_mutation and on
+// header_mutation_batched, each made from config and freed when it ends:
+// the two must do the same.
+func eachHeaderMutation(t *testing.T, config string, test func(t *testing.T, config headerConfig)) {
+	t.Helper()
+	t.Run("plain", func(t *testing.T) { test(t, plainConfig{newHeaderMutation(t, config)}) })
+	t.Run("batched", func(t *testing.T) {
+		c, err := NewHeaderMutationBatchedConfig([]byte(config))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Destroy)
+		test(t, batchedConfig{c})
+	})
+}
+
 // newHeaderMutation makes a config, freed when the test ends.
 func newHeaderMutation(t *testing.T, config string) *HeaderMutationConfig {
 	t.Helper()
@@ -37,43 +70,46 @@ func assertValues(t *testing.T, envoy *sdktest.FakeEnvoy, kind sdk.HeaderType, k
 }
 
 func TestHeaderMutationRequestSideSetsReplacesAndRemoves(t *testing.T) {
-	config := newHeaderMutation(t, headerMutationConfig)
-	envoy := sdktest.WithRequestHeaders("x-replace", "old", "x-replace", "older", "x-remove", "bye", "x-keep", "1")
-	filter := config.NewFilter(envoy)
-	if got := filter.OnRequestHeaders(envoy, true); got != sdk.RequestHeadersContinue {
-		t.Errorf("OnRequestHeaders = %v", got)
-	}
-	assertValues(t, envoy, sdk.RequestHeader, "x-set", "module")
-	assertValues(t, envoy, sdk.RequestHeader, "x-replace", "replaced")
-	assertValues(t, envoy, sdk.RequestHeader, "x-remove")
-	assertValues(t, envoy, sdk.RequestHeader, "x-keep", "1")
+	eachHeaderMutation(t, headerMutationConfig, func(t *testing.T, config headerConfig) {
+		envoy := sdktest.WithRequestHeaders("x-replace", "old", "x-replace", "older", "x-remove", "bye", "x-keep", "1")
+		filter := config.NewFilter(envoy)
+		if got := filter.OnRequestHeaders(envoy, true); got != sdk.RequestHeadersContinue {
+			t.Errorf("OnRequestHeaders = %v", got)
+		}
+		assertValues(t, envoy, sdk.RequestHeader, "x-set", "module")
+		assertValues(t, envoy, sdk.RequestHeader, "x-replace", "replaced")
+		assertValues(t, envoy, sdk.RequestHeader, "x-remove")
+		assertValues(t, envoy, sdk.RequestHeader, "x-keep", "1")
+	})
 }
 
 func TestHeaderMutationResponseSideMutatesAndStampsAttributes(t *testing.T) {
-	config := newHeaderMutation(t, headerMutationConfig)
-	envoy := sdktest.New()
-	envoy.SetHeader(sdk.ResponseHeader, "server", []byte("envoy"))
-	envoy.StringAttributes[sdk.AttributeSourceAddress] = []byte("127.0.0.1:5555")
-	envoy.StringAttributes[sdk.AttributeUpstreamAddress] = []byte("127.0.0.1:1234")
-	envoy.IntAttributes[sdk.AttributeResponseCode] = 204
-	filter := config.NewFilter(envoy)
-	if got := filter.OnResponseHeaders(envoy, false); got != sdk.ResponseHeadersContinue {
-		t.Errorf("OnResponseHeaders = %v", got)
-	}
-	assertValues(t, envoy, sdk.ResponseHeader, "x-resp", "yes")
-	assertValues(t, envoy, sdk.ResponseHeader, "server")
-	assertValues(t, envoy, sdk.ResponseHeader, DownstreamAddressHeader, "127.0.0.1:5555")
-	assertValues(t, envoy, sdk.ResponseHeader, UpstreamAddressHeader, "127.0.0.1:1234")
-	assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader, "204")
+	eachHeaderMutation(t, headerMutationConfig, func(t *testing.T, config headerConfig) {
+		envoy := sdktest.New()
+		envoy.SetHeader(sdk.ResponseHeader, "server", []byte("envoy"))
+		envoy.StringAttributes[sdk.AttributeSourceAddress] = []byte("127.0.0.1:5555")
+		envoy.StringAttributes[sdk.AttributeUpstreamAddress] = []byte("127.0.0.1:1234")
+		envoy.IntAttributes[sdk.AttributeResponseCode] = 204
+		filter := config.NewFilter(envoy)
+		if got := filter.OnResponseHeaders(envoy, false); got != sdk.ResponseHeadersContinue {
+			t.Errorf("OnResponseHeaders = %v", got)
+		}
+		assertValues(t, envoy, sdk.ResponseHeader, "x-resp", "yes")
+		assertValues(t, envoy, sdk.ResponseHeader, "server")
+		assertValues(t, envoy, sdk.ResponseHeader, DownstreamAddressHeader, "127.0.0.1:5555")
+		assertValues(t, envoy, sdk.ResponseHeader, UpstreamAddressHeader, "127.0.0.1:1234")
+		assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader, "204")
+	})
 }
 
 func TestHeaderMutationAbsentAttributesLeaveTheirHeadersUnset(t *testing.T) {
-	config := newHeaderMutation(t, "{}")
-	envoy := sdktest.New()
-	config.NewFilter(envoy).OnResponseHeaders(envoy, true)
-	assertValues(t, envoy, sdk.ResponseHeader, DownstreamAddressHeader)
-	assertValues(t, envoy, sdk.ResponseHeader, UpstreamAddressHeader)
-	assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader)
+	eachHeaderMutation(t, "{}", func(t *testing.T, config headerConfig) {
+		envoy := sdktest.New()
+		config.NewFilter(envoy).OnResponseHeaders(envoy, true)
+		assertValues(t, envoy, sdk.ResponseHeader, DownstreamAddressHeader)
+		assertValues(t, envoy, sdk.ResponseHeader, UpstreamAddressHeader)
+		assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader)
+	})
 }
 
 func TestHeaderMutationRefusesBadConfigsWithTheReason(t *testing.T) {
@@ -140,16 +176,17 @@ func TestHeaderMutationLowercasesNames(t *testing.T) {
 }
 
 func TestHeaderMutationARouteOverrideReplacesTheRules(t *testing.T) {
-	config := newHeaderMutation(t, headerMutationConfig)
-	route, err := NewHeaderMutationRoute([]byte(`{"request_headers": [["x-route", "override"]]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	envoy := sdktest.New()
-	envoy.PerRoute = route
-	config.NewFilter(envoy).OnRequestHeaders(envoy, true)
-	assertValues(t, envoy, sdk.RequestHeader, "x-route", "override")
-	assertValues(t, envoy, sdk.RequestHeader, "x-set")
+	eachHeaderMutation(t, headerMutationConfig, func(t *testing.T, config headerConfig) {
+		route, err := NewHeaderMutationRoute([]byte(`{"request_headers": [["x-route", "override"]]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		envoy := sdktest.New()
+		envoy.PerRoute = route
+		config.NewFilter(envoy).OnRequestHeaders(envoy, true)
+		assertValues(t, envoy, sdk.RequestHeader, "x-route", "override")
+		assertValues(t, envoy, sdk.RequestHeader, "x-set")
+	})
 }
 
 // A route update may release a route's override while a stream that uses it
@@ -158,50 +195,53 @@ func TestHeaderMutationARouteOverrideReplacesTheRules(t *testing.T) {
 // per_route_config_destroy, is to call Destroy if the override has one: the
 // stream's response must still get the route's rules.
 func TestHeaderMutationARouteOverrideOutlivesItsReleaseMidStream(t *testing.T) {
-	config := newHeaderMutation(t, headerMutationConfig)
-	route, err := NewHeaderMutationRoute([]byte(`{"response_headers": [["x-route", "override"]]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	envoy := sdktest.New()
-	envoy.PerRoute = route
-	filter := config.NewFilter(envoy)
-	filter.OnRequestHeaders(envoy, false)
+	eachHeaderMutation(t, headerMutationConfig, func(t *testing.T, config headerConfig) {
+		route, err := NewHeaderMutationRoute([]byte(`{"response_headers": [["x-route", "override"]]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		envoy := sdktest.New()
+		envoy.PerRoute = route
+		filter := config.NewFilter(envoy)
+		filter.OnRequestHeaders(envoy, false)
 
-	if d, ok := any(route).(interface{ Destroy() }); ok {
-		d.Destroy()
-	}
-	runtime.GC()
+		if d, ok := any(route).(interface{ Destroy() }); ok {
+			d.Destroy()
+		}
+		runtime.GC()
 
-	filter.OnResponseHeaders(envoy, false)
-	assertValues(t, envoy, sdk.ResponseHeader, "x-route", "override")
-	assertValues(t, envoy, sdk.ResponseHeader, "x-resp")
+		filter.OnResponseHeaders(envoy, false)
+		assertValues(t, envoy, sdk.ResponseHeader, "x-route", "override")
+		assertValues(t, envoy, sdk.ResponseHeader, "x-resp")
+	})
 }
 
 // Attributes of any length are stamped, none is dropped, and the header gets
 // a copy, not Envoy's memory.
 func TestHeaderMutationStampsAttributesOfAnyLength(t *testing.T) {
-	config := newHeaderMutation(t, "{}")
-	for _, n := range []int{1, 128, 129, 4096} {
-		envoy := sdktest.New()
-		long := []byte(strings.Repeat("a", n))
-		envoy.StringAttributes[sdk.AttributeUpstreamAddress] = long
-		config.NewFilter(envoy).OnResponseHeaders(envoy, true)
-		got, _ := envoy.GetHeader(sdk.ResponseHeader, UpstreamAddressHeader)
-		if len(got) != n {
-			t.Errorf("a %d-byte attribute stamped as %d bytes", n, len(got))
+	eachHeaderMutation(t, "{}", func(t *testing.T, config headerConfig) {
+		for _, n := range []int{1, 128, 129, 4096} {
+			envoy := sdktest.New()
+			long := []byte(strings.Repeat("a", n))
+			envoy.StringAttributes[sdk.AttributeUpstreamAddress] = long
+			config.NewFilter(envoy).OnResponseHeaders(envoy, true)
+			got, _ := envoy.GetHeader(sdk.ResponseHeader, UpstreamAddressHeader)
+			if len(got) != n {
+				t.Errorf("a %d-byte attribute stamped as %d bytes", n, len(got))
+			}
 		}
-	}
+	})
 }
 
 func TestHeaderMutationFormatsCodes(t *testing.T) {
-	config := newHeaderMutation(t, "{}")
-	for code, want := range map[uint64]string{0: "0", 7: "7", 204: "204", 999: "999", 1000: "1000", math.MaxUint64: "18446744073709551615"} {
-		envoy := sdktest.New()
-		envoy.IntAttributes[sdk.AttributeResponseCode] = code
-		config.NewFilter(envoy).OnResponseHeaders(envoy, true)
-		assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader, want)
-	}
+	eachHeaderMutation(t, "{}", func(t *testing.T, config headerConfig) {
+		for code, want := range map[uint64]string{0: "0", 7: "7", 204: "204", 999: "999", 1000: "1000", math.MaxUint64: "18446744073709551615"} {
+			envoy := sdktest.New()
+			envoy.IntAttributes[sdk.AttributeResponseCode] = code
+			config.NewFilter(envoy).OnResponseHeaders(envoy, true)
+			assertValues(t, envoy, sdk.ResponseHeader, ResponseCodeHeader, want)
+		}
+	})
 }
 
 // nullEnvoy answers like Envoy but records nothing, so the filter's own
@@ -230,16 +270,17 @@ func TestHeaderMutationRequestPathAllocatesNothing(t *testing.T) {
 		// the measured function; the plain `go test` run checks the count.
 		t.Skip("allocation counts are not meaningful under -race")
 	}
-	config := newHeaderMutation(t, headerMutationConfig)
-	envoy := &nullEnvoy{}
-	allocs := testing.AllocsPerRun(1000, func() {
-		filter := config.NewFilter(envoy)
-		filter.OnRequestHeaders(envoy, true)
-		filter.OnResponseHeaders(envoy, true)
+	eachHeaderMutation(t, headerMutationConfig, func(t *testing.T, config headerConfig) {
+		envoy := &nullEnvoy{}
+		allocs := testing.AllocsPerRun(1000, func() {
+			filter := config.NewFilter(envoy)
+			filter.OnRequestHeaders(envoy, true)
+			filter.OnResponseHeaders(envoy, true)
+		})
+		if allocs != 0 {
+			t.Errorf("a header_mutation stream allocates %v times", allocs)
+		}
 	})
-	if allocs != 0 {
-		t.Errorf("a header_mutation stream allocates %v times", allocs)
-	}
 }
 
 func TestUnpairedSurrogatesAreRefusedLikeInRustAndCpp(t *testing.T) {

@@ -46,6 +46,7 @@ func TestFiltersImplementOnlyTheHooksTheyNeed(t *testing.T) {
 	}{
 		{"passthrough", Passthrough{}, 0},
 		{"header_mutation", &HeaderMutation{}, 2},
+		{"header_mutation_batched", &HeaderMutationBatched{}, 2},
 		{"fault_injection", &FaultInjection{}, 5},
 		{"body_rewrite", &BodyRewrite{}, 6},
 	} {

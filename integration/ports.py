@@ -28,6 +28,7 @@ LISTENERS = {
     1064: "Go passthrough + header_mutation",
     1065: "C++ passthrough + header_mutation",
     1066: "baseline: router only, no module",
+    1077: "Go passthrough + header_mutation_batched (the C batch; same config as 1064)",
     1067: "Rust random_auth (403 for about half, seeded)",
     1068: "Rust zero_copy_regex_waf (403 when the body matches curl|wget|exit$, 413 past 256 KiB)",
     1069: "Rust header_auth (401 without x-auth; presence mode)",
@@ -55,7 +56,7 @@ LISTENERS = {
     # A listener of the bootstrap extension's: its tokens are re-read by lab_status.
     1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
 }
-COMPARISON = [1062, 1063, 1064, 1065, 1066]  # Rust demo, Rust, Go, C++, baseline
+COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
 BODY = [1074, 1075, 1076]  # body_rewrite: Rust, Go, C++
 # Every group of envoy.yaml's listeners; together they are LISTENERS.
@@ -102,6 +103,7 @@ BENCH_LISTENERS = {
     "cpp_passthrough": (1082, 1182),
     "rust_header_mutation": (1063, 1163),
     "go_header_mutation": (1064, 1164),
+    "go_header_mutation_batched": (1077, 1177),
     "cpp_header_mutation": (1065, 1165),
     "builtin_header_mutation": (1083, 1183),
     "lua_header_mutation": (1084, 1184),

@@ -24,7 +24,7 @@
 pub use crate::shared::header_name::{check_name, check_value};
 use envoy_dm_sdk::{
     AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter,
-    HttpFilterConfig, RequestHeadersStatus, ResponseHeadersStatus,
+    HttpFilterConfig, PlacedFilter, RequestHeadersStatus, ResponseHeadersStatus,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -153,10 +153,22 @@ fn name_list(field: &str, names: Vec<String>, pseudo: bool) -> Result<Vec<String
 }
 
 impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for HeaderMutationConfig {
-    fn new_http_filter(&self, _envoy: &mut E) -> Box<dyn HttpFilter<E>> {
-        Box::new(HeaderMutation {
+    fn new_http_filter(&self, envoy: &mut E) -> Box<dyn HttpFilter<E>> {
+        Box::new(self.filter(envoy))
+    }
+
+    /// One word (an `Arc`): the SDK keeps it inside its stream box, so a
+    /// stream allocates nothing.
+    fn new_placed_http_filter(&self, envoy: &mut E) -> PlacedFilter<E> {
+        PlacedFilter::new(self.filter(envoy))
+    }
+}
+
+impl HeaderMutationConfig {
+    fn filter(&self, _envoy: &mut impl EnvoyHttpFilter) -> HeaderMutation {
+        HeaderMutation {
             rules: Arc::clone(&self.rules),
-        })
+        }
     }
 }
 

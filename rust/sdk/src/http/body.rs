@@ -7,6 +7,7 @@ use crate::abi::*;
 use crate::barrier::{guard, in_phase, Panicked};
 use crate::config::{self, ConfigKind};
 use crate::http::callout::{HttpCalloutResponse, HttpCalloutResult};
+use crate::http::place::{PlacedFilter, StreamBoxes};
 use crate::{EnvoyFilterHandle, EnvoyHttpFilter, HttpFilter, HttpFilterConfig};
 use crate::{LocalReplyStatus, ResponseBodyStatus, ResponseHeadersStatus, ResponseTrailersStatus};
 use crate::{RequestBodyStatus, RequestHeadersStatus, RequestTrailersStatus};
@@ -32,7 +33,7 @@ pub(crate) type ConfigBox = config::ConfigBox<dyn HttpFilterConfig<EnvoyFilterHa
 /// Generic over the handle so unit tests run the hook bodies with a fake.
 pub(crate) struct FilterBox<E: EnvoyHttpFilter> {
     pub(crate) filter_name: &'static str,
-    pub(crate) filter: Option<Box<dyn HttpFilter<E>>>,
+    pub(crate) filter: Option<PlacedFilter<E>>,
     /// Set once the filter panicked; from then on the stream bypasses the filter.
     pub(crate) failed: bool,
     /// Set by stream_complete: a callout answer after it is not delivered.
@@ -60,7 +61,7 @@ pub(crate) fn new_filter<E: EnvoyHttpFilter>(
 ) -> FilterBox<E> {
     let filter = guard(
         || in_phase("filter", filter_name, "http_filter_new"),
-        || config.new_http_filter(envoy),
+        || config.new_placed_http_filter(envoy),
     );
     // Not `failed` yet: a missing filter fails closed at the first phase that
     // can still answer (marking it failed here would let the stream through).
@@ -70,6 +71,37 @@ pub(crate) fn new_filter<E: EnvoyHttpFilter>(
         failed: false,
         completed: false,
         _live: crate::live::Instance::new(counts),
+    }
+}
+
+/// http_filter_new's whole body: the stream's box, in a block of the thread's
+/// free list ([`StreamBoxes`]), as the pointer Envoy keeps.
+pub(crate) fn create_stream<E: EnvoyHttpFilter>(
+    filter_name: &'static str,
+    counts: &'static crate::live::Counts,
+    config: &dyn HttpFilterConfig<E>,
+    envoy: &mut E,
+) -> *mut FilterBox<E> {
+    StreamBoxes::put(new_filter(filter_name, counts, config, envoy))
+}
+
+/// http_filter_destroy's whole body: drops the filter behind the barrier and
+/// keeps the block for the thread's next stream.
+///
+/// # Safety
+/// `this` came from [`create_stream`] and is destroyed once.
+pub(crate) unsafe fn destroy_stream<E: EnvoyHttpFilter>(this: *mut FilterBox<E>) {
+    // SAFETY: live until here (the caller's contract).
+    let filter_name = unsafe { (*this).filter_name };
+    // SAFETY: from StreamBoxes::put, released once.
+    unsafe {
+        StreamBoxes::release(this, |at| {
+            let _ = guard(
+                || in_phase("filter", filter_name, "http_filter_destroy"),
+                // SAFETY: the box is live and dropped once, here.
+                || core::ptr::drop_in_place(at),
+            );
+        })
     }
 }
 
@@ -104,7 +136,7 @@ pub(crate) fn run_phase<E: EnvoyHttpFilter, R>(
     stop: R,
     call: impl FnOnce(&mut dyn HttpFilter<E>, &mut E) -> R,
 ) -> R {
-    let outcome = match (this.failed, this.filter.as_deref_mut()) {
+    let outcome = match (this.failed, this.filter.as_mut().map(PlacedFilter::get)) {
         (false, Some(filter)) => guard(
             || in_phase("filter", this.filter_name, phase),
             || call(filter, envoy),
@@ -255,16 +287,41 @@ pub(crate) fn local_reply<E: EnvoyHttpFilter>(
     }
     // Envoy calls this hook for every local reply, a route's direct_response
     // included, so it is on the request path of such routes: details are
-    // ASCII words, and the plain check is several times cheaper than
-    // from_utf8_lossy's chunk walk.
-    let details = match std::str::from_utf8(details) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(details),
+    // ASCII words, and the ASCII check (a word at a time) is several times
+    // cheaper than from_utf8's (156 instructions a request on the benchmark's
+    // direct route, per Rust filter in the chain).
+    let details = if ascii(details) {
+        // SAFETY: ASCII is UTF-8.
+        std::borrow::Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(details) })
+    } else {
+        String::from_utf8_lossy(details)
     };
     let status = run_phase(this, envoy, "on_local_reply", false, None, None, |f, e| {
         Some(f.on_local_reply(e, status, &details, reset_imminent))
     });
     status.unwrap_or(LocalReplyStatus::ContinueAndResetStream)
+}
+
+/// `bytes.is_ascii()` for the short words of response details, eight bytes a
+/// step with the last step overlapping (std's check walks a short slice a
+/// byte at a time).
+fn ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_ne_bytes(eight)
+    };
+    if bytes.len() < 8 {
+        return bytes.is_ascii();
+    }
+    let mut seen = word(bytes.len() - 8);
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        seen |= word(at);
+        at += 8;
+    }
+    seen & HIGH == 0
 }
 
 /// The stream is stopped waiting for this answer, so a panic fails it closed
@@ -350,7 +407,7 @@ mod tests {
     fn panicking() -> FilterBox<FakeEnvoyFilter> {
         FilterBox {
             filter_name: "panics",
-            filter: Some(Box::new(Panics)),
+            filter: Some(PlacedFilter::new(Panics)),
             failed: false,
             completed: false,
             _live: crate::live::Instance::new(crate::live::counts("http", "panics")),
@@ -392,6 +449,19 @@ mod tests {
                 );
                 assert_eq!(sent.details, FAIL_CLOSED_DETAILS);
                 true
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_matches_std_on_every_length_and_position() {
+        for len in 0..40 {
+            let clean = vec![b'a'; len];
+            assert!(ascii(&clean), "{len}");
+            for at in 0..len {
+                let mut dirty = clean.clone();
+                dirty[at] = 0xC3;
+                assert!(!ascii(&dirty), "{len} {at}");
             }
         }
     }
@@ -445,7 +515,7 @@ mod tests {
         let heard = std::rc::Rc::new(std::cell::Cell::new(0));
         let mut this = FilterBox {
             filter_name: "listens",
-            filter: Some(Box::new(CountsAnswers(heard.clone())) as Box<dyn HttpFilter<_>>),
+            filter: Some(PlacedFilter::new(CountsAnswers(heard.clone()))),
             failed: false,
             completed: false,
             _live: crate::live::Instance::new(crate::live::counts("http", "test")),
@@ -540,7 +610,7 @@ mod tests {
         let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
         let mut this = FilterBox {
             filter_name: "listens",
-            filter: Some(Box::new(Listens(seen.clone()))),
+            filter: Some(PlacedFilter::new(Listens(seen.clone()))),
             failed: false,
             completed: false,
             _live: crate::live::Instance::new(crate::live::counts("http", "test")),

@@ -1,7 +1,7 @@
 //! The two traits a filter implements.
 
 use crate::abi;
-use crate::{EnvoyHttpFilter, HttpCalloutResponse, HttpCalloutResult};
+use crate::{EnvoyHttpFilter, HttpCalloutResponse, HttpCalloutResult, PlacedFilter};
 
 /// What on_request_headers returns.
 pub type RequestHeadersStatus =
@@ -29,6 +29,13 @@ pub type BodyType = abi::envoy_dynamic_module_type_http_body_type;
 pub trait HttpFilterConfig<E: EnvoyHttpFilter>: Send + Sync {
     /// Makes the filter for one new HTTP stream.
     fn new_http_filter(&self, envoy: &mut E) -> Box<dyn HttpFilter<E>>;
+    /// The same filter, placed by the SDK: what the stream path calls. The
+    /// default boxes `new_http_filter`'s; a config whose filter is small (up to
+    /// four words, e.g. an `Arc` of the config) overrides it with
+    /// `PlacedFilter::new(TheFilter { .. })` and its streams allocate nothing.
+    fn new_placed_http_filter(&self, envoy: &mut E) -> PlacedFilter<E> {
+        PlacedFilter::boxed(self.new_http_filter(envoy))
+    }
 }
 
 /// One HTTP stream's filter. Every hook defaults to "continue", so a filter

@@ -11,7 +11,7 @@
 
 use super::body::*;
 use crate::abi::{self, *};
-use crate::barrier::{context, guard, in_phase};
+use crate::barrier::{context, guard};
 use crate::config;
 use crate::ffi::envoy_bytes;
 use crate::http::callout::{self, HttpCalloutResponse};
@@ -110,6 +110,13 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_per_route_config_destroy(
 
 // ---------------------------------------------------------------- streams
 
+// A stream's box is recycled per thread only if it fits a block: a field added
+// to FilterBox that outgrows it fails the build here instead of quietly
+// bringing back an allocation per stream.
+const _: () = assert!(crate::http::place::fits_a_block::<
+    FilterBox<EnvoyFilterHandle>,
+>());
+
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
     filter_config_ptr: envoy_dynamic_module_type_http_filter_config_module_ptr,
@@ -120,21 +127,15 @@ pub extern "C" fn envoy_dynamic_module_on_http_filter_new(
     // SAFETY: the filter pointer is live during this hook.
     let mut envoy = unsafe { EnvoyFilterHandle::from_raw(filter_envoy_ptr) };
     let counts = config.live.counts();
-    let filter = new_filter(config.filter_name, counts, &*config.config, &mut envoy);
-    Box::into_raw(Box::new(filter)) as *const _
+    create_stream(config.filter_name, counts, &*config.config, &mut envoy) as *const _
 }
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_http_filter_destroy(
     filter_module_ptr: envoy_dynamic_module_type_http_filter_module_ptr,
 ) {
-    // SAFETY: the pointer came from Box::into_raw in filter_new and is freed once.
-    let filter = unsafe { Box::from_raw(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>) };
-    let filter_name = filter.filter_name;
-    let _ = guard(
-        || in_phase("filter", filter_name, "http_filter_destroy"),
-        move || drop(filter),
-    );
+    // SAFETY: the pointer came from create_stream in filter_new and is freed once.
+    unsafe { destroy_stream(filter_module_ptr as *mut FilterBox<EnvoyFilterHandle>) }
 }
 
 #[no_mangle]

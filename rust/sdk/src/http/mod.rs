@@ -8,6 +8,7 @@
 //! | `hooks.rs`    | the `#[no_mangle]` hooks Envoy calls: glue calling `body`     |
 //! | `callout.rs`  | HTTP callouts: results, the response, inline answers         |
 //! | `metadata.rs` | dynamic metadata and filter state                            |
+//! | `place.rs`    | where a stream's filter and box live: inline, recycled       |
 //! | `testing.rs`  | the fake stream and config (feature `testing`)               |
 
 pub mod body;
@@ -16,6 +17,7 @@ pub mod filter;
 pub mod handle;
 pub mod hooks;
 pub mod metadata;
+pub mod place;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -27,3 +29,4 @@ pub use handle::{
 };
 pub use hooks::{NewHttpFilterConfig, NewPerRouteConfig};
 pub use metadata::{EnvoyHttpMetadata, MetadataSource};
+pub use place::PlacedFilter;

@@ -198,11 +198,25 @@ impl EnvoyHttpFilter for FakeEnvoyFilter {
     }
 
     fn set_header(&mut self, kind: HeaderType, key: &str, value: &[u8]) -> bool {
-        let key = key.to_ascii_lowercase();
+        // Replaces the first value in place and drops the others, so setting a
+        // header the stream already has allocates nothing (the allocation
+        // tests rely on this: the fake's own costs are not the filter's).
         let map = self.headers.entry(kind).or_default();
-        map.retain(|(k, _)| *k != key);
-        if !value.is_empty() {
-            map.push((key, value.to_vec()));
+        let mut kept = false;
+        map.retain_mut(|(k, v)| {
+            if !k.eq_ignore_ascii_case(key) {
+                return true;
+            }
+            if kept || value.is_empty() {
+                return false;
+            }
+            kept = true;
+            v.clear();
+            v.extend_from_slice(value);
+            true
+        });
+        if !kept && !value.is_empty() {
+            map.push((key.to_ascii_lowercase(), value.to_vec()));
         }
         true
     }
@@ -459,3 +473,28 @@ impl EnvoyHttpFilterConfig for FakeEnvoyConfig {
 }
 
 pub use crate::log::take_logs;
+
+/// One whole stream through the SDK's hook bodies (the code the real hooks
+/// run, with the fake for Envoy): made from `config`, request headers,
+/// response headers, a local reply's notice when `local_reply` (the direct
+/// route), stream complete, destroyed. For allocation and fail-closed tests.
+pub fn run_stream(
+    config: &dyn crate::HttpFilterConfig<FakeEnvoyFilter>,
+    envoy: &mut FakeEnvoyFilter,
+    local_reply: bool,
+) {
+    use crate::http::body;
+    static COUNTS: std::sync::OnceLock<&'static crate::live::Counts> = std::sync::OnceLock::new();
+    let counts = *COUNTS.get_or_init(|| crate::live::counts("http", "run_stream"));
+    let stream = body::create_stream("run_stream", counts, config, envoy);
+    // SAFETY: the box is live until destroy_stream below, used by one hook at a time.
+    let this = unsafe { &mut *stream };
+    body::request_headers(this, envoy, true);
+    if local_reply {
+        body::local_reply(this, envoy, 200, b"direct_response", false);
+    }
+    body::response_headers(this, envoy, true);
+    body::stream_complete(this, envoy);
+    // SAFETY: made by create_stream above, destroyed once.
+    unsafe { body::destroy_stream(stream) };
+}
