@@ -18,6 +18,10 @@ constexpr sdk::NamedFilter kFilters[] = {
     {"header_mutation", &HeaderMutationConfig::New},
     {"fault_injection", &FaultInjectionConfig::New},
     {"body_rewrite", &BodyRewriteConfig::New},
+    // Go's header_mutation with its header changes batched in C (1077). Here
+    // it is the one header_mutation, so this .so swapped in for Go's serves
+    // every listener of envoy.yaml unchanged.
+    {"header_mutation_batched", &HeaderMutationConfig::New},
 };
 
 constexpr sdk::NamedPerRouteConfig kPerRoute[] = {
