@@ -251,6 +251,7 @@ def run(envoy: processes.Envoy, per_listener: int, concurrency: int = 64, seed: 
     tally = Tally()
     started = time.monotonic()
     rss_half = None
+    rss_three_quarters = None
     # RSS is compared between the half-way point and the end: the first half
     # warms Envoy's allocator (tcmalloc keeps what it freed, per thread, and
     # 1 MiB bodies through body_rewrite take a while to reach its steady
@@ -271,6 +272,8 @@ def run(envoy: processes.Envoy, per_listener: int, concurrency: int = 64, seed: 
         done = start + len(part)
         if rss_half is None and done >= half:
             rss_half = rss_kib(envoy.proc.pid)
+        if rss_three_quarters is None and done >= half + half // 2:
+            rss_three_quarters = rss_kib(envoy.proc.pid)
         log(f"[soak] {done}/{len(jobs)} requests, {time.monotonic() - started:.0f}s")
     rss_end = rss_kib(envoy.proc.pid)
     forbidden = tally.statuses["1067 403"] / max(1, tally.sent[1067])
@@ -293,6 +296,7 @@ def run(envoy: processes.Envoy, per_listener: int, concurrency: int = 64, seed: 
         "unexpected_per_port": {str(p): tally.failed[p] for p in PORTS if tally.failed[p]},
         "problems": problems,
         "rss_kib_at_half": rss_half,
+        "rss_kib_at_three_quarters": rss_three_quarters,
         "rss_kib_end": rss_end,
         "envoy_alive": envoy.proc.poll() is None,
     }
@@ -333,8 +337,23 @@ def passed(summary: dict) -> bool:
         and summary["envoy_exit_code"] == 0
         and summary["access_log_lost_or_extra"] == 0
         and summary["access_log_lines_that_parse"] == summary["sent_per_port"]["1062"]
-        and summary["rss_kib_end"] <= 1.10 * summary["rss_kib_at_half"]
+        and memory_settled(summary)
     )
+
+
+def memory_settled(summary: dict) -> bool:
+    """No leak: Envoy's RSS at the end is within 10% of the half-way mark, or
+    its growth had flattened by the last quarter (within 2% of the
+    three-quarter mark). The first half warms the allocators (tcmalloc's
+    per-thread caches, the Go module's heap, which its collector lets reach
+    twice what is live); those plateau, while a leak keeps growing through the
+    last quarter too: 1 KiB a request is 5% of RSS there."""
+    end, half, three_quarters = (
+        summary["rss_kib_end"],
+        summary["rss_kib_at_half"],
+        summary["rss_kib_at_three_quarters"],
+    )
+    return end <= 1.10 * half or end <= 1.02 * three_quarters
 
 
 def main() -> int:
