@@ -115,6 +115,17 @@ def symbol_of(text: str, title: str | None) -> str | None:
     return None
 
 
+def nearest_definition(found: list[int], old: int) -> list[int]:
+    """A name defined twice (a trait's method and its impl): a link means the
+    definition nearest to the line it pointed at. A tie stays ambiguous."""
+    if len(found) < 2:
+        return found
+    by_distance = sorted(found, key=lambda n: abs(n - old))
+    if abs(by_distance[0] - old) < abs(by_distance[1] - old):
+        return by_distance[:1]
+    return found
+
+
 def check_markdown(fix: bool) -> list[str]:
     problems: list[str] = []
     for md in markdown_files():
@@ -153,12 +164,7 @@ def check_markdown(fix: bool) -> list[str]:
                 old = int(lref.group(1))
                 if old in found:
                     continue
-                if len(found) > 1:
-                    # A name defined twice (a trait's method and its impl): the
-                    # link means the definition nearest to where it pointed.
-                    by_distance = sorted(found, key=lambda n: abs(n - old))
-                    if abs(by_distance[0] - old) < abs(by_distance[1] - old):
-                        found = by_distance[:1]
+                found = nearest_definition(found, old)
                 if len(found) != 1:
                     what = "nothing" if not found else f"lines {found}"
                     problems.append(f"{where}: {target}: `{symbol}` is defined at {what} in {path_part}")
