@@ -47,7 +47,7 @@ help:
 	@echo "  make lint-go     gofmt, go vet, staticcheck (go/, upstream/, the bench's ext_proc)"
 	@echo "  make lint-cpp    clang-format, clang-tidy (.clang-tidy) on the cmake build's compile_commands.json"
 	@echo "  make lint-docker hadolint, the compose file, the Envoy pins of both"
-	@echo "  make lint-python ruff check, ruff format --check, mypy (integration/, bench/)"
+	@echo "  make lint-python ruff check, ruff format --check, mypy (integration/, bench/, scripts/)"
 	@echo "  make docs-check  links, anchors, line links, 'see X' paths, make help, ports (scripts/docs_check.py)"
 	@echo "  make diagrams-check  docs/diagrams/*.svg are what their .dot sources draw"
 	@echo "  make unit        unit-rust unit-go unit-cpp (unit-rust includes abi/abi.h's freshness)"
