@@ -32,6 +32,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -704,6 +705,10 @@ def main() -> int:
     config = out / "bench-envoy.json"
     config.write_text(json.dumps(bench_config.build(ADMIN), indent=1))
 
+    # A `kill` (a CI timeout, a second shell) exits through the finally blocks
+    # below, which stop Envoy, the upstream and ext_proc: left running, they
+    # hold the ports the next run needs.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     started = time.monotonic()
     upstream = servers.start_upstream(out)
     processor = None

@@ -34,8 +34,8 @@ $(ENVOYS)/%/.installed: ENVOY_VERSIONS | $(VENV)/.installed
 	$(ENVOYS)/$*/envoy/_bin/envoy --version | grep -q "/$*/"
 	touch $@
 
-compat: build venv compat-envoys
+compat: build test-lib venv compat-envoys
 	$(PYTHON) integration/compat.py
 
-compat-readme: build venv compat-envoys
+compat-readme: build test-lib venv compat-envoys
 	$(PYTHON) integration/compat.py --readme
