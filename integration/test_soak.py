@@ -9,6 +9,7 @@ import threading
 import time
 from collections import Counter
 
+import configs
 import ports
 import soak
 from client import request
@@ -30,6 +31,41 @@ def test_short_soak_loses_nothing(upstream, tmp_path):
     assert summary["envoy_workers"] == processes.WORKERS
     assert set(summary["sent_per_protocol"]) == {"HTTP/1.1", "HTTP/2"}
     assert min(summary["sent_per_protocol"].values()) > 0.4 * summary["requests"], summary["sent_per_protocol"]
+
+
+def leaking(config: dict, port: int, bytes_per_stream: int) -> dict:
+    """`config` with the test-only fault_injection filter, leaking
+    `bytes_per_stream` on every stream, first on `port`'s listener."""
+    config = json.loads(json.dumps(config))  # YAML aliases become copies
+    for listener in config["static_resources"]["listeners"]:
+        if listener["address"]["socket_address"]["port_value"] == port:
+            hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
+            leak = configs.module_filter("rust_module", "fault_injection", {"leak_bytes_per_stream": bytes_per_stream})
+            hcm["http_filters"] = [leak, *hcm["http_filters"]]
+            return config
+    raise AssertionError(f"no listener on {port}")
+
+
+def test_the_memory_rule_catches_a_leaking_module(upstream, logs_dir, tmp_path):
+    """The rule test_short_soak_loses_nothing holds Envoy to, against a module
+    that really leaks (256 KiB a stream on 1063: 125 MiB over the run, as
+    steady as a real leak). Without this the rule could never fail."""
+    config = configs.write(tmp_path / "leaking.json", leaking(configs.lab_config(), 1063, 256 * 1024))
+    envoy = processes.start_envoy(
+        logs_dir,
+        config=config,
+        search_path=processes.TEST_LIB,
+        extra_env={"DM_ENABLE_FAULT_INJECTION": "1"},
+        cwd=tmp_path,
+        name="envoy-leaking",
+        base_id=ports.BASE_ID["soak"],
+    )
+    try:
+        summary = soak.run(envoy, per_listener=500, log=lambda _: None)
+    finally:
+        envoy.stop()
+    assert summary["unexpected"] == 0 and summary["envoy_alive"], summary
+    assert not soak.memory_settled(summary), summary
 
 
 def test_sigterm_under_load_is_clean(upstream, logs_dir, tmp_path):

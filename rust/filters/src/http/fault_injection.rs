@@ -8,7 +8,11 @@
 //! those hooks). For `http_callout_done`, the request headers start a callout to the
 //! `echo` cluster and wait; its done hook panics. A stream faults
 //! only when its request carries `x-inject-fault` (any value), so the next
-//! request on the same listener shows that Envoy still serves. The filter refuses
+//! request on the same listener shows that Envoy still serves.
+//!
+//! Or `{"leak_bytes_per_stream": N}`: every stream leaks N bytes it has
+//! written to (so they count in Envoy's RSS): a module with a real leak, for
+//! the soak's memory rule to catch. The filter refuses
 //! every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`, so a
 //! shipped configuration can never enable it by accident.
 
@@ -41,26 +45,42 @@ pub const CALLOUT_CLUSTER: &str = "echo";
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    phase: Phase,
+    phase: Option<Phase>,
+    leak_bytes_per_stream: Option<usize>,
 }
 
 pub struct FaultInjectionConfig {
-    phase: Phase,
+    phase: Option<Phase>,
+    leak_bytes_per_stream: usize,
 }
 
 impl FaultInjectionConfig {
     pub fn new(_envoy: &mut impl EnvoyHttpFilterConfig, config: &[u8]) -> Result<Self, BoxError> {
         crate::shared::fault::require()?;
-        let RawConfig { phase } = envoy_dm_sdk::parse_json(config)?;
-        if phase == Phase::Config {
+        let raw: RawConfig = envoy_dm_sdk::parse_json(config)?;
+        let leak_bytes_per_stream = raw.leak_bytes_per_stream.unwrap_or(0);
+        if raw.phase.is_none() && leak_bytes_per_stream == 0 {
+            return Err("needs `phase` or a non-zero `leak_bytes_per_stream`".into());
+        }
+        if raw.phase == Some(Phase::Config) {
             panic!("fault injected in config");
         }
-        Ok(Self { phase })
+        Ok(Self {
+            phase: raw.phase,
+            leak_bytes_per_stream,
+        })
     }
 }
 
 impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for FaultInjectionConfig {
     fn new_http_filter(&self, _envoy: &mut E) -> Box<dyn HttpFilter<E>> {
+        if self.leak_bytes_per_stream > 0 {
+            // Filled, so the pages are touched and count in RSS; black_box, or
+            // the optimiser drops an allocation nothing reads.
+            std::hint::black_box(Box::leak(
+                vec![0xA5u8; self.leak_bytes_per_stream].into_boxed_slice(),
+            ));
+        }
         Box::new(FaultInjection {
             phase: self.phase,
             armed: false,
@@ -69,14 +89,14 @@ impl<E: EnvoyHttpFilter> HttpFilterConfig<E> for FaultInjectionConfig {
 }
 
 pub struct FaultInjection {
-    phase: Phase,
+    phase: Option<Phase>,
     /// Whether this stream's request asked for the fault.
     armed: bool,
 }
 
 impl FaultInjection {
     fn maybe_panic(&self, here: Phase) {
-        if self.armed && self.phase == here {
+        if self.armed && self.phase == Some(here) {
             panic!("fault injected in {here:?}");
         }
     }
@@ -88,7 +108,7 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for FaultInjection {
             .get_header(HeaderType::RequestHeader, TRIGGER_HEADER)
             .is_some();
         self.maybe_panic(Phase::RequestHeaders);
-        if self.armed && self.phase == Phase::HttpCalloutDone {
+        if self.armed && self.phase == Some(Phase::HttpCalloutDone) {
             let headers: [(&str, &[u8]); 3] = [
                 (":method", b"GET"),
                 (":path", b"/"),
@@ -160,5 +180,14 @@ mod tests {
         }));
         let message = caught.unwrap_err().downcast::<String>().unwrap();
         assert_eq!(*message, "fault injected in ResponseHeaders");
+    }
+
+    #[test]
+    fn refuses_a_config_that_injects_nothing() {
+        std::env::set_var(ENABLE_ENV, "1");
+        for config in [&b"{}"[..], br#"{"leak_bytes_per_stream": 0}"#] {
+            let refused = FaultInjectionConfig::new(&mut FakeEnvoyConfig::default(), config);
+            assert!(refused.is_err());
+        }
     }
 }
