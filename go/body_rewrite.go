@@ -35,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -249,12 +250,58 @@ const (
 // direction is one direction of one stream.
 type direction struct {
 	state state
-	// carry holds the undecided bytes held back from the previous chunk.
-	carry []byte
 	// seen counts the body bytes so far, against max_buffer_bytes.
 	seen uint64
-	// input and output are scratch reused across chunks.
+	// scratch is borrowed from scratchPool at the first chunk that needs it
+	// and given back when the body ends.
+	scratch *scratch
+}
+
+// scratch is the memory one direction rewrites in, reused from chunk to chunk
+// and, through scratchPool, from stream to stream: a body streams through
+// without leaving garbage for the collector (whose work would otherwise land
+// on whichever request is running when it starts).
+type scratch struct {
+	// carry holds the undecided bytes held back from the previous chunk.
+	carry []byte
+	// input and output: the chunk (after carry) and its rewrite.
 	input, output []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// scratchKeptBytes bounds what the pool keeps: a stream that needed more
+// (Envoy handed it one very large chunk) lets its scratch go.
+const scratchKeptBytes = 256 << 10
+
+func (d *direction) borrow() *scratch {
+	if d.scratch == nil {
+		d.scratch = scratchPool.Get().(*scratch)
+	}
+	return d.scratch
+}
+
+// giveBack returns the scratch to the pool; the bytes lent to Envoy were
+// copied by it (AppendBody), so nothing refers to them any more.
+func (d *direction) giveBack() {
+	s := d.scratch
+	if s == nil {
+		return
+	}
+	d.scratch = nil
+	if cap(s.input)+cap(s.output)+cap(s.carry) > scratchKeptBytes {
+		return
+	}
+	s.carry, s.input, s.output = s.carry[:0], s.input[:0], s.output[:0]
+	scratchPool.Put(s)
+}
+
+// carried is the number of bytes held back from the previous chunk.
+func (d *direction) carried() int {
+	if d.scratch == nil {
+		return 0
+	}
+	return len(d.scratch.carry)
 }
 
 // side names the two directions and what each works on.
@@ -337,7 +384,7 @@ func (f *BodyRewrite) body(envoy sdk.EnvoyHTTPFilter, s *side, end bool) bool {
 	if dir.seen > f.config.maxBufferBytes {
 		return f.overflow(envoy, s, dir, chunks, size)
 	}
-	if len(dir.carry) == 0 {
+	if dir.carried() == 0 {
 		matchable := false
 		for _, c := range chunks {
 			if !rules.cannotMatch(c) {
@@ -346,28 +393,37 @@ func (f *BodyRewrite) body(envoy sdk.EnvoyHTTPFilter, s *side, end bool) bool {
 			}
 		}
 		if !matchable {
+			if end {
+				dir.giveBack()
+			}
 			return true // the common case: nothing to do, nothing copied
 		}
 	}
-	input := append(dir.input[:0], dir.carry...)
+	sc := dir.borrow()
+	input := append(sc.input[:0], sc.carry...)
 	for _, c := range chunks {
 		input = append(input, c...)
 	}
-	output, held := rules.rewrite(dir.output[:0], input, end)
-	dir.carry = append(dir.carry[:0], input[len(input)-held:]...)
+	output, held := rules.rewrite(sc.output[:0], input, end)
+	sc.carry = append(sc.carry[:0], input[len(input)-held:]...)
 	envoy.DrainBody(s.received, size)
 	envoy.AppendBody(s.received, output)
-	dir.input, dir.output = input, output
+	sc.input, sc.output = input, output
+	if end {
+		dir.giveBack()
+	}
 	return true
 }
 
 // trailers end the body: what is held back is flushed, before the trailers.
 func (f *BodyRewrite) trailers(envoy sdk.EnvoyHTTPFilter, s *side) {
 	rules, dir := f.direction(s)
-	if dir.state == rewriting && len(dir.carry) > 0 {
-		envoy.AppendBody(s.buffered, rules.RewriteAll(dir.carry))
-		dir.carry = dir.carry[:0]
+	if dir.state == rewriting && dir.carried() > 0 {
+		sc := dir.scratch
+		sc.output, _ = rules.rewrite(sc.output[:0], sc.carry, true)
+		envoy.AppendBody(s.buffered, sc.output)
 	}
+	dir.giveBack()
 }
 
 // overflow handles a body that went past max_buffer_bytes; false when a local
@@ -385,21 +441,23 @@ func (f *BodyRewrite) overflow(envoy sdk.EnvoyHTTPFilter, s *side, dir *directio
 	}
 	if c.onOverflow == OverflowFail {
 		dir.state = untouched
-		dir.carry = nil
+		dir.giveBack()
 		envoy.SendResponse(s.status, []byte("body_rewrite: "+s.name+" body over max_buffer_bytes\n"), s.details)
 		return false
 	}
 	dir.state = overflowed
-	if len(dir.carry) > 0 {
+	if dir.carried() > 0 {
 		// The held-back bytes go first, untouched, as the rest will.
-		out := dir.carry
+		sc := dir.scratch
+		out := append(sc.output[:0], sc.carry...)
 		for _, chunk := range chunks {
 			out = append(out, chunk...)
 		}
 		envoy.DrainBody(s.received, size)
 		envoy.AppendBody(s.received, out)
+		sc.output = out
 	}
-	dir.carry, dir.input, dir.output = nil, nil, nil
+	dir.giveBack()
 	return true
 }
 

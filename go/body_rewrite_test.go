@@ -341,3 +341,56 @@ func TestBodyRewriteDefinesItsCounter(t *testing.T) {
 		t.Errorf("defined %+v", envoy.Defined)
 	}
 }
+
+// bodyEnvoy hands out the same response body chunk on every call and keeps
+// nothing, so the filter's own allocations can be counted.
+type bodyEnvoy struct {
+	sdktest.FakeEnvoy
+	chunks [][]byte
+}
+
+func (e *bodyEnvoy) GetHeader(kind sdk.HeaderType, name string) ([]byte, bool) {
+	if kind == sdk.ResponseHeader && name == ":status" {
+		return okStatus, true
+	}
+	return nil, false
+}
+func (*bodyEnvoy) RemoveHeader(sdk.HeaderType, string) bool             { return true }
+func (e *bodyEnvoy) GetBodyChunks(sdk.BodyType) [][]byte                { return e.chunks }
+func (*bodyEnvoy) DrainBody(sdk.BodyType, int) bool                     { return true }
+func (*bodyEnvoy) AppendBody(sdk.BodyType, []byte) bool                 { return true }
+func (*bodyEnvoy) IncrementCounter(sdk.MetricID, []string, uint64) bool { return true }
+
+var okStatus = []byte("200")
+
+func TestBodyRewriteStreamsWithoutGarbage(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under -race")
+	}
+	config := newBodyRewrite(t, `{"response": [["Hello", "Howdy"]], "max_buffer_bytes": 67108864}`)
+	// 16 KiB chunks with a match in each and a `from` cut at each end.
+	chunk := []byte(strings.Repeat("Hello, world. ", 1170) + "Hel")
+	envoy := &bodyEnvoy{chunks: [][]byte{chunk}}
+	// Warm: the first stream grows the scratch the pool then keeps.
+	streamOnce := func() {
+		filter := config.NewFilter(envoy)
+		filter.OnResponseHeaders(envoy, false)
+		for i := 0; i < 4; i++ {
+			filter.OnResponseBody(envoy, false)
+		}
+		filter.OnResponseBody(envoy, true)
+	}
+	streamOnce()
+	// One stream: the filter itself is its only allocation; its scratch
+	// comes from the pool.
+	if allocs := testing.AllocsPerRun(200, streamOnce); allocs > 1 {
+		t.Errorf("a 5-chunk body_rewrite stream allocates %v times, want at most 1 (the filter)", allocs)
+	}
+	// Inside one stream, a chunk allocates nothing.
+	filter := config.NewFilter(envoy)
+	filter.OnResponseHeaders(envoy, false)
+	filter.OnResponseBody(envoy, false)
+	if allocs := testing.AllocsPerRun(1000, func() { filter.OnResponseBody(envoy, false) }); allocs != 0 {
+		t.Errorf("a body chunk allocates %v times", allocs)
+	}
+}
