@@ -4,13 +4,15 @@ with the lab's workers, credentials redacted, and what only an access logger
 can log: requests Envoy rejects (a header block over the listener's limit,
 431; a malformed request, 400) with the reason, and a request whose client
 left before its header block ended, which never reached an HTTP filter: it is
-in the extension's file and not in the access_logger filter's."""
+in the extension's file and not in the access_logger filter's. Both loggers
+keep header bytes that are not UTF-8 exactly, over HTTP/1.1 and HTTP/2."""
 
 import base64
 import json
 import signal
 import socket
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import h2.config
@@ -146,7 +148,8 @@ def test_a_request_abandoned_before_the_filters_is_only_in_the_extensions_file(u
 
 # Bytes 0x80-0xFF are legal in a header value (HTTP's obs-text) and need not
 # be UTF-8. Both loggers on 1062 (the access_logger filter and this
-# extension) must keep them exactly: as {"text", "base64"} (logged_bytes.rs).
+# extension) must keep them exactly, in request and response headers: as
+# {"text", "base64"} (logged_bytes.rs).
 RAW_VALUE = b"caf\xe9 \xff\xfe"
 
 
@@ -177,18 +180,30 @@ def h2_request_with_raw_header(port: int, path: str, value: bytes) -> int:
 
 
 def test_header_bytes_that_are_not_utf8_are_kept_exactly(upstream, logs_dir, tmp_path):
+    # The upstream answers with the same bytes in x-raw-back (its /response-headers).
+    back = "/response-headers?x-raw-back=" + urllib.parse.quote_from_bytes(RAW_VALUE)
+    h1_path, h2_path = back + "&via=h1", back + "&via=h2"
     envoy = start(logs_dir, tmp_path, "envoy-json-bytes")
     try:
-        h1 = raw_exchange(b"GET /raw-h1 HTTP/1.1\r\nhost: x\r\nx-raw: " + RAW_VALUE + b"\r\nconnection: close\r\n\r\n")
+        h1 = raw_exchange(
+            b"GET "
+            + h1_path.encode()
+            + b" HTTP/1.1\r\nhost: x\r\nx-raw: "
+            + RAW_VALUE
+            + b"\r\nconnection: close\r\n\r\n"
+        )
         assert h1.startswith(b"HTTP/1.1 200"), h1[:200]
-        assert h2_request_with_raw_header(1062, "/raw-h2", RAW_VALUE) == 200
+        assert b"\r\nx-raw-back: " + RAW_VALUE + b"\r\n" in h1, h1[:400]
+        assert h2_request_with_raw_header(1062, h2_path, RAW_VALUE) == 200
     finally:
         assert envoy.stop(signal.SIGTERM) == 0, envoy.log()[-3000:]
     for name in (JSON_LOG, FILTER_LOG):
         raw = (tmp_path / "access_logs" / name).read_bytes()
         raw.decode()  # a line is UTF-8 whatever the client sent
         by_path = {e["path"]: e for e in lines(tmp_path / "access_logs" / name)}
-        assert set(by_path) == {"/raw-h1", "/raw-h2"}, (name, by_path)
+        assert set(by_path) == {h1_path, h2_path}, (name, by_path)
         for path, entry in by_path.items():
-            headers = {logged_bytes(k): logged_bytes(v) for k, v in entry["request_headers"]}
-            assert headers[b"x-raw"] == RAW_VALUE, (name, path, entry["request_headers"])
+            request_headers = {logged_bytes(k): logged_bytes(v) for k, v in entry["request_headers"]}
+            assert request_headers[b"x-raw"] == RAW_VALUE, (name, path, entry["request_headers"])
+            response_headers = {logged_bytes(k): logged_bytes(v) for k, v in entry["response_headers"]}
+            assert response_headers[b"x-raw-back"] == RAW_VALUE, (name, path, entry["response_headers"])
