@@ -4,13 +4,20 @@ with the lab's workers, credentials redacted, and what only an access logger
 can log: requests Envoy rejects (a header block over the listener's limit,
 431; a malformed request, 400) with the reason, and a request whose client
 left before its header block ended, which never reached an HTTP filter: it is
-in the extension's file and not in the access_logger filter's."""
+in the extension's file and not in the access_logger filter's. Both loggers
+keep header bytes that are not UTF-8 exactly, over HTTP/1.1 and HTTP/2."""
 
+import base64
 import json
 import signal
 import socket
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+
+import h2.config
+import h2.connection
+import h2.events
 
 import ports
 from client import request
@@ -137,3 +144,66 @@ def test_a_request_abandoned_before_the_filters_is_only_in_the_extensions_file(u
     assert e["status"] is None
     assert e["response_code_details"] == "downstream_remote_disconnect", e
     assert e["response_flags"] != 0, e
+
+
+# Bytes 0x80-0xFF are legal in a header value (HTTP's obs-text) and need not
+# be UTF-8. Both loggers on 1062 (the access_logger filter and this
+# extension) must keep them exactly, in request and response headers: as
+# {"text", "base64"} (logged_bytes.rs).
+RAW_VALUE = b"caf\xe9 \xff\xfe"
+
+
+def logged_bytes(value) -> bytes:
+    """A header name or value from a line, as the bytes Envoy saw."""
+    if isinstance(value, str):
+        return value.encode()
+    assert set(value) == {"text", "base64"}, value
+    assert value["text"] == RAW_VALUE.decode(errors="replace"), value
+    return base64.b64decode(value["base64"], validate=True)
+
+
+def h2_request_with_raw_header(port: int, path: str, value: bytes) -> int:
+    """One cleartext HTTP/2 GET carrying `x-raw: value`; returns the status."""
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        conn.initiate_connection()
+        headers = [(b":method", b"GET"), (b":path", path.encode()), (b":scheme", b"http"), (b":authority", b"x")]
+        conn.send_headers(1, [*headers, (b"x-raw", value)], end_stream=True)
+        s.sendall(conn.data_to_send())
+        while True:
+            data = s.recv(65536)
+            assert data, "Envoy closed the connection"
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.ResponseReceived):
+                    return int(dict(event.headers)[b":status"])
+            s.sendall(conn.data_to_send())
+
+
+def test_header_bytes_that_are_not_utf8_are_kept_exactly(upstream, logs_dir, tmp_path):
+    # The upstream answers with the same bytes in x-raw-back (its /response-headers).
+    back = "/response-headers?x-raw-back=" + urllib.parse.quote_from_bytes(RAW_VALUE)
+    h1_path, h2_path = back + "&via=h1", back + "&via=h2"
+    envoy = start(logs_dir, tmp_path, "envoy-json-bytes")
+    try:
+        h1 = raw_exchange(
+            b"GET "
+            + h1_path.encode()
+            + b" HTTP/1.1\r\nhost: x\r\nx-raw: "
+            + RAW_VALUE
+            + b"\r\nconnection: close\r\n\r\n"
+        )
+        assert h1.startswith(b"HTTP/1.1 200"), h1[:200]
+        assert b"\r\nx-raw-back: " + RAW_VALUE + b"\r\n" in h1, h1[:400]
+        assert h2_request_with_raw_header(1062, h2_path, RAW_VALUE) == 200
+    finally:
+        assert envoy.stop(signal.SIGTERM) == 0, envoy.log()[-3000:]
+    for name in (JSON_LOG, FILTER_LOG):
+        raw = (tmp_path / "access_logs" / name).read_bytes()
+        raw.decode()  # a line is UTF-8 whatever the client sent
+        by_path = {e["path"]: e for e in lines(tmp_path / "access_logs" / name)}
+        assert set(by_path) == {h1_path, h2_path}, (name, by_path)
+        for path, entry in by_path.items():
+            request_headers = {logged_bytes(k): logged_bytes(v) for k, v in entry["request_headers"]}
+            assert request_headers[b"x-raw"] == RAW_VALUE, (name, path, entry["request_headers"])
+            response_headers = {logged_bytes(k): logged_bytes(v) for k, v in entry["response_headers"]}
+            assert response_headers[b"x-raw-back"] == RAW_VALUE, (name, path, entry["response_headers"])

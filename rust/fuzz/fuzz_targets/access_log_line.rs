@@ -1,7 +1,8 @@
 //! The line builder of access_logger and json_access_log: whatever the headers hold, a line is one JSON
-//! object followed by the only newline, it reads back as what was logged
-//! (bytes that are not UTF-8 become U+FFFD), and redacted headers show
-//! `[REDACTED]`, never their value.
+//! object followed by the only newline, it is UTF-8, it reads back as what was logged,
+//! every header name and value gives back the exact bytes it was made from
+//! (bytes that are not UTF-8 travel as `{"text", "base64"}`), and redacted
+//! headers show `[REDACTED]`, never their value.
 //!
 //! Input: NUL-separated fields: method, path, then name, value, name, value...
 //! (request headers; a name starting with `<` is a response header).
@@ -10,6 +11,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use rust_module::shared::log_sink::{json_line, redacted, Entry, DEFAULT_REDACT, REDACTED};
+use rust_module::shared::logged_bytes::LoggedBytes;
 
 fuzz_target!(|data: &[u8]| {
     let mut fields = data.split(|&b| b == 0);
@@ -42,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         ..Entry::default()
     };
     let line = json_line(&entry);
+    assert!(std::str::from_utf8(&line).is_ok(), "a line is UTF-8");
     assert_eq!(line.last(), Some(&b'\n'));
     assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1, "one line");
     assert!(
@@ -50,19 +53,20 @@ fuzz_target!(|data: &[u8]| {
     );
     let back: Entry = serde_json::from_slice(&line).expect("the line is JSON");
     assert_eq!(back, entry);
-    for (logged, (name, value)) in back
-        .request_headers
-        .iter()
-        .chain(&back.response_headers)
-        .zip(request.iter().chain(&response))
-    {
+    let logged = back.request_headers.iter().chain(&back.response_headers);
+    let sent = request.iter().chain(&response);
+    assert_eq!(logged.clone().count(), sent.clone().count());
+    for ((name_logged, value_logged), (name, value)) in logged.zip(sent) {
+        let exact = |b: &LoggedBytes| b.bytes().expect("base64 that decodes");
+        assert_eq!(exact(name_logged), *name, "the name, byte for byte");
         let secret = redact
             .iter()
             .any(|r| r.as_bytes().eq_ignore_ascii_case(name));
         if secret {
-            assert_eq!(logged.1, REDACTED);
+            assert_eq!(value_logged, &LoggedBytes::from(REDACTED));
         } else {
-            assert_eq!(logged.1, String::from_utf8_lossy(value));
+            assert_eq!(exact(value_logged), *value, "the value, byte for byte");
+            assert_eq!(value_logged.text(), String::from_utf8_lossy(value));
         }
     }
 });

@@ -172,6 +172,28 @@ mod tests {
     }
 
     #[test]
+    fn header_bytes_that_are_not_utf8_are_kept_exactly() {
+        let _serial = serial();
+        let dir = temp_dir("json-bytes");
+        let config = config(&dir, 1);
+        let mut envoy = FakeAccessLog::with_request(&[(":method", "GET")], 200);
+        envoy.add_header(HeaderType::RequestHeader, "x-raw", b"\xe9\xff\xfe");
+        log_one(&config, &mut envoy);
+        drop(config);
+        join_writers();
+        let raw = std::fs::read_to_string(dir.join("json_access_log_0.log")).unwrap();
+        assert!(raw.contains(r#""base64":"6f/+""#), "{raw}");
+        let e = &read_lines(&dir.join("json_access_log_0.log"))[0];
+        let (_, v) = e
+            .request_headers
+            .iter()
+            .find(|(k, _)| k.text() == "x-raw")
+            .unwrap();
+        assert_eq!(v.bytes().unwrap(), b"\xe9\xff\xfe");
+        assert_eq!(v.text(), "\u{fffd}\u{fffd}\u{fffd}");
+    }
+
+    #[test]
     fn a_rejected_request_without_headers_still_makes_a_line() {
         let _serial = serial();
         let dir = temp_dir("json-rejected");
@@ -214,8 +236,8 @@ mod tests {
             let value = |name: &str| {
                 e.request_headers
                     .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
+                    .find(|(k, _)| k.text() == name)
+                    .map(|(_, v)| v.text().to_owned())
             };
             assert_eq!(value(hidden).as_deref(), Some(REDACTED));
             assert_ne!(value(kept).as_deref(), Some(REDACTED));

@@ -38,8 +38,11 @@
 //!   line is written; the `lab_status` bootstrap extension calls it when the
 //!   server drains and before it lets Envoy exit.
 //!
-//! Lines are built with serde_json, which escapes control bytes, so a hostile
-//! header cannot forge a line; bytes that are not UTF-8 become U+FFFD.
+//! - **Every byte kept.** Lines are built with serde_json, which escapes
+//!   control bytes, so a hostile header cannot forge a line. A header name or
+//!   value that is not UTF-8 is written as `{"text": ..., "base64": ...}`:
+//!   readable text with U+FFFD, and the exact bytes the client sent
+//!   (`shared/logged_bytes.rs`); UTF-8 ones stay plain strings.
 
 use crate::shared::log_sink::{redacted, text, Entry, Lines};
 use envoy_dm_sdk::{
@@ -125,6 +128,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::shared::log_sink::tests::{serial, GATE};
     use crate::shared::log_sink::{join_writers, FILE_MODE, REDACTED};
+    use crate::shared::logged_bytes::LoggedBytes;
     use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter};
     use std::fs::Permissions;
     use std::os::unix::fs::PermissionsExt;
@@ -210,6 +214,37 @@ pub(crate) mod tests {
             !raw.contains("response_flags"),
             "the extension's fields are left out: {raw}"
         );
+    }
+
+    // 0xE9 (Latin-1 e-acute), 0xFF and 0xFE are legal in an HTTP/1 header
+    // value and are not UTF-8: the line keeps them exactly, beside a text.
+    #[test]
+    fn header_bytes_that_are_not_utf8_are_kept_exactly() {
+        let _serial = serial();
+        let dir = temp_dir("bytes");
+        let config = config(&dir, 1).unwrap();
+        let mut envoy = FakeEnvoyFilter::with_request_headers(&[(":path", "/x")]);
+        envoy.add_header(HeaderType::RequestHeader, "x-raw", b"caf\xe9\xff\xfe");
+        envoy.add_header(HeaderType::ResponseHeader, "x-raw-back", b"\xe9");
+        let mut filter = config.new_http_filter(&mut envoy);
+        filter.on_stream_complete(&mut envoy);
+        drop(filter);
+        finish(config);
+        let raw = std::fs::read_to_string(dir.join("access_log_0.log")).unwrap();
+        assert!(
+            raw.contains(
+                "[\"x-raw\",{\"text\":\"caf\u{fffd}\u{fffd}\u{fffd}\",\"base64\":\"Y2Fm6f/+\"}]"
+            ),
+            "{raw}"
+        );
+        let entry = &read_lines(&dir.join("access_log_0.log"))[0];
+        let value = |headers: &[(LoggedBytes, LoggedBytes)], name: &str| {
+            let (_, v) = headers.iter().find(|(k, _)| k.text() == name).unwrap();
+            v.bytes().unwrap()
+        };
+        assert_eq!(value(&entry.request_headers, "x-raw"), b"caf\xe9\xff\xfe");
+        assert_eq!(value(&entry.response_headers, "x-raw-back"), b"\xe9");
+        assert_eq!(value(&entry.request_headers, ":path"), b"/x");
     }
 
     // Two configurations on one file, as during a listener update. With a

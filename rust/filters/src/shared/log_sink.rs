@@ -5,6 +5,7 @@
 //! `access_logger.rs`, and hold for both.
 
 use crate::shared::header_name::check_name;
+use crate::shared::logged_bytes::LoggedBytes;
 use envoy_dm_sdk::{envoy_log, BoxError};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions, Permissions};
@@ -468,7 +469,8 @@ impl Lines {
 }
 
 /// One line of either log. The access logger extension also knows the last
-/// three fields; the filter's lines leave them out.
+/// three fields; the filter's lines leave them out. Header names and values
+/// are [`LoggedBytes`]: a JSON string when UTF-8, else text and base64.
 #[derive(Serialize, Deserialize, Debug, PartialEq, Default)]
 pub struct Entry {
     pub method: Option<String>,
@@ -480,8 +482,9 @@ pub struct Entry {
     pub response_body_bytes: Option<u64>,
     pub downstream_address: Option<String>,
     pub upstream_address: Option<String>,
-    pub request_headers: Vec<(String, String)>,
-    pub response_headers: Vec<(String, String)>,
+    /// Names and values exactly as Envoy saw them (see `logged_bytes`).
+    pub request_headers: Vec<(LoggedBytes, LoggedBytes)>,
+    pub response_headers: Vec<(LoggedBytes, LoggedBytes)>,
     /// Why Envoy answered so: `via_upstream`, `http1.codec_error`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_code_details: Option<String>,
@@ -501,27 +504,30 @@ pub fn json_line(entry: &impl Serialize) -> Vec<u8> {
     line
 }
 
-/// Bytes as text; what is not UTF-8 becomes U+FFFD.
+/// Bytes as text; what is not UTF-8 becomes U+FFFD. For the fields that are
+/// ASCII by Envoy's own rules (1.40 answers 400 to a byte over 0x7F in the
+/// method or path): method, path, addresses, details, protocol. Headers go
+/// through [`redacted`] and keep every byte.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A header list with the values of `redact` (lowercase names) replaced.
+/// A header list, kept byte for byte, with the values of `redact` (lowercase
+/// names) replaced.
 pub fn redacted<'a>(
     headers: impl IntoIterator<Item = (&'a [u8], &'a [u8])>,
     redact: &[String],
-) -> Vec<(String, String)> {
+) -> Vec<(LoggedBytes, LoggedBytes)> {
     headers
         .into_iter()
         .map(|(k, v)| {
-            let name = text(k);
-            let hidden = redact.iter().any(|r| r.eq_ignore_ascii_case(&name));
+            let hidden = redact.iter().any(|r| r.as_bytes().eq_ignore_ascii_case(k));
             (
-                name,
+                LoggedBytes::new(k),
                 if hidden {
-                    REDACTED.to_string()
+                    LoggedBytes::from(REDACTED)
                 } else {
-                    text(v)
+                    LoggedBytes::new(v)
                 },
             )
         })

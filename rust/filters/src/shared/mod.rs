@@ -1,10 +1,12 @@
 //! Helpers several filters share. No filter imports another filter: what two
 //! of them need lives here.
 
+pub mod base64;
 pub mod client_hello;
 pub mod fault;
 pub mod guard_mark;
 pub mod header_name;
 pub mod log_sink;
+pub mod logged_bytes;
 pub mod stat_prefix;
 pub mod token_file;
