@@ -10,7 +10,8 @@
 //! A reader takes a string as its UTF-8 bytes and an object's `base64` as the
 //! bytes: either way it gets back what Envoy saw, byte for byte.
 
-use crate::shared::base64;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq, Clone)]
@@ -28,7 +29,7 @@ impl LoggedBytes {
             Ok(text) => Self::Text(text.to_owned()),
             Err(_) => Self::Bytes {
                 text: String::from_utf8_lossy(bytes).into_owned(),
-                base64: base64::encode(bytes),
+                base64: STANDARD.encode(bytes),
             },
         }
     }
@@ -44,7 +45,7 @@ impl LoggedBytes {
     pub fn bytes(&self) -> Option<Vec<u8>> {
         match self {
             Self::Text(text) => Some(text.as_bytes().to_vec()),
-            Self::Bytes { base64: b64, .. } => base64::decode(b64),
+            Self::Bytes { base64: b64, .. } => STANDARD.decode(b64).ok(),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Helpers several filters share. No filter imports another filter: what two
 //! of them need lives here.
 
-pub mod base64;
 pub mod client_hello;
 pub mod fault;
 pub mod guard_mark;
