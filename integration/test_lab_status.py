@@ -50,7 +50,16 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     assert doc["module"]["version"]
     assert doc["abi_version"] == "v0.2.0"
     kinds = {f["kind"] for f in doc["filters"]}
-    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap"}, kinds
+    assert kinds == {
+        "http",
+        "network",
+        "listener",
+        "udp_listener",
+        "access_logger",
+        "bootstrap",
+        # early_header_mutation kind
+        "early_header_mutation",
+    }, kinds
     for row in doc["filters"]:
         assert set(row) == {
             "kind",
