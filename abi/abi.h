@@ -642,6 +642,21 @@ typedef void *envoy_dynamic_module_type_bootstrap_extension_envoy_ptr;
  */
 typedef void *envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr;
 
+/**
+ * The module's side of one early header mutation configuration.
+ */
+typedef const void *envoy_dynamic_module_type_early_header_mutation_config_module_ptr;
+
+/**
+ * Envoy's side of one early header mutation configuration.
+ */
+typedef void *envoy_dynamic_module_type_early_header_mutation_config_envoy_ptr;
+
+/**
+ * One request being mutated: valid only during the mutate hook it is passed to.
+ */
+typedef void *envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1912,6 +1927,98 @@ extern bool envoy_dynamic_module_callback_bootstrap_extension_timer_enabled(envo
  * Releases the timer (disarming it).
  */
 extern void envoy_dynamic_module_callback_bootstrap_extension_timer_delete(envoy_dynamic_module_type_bootstrap_extension_timer_module_ptr timer_ptr);
+
+/**
+ * Creates the module's side of an early header mutation configuration
+ * (both buffers borrowed for this call), on the main thread. NULL makes
+ * Envoy refuse the connection manager's config.
+ */
+extern envoy_dynamic_module_type_early_header_mutation_config_module_ptr envoy_dynamic_module_on_early_header_mutation_config_new(envoy_dynamic_module_type_early_header_mutation_config_envoy_ptr config_envoy_ptr,
+                                                                                                                                  struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                                  struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by early_header_mutation_config_new.
+ */
+extern void envoy_dynamic_module_on_early_header_mutation_config_destroy(envoy_dynamic_module_type_early_header_mutation_config_module_ptr config_module_ptr);
+
+/**
+ * Mutates one request's headers, on the worker that decoded them (so
+ * concurrently with other workers on the same configuration). True lets the
+ * next early header mutation extension run; false skips the rest.
+ */
+extern bool envoy_dynamic_module_on_early_header_mutation_mutate(envoy_dynamic_module_type_early_header_mutation_config_module_ptr config_module_ptr,
+                                                                 envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The `index`th value of request header `key` in `result`; false when
+ * there is no such value. `total_count` (may be NULL) gets how many values
+ * the header has.
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_get_header_value(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                                 struct envoy_dynamic_module_type_module_buffer key,
+                                                                                 struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                                 size_t index,
+                                                                                 size_t *total_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many request header values there are (a name with two values counts twice).
+ */
+extern size_t envoy_dynamic_module_callback_early_header_mutation_get_headers_size(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Writes every request header into `result_headers`, which has room for
+ * get_headers_size entries.
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_get_headers(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Replaces every value of request header `key` with `value` (Envoy copies
+ * both). False for an empty key.
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_set_header(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_module_buffer key,
+                                                                           struct envoy_dynamic_module_type_module_buffer value);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Adds a value to request header `key`, keeping the ones it has. False for
+ * an empty key.
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_add_header(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_module_buffer key,
+                                                                           struct envoy_dynamic_module_type_module_buffer value);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Removes every value of request header `key` (an absent one is success).
+ * False for an empty key.
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_remove_header(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                              struct envoy_dynamic_module_type_module_buffer key);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * A string attribute of the stream. Only the connection's (source and
+ * destination address, TLS, connection id) and the request's own are set
+ * this early: route, response and upstream ones are not.
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_get_attribute_string(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                                     enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                                     struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * An integer attribute of the stream (same availability as the strings).
+ */
+extern bool envoy_dynamic_module_callback_early_header_mutation_get_attribute_int(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
+                                                                                  enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                                  uint64_t *result);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

@@ -178,6 +178,8 @@ KINDS = {
     "DynamicModuleUdpListenerFilter": "udp",
     "DynamicModuleAccessLog": "access logger",
     "DynamicModuleBootstrapExtension": "bootstrap",
+    # early_header_mutation kind
+    "DynamicModuleEarlyHeaderMutation": "early_header_mutation",
 }
 
 
@@ -190,7 +192,14 @@ def rust_filters(node) -> list[str]:
             dm = n.get("dynamic_module_config")
             if isinstance(dm, dict) and dm.get("name") == "rust_module":
                 kind = KINDS.get(str(n.get("@type", "")).rsplit(".", 1)[-1], "?")
-                name = n.get("filter_name") or n.get("logger_name") or n.get("extension_name") or "-"
+                name = (
+                    n.get("filter_name")
+                    or n.get("logger_name")
+                    or n.get("extension_name")
+                    # early_header_mutation kind
+                    or n.get("early_header_mutation_name")
+                    or "-"
+                )
                 found.append(f"{kind}:{name}")
             for v in n.values():
                 walk(v)

@@ -187,3 +187,28 @@ def refusal_lines(
     code, out = processes.validate(path, search_path)
     prefix = f"rust_module: {kind} '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out
+
+
+# early_header_mutation kind
+EARLY_HEADER_MUTATION_TYPE = "type.googleapis.com/envoy.extensions.http.early_header_mutation.dynamic_modules.v3.DynamicModuleEarlyHeaderMutation"
+
+
+def early_header_mutation(name: str, config=None, raw: str | None = None) -> dict:
+    """An `early_header_mutation_extensions` entry naming a rust_module mutation."""
+    typed = {"@type": EARLY_HEADER_MUTATION_TYPE, "dynamic_module_config": {"name": "rust_module"}}
+    typed["early_header_mutation_name"] = name
+    if config is not None or raw is not None:
+        typed["early_header_mutation_config"] = filter_config(config, raw)
+    return {"name": f"rust_{name}", "typed_config": typed}
+
+
+def early_header_mutation_listener(port: int, mutations: list[dict]) -> dict:
+    """An HTTP listener to the echo upstream whose connection manager runs
+    these early header mutations."""
+    http = configs.listener(f"http_{port}", port, [])
+    http["filter_chains"][0]["filters"][0]["typed_config"]["early_header_mutation_extensions"] = mutations
+    return http
+
+
+def early_header_mutation_bootstrap(name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([early_header_mutation_listener(19000, [early_header_mutation(name, config, raw)])])

@@ -55,6 +55,8 @@ LISTENERS = {
     1088: "Rust callout_auth: asks the auth service on 1238 (send x-auth-token: good)",
     # A listener of the bootstrap extension's: its tokens are re-read by lab_status.
     1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
+    # early_header_mutation kind: before routing, on the connection manager.
+    1120: "Rust early_forwarded_headers: x-forwarded-* dropped unless from 127.0.0.1 (curl --interface 127.0.0.2 ...)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -65,6 +67,8 @@ LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
 METADATA = [1089]  # request_tagger: dynamic metadata and filter state
 CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the soak's set)
 BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
+# early_header_mutation kind
+EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -74,9 +78,13 @@ GROUPS = {
     "metadata": METADATA,
     "callout": CALLOUT,
     "bootstrap": BOOTSTRAP,
+    # early_header_mutation kind
+    "early_header_mutation": EARLY_HEADER_MUTATION,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
+# early_header_mutation kind
+HTTP += EARLY_HEADER_MUTATION
 
 # Envoy Gateway (make gateway, integration/gateway/eg.py): its two Gateways'
 # listeners and the file server of the Remote modules. Envoy Gateway v1.9.1
@@ -140,6 +148,8 @@ BASE_ID = {
     "upstream_failures": 140,  # test_upstream_failures: envoy.yaml
     "upstream_down": 141,  # test_upstream_failures: a cluster to a closed port
     "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
+    # early_header_mutation kind: test_kind_faults' Envoy of its faults
+    "early_header_mutation_faults": 220,
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -173,3 +183,8 @@ NEW_MODULE = (17990, 17991)
 
 # docs/TUTORIAL.md's Envoy (build/team_gate.yaml): its listener and admin port.
 TUTORIAL = (17992, 17993)
+
+# early_header_mutation kind (test_early_header_mutation.py and
+# test_kind_faults.py): Envoys built in code use 14200-14299, base-ids 220-229.
+EARLY_HEADER_MUTATION_LISTENERS = {"fault": 14201, "destroy": 14202}
+EARLY_HEADER_MUTATION_ADMIN = 14290

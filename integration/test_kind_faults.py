@@ -20,6 +20,7 @@ import urllib.request
 import pytest
 
 import kinds
+import ports
 from client import request
 from harness import processes
 
@@ -160,6 +161,8 @@ def test_an_access_logger_panic_loses_that_line_only(fault_envoy):
     [
         ("listener filter", "listener_fault_injection", kinds.tcp_bootstrap),
         ("access logger", "access_log_fault_injection", kinds.access_log_bootstrap),
+        # early_header_mutation kind
+        ("early header mutation", "early_header_mutation_fault_injection", kinds.early_header_mutation_bootstrap),
     ],
 )
 def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
@@ -178,6 +181,8 @@ def test_a_panicking_config_is_refused_with_one_line(tmp_path, kind, name, boots
         ("listener filter", "listener_fault_injection", kinds.tcp_bootstrap),
         ("UDP listener filter", "udp_fault_injection", kinds.udp_bootstrap),
         ("access logger", "access_log_fault_injection", kinds.access_log_bootstrap),
+        # early_header_mutation kind
+        ("early header mutation", "early_header_mutation_fault_injection", kinds.early_header_mutation_bootstrap),
     ],
 )
 def test_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap):
@@ -284,3 +289,67 @@ def test_a_panicking_bootstrap_config_is_refused_with_one_line(tmp_path):
     needle = "rust_module: bootstrap extension 'bootstrap_fault_injection' config creation: panicked:"
     assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
     assert "fault injected in config" in out
+
+
+# ------------------------------------------------- early header mutation
+# early_header_mutation kind: a panic in mutate runs the mutation's
+# fail_closed and the rest of the chain, and the request is served; a panic in
+# config_destroy (at exit) is logged and the exit still completes.
+
+
+def upstream_headers(port: int, headers: list[tuple[str, str | bytes]]) -> dict[str, list[str]]:
+    resp = request(port, "/headers", headers=headers)
+    assert resp.status == 200, resp
+    return json.loads(resp.body)["headers"]
+
+
+def test_early_header_mutation_panics_fail_closed_and_exit_still_completes(upstream, logs_dir, tmp_path):
+    listeners = ports.EARLY_HEADER_MUTATION_LISTENERS
+    name = "early_header_mutation_fault_injection"
+    # After the panicking one, a mutation that marks every request: it runs.
+    after = kinds.early_header_mutation(
+        "early_forwarded_headers", {"trusted": ["127.0.0.0/8"], "drop": ["x-unused"], "mark": "x-chain"}
+    )
+    config = kinds.bootstrap(
+        [
+            kinds.early_header_mutation_listener(
+                listeners["fault"], [kinds.early_header_mutation(name, {"phase": "mutate"}), after]
+            ),
+            kinds.early_header_mutation_listener(
+                listeners["destroy"], [kinds.early_header_mutation(name, {"phase": "config_destroy"})]
+            ),
+        ],
+        ports.EARLY_HEADER_MUTATION_ADMIN,
+    )
+    path = tmp_path / "early-faults.json"
+    path.write_text(json.dumps(config))
+    envoy = processes.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=ports.EARLY_HEADER_MUTATION_ADMIN,
+        base_id=ports.BASE_ID["early_header_mutation_faults"],
+        extra_env=FAULT_ENV,
+        search_path=processes.TEST_LIB,
+        name="envoy-early-faults",
+    )
+    stopped = False
+    try:
+        kind = "early header mutation"
+        for i in range(2):
+            seen = upstream_headers(listeners["fault"], [("x-fault", "mutate"), ("x-forwarded-for", "192.0.2.1")])
+            assert "x-forwarded-for" not in seen and seen.get("x-fault-closed") == ["1"], seen
+            assert seen.get("x-chain") == ["trusted"], seen
+            assert len(wait_for_lines(envoy, kind, name, "mutate", i + 1)) == i + 1
+            # The same configuration serves the next request untouched.
+            seen = upstream_headers(listeners["fault"], [("x-forwarded-for", "192.0.2.1")])
+            assert seen.get("x-forwarded-for") == ["192.0.2.1"] and "x-fault-closed" not in seen, seen
+        assert upstream_headers(listeners["destroy"], [])["host"], "the other listener serves"
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, kind, name, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, kind, name, "mutate")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()

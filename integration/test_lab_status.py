@@ -50,7 +50,16 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     assert doc["module"]["version"]
     assert doc["abi_version"] == "v0.2.0"
     kinds = {f["kind"] for f in doc["filters"]}
-    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap"}, kinds
+    assert kinds == {
+        "http",
+        "network",
+        "listener",
+        "udp_listener",
+        "access_logger",
+        "bootstrap",
+        # early_header_mutation kind
+        "early_header_mutation",
+    }, kinds
     for row in doc["filters"]:
         assert set(row) == {
             "kind",
@@ -199,3 +208,16 @@ def test_a_status_request_during_traffic_never_blocks_the_workers(envoy):
         for t in threads:
             t.join()
     assert not errors
+
+
+# early_header_mutation kind
+def test_early_header_mutation_counts_one_config_and_every_request(envoy):
+    # 1120's one configuration serves every worker; each mutate counts as an
+    # instance made and gone (there is no per-request object to keep alive).
+    before = filter_row(status(), "early_header_mutation", "early_forwarded_headers")
+    assert before["live_configs"] == 1, before
+    for _ in range(5):
+        assert request(1120, "/").status == 200
+    after = filter_row(status(), "early_header_mutation", "early_forwarded_headers")
+    assert after["instances_created"] - before["instances_created"] == 5, (before, after)
+    assert after["live_instances"] == 0, after

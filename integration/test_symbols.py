@@ -29,6 +29,9 @@ def kind_of(hook: str) -> str:
         return "access_logger"
     if hook.startswith("envoy_dynamic_module_on_bootstrap_extension_"):
         return "bootstrap"
+    # early_header_mutation kind
+    if hook.startswith("envoy_dynamic_module_on_early_header_mutation_"):
+        return "early_header_mutation"
     return "http"
 
 
@@ -38,7 +41,16 @@ for _hook in HOOKS:
 
 # Which kinds each module implements.
 KINDS = {
-    "librust_module.so": {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap"},
+    "librust_module.so": {
+        "http",
+        "network",
+        "listener",
+        "udp_listener",
+        "access_logger",
+        "bootstrap",
+        # early_header_mutation kind
+        "early_header_mutation",
+    },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
@@ -79,6 +91,8 @@ def test_header_declares_the_hooks():
     assert len(HOOKS_BY_KIND["access_logger"]) == 6, sorted(HOOKS_BY_KIND["access_logger"])
     # Envoy 1.40 refuses a bootstrap extension whose module lacks any of these 17.
     assert len(HOOKS_BY_KIND["bootstrap"]) == 17, sorted(HOOKS_BY_KIND["bootstrap"])
+    # early_header_mutation kind: config_new, config_destroy, mutate.
+    assert len(HOOKS_BY_KIND["early_header_mutation"]) == 3, sorted(HOOKS_BY_KIND["early_header_mutation"])
 
 
 def test_envoy_looks_up_every_declared_hook():
@@ -125,6 +139,8 @@ TEST_ONLY_FILTERS = [
     "udp_fault_injection",
     "access_log_fault_injection",
     "bootstrap_fault_injection",
+    # early_header_mutation kind
+    "early_header_mutation_fault_injection",
 ]
 
 

@@ -14,7 +14,8 @@
 //!
 //! Then one module per extension kind, each laid out alike (`types.rs`,
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
-//! [`access_logger`], [`bootstrap`] (process-wide, main thread).
+//! [`access_logger`], [`bootstrap`] (process-wide, main thread),
+//! [`early_header_mutation`].
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -39,6 +40,9 @@ pub mod access_logger;
 
 pub mod bootstrap;
 
+// early_header_mutation kind
+pub mod early_header_mutation;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -50,6 +54,8 @@ pub use listener::*;
 pub use since::*;
 pub use types::*;
 pub use udp::*;
+// early_header_mutation kind
+pub use early_header_mutation::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

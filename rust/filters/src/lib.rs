@@ -14,6 +14,8 @@ pub mod listener;
 pub mod network;
 pub mod shared;
 pub mod udp;
+// early_header_mutation kind
+pub mod early_header_mutation;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -68,5 +70,11 @@ envoy_dm_sdk::module! {
         "lab_status" => bootstrap::lab_status::LabStatusConfig::new,
         #[cfg(feature = "fault-injection")]
         "bootstrap_fault_injection" => bootstrap::bootstrap_fault_injection::BootstrapFaultConfig::new,
+    ],
+    // early_header_mutation kind
+    early_header_mutation: [
+        "early_forwarded_headers" => early_header_mutation::early_forwarded_headers::ForwardedHeadersConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "early_header_mutation_fault_injection" => early_header_mutation::early_header_mutation_fault_injection::EarlyFaultConfig::new,
     ],
 }

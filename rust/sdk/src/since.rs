@@ -204,6 +204,9 @@ macro_rules! optional_callbacks {
 use crate::abi::network as net;
 use abi::*;
 use net::envoy_dynamic_module_type_network_filter_envoy_ptr as NetFilter;
+// early_header_mutation kind
+use crate::abi::early_header_mutation as ehm;
+use ehm::envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr as Ehm;
 
 optional_callbacks! {
     /// Not called by the SDK; its presence tells 1.38+ from 1.37 ([`abi_version`]).
@@ -273,6 +276,42 @@ optional_callbacks! {
            message: envoy_dynamic_module_type_module_buffer,
            source_file: envoy_dynamic_module_type_module_buffer,
            source_line: u32);
+    // early_header_mutation kind: the whole kind is new in 1.40 (older Envoys
+    // do not load it), so its filters need no check of their own.
+    EARLY_HEADER_MUTATION_GET_HEADER_VALUE =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_get_header_value
+        since "1.40.0":
+        fn(envoy: Ehm, key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count: *mut usize) -> bool;
+    EARLY_HEADER_MUTATION_GET_HEADERS_SIZE =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_get_headers_size
+        since "1.40.0":
+        fn(envoy: Ehm) -> usize;
+    EARLY_HEADER_MUTATION_GET_HEADERS =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_get_headers since "1.40.0":
+        fn(envoy: Ehm, result_headers: *mut envoy_dynamic_module_type_envoy_http_header) -> bool;
+    EARLY_HEADER_MUTATION_SET_HEADER =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_set_header since "1.40.0":
+        fn(envoy: Ehm, key: envoy_dynamic_module_type_module_buffer,
+           value: envoy_dynamic_module_type_module_buffer) -> bool;
+    EARLY_HEADER_MUTATION_ADD_HEADER =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_add_header since "1.40.0":
+        fn(envoy: Ehm, key: envoy_dynamic_module_type_module_buffer,
+           value: envoy_dynamic_module_type_module_buffer) -> bool;
+    EARLY_HEADER_MUTATION_REMOVE_HEADER =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_remove_header since "1.40.0":
+        fn(envoy: Ehm, key: envoy_dynamic_module_type_module_buffer) -> bool;
+    EARLY_HEADER_MUTATION_GET_ATTRIBUTE_STRING =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_get_attribute_string
+        since "1.40.0":
+        fn(envoy: Ehm, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    EARLY_HEADER_MUTATION_GET_ATTRIBUTE_INT =
+        ehm::envoy_dynamic_module_callback_early_header_mutation_get_attribute_int
+        since "1.40.0":
+        fn(envoy: Ehm, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut u64) -> bool;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

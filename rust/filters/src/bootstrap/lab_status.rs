@@ -176,17 +176,19 @@ impl LabStatusConfig {
 /// (the names only: the constructor tables would link every callback
 /// into the unit tests).
 pub fn registered() -> Vec<(&'static str, &'static str)> {
-    let tables: [(&'static str, &[&'static str]); 6] = [
+    let tables: &[(&'static str, &[&'static str])] = &[
         ("http", crate::HTTP_FILTER_NAMES),
         ("network", crate::NETWORK_FILTER_NAMES),
         ("listener", crate::LISTENER_FILTER_NAMES),
         ("udp_listener", crate::UDP_LISTENER_FILTER_NAMES),
         ("access_logger", crate::ACCESS_LOGGER_NAMES),
         ("bootstrap", crate::BOOTSTRAP_EXTENSION_NAMES),
+        // early_header_mutation kind
+        ("early_header_mutation", crate::EARLY_HEADER_MUTATION_NAMES),
     ];
     tables
-        .into_iter()
-        .flat_map(|(kind, names)| names.iter().map(move |name| (kind, *name)))
+        .iter()
+        .flat_map(|&(kind, names)| names.iter().map(move |name| (kind, *name)))
         .collect()
 }
 
@@ -343,6 +345,8 @@ mod tests {
             "udp_listener",
             "access_logger",
             "bootstrap",
+            // early_header_mutation kind
+            "early_header_mutation",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }

@@ -1,6 +1,7 @@
 //! Helpers several filters share. No filter imports another filter: what two
 //! of them need lives here.
 
+pub mod cidr;
 pub mod client_hello;
 pub mod fault;
 pub mod guard_mark;
