@@ -187,3 +187,58 @@ def refusal_lines(
     code, out = processes.validate(path, search_path)
     prefix = f"rust_module: {kind} '{filter_name}'"
     return code, [line for line in out.splitlines() if prefix in line and "[error]" in line], out
+
+
+# ------------------------------------------------- load-balancing policy (lb)
+
+LB_POLICY_TYPE = (
+    "type.googleapis.com/envoy.extensions.load_balancing_policies.dynamic_modules.v3.DynamicModulesLoadBalancerConfig"
+)
+
+
+def lb_policy(policy_name: str, config=None, raw: str | None = None) -> dict:
+    """A cluster's load_balancing_policy naming a rust_module policy."""
+    typed = {"@type": LB_POLICY_TYPE, "dynamic_module_config": {"name": "rust_module"}, "lb_policy_name": policy_name}
+    if config is not None or raw is not None:
+        typed["lb_policy_config"] = filter_config(config, raw)
+    return {"policies": [{"typed_extension_config": {"name": f"rust_{policy_name}", "typed_config": typed}}]}
+
+
+def lb_cluster(name: str, hosts: dict[int, int], policy: dict, health_check: bool = False) -> dict:
+    """A STATIC cluster of 127.0.0.1 hosts ({port: load_balancing_weight}) whose
+    hosts `policy` (lb_policy()) chooses; optionally health-checked every 100 ms."""
+    endpoints = [
+        {
+            "endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": port}}},
+            "load_balancing_weight": weight,
+        }
+        for port, weight in hosts.items()
+    ]
+    cluster = {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_balancing_policy": policy,
+        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": endpoints}]},
+    }
+    if health_check:
+        cluster["health_checks"] = [
+            {
+                "timeout": "0.5s",
+                "interval": "0.1s",
+                "no_traffic_interval": "0.1s",
+                "unhealthy_threshold": 1,
+                "healthy_threshold": 1,
+                "http_health_check": {"path": "/healthz"},
+            }
+        ]
+    return cluster
+
+
+def lb_bootstrap(policy_name: str, config=None, raw: str | None = None) -> dict:
+    """No listener, one cluster whose policy is a rust_module one (for validate)."""
+    config_ = bootstrap([])
+    config_["static_resources"]["clusters"].append(
+        lb_cluster("lb_scratch", {servers.UPSTREAM_ADDR[1]: 1}, lb_policy(policy_name, config, raw))
+    )
+    return config_

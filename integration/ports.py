@@ -55,6 +55,8 @@ LISTENERS = {
     1088: "Rust callout_auth: asks the auth service on 1238 (send x-auth-token: good)",
     # A listener of the bootstrap extension's: its tokens are re-read by lab_status.
     1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
+    # Where traffic goes: the routing kinds, to the named upstreams on 1260-1262.
+    1100: "Rust lb_header_pin (load-balancing policy): x-pin-host: beta pins, else weights 1/2/7",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -65,6 +67,7 @@ LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
 METADATA = [1089]  # request_tagger: dynamic metadata and filter state
 CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the soak's set)
 BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
+ROUTING = [1100]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -74,6 +77,7 @@ GROUPS = {
     "metadata": METADATA,
     "callout": CALLOUT,
     "bootstrap": BOOTSTRAP,
+    "routing": ROUTING,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -173,3 +177,11 @@ NEW_MODULE = (17990, 17991)
 
 # docs/TUTORIAL.md's Envoy (build/team_gate.yaml): its listener and admin port.
 TUTORIAL = (17992, 17993)
+
+# The routing kinds (load-balancing policy, cluster and route specifiers):
+# echo upstreams that answer their own name (servers.start_routing_upstreams),
+# the lab's listeners 1100-1109, and the Envoys test_routing_*.py build in code
+# (listeners and admin ports in ROUTING_SCRATCH, base-ids in ROUTING_BASE_ID).
+NAMED_UPSTREAMS = {1260: "alpha", 1261: "beta", 1262: "gamma"}
+ROUTING_SCRATCH = range(14000, 14100)
+ROUTING_BASE_ID = range(200, 210)

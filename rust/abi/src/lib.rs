@@ -14,7 +14,8 @@
 //!
 //! Then one module per extension kind, each laid out alike (`types.rs`,
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
-//! [`access_logger`], [`bootstrap`] (process-wide, main thread).
+//! [`access_logger`], [`bootstrap`] (process-wide, main thread), [`lb`]
+//! (a cluster's load-balancing policy).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -39,6 +40,9 @@ pub mod access_logger;
 
 pub mod bootstrap;
 
+// The load-balancing policy (issue 25, routing).
+pub mod lb;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -50,6 +54,8 @@ pub use listener::*;
 pub use since::*;
 pub use types::*;
 pub use udp::*;
+// The load-balancing policy.
+pub use lb::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

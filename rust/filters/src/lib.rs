@@ -14,6 +14,8 @@ pub mod listener;
 pub mod network;
 pub mod shared;
 pub mod udp;
+// The load-balancing policy (issue 25, routing).
+pub mod lb;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -68,5 +70,11 @@ envoy_dm_sdk::module! {
         "lab_status" => bootstrap::lab_status::LabStatusConfig::new,
         #[cfg(feature = "fault-injection")]
         "bootstrap_fault_injection" => bootstrap::bootstrap_fault_injection::BootstrapFaultConfig::new,
+    ],
+    // The load-balancing policy: a cluster's `load_balancing_policy`.
+    lb: [
+        "lb_header_pin" => lb::lb_header_pin::HeaderPinConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "lb_fault_injection" => lb::lb_fault_injection::LbFaultConfig::new,
     ],
 }

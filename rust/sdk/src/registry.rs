@@ -127,7 +127,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// # fn main() {}
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
-/// `bootstrap`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
+/// `bootstrap`, `lb`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
 #[macro_export]
@@ -183,6 +183,10 @@ macro_rules! module {
     (@names udp [$($t:tt)*]) => { #[allow(dead_code)] pub static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($t)*]; };
     (@names access_logger [$($t:tt)*]) => { #[allow(dead_code)] pub static ACCESS_LOGGER_NAMES: &[&str] = &[$($t)*]; };
     (@names bootstrap [$($t:tt)*]) => { #[allow(dead_code)] pub static BOOTSTRAP_EXTENSION_NAMES: &[&str] = &[$($t)*]; };
+    // The load-balancing policy (a cluster's `load_balancing_policy`).
+    (@names lb [$($t:tt)*]) => { #[allow(dead_code)] pub static LB_POLICY_NAMES: &[&str] = &[$($t)*]; };
+    (@entries lb [$($t:tt)*]) => { static DM_LB: &[(&str, $crate::lb::NewLoadBalancerConfig)] = &[$($t)*]; };
+    (@register lb $filters:ident) => { $crate::lb::hooks::REGISTERED.register(DM_LB); };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap"));

@@ -273,6 +273,37 @@ optional_callbacks! {
            message: envoy_dynamic_module_type_module_buffer,
            source_file: envoy_dynamic_module_type_module_buffer,
            source_line: u32);
+    // The load-balancing policy (lb/handle.rs): Envoy 1.37 has no such kind,
+    // so only a module loaded by 1.38 or later ever calls these.
+    LB_GET_HOSTS_COUNT = abi::envoy_dynamic_module_callback_lb_get_hosts_count since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32) -> usize;
+    LB_GET_HOST_ADDRESS = abi::envoy_dynamic_module_callback_lb_get_host_address since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32, index: usize,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    LB_GET_HEALTHY_HOSTS_COUNT =
+        abi::envoy_dynamic_module_callback_lb_get_healthy_hosts_count since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32) -> usize;
+    LB_GET_HEALTHY_HOST_ADDRESS =
+        abi::envoy_dynamic_module_callback_lb_get_healthy_host_address since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32, index: usize,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    LB_GET_HEALTHY_HOST_WEIGHT =
+        abi::envoy_dynamic_module_callback_lb_get_healthy_host_weight since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32, index: usize) -> u32;
+    LB_CONTEXT_GET_DOWNSTREAM_HEADER =
+        abi::envoy_dynamic_module_callback_lb_context_get_downstream_header since "1.38.0":
+        fn(context: envoy_dynamic_module_type_lb_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer,
+           index: usize,
+           optional_size: *mut usize) -> bool;
+    LB_CONTEXT_SHOULD_SELECT_ANOTHER_HOST =
+        abi::envoy_dynamic_module_callback_lb_context_should_select_another_host
+        since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr,
+           context: envoy_dynamic_module_type_lb_context_envoy_ptr,
+           priority: u32,
+           index: usize) -> bool;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).
