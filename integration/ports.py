@@ -144,6 +144,8 @@ BASE_ID = {
     "upstream_failures": 140,  # test_upstream_failures: envoy.yaml
     "upstream_down": 141,  # test_upstream_failures: a cluster to a closed port
     "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
+    # The routing kinds' Envoys (ROUTING_BASE_ID, 200-209).
+    "routing_lb_faults": 200,  # test_kind_faults: lb_fault_injection
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a

@@ -50,7 +50,7 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     assert doc["module"]["version"]
     assert doc["abi_version"] == "v0.2.0"
     kinds = {f["kind"] for f in doc["filters"]}
-    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap"}, kinds
+    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap", "lb"}, kinds
     for row in doc["filters"]:
         assert set(row) == {
             "kind",
@@ -199,3 +199,11 @@ def test_a_status_request_during_traffic_never_blocks_the_workers(envoy):
         for t in threads:
             t.join()
     assert not errors
+
+
+def test_the_load_balancing_policy_is_listed_with_its_load_balancers(envoy):
+    # The cluster `named` (1100): one configuration, and a load balancer per
+    # worker and one on the main thread, all alive.
+    row = filter_row(status(), "lb", "lb_header_pin")
+    assert row["live_configs"] == 1, row
+    assert row["live_instances"] == processes.WORKERS + 1, row

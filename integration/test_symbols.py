@@ -29,6 +29,9 @@ def kind_of(hook: str) -> str:
         return "access_logger"
     if hook.startswith("envoy_dynamic_module_on_bootstrap_extension_"):
         return "bootstrap"
+    # The load-balancing policy.
+    if hook.startswith("envoy_dynamic_module_on_lb_"):
+        return "lb"
     return "http"
 
 
@@ -42,6 +45,8 @@ KINDS = {
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
+# The load-balancing policy: the Rust module.
+KINDS["librust_module.so"].add("lb")
 
 
 # Hooks Envoy 1.40 looks up but does not require: only the Rust SDK has them.
@@ -125,6 +130,7 @@ TEST_ONLY_FILTERS = [
     "udp_fault_injection",
     "access_log_fault_injection",
     "bootstrap_fault_injection",
+    "lb_fault_injection",
 ]
 
 
@@ -142,3 +148,14 @@ def test_the_shipped_rust_module_has_no_test_only_filter():
 def test_the_test_build_has_every_test_only_filter():
     # Without this the check above could pass on a search that finds nothing.
     assert fault_filters_in(processes.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS
+
+
+def hooks_in_binary(prefix: str) -> set[str]:
+    """The envoy_dynamic_module_on_{prefix}* names Envoy's binary looks up."""
+    binary = Path(processes.envoy_bin()).read_bytes()
+    return {m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_" + prefix.encode() + rb"\w+", binary)}
+
+
+def test_header_declares_every_lb_hook_the_binary_looks_up():
+    assert HOOKS_BY_KIND["lb"] == hooks_in_binary("lb_"), sorted(HOOKS_BY_KIND["lb"] ^ hooks_in_binary("lb_"))
+    assert len(HOOKS_BY_KIND["lb"]) == 6

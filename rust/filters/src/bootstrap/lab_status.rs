@@ -176,7 +176,7 @@ impl LabStatusConfig {
 /// (the names only: the constructor tables would link every callback
 /// into the unit tests).
 pub fn registered() -> Vec<(&'static str, &'static str)> {
-    let tables: [(&'static str, &[&'static str]); 6] = [
+    let mut tables: Vec<(&'static str, &[&'static str])> = vec![
         ("http", crate::HTTP_FILTER_NAMES),
         ("network", crate::NETWORK_FILTER_NAMES),
         ("listener", crate::LISTENER_FILTER_NAMES),
@@ -184,6 +184,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("access_logger", crate::ACCESS_LOGGER_NAMES),
         ("bootstrap", crate::BOOTSTRAP_EXTENSION_NAMES),
     ];
+    // The load-balancing policy.
+    tables.push(("lb", crate::LB_POLICY_NAMES));
     tables
         .into_iter()
         .flat_map(|(kind, names)| names.iter().map(move |name| (kind, *name)))
@@ -343,6 +345,7 @@ mod tests {
             "udp_listener",
             "access_logger",
             "bootstrap",
+            "lb",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
