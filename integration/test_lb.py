@@ -15,6 +15,7 @@ import re
 import subprocess
 import threading
 import time
+import urllib.request
 from collections import Counter
 
 import pytest
@@ -48,30 +49,22 @@ def lab(named, envoy):
 
 
 def hosts() -> dict[str, dict]:
-    """The cluster `named` per host name: requests sent and whether healthy."""
-    with urllib_open("/clusters?format=json") as data:
-        clusters = json.load(data)["cluster_statuses"]
+    """The cluster `named` per host name: requests sent, and whether healthy
+    (Envoy's health check has not failed it)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{processes.ADMIN_PORT}/clusters?format=json", timeout=5) as r:
+        clusters = json.load(r)["cluster_statuses"]
     (named,) = [c for c in clusters if c["name"] == "named"]
-    by_address = {
-        f"{h['address']['socket_address']['address']}:{h['address']['socket_address']['port_value']}": h
-        for h in named["host_statuses"]
-    }
+    by_address = {}
+    for h in named["host_statuses"]:
+        socket_address = h["address"]["socket_address"]
+        by_address[f"{socket_address['address']}:{socket_address['port_value']}"] = h
     out = {}
     for name, address in ADDRESS.items():
-        h = by_address[address]
-        stats = {s["name"]: int(s.get("value", 0)) for s in h["stats"]}
-        out[name] = {
-            "rq_total": stats.get("rq_total", 0),
-            "healthy": h["health_status"].get("eds_health_status") == "HEALTHY"
-            and not h["health_status"].get("failed_active_health_check", False),
-        }
+        host = by_address[address]
+        stats = {s["name"]: int(s.get("value", 0)) for s in host["stats"]}
+        failed = host["health_status"].get("failed_active_health_check", False)
+        out[name] = {"rq_total": stats.get("rq_total", 0), "healthy": not failed}
     return out
-
-
-def urllib_open(path: str):
-    import urllib.request
-
-    return urllib.request.urlopen(f"http://127.0.0.1:{processes.ADMIN_PORT}{path}", timeout=5)
 
 
 def sent() -> Counter:
@@ -157,11 +150,12 @@ class Load(threading.Thread):
 
     def __init__(self, pin: str):
         super().__init__(daemon=True)
-        self.pin, self.stop, self.answers = pin, threading.Event(), []
+        self.pin, self.done = pin, threading.Event()
+        self.answers: list[tuple[float, int, str]] = []
 
     def run(self):
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-        while not self.stop.is_set():
+        while not self.done.is_set():
             try:
                 conn.request("GET", "/", headers={"x-pin-host": self.pin})
                 resp = conn.getresponse()
@@ -184,7 +178,7 @@ def test_a_pinned_host_that_goes_down_falls_back_to_the_weights_with_no_failed_r
     marked = time.monotonic()
     time.sleep(1.0)
     for load in loads:
-        load.stop.set()
+        load.done.set()
     for load in loads:
         load.join(10)
     answers = [a for load in loads for a in load.answers]

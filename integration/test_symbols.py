@@ -153,7 +153,9 @@ def test_the_test_build_has_every_test_only_filter():
 def hooks_in_binary(prefix: str) -> set[str]:
     """The envoy_dynamic_module_on_{prefix}* names Envoy's binary looks up."""
     binary = Path(processes.envoy_bin()).read_bytes()
-    return {m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_" + prefix.encode() + rb"\w+", binary)}
+    return {
+        m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_" + prefix.encode() + rb"\w+", binary)
+    }
 
 
 def test_header_declares_every_lb_hook_the_binary_looks_up():
