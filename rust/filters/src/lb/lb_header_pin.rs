@@ -278,7 +278,7 @@ mod tests {
             (br#"{"pin": 1}"#, "unknown field `pin`"),
             (b"[]", "expected a JSON object"),
         ] {
-            let error = Settings::parse(config).err().expect("refused").to_string();
+            let error = Settings::parse(config).expect_err("refused").to_string();
             assert!(error.contains(why), "{error}");
         }
         assert_eq!(Settings::parse(b"{}").unwrap().header, "x-pin-host");
