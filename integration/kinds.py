@@ -224,7 +224,7 @@ def lb_cluster(name: str, hosts: dict[int, int], policy: dict, health_check: boo
     if health_check:
         cluster["health_checks"] = [
             {
-                "timeout": "0.5s",
+                "timeout": "2s",
                 "interval": "0.1s",
                 "no_traffic_interval": "0.1s",
                 "unhealthy_threshold": 1,
