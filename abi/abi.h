@@ -15,8 +15,8 @@
  * what every kind shares (program_init, logging), then per kind its hooks and
  * its callbacks, in the order of rust/abi/src (one module per kind): HTTP
  * filter, network filter, listener filter, UDP listener filter, access
- * logger, bootstrap extension, load-balancing policy; the version-dependent
- * callbacks last.
+ * logger, bootstrap extension, load-balancing policy, cluster specifier; the
+ * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -669,6 +669,22 @@ typedef void *envoy_dynamic_module_type_lb_envoy_ptr;
  * during lb_choose_host only, and NULL when Envoy chooses without a request.
  */
 typedef void *envoy_dynamic_module_type_lb_context_envoy_ptr;
+
+/**
+ * The module's side of one cluster specifier configuration.
+ */
+typedef const void *envoy_dynamic_module_type_cluster_specifier_config_module_ptr;
+
+/**
+ * Envoy's side of one cluster specifier configuration (while config_new runs).
+ */
+typedef void *envoy_dynamic_module_type_cluster_specifier_config_envoy_ptr;
+
+/**
+ * One request's selection: its headers and the decision the module records;
+ * valid during cluster_specifier_select only.
+ */
+typedef void *envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2048,6 +2064,62 @@ extern bool envoy_dynamic_module_callback_lb_context_should_select_another_host(
                                                                                 envoy_dynamic_module_type_lb_context_envoy_ptr context_envoy_ptr,
                                                                                 uint32_t priority,
                                                                                 size_t index);
+
+/**
+ * Creates the module's side of a cluster specifier configuration: `name`
+ * is the config's `cluster_specifier_name`, `config` its
+ * `cluster_specifier_config` (both borrowed for this call). NULL makes
+ * Envoy refuse the route table.
+ */
+extern envoy_dynamic_module_type_cluster_specifier_config_module_ptr envoy_dynamic_module_on_cluster_specifier_config_new(envoy_dynamic_module_type_cluster_specifier_config_envoy_ptr config_envoy_ptr,
+                                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by cluster_specifier_config_new.
+ */
+extern void envoy_dynamic_module_on_cluster_specifier_config_destroy(envoy_dynamic_module_type_cluster_specifier_config_module_ptr config_module_ptr);
+
+/**
+ * Chooses the request's cluster with set_cluster_name (and may set the
+ * status Envoy answers when that cluster does not exist). True records
+ * the decision; false discards what was set and keeps the previous one.
+ */
+extern bool envoy_dynamic_module_on_cluster_specifier_select(envoy_dynamic_module_type_cluster_specifier_config_module_ptr config_module_ptr,
+                                                             envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Value `index` of the request header `key`; `total_count_out` (may be
+ * NULL) receives how many values it has. False when absent.
+ */
+extern bool envoy_dynamic_module_callback_cluster_specifier_get_request_header_value(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                                     struct envoy_dynamic_module_type_module_buffer key,
+                                                                                     struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                                     size_t index,
+                                                                                     size_t *total_count_out);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * A random number Envoy drew for this request, the same at every select
+ * of it: a percentage split that a route refresh does not redo.
+ */
+extern uint64_t envoy_dynamic_module_callback_cluster_specifier_get_random_value(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The cluster the request goes to (Envoy copies the name).
+ */
+extern void envoy_dynamic_module_callback_cluster_specifier_set_cluster_name(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_module_buffer cluster_name);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The status Envoy answers when the chosen cluster does not exist
+ * (200 to 599; false and no change otherwise).
+ */
+extern bool envoy_dynamic_module_callback_cluster_specifier_set_cluster_not_found_response_code(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                                                uint32_t status_code);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

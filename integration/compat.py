@@ -181,6 +181,7 @@ KINDS = {
     "DynamicModuleBootstrapExtension": "bootstrap",
     # The load-balancing policy (a cluster's, not a listener's).
     "DynamicModulesLoadBalancerConfig": "lb",
+    "DynamicModuleClusterSpecifier": "cluster_specifier",
 }
 
 
@@ -202,7 +203,7 @@ def rust_filters(node) -> list[str]:
             if isinstance(dm, dict) and dm.get("name") == "rust_module":
                 kind = KINDS.get(str(n.get("@type", "")).rsplit(".", 1)[-1], "?")
                 name = n.get("filter_name") or n.get("logger_name") or n.get("extension_name")
-                name = name or n.get("lb_policy_name") or "-"
+                name = name or n.get("lb_policy_name") or n.get("specifier_name") or "-"
                 found.append(f"{kind}:{name}")
             for v in n.values():
                 walk(v)

@@ -242,3 +242,31 @@ def lb_bootstrap(policy_name: str, config=None, raw: str | None = None) -> dict:
         lb_cluster("lb_scratch", {servers.UPSTREAM_ADDR[1]: 1}, lb_policy(policy_name, config, raw))
     )
     return config_
+
+
+# ------------------------------------------------------- cluster specifier
+
+CLUSTER_SPECIFIER_TYPE = (
+    "type.googleapis.com/envoy.extensions.router.cluster_specifiers.dynamic_modules.v3.DynamicModuleClusterSpecifier"
+)
+
+
+def cluster_specifier_listener(port: int, specifier_name: str, config=None, raw: str | None = None) -> dict:
+    """An HTTP listener whose one route's cluster a rust_module cluster specifier chooses."""
+    typed = {
+        "@type": CLUSTER_SPECIFIER_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "specifier_name": specifier_name,
+    }
+    if config is not None or raw is not None:
+        typed["specifier_config"] = filter_config(config, raw)
+    http = configs.listener(f"cs_{port}", port, [])
+    route = http["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]
+    route["route"] = {
+        "inline_cluster_specifier_plugin": {"extension": {"name": f"rust_{specifier_name}", "typed_config": typed}}
+    }
+    return http
+
+
+def cluster_specifier_bootstrap(specifier_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([cluster_specifier_listener(19000, specifier_name, config, raw)])

@@ -57,6 +57,7 @@ LISTENERS = {
     1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
     # Where traffic goes: the routing kinds, to the named upstreams on 1260-1262.
     1100: "Rust lb_header_pin (load-balancing policy): x-pin-host: beta pins, else weights 1/2/7",
+    1101: "Rust cs_canary_split (cluster specifier): 90% alpha, 10% beta; x-cluster: named_gamma overrides",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -67,7 +68,7 @@ LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
 METADATA = [1089]  # request_tagger: dynamic metadata and filter state
 CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the soak's set)
 BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
-ROUTING = [1100]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
+ROUTING = [1100, 1101]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -146,6 +147,7 @@ BASE_ID = {
     "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
     # The routing kinds' Envoys (ROUTING_BASE_ID, 200-209).
     "routing_lb_faults": 200,  # test_kind_faults: lb_fault_injection
+    "routing_cs_faults": 201,  # test_kind_faults: cs_fault_injection
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a

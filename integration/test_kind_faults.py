@@ -382,3 +382,55 @@ def test_the_lb_fault_policy_is_refused_without_the_switch(tmp_path):
     code, lines, out = kinds.refusal_lines(path, LB_KIND, LB_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------- cluster specifier
+
+# Its own Envoy: cs_fault_injection sends every request to the echo upstream,
+# and panics for one carrying x-fault: select.
+CS_PORT, CS_ADMIN = 14020, 14021
+CS_KIND, CS_NAME = "cluster specifier", "cs_fault_injection"
+
+
+def test_a_cluster_specifier_panic_answers_that_request_503_only(upstream, logs_dir, tmp_path):
+    listener = kinds.cluster_specifier_listener(CS_PORT, CS_NAME, {"cluster": "echo"})
+    path = tmp_path / "cs-faults.json"
+    path.write_text(json.dumps(kinds.bootstrap([listener], CS_ADMIN)))
+    envoy = processes.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=CS_ADMIN,
+        base_id=ports.BASE_ID["routing_cs_faults"],
+        extra_env=FAULT_ENV,
+        search_path=processes.TEST_LIB,
+        name="envoy-cs-faults",
+    )
+    try:
+        for i in range(2):
+            assert request(CS_PORT, "/", headers=[("x-fault", "select")]).status == 503
+            assert len(wait_for_lines(envoy, CS_KIND, CS_NAME, "select", i + 1)) == i + 1
+            resp = request(CS_PORT, "/")
+            assert (resp.status, resp.body) == (200, b"Hello from echo server\n")
+        lines = panic_lines(envoy, CS_KIND, CS_NAME, "select")
+        assert len(lines) == 2 and all("[error]" in line for line in lines), lines
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]
+
+
+def test_a_panicking_cluster_specifier_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.cluster_specifier_bootstrap(CS_NAME, {"cluster": "echo", "phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {CS_KIND} '{CS_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_cluster_specifier_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.cluster_specifier_bootstrap(CS_NAME, {"cluster": "echo"})))
+    code, lines, out = kinds.refusal_lines(path, CS_KIND, CS_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -50,7 +50,16 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     assert doc["module"]["version"]
     assert doc["abi_version"] == "v0.2.0"
     kinds = {f["kind"] for f in doc["filters"]}
-    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap", "lb"}, kinds
+    assert kinds == {
+        "http",
+        "network",
+        "listener",
+        "udp_listener",
+        "access_logger",
+        "bootstrap",
+        "lb",
+        "cluster_specifier",
+    }, kinds
     for row in doc["filters"]:
         assert set(row) == {
             "kind",
@@ -207,3 +216,9 @@ def test_the_load_balancing_policy_is_listed_with_its_load_balancers(envoy):
     row = filter_row(status(), "lb", "lb_header_pin")
     assert row["live_configs"] == 1, row
     assert row["live_instances"] == processes.WORKERS + 1, row
+
+
+def test_the_cluster_specifier_is_listed_with_its_configuration(envoy):
+    # 1101's route: one configuration, shared by every worker (no instances).
+    row = filter_row(status(), "cluster_specifier", "cs_canary_split")
+    assert (row["live_configs"], row["live_instances"]) == (1, 0), row

@@ -32,6 +32,9 @@ def kind_of(hook: str) -> str:
     # The load-balancing policy.
     if hook.startswith("envoy_dynamic_module_on_lb_"):
         return "lb"
+    # The cluster specifier.
+    if hook.startswith("envoy_dynamic_module_on_cluster_specifier_"):
+        return "cluster_specifier"
     return "http"
 
 
@@ -47,6 +50,8 @@ KINDS = {
 }
 # The load-balancing policy: the Rust module.
 KINDS["librust_module.so"].add("lb")
+# The cluster specifier: the Rust module.
+KINDS["librust_module.so"].add("cluster_specifier")
 
 
 # Hooks Envoy 1.40 looks up but does not require: only the Rust SDK has them.
@@ -131,6 +136,7 @@ TEST_ONLY_FILTERS = [
     "access_log_fault_injection",
     "bootstrap_fault_injection",
     "lb_fault_injection",
+    "cs_fault_injection",
 ]
 
 
@@ -161,3 +167,9 @@ def hooks_in_binary(prefix: str) -> set[str]:
 def test_header_declares_every_lb_hook_the_binary_looks_up():
     assert HOOKS_BY_KIND["lb"] == hooks_in_binary("lb_"), sorted(HOOKS_BY_KIND["lb"] ^ hooks_in_binary("lb_"))
     assert len(HOOKS_BY_KIND["lb"]) == 6
+
+
+def test_header_declares_every_cluster_specifier_hook_the_binary_looks_up():
+    found = hooks_in_binary("cluster_specifier_")
+    assert HOOKS_BY_KIND["cluster_specifier"] == found, sorted(HOOKS_BY_KIND["cluster_specifier"] ^ found)
+    assert len(found) == 3

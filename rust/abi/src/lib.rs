@@ -43,6 +43,9 @@ pub mod bootstrap;
 // The load-balancing policy (issue 25, routing).
 pub mod lb;
 
+// The cluster specifier (issue 25, routing).
+pub mod cluster_specifier;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -56,6 +59,8 @@ pub use types::*;
 pub use udp::*;
 // The load-balancing policy.
 pub use lb::*;
+// The cluster specifier.
+pub use cluster_specifier::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -127,7 +127,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// # fn main() {}
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
-/// `bootstrap`, `lb`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
+/// `bootstrap`, `lb`, `cluster_specifier`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
 #[macro_export]
@@ -187,6 +187,10 @@ macro_rules! module {
     (@names lb [$($t:tt)*]) => { #[allow(dead_code)] pub static LB_POLICY_NAMES: &[&str] = &[$($t)*]; };
     (@entries lb [$($t:tt)*]) => { static DM_LB: &[(&str, $crate::lb::NewLoadBalancerConfig)] = &[$($t)*]; };
     (@register lb $filters:ident) => { $crate::lb::hooks::REGISTERED.register(DM_LB); };
+    // The cluster specifier (a route's `cluster_specifier_plugin`).
+    (@names cluster_specifier [$($t:tt)*]) => { #[allow(dead_code)] pub static CLUSTER_SPECIFIER_NAMES: &[&str] = &[$($t)*]; };
+    (@entries cluster_specifier [$($t:tt)*]) => { static DM_CLUSTER_SPECIFIER: &[(&str, $crate::cluster_specifier::NewClusterSpecifierConfig)] = &[$($t)*]; };
+    (@register cluster_specifier $filters:ident) => { $crate::cluster_specifier::hooks::REGISTERED.register(DM_CLUSTER_SPECIFIER); };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap"));

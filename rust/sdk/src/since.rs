@@ -304,6 +304,28 @@ optional_callbacks! {
            context: envoy_dynamic_module_type_lb_context_envoy_ptr,
            priority: u32,
            index: usize) -> bool;
+    // The cluster specifier (cluster_specifier/handle.rs): Envoy 1.39 and
+    // older have no such kind, so only a module loaded by 1.40 calls these.
+    CLUSTER_SPECIFIER_GET_REQUEST_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_cluster_specifier_get_request_header_value
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer,
+           index: usize,
+           total_count_out: *mut usize) -> bool;
+    CLUSTER_SPECIFIER_GET_RANDOM_VALUE =
+        abi::envoy_dynamic_module_callback_cluster_specifier_get_random_value since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr) -> u64;
+    CLUSTER_SPECIFIER_SET_CLUSTER_NAME =
+        abi::envoy_dynamic_module_callback_cluster_specifier_set_cluster_name since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
+           cluster_name: envoy_dynamic_module_type_module_buffer);
+    CLUSTER_SPECIFIER_SET_CLUSTER_NOT_FOUND_RESPONSE_CODE =
+        abi::envoy_dynamic_module_callback_cluster_specifier_set_cluster_not_found_response_code
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
+           status_code: u32) -> bool;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

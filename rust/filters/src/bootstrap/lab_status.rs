@@ -186,6 +186,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
     ];
     // The load-balancing policy.
     tables.push(("lb", crate::LB_POLICY_NAMES));
+    // The cluster specifier.
+    tables.push(("cluster_specifier", crate::CLUSTER_SPECIFIER_NAMES));
     tables
         .into_iter()
         .flat_map(|(kind, names)| names.iter().map(move |name| (kind, *name)))
@@ -346,6 +348,7 @@ mod tests {
             "access_logger",
             "bootstrap",
             "lb",
+            "cluster_specifier",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
