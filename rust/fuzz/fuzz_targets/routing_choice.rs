@@ -1,16 +1,21 @@
 //! The routing kinds' untrusted input: the request headers their choices read.
 //! lb_header_pin is fed a config and a pin header value: a config is refused
-//! with a reason or accepted, and a choice is always a healthy host (the pinned
-//! one when the value names a healthy host), never a panic.
+//! with a reason or accepted, and a choice is always a healthy host, never a
+//! panic. cs_canary_split is fed the same bytes as its config and override
+//! header: it always decides, and an override goes to the cluster the value
+//! names or to none ("").
 //!
 //! Input: one byte of host health (bit i: host i healthy), then the config and
 //! the header value, split at the first NUL.
 
 #![no_main]
 
+use envoy_dm_sdk::cluster_specifier::testing::{FakeClusterSpecifier, FakeClusterSpecifierConfig};
+use envoy_dm_sdk::cluster_specifier::ClusterSpecifierConfig;
 use envoy_dm_sdk::lb::testing::{FakeLoadBalancer, FakeLoadBalancerConfig};
 use envoy_dm_sdk::lb::LoadBalancerConfig;
 use libfuzzer_sys::fuzz_target;
+use rust_module::cluster_specifier::cs_canary_split::CanarySplitConfig;
 use rust_module::lb::lb_header_pin::HeaderPinConfig;
 
 const HOSTS: [(&str, u32); 3] = [
@@ -27,6 +32,19 @@ fuzz_target!(|data: &[u8]| {
         Some(at) => (&rest[..at], &rest[at + 1..]),
         None => (&b"{\"hosts\": {\"a\": \"127.0.0.1:1260\"}}"[..], rest),
     };
+    if let Ok(split) = CanarySplitConfig::new(&mut FakeClusterSpecifierConfig, config) {
+        let mut envoy = FakeClusterSpecifier::with_random(u64::from(health) * 7919);
+        envoy
+            .headers
+            .push(("x-cluster".to_string(), value.to_vec()));
+        assert!(split.select(&mut envoy));
+        let chosen = envoy.cluster.expect("a decision");
+        let named = std::str::from_utf8(value).map(str::trim).unwrap_or("");
+        assert!(
+            chosen.is_empty() || chosen == named,
+            "{chosen:?} for {value:?}"
+        );
+    }
     let Ok(config) = HeaderPinConfig::new(&mut FakeLoadBalancerConfig, config) else {
         return;
     };
