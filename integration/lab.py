@@ -53,8 +53,8 @@ def up() -> int:
         print(
             f"Auth service: {servers.AUTH_ADDR[0]}:{servers.AUTH_ADDR[1]} (x-auth-token: good -> 200, bad -> 403, slow -> timeout)"
         )
-        named = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.NAMED_UPSTREAMS.items())
-        print(f"Named upstreams (routing kinds, 1100-): {named}, each answering its name")
+        by_name = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.NAMED_UPSTREAMS.items())
+        print(f"Named upstreams (routing kinds, 1100-): {by_name}, each answering its name")
         print(f"Logs: {envoy.log_path.relative_to(processes.ROOT)} and {upstream.log_path.relative_to(processes.ROOT)}")
         print("Ctrl-C stops everything.")
         stop = {"now": False}
