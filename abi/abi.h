@@ -15,7 +15,8 @@
  * what every kind shares (program_init, logging), then per kind its hooks and
  * its callbacks, in the order of rust/abi/src (one module per kind): HTTP
  * filter, network filter, listener filter, UDP listener filter, access
- * logger, bootstrap extension; the version-dependent callbacks last.
+ * logger, bootstrap extension, load-balancing policy, cluster specifier; the
+ * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -656,6 +657,49 @@ typedef void *envoy_dynamic_module_type_early_header_mutation_config_envoy_ptr;
  * One request being mutated: valid only during the mutate hook it is passed to.
  */
 typedef void *envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr;
+
+/**
+ * The module's side of one load-balancing policy configuration.
+ */
+typedef const void *envoy_dynamic_module_type_lb_config_module_ptr;
+
+/**
+ * Envoy's side of one load-balancing policy configuration (while lb_config_new runs).
+ */
+typedef void *envoy_dynamic_module_type_lb_config_envoy_ptr;
+
+/**
+ * The module's side of one worker's load balancer.
+ */
+typedef const void *envoy_dynamic_module_type_lb_module_ptr;
+
+/**
+ * Envoy's side of one worker's load balancer: the cluster's hosts as that
+ * worker sees them.
+ */
+typedef void *envoy_dynamic_module_type_lb_envoy_ptr;
+
+/**
+ * The request a host is chosen for (its headers, its retry state); valid
+ * during lb_choose_host only, and NULL when Envoy chooses without a request.
+ */
+typedef void *envoy_dynamic_module_type_lb_context_envoy_ptr;
+
+/**
+ * The module's side of one cluster specifier configuration.
+ */
+typedef const void *envoy_dynamic_module_type_cluster_specifier_config_module_ptr;
+
+/**
+ * Envoy's side of one cluster specifier configuration (while config_new runs).
+ */
+typedef void *envoy_dynamic_module_type_cluster_specifier_config_envoy_ptr;
+
+/**
+ * One request's selection: its headers and the decision the module records;
+ * valid during cluster_specifier_select only.
+ */
+typedef void *envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2019,6 +2063,170 @@ extern bool envoy_dynamic_module_callback_early_header_mutation_get_attribute_st
 extern bool envoy_dynamic_module_callback_early_header_mutation_get_attribute_int(envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr envoy_ptr,
                                                                                   enum envoy_dynamic_module_type_attribute_id attribute_id,
                                                                                   uint64_t *result);
+
+/**
+ * Creates the module's side of a load-balancing policy configuration:
+ * `name` is the config's `lb_policy_name`, `config` its `lb_policy_config`
+ * (both borrowed for this call). NULL makes Envoy refuse the cluster.
+ */
+extern envoy_dynamic_module_type_lb_config_module_ptr envoy_dynamic_module_on_lb_config_new(envoy_dynamic_module_type_lb_config_envoy_ptr lb_config_envoy_ptr,
+                                                                                            struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                            struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by lb_config_new.
+ */
+extern void envoy_dynamic_module_on_lb_config_destroy(envoy_dynamic_module_type_lb_config_module_ptr lb_config_module_ptr);
+
+/**
+ * Creates one worker's load balancer. NULL leaves that worker without one:
+ * every request there gets no host (503).
+ */
+extern envoy_dynamic_module_type_lb_module_ptr envoy_dynamic_module_on_lb_new(envoy_dynamic_module_type_lb_config_module_ptr lb_config_module_ptr,
+                                                                              envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr);
+
+/**
+ * Chooses a host: writes its priority and its index among that priority's
+ * healthy hosts and returns true, or returns false for "no host" (Envoy
+ * answers 503 no_healthy_upstream). An index out of range is no host too.
+ */
+extern bool envoy_dynamic_module_on_lb_choose_host(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                   envoy_dynamic_module_type_lb_module_ptr lb_module_ptr,
+                                                   envoy_dynamic_module_type_lb_context_envoy_ptr context_envoy_ptr,
+                                                   uint32_t *result_priority,
+                                                   uint32_t *result_index);
+
+/**
+ * The cluster's hosts changed (added, removed, or their health): counts of
+ * those added and removed, which may both be 0 for a health change.
+ */
+extern void envoy_dynamic_module_on_lb_on_host_membership_update(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                                 envoy_dynamic_module_type_lb_module_ptr lb_module_ptr,
+                                                                 size_t num_hosts_added,
+                                                                 size_t num_hosts_removed);
+
+/**
+ * Releases one worker's load balancer.
+ */
+extern void envoy_dynamic_module_on_lb_destroy(envoy_dynamic_module_type_lb_module_ptr lb_module_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * How many hosts the cluster has at `priority`, healthy or not.
+ */
+extern size_t envoy_dynamic_module_callback_lb_get_hosts_count(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                               uint32_t priority);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The address (`ip:port`) of host `index` among all hosts at `priority`;
+ * Envoy's bytes, valid until the hosts change.
+ */
+extern bool envoy_dynamic_module_callback_lb_get_host_address(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                              uint32_t priority,
+                                                              size_t index,
+                                                              struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * How many hosts at `priority` are healthy: the range of choose_host's index.
+ */
+extern size_t envoy_dynamic_module_callback_lb_get_healthy_hosts_count(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                                       uint32_t priority);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The address (`ip:port`) of healthy host `index` at `priority`.
+ */
+extern bool envoy_dynamic_module_callback_lb_get_healthy_host_address(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                                      uint32_t priority,
+                                                                      size_t index,
+                                                                      struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The `load_balancing_weight` of healthy host `index` at `priority` (1 when unset).
+ */
+extern uint32_t envoy_dynamic_module_callback_lb_get_healthy_host_weight(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                                         uint32_t priority,
+                                                                         size_t index);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Value `index` of the downstream request header `key`; `optional_size`
+ * (may be NULL) receives how many values it has. False when absent.
+ */
+extern bool envoy_dynamic_module_callback_lb_context_get_downstream_header(envoy_dynamic_module_type_lb_context_envoy_ptr context_envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_module_buffer key,
+                                                                           struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                           size_t index,
+                                                                           size_t *optional_size);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Whether the route's retry predicates reject host `index` (among all
+ * hosts at `priority`) for this attempt, e.g. a host that already failed it.
+ */
+extern bool envoy_dynamic_module_callback_lb_context_should_select_another_host(envoy_dynamic_module_type_lb_envoy_ptr lb_envoy_ptr,
+                                                                                envoy_dynamic_module_type_lb_context_envoy_ptr context_envoy_ptr,
+                                                                                uint32_t priority,
+                                                                                size_t index);
+
+/**
+ * Creates the module's side of a cluster specifier configuration: `name`
+ * is the config's `cluster_specifier_name`, `config` its
+ * `cluster_specifier_config` (both borrowed for this call). NULL makes
+ * Envoy refuse the route table.
+ */
+extern envoy_dynamic_module_type_cluster_specifier_config_module_ptr envoy_dynamic_module_on_cluster_specifier_config_new(envoy_dynamic_module_type_cluster_specifier_config_envoy_ptr config_envoy_ptr,
+                                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by cluster_specifier_config_new.
+ */
+extern void envoy_dynamic_module_on_cluster_specifier_config_destroy(envoy_dynamic_module_type_cluster_specifier_config_module_ptr config_module_ptr);
+
+/**
+ * Chooses the request's cluster with set_cluster_name (and may set the
+ * status Envoy answers when that cluster does not exist). True records
+ * the decision; false discards what was set and keeps the previous one.
+ */
+extern bool envoy_dynamic_module_on_cluster_specifier_select(envoy_dynamic_module_type_cluster_specifier_config_module_ptr config_module_ptr,
+                                                             envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Value `index` of the request header `key`; `total_count_out` (may be
+ * NULL) receives how many values it has. False when absent.
+ */
+extern bool envoy_dynamic_module_callback_cluster_specifier_get_request_header_value(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                                     struct envoy_dynamic_module_type_module_buffer key,
+                                                                                     struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                                     size_t index,
+                                                                                     size_t *total_count_out);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * A random number Envoy drew for this request, the same at every select
+ * of it: a percentage split that a route refresh does not redo.
+ */
+extern uint64_t envoy_dynamic_module_callback_cluster_specifier_get_random_value(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The cluster the request goes to (Envoy copies the name).
+ */
+extern void envoy_dynamic_module_callback_cluster_specifier_set_cluster_name(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_module_buffer cluster_name);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The status Envoy answers when the chosen cluster does not exist
+ * (200 to 599; false and no change otherwise).
+ */
+extern bool envoy_dynamic_module_callback_cluster_specifier_set_cluster_not_found_response_code(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                                                uint32_t status_code);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

@@ -103,6 +103,7 @@ def language_config(language: str, directory: Path) -> Path:
         for c in config["static_resources"]["clusters"]
         if not any("http_filters" in o for o in c.get("typed_extension_protocol_options", {}).values())
     ]
+    config["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
     # lab_status is Rust and needs the bootstrap hooks of 1.40: not part of a
     # language's load check.
     config.pop("bootstrap_extensions", None)
@@ -180,7 +181,27 @@ KINDS = {
     "DynamicModuleBootstrapExtension": "bootstrap",
     # early_header_mutation kind
     "DynamicModuleEarlyHeaderMutation": "early_header_mutation",
+    # The load-balancing policy (a cluster's, not a listener's).
+    "DynamicModulesLoadBalancerConfig": "lb",
+    "DynamicModuleClusterSpecifier": "cluster_specifier",
 }
+# The field each kind's config names its filter in.
+NAME_FIELDS = (
+    "filter_name",
+    "logger_name",
+    "extension_name",
+    "early_header_mutation_name",
+    "lb_policy_name",
+    "specifier_name",
+)
+
+
+def clusters_for(clusters: list[dict], node) -> list[dict]:
+    """The clusters a part of envoy.yaml keeps: those whose hosts a module's
+    load-balancing policy chooses only when `node` routes to them (the kind is
+    absent from Envoy 1.37, so it must not fail units that do not use it)."""
+    text = json.dumps(node)
+    return [c for c in clusters if "load_balancing_policy" not in c or f'"{c["name"]}"' in text]
 
 
 def rust_filters(node) -> list[str]:
@@ -192,14 +213,7 @@ def rust_filters(node) -> list[str]:
             dm = n.get("dynamic_module_config")
             if isinstance(dm, dict) and dm.get("name") == "rust_module":
                 kind = KINDS.get(str(n.get("@type", "")).rsplit(".", 1)[-1], "?")
-                name = (
-                    n.get("filter_name")
-                    or n.get("logger_name")
-                    or n.get("extension_name")
-                    # early_header_mutation kind
-                    or n.get("early_header_mutation_name")
-                    or "-"
-                )
+                name = next((n[field] for field in NAME_FIELDS if n.get(field)), "-")
                 found.append(f"{kind}:{name}")
             for v in n.values():
                 walk(v)
@@ -223,11 +237,13 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
         if not filters:
             continue
         one = dict(config, static_resources=dict(config["static_resources"], listeners=[lis]))
+        one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], lis)
         one.pop("bootstrap_extensions", None)
         port = lis["address"]["socket_address"]["port_value"]
         units.append((f"{port} {lis['name']}", filters, one))
     for ext in config.get("bootstrap_extensions", []):
         one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
+        one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
         units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
     return units
 
@@ -305,6 +321,9 @@ def loadable_lab(units: dict[str, dict], work: Path) -> Path:
     config["bootstrap_extensions"] = [
         ext for ext in config.get("bootstrap_extensions", []) if f"bootstrap {ext['name']}" not in refused
     ]
+    config["static_resources"]["clusters"] = clusters_for(
+        config["static_resources"]["clusters"], config["static_resources"]["listeners"]
+    )
     path = work / "envoy-loadable.json"
     path.write_text(json.dumps(config, indent=1))
     return path

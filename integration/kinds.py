@@ -212,3 +212,86 @@ def early_header_mutation_listener(port: int, mutations: list[dict]) -> dict:
 
 def early_header_mutation_bootstrap(name: str, config=None, raw: str | None = None) -> dict:
     return bootstrap([early_header_mutation_listener(19000, [early_header_mutation(name, config, raw)])])
+
+
+# ------------------------------------------------- load-balancing policy (lb)
+
+LB_POLICY_TYPE = (
+    "type.googleapis.com/envoy.extensions.load_balancing_policies.dynamic_modules.v3.DynamicModulesLoadBalancerConfig"
+)
+
+
+def lb_policy(policy_name: str, config=None, raw: str | None = None) -> dict:
+    """A cluster's load_balancing_policy naming a rust_module policy."""
+    typed = {"@type": LB_POLICY_TYPE, "dynamic_module_config": {"name": "rust_module"}, "lb_policy_name": policy_name}
+    if config is not None or raw is not None:
+        typed["lb_policy_config"] = filter_config(config, raw)
+    return {"policies": [{"typed_extension_config": {"name": f"rust_{policy_name}", "typed_config": typed}}]}
+
+
+def lb_cluster(name: str, hosts: dict[int, int], policy: dict, health_check: bool = False) -> dict:
+    """A STATIC cluster of 127.0.0.1 hosts ({port: load_balancing_weight}) whose
+    hosts `policy` (lb_policy()) chooses; optionally health-checked every 100 ms."""
+    endpoints = [
+        {
+            "endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": port}}},
+            "load_balancing_weight": weight,
+        }
+        for port, weight in hosts.items()
+    ]
+    cluster = {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_balancing_policy": policy,
+        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": endpoints}]},
+    }
+    if health_check:
+        cluster["health_checks"] = [
+            {
+                "timeout": "2s",
+                "interval": "0.1s",
+                "no_traffic_interval": "0.1s",
+                "unhealthy_threshold": 1,
+                "healthy_threshold": 1,
+                "http_health_check": {"path": "/healthz"},
+            }
+        ]
+    return cluster
+
+
+def lb_bootstrap(policy_name: str, config=None, raw: str | None = None) -> dict:
+    """No listener, one cluster whose policy is a rust_module one (for validate)."""
+    config_ = bootstrap([])
+    config_["static_resources"]["clusters"].append(
+        lb_cluster("lb_scratch", {servers.UPSTREAM_ADDR[1]: 1}, lb_policy(policy_name, config, raw))
+    )
+    return config_
+
+
+# ------------------------------------------------------- cluster specifier
+
+CLUSTER_SPECIFIER_TYPE = (
+    "type.googleapis.com/envoy.extensions.router.cluster_specifiers.dynamic_modules.v3.DynamicModuleClusterSpecifier"
+)
+
+
+def cluster_specifier_listener(port: int, specifier_name: str, config=None, raw: str | None = None) -> dict:
+    """An HTTP listener whose one route's cluster a rust_module cluster specifier chooses."""
+    typed = {
+        "@type": CLUSTER_SPECIFIER_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "specifier_name": specifier_name,
+    }
+    if config is not None or raw is not None:
+        typed["specifier_config"] = filter_config(config, raw)
+    http = configs.listener(f"cs_{port}", port, [])
+    route = http["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]
+    route["route"] = {
+        "inline_cluster_specifier_plugin": {"extension": {"name": f"rust_{specifier_name}", "typed_config": typed}}
+    }
+    return http
+
+
+def cluster_specifier_bootstrap(specifier_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([cluster_specifier_listener(19000, specifier_name, config, raw)])

@@ -57,6 +57,9 @@ LISTENERS = {
     1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
     # early_header_mutation kind: before routing, on the connection manager.
     1120: "Rust early_forwarded_headers: x-forwarded-* dropped unless from 127.0.0.1 (curl --interface 127.0.0.2 ...)",
+    # Where traffic goes: the routing kinds, to the named upstreams on 1260-1262.
+    1100: "Rust lb_header_pin (load-balancing policy): x-pin-host: beta pins, else weights 1/2/7",
+    1101: "Rust cs_canary_split (cluster specifier): 90% alpha, 10% beta; x-cluster: named_gamma overrides",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -69,6 +72,7 @@ CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the 
 BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
 # early_header_mutation kind
 EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
+ROUTING = [1100, 1101]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -80,6 +84,7 @@ GROUPS = {
     "bootstrap": BOOTSTRAP,
     # early_header_mutation kind
     "early_header_mutation": EARLY_HEADER_MUTATION,
+    "routing": ROUTING,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -150,6 +155,9 @@ BASE_ID = {
     "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
     # early_header_mutation kind: test_kind_faults' Envoy of its faults
     "early_header_mutation_faults": 220,
+    # The routing kinds' Envoys (ROUTING_BASE_ID, 200-209).
+    "routing_lb_faults": 200,  # test_kind_faults: lb_fault_injection
+    "routing_cs_faults": 201,  # test_kind_faults: cs_fault_injection
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -188,3 +196,10 @@ TUTORIAL = (17992, 17993)
 # test_kind_faults.py): Envoys built in code use 14200-14299, base-ids 220-229.
 EARLY_HEADER_MUTATION_LISTENERS = {"fault": 14201, "destroy": 14202}
 EARLY_HEADER_MUTATION_ADMIN = 14290
+# The routing kinds (load-balancing policy, cluster and route specifiers):
+# echo upstreams that answer their own name (servers.start_routing_upstreams),
+# the lab's listeners 1100-1109, and the Envoys test_routing_*.py build in code
+# (listeners and admin ports in ROUTING_SCRATCH, base-ids in ROUTING_BASE_ID).
+NAMED_UPSTREAMS = {1260: "alpha", 1261: "beta", 1262: "gamma"}
+ROUTING_SCRATCH = range(14000, 14100)
+ROUTING_BASE_ID = range(200, 210)

@@ -19,10 +19,11 @@ import urllib.request
 
 import pytest
 
+import configs
 import kinds
 import ports
 from client import request
-from harness import processes
+from harness import processes, servers
 
 ADMIN = 19190
 PHASES = {"listener_filter_new": 19191, "on_accept": 19192, "on_data": 19193}
@@ -353,3 +354,151 @@ def test_early_header_mutation_panics_fail_closed_and_exit_still_completes(upstr
     finally:
         if not stopped:
             envoy.stop()
+
+
+# ------------------------------------------------- load-balancing policy (lb)
+
+# Its own Envoy (ports.ROUTING_SCRATCH, ports.BASE_ID["routing_lb_faults"]): one
+# listener and cluster per runtime phase of lb_fault_injection, each cluster
+# the echo upstream, health-checked so that its hosts change once at start.
+LB_ADMIN = 14010
+LB_PHASES = {"lb_new": 14000, "choose_host": 14001, "on_host_membership_update": 14002, "lb_destroy": 14003}
+LB_KIND, LB_NAME = "load balancer", "lb_fault_injection"
+
+
+@pytest.fixture(scope="module")
+def lb_fault_envoy(upstream, logs_dir, tmp_path_factory):
+    config = kinds.bootstrap(
+        [configs.listener(f"lb_{phase}", port, [], cluster=f"lb_{phase}") for phase, port in LB_PHASES.items()],
+        LB_ADMIN,
+    )
+    config["static_resources"]["clusters"] += [
+        kinds.lb_cluster(
+            f"lb_{phase}",
+            {servers.UPSTREAM_ADDR[1]: 1},
+            kinds.lb_policy(LB_NAME, {"phase": phase}),
+            health_check=True,
+        )
+        for phase in LB_PHASES
+    ]
+    path = tmp_path_factory.mktemp("lb-faults") / "lb-faults.json"
+    path.write_text(json.dumps(config))
+    envoy = processes.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=LB_ADMIN,
+        base_id=ports.BASE_ID["routing_lb_faults"],
+        extra_env=FAULT_ENV,
+        search_path=processes.TEST_LIB,
+        name="envoy-lb-faults",
+    )
+    yield envoy
+    envoy.stop()
+
+
+def test_an_lb_new_panic_gives_each_request_no_host_and_one_line(lb_fault_envoy):
+    port = LB_PHASES["lb_new"]
+    for _ in range(2):
+        before = len(panic_lines(lb_fault_envoy, LB_KIND, LB_NAME, "lb_new"))
+        assert request(port, "/").status == 503
+        assert len(wait_for_lines(lb_fault_envoy, LB_KIND, LB_NAME, "lb_new", before + 1)) == before + 1
+    # The other clusters' load balancers serve.
+    assert request(LB_PHASES["choose_host"], "/").status == 200
+    assert lb_fault_envoy.proc.poll() is None
+
+
+def test_a_choose_host_panic_gives_that_request_no_host_only(lb_fault_envoy):
+    port = LB_PHASES["choose_host"]
+    for i in range(2):
+        assert request(port, "/", headers=[("x-fault", "choose_host")]).status == 503
+        assert len(wait_for_lines(lb_fault_envoy, LB_KIND, LB_NAME, "choose_host", i + 1)) == i + 1
+        # Rebuilt: the next request on the same listener is served.
+        resp = request(port, "/")
+        assert (resp.status, resp.body) == (200, b"Hello from echo server\n")
+    lines = panic_lines(lb_fault_envoy, LB_KIND, LB_NAME, "choose_host")
+    assert len(lines) == 2 and all("[error]" in line for line in lines), lines
+
+
+def test_a_membership_update_panic_is_logged_and_the_cluster_still_serves(lb_fault_envoy):
+    # The health check's first pass changes the hosts on every worker.
+    assert wait_for_lines(lb_fault_envoy, LB_KIND, LB_NAME, "on_host_membership_update", 1)
+    for _ in range(5):
+        assert request(LB_PHASES["on_host_membership_update"], "/").status == 200
+    assert lb_fault_envoy.proc.poll() is None
+
+
+def test_an_lb_destroy_panic_is_logged_and_envoy_exits_cleanly(lb_fault_envoy):
+    assert request(LB_PHASES["lb_destroy"], "/").status == 200
+    code = lb_fault_envoy.stop()
+    assert code == 0, lb_fault_envoy.log()[-3000:]
+    assert panic_lines(lb_fault_envoy, LB_KIND, LB_NAME, "lb_destroy"), lb_fault_envoy.log()[-3000:]
+
+
+def test_a_panicking_lb_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.lb_bootstrap(LB_NAME, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {LB_KIND} '{LB_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+    assert "fault injected in config" in out
+
+
+def test_the_lb_fault_policy_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.lb_bootstrap(LB_NAME, {"phase": "choose_host"})))
+    code, lines, out = kinds.refusal_lines(path, LB_KIND, LB_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------- cluster specifier
+
+# Its own Envoy: cs_fault_injection sends every request to the echo upstream,
+# and panics for one carrying x-fault: select.
+CS_PORT, CS_ADMIN = 14020, 14021
+CS_KIND, CS_NAME = "cluster specifier", "cs_fault_injection"
+
+
+def test_a_cluster_specifier_panic_answers_that_request_503_only(upstream, logs_dir, tmp_path):
+    listener = kinds.cluster_specifier_listener(CS_PORT, CS_NAME, {"cluster": "echo"})
+    path = tmp_path / "cs-faults.json"
+    path.write_text(json.dumps(kinds.bootstrap([listener], CS_ADMIN)))
+    envoy = processes.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=CS_ADMIN,
+        base_id=ports.BASE_ID["routing_cs_faults"],
+        extra_env=FAULT_ENV,
+        search_path=processes.TEST_LIB,
+        name="envoy-cs-faults",
+    )
+    try:
+        for i in range(2):
+            assert request(CS_PORT, "/", headers=[("x-fault", "select")]).status == 503
+            assert len(wait_for_lines(envoy, CS_KIND, CS_NAME, "select", i + 1)) == i + 1
+            resp = request(CS_PORT, "/")
+            assert (resp.status, resp.body) == (200, b"Hello from echo server\n")
+        lines = panic_lines(envoy, CS_KIND, CS_NAME, "select")
+        assert len(lines) == 2 and all("[error]" in line for line in lines), lines
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]
+
+
+def test_a_panicking_cluster_specifier_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.cluster_specifier_bootstrap(CS_NAME, {"cluster": "echo", "phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {CS_KIND} '{CS_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_cluster_specifier_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.cluster_specifier_bootstrap(CS_NAME, {"cluster": "echo"})))
+    code, lines, out = kinds.refusal_lines(path, CS_KIND, CS_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -59,6 +59,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "bootstrap",
         # early_header_mutation kind
         "early_header_mutation",
+        "lb",
+        "cluster_specifier",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -221,3 +223,17 @@ def test_early_header_mutation_counts_one_config_and_every_request(envoy):
     after = filter_row(status(), "early_header_mutation", "early_forwarded_headers")
     assert after["instances_created"] - before["instances_created"] == 5, (before, after)
     assert after["live_instances"] == 0, after
+
+
+def test_the_load_balancing_policy_is_listed_with_its_load_balancers(envoy):
+    # The cluster `named` (1100): one configuration, and a load balancer per
+    # worker and one on the main thread, all alive.
+    row = filter_row(status(), "lb", "lb_header_pin")
+    assert row["live_configs"] == 1, row
+    assert row["live_instances"] == processes.WORKERS + 1, row
+
+
+def test_the_cluster_specifier_is_listed_with_its_configuration(envoy):
+    # 1101's route: one configuration, shared by every worker (no instances).
+    row = filter_row(status(), "cluster_specifier", "cs_canary_split")
+    assert (row["live_configs"], row["live_instances"]) == (1, 0), row

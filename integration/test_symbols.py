@@ -32,6 +32,12 @@ def kind_of(hook: str) -> str:
     # early_header_mutation kind
     if hook.startswith("envoy_dynamic_module_on_early_header_mutation_"):
         return "early_header_mutation"
+    # The load-balancing policy.
+    if hook.startswith("envoy_dynamic_module_on_lb_"):
+        return "lb"
+    # The cluster specifier.
+    if hook.startswith("envoy_dynamic_module_on_cluster_specifier_"):
+        return "cluster_specifier"
     return "http"
 
 
@@ -54,6 +60,10 @@ KINDS = {
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
 }
+# The load-balancing policy: the Rust module.
+KINDS["librust_module.so"].add("lb")
+# The cluster specifier: the Rust module.
+KINDS["librust_module.so"].add("cluster_specifier")
 
 
 # Hooks Envoy 1.40 looks up but does not require: only the Rust SDK has them.
@@ -141,6 +151,8 @@ TEST_ONLY_FILTERS = [
     "bootstrap_fault_injection",
     # early_header_mutation kind
     "early_header_mutation_fault_injection",
+    "lb_fault_injection",
+    "cs_fault_injection",
 ]
 
 
@@ -158,3 +170,22 @@ def test_the_shipped_rust_module_has_no_test_only_filter():
 def test_the_test_build_has_every_test_only_filter():
     # Without this the check above could pass on a search that finds nothing.
     assert fault_filters_in(processes.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS
+
+
+def hooks_in_binary(prefix: str) -> set[str]:
+    """The envoy_dynamic_module_on_{prefix}* names Envoy's binary looks up."""
+    binary = Path(processes.envoy_bin()).read_bytes()
+    return {
+        m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_" + prefix.encode() + rb"\w+", binary)
+    }
+
+
+def test_header_declares_every_lb_hook_the_binary_looks_up():
+    assert HOOKS_BY_KIND["lb"] == hooks_in_binary("lb_"), sorted(HOOKS_BY_KIND["lb"] ^ hooks_in_binary("lb_"))
+    assert len(HOOKS_BY_KIND["lb"]) == 6
+
+
+def test_header_declares_every_cluster_specifier_hook_the_binary_looks_up():
+    found = hooks_in_binary("cluster_specifier_")
+    assert HOOKS_BY_KIND["cluster_specifier"] == found, sorted(HOOKS_BY_KIND["cluster_specifier"] ^ found)
+    assert len(found) == 3

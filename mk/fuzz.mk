@@ -40,6 +40,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/client_hello rust/dns_message rust/request_tagger rust/json_access_log_config \
                       rust/callout_response rust/lab_status_config \
                       rust/early_forwarded_headers \
+                      rust/routing_choice \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

@@ -124,3 +124,27 @@ def start_redis(log_dir: Path) -> Process:
     proc = spawn("redis-server", argv, log_dir / "redis.log")
     wait_until(redis_ping, 10, "redis-server", proc.proc)
     return proc
+
+
+# The routing kinds' upstreams (lb_header_pin on 1100 and its tests): echo
+# upstreams that answer every request with their own name.
+NAMED_UPSTREAMS = ports.NAMED_UPSTREAMS
+
+
+def start_routing_upstreams(log_dir: Path, names: dict[int, str] = NAMED_UPSTREAMS) -> dict[str, Process]:
+    """One echo upstream per (port, name), answering `name\n`; by name."""
+    for port in names:
+        if port_open(port):
+            raise RuntimeError(f"something already listens on 127.0.0.1:{port}; stop it first")
+    started: dict[str, Process] = {}
+    try:
+        for port, name in names.items():
+            argv = [str(UPSTREAM_BIN), "-listen", f"127.0.0.1:{port}", "-text", name]
+            started[name] = spawn(f"upstream-{name}", argv, log_dir / f"upstream-{name}.log")
+        for port, name in names.items():
+            wait_until(lambda p=port: http_ok(p, "/"), 10, f"upstream {name}", started[name].proc)
+    except Exception:
+        for proc in started.values():
+            proc.stop()
+        raise
+    return started

@@ -15,7 +15,8 @@
 //! Then one module per extension kind, each laid out alike (`types.rs`,
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
 //! [`access_logger`], [`bootstrap`] (process-wide, main thread),
-//! [`early_header_mutation`].
+//! [`early_header_mutation`], [`lb`] (a cluster's load-balancing policy),
+//! [`cluster_specifier`].
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -42,6 +43,11 @@ pub mod bootstrap;
 
 // early_header_mutation kind
 pub mod early_header_mutation;
+// The load-balancing policy (issue 25, routing).
+pub mod lb;
+
+// The cluster specifier (issue 25, routing).
+pub mod cluster_specifier;
 
 pub mod since;
 
@@ -56,6 +62,10 @@ pub use types::*;
 pub use udp::*;
 // early_header_mutation kind
 pub use early_header_mutation::*;
+// The load-balancing policy.
+pub use lb::*;
+// The cluster specifier.
+pub use cluster_specifier::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -16,6 +16,10 @@ pub mod shared;
 pub mod udp;
 // early_header_mutation kind
 pub mod early_header_mutation;
+// The load-balancing policy (issue 25, routing).
+pub mod lb;
+// The cluster specifier (issue 25, routing).
+pub mod cluster_specifier;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -76,5 +80,17 @@ envoy_dm_sdk::module! {
         "early_forwarded_headers" => early_header_mutation::early_forwarded_headers::ForwardedHeadersConfig::new,
         #[cfg(feature = "fault-injection")]
         "early_header_mutation_fault_injection" => early_header_mutation::early_header_mutation_fault_injection::EarlyFaultConfig::new,
+    ],
+    // The load-balancing policy: a cluster's `load_balancing_policy`.
+    lb: [
+        "lb_header_pin" => lb::lb_header_pin::HeaderPinConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "lb_fault_injection" => lb::lb_fault_injection::LbFaultConfig::new,
+    ],
+    // The cluster specifier: a route's `cluster_specifier_plugin`.
+    cluster_specifier: [
+        "cs_canary_split" => cluster_specifier::cs_canary_split::CanarySplitConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "cs_fault_injection" => cluster_specifier::cs_fault_injection::ClusterSpecifierFaultConfig::new,
     ],
 }

@@ -127,7 +127,8 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// # fn main() {}
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
-/// `bootstrap`, `early_header_mutation`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
+/// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`. Each constructor is
+/// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
 #[macro_export]
@@ -183,11 +184,16 @@ macro_rules! module {
     (@names udp [$($t:tt)*]) => { #[allow(dead_code)] pub static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($t)*]; };
     (@names access_logger [$($t:tt)*]) => { #[allow(dead_code)] pub static ACCESS_LOGGER_NAMES: &[&str] = &[$($t)*]; };
     (@names bootstrap [$($t:tt)*]) => { #[allow(dead_code)] pub static BOOTSTRAP_EXTENSION_NAMES: &[&str] = &[$($t)*]; };
-    // early_header_mutation kind
+    // Early header mutation (a connection manager's `early_header_mutation_extensions`).
     (@names early_header_mutation [$($t:tt)*]) => { #[allow(dead_code)] pub static EARLY_HEADER_MUTATION_NAMES: &[&str] = &[$($t)*]; };
+    // The load-balancing policy (a cluster's `load_balancing_policy`).
+    (@names lb [$($t:tt)*]) => { #[allow(dead_code)] pub static LB_POLICY_NAMES: &[&str] = &[$($t)*]; };
+    // The cluster specifier (a route's `cluster_specifier_plugin`).
+    (@names cluster_specifier [$($t:tt)*]) => { #[allow(dead_code)] pub static CLUSTER_SPECIFIER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
-            "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, early_header_mutation"));
+            "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
+            "early_header_mutation, lb, cluster_specifier"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -196,8 +202,9 @@ macro_rules! module {
     (@entries udp [$($t:tt)*]) => { static DM_UDP: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$($t)*]; };
     (@entries access_logger [$($t:tt)*]) => { static DM_ACCESS_LOGGER: &[(&str, $crate::access_logger::NewAccessLoggerConfig)] = &[$($t)*]; };
     (@entries bootstrap [$($t:tt)*]) => { static DM_BOOTSTRAP: &[(&str, $crate::bootstrap::NewBootstrapExtensionConfig)] = &[$($t)*]; };
-    // early_header_mutation kind
     (@entries early_header_mutation [$($t:tt)*]) => { static DM_EARLY_HEADER_MUTATION: &[(&str, $crate::early_header_mutation::NewEarlyHeaderMutationConfig)] = &[$($t)*]; };
+    (@entries lb [$($t:tt)*]) => { static DM_LB: &[(&str, $crate::lb::NewLoadBalancerConfig)] = &[$($t)*]; };
+    (@entries cluster_specifier [$($t:tt)*]) => { static DM_CLUSTER_SPECIFIER: &[(&str, $crate::cluster_specifier::NewClusterSpecifierConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -207,7 +214,8 @@ macro_rules! module {
     (@register udp $filters:ident) => { $crate::udp::hooks::REGISTERED.register(DM_UDP); };
     (@register access_logger $filters:ident) => { $crate::access_logger::hooks::REGISTERED.register(DM_ACCESS_LOGGER); };
     (@register bootstrap $filters:ident) => { $crate::bootstrap::hooks::REGISTERED.register(DM_BOOTSTRAP); };
-    // early_header_mutation kind
     (@register early_header_mutation $filters:ident) => { $crate::early_header_mutation::hooks::REGISTERED.register(DM_EARLY_HEADER_MUTATION); };
+    (@register lb $filters:ident) => { $crate::lb::hooks::REGISTERED.register(DM_LB); };
+    (@register cluster_specifier $filters:ident) => { $crate::cluster_specifier::hooks::REGISTERED.register(DM_CLUSTER_SPECIFIER); };
     (@register $other:ident $filters:ident) => {};
 }

@@ -312,6 +312,59 @@ optional_callbacks! {
         since "1.40.0":
         fn(envoy: Ehm, attribute_id: envoy_dynamic_module_type_attribute_id,
            result: *mut u64) -> bool;
+    // The load-balancing policy (lb/handle.rs): Envoy 1.37 has no such kind,
+    // so only a module loaded by 1.38 or later ever calls these.
+    LB_GET_HOSTS_COUNT = abi::envoy_dynamic_module_callback_lb_get_hosts_count since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32) -> usize;
+    LB_GET_HOST_ADDRESS = abi::envoy_dynamic_module_callback_lb_get_host_address since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32, index: usize,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    LB_GET_HEALTHY_HOSTS_COUNT =
+        abi::envoy_dynamic_module_callback_lb_get_healthy_hosts_count since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32) -> usize;
+    LB_GET_HEALTHY_HOST_ADDRESS =
+        abi::envoy_dynamic_module_callback_lb_get_healthy_host_address since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32, index: usize,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    LB_GET_HEALTHY_HOST_WEIGHT =
+        abi::envoy_dynamic_module_callback_lb_get_healthy_host_weight since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr, priority: u32, index: usize) -> u32;
+    LB_CONTEXT_GET_DOWNSTREAM_HEADER =
+        abi::envoy_dynamic_module_callback_lb_context_get_downstream_header since "1.38.0":
+        fn(context: envoy_dynamic_module_type_lb_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer,
+           index: usize,
+           optional_size: *mut usize) -> bool;
+    LB_CONTEXT_SHOULD_SELECT_ANOTHER_HOST =
+        abi::envoy_dynamic_module_callback_lb_context_should_select_another_host
+        since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_lb_envoy_ptr,
+           context: envoy_dynamic_module_type_lb_context_envoy_ptr,
+           priority: u32,
+           index: usize) -> bool;
+    // The cluster specifier (cluster_specifier/handle.rs): Envoy 1.39 and
+    // older have no such kind, so only a module loaded by 1.40 calls these.
+    CLUSTER_SPECIFIER_GET_REQUEST_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_cluster_specifier_get_request_header_value
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer,
+           index: usize,
+           total_count_out: *mut usize) -> bool;
+    CLUSTER_SPECIFIER_GET_RANDOM_VALUE =
+        abi::envoy_dynamic_module_callback_cluster_specifier_get_random_value since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr) -> u64;
+    CLUSTER_SPECIFIER_SET_CLUSTER_NAME =
+        abi::envoy_dynamic_module_callback_cluster_specifier_set_cluster_name since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
+           cluster_name: envoy_dynamic_module_type_module_buffer);
+    CLUSTER_SPECIFIER_SET_CLUSTER_NOT_FOUND_RESPONSE_CODE =
+        abi::envoy_dynamic_module_callback_cluster_specifier_set_cluster_not_found_response_code
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
+           status_code: u32) -> bool;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

@@ -185,6 +185,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("bootstrap", crate::BOOTSTRAP_EXTENSION_NAMES),
         // early_header_mutation kind
         ("early_header_mutation", crate::EARLY_HEADER_MUTATION_NAMES),
+        ("lb", crate::LB_POLICY_NAMES),
+        ("cluster_specifier", crate::CLUSTER_SPECIFIER_NAMES),
     ];
     tables
         .iter()
@@ -347,6 +349,8 @@ mod tests {
             "bootstrap",
             // early_header_mutation kind
             "early_header_mutation",
+            "lb",
+            "cluster_specifier",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
