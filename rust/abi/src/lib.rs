@@ -14,7 +14,7 @@
 //!
 //! Then one module per extension kind, each laid out alike (`types.rs`,
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
-//! [`access_logger`], [`bootstrap`] (process-wide, main thread).
+//! [`access_logger`], [`bootstrap`] (process-wide, main thread), [`cluster`].
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -39,6 +39,9 @@ pub mod access_logger;
 
 pub mod bootstrap;
 
+// The cluster kind (a cluster type with its own load balancer).
+pub mod cluster;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -50,6 +53,8 @@ pub use listener::*;
 pub use since::*;
 pub use types::*;
 pub use udp::*;
+// The cluster kind.
+pub use cluster::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -91,7 +91,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// [`Table`]; the SDK exports every other hook of every kind. It also defines
 /// the names alone per kind (`HTTP_FILTER_NAMES`, `NETWORK_FILTER_NAMES`,
 /// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
-/// `BOOTSTRAP_EXTENSION_NAMES`), for readers that must not pull in the
+/// `BOOTSTRAP_EXTENSION_NAMES`, `CLUSTER_NAMES`), for readers that must not pull in the
 /// constructors.
 ///
 /// ```
@@ -127,7 +127,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// # fn main() {}
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
-/// `bootstrap`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
+/// `bootstrap`, `cluster`. Each constructor is `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
 #[macro_export]
@@ -183,9 +183,11 @@ macro_rules! module {
     (@names udp [$($t:tt)*]) => { #[allow(dead_code)] pub static UDP_LISTENER_FILTER_NAMES: &[&str] = &[$($t)*]; };
     (@names access_logger [$($t:tt)*]) => { #[allow(dead_code)] pub static ACCESS_LOGGER_NAMES: &[&str] = &[$($t)*]; };
     (@names bootstrap [$($t:tt)*]) => { #[allow(dead_code)] pub static BOOTSTRAP_EXTENSION_NAMES: &[&str] = &[$($t)*]; };
+    // The cluster kind.
+    (@names cluster [$($t:tt)*]) => { #[allow(dead_code)] pub static CLUSTER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
-            "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap"));
+            "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, cluster"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -194,6 +196,8 @@ macro_rules! module {
     (@entries udp [$($t:tt)*]) => { static DM_UDP: &[(&str, $crate::udp::NewUdpListenerFilterConfig)] = &[$($t)*]; };
     (@entries access_logger [$($t:tt)*]) => { static DM_ACCESS_LOGGER: &[(&str, $crate::access_logger::NewAccessLoggerConfig)] = &[$($t)*]; };
     (@entries bootstrap [$($t:tt)*]) => { static DM_BOOTSTRAP: &[(&str, $crate::bootstrap::NewBootstrapExtensionConfig)] = &[$($t)*]; };
+    // The cluster kind.
+    (@entries cluster [$($t:tt)*]) => { static DM_CLUSTER: &[(&str, $crate::cluster::NewClusterConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -203,5 +207,7 @@ macro_rules! module {
     (@register udp $filters:ident) => { $crate::udp::hooks::REGISTERED.register(DM_UDP); };
     (@register access_logger $filters:ident) => { $crate::access_logger::hooks::REGISTERED.register(DM_ACCESS_LOGGER); };
     (@register bootstrap $filters:ident) => { $crate::bootstrap::hooks::REGISTERED.register(DM_BOOTSTRAP); };
+    // The cluster kind.
+    (@register cluster $filters:ident) => { $crate::cluster::hooks::REGISTERED.register(DM_CLUSTER); };
     (@register $other:ident $filters:ident) => {};
 }
