@@ -102,6 +102,7 @@ def language_config(language: str, directory: Path) -> Path:
         c
         for c in config["static_resources"]["clusters"]
         if not any("http_filters" in o for o in c.get("typed_extension_protocol_options", {}).values())
+        and not rust_filters(c)  # the cluster kind: a module's own cluster
     ]
     # lab_status is Rust and needs the bootstrap hooks of 1.40: not part of a
     # language's load check.
@@ -178,6 +179,8 @@ KINDS = {
     "DynamicModuleUdpListenerFilter": "udp",
     "DynamicModuleAccessLog": "access logger",
     "DynamicModuleBootstrapExtension": "bootstrap",
+    # The cluster kind.
+    "ClusterConfig": "cluster",
 }
 
 
@@ -190,7 +193,13 @@ def rust_filters(node) -> list[str]:
             dm = n.get("dynamic_module_config")
             if isinstance(dm, dict) and dm.get("name") == "rust_module":
                 kind = KINDS.get(str(n.get("@type", "")).rsplit(".", 1)[-1], "?")
-                name = n.get("filter_name") or n.get("logger_name") or n.get("extension_name") or "-"
+                name = (
+                    n.get("filter_name")
+                    or n.get("logger_name")
+                    or n.get("extension_name")
+                    or n.get("cluster_name")
+                    or "-"
+                )
                 found.append(f"{kind}:{name}")
             for v in n.values():
                 walk(v)
@@ -208,8 +217,15 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
     bootstrap extension alone (no listener)."""
     config = yaml.safe_load(processes.ENVOY_YAML.read_text())
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
+    # The cluster kind: a module's cluster is a unit of its own (with no
+    # listener); the other units keep only the clusters no module serves.
+    module_clusters = [c for c in config["static_resources"]["clusters"] if rust_filters(c)]
+    config["static_resources"]["clusters"] = [c for c in config["static_resources"]["clusters"] if not rust_filters(c)]
+    module_cluster_names = {c["name"] for c in module_clusters}
     units = []
     for lis in config["static_resources"]["listeners"]:
+        if module_cluster_names & set(re.findall(r'"cluster": "([^"]+)"', json.dumps(lis))):
+            continue  # its cluster's unit covers it
         filters = rust_filters(lis)
         if not filters:
             continue
@@ -220,6 +236,10 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
     for ext in config.get("bootstrap_extensions", []):
         one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
         units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
+    for cluster in module_clusters:
+        one = dict(config, static_resources=dict(config["static_resources"], listeners=[], clusters=[cluster]))
+        one.pop("bootstrap_extensions", None)
+        units.append((f"cluster {cluster['name']}", rust_filters(cluster), one))
     return units
 
 
@@ -295,6 +315,16 @@ def loadable_lab(units: dict[str, dict], work: Path) -> Path:
     ]
     config["bootstrap_extensions"] = [
         ext for ext in config.get("bootstrap_extensions", []) if f"bootstrap {ext['name']}" not in refused
+    ]
+    # The cluster kind: a refused cluster goes, and the listeners that route to it.
+    gone = {c["name"] for c in config["static_resources"]["clusters"] if f"cluster {c['name']}" in refused}
+    config["static_resources"]["clusters"] = [
+        c for c in config["static_resources"]["clusters"] if c["name"] not in gone
+    ]
+    config["static_resources"]["listeners"] = [
+        lis
+        for lis in config["static_resources"]["listeners"]
+        if not gone & set(re.findall(r'"cluster": "([^"]+)"', json.dumps(lis)))
     ]
     path = work / "envoy-loadable.json"
     path.write_text(json.dumps(config, indent=1))

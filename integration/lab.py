@@ -32,6 +32,9 @@ def up() -> int:
         for side in servers.start_side_upstreams(log_dir):
             started.callback(side.stop)
         started.callback(servers.start_auth_server(log_dir).stop)
+        # The cluster kind: 1110's three named upstreams.
+        for echo in servers.start_cluster_upstreams(log_dir):
+            started.callback(echo.stop)
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = processes.start_envoy(log_dir, cwd=processes.ROOT)
         print(
@@ -51,6 +54,8 @@ def up() -> int:
         print(
             f"Auth service: {servers.AUTH_ADDR[0]}:{servers.AUTH_ADDR[1]} (x-auth-token: good -> 200, bad -> 403, slow -> timeout)"
         )
+        named = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.CLUSTER_UPSTREAMS.items())
+        print(f"Named echo upstreams (1110's hosts file, {processes.CLUSTER_HOSTS}): {named}")
         print(f"Logs: {envoy.log_path.relative_to(processes.ROOT)} and {upstream.log_path.relative_to(processes.ROOT)}")
         print("Ctrl-C stops everything.")
         stop = {"now": False}

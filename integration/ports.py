@@ -55,6 +55,8 @@ LISTENERS = {
     1088: "Rust callout_auth: asks the auth service on 1238 (send x-auth-token: good)",
     # A listener of the bootstrap extension's: its tokens are re-read by lab_status.
     1091: "Rust header_auth, tokens from tokens/header_auth.txt (x-auth: lab-token), re-read every second",
+    # The cluster kind: hosts from a file the cluster re-reads, its own load balancer.
+    1110: "Rust cluster_file_hosts: hosts from hosts/cluster_file_hosts.json (echo upstreams on 1270-1272)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -65,6 +67,7 @@ LISTENER_KINDS = [1084, 1085, 1086, 1087]  # listener filters, and UDP on 1087
 METADATA = [1089]  # request_tagger: dynamic metadata and filter state
 CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the soak's set)
 BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
+CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -74,6 +77,7 @@ GROUPS = {
     "metadata": METADATA,
     "callout": CALLOUT,
     "bootstrap": BOOTSTRAP,
+    "cluster": CLUSTER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -140,6 +144,9 @@ BASE_ID = {
     "upstream_failures": 140,  # test_upstream_failures: envoy.yaml
     "upstream_down": 141,  # test_upstream_failures: a cluster to a closed port
     "lab_status": 91,  # test_lab_status: the lab's config, stopped on purpose
+    # The cluster kind.
+    "cluster": 210,  # test_cluster: cluster_file_hosts on its own hosts file
+    "cluster_faults": 211,  # test_kind_faults: cluster_fault_injection, a cluster per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -173,3 +180,12 @@ NEW_MODULE = (17990, 17991)
 
 # docs/TUTORIAL.md's Envoy (build/team_gate.yaml): its listener and admin port.
 TUTORIAL = (17992, 17993)
+
+# The cluster kind: the three echo upstreams that answer their own name, behind
+# cluster_file_hosts (the lab's hosts file and test_cluster.py's); the Envoys
+# test_cluster.py and test_kind_faults.py build in code.
+CLUSTER_UPSTREAMS = {1270: "alpha", 1271: "beta", 1272: "gamma"}
+CLUSTER_TEST_LISTENER = 14100
+CLUSTER_TEST_ADMIN = 14101
+CLUSTER_FAULT_LISTENERS = range(14110, 14119)  # one per cluster hook that runs filter code
+CLUSTER_FAULT_ADMIN = 14120

@@ -124,3 +124,31 @@ def start_redis(log_dir: Path) -> Process:
     proc = spawn("redis-server", argv, log_dir / "redis.log")
     wait_until(redis_ping, 10, "redis-server", proc.proc)
     return proc
+
+
+# The cluster kind: three echo upstreams that answer their own name, behind
+# cluster_file_hosts (1110 and test_cluster.py).
+CLUSTER_UPSTREAMS = ports.CLUSTER_UPSTREAMS
+
+
+def start_cluster_upstreams(log_dir: Path) -> list[Process]:
+    """The echo upstreams of CLUSTER_UPSTREAMS, each answering its own name."""
+    for port in CLUSTER_UPSTREAMS:
+        if port_open(port):
+            raise RuntimeError(f"something already listens on 127.0.0.1:{port}; stop it first")
+    started = [
+        spawn(
+            f"echo-{name}",
+            [str(UPSTREAM_BIN), "-listen", f"127.0.0.1:{port}", "-text", name],
+            log_dir / f"echo-{name}.log",
+        )
+        for port, name in CLUSTER_UPSTREAMS.items()
+    ]
+    try:
+        for (port, name), proc in zip(CLUSTER_UPSTREAMS.items(), started, strict=True):
+            wait_until(lambda port=port: http_ok(port, "/"), 10, f"echo upstream {name}", proc.proc)
+    except Exception:
+        for proc in started:
+            proc.stop()
+        raise
+    return started

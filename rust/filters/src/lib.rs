@@ -9,6 +9,8 @@
 
 pub mod access_logger;
 pub mod bootstrap;
+// The cluster kind.
+pub mod cluster;
 pub mod http;
 pub mod listener;
 pub mod network;
@@ -68,5 +70,11 @@ envoy_dm_sdk::module! {
         "lab_status" => bootstrap::lab_status::LabStatusConfig::new,
         #[cfg(feature = "fault-injection")]
         "bootstrap_fault_injection" => bootstrap::bootstrap_fault_injection::BootstrapFaultConfig::new,
+    ],
+    // The cluster kind.
+    cluster: [
+        "cluster_file_hosts" => cluster::cluster_file_hosts::FileHostsConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "cluster_fault_injection" => cluster::cluster_fault_injection::ClusterFaultConfig::new,
     ],
 }

@@ -176,13 +176,15 @@ impl LabStatusConfig {
 /// (the names only: the constructor tables would link every callback
 /// into the unit tests).
 pub fn registered() -> Vec<(&'static str, &'static str)> {
-    let tables: [(&'static str, &[&'static str]); 6] = [
+    let tables: [(&'static str, &[&'static str]); 7] = [
         ("http", crate::HTTP_FILTER_NAMES),
         ("network", crate::NETWORK_FILTER_NAMES),
         ("listener", crate::LISTENER_FILTER_NAMES),
         ("udp_listener", crate::UDP_LISTENER_FILTER_NAMES),
         ("access_logger", crate::ACCESS_LOGGER_NAMES),
         ("bootstrap", crate::BOOTSTRAP_EXTENSION_NAMES),
+        // The cluster kind.
+        ("cluster", crate::CLUSTER_NAMES),
     ];
     tables
         .into_iter()
@@ -343,6 +345,7 @@ mod tests {
             "udp_listener",
             "access_logger",
             "bootstrap",
+            "cluster",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
