@@ -39,6 +39,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/waf_body rust/access_log_line rust/delay_header rust/resp_parser \
                       rust/client_hello rust/dns_message rust/request_tagger rust/json_access_log_config \
                       rust/callout_response rust/lab_status_config \
+                      rust/cluster_hosts_file \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 
