@@ -102,7 +102,7 @@ def language_config(language: str, directory: Path) -> Path:
         c
         for c in config["static_resources"]["clusters"]
         if not any("http_filters" in o for o in c.get("typed_extension_protocol_options", {}).values())
-        and not rust_filters(c)  # the cluster kind: a module's own cluster
+        and not module_cluster(c)  # the cluster kind: a module's own cluster
     ]
     # lab_status is Rust and needs the bootstrap hooks of 1.40: not part of a
     # language's load check.
@@ -211,6 +211,12 @@ def rust_filters(node) -> list[str]:
     return found
 
 
+def module_cluster(cluster: dict) -> bool:
+    """Whether rust_module is the cluster itself (the cluster kind), not only
+    upstream HTTP filters inside an ordinary cluster."""
+    return bool(rust_filters(cluster.get("cluster_type", {})))
+
+
 def rust_units() -> list[tuple[str, list[str], dict]]:
     """(label, Rust filters, config) for each listener of envoy.yaml using
     rust_module alone (every cluster kept: routes name them), and for the
@@ -219,8 +225,10 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
     # The cluster kind: a module's cluster is a unit of its own (with no
     # listener); the other units keep only the clusters no module serves.
-    module_clusters = [c for c in config["static_resources"]["clusters"] if rust_filters(c)]
-    config["static_resources"]["clusters"] = [c for c in config["static_resources"]["clusters"] if not rust_filters(c)]
+    module_clusters = [c for c in config["static_resources"]["clusters"] if module_cluster(c)]
+    config["static_resources"]["clusters"] = [
+        c for c in config["static_resources"]["clusters"] if not module_cluster(c)
+    ]
     module_cluster_names = {c["name"] for c in module_clusters}
     units = []
     for lis in config["static_resources"]["listeners"]:
