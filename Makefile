@@ -31,7 +31,7 @@ export PYTHONPATH := $(abspath integration):$(abspath bench)
 # when one is missing.
 help:
 	@echo "The two commands:"
-	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1091; Ctrl-C stops)"
+	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1120; Ctrl-C stops)"
 	@echo "  make test        deps, lint, unit, sanitize, fuzz-smoke, build, venv, integration, bench-smoke, test-tutorial, test-scaffold, test-new-module"
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"

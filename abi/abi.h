@@ -701,6 +701,63 @@ typedef void *envoy_dynamic_module_type_cluster_specifier_config_envoy_ptr;
  */
 typedef void *envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr;
 
+/**
+ * The module's side of one cluster configuration.
+ */
+typedef const void *envoy_dynamic_module_type_cluster_config_module_ptr;
+
+/**
+ * Envoy's side of one cluster configuration.
+ */
+typedef void *envoy_dynamic_module_type_cluster_config_envoy_ptr;
+
+/**
+ * The module's side of one cluster.
+ */
+typedef const void *envoy_dynamic_module_type_cluster_module_ptr;
+
+/**
+ * Envoy's side of one cluster (main thread): add and remove hosts through it.
+ */
+typedef void *envoy_dynamic_module_type_cluster_envoy_ptr;
+
+/**
+ * The module's side of one worker's load balancer.
+ */
+typedef const void *envoy_dynamic_module_type_cluster_lb_module_ptr;
+
+/**
+ * Envoy's side of one worker's load balancer: reads that worker's host set.
+ */
+typedef void *envoy_dynamic_module_type_cluster_lb_envoy_ptr;
+
+/**
+ * One request's load-balancing context (headers, hash key); may be NULL.
+ */
+typedef void *envoy_dynamic_module_type_cluster_lb_context_envoy_ptr;
+
+/**
+ * One host of the cluster, valid while the host is in the cluster.
+ */
+typedef void *envoy_dynamic_module_type_cluster_host_envoy_ptr;
+
+/**
+ * The module's handle of a host selection it finishes later (not used by
+ * this SDK: every selection is answered at once).
+ */
+typedef void *envoy_dynamic_module_type_cluster_lb_async_handle_module_ptr;
+
+/**
+ * What the module publishes to the cluster's worker slot (not used by this SDK).
+ */
+typedef void *envoy_dynamic_module_type_cluster_worker_slot_data_module_ptr;
+
+/**
+ * A scheduler the module owns: posts events to the cluster's main thread
+ * from any thread; deleted by the module.
+ */
+typedef void *envoy_dynamic_module_type_cluster_scheduler_module_ptr;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -2227,6 +2284,208 @@ extern void envoy_dynamic_module_callback_cluster_specifier_set_cluster_name(env
  */
 extern bool envoy_dynamic_module_callback_cluster_specifier_set_cluster_not_found_response_code(envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr context_envoy_ptr,
                                                                                                 uint32_t status_code);
+
+/**
+ * Creates the module's side of a cluster configuration (`cluster_name`
+ * and `cluster_config`, both borrowed for this call). NULL makes Envoy
+ * refuse the cluster.
+ */
+extern envoy_dynamic_module_type_cluster_config_module_ptr envoy_dynamic_module_on_cluster_config_new(envoy_dynamic_module_type_cluster_config_envoy_ptr config_envoy_ptr,
+                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by cluster_config_new.
+ */
+extern void envoy_dynamic_module_on_cluster_config_destroy(envoy_dynamic_module_type_cluster_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the cluster from its configuration (main thread). NULL fails
+ * the cluster.
+ */
+extern envoy_dynamic_module_type_cluster_module_ptr envoy_dynamic_module_on_cluster_new(envoy_dynamic_module_type_cluster_config_module_ptr config_module_ptr,
+                                                                                        envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr);
+
+/**
+ * The cluster starts: add the first hosts, then call
+ * cluster_pre_init_complete (now or later); Envoy's startup waits for it.
+ */
+extern void envoy_dynamic_module_on_cluster_init(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                 envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr);
+
+/**
+ * Releases the cluster.
+ */
+extern void envoy_dynamic_module_on_cluster_destroy(envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr);
+
+/**
+ * Creates one worker's load balancer. NULL leaves that worker without
+ * one (no host for its requests).
+ */
+extern envoy_dynamic_module_type_cluster_lb_module_ptr envoy_dynamic_module_on_cluster_lb_new(envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr,
+                                                                                              envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr);
+
+/**
+ * Releases a worker's load balancer.
+ */
+extern void envoy_dynamic_module_on_cluster_lb_destroy(envoy_dynamic_module_type_cluster_lb_module_ptr lb_module_ptr);
+
+/**
+ * Picks the host of one request: writes it to `host_out` (NULL: no host,
+ * the request fails with 503) and NULL to `async_handle_out` (an answer
+ * now), or NULL and a handle to answer later.
+ */
+extern void envoy_dynamic_module_on_cluster_lb_choose_host(envoy_dynamic_module_type_cluster_lb_module_ptr lb_module_ptr,
+                                                           envoy_dynamic_module_type_cluster_lb_context_envoy_ptr context_envoy_ptr,
+                                                           envoy_dynamic_module_type_cluster_host_envoy_ptr *host_out,
+                                                           envoy_dynamic_module_type_cluster_lb_async_handle_module_ptr *async_handle_out);
+
+/**
+ * A request whose host was to be answered later went away first.
+ */
+extern void envoy_dynamic_module_on_cluster_lb_cancel_host_selection(envoy_dynamic_module_type_cluster_lb_module_ptr lb_module_ptr,
+                                                                     envoy_dynamic_module_type_cluster_lb_async_handle_module_ptr async_handle_module_ptr);
+
+/**
+ * The worker's host set changed: `num_hosts_added` and
+ * `num_hosts_removed` hosts.
+ */
+extern void envoy_dynamic_module_on_cluster_lb_on_host_membership_update(envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr,
+                                                                         envoy_dynamic_module_type_cluster_lb_module_ptr lb_module_ptr,
+                                                                         size_t num_hosts_added,
+                                                                         size_t num_hosts_removed);
+
+/**
+ * An event committed through a cluster scheduler, on the main thread.
+ */
+extern void envoy_dynamic_module_on_cluster_scheduled(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                      envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr,
+                                                      uint64_t event_id);
+
+/**
+ * An event the module fanned out to every worker (not used by this SDK).
+ */
+extern void envoy_dynamic_module_on_cluster_worker_event(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                         envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr,
+                                                         uint64_t event_id);
+
+/**
+ * Releases what the module published to the worker slot (not used by this SDK).
+ */
+extern void envoy_dynamic_module_on_cluster_worker_slot_data_destroy(envoy_dynamic_module_type_cluster_worker_slot_data_module_ptr data_module_ptr);
+
+/**
+ * Envoy finished starting (main thread).
+ */
+extern void envoy_dynamic_module_on_cluster_server_initialized(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                               envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr);
+
+/**
+ * Envoy started draining (main thread).
+ */
+extern void envoy_dynamic_module_on_cluster_drain_started(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                          envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr);
+
+/**
+ * Envoy is about to exit: the module calls
+ * `completion_callback(completion_context)` exactly once; Envoy waits for it.
+ */
+extern void envoy_dynamic_module_on_cluster_shutdown(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                     envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr,
+                                                     void (*completion_callback)(void *context),
+                                                     void *completion_context);
+
+/**
+ * The answer of an HTTP callout the cluster made (not used by this SDK:
+ * it makes none).
+ */
+extern void envoy_dynamic_module_on_cluster_http_callout_done(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                              envoy_dynamic_module_type_cluster_module_ptr cluster_module_ptr,
+                                                              uint64_t callout_id,
+                                                              enum envoy_dynamic_module_type_http_callout_result result,
+                                                              struct envoy_dynamic_module_type_envoy_http_header *headers,
+                                                              size_t headers_size,
+                                                              struct envoy_dynamic_module_type_envoy_buffer *body_chunks,
+                                                              size_t body_chunks_size);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Adds `count` hosts at `priority` in one update (main thread). Each
+ * address is `ip:port`; weights are 1 to 128; `regions`, `zones` and
+ * `sub_zones` hold one (possibly empty) entry per host; `metadata_pairs`
+ * may be NULL with 0 per host. Writes the new hosts to
+ * `result_host_ptrs` (room for `count`). False adds none.
+ */
+extern bool envoy_dynamic_module_callback_cluster_add_hosts(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                            uint32_t priority,
+                                                            const struct envoy_dynamic_module_type_module_buffer *addresses,
+                                                            const uint32_t *weights,
+                                                            const struct envoy_dynamic_module_type_module_buffer *regions,
+                                                            const struct envoy_dynamic_module_type_module_buffer *zones,
+                                                            const struct envoy_dynamic_module_type_module_buffer *sub_zones,
+                                                            const struct envoy_dynamic_module_type_module_buffer *metadata_pairs,
+                                                            size_t metadata_pairs_per_host,
+                                                            size_t count,
+                                                            envoy_dynamic_module_type_cluster_host_envoy_ptr *result_host_ptrs);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Removes hosts made by add_hosts in one update (main thread); returns
+ * how many were in the cluster.
+ */
+extern size_t envoy_dynamic_module_callback_cluster_remove_hosts(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr,
+                                                                 const envoy_dynamic_module_type_cluster_host_envoy_ptr *host_envoy_ptrs,
+                                                                 size_t count);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The first hosts are in: Envoy's startup may go on. Once, during or
+ * after cluster_init.
+ */
+extern void envoy_dynamic_module_callback_cluster_pre_init_complete(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * A scheduler that posts cluster_scheduled events to the main thread
+ * from any thread; the module deletes it.
+ */
+extern envoy_dynamic_module_type_cluster_scheduler_module_ptr envoy_dynamic_module_callback_cluster_scheduler_new(envoy_dynamic_module_type_cluster_envoy_ptr cluster_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Deletes a scheduler made by cluster_scheduler_new.
+ */
+extern void envoy_dynamic_module_callback_cluster_scheduler_delete(envoy_dynamic_module_type_cluster_scheduler_module_ptr scheduler_module_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Posts `event_id` to cluster_scheduled on the main thread (thread-safe).
+ */
+extern void envoy_dynamic_module_callback_cluster_scheduler_commit(envoy_dynamic_module_type_cluster_scheduler_module_ptr scheduler_module_ptr,
+                                                                   uint64_t event_id);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * How many healthy hosts the worker's host set has at `priority`.
+ */
+extern size_t envoy_dynamic_module_callback_cluster_lb_get_healthy_host_count(envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr,
+                                                                              uint32_t priority);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The healthy host at `index` (NULL past the end).
+ */
+extern envoy_dynamic_module_type_cluster_host_envoy_ptr envoy_dynamic_module_callback_cluster_lb_get_healthy_host(envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr,
+                                                                                                                  uint32_t priority,
+                                                                                                                  size_t index);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The weight (1 to 128) of the healthy host at `index`; 0 past the end.
+ */
+extern uint32_t envoy_dynamic_module_callback_cluster_lb_get_healthy_host_weight(envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr,
+                                                                                 uint32_t priority,
+                                                                                 size_t index);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

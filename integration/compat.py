@@ -102,6 +102,7 @@ def language_config(language: str, directory: Path) -> Path:
         c
         for c in config["static_resources"]["clusters"]
         if not any("http_filters" in o for o in c.get("typed_extension_protocol_options", {}).values())
+        and not module_cluster(c)  # the cluster kind: a module's own cluster
     ]
     config["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
     # lab_status is Rust and needs the bootstrap hooks of 1.40: not part of a
@@ -184,6 +185,8 @@ KINDS = {
     # The load-balancing policy (a cluster's, not a listener's).
     "DynamicModulesLoadBalancerConfig": "lb",
     "DynamicModuleClusterSpecifier": "cluster_specifier",
+    # The cluster kind.
+    "ClusterConfig": "cluster",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -193,6 +196,7 @@ NAME_FIELDS = (
     "early_header_mutation_name",
     "lb_policy_name",
     "specifier_name",
+    "cluster_name",
 )
 
 
@@ -225,14 +229,29 @@ def rust_filters(node) -> list[str]:
     return found
 
 
+def module_cluster(cluster: dict) -> bool:
+    """Whether rust_module is the cluster itself (the cluster kind), not only
+    upstream HTTP filters inside an ordinary cluster."""
+    return bool(rust_filters(cluster.get("cluster_type", {})))
+
+
 def rust_units() -> list[tuple[str, list[str], dict]]:
     """(label, Rust filters, config) for each listener of envoy.yaml using
     rust_module alone (every cluster kept: routes name them), and for the
     bootstrap extension alone (no listener)."""
     config = yaml.safe_load(processes.ENVOY_YAML.read_text())
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
+    # The cluster kind: a module's cluster is a unit of its own (with no
+    # listener); the other units keep only the clusters no module serves.
+    module_clusters = [c for c in config["static_resources"]["clusters"] if module_cluster(c)]
+    config["static_resources"]["clusters"] = [
+        c for c in config["static_resources"]["clusters"] if not module_cluster(c)
+    ]
+    module_cluster_names = {c["name"] for c in module_clusters}
     units = []
     for lis in config["static_resources"]["listeners"]:
+        if module_cluster_names & set(re.findall(r'"cluster": "([^"]+)"', json.dumps(lis))):
+            continue  # its cluster's unit covers it
         filters = rust_filters(lis)
         if not filters:
             continue
@@ -245,6 +264,10 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
         one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
         one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
         units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
+    for cluster in module_clusters:
+        one = dict(config, static_resources=dict(config["static_resources"], listeners=[], clusters=[cluster]))
+        one.pop("bootstrap_extensions", None)
+        units.append((f"cluster {cluster['name']}", rust_filters(cluster), one))
     return units
 
 
@@ -324,6 +347,16 @@ def loadable_lab(units: dict[str, dict], work: Path) -> Path:
     config["static_resources"]["clusters"] = clusters_for(
         config["static_resources"]["clusters"], config["static_resources"]["listeners"]
     )
+    # The cluster kind: a refused cluster goes, and the listeners that route to it.
+    gone = {c["name"] for c in config["static_resources"]["clusters"] if f"cluster {c['name']}" in refused}
+    config["static_resources"]["clusters"] = [
+        c for c in config["static_resources"]["clusters"] if c["name"] not in gone
+    ]
+    config["static_resources"]["listeners"] = [
+        lis
+        for lis in config["static_resources"]["listeners"]
+        if not gone & set(re.findall(r'"cluster": "([^"]+)"', json.dumps(lis)))
+    ]
     path = work / "envoy-loadable.json"
     path.write_text(json.dumps(config, indent=1))
     return path

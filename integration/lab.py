@@ -32,8 +32,10 @@ def up() -> int:
         for side in servers.start_side_upstreams(log_dir):
             started.callback(side.stop)
         started.callback(servers.start_auth_server(log_dir).stop)
-        for named in servers.start_routing_upstreams(log_dir).values():
-            started.callback(named.stop)
+        # Echo upstreams answering their own names: the routing kinds' and the cluster kind's.
+        for names in (servers.NAMED_UPSTREAMS, servers.CLUSTER_UPSTREAMS):
+            for named in servers.start_named_upstreams(log_dir, names).values():
+                started.callback(named.stop)
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = processes.start_envoy(log_dir, cwd=processes.ROOT)
         print(
@@ -53,8 +55,10 @@ def up() -> int:
         print(
             f"Auth service: {servers.AUTH_ADDR[0]}:{servers.AUTH_ADDR[1]} (x-auth-token: good -> 200, bad -> 403, slow -> timeout)"
         )
-        by_name = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.NAMED_UPSTREAMS.items())
-        print(f"Named upstreams (routing kinds, 1100-): {by_name}, each answering its name")
+        routing = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.NAMED_UPSTREAMS.items())
+        print(f"Named upstreams (routing kinds, 1100-): {routing}, each answering its name")
+        in_file = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.CLUSTER_UPSTREAMS.items())
+        print(f"Named upstreams (1110's hosts file, {processes.CLUSTER_HOSTS}): {in_file}")
         print(f"Logs: {envoy.log_path.relative_to(processes.ROOT)} and {upstream.log_path.relative_to(processes.ROOT)}")
         print("Ctrl-C stops everything.")
         stop = {"now": False}

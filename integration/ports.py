@@ -60,6 +60,8 @@ LISTENERS = {
     # Where traffic goes: the routing kinds, to the named upstreams on 1260-1262.
     1100: "Rust lb_header_pin (load-balancing policy): x-pin-host: beta pins, else weights 1/2/7",
     1101: "Rust cs_canary_split (cluster specifier): 90% alpha, 10% beta; x-cluster: named_gamma overrides",
+    # The cluster kind: hosts from a file the cluster re-reads, its own load balancer.
+    1110: "Rust cluster_file_hosts: hosts from hosts/cluster_file_hosts.json (echo upstreams on 1270-1272)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -73,6 +75,7 @@ BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a tok
 # early_header_mutation kind
 EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
 ROUTING = [1100, 1101]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
+CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -85,6 +88,7 @@ GROUPS = {
     # early_header_mutation kind
     "early_header_mutation": EARLY_HEADER_MUTATION,
     "routing": ROUTING,
+    "cluster": CLUSTER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -158,6 +162,9 @@ BASE_ID = {
     # The routing kinds' Envoys (ROUTING_BASE_ID, 200-209).
     "routing_lb_faults": 200,  # test_kind_faults: lb_fault_injection
     "routing_cs_faults": 201,  # test_kind_faults: cs_fault_injection
+    # The cluster kind.
+    "cluster": 210,  # test_cluster: cluster_file_hosts on its own hosts file
+    "cluster_faults": 211,  # test_kind_faults: cluster_fault_injection, a cluster per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -197,9 +204,17 @@ TUTORIAL = (17992, 17993)
 EARLY_HEADER_MUTATION_LISTENERS = {"fault": 14201, "destroy": 14202}
 EARLY_HEADER_MUTATION_ADMIN = 14290
 # The routing kinds (load-balancing policy, cluster and route specifiers):
-# echo upstreams that answer their own name (servers.start_routing_upstreams),
+# echo upstreams that answer their own name (servers.start_named_upstreams),
 # the lab's listeners 1100-1109, and the Envoys test_routing_*.py build in code
 # (listeners and admin ports in ROUTING_SCRATCH, base-ids in ROUTING_BASE_ID).
 NAMED_UPSTREAMS = {1260: "alpha", 1261: "beta", 1262: "gamma"}
 ROUTING_SCRATCH = range(14000, 14100)
 ROUTING_BASE_ID = range(200, 210)
+# The cluster kind: the three echo upstreams that answer their own name, behind
+# cluster_file_hosts (the lab's hosts file and test_cluster.py's); the Envoys
+# test_cluster.py and test_kind_faults.py build in code.
+CLUSTER_UPSTREAMS = {1270: "alpha", 1271: "beta", 1272: "gamma"}
+CLUSTER_TEST_LISTENER = 14100
+CLUSTER_TEST_ADMIN = 14101
+CLUSTER_FAULT_LISTENERS = range(14110, 14119)  # one per cluster hook that runs filter code
+CLUSTER_FAULT_ADMIN = 14120

@@ -18,6 +18,7 @@ import pytest
 
 import h2client
 import kinds
+import ports
 from client import request
 from harness import servers
 
@@ -29,7 +30,7 @@ TOLERANCE = 0.02
 
 @pytest.fixture(scope="module")
 def lab(logs_dir, envoy):
-    started = servers.start_routing_upstreams(logs_dir)
+    started = servers.start_named_upstreams(logs_dir, ports.NAMED_UPSTREAMS)
     yield envoy
     for proc in started.values():
         proc.stop()

@@ -1,5 +1,5 @@
-"""The SDK's panic barrier for the listener, UDP listener, access logger and
-bootstrap kinds, through a real Envoy 1.40: the test-only
+"""The SDK's panic barrier for the listener, UDP listener, access logger,
+bootstrap and cluster kinds, through a real Envoy 1.40: the test-only
 listener_fault_injection, udp_fault_injection, access_log_fault_injection and
 bootstrap_fault_injection panic on purpose (only with
 DM_ENABLE_FAULT_INJECTION=1). Each panic is logged once, the connection is
@@ -8,7 +8,9 @@ next client is served (and logged)."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import http.client
 import json
 import socket
 import struct
@@ -500,5 +502,128 @@ def test_the_cluster_specifier_fault_filter_is_refused_without_the_switch(tmp_pa
     path = tmp_path / "off.json"
     path.write_text(json.dumps(kinds.cluster_specifier_bootstrap(CS_NAME, {"cluster": "echo"})))
     code, lines, out = kinds.refusal_lines(path, CS_KIND, CS_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------------ cluster
+
+CLUSTER_TYPE = "type.googleapis.com/envoy.extensions.clusters.dynamic_modules.v3.ClusterConfig"
+# Every hook of cluster_fault_injection that runs filter code, a cluster and a listener each.
+CLUSTER_PHASES = dict(
+    zip(
+        [
+            "cluster_new",
+            "cluster_init",
+            "cluster_scheduled",
+            "cluster_lb_new",
+            "cluster_lb_choose_host",
+            "cluster_lb_on_host_membership_update",
+            "cluster_server_initialized",
+            "cluster_drain_started",
+            "cluster_shutdown",
+        ],
+        ports.CLUSTER_FAULT_LISTENERS,
+        strict=True,
+    )
+)
+
+
+def fault_cluster(phase: str, hosts: list[str]) -> dict:
+    raw = json.dumps({"phase": phase, "hosts": hosts})
+    return {
+        "name": f"fault_{phase}",
+        "connect_timeout": "1s",
+        "lb_policy": "CLUSTER_PROVIDED",
+        "cluster_type": {
+            "name": "envoy.clusters.dynamic_modules",
+            "typed_config": {
+                "@type": CLUSTER_TYPE,
+                "dynamic_module_config": {"name": "rust_module"},
+                "cluster_name": "cluster_fault_injection",
+                "cluster_config": {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": raw},
+            },
+        },
+    }
+
+
+def statuses(port: int, n: int) -> collections.Counter:
+    """n GETs on one keep-alive connection: their statuses."""
+    seen: collections.Counter = collections.Counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    for _ in range(n):
+        conn.request("GET", "/")
+        r = conn.getresponse()
+        r.read()
+        seen[r.status] += 1
+        if r.getheader("connection") == "close":
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.close()
+    return seen
+
+
+def test_cluster_panics_are_contained_and_exit_still_completes(logs_dir, tmp_path):
+    named = servers.start_named_upstreams(logs_dir, ports.CLUSTER_UPSTREAMS)
+    hosts = [f"127.0.0.1:{port}" for port in ports.CLUSTER_UPSTREAMS]
+    listeners = [configs.listener(f"fault_{p}", port, [], cluster=f"fault_{p}") for p, port in CLUSTER_PHASES.items()]
+    config = kinds.bootstrap(listeners, ports.CLUSTER_FAULT_ADMIN)
+    config["static_resources"]["clusters"] += [fault_cluster(p, hosts) for p in CLUSTER_PHASES]
+    path = tmp_path / "cluster-faults.json"
+    path.write_text(json.dumps(config))
+    envoy = processes.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=ports.CLUSTER_FAULT_ADMIN,
+        base_id=ports.BASE_ID["cluster_faults"],
+        extra_env=FAULT_ENV,
+        search_path=processes.TEST_LIB,
+        name="envoy-cluster-faults",
+    )
+    stopped = False
+    try:
+        kind, name = "cluster", "cluster_fault_injection"
+        # Started and ready although these panicked on the way; each logged once.
+        for phase in ("cluster_new", "cluster_init", "cluster_scheduled", "cluster_server_initialized"):
+            assert len(wait_for_lines(envoy, kind, name, phase, 1)) == 1, (phase, envoy.log()[-3000:])
+        # No cluster behind it: no host, every request 503, nothing else hurt.
+        assert statuses(CLUSTER_PHASES["cluster_new"], 4) == {503: 4}
+        # init and scheduled panicked after their first host: it serves.
+        for phase in ("cluster_init", "cluster_scheduled", "cluster_server_initialized"):
+            assert statuses(CLUSTER_PHASES[phase], 8) == {200: 8}, phase
+        # The first load balancer panicked while built: rebuilt, no request lost.
+        assert statuses(CLUSTER_PHASES["cluster_lb_new"], 8) == {200: 8}
+        assert len(panic_lines(envoy, kind, name, "cluster_lb_new")) == 1
+        # Each load balancer's membership update panicked (one per worker, and
+        # the main thread's): logged, rebuilt, served.
+        updates = wait_for_lines(envoy, kind, name, "cluster_lb_on_host_membership_update", 1)
+        assert 1 <= len(updates) <= processes.WORKERS + 1, updates
+        assert statuses(CLUSTER_PHASES["cluster_lb_on_host_membership_update"], 8) == {200: 8}
+        # Every other choice panics: that request only is 503, one line each.
+        seen = statuses(CLUSTER_PHASES["cluster_lb_choose_host"], 10)
+        assert seen == {503: 5, 200: 5}, seen
+        assert len(wait_for_lines(envoy, kind, name, "cluster_lb_choose_host", 5)) == 5
+        # A graceful drain reaches drain_started.
+        assert admin_get(ports.CLUSTER_FAULT_ADMIN, "/drain_listeners?graceful", method="POST")[0] == 200
+        assert len(wait_for_lines(envoy, kind, name, "cluster_drain_started", 1)) == 1, envoy.log()[-3000:]
+        assert envoy.proc.poll() is None
+        # cluster_shutdown panics, and Envoy is still told the cluster is done: it exits, 0.
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, kind, name, "cluster_shutdown")) == 1, envoy.log()[-3000:]
+    finally:
+        if not stopped:
+            envoy.stop()
+        for proc in named.values():
+            proc.stop()
+
+
+def test_a_panicking_cluster_config_is_refused_and_the_switch_is_needed(tmp_path):
+    config = kinds.bootstrap([], 19001)
+    config["static_resources"]["clusters"].append(fault_cluster("cluster_new", ["127.0.0.1:1"]))
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(config))
+    code, lines, out = kinds.refusal_lines(path, "cluster", "cluster_fault_injection", processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

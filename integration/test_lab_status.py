@@ -62,6 +62,7 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "lb",
         "cluster_specifier",
     }, kinds
+    assert kinds == {"http", "network", "listener", "udp_listener", "access_logger", "bootstrap", "cluster"}, kinds
     for row in doc["filters"]:
         assert set(row) == {
             "kind",
@@ -80,6 +81,9 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
     assert filter_row(doc, "access_logger", "json_access_log")["live_configs"] == 1
     lab_status = filter_row(doc, "bootstrap", "lab_status")
     assert (lab_status["live_configs"], lab_status["live_instances"]) == (1, 1)
+    # The cluster kind: 1110's one cluster from its one configuration.
+    file_hosts = filter_row(doc, "cluster", "cluster_file_hosts")
+    assert (file_hosts["live_configs"], file_hosts["live_instances"]) == (1, 1), file_hosts
     files = doc["counters"]["header_auth_token_files"]
     assert [f["path"] for f in files] == ["tokens/header_auth.txt"], files
     assert doc["counters"]["access_log_pending_lines"] >= 0

@@ -36,7 +36,7 @@ TOLERANCE = 0.02
 
 @pytest.fixture(scope="module")
 def named(logs_dir):
-    started = servers.start_routing_upstreams(logs_dir)
+    started = servers.start_named_upstreams(logs_dir, ports.NAMED_UPSTREAMS)
     yield started
     for proc in started.values():
         proc.stop()
@@ -195,7 +195,7 @@ def test_a_pinned_host_that_goes_down_falls_back_to_the_weights_with_no_failed_r
     if len(after) >= 40:
         assert Counter(after)["gamma"] > 2 * Counter(after)["alpha"], Counter(after)
     # Back up: the pin holds again once the health check passes.
-    named["beta"] = servers.start_routing_upstreams(logs_dir, {1261: "beta"})["beta"]
+    named["beta"] = servers.start_named_upstreams(logs_dir, {1261: "beta"})["beta"]
     processes.wait_until(lambda: hosts()["beta"]["healthy"], 5, "beta healthy again")
     assert request(PORT, headers=[("x-pin-host", "beta")]).body == b"beta\n"
 

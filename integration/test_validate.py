@@ -447,7 +447,11 @@ def test_the_lab_config_validates(upstream, tmp_path):
     (tmp_path / "access_logs").mkdir()
     processes.write_lab_tokens(tmp_path)
     code, out = processes.validate(processes.ENVOY_YAML, cwd=tmp_path)
-    assert code == 0, out[-3000:]
+    if code != 0:
+        # An Envoy that cannot parse the config (1.37 and the cluster kind)
+        # prints the whole config on its critical line: its start says why.
+        lines = [line[:400] for line in out.splitlines() if "][critical][" in line or "][error][" in line]
+        pytest.fail(lines[0] if lines else out[-3000:], pytrace=False)
 
 
 # The access logger kind (json_access_log, Rust only): an access_log entry of

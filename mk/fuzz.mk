@@ -41,6 +41,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/callout_response rust/lab_status_config \
                       rust/early_forwarded_headers \
                       rust/routing_choice \
+                      rust/cluster_hosts_file \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
@@ -142,6 +143,21 @@ def write_lab_tokens(cwd: Path) -> Path:
     return path
 
 
+# The cluster kind: 1110's cluster_file_hosts reads its hosts from this file
+# under Envoy's working directory, every 200 ms.
+CLUSTER_HOSTS = Path("hosts") / "cluster_file_hosts.json"
+
+
+def write_cluster_hosts(cwd: Path) -> Path:
+    """Writes 1110's hosts file (the three named echo upstreams), unless it exists."""
+    path = cwd / CLUSTER_HOSTS
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        hosts = [{"address": f"127.0.0.1:{port}"} for port in ports.CLUSTER_UPSTREAMS]
+        path.write_text(json.dumps({"hosts": hosts}, indent=1) + "\n")
+    return path
+
+
 def start_envoy(
     log_dir: Path,
     config: Path = ENVOY_YAML,
@@ -181,6 +197,7 @@ def start_envoy(
         cwd = log_dir / name
     (cwd / "access_logs").mkdir(parents=True, exist_ok=True)
     write_lab_tokens(cwd)
+    write_cluster_hosts(cwd)
     p = spawn(name, argv, log_dir / f"{name}.log", envoy_env(search_path, extra_env), cwd)
     envoy = Envoy(p.name, p.proc, p.log_path, admin_port, config, WORKERS if workers is None else workers)
     try:

@@ -126,12 +126,14 @@ def start_redis(log_dir: Path) -> Process:
     return proc
 
 
-# The routing kinds' upstreams (lb_header_pin on 1100 and its tests): echo
-# upstreams that answer every request with their own name.
+# Echo upstreams that answer every request with their own name: the routing
+# kinds' (lb_header_pin on 1100, cs_canary_split on 1101: ports.NAMED_UPSTREAMS)
+# and the cluster kind's (cluster_file_hosts on 1110: ports.CLUSTER_UPSTREAMS).
 NAMED_UPSTREAMS = ports.NAMED_UPSTREAMS
+CLUSTER_UPSTREAMS = ports.CLUSTER_UPSTREAMS
 
 
-def start_routing_upstreams(log_dir: Path, names: dict[int, str] = NAMED_UPSTREAMS) -> dict[str, Process]:
+def start_named_upstreams(log_dir: Path, names: dict[int, str]) -> dict[str, Process]:
     """One echo upstream per (port, name), answering `name\n`; by name."""
     for port in names:
         if port_open(port):
@@ -140,9 +142,9 @@ def start_routing_upstreams(log_dir: Path, names: dict[int, str] = NAMED_UPSTREA
     try:
         for port, name in names.items():
             argv = [str(UPSTREAM_BIN), "-listen", f"127.0.0.1:{port}", "-text", name]
-            started[name] = spawn(f"upstream-{name}", argv, log_dir / f"upstream-{name}.log")
+            started[name] = spawn(f"upstream-{name}-{port}", argv, log_dir / f"upstream-{name}-{port}.log")
         for port, name in names.items():
-            wait_until(lambda p=port: http_ok(p, "/"), 10, f"upstream {name}", started[name].proc)
+            wait_until(lambda p=port: http_ok(p, "/"), 10, f"upstream {name} on {port}", started[name].proc)
     except Exception:
         for proc in started.values():
             proc.stop()

@@ -16,7 +16,7 @@
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
 //! [`access_logger`], [`bootstrap`] (process-wide, main thread),
 //! [`early_header_mutation`], [`lb`] (a cluster's load-balancing policy),
-//! [`cluster_specifier`].
+//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -41,31 +41,29 @@ pub mod access_logger;
 
 pub mod bootstrap;
 
-// early_header_mutation kind
 pub mod early_header_mutation;
-// The load-balancing policy (issue 25, routing).
+
 pub mod lb;
 
-// The cluster specifier (issue 25, routing).
 pub mod cluster_specifier;
+
+pub mod cluster;
 
 pub mod since;
 
 pub use access_logger::*;
 pub use bootstrap::*;
 pub use callbacks::*;
+pub use cluster::*;
+pub use cluster_specifier::*;
+pub use early_header_mutation::*;
 pub use hooks::*;
 pub use http::*;
+pub use lb::*;
 pub use listener::*;
 pub use since::*;
 pub use types::*;
 pub use udp::*;
-// early_header_mutation kind
-pub use early_header_mutation::*;
-// The load-balancing policy.
-pub use lb::*;
-// The cluster specifier.
-pub use cluster_specifier::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

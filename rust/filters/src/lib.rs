@@ -9,17 +9,15 @@
 
 pub mod access_logger;
 pub mod bootstrap;
+pub mod cluster;
+pub mod cluster_specifier;
+pub mod early_header_mutation;
 pub mod http;
+pub mod lb;
 pub mod listener;
 pub mod network;
 pub mod shared;
 pub mod udp;
-// early_header_mutation kind
-pub mod early_header_mutation;
-// The load-balancing policy (issue 25, routing).
-pub mod lb;
-// The cluster specifier (issue 25, routing).
-pub mod cluster_specifier;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -92,5 +90,11 @@ envoy_dm_sdk::module! {
         "cs_canary_split" => cluster_specifier::cs_canary_split::CanarySplitConfig::new,
         #[cfg(feature = "fault-injection")]
         "cs_fault_injection" => cluster_specifier::cs_fault_injection::ClusterSpecifierFaultConfig::new,
+    ],
+    // The cluster kind: a cluster type that finds its hosts and picks one per request.
+    cluster: [
+        "cluster_file_hosts" => cluster::cluster_file_hosts::FileHostsConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "cluster_fault_injection" => cluster::cluster_fault_injection::ClusterFaultConfig::new,
     ],
 }

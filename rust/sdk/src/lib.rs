@@ -19,7 +19,7 @@
 //! | `log.rs`        | logging through Envoy (captured in tests)                 |
 //! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
 //! | `reentry.rs`    | which callbacks may re-enter the module                   |
-//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/` | one folder per kind |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/` | one folder per kind |
 
 // What every kind shares; none of these imports a kind.
 pub mod barrier;
@@ -37,16 +37,14 @@ pub mod since;
 // exported `extern "C"` glue) and testing.rs (the fake).
 pub mod access_logger;
 pub mod bootstrap;
+pub mod cluster;
+pub mod cluster_specifier;
+pub mod early_header_mutation;
 pub mod http;
+pub mod lb;
 pub mod listener;
 pub mod network;
 pub mod udp;
-// early_header_mutation kind
-pub mod early_header_mutation;
-// The load-balancing policy (issue 25, routing).
-pub mod lb;
-// The cluster specifier (issue 25, routing).
-pub mod cluster_specifier;
 
 pub use config::parse_json;
 pub use envoy_dm_abi as abi;

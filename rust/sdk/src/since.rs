@@ -169,6 +169,8 @@ macro_rules! optional_callbacks {
             $(
                 /// # Safety
                 /// That of the abi crate's declaration of the same name.
+                // As many arguments as the C callback has (add_hosts has 11).
+                #[allow(clippy::too_many_arguments)]
                 pub unsafe fn $name($($arg: $t),*) $(-> $ret)? {
                     // SAFETY: the address is Envoy's export of this very name, whose
                     // type the compile-time check below ties to the abi crate's
@@ -365,6 +367,45 @@ optional_callbacks! {
         since "1.40.0":
         fn(context: envoy_dynamic_module_type_cluster_specifier_context_envoy_ptr,
            status_code: u32) -> bool;
+    // The cluster kind: all of its callbacks arrived in 1.38.
+    CLUSTER_ADD_HOSTS = abi::envoy_dynamic_module_callback_cluster_add_hosts since "1.38.0":
+        fn(cluster: envoy_dynamic_module_type_cluster_envoy_ptr,
+           priority: u32,
+           addresses: *const envoy_dynamic_module_type_module_buffer,
+           weights: *const u32,
+           regions: *const envoy_dynamic_module_type_module_buffer,
+           zones: *const envoy_dynamic_module_type_module_buffer,
+           sub_zones: *const envoy_dynamic_module_type_module_buffer,
+           metadata_pairs: *const envoy_dynamic_module_type_module_buffer,
+           metadata_pairs_per_host: usize,
+           count: usize,
+           result_host_ptrs: *mut envoy_dynamic_module_type_cluster_host_envoy_ptr) -> bool;
+    CLUSTER_REMOVE_HOSTS = abi::envoy_dynamic_module_callback_cluster_remove_hosts since "1.38.0":
+        fn(cluster: envoy_dynamic_module_type_cluster_envoy_ptr,
+           host_envoy_ptrs: *const envoy_dynamic_module_type_cluster_host_envoy_ptr,
+           count: usize) -> usize;
+    CLUSTER_PRE_INIT_COMPLETE =
+        abi::envoy_dynamic_module_callback_cluster_pre_init_complete since "1.38.0":
+        fn(cluster: envoy_dynamic_module_type_cluster_envoy_ptr);
+    CLUSTER_SCHEDULER_NEW = abi::envoy_dynamic_module_callback_cluster_scheduler_new since "1.38.0":
+        fn(cluster: envoy_dynamic_module_type_cluster_envoy_ptr)
+            -> envoy_dynamic_module_type_cluster_scheduler_module_ptr;
+    CLUSTER_SCHEDULER_DELETE =
+        abi::envoy_dynamic_module_callback_cluster_scheduler_delete since "1.38.0":
+        fn(scheduler: envoy_dynamic_module_type_cluster_scheduler_module_ptr);
+    CLUSTER_SCHEDULER_COMMIT =
+        abi::envoy_dynamic_module_callback_cluster_scheduler_commit since "1.38.0":
+        fn(scheduler: envoy_dynamic_module_type_cluster_scheduler_module_ptr, event_id: u64);
+    CLUSTER_LB_GET_HEALTHY_HOST_COUNT =
+        abi::envoy_dynamic_module_callback_cluster_lb_get_healthy_host_count since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_cluster_lb_envoy_ptr, priority: u32) -> usize;
+    CLUSTER_LB_GET_HEALTHY_HOST =
+        abi::envoy_dynamic_module_callback_cluster_lb_get_healthy_host since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_cluster_lb_envoy_ptr, priority: u32, index: usize)
+            -> envoy_dynamic_module_type_cluster_host_envoy_ptr;
+    CLUSTER_LB_GET_HEALTHY_HOST_WEIGHT =
+        abi::envoy_dynamic_module_callback_cluster_lb_get_healthy_host_weight since "1.38.0":
+        fn(lb: envoy_dynamic_module_type_cluster_lb_envoy_ptr, priority: u32, index: usize) -> u32;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

@@ -187,6 +187,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("early_header_mutation", crate::EARLY_HEADER_MUTATION_NAMES),
         ("lb", crate::LB_POLICY_NAMES),
         ("cluster_specifier", crate::CLUSTER_SPECIFIER_NAMES),
+        // The cluster kind.
+        ("cluster", crate::CLUSTER_NAMES),
     ];
     tables
         .iter()
@@ -351,6 +353,7 @@ mod tests {
             "early_header_mutation",
             "lb",
             "cluster_specifier",
+            "cluster",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
