@@ -5,7 +5,7 @@
 #
 #   make fuzz         every target for FUZZ_SECONDS (default 120) each, one after
 #                     the other; executions per target in build/fuzz/summary.txt
-#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (default 5) each, for make
+#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (default 3) each, for make
 #                     test; fails on any crash (build/fuzz/smoke-summary.txt)
 #   make fuzz-deps    cargo-fuzz (pinned), the nightly toolchain, Clang (apt as root)
 #   make fuzz-lint    rustfmt and clang-format of the fuzz sources
@@ -29,7 +29,7 @@
 # 15); clang-16 is the newest Clang Debian 12 ships.
 
 FUZZ_SECONDS       ?= 120
-FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SMOKE_SECONDS ?= 3
 CARGO_FUZZ_VERSION := 0.13.2
 FUZZ_CLANG_VERSION := 16
 FUZZ_CXX           := clang++-$(FUZZ_CLANG_VERSION)
