@@ -230,9 +230,11 @@ def rust_filters(node) -> list[str]:
 
 
 def module_cluster(cluster: dict) -> bool:
-    """Whether rust_module is the cluster itself (the cluster kind), not only
-    upstream HTTP filters inside an ordinary cluster."""
-    return bool(rust_filters(cluster.get("cluster_type", {})))
+    """Whether rust_module is the cluster itself (the cluster kind) or chooses
+    its hosts (a load-balancing policy), not only upstream HTTP filters inside
+    an ordinary cluster. Such a cluster is a unit of its own: an Envoy without
+    the kind refuses it, and with it every listener that routes there."""
+    return bool(rust_filters(cluster.get("cluster_type", {})) or rust_filters(cluster.get("load_balancing_policy", {})))
 
 
 def rust_units() -> list[tuple[str, list[str], dict]]:
