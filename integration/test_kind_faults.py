@@ -34,6 +34,21 @@ ACCESS_LOG_PORT = 19195
 FAULT_ENV = {"DM_ENABLE_FAULT_INJECTION": "1"}
 
 
+def start_fault_envoy(logs_dir, path, config: dict, admin_port: int, base_id: int, name: str) -> processes.Envoy:
+    """An Envoy of `config` (written to `path`) on the test build, with the
+    fault-injection switch on: the test-only filters load there only."""
+    path.write_text(json.dumps(config))
+    return processes.start_envoy(
+        logs_dir,
+        config=path,
+        admin_port=admin_port,
+        base_id=base_id,
+        extra_env=FAULT_ENV,
+        search_path=processes.TEST_LIB,
+        name=name,
+    )
+
+
 @pytest.fixture(scope="module")
 def fault_envoy(upstream, logs_dir, tmp_path_factory):
     listeners = [
@@ -55,16 +70,7 @@ def fault_envoy(upstream, logs_dir, tmp_path_factory):
     )
     listeners.append(kinds.access_log_listener(ACCESS_LOG_PORT, "access_log_fault_injection", {"phase": "log"}))
     path = tmp_path_factory.mktemp("kind-faults") / "faults.json"
-    path.write_text(json.dumps(kinds.bootstrap(listeners, ADMIN)))
-    envoy = processes.start_envoy(
-        logs_dir,
-        config=path,
-        admin_port=ADMIN,
-        base_id=12,
-        extra_env=FAULT_ENV,
-        search_path=processes.TEST_LIB,
-        name="envoy-kind-faults",
-    )
+    envoy = start_fault_envoy(logs_dir, path, kinds.bootstrap(listeners, ADMIN), ADMIN, 12, "envoy-kind-faults")
     yield envoy
     code = envoy.stop()
     assert code == 0, f"envoy exited with {code}\n{envoy.log()[-3000:]}"
@@ -224,16 +230,8 @@ def test_bootstrap_extension_panics_are_contained_and_exit_still_completes(upstr
         kinds.bootstrap_extension("bootstrap_fault_injection", {"phase": p}, entry=f"fault_{p}")
         for p in BOOTSTRAP_PHASES
     ]
-    path = tmp_path / "bootstrap-faults.json"
-    path.write_text(json.dumps(config))
-    envoy = processes.start_envoy(
-        logs_dir,
-        config=path,
-        admin_port=BOOTSTRAP_ADMIN,
-        base_id=14,
-        extra_env=FAULT_ENV,
-        search_path=processes.TEST_LIB,
-        name="envoy-boot-faults",
+    envoy = start_fault_envoy(
+        logs_dir, tmp_path / "bootstrap-faults.json", config, BOOTSTRAP_ADMIN, 14, "envoy-boot-faults"
     )
     stopped = False
     try:
@@ -324,16 +322,13 @@ def test_early_header_mutation_panics_fail_closed_and_exit_still_completes(upstr
         ],
         ports.EARLY_HEADER_MUTATION_ADMIN,
     )
-    path = tmp_path / "early-faults.json"
-    path.write_text(json.dumps(config))
-    envoy = processes.start_envoy(
+    envoy = start_fault_envoy(
         logs_dir,
-        config=path,
-        admin_port=ports.EARLY_HEADER_MUTATION_ADMIN,
-        base_id=ports.BASE_ID["early_header_mutation_faults"],
-        extra_env=FAULT_ENV,
-        search_path=processes.TEST_LIB,
-        name="envoy-early-faults",
+        tmp_path / "early-faults.json",
+        config,
+        ports.EARLY_HEADER_MUTATION_ADMIN,
+        ports.BASE_ID["early_header_mutation_faults"],
+        "envoy-early-faults",
     )
     stopped = False
     try:
@@ -383,16 +378,13 @@ def lb_fault_envoy(upstream, logs_dir, tmp_path_factory):
         )
         for phase in LB_PHASES
     ]
-    path = tmp_path_factory.mktemp("lb-faults") / "lb-faults.json"
-    path.write_text(json.dumps(config))
-    envoy = processes.start_envoy(
+    envoy = start_fault_envoy(
         logs_dir,
-        config=path,
-        admin_port=LB_ADMIN,
-        base_id=ports.BASE_ID["routing_lb_faults"],
-        extra_env=FAULT_ENV,
-        search_path=processes.TEST_LIB,
-        name="envoy-lb-faults",
+        tmp_path_factory.mktemp("lb-faults") / "lb-faults.json",
+        config,
+        LB_ADMIN,
+        ports.BASE_ID["routing_lb_faults"],
+        "envoy-lb-faults",
     )
     yield envoy
     envoy.stop()
@@ -464,16 +456,9 @@ CS_KIND, CS_NAME = "cluster specifier", "cs_fault_injection"
 
 def test_a_cluster_specifier_panic_answers_that_request_503_only(upstream, logs_dir, tmp_path):
     listener = kinds.cluster_specifier_listener(CS_PORT, CS_NAME, {"cluster": "echo"})
-    path = tmp_path / "cs-faults.json"
-    path.write_text(json.dumps(kinds.bootstrap([listener], CS_ADMIN)))
-    envoy = processes.start_envoy(
-        logs_dir,
-        config=path,
-        admin_port=CS_ADMIN,
-        base_id=ports.BASE_ID["routing_cs_faults"],
-        extra_env=FAULT_ENV,
-        search_path=processes.TEST_LIB,
-        name="envoy-cs-faults",
+    config = kinds.bootstrap([listener], CS_ADMIN)
+    envoy = start_fault_envoy(
+        logs_dir, tmp_path / "cs-faults.json", config, CS_ADMIN, ports.BASE_ID["routing_cs_faults"], "envoy-cs-faults"
     )
     try:
         for i in range(2):
@@ -569,16 +554,13 @@ def test_cluster_panics_are_contained_and_exit_still_completes(logs_dir, tmp_pat
     listeners = [configs.listener(f"fault_{p}", port, [], cluster=f"fault_{p}") for p, port in CLUSTER_PHASES.items()]
     config = kinds.bootstrap(listeners, ports.CLUSTER_FAULT_ADMIN)
     config["static_resources"]["clusters"] += [fault_cluster(p, hosts) for p in CLUSTER_PHASES]
-    path = tmp_path / "cluster-faults.json"
-    path.write_text(json.dumps(config))
-    envoy = processes.start_envoy(
+    envoy = start_fault_envoy(
         logs_dir,
-        config=path,
-        admin_port=ports.CLUSTER_FAULT_ADMIN,
-        base_id=ports.BASE_ID["cluster_faults"],
-        extra_env=FAULT_ENV,
-        search_path=processes.TEST_LIB,
-        name="envoy-cluster-faults",
+        tmp_path / "cluster-faults.json",
+        config,
+        ports.CLUSTER_FAULT_ADMIN,
+        ports.BASE_ID["cluster_faults"],
+        "envoy-cluster-faults",
     )
     stopped = False
     try:
