@@ -25,14 +25,14 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-tutorial new-filter test-scaffold test-scaffolds new-module test-new-module
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-rust-chain test-other-chain test-tutorial new-filter test-scaffold test-scaffolds new-module test-new-module
 
 # Every target has a line here; scripts/docs_check.py (make docs-check) fails
 # when one is missing.
 help:
 	@echo "The two commands:"
 	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1120; Ctrl-C stops)"
-	@echo "  make test        deps, lint, unit, sanitize, fuzz-smoke, build, venv, integration, bench-smoke, test-scaffolds"
+	@echo "  make test        lint, unit, sanitize and build (Rust beside the rest), fuzz-smoke, integration beside test-scaffolds, bench-smoke"
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"
 	@echo "  make rust | make go | make cpp | make upstream   one of them (upstream: the echo server)"
@@ -59,8 +59,9 @@ help:
 	@echo "  make new-module DIR=<path> LANG=<rust|go|cpp>  a module project outside the repository, built against its SDK"
 	@echo "  make test-tutorial  docs/TUTORIAL.md's steps, run in a scratch copy (in make test)"
 	@echo "  make test-scaffold  make new-filter in a scratch copy, every kind and language: linted, built, tested (in make test)"
-	@echo "  make test-scaffolds  test-tutorial, test-scaffold and test-new-module in order (in make test)"
+	@echo "  make test-scaffolds  test-tutorial, test-scaffold and test-new-module in order (in make test, beside integration)"
 	@echo "  make test-new-module  make new-module for each language in a temporary folder, and its make test (in make test)"
+	@echo "  make test-rust-chain | test-other-chain   make test's two chains of checks and builds"
 	@echo "Docs:"
 	@echo "  make docs        rewrite the line numbers of docs' code links from their symbols"
 	@echo "  make diagrams    regenerate docs/diagrams/*.svg from their .dot sources (Graphviz)"
@@ -159,12 +160,31 @@ contenders: | $(LIB)
 
 # -------------------------------------------------------------------- test
 
-test: deps lint unit sanitize fuzz-smoke build venv integration bench-smoke test-scaffolds
+# make test in four steps. The checks and builds run as two chains side by
+# side: the Rust one (cargo serialises its builds on its own lock anyway, and
+# the last crate of each build compiles on one core) and everything else
+# (C++, Go, Python, docs), which shares no build directory with it. Then the
+# fuzz smoke; then integration beside the scaffold tests, which compile in
+# scratch copies while integration mostly waits on Envoy; then bench-smoke.
+# The installs run first, alone: apt and pip must not run twice at once.
+TEST_RUST_CHAIN  := lint-rust unit-rust sanitize-rust fuzz-build-rust rust test-lib
+TEST_OTHER_CHAIN := lint-python lint-docker docs-check diagrams-check fuzz-lint lint-go lint-cpp \
+                    unit-go sanitize-go-race go upstream unit-cpp cpp sanitize-cpp sanitize-cpp-tsan \
+                    fuzz-build-cpp compat-envoys
+test: deps fuzz-deps venv
+	$(MAKE) -j2 --output-sync=target test-rust-chain test-other-chain
+	$(MAKE) fuzz-smoke
+	$(MAKE) -j2 --output-sync=target integration test-scaffolds
+	$(MAKE) bench-smoke
+
+test-rust-chain:
+	$(MAKE) -j1 $(TEST_RUST_CHAIN)
+test-other-chain:
+	$(MAKE) -j1 $(TEST_OTHER_CHAIN)
 
 # The tutorial's, make new-filter's and make new-module's tests, in that order
-# (they share a scratch copy). Beside integration (make -j2) they saved three
-# minutes, but the extra load pushed test_network's never-reading client past
-# its memory bound once: one after the other until that bound is understood.
+# (they share a scratch copy). make test runs them beside integration: each
+# serves in a network namespace of its own when root, on ports of its own.
 test-scaffolds:
 	$(MAKE) test-tutorial
 	$(MAKE) test-scaffold
