@@ -135,8 +135,9 @@ mod tests {
     #[test]
     fn a_request_becomes_one_line_with_its_fields() {
         let _serial = serial();
-        let dir = temp_dir("json-fields");
-        let config = config(&dir, 1);
+        let tmp = temp_dir("json-fields");
+        let dir = tmp.path();
+        let config = config(dir, 1);
         let mut envoy = FakeAccessLog::with_request(
             &[(":method", "GET"), (":path", "/x"), ("x-hostile", "a\nb")],
             200,
@@ -174,8 +175,9 @@ mod tests {
     #[test]
     fn header_bytes_that_are_not_utf8_are_kept_exactly() {
         let _serial = serial();
-        let dir = temp_dir("json-bytes");
-        let config = config(&dir, 1);
+        let tmp = temp_dir("json-bytes");
+        let dir = tmp.path();
+        let config = config(dir, 1);
         let mut envoy = FakeAccessLog::with_request(&[(":method", "GET")], 200);
         envoy.add_header(HeaderType::RequestHeader, "x-raw", b"\xe9\xff\xfe");
         log_one(&config, &mut envoy);
@@ -196,8 +198,9 @@ mod tests {
     #[test]
     fn a_rejected_request_without_headers_still_makes_a_line() {
         let _serial = serial();
-        let dir = temp_dir("json-rejected");
-        let config = config(&dir, 1);
+        let tmp = temp_dir("json-rejected");
+        let dir = tmp.path();
+        let config = config(dir, 1);
         let mut envoy = FakeAccessLog {
             response_code: Some(431),
             response_code_details: Some("http1.headers_too_large".into()),
@@ -225,7 +228,8 @@ mod tests {
                 "authorization",
             ),
         ] {
-            let dir = temp_dir("json-redact");
+            let tmp = temp_dir("json-redact");
+            let dir = tmp.path();
             let mut json = json;
             json["dirname"] = serde_json::json!(dir);
             let config = config_json(json).unwrap();
@@ -247,7 +251,8 @@ mod tests {
     #[test]
     fn a_full_queue_counts_dropped_lines() {
         let _serial = serial();
-        let dir = temp_dir("json-full");
+        let tmp = temp_dir("json-full");
+        let dir = tmp.path();
         let config = config_json(serde_json::json!({"dirname": dir, "queue_lines": 2})).unwrap();
         let stall = GATE.write().unwrap();
         let mut counted = 0;

@@ -132,7 +132,7 @@ pub(crate) mod tests {
     use envoy_dm_sdk::testing::{FakeEnvoyConfig, FakeEnvoyFilter};
     use std::fs::Permissions;
     use std::os::unix::fs::PermissionsExt;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::time::Duration;
 
     fn config_json(json: serde_json::Value) -> Result<HttpAccessLogConfig, BoxError> {
@@ -143,11 +143,12 @@ pub(crate) mod tests {
         config_json(serde_json::json!({"dirname": dir, "num_workers": workers}))
     }
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("access-logger-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    /// A fresh directory, removed with everything in it when the test drops it.
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("access-logger-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn log_one(
@@ -186,8 +187,9 @@ pub(crate) mod tests {
     #[test]
     fn every_stream_becomes_one_line() {
         let _serial = serial();
-        let dir = temp_dir("lines");
-        let config = config(&dir, 3).unwrap();
+        let tmp = temp_dir("lines");
+        let dir = tmp.path();
+        let config = config(dir, 3).unwrap();
         for i in 0..50 {
             log_one(
                 &config,
@@ -221,8 +223,9 @@ pub(crate) mod tests {
     #[test]
     fn header_bytes_that_are_not_utf8_are_kept_exactly() {
         let _serial = serial();
-        let dir = temp_dir("bytes");
-        let config = config(&dir, 1).unwrap();
+        let tmp = temp_dir("bytes");
+        let dir = tmp.path();
+        let config = config(dir, 1).unwrap();
         let mut envoy = FakeEnvoyFilter::with_request_headers(&[(":path", "/x")]);
         envoy.add_header(HeaderType::RequestHeader, "x-raw", b"caf\xe9\xff\xfe");
         envoy.add_header(HeaderType::ResponseHeader, "x-raw-back", b"\xe9");
@@ -254,8 +257,9 @@ pub(crate) mod tests {
     #[test]
     fn two_configs_sharing_a_file_never_tear_lines() {
         let _serial = serial();
-        let dir = temp_dir("shared");
-        let (a, b) = (config(&dir, 1).unwrap(), config(&dir, 1).unwrap());
+        let tmp = temp_dir("shared");
+        let dir = tmp.path();
+        let (a, b) = (config(dir, 1).unwrap(), config(dir, 1).unwrap());
         let big = "v".repeat(3000);
         std::thread::scope(|s| {
             for config in [&a, &b] {
@@ -279,22 +283,24 @@ pub(crate) mod tests {
     #[test]
     fn the_file_mode_is_set_explicitly() {
         let _serial = serial();
-        let dir = temp_dir("mode");
+        let tmp = temp_dir("mode");
+        let dir = tmp.path();
         let path = dir.join("access_log_0.log");
         std::fs::write(&path, b"").unwrap();
         std::fs::set_permissions(&path, Permissions::from_mode(0o666)).unwrap();
-        finish(config(&dir, 1).unwrap());
+        finish(config(dir, 1).unwrap());
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, FILE_MODE, "{mode:o}");
     }
 
     #[test]
     fn a_symlink_at_the_log_path_is_refused() {
-        let dir = temp_dir("symlink");
+        let tmp = temp_dir("symlink");
+        let dir = tmp.path();
         let target = dir.join("elsewhere");
         std::fs::write(&target, b"").unwrap();
         std::os::unix::fs::symlink(&target, dir.join("access_log_0.log")).unwrap();
-        let err = config(&dir, 1).err().unwrap().to_string();
+        let err = config(dir, 1).err().unwrap().to_string();
         assert!(
             err.contains("it is a symbolic link, and log files are opened with O_NOFOLLOW"),
             "{err}"
@@ -304,12 +310,13 @@ pub(crate) mod tests {
 
     #[test]
     fn a_fifo_at_the_log_path_is_refused_without_hanging() {
-        let dir = temp_dir("fifo");
+        let tmp = temp_dir("fifo");
+        let dir = tmp.path();
         let path = dir.join("access_log_0.log");
         let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
         // SAFETY: a plain mkfifo on a NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let err = config(&dir, 1).err().unwrap().to_string();
+        let err = config(dir, 1).err().unwrap().to_string();
         assert!(
             err.contains("not a regular file") || err.contains("No such device"),
             "{err}"
@@ -325,8 +332,9 @@ pub(crate) mod tests {
             ("cookie", "session=1"),
             ("x-other", "kept"),
         ];
-        let dir = temp_dir("redact");
-        let config = config(&dir, 1).unwrap();
+        let tmp = temp_dir("redact");
+        let dir = tmp.path();
+        let config = config(dir, 1).unwrap();
         let mut envoy = FakeEnvoyFilter::with_request_headers(&secrets);
         envoy.add_header(HeaderType::ResponseHeader, "set-cookie", b"session=2");
         let mut filter = config.new_http_filter(&mut envoy);
@@ -349,14 +357,16 @@ pub(crate) mod tests {
             .contains(&("set-cookie".into(), REDACTED.into())));
 
         // Opt-out, and a list of one's own.
-        let dir = temp_dir("redact-off");
+        let tmp = temp_dir("redact-off");
+        let dir = tmp.path();
         let off = config_json(serde_json::json!({"dirname": dir, "redact_headers": []})).unwrap();
         log_one(&off, &secrets, 200);
         finish(off);
         assert!(std::fs::read_to_string(dir.join("access_log_0.log"))
             .unwrap()
             .contains("Bearer abc"));
-        let dir = temp_dir("redact-own");
+        let tmp = temp_dir("redact-own");
+        let dir = tmp.path();
         let own = config_json(serde_json::json!({"dirname": dir, "redact_headers": ["X-Other"]}))
             .unwrap();
         log_one(&own, &secrets, 200);
@@ -375,7 +385,8 @@ pub(crate) mod tests {
     #[test]
     fn a_full_queue_drops_lines_into_the_counter_and_the_log() {
         let _serial = serial();
-        let dir = temp_dir("full");
+        let tmp = temp_dir("full");
+        let dir = tmp.path();
         let config = config_json(serde_json::json!({"dirname": dir, "queue_lines": 4})).unwrap();
         let stall = GATE.write().unwrap();
         let mut counted = 0;
@@ -394,8 +405,9 @@ pub(crate) mod tests {
     #[test]
     fn a_renamed_file_is_reopened_and_nothing_is_lost() {
         let _serial = serial();
-        let dir = temp_dir("rotate");
-        let config = config(&dir, 1).unwrap();
+        let tmp = temp_dir("rotate");
+        let dir = tmp.path();
+        let config = config(dir, 1).unwrap();
         let path = dir.join("access_log_0.log");
         for i in 0..100 {
             log_one(&config, &[], i);
@@ -420,8 +432,9 @@ pub(crate) mod tests {
     #[test]
     fn dropping_a_config_never_waits_for_its_writers() {
         let _serial = serial();
-        let dir = temp_dir("nonblocking");
-        let config = config(&dir, 2).unwrap();
+        let tmp = temp_dir("nonblocking");
+        let dir = tmp.path();
+        let config = config(dir, 2).unwrap();
         let stall = GATE.write().unwrap();
         for i in 0..100 {
             log_one(&config, &[], i);
@@ -451,8 +464,9 @@ pub(crate) mod tests {
             err.contains("cannot open /nonexistent/dir/access_log_0.log"),
             "{err}"
         );
-        let dir = temp_dir("counts");
-        assert!(config(&dir, 0)
+        let tmp = temp_dir("counts");
+        let dir = tmp.path();
+        assert!(config(dir, 0)
             .err()
             .unwrap()
             .to_string()

@@ -306,8 +306,8 @@ mod tests {
 
     #[test]
     fn tokens_file_mode_follows_the_file_on_reload() {
-        let dir = std::env::temp_dir().join(format!("header_auth_tokens_{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let path = dir.join("tokens");
         std::fs::write(&path, "# lab tokens\nalpha\n").unwrap();
         let config = format!(

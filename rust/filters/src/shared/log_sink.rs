@@ -550,18 +550,20 @@ pub(crate) mod tests {
         SERIAL.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("log-sink-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    /// A fresh directory, removed with everything in it when the test drops it.
+    pub(crate) fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("log-sink-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     // A failing write (a full disk) cannot be produced through Envoy here;
     // a file opened read-only fails every write the same way.
     #[test]
     fn a_failed_write_is_counted_and_reported() {
-        let dir = temp_dir("fail");
+        let tmp = temp_dir("fail");
+        let dir = tmp.path();
         let path = dir.join("ro.log");
         std::fs::write(&path, b"").unwrap();
         let mut log = LogFile::new(path.clone(), File::open(&path).unwrap());

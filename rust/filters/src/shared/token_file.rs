@@ -172,12 +172,13 @@ pub fn reload_all() {
 mod tests {
     use super::*;
 
-    fn temp(name: &str, text: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("token_file_{}_{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("tokens");
+    /// A tokens file holding `text`, in a directory removed when the test
+    /// drops it.
+    fn temp(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens");
         std::fs::write(&path, text).unwrap();
-        path
+        (dir, path)
     }
 
     #[test]
@@ -199,7 +200,7 @@ mod tests {
 
     #[test]
     fn a_bad_reload_keeps_the_old_set_and_a_good_one_replaces_it() {
-        let path = temp("reload", "one\n");
+        let (_dir, path) = temp("one\n");
         let file = TokenFile::open(&path).unwrap();
         assert_eq!(*file.tokens(), vec![b"one".to_vec()]);
         std::fs::remove_file(&path).unwrap();

@@ -291,8 +291,8 @@ mod tests {
     #[test]
     fn follows_the_file_and_keeps_hosts_through_a_bad_one() {
         envoy_dm_sdk::log::take_logs();
-        let dir = std::env::temp_dir().join(format!("file-hosts-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let path = dir.join("hosts.json");
         std::fs::write(
             &path,
@@ -331,7 +331,6 @@ mod tests {
             "{logs:?}"
         );
         drop(c);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
