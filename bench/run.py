@@ -95,6 +95,8 @@ def planned_s(args, phase: str) -> float:
     memory = 6 * (args.load_seconds + 2.5)
     # Measured here: about 1 s per listener and round (a dump each), and the start.
     price = 30 + 1.0 * len(price_list.listeners(args.price_calls)) * args.price_rounds
+    if args.price_list:  # the price list alone
+        return 0.0
     return {"instructions": price + cpu + memory, "price": cpu + memory, "cpu": memory, "memory": 0.0}[phase]
 
 
@@ -307,6 +309,11 @@ def price_request(
     return conn, price_list.hits_of(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
 
 
+# Warm-up requests per price listener: its first request makes what Envoy and
+# the filter make once (the hits check needs one); the rest count nothing new.
+PRICE_WARMUP = 3
+
+
 def measure_price_list(args, out: Path) -> dict:
     """The price list's Envoy under callgrind, measured as measure_instructions
     does (interleaved rounds, a dump per listener and round), after a check that
@@ -339,30 +346,35 @@ def measure_price_list(args, out: Path) -> dict:
     pid = str(envoy.proc.pid)
     listeners = price_list.listeners(args.price_calls, languages)
     measured: dict[str, list[float]] = {l.name: [] for l in listeners}
+    # One keep-alive connection per listener, opened and warmed here and kept:
+    # a dump zeroes callgrind's counters, so each listener's window is just its
+    # requests, from the previous dump to its own (one callgrind_control per
+    # listener; the -z before a round only clears what came before it).
+    conns: dict[str, http.client.HTTPConnection] = {}
     try:
         run(["callgrind_control", "-i", "on", pid])
         for l in listeners:  # warm every path, and see each filter make its calls
             conn: http.client.HTTPConnection | None = None
-            for _ in range(max(1, args.warmup // 5)):
+            for _ in range(PRICE_WARMUP):
                 conn, hits = price_request(l.port, conn)
                 if hits != price_list.expected_hits(l):
                     raise RuntimeError(f"{l.name}: the filter reported {hits} of its {l.calls} calls done")
-            if conn is not None:
-                conn.close()
+            assert conn is not None
+            conns[l.name] = conn
         progress = Progress("price", args.price_rounds * len(listeners), planned_s(args, "price"))
         for rnd in range(args.price_rounds):
+            run(["callgrind_control", "-z", pid])
             for l in listeners:
-                conn, _ = price_request(l.port)  # connected, warm
-                run(["callgrind_control", "-z", pid])
                 for _ in range(args.price_requests):
-                    price_request(l.port, conn)
+                    price_request(l.port, conns[l.name])
                 before = set(cg_dir.iterdir())
                 run(["callgrind_control", "-d", f"{l.name}-r{rnd}", pid])
-                conn.close()
                 total = worker_dump(cg_dir, before, args.keep_dumps)
                 measured[l.name].append(total / args.price_requests)
                 progress.step(f"round {rnd + 1} {l.name}: {total / args.price_requests:,.0f} instr/request")
     finally:
+        for c in conns.values():
+            c.close()
         envoy.stop()
     return {
         "calls": args.price_calls,
@@ -388,7 +400,7 @@ def worker_dump(directory: Path, before: set, keep: bool) -> int:
         if done and len(done) == len(new) and len(done) == len(settled):
             break  # no file appeared or finished since the last look
         settled = {p: 0 for p in done}
-        time.sleep(0.1)
+        time.sleep(0.05)
     else:
         raise TimeoutError("callgrind dump did not appear")
     totals = {p: dump_costs(p)[0] for p in settled}
@@ -837,7 +849,7 @@ def main() -> int:
     if args.quick:
         args.requests, args.rounds, args.warmup = 20, 1, 5
         args.cpu_rounds, args.cpu_seconds, args.load_seconds = 1, 1, 1
-        args.price_requests, args.price_rounds, args.price_calls = 2, 1, 10
+        args.price_requests, args.price_rounds, args.price_calls = 5, 1, 20
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = (args.out or HERE / "results" / stamp).resolve()
     out.mkdir(parents=True, exist_ok=True)
