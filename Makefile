@@ -66,7 +66,7 @@ help:
 	@echo "  make docs        rewrite the line numbers of docs' code links from their symbols"
 	@echo "  make diagrams    regenerate docs/diagrams/*.svg from their .dot sources (Graphviz)"
 	@echo "Measure:"
-	@echo "  make bench       modules, built-in, Lua, Wasm, ext_proc: instructions and CPU per request (about 15 min)"
+	@echo "  make bench       modules, built-in, Lua, Wasm, ext_proc: instructions and CPU per request, the price list (about 20 min)"
 	@echo "  make contenders  the bench's Wasm filter and ext_proc server, into build/"
 	@echo "  make soak        SOAK_REQUESTS (50,000) on each HTTP listener (ports.HTTP), HTTP/1.1 and HTTP/2, 4 workers"
 	@echo "  make fuzz        every fuzzer for FUZZ_SECONDS (default 120) each; make fuzz-smoke: seconds each"

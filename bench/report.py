@@ -279,6 +279,89 @@ def reading(results: dict) -> str:
     return "\n".join(lines)
 
 
+def price_cell(row: dict, lang: str) -> str:
+    if lang not in row:
+        return "-"
+    r = row[lang]
+    return f"{r['price']:,.0f} ({r['spread_pct']:.1f}%)"
+
+
+def price_table(results: dict) -> str:
+    """op x language: instructions per call, with the spread over rounds."""
+    import price_list
+
+    price = results.get("price_list")
+    if not price:
+        return "Not measured in this run (`--only` skips it; `--price-list` runs it alone)."
+    lines = [
+        "| op | what each call does | Rust | Go | C++ | Lua |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for op in price_list.OPS:
+        row = price["prices"].get(op, {})
+        cells = " | ".join(price_cell(row, lang) for lang in price_list.LANGUAGES)
+        lines.append(f"| `{op}` | {price_list.DOES[op]} | {cells} |")
+    return "\n".join(lines)
+
+
+def price_method(results: dict) -> str:
+    """The price list's method and reading, written from the numbers."""
+    import price_list
+
+    price = results.get("price_list")
+    if not price:
+        return ""
+    table = price["prices"]
+    n = price["calls"]
+
+    def of(lang: str) -> dict[str, float]:
+        return {op: row[lang]["price"] for op, row in table.items() if lang in row}
+
+    rust, go, cpp, lua = (of(lang) for lang in price_list.LANGUAGES)
+    shared = [op for op in price_list.OPS if op in rust and op in go and op in cpp]
+    worst = max((r["spread_pct"] for row in table.values() for l, r in row.items() if l != "lua"), default=0.0)
+    worst_lua = max((row["lua"]["spread_pct"] for row in table.values() if "lua" in row), default=0.0)
+    text = (
+        f'Each language\'s bench-only filter `callback_price` (config `{{"op": ..., "calls": N}}`) makes one '
+        f"callback N times per request and otherwise passes it through; the Lua anchor is a Lua filter doing the "
+        f"same operation the same number of times. Every (language, op) has two listeners, {n} and {2 * n} calls, "
+        f"on a direct-response route of the price list's own Envoy (`price-envoy.json`, one worker, under "
+        f"callgrind as above). Per listener {price['requests']} requests on one keep-alive connection between "
+        f"`callgrind_control -z` and `-d`, {price['rounds']} interleaved rounds, after a check that every filter "
+        f"reports its {n} or {2 * n} calls done. Counted: the instructions of Envoy's worker thread "
+        f"(`--separate-threads=yes`), which runs the requests and the calls; the other threads' timers fire by "
+        f"the clock and would land in the longer window only. Price per call = (I({2 * n}) - I({n})) / {n}, I "
+        f"being instructions per request: the rest of the request, the module's own per-stream work and the "
+        f"filter's constant work cancel. Spread = (max-min)/median of the per-round prices; worst module here "
+        f"{worst:.1f}%: the windows' other work moves by a few hundred instructions per request between rounds, "
+        f"a few instructions per call at N={n}, which is large only beside the cheapest calls. Lua's worst "
+        f"{worst_lua:.1f}%: its collector runs every so many allocations, in some windows and not others."
+    )
+    notes = []
+    if shared:
+        extra = sorted(shared, key=lambda op: go[op] - rust[op])
+        mid, low, high = extra[len(extra) // 2], extra[0], extra[-1]
+        notes.append(
+            f"Go pays {go[mid] - rust[mid]:,.0f} instructions more than Rust for the median op "
+            f"(from {go[low] - rust[low]:+,.0f} on `{low}` to {go[high] - rust[high]:+,.0f} on `{high}`): the cgo "
+            f"crossing each call makes. Rust and C++ are within "
+            f"{max(abs(rust[op] - cpp[op]) for op in shared):,.0f} instructions of each other on every op."
+        )
+        cheap = min(shared, key=rust.__getitem__)
+        dear = max(shared, key=rust.__getitem__)
+        notes.append(
+            f"In Rust the cheapest call is `{cheap}` ({rust[cheap]:,.0f}), the dearest `{dear}` ({rust[dear]:,.0f}): "
+            f"what Envoy does behind the call, not the crossing, sets the price."
+        )
+    with_lua = [op for op in price_list.OPS if op in lua and op in rust]
+    if with_lua:
+        ratios = sorted(lua[op] / rust[op] for op in with_lua if rust[op] > 0)
+        notes.append(
+            f"Lua, for the {len(with_lua)} ops it has, costs {ratios[0]:.1f}x to {ratios[-1]:.1f}x Rust per call."
+        )
+    return text + "\n\n" + "\n".join(f"- {note}" for note in notes)
+
+
 def chart(results: dict, path: Path):
     """One chart, every contender: instructions (left) and CPU time (right) over the baseline."""
     instr, cpu = results["instructions"], results["cpu"]
@@ -442,6 +525,13 @@ ended during a round.
 
 ## Memory
 {memory_table(results)}
+
+## Price list of the ABI
+Instructions per call of each common callback (median over rounds, spread in brackets).
+
+{price_table(results)}
+
+{price_method(results)}
 """
     (out / "report.md").write_text(text)
     chart(results, out / "chart.png")

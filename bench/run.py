@@ -43,6 +43,7 @@ from typing import Any
 
 import bench_config
 import ports
+import price_list
 from bench_config import LISTENERS, REQUEST_HEADERS, REQUEST_PATH
 from harness import processes, servers
 
@@ -92,7 +93,11 @@ def planned_s(args, phase: str) -> float:
     (hey runs for a fixed time; memory starts six Envoys with one burst each)."""
     cpu = args.cpu_rounds * len(LISTENERS) * (args.cpu_seconds + 0.3) + 5
     memory = 6 * (args.load_seconds + 2.5)
-    return {"instructions": cpu + memory, "cpu": memory, "memory": 0.0}[phase]
+    # Measured here: about 1 s per listener and round (a dump each), and the start.
+    price = 30 + 1.0 * len(price_list.listeners(args.price_calls)) * args.price_rounds
+    if args.price_list:  # the price list alone
+        return 0.0
+    return {"instructions": price + cpu + memory, "price": cpu + memory, "cpu": memory, "memory": 0.0}[phase]
 
 
 def run(argv: list[str], **kw) -> str:
@@ -287,6 +292,134 @@ def lab_wait_new_file(directory: Path, before: set) -> Path:
                 return path
         time.sleep(0.05)
     raise TimeoutError("callgrind dump did not appear")
+
+
+# ---------------------------------------------------------- the price list
+
+
+def price_request(
+    port: int, conn: http.client.HTTPConnection | None = None
+) -> tuple[http.client.HTTPConnection, int | None]:
+    """One request to a price listener on a keep-alive connection; the hits its
+    filter reported."""
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT_S)
+    conn.request("GET", REQUEST_PATH, headers=REQUEST_HEADERS)
+    resp = conn.getresponse()
+    body = resp.read()
+    return conn, price_list.hits_of(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
+
+
+# Warm-up requests per price listener: its first request makes what Envoy and
+# the filter make once (the hits check needs one); the rest count nothing new.
+PRICE_WARMUP = 3
+
+
+def measure_price_list(args, out: Path) -> dict:
+    """The price list's Envoy under callgrind, measured as measure_instructions
+    does (interleaved rounds, a dump per listener and round), after a check that
+    every filter makes its N calls."""
+    cg_dir = out / "callgrind-price"
+    cg_dir.mkdir(parents=True, exist_ok=True)
+    config = out / "price-envoy.json"
+    languages = args.price_languages.split(",") if args.price_languages else None
+    config.write_text(json.dumps(price_list.build(ADMIN, args.price_calls, languages), indent=1))
+    # A dump per thread: the price is the worker's (see worker_dump).
+    wrapper = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        "--separate-threads=yes",
+        f"--callgrind-out-file={cg_dir}/cg.%p",
+    ]
+    print("[price] starting the price list's Envoy under callgrind (about 15 s)...", flush=True)
+    envoy = processes.start_envoy(
+        out,
+        workers=WORKERS,
+        config=config,
+        admin_port=ADMIN,
+        base_id=ports.BASE_ID["bench_price"],
+        name="envoy-price",
+        wrapper=wrapper,
+        ready_timeout=180,
+        extra_env={"GODEBUG": GODEBUG_CALLGRIND},
+    )
+    pid = str(envoy.proc.pid)
+    listeners = price_list.listeners(args.price_calls, languages)
+    measured: dict[str, list[float]] = {l.name: [] for l in listeners}
+    # One keep-alive connection per listener, opened and warmed here and kept:
+    # a dump zeroes callgrind's counters, so each listener's window is just its
+    # requests, from the previous dump to its own (one callgrind_control per
+    # listener; the -z before a round only clears what came before it).
+    conns: dict[str, http.client.HTTPConnection] = {}
+    try:
+        run(["callgrind_control", "-i", "on", pid])
+        for l in listeners:  # warm every path, and see each filter make its calls
+            conn: http.client.HTTPConnection | None = None
+            for _ in range(PRICE_WARMUP):
+                conn, hits = price_request(l.port, conn)
+                if hits != price_list.expected_hits(l):
+                    raise RuntimeError(f"{l.name}: the filter reported {hits} of its {l.calls} calls done")
+            assert conn is not None
+            conns[l.name] = conn
+        progress = Progress("price", args.price_rounds * len(listeners), planned_s(args, "price"))
+        for rnd in range(args.price_rounds):
+            run(["callgrind_control", "-z", pid])
+            for l in listeners:
+                for _ in range(args.price_requests):
+                    price_request(l.port, conns[l.name])
+                before = set(cg_dir.iterdir())
+                run(["callgrind_control", "-d", f"{l.name}-r{rnd}", pid])
+                total = worker_dump(cg_dir, before, args.keep_dumps)
+                measured[l.name].append(total / args.price_requests)
+                progress.step(f"round {rnd + 1} {l.name}: {total / args.price_requests:,.0f} instr/request")
+    finally:
+        for c in conns.values():
+            c.close()
+        envoy.stop()
+    return {
+        "calls": args.price_calls,
+        "requests": args.price_requests,
+        "rounds": args.price_rounds,
+        "per_request": measured,
+        "prices": price_list.prices(measured, args.price_calls),
+    }
+
+
+def worker_dump(directory: Path, before: set, keep: bool) -> int:
+    """The instructions of Envoy's worker thread in the dump just asked for:
+    of the per-thread files it wrote, the one with the most. The worker runs
+    the requests and the filters' calls; the other threads' timers (the main
+    thread's, the watchdogs') fire by the clock, so they would add to the
+    longer 2N window and not to the N one. Go's runtime threads are left out
+    with them: a callback that allocates nothing gives them no work."""
+    deadline = time.monotonic() + DUMP_TIMEOUT_S
+    settled: dict[Path, int] = {}
+    while time.monotonic() < deadline:
+        new = [p for p in directory.iterdir() if p not in before]
+        done = [p for p in new if "totals:" in p.read_text(errors="replace")[-200:]]
+        if done and len(done) == len(new) and len(done) == len(settled):
+            break  # no file appeared or finished since the last look
+        settled = {p: 0 for p in done}
+        time.sleep(0.05)
+    else:
+        raise TimeoutError("callgrind dump did not appear")
+    totals = {p: dump_costs(p)[0] for p in settled}
+    if not keep:
+        for p in settled:
+            p.unlink()
+    return max(totals.values())
+
+
+def print_price_list(price: dict):
+    print(f"price per call, instructions (N={price['calls']} vs {2 * price['calls']} calls; spread over rounds)")
+    print(f"{'op':20}" + "".join(f"{lang:>18}" for lang in price_list.LANGUAGES))
+    for op in price_list.OPS:
+        row = price["prices"].get(op, {})
+        cells = [
+            f"{row[lang]['price']:>10,.0f} ({row[lang]['spread_pct']:.1f}%)" if lang in row else "-"
+            for lang in price_list.LANGUAGES
+        ]
+        print(f"{op:20}" + "".join(f"{c:>18}" for c in cells))
 
 
 # -------------------------------------------------------------------- load
@@ -655,9 +788,12 @@ def machine(args) -> dict:
     }
 
 
-def print_instructions(instructions: dict, out: Path) -> int:
+def print_instructions(instructions: dict, out: Path, price: dict | None = None) -> int:
     """--instructions-only: the table, and the numbers in results.json."""
-    (out / "results.json").write_text(json.dumps({"schema": 1, "instructions": instructions}, indent=1))
+    results: dict[str, Any] = {"schema": 1, "instructions": instructions}
+    if price is not None:
+        results["price_list"] = price
+    (out / "results.json").write_text(json.dumps(results, indent=1))
     print(f"{'listener':36} {'instr/req':>12} {'over baseline':>14} {'in the .so':>11} {'spread':>8}")
     for name, r in instructions.items():
         module = sum(v for k, v in r["objects"].items() if k.endswith("_module.so"))
@@ -694,11 +830,26 @@ def main() -> int:
         action="store_true",
         help="keep the callgrind dumps (results dir/callgrind) for callgrind_annotate",
     )
+    parser.add_argument(
+        "--price-list",
+        action="store_true",
+        help="only the price list of the ABI (bench/price_list.py): prints its table, writes results.json;"
+        " without this switch it runs after the instruction phase, unless --only names a subset",
+    )
+    parser.add_argument(
+        "--price-calls", type=int, default=price_list.CALLS, help="price list: N (its listeners make N and 2N calls)"
+    )
+    parser.add_argument("--price-requests", type=int, default=20, help="price list: requests per listener and round")
+    parser.add_argument("--price-rounds", type=int, default=3, help="price list: interleaved callgrind rounds")
+    parser.add_argument(
+        "--price-languages", help="price list: comma-separated languages (default all), for work on one of them"
+    )
     parser.add_argument("--out", type=Path, help="results directory (default bench/results/<UTC time>)")
     args = parser.parse_args()
     if args.quick:
         args.requests, args.rounds, args.warmup = 20, 1, 5
         args.cpu_rounds, args.cpu_seconds, args.load_seconds = 1, 1, 1
+        args.price_requests, args.price_rounds, args.price_calls = 5, 1, 20
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = (args.out or HERE / "results" / stamp).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -710,15 +861,26 @@ def main() -> int:
     # hold the ports the next run needs.
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     started = time.monotonic()
+    if args.price_list:  # no upstream, no ext_proc: the price listeners answer directly
+        alone = measure_price_list(args, out)
+        (out / "results.json").write_text(json.dumps({"schema": 1, "price_list": alone}, indent=1))
+        print_price_list(alone)
+        print(f"results: {out}")
+        return 0
     upstream = servers.start_upstream(out)
     processor = None
+    price: dict | None = None
     try:
         processor = bench_config.start_ext_proc(
             out, bench_config.lab_header_mutation(bench_config.load_lab()), "ext_proc"
         )
         instructions = measure_instructions(args, config, out)
+        if not args.only:
+            price = measure_price_list(args, out)
         if args.instructions_only:
-            return print_instructions(instructions, out)
+            if price is not None:
+                print_price_list(price)
+            return print_instructions(instructions, out, price)
         cpu = measure_cpu(args, config, out, processor)
         memory = measure_memory(args, out, processor)
     finally:
@@ -755,6 +917,7 @@ def main() -> int:
         },
         "listeners": [vars(l) for l in LISTENERS],
         "instructions": instructions,
+        "price_list": price,
         "cpu": cpu,
         "memory": memory,
         "targets": targets(instructions),

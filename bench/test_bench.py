@@ -86,6 +86,50 @@ def test_every_listener_has_every_number(quick_run):
         assert results["instructions"][name]["objects"].get(f"lib{language}_module.so", 0) > 0, name
 
 
+def test_price_list_prices_every_op_in_every_language(quick_run):
+    """The price phase measured every (language, op) at N and 2N calls (each
+    filter was seen making its calls before that: measure_price_list refuses
+    a listener whose hits differ), and the report has the table."""
+    import price_list
+
+    out, results = quick_run
+    price = results["price_list"]
+    n = price["calls"]
+    assert set(price["per_request"]) == {l.name for l in price_list.listeners(n)}
+    for name, values in price["per_request"].items():
+        assert len(values) == price["rounds"] and min(values) > 50_000, name
+    for op in price_list.OPS:
+        languages = set(price_list.MODULE_LANGUAGES) | ({"lua"} if op in price_list.LUA_OPS else set())
+        assert set(price["prices"][op]) == languages, op
+    # Calls of a thousand instructions and more show even in a quick run's few requests.
+    for op in ("header_set", "metadata_set", "filter_state_set"):
+        for language, r in price["prices"][op].items():
+            assert r["price"] > 500, (op, language, r)
+    report = (out / "report.md").read_text()
+    assert "## Price list of the ABI" in report and "| `log_disabled` |" in report
+
+
+def test_price_is_the_difference_per_call():
+    """(I(2N) - I(N)) / N per round; the median over rounds, and its spread."""
+    import price_list
+
+    measured = {l.name: [1000.0, 1010.0] for l in price_list.listeners(10)}
+    measured["price_rust_header_get_20"] = [1500.0, 1530.0]  # 50 and 52 per call
+    got = price_list.prices(measured, 10)["header_get"]["rust"]
+    assert got["per_round"] == [50.0, 52.0] and got["price"] == 51.0
+    assert got["spread_pct"] == pytest.approx(2 / 51 * 100)
+    assert price_list.prices(measured, 10)["header_set"]["go"]["price"] == 0.0
+
+
+def test_hits_are_read_from_the_header_or_the_body_line():
+    import price_list
+
+    assert price_list.hits_of(200, {"x-callback-price-hits": "7"}, b"") == 7
+    assert price_list.hits_of(200, {}, b"Hello\nxxx\ncallback_price hits=12\n") == 12
+    assert price_list.hits_of(200, {}, b"Hello") is None
+    assert price_list.hits_of(500, {"x-callback-price-hits": "7"}, b"") is None
+
+
 @pytest.fixture(scope="module")
 def bench_envoy(tmp_path_factory):
     """The bench's config on its own Envoy, with the upstream and the ext_proc server."""

@@ -58,7 +58,8 @@ func init() {
 	sdk.RegisterFilter("header_mutation_batched", NewHeaderMutationBatchedConfig)
 	sdk.RegisterFilter("fault_injection", NewFaultInjectionConfig)
 	sdk.RegisterFilterWithEnvoy("body_rewrite", NewBodyRewriteConfig)
-	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute) // both header_mutation filters
+	sdk.RegisterFilterWithEnvoy("callback_price", NewCallbackPriceConfig) // bench-only (bench/price_list.py)
+	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)       // both header_mutation filters
 }
 
 // main is never called: a c-shared library starts at the hooks in sdk/hooks.go.

@@ -49,6 +49,7 @@ func TestFiltersImplementOnlyTheHooksTheyNeed(t *testing.T) {
 		{"header_mutation_batched", &HeaderMutationBatched{}, 2},
 		{"fault_injection", &FaultInjection{}, 5},
 		{"body_rewrite", &BodyRewrite{}, 6},
+		{"callback_price", &CallbackPrice{}, 3},
 	} {
 		if got := hooks(tc.filter); len(got) != tc.want {
 			t.Errorf("%s implements %q, want %d hooks", tc.name, got, tc.want)

@@ -133,6 +133,10 @@ BENCH_LISTENERS = {
 # module body rows use envoy.yaml's own listeners, 1074-1076).
 BENCH_EXT_PROC = 1239
 BENCH_LUA_BODY = 1090
+# The bench's price list (bench/price_list.py), 15000-15099: a listener per (language, op)
+# at N and at 2N calls, in price_list.listeners()' order; its Envoy's --base-id
+# is BASE_ID["bench_price"] (32-39 are the price list's).
+BENCH_PRICE = range(15000, 15100)
 
 # Envoys started with their own config: their admin ports.
 FAULTS_ADMIN = 9911
@@ -148,6 +152,7 @@ BASE_ID = {
     "access_log": 23,
     "bench": 31,
     "bench_anchors": 41,
+    "bench_price": 32,  # bench/run.py's price-list phase
     "soak": 51,
     "sigterm": 53,
     "body_cap": 74,  # test_body_rewrite's small-cap Envoy

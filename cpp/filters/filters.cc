@@ -4,6 +4,7 @@
 // this table to the SDK at program_init.
 
 #include "body_rewrite.h"
+#include "callback_price.h"
 #include "fault_injection.h"
 #include "header_mutation.h"
 #include "passthrough.h"
@@ -22,6 +23,8 @@ constexpr sdk::NamedFilter kFilters[] = {
     // it is the one header_mutation, so this .so swapped in for Go's serves
     // every listener of envoy.yaml unchanged.
     {"header_mutation_batched", &HeaderMutationConfig::New},
+    // Bench-only: prices one callback (bench/price_list.py).
+    {"callback_price", &CallbackPriceConfig::New},
 };
 
 constexpr sdk::NamedPerRouteConfig kPerRoute[] = {

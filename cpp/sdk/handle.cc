@@ -70,6 +70,36 @@ void EnvoyFilterHandle::SendResponse(uint32_t status, std::span<const Header> he
                                                    ModuleBuffer(body), ModuleBuffer(details));
 }
 
+void EnvoyFilterHandle::SetDynamicMetadataString(std::string_view ns, std::string_view key,
+                                                 std::string_view value) {
+  envoy_dynamic_module_callback_http_set_dynamic_metadata_string(
+      raw_, ModuleBuffer(ns), ModuleBuffer(key), ModuleBuffer(value));
+}
+
+std::optional<std::string_view> EnvoyFilterHandle::GetDynamicMetadataString(
+    std::string_view ns, std::string_view key) const {
+  envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
+  if (!envoy_dynamic_module_callback_http_get_metadata_string(
+          raw_, envoy_dynamic_module_type_metadata_source_Dynamic, ModuleBuffer(ns),
+          ModuleBuffer(key), &out)) {
+    return std::nullopt;
+  }
+  return EnvoyBytes(out.ptr, out.length);
+}
+
+bool EnvoyFilterHandle::SetFilterStateBytes(std::string_view key, std::string_view value) {
+  return envoy_dynamic_module_callback_http_set_filter_state_bytes(raw_, ModuleBuffer(key),
+                                                                   ModuleBuffer(value));
+}
+
+std::optional<std::string_view> EnvoyFilterHandle::GetFilterStateBytes(std::string_view key) const {
+  envoy_dynamic_module_type_envoy_buffer out{nullptr, 0};
+  if (!envoy_dynamic_module_callback_http_get_filter_state_bytes(raw_, ModuleBuffer(key), &out)) {
+    return std::nullopt;
+  }
+  return EnvoyBytes(out.ptr, out.length);
+}
+
 PerRouteConfig EnvoyFilterHandle::GetPerRouteConfig() const {
   // A non-NULL result is what our per-route hook returned (config.h), which Envoy
   // keeps alive while the stream's route is in use; the copy holds it longer.

@@ -99,6 +99,18 @@ class EnvoyHttpFilter {
   virtual bool IncrementCounter(MetricId id, std::span<const std::string_view> labels,
                                 uint64_t value) = 0;
 
+  // Sets `key` in namespace `ns` of the stream's dynamic metadata to a string.
+  virtual void SetDynamicMetadataString(std::string_view ns, std::string_view key,
+                                        std::string_view value) = 0;
+  // A string of the stream's dynamic metadata, if present and a string.
+  virtual std::optional<std::string_view> GetDynamicMetadataString(std::string_view ns,
+                                                                   std::string_view key) const = 0;
+  // Stores `value` under `key` in the stream's filter state, read-only: set a
+  // key once per stream. False when Envoy refuses.
+  virtual bool SetFilterStateBytes(std::string_view key, std::string_view value) = 0;
+  // The bytes stored under `key` in the stream's filter state.
+  virtual std::optional<std::string_view> GetFilterStateBytes(std::string_view key) const = 0;
+
  protected:
   EnvoyHttpFilter() = default;
   EnvoyHttpFilter(const EnvoyHttpFilter&) = default;
@@ -129,6 +141,12 @@ class EnvoyFilterHandle final : public EnvoyHttpFilter {
   bool AppendBody(BodyType kind, std::string_view data) override;
   bool IncrementCounter(MetricId id, std::span<const std::string_view> labels,
                         uint64_t value) override;
+  void SetDynamicMetadataString(std::string_view ns, std::string_view key,
+                                std::string_view value) override;
+  std::optional<std::string_view> GetDynamicMetadataString(std::string_view ns,
+                                                           std::string_view key) const override;
+  bool SetFilterStateBytes(std::string_view key, std::string_view value) override;
+  std::optional<std::string_view> GetFilterStateBytes(std::string_view key) const override;
 
  private:
   envoy_dynamic_module_type_http_filter_envoy_ptr raw_;

@@ -129,6 +129,32 @@ bool FakeEnvoyFilter::IncrementCounter(sdk::MetricId id, std::span<const std::st
   return true;
 }
 
+void FakeEnvoyFilter::SetDynamicMetadataString(std::string_view ns, std::string_view key,
+                                               std::string_view value) {
+  ++metadata_calls;
+  dynamic_metadata[{std::string(ns), std::string(key)}] = value;
+}
+
+std::optional<std::string_view> FakeEnvoyFilter::GetDynamicMetadataString(
+    std::string_view ns, std::string_view key) const {
+  ++metadata_calls;
+  auto it = dynamic_metadata.find({std::string(ns), std::string(key)});
+  if (it == dynamic_metadata.end()) return std::nullopt;
+  return it->second;
+}
+
+bool FakeEnvoyFilter::SetFilterStateBytes(std::string_view key, std::string_view value) {
+  ++filter_state_calls;
+  return filter_state.emplace(std::string(key), std::string(value)).second;
+}
+
+std::optional<std::string_view> FakeEnvoyFilter::GetFilterStateBytes(std::string_view key) const {
+  ++filter_state_calls;
+  auto it = filter_state.find(key);
+  if (it == filter_state.end()) return std::nullopt;
+  return it->second;
+}
+
 std::string FakeEnvoyFilter::Body(sdk::BodyType kind) const {
   std::string out;
   for (const std::string_view chunk : GetBodyChunks(kind)) out.append(chunk);

@@ -88,6 +88,13 @@ class FakeEnvoyFilter final : public sdk::EnvoyHttpFilter {
   bool AppendBody(sdk::BodyType kind, std::string_view data) override;
   bool IncrementCounter(sdk::MetricId id, std::span<const std::string_view> labels,
                         uint64_t value) override;
+  void SetDynamicMetadataString(std::string_view ns, std::string_view key,
+                                std::string_view value) override;
+  std::optional<std::string_view> GetDynamicMetadataString(std::string_view ns,
+                                                           std::string_view key) const override;
+  // Like Envoy: a key is read-only once set, so setting it again is refused.
+  bool SetFilterStateBytes(std::string_view key, std::string_view value) override;
+  std::optional<std::string_view> GetFilterStateBytes(std::string_view key) const override;
 
   // The whole of a body, its slices joined ("" when absent).
   std::string Body(sdk::BodyType kind) const;
@@ -99,6 +106,13 @@ class FakeEnvoyFilter final : public sdk::EnvoyHttpFilter {
   sdk::PerRouteConfig per_route;
   std::map<sdk::BodyType, Slices> bodies;
   std::vector<CounterUpdate> counters;
+  // Dynamic metadata by (namespace, key); filter state by key.
+  std::map<std::pair<std::string, std::string>, std::string, std::less<>> dynamic_metadata;
+  std::map<std::string, std::string, std::less<>> filter_state;
+  // How many Set/GetDynamicMetadataString and Set/GetFilterStateBytes calls
+  // were made (a value set again leaves no other trace).
+  mutable size_t metadata_calls = 0;
+  mutable size_t filter_state_calls = 0;
 };
 
 // While one of these lives, every operator new on this thread throws

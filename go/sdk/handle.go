@@ -23,6 +23,9 @@ type EnvoyHTTPFilter interface {
 	// SetHeader replaces every value of key with value. An empty value removes
 	// the header (Envoy 1.40 cannot store an empty value through this ABI).
 	SetHeader(kind HeaderType, key string, value []byte) bool
+	// AddHeader appends a value to key, keeping the existing ones. An empty
+	// value is refused.
+	AddHeader(kind HeaderType, key string, value []byte) bool
 	// RemoveHeader removes every value of key: SetHeader with an empty value.
 	RemoveHeader(kind HeaderType, key string) bool
 	// ApplyHeaderBatch applies a batch's operations to one header map, in
@@ -66,6 +69,19 @@ type EnvoyHTTPFilter interface {
 	// IncrementCounter adds value to a counter the stream's configuration
 	// defined, with one label value per label name, in order.
 	IncrementCounter(id MetricID, labels []string, value uint64) bool
+
+	// SetDynamicMetadataString sets key in namespace ns of the stream's
+	// dynamic metadata to a string.
+	SetDynamicMetadataString(ns, key, value string)
+	// GetDynamicMetadataString returns a string of the stream's dynamic
+	// metadata, if present and a string (borrowed: valid until it changes).
+	GetDynamicMetadataString(ns, key string) ([]byte, bool)
+	// SetFilterStateBytes stores value under key in the stream's filter
+	// state, read-only: set a key once per stream. False when Envoy refuses.
+	SetFilterStateBytes(key string, value []byte) bool
+	// GetFilterStateBytes returns the bytes stored under key in the stream's
+	// filter state (borrowed: valid until the filter state changes).
+	GetFilterStateBytes(key string) ([]byte, bool)
 }
 
 // HeaderType says which header map of the stream a header call works on.
@@ -86,6 +102,7 @@ type AttributeID uint32
 
 const (
 	AttributeSourceAddress   AttributeID = C.envoy_dynamic_module_type_attribute_id_SourceAddress   // source.address
+	AttributeSourcePort      AttributeID = C.envoy_dynamic_module_type_attribute_id_SourcePort      // source.port
 	AttributeUpstreamAddress AttributeID = C.envoy_dynamic_module_type_attribute_id_UpstreamAddress // upstream.address
 	AttributeResponseCode    AttributeID = C.envoy_dynamic_module_type_attribute_id_ResponseCode    // response.code
 )
@@ -156,6 +173,12 @@ func (e *envoyFilter) SetHeader(kind HeaderType, key string, value []byte) bool 
 		C.enum_envoy_dynamic_module_type_http_header_type(kind), moduleBuffer(key), moduleBufferBytes(value)))
 }
 
+func (e *envoyFilter) AddHeader(kind HeaderType, key string, value []byte) bool {
+	e.applyPending()
+	return bool(C.envoy_dynamic_module_callback_http_add_header(e.raw,
+		C.enum_envoy_dynamic_module_type_http_header_type(kind), moduleBuffer(key), moduleBufferBytes(value)))
+}
+
 func (e *envoyFilter) RemoveHeader(kind HeaderType, key string) bool {
 	return e.SetHeader(kind, key, nil)
 }
@@ -179,6 +202,39 @@ func (e *envoyFilter) GetAttributeInt(id AttributeID) (uint64, bool) {
 		return 0, false
 	}
 	return uint64(*out), true
+}
+
+func (e *envoyFilter) SetDynamicMetadataString(ns, key, value string) {
+	e.applyPending()
+	C.envoy_dynamic_module_callback_http_set_dynamic_metadata_string(e.raw,
+		moduleBuffer(ns), moduleBuffer(key), moduleBuffer(value))
+}
+
+func (e *envoyFilter) GetDynamicMetadataString(ns, key string) ([]byte, bool) {
+	e.applyPending()
+	out := &e.slot.buffer
+	*out = C.envoy_dynamic_module_type_envoy_buffer{}
+	if !C.envoy_dynamic_module_callback_http_get_metadata_string(e.raw,
+		C.envoy_dynamic_module_type_metadata_source_Dynamic, moduleBuffer(ns), moduleBuffer(key), out) {
+		return nil, false
+	}
+	return envoyBytes(out.ptr, out.length), true
+}
+
+func (e *envoyFilter) SetFilterStateBytes(key string, value []byte) bool {
+	e.applyPending()
+	return bool(C.envoy_dynamic_module_callback_http_set_filter_state_bytes(e.raw,
+		moduleBuffer(key), moduleBufferBytes(value)))
+}
+
+func (e *envoyFilter) GetFilterStateBytes(key string) ([]byte, bool) {
+	e.applyPending()
+	out := &e.slot.buffer
+	*out = C.envoy_dynamic_module_type_envoy_buffer{}
+	if !C.envoy_dynamic_module_callback_http_get_filter_state_bytes(e.raw, moduleBuffer(key), out) {
+		return nil, false
+	}
+	return envoyBytes(out.ptr, out.length), true
 }
 
 func (e *envoyFilter) SendResponse(status uint32, body []byte, details string) {

@@ -51,6 +51,7 @@ type recorder struct{ sent []string }
 
 func (*recorder) GetHeader(HeaderType, string) ([]byte, bool)   { return nil, false }
 func (*recorder) SetHeader(HeaderType, string, []byte) bool     { return true }
+func (*recorder) AddHeader(HeaderType, string, []byte) bool     { return true }
 func (*recorder) RemoveHeader(HeaderType, string) bool          { return true }
 func (*recorder) ApplyHeaderBatch(HeaderType, *HeaderBatch)     {}
 func (*recorder) GetAttributeString(AttributeID) ([]byte, bool) { return nil, false }
@@ -63,6 +64,10 @@ func (*recorder) AppendBody(BodyType, []byte) bool              { return false }
 func (*recorder) IncrementCounter(MetricID, []string, uint64) bool {
 	return false
 }
+func (*recorder) SetDynamicMetadataString(string, string, string)        {}
+func (*recorder) GetDynamicMetadataString(string, string) ([]byte, bool) { return nil, false }
+func (*recorder) SetFilterStateBytes(string, []byte) bool                { return false }
+func (*recorder) GetFilterStateBytes(string) ([]byte, bool)              { return nil, false }
 func (r *recorder) SendResponse(status uint32, body []byte, details string) {
 	r.sent = append(r.sent, fmt.Sprintf("%d %q %s", status, body, details))
 }

@@ -114,6 +114,12 @@ func Logf(level LogLevel, format string, args ...any) {
 	logWrite(level, fmt.Sprintf(format, args...), file, line)
 }
 
+// LogEnabled reports whether Envoy would write a line at level: check it
+// before building a message that Logf's format cannot build lazily.
+func LogEnabled(level LogLevel) bool {
+	return logEnabled(level)
+}
+
 // CaptureLogs sends every line to sink instead of Envoy until the returned
 // function restores Envoy; for unit tests, whose binary has no Envoy to call
 // (sdktest.CaptureLogs wraps it). sink may be called from several goroutines.

@@ -43,6 +43,13 @@ type FakeEnvoy struct {
 	Bodies map[sdk.BodyType][][]byte
 	// Counters records every IncrementCounter, in order.
 	Counters []Counter
+	// DynamicMetadata by namespace, then key; FilterState by key.
+	DynamicMetadata map[string]map[string]string
+	FilterState     map[string][]byte
+	// MetadataCalls and FilterStateCalls count the calls of each pair (a
+	// value set again leaves no other trace).
+	MetadataCalls    int
+	FilterStateCalls int
 }
 
 // Counter is one recorded IncrementCounter.
@@ -61,6 +68,8 @@ func New() *FakeEnvoy {
 		StringAttributes: map[sdk.AttributeID][]byte{},
 		IntAttributes:    map[sdk.AttributeID]uint64{},
 		Bodies:           map[sdk.BodyType][][]byte{},
+		DynamicMetadata:  map[string]map[string]string{},
+		FilterState:      map[string][]byte{},
 	}
 }
 
@@ -75,9 +84,11 @@ func WithRequestHeaders(pairs ...string) *FakeEnvoy {
 }
 
 // AddHeader appends a value to key, keeping the existing ones, as the
-// stream's client or upstream would send it.
-func (f *FakeEnvoy) AddHeader(kind sdk.HeaderType, key string, value []byte) {
+// stream's client or upstream would send it, or a filter adds it. It keeps an
+// empty value too (a client may send one), where Envoy refuses a filter's.
+func (f *FakeEnvoy) AddHeader(kind sdk.HeaderType, key string, value []byte) bool {
 	f.Headers[kind] = append(f.Headers[kind], Header{strings.ToLower(key), append([]byte(nil), value...)})
+	return true
 }
 
 // Values returns every value of key in one map, as text.
@@ -219,6 +230,40 @@ func (f *FakeEnvoy) AppendBody(kind sdk.BodyType, data []byte) bool {
 func (f *FakeEnvoy) IncrementCounter(id sdk.MetricID, labels []string, value uint64) bool {
 	f.Counters = append(f.Counters, Counter{id, append([]string(nil), labels...), value})
 	return true
+}
+
+func (f *FakeEnvoy) SetDynamicMetadataString(ns, key, value string) {
+	f.MetadataCalls++
+	if f.DynamicMetadata[ns] == nil {
+		f.DynamicMetadata[ns] = map[string]string{}
+	}
+	f.DynamicMetadata[ns][key] = value
+}
+
+func (f *FakeEnvoy) GetDynamicMetadataString(ns, key string) ([]byte, bool) {
+	f.MetadataCalls++
+	v, ok := f.DynamicMetadata[ns][key]
+	if !ok {
+		return nil, false
+	}
+	return []byte(v), true
+}
+
+// SetFilterStateBytes refuses a key already set, as Envoy does with its
+// read-only filter state.
+func (f *FakeEnvoy) SetFilterStateBytes(key string, value []byte) bool {
+	f.FilterStateCalls++
+	if _, ok := f.FilterState[key]; ok {
+		return false
+	}
+	f.FilterState[key] = append([]byte(nil), value...)
+	return true
+}
+
+func (f *FakeEnvoy) GetFilterStateBytes(key string) ([]byte, bool) {
+	f.FilterStateCalls++
+	v, ok := f.FilterState[key]
+	return v, ok
 }
 
 // FakeConfig is Envoy while a configuration is created: it hands out metric

@@ -39,6 +39,8 @@ envoy_dm_sdk::module! {
         // Go's header_mutation with its changes batched in C (1077); here the one
         // header_mutation, so this .so swapped in for Go's serves all of envoy.yaml.
         "header_mutation_batched" => http::header_mutation::HeaderMutationConfig::new,
+        // Bench-only: prices one callback (bench/price_list.py).
+        "callback_price" => http::callback_price::CallbackPriceConfig::new,
     ],
     per_route: [
         "header_mutation" => http::header_mutation::HeaderMutationConfig::parse,

@@ -2,6 +2,8 @@
 
 pub mod access_logger;
 pub mod body_rewrite;
+// Bench-only: the price list of the ABI (bench/price_list.py).
+pub mod callback_price;
 pub mod callout_auth;
 pub mod delay;
 #[cfg(feature = "fault-injection")]
