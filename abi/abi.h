@@ -409,6 +409,60 @@ typedef enum envoy_dynamic_module_type_on_udp_listener_filter_status {
 } envoy_dynamic_module_type_on_udp_listener_filter_status;
 
 /**
+ * What on_route returns: whether later route specifiers run and whether
+ * route matching accepts the route the decision produced.
+ */
+typedef enum envoy_dynamic_module_type_route_specifier_on_route_status {
+  /**
+   * The next specifier (if any) gets the produced route.
+   */
+  envoy_dynamic_module_type_route_specifier_on_route_status_Continue,
+  /**
+   * The produced route is final.
+   */
+  envoy_dynamic_module_type_route_specifier_on_route_status_StopIteration,
+  /**
+   * The route is turned down and matching goes on with the next route.
+   */
+  envoy_dynamic_module_type_route_specifier_on_route_status_StopIterationAndSkipRoute,
+} envoy_dynamic_module_type_route_specifier_on_route_status;
+
+/**
+ * How Envoy builds the request's route (route_specifier_set_decision).
+ * Unspecified, in effect until one is set: the selected template (or the
+ * matched route) with what the module recorded applied on top.
+ */
+typedef enum envoy_dynamic_module_type_route_specifier_decision {
+  envoy_dynamic_module_type_route_specifier_decision_Unspecified,
+  /**
+   * The matched route, unchanged; what was recorded is ignored.
+   */
+  envoy_dynamic_module_type_route_specifier_decision_PassThrough,
+  /**
+   * No route: the request is answered as if nothing matched (404).
+   */
+  envoy_dynamic_module_type_route_specifier_decision_NoRoute,
+  /**
+   * No decision could be made: Envoy applies the configured failure_policy.
+   */
+  envoy_dynamic_module_type_route_specifier_decision_Error,
+  /**
+   * The stream's previous route, unchanged (failure_policy when none).
+   */
+  envoy_dynamic_module_type_route_specifier_decision_ReusePrevious,
+} envoy_dynamic_module_type_route_specifier_decision;
+
+/**
+ * How a header the module adds meets one of the same name already present.
+ */
+typedef enum envoy_dynamic_module_type_route_specifier_header_append_action {
+  envoy_dynamic_module_type_route_specifier_header_append_action_AppendIfExistsOrAdd,
+  envoy_dynamic_module_type_route_specifier_header_append_action_AddIfAbsent,
+  envoy_dynamic_module_type_route_specifier_header_append_action_OverwriteIfExistsOrAdd,
+  envoy_dynamic_module_type_route_specifier_header_append_action_OverwriteIfExists,
+} envoy_dynamic_module_type_route_specifier_header_append_action;
+
+/**
  * A NUL-terminated version string the module returns from program_init.
  * The module owns it; it must outlive the call.
  */
@@ -757,6 +811,23 @@ typedef void *envoy_dynamic_module_type_cluster_worker_slot_data_module_ptr;
  * from any thread; deleted by the module.
  */
 typedef void *envoy_dynamic_module_type_cluster_scheduler_module_ptr;
+
+/**
+ * The module's side of one route specifier configuration.
+ */
+typedef const void *envoy_dynamic_module_type_route_specifier_config_module_ptr;
+
+/**
+ * Envoy's side of one route specifier configuration (valid while the route
+ * table that declares it lives).
+ */
+typedef void *envoy_dynamic_module_type_route_specifier_config_envoy_ptr;
+
+/**
+ * One request's route decision: its headers, the matched route and what the
+ * module records; valid during route_specifier_on_route only.
+ */
+typedef void *envoy_dynamic_module_type_route_specifier_context_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2486,6 +2557,111 @@ extern envoy_dynamic_module_type_cluster_host_envoy_ptr envoy_dynamic_module_cal
 extern uint32_t envoy_dynamic_module_callback_cluster_lb_get_healthy_host_weight(envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr,
                                                                                  uint32_t priority,
                                                                                  size_t index);
+
+/**
+ * Creates the module's side of a route specifier configuration: `name`
+ * is the config's `specifier_name`, `config` its `specifier_config`
+ * (both borrowed for this call). NULL makes Envoy refuse the route table.
+ */
+extern envoy_dynamic_module_type_route_specifier_config_module_ptr envoy_dynamic_module_on_route_specifier_config_new(envoy_dynamic_module_type_route_specifier_config_envoy_ptr config_envoy_ptr,
+                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by route_specifier_config_new.
+ */
+extern void envoy_dynamic_module_on_route_specifier_config_destroy(envoy_dynamic_module_type_route_specifier_config_module_ptr config_module_ptr);
+
+/**
+ * Decides the request's route: records a template, a rewrite, headers
+ * or a decision on the context, and says whether the chain goes on.
+ */
+extern enum envoy_dynamic_module_type_route_specifier_on_route_status envoy_dynamic_module_on_route_specifier_on_route(envoy_dynamic_module_type_route_specifier_config_module_ptr config_module_ptr,
+                                                                                                                       envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * A route that carried the module's user data (route_specifier_set_route_user_data)
+ * is gone; any thread, possibly after its stream.
+ */
+extern void envoy_dynamic_module_on_route_specifier_route_destroy(envoy_dynamic_module_type_route_specifier_config_module_ptr config_module_ptr,
+                                                                  uint64_t user_data);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * How many route templates the configuration declares.
+ */
+extern size_t envoy_dynamic_module_callback_route_specifier_config_get_template_count(envoy_dynamic_module_type_route_specifier_config_envoy_ptr config_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The `template_id` of declared template `index` (Envoy's bytes, alive
+ * with the configuration). False when `index` is out of range.
+ */
+extern bool envoy_dynamic_module_callback_route_specifier_config_get_template_id(envoy_dynamic_module_type_route_specifier_config_envoy_ptr config_envoy_ptr,
+                                                                                 size_t index,
+                                                                                 struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Value `index` of the request header `key`; `total_count_out` (may be
+ * NULL) receives how many values it has. False when absent.
+ */
+extern bool envoy_dynamic_module_callback_route_specifier_get_request_header_value(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                                   struct envoy_dynamic_module_type_module_buffer key,
+                                                                                   struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                                   size_t index,
+                                                                                   size_t *total_count_out);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Selects the declared template `template_id` as the base of the
+ * request's route. False (nothing selected) when it is not declared.
+ */
+extern bool envoy_dynamic_module_callback_route_specifier_set_route_template(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_module_buffer template_id);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * How Envoy builds the route; a later call replaces an earlier one.
+ */
+extern void envoy_dynamic_module_callback_route_specifier_set_decision(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_route_specifier_decision decision);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Rewrites the upstream path: `matched`, a case-insensitive prefix of the
+ * path without its query, becomes `replacement` (the query is kept).
+ * False when `matched` is no such prefix or the result is too long.
+ */
+extern bool envoy_dynamic_module_callback_route_specifier_set_prefix_rewrite(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_module_buffer matched,
+                                                                             struct envoy_dynamic_module_type_module_buffer replacement);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * A header the route adds to the upstream request. False when the name
+ * is invalid or a pseudo-header, or the value is invalid.
+ */
+extern bool envoy_dynamic_module_callback_route_specifier_add_request_header(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_module_buffer key,
+                                                                             struct envoy_dynamic_module_type_module_buffer value,
+                                                                             enum envoy_dynamic_module_type_route_specifier_header_append_action action);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Removes a header from the upstream request. False when the name is
+ * invalid or a pseudo-header.
+ */
+extern bool envoy_dynamic_module_callback_route_specifier_remove_request_header(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                                struct envoy_dynamic_module_type_module_buffer key);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * A u64 carried by the produced route, handed back to route_destroy when
+ * Envoy destroys that route.
+ */
+extern void envoy_dynamic_module_callback_route_specifier_set_route_user_data(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
+                                                                              uint64_t user_data);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

@@ -187,6 +187,8 @@ KINDS = {
     "DynamicModuleClusterSpecifier": "cluster_specifier",
     # The cluster kind.
     "ClusterConfig": "cluster",
+    # route_specifier kind
+    "DynamicModuleRouteSpecifier": "route_specifier",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (

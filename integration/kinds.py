@@ -295,3 +295,58 @@ def cluster_specifier_listener(port: int, specifier_name: str, config=None, raw:
 
 def cluster_specifier_bootstrap(specifier_name: str, config=None, raw: str | None = None) -> dict:
     return bootstrap([cluster_specifier_listener(19000, specifier_name, config, raw)])
+
+
+# --------------------------------------------------------- route_specifier kind
+
+ROUTE_SPECIFIER_TYPE = (
+    "type.googleapis.com/envoy.extensions.router.route_specifiers.dynamic_modules.v3.DynamicModuleRouteSpecifier"
+)
+
+
+def route_template(template_id: str, cluster: str) -> dict:
+    """A `route_templates` entry: every path to `cluster`, saying its id in
+    the response header x-route-template."""
+    return {
+        "template_id": template_id,
+        "route": {
+            "match": {"prefix": "/"},
+            "route": {"cluster": cluster, "timeout": "5s"},
+            "response_headers_to_add": [{"header": {"key": "x-route-template", "value": template_id}}],
+        },
+    }
+
+
+def route_specifier_listener(
+    port: int,
+    specifier_name: str,
+    config=None,
+    raw: str | None = None,
+    templates: dict[str, str] | None = None,
+    cluster: str = "echo",
+    failure_policy: str = "NO_ROUTE",
+) -> dict:
+    """An HTTP listener whose one route (to `cluster`) a rust_module route
+    specifier decides, with `templates` (id -> cluster) declared beside it."""
+    typed = {
+        "@type": ROUTE_SPECIFIER_TYPE,
+        # Envoy 1.40 refuses a route specifier whose module may close.
+        "dynamic_module_config": {"name": "rust_module", "do_not_close": True},
+        "specifier_name": specifier_name,
+        "stat_prefix": specifier_name,
+        "failure_policy": failure_policy,
+        "route_templates": [route_template(t, c) for t, c in (templates or {}).items()],
+    }
+    if config is not None or raw is not None:
+        typed["specifier_config"] = filter_config(config, raw)
+    http = configs.listener(f"rs_{port}", port, [])
+    route = http["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]
+    route["route"] = {"cluster": cluster}
+    route["route_specifiers"] = [{"name": f"rust_{specifier_name}", "typed_config": typed}]
+    return http
+
+
+def route_specifier_bootstrap(
+    specifier_name: str, config=None, raw: str | None = None, templates: dict[str, str] | None = None
+) -> dict:
+    return bootstrap([route_specifier_listener(19000, specifier_name, config, raw, templates)])

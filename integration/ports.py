@@ -62,6 +62,8 @@ LISTENERS = {
     1101: "Rust cs_canary_split (cluster specifier): 90% alpha, 10% beta; x-cluster: named_gamma overrides",
     # The cluster kind: hosts from a file the cluster re-reads, its own load balancer.
     1110: "Rust cluster_file_hosts: hosts from hosts/cluster_file_hosts.json (echo upstreams on 1270-1272)",
+    # route_specifier kind: the route chosen after matching, per tenant.
+    1102: "Rust rs_tenant_routes (route specifier): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else gamma",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -74,7 +76,7 @@ CALLOUT = [1088]  # HTTP callouts; they need the auth service (not in HTTP, the 
 BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a token: not soaked)
 # early_header_mutation kind
 EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
-ROUTING = [1100, 1101]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
+ROUTING = [1100, 1101, 1102]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
 GROUPS = {
     "comparison": COMPARISON,
@@ -170,6 +172,9 @@ BASE_ID = {
     # The cluster kind.
     "cluster": 210,  # test_cluster: cluster_file_hosts on its own hosts file
     "cluster_faults": 211,  # test_kind_faults: cluster_fault_injection, a cluster per hook
+    # route_specifier kind (ROUTING_BASE_ID).
+    "routing_rs": 202,  # test_route_specifier: rs_tenant_routes with other fallbacks
+    "routing_rs_faults": 203,  # test_kind_faults: rs_fault_injection
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -223,3 +228,9 @@ CLUSTER_TEST_LISTENER = 14100
 CLUSTER_TEST_ADMIN = 14101
 CLUSTER_FAULT_LISTENERS = range(14110, 14119)  # one per cluster hook that runs filter code
 CLUSTER_FAULT_ADMIN = 14120
+# route_specifier kind: the Envoys test_route_specifier.py and test_kind_faults.py
+# build in code (in ROUTING_SCRATCH; 14020-14021 are the cluster specifier's).
+RS_TEST_LISTENERS = {"no_route": 14030, "pass_through": 14031}
+RS_TEST_ADMIN = 14032
+RS_FAULT_LISTENER = 14040
+RS_FAULT_ADMIN = 14041

@@ -609,3 +609,69 @@ def test_a_panicking_cluster_config_is_refused_and_the_switch_is_needed(tmp_path
     code, lines, out = kinds.refusal_lines(path, "cluster", "cluster_fault_injection", processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------ route_specifier kind
+
+# Its own Envoy (ports.RS_FAULT_*): rs_fault_injection selects the template
+# "main" (the echo upstream) for every request; x-fault: on_route panics in
+# on_route, x-fault: route_destroy gets a route whose destruction panics.
+RS_KIND, RS_NAME = "route specifier", "rs_fault_injection"
+
+
+def test_a_route_specifier_panic_gets_the_failure_policy_for_that_request_only(upstream, logs_dir, tmp_path):
+    listener = kinds.route_specifier_listener(
+        ports.RS_FAULT_LISTENER, RS_NAME, {"template": "main"}, templates={"main": "echo"}, failure_policy="NO_ROUTE"
+    )
+    config = kinds.bootstrap([listener], ports.RS_FAULT_ADMIN)
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "rs-faults.json",
+        config,
+        ports.RS_FAULT_ADMIN,
+        ports.BASE_ID["routing_rs_faults"],
+        "envoy-rs-faults",
+    )
+    port = ports.RS_FAULT_LISTENER
+    try:
+        for i in range(2):
+            # NO_ROUTE: the panicking request is answered 404, nothing goes upstream.
+            assert request(port, "/", headers=[("x-fault", "on_route")]).status == 404
+            assert len(wait_for_lines(envoy, RS_KIND, RS_NAME, "on_route", i + 1)) == i + 1
+            resp = request(port, "/")
+            assert (resp.status, resp.body) == (200, b"Hello from echo server\n")
+        lines = panic_lines(envoy, RS_KIND, RS_NAME, "on_route")
+        assert len(lines) == 2 and all("[error]" in line for line in lines), lines
+        # The route that carries the module's number is destroyed after its
+        # request; that hook's panic is logged once and the request was served.
+        resp = request(port, "/", headers=[("x-fault", "route_destroy")])
+        assert (resp.status, resp.body) == (200, b"Hello from echo server\n")
+        lines = wait_for_lines(envoy, RS_KIND, RS_NAME, "route_destroy", 1)
+        assert len(lines) == 1 and "[error]" in lines[0], envoy.log()[-3000:]
+        assert request(port, "/").status == 200
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]
+
+
+def test_a_panicking_route_specifier_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    config = kinds.route_specifier_bootstrap(
+        RS_NAME, {"template": "main", "phase": "config"}, templates={"main": "echo"}
+    )
+    path.write_text(json.dumps(config))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {RS_KIND} '{RS_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_route_specifier_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(
+        json.dumps(kinds.route_specifier_bootstrap(RS_NAME, {"template": "main"}, templates={"main": "echo"}))
+    )
+    code, lines, out = kinds.refusal_lines(path, RS_KIND, RS_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -61,6 +61,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "lb",
         "cluster_specifier",
         "cluster",
+        # route_specifier kind
+        "route_specifier",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -240,3 +242,13 @@ def test_the_cluster_specifier_is_listed_with_its_configuration(envoy):
     # 1101's route: one configuration, shared by every worker (no instances).
     row = filter_row(status(), "cluster_specifier", "cs_canary_split")
     assert (row["live_configs"], row["live_instances"]) == (1, 0), row
+
+
+# route_specifier kind
+def test_the_route_specifier_is_listed_with_its_configuration(envoy):
+    # 1102's route: one configuration, shared by every worker (no instances),
+    # alive after requests of every kind of decision.
+    for path in ["/t/acme/", "/t/globex/", "/"]:
+        request(1102, path)
+    row = filter_row(status(), "route_specifier", "rs_tenant_routes")
+    assert (row["live_configs"], row["live_instances"], row["configs_created"]) == (1, 0, 1), row

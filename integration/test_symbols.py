@@ -41,6 +41,9 @@ def kind_of(hook: str) -> str:
     # The cluster kind (its load balancer's hooks included; not the cluster specifier's).
     if hook.startswith("envoy_dynamic_module_on_cluster_") and "_cluster_specifier_" not in hook:
         return "cluster"
+    # route_specifier kind
+    if hook.startswith("envoy_dynamic_module_on_route_specifier_"):
+        return "route_specifier"
     return "http"
 
 
@@ -62,6 +65,8 @@ KINDS = {
         "lb",
         "cluster_specifier",
         "cluster",
+        # route_specifier kind
+        "route_specifier",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -159,6 +164,8 @@ TEST_ONLY_FILTERS = [
     "lb_fault_injection",
     "cs_fault_injection",
     "cluster_fault_injection",
+    # route_specifier kind
+    "rs_fault_injection",
 ]
 
 
@@ -195,3 +202,10 @@ def test_header_declares_every_cluster_specifier_hook_the_binary_looks_up():
     found = hooks_in_binary("cluster_specifier_")
     assert HOOKS_BY_KIND["cluster_specifier"] == found, sorted(HOOKS_BY_KIND["cluster_specifier"] ^ found)
     assert len(found) == 3
+
+
+# route_specifier kind
+def test_header_declares_every_route_specifier_hook_the_binary_looks_up():
+    found = hooks_in_binary("route_specifier_")
+    assert HOOKS_BY_KIND["route_specifier"] == found, sorted(HOOKS_BY_KIND["route_specifier"] ^ found)
+    assert len(found) == 4

@@ -16,7 +16,8 @@
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
 //! [`access_logger`], [`bootstrap`] (process-wide, main thread),
 //! [`early_header_mutation`], [`lb`] (a cluster's load-balancing policy),
-//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer).
+//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer),
+//! [`route_specifier`] (a request's route, chosen after matching).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -49,6 +50,9 @@ pub mod cluster_specifier;
 
 pub mod cluster;
 
+// route_specifier kind
+pub mod route_specifier;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -62,6 +66,8 @@ pub use http::*;
 pub use lb::*;
 pub use listener::*;
 pub use since::*;
+// route_specifier kind
+pub use route_specifier::*;
 pub use types::*;
 pub use udp::*;
 

@@ -18,6 +18,8 @@ pub mod listener;
 pub mod network;
 pub mod shared;
 pub mod udp;
+// route_specifier kind
+pub mod route_specifier;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -98,5 +100,11 @@ envoy_dm_sdk::module! {
         "cluster_file_hosts" => cluster::cluster_file_hosts::FileHostsConfig::new,
         #[cfg(feature = "fault-injection")]
         "cluster_fault_injection" => cluster::cluster_fault_injection::ClusterFaultConfig::new,
+    ],
+    // route_specifier kind: a route table's `route_specifiers`.
+    route_specifier: [
+        "rs_tenant_routes" => route_specifier::rs_tenant_routes::TenantRoutesConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "rs_fault_injection" => route_specifier::rs_fault_injection::RouteSpecifierFaultConfig::new,
     ],
 }

@@ -406,6 +406,53 @@ optional_callbacks! {
     CLUSTER_LB_GET_HEALTHY_HOST_WEIGHT =
         abi::envoy_dynamic_module_callback_cluster_lb_get_healthy_host_weight since "1.38.0":
         fn(lb: envoy_dynamic_module_type_cluster_lb_envoy_ptr, priority: u32, index: usize) -> u32;
+    // route_specifier kind (route_specifier/handle.rs): Envoy 1.39 and older
+    // have no such kind, so only a module loaded by 1.40 calls these.
+    ROUTE_SPECIFIER_CONFIG_GET_TEMPLATE_COUNT =
+        abi::envoy_dynamic_module_callback_route_specifier_config_get_template_count
+        since "1.40.0":
+        fn(config: envoy_dynamic_module_type_route_specifier_config_envoy_ptr) -> usize;
+    ROUTE_SPECIFIER_CONFIG_GET_TEMPLATE_ID =
+        abi::envoy_dynamic_module_callback_route_specifier_config_get_template_id
+        since "1.40.0":
+        fn(config: envoy_dynamic_module_type_route_specifier_config_envoy_ptr,
+           index: usize,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    ROUTE_SPECIFIER_GET_REQUEST_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_route_specifier_get_request_header_value
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer,
+           index: usize,
+           total_count_out: *mut usize) -> bool;
+    ROUTE_SPECIFIER_SET_ROUTE_TEMPLATE =
+        abi::envoy_dynamic_module_callback_route_specifier_set_route_template since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           template_id: envoy_dynamic_module_type_module_buffer) -> bool;
+    ROUTE_SPECIFIER_SET_DECISION =
+        abi::envoy_dynamic_module_callback_route_specifier_set_decision since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           decision: envoy_dynamic_module_type_route_specifier_decision);
+    ROUTE_SPECIFIER_SET_PREFIX_REWRITE =
+        abi::envoy_dynamic_module_callback_route_specifier_set_prefix_rewrite since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           matched: envoy_dynamic_module_type_module_buffer,
+           replacement: envoy_dynamic_module_type_module_buffer) -> bool;
+    ROUTE_SPECIFIER_ADD_REQUEST_HEADER =
+        abi::envoy_dynamic_module_callback_route_specifier_add_request_header since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value: envoy_dynamic_module_type_module_buffer,
+           action: envoy_dynamic_module_type_route_specifier_header_append_action) -> bool;
+    ROUTE_SPECIFIER_REMOVE_REQUEST_HEADER =
+        abi::envoy_dynamic_module_callback_route_specifier_remove_request_header since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer) -> bool;
+    ROUTE_SPECIFIER_SET_ROUTE_USER_DATA =
+        abi::envoy_dynamic_module_callback_route_specifier_set_route_user_data since "1.40.0":
+        fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
+           user_data: u64);
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

@@ -189,6 +189,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("cluster_specifier", crate::CLUSTER_SPECIFIER_NAMES),
         // The cluster kind.
         ("cluster", crate::CLUSTER_NAMES),
+        // route_specifier kind
+        ("route_specifier", crate::ROUTE_SPECIFIER_NAMES),
     ];
     tables
         .iter()
@@ -354,6 +356,8 @@ mod tests {
             "lb",
             "cluster_specifier",
             "cluster",
+            // route_specifier kind
+            "route_specifier",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
