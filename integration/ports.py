@@ -62,6 +62,8 @@ LISTENERS = {
     1101: "Rust cs_canary_split (cluster specifier): 90% alpha, 10% beta; x-cluster: named_gamma overrides",
     # The cluster kind: hosts from a file the cluster re-reads, its own load balancer.
     1110: "Rust cluster_file_hosts: hosts from hosts/cluster_file_hosts.json (echo upstreams on 1270-1272)",
+    # upstream_http_tcp_bridge kind: HTTP in, RESP to the lab's Redis on 6380 out.
+    1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -76,6 +78,8 @@ BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a tok
 EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
 ROUTING = [1100, 1101]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
+# upstream_http_tcp_bridge kind
+BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -89,6 +93,8 @@ GROUPS = {
     "early_header_mutation": EARLY_HEADER_MUTATION,
     "routing": ROUTING,
     "cluster": CLUSTER,
+    # upstream_http_tcp_bridge kind
+    "upstream_http_tcp_bridge": BRIDGE,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -165,6 +171,9 @@ BASE_ID = {
     # The cluster kind.
     "cluster": 210,  # test_cluster: cluster_file_hosts on its own hosts file
     "cluster_faults": 211,  # test_kind_faults: cluster_fault_injection, a cluster per hook
+    # upstream_http_tcp_bridge kind (230-234)
+    "bridge": 230,  # test_upstream_http_tcp_bridge: side upstreams and bad configs
+    "bridge_faults": 231,  # test_kind_faults: bridge_fault_injection, a cluster per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -218,3 +227,11 @@ CLUSTER_TEST_LISTENER = 14100
 CLUSTER_TEST_ADMIN = 14101
 CLUSTER_FAULT_LISTENERS = range(14110, 14119)  # one per cluster hook that runs filter code
 CLUSTER_FAULT_ADMIN = 14120
+# upstream_http_tcp_bridge kind: test_upstream_http_tcp_bridge.py's side
+# upstreams (raw sockets: nothing listening, silent, a reply in many small
+# writes, not RESP, closed mid-reply), the Envoys it and test_kind_faults.py
+# build in code (listeners and admin ports in BRIDGE_SCRATCH), and the
+# redis-servers a test may start of its own (6390-6394).
+BRIDGE_SIDE = {"closed": 1290, "silent": 1291, "trickle": 1292, "garbage": 1293, "cut": 1294}
+BRIDGE_SCRATCH = range(14300, 14350)
+BRIDGE_REDIS = range(6390, 6395)

@@ -16,7 +16,8 @@
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
 //! [`access_logger`], [`bootstrap`] (process-wide, main thread),
 //! [`early_header_mutation`], [`lb`] (a cluster's load-balancing policy),
-//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer).
+//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer),
+//! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -49,6 +50,9 @@ pub mod cluster_specifier;
 
 pub mod cluster;
 
+// upstream_http_tcp_bridge kind
+pub mod upstream_http_tcp_bridge;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -64,6 +68,8 @@ pub use listener::*;
 pub use since::*;
 pub use types::*;
 pub use udp::*;
+// upstream_http_tcp_bridge kind
+pub use upstream_http_tcp_bridge::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -18,6 +18,8 @@ pub mod listener;
 pub mod network;
 pub mod shared;
 pub mod udp;
+// upstream_http_tcp_bridge kind
+pub mod upstream_http_tcp_bridge;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -96,5 +98,11 @@ envoy_dm_sdk::module! {
         "cluster_file_hosts" => cluster::cluster_file_hosts::FileHostsConfig::new,
         #[cfg(feature = "fault-injection")]
         "cluster_fault_injection" => cluster::cluster_fault_injection::ClusterFaultConfig::new,
+    ],
+    // The upstream HTTP-to-TCP bridge: a cluster's `upstream_config`.
+    upstream_http_tcp_bridge: [
+        "bridge_http_redis" => upstream_http_tcp_bridge::bridge_http_redis::RedisBridgeConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "bridge_fault_injection" => upstream_http_tcp_bridge::bridge_fault_injection::BridgeFaultConfig::new,
     ],
 }
