@@ -42,6 +42,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/early_forwarded_headers \
                       rust/routing_choice \
                       rust/cluster_hosts_file \
+                      rust/http_redis_bridge \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

@@ -189,6 +189,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("cluster_specifier", crate::CLUSTER_SPECIFIER_NAMES),
         // The cluster kind.
         ("cluster", crate::CLUSTER_NAMES),
+        // upstream_http_tcp_bridge kind
+        ("upstream_http_tcp_bridge", crate::UPSTREAM_HTTP_TCP_BRIDGE_NAMES),
     ];
     tables
         .iter()
@@ -354,6 +356,7 @@ mod tests {
             "lb",
             "cluster_specifier",
             "cluster",
+            "upstream_http_tcp_bridge",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }

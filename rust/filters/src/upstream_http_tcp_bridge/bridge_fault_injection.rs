@@ -55,13 +55,15 @@ fn maybe_panic(envoy: &impl EnvoyUpstreamHttpTcpBridge, phase: &str) {
 impl<E: EnvoyUpstreamHttpTcpBridge> UpstreamHttpTcpBridgeConfig<E> for BridgeFaultConfig {
     fn new_bridge(&self, _envoy: &mut E) -> Box<dyn UpstreamHttpTcpBridge<E>> {
         if self.panic_in_new {
-            panic!("fault injected in new");
+            panic!("fault injected in upstream_http_tcp_bridge_new");
         }
-        Box::new(FaultBridge)
+        Box::new(FaultBridge { answered: false })
     }
 }
 
-struct FaultBridge;
+struct FaultBridge {
+    answered: bool,
+}
 
 impl<E: EnvoyUpstreamHttpTcpBridge> UpstreamHttpTcpBridge<E> for FaultBridge {
     fn encode_headers(&mut self, envoy: &mut E, _end_of_stream: bool) {
@@ -79,6 +81,8 @@ impl<E: EnvoyUpstreamHttpTcpBridge> UpstreamHttpTcpBridge<E> for FaultBridge {
     }
     fn on_upstream_data(&mut self, envoy: &mut E, data: &[u8], _end_of_stream: bool) {
         maybe_panic(envoy, "on_upstream_data");
-        envoy.send_response(200, &[("content-type", b"text/plain")], data);
+        if !std::mem::replace(&mut self.answered, true) {
+            envoy.send_response(200, &[("content-type", b"text/plain")], data);
+        }
     }
 }
