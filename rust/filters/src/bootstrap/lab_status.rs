@@ -190,7 +190,10 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         // The cluster kind.
         ("cluster", crate::CLUSTER_NAMES),
         // upstream_http_tcp_bridge kind
-        ("upstream_http_tcp_bridge", crate::UPSTREAM_HTTP_TCP_BRIDGE_NAMES),
+        (
+            "upstream_http_tcp_bridge",
+            crate::UPSTREAM_HTTP_TCP_BRIDGE_NAMES,
+        ),
     ];
     tables
         .iter()

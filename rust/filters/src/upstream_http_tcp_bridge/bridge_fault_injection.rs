@@ -4,7 +4,8 @@
 //! served.
 //!
 //! Refuses every config unless Envoy runs with `DM_ENABLE_FAULT_INJECTION=1`.
-//! Otherwise it writes the request's `x-send` header upstream and answers 200
+//! Otherwise it writes the request's `x-send` header upstream (once the
+//! request is whole) and answers 200
 //! with the first bytes that come back; a request carrying `x-fault: PHASE`
 //! panics in that hook (`encode_headers`, `encode_data`, `encode_trailers`,
 //! `on_upstream_data`). Config `{"phase": "config"}` panics in its
@@ -61,23 +62,34 @@ impl<E: EnvoyUpstreamHttpTcpBridge> UpstreamHttpTcpBridgeConfig<E> for BridgeFau
     }
 }
 
+/// Writes the `x-send` line upstream once the request is whole, so that no
+/// answer can come back before the request's last hook.
+fn send_line(envoy: &mut impl EnvoyUpstreamHttpTcpBridge) {
+    let mut line = envoy.request_header("x-send").unwrap_or(b"PING").to_vec();
+    line.extend_from_slice(b"\r\n");
+    envoy.send_upstream_data(&line, false);
+}
+
 struct FaultBridge {
     answered: bool,
 }
 
 impl<E: EnvoyUpstreamHttpTcpBridge> UpstreamHttpTcpBridge<E> for FaultBridge {
-    fn encode_headers(&mut self, envoy: &mut E, _end_of_stream: bool) {
+    fn encode_headers(&mut self, envoy: &mut E, end_of_stream: bool) {
         maybe_panic(envoy, "encode_headers");
-        let send = envoy.request_header("x-send").unwrap_or(b"PING").to_vec();
-        let mut line = send;
-        line.extend_from_slice(b"\r\n");
-        envoy.send_upstream_data(&line, false);
+        if end_of_stream {
+            send_line(envoy);
+        }
     }
-    fn encode_data(&mut self, envoy: &mut E, _data: &[u8], _end_of_stream: bool) {
+    fn encode_data(&mut self, envoy: &mut E, _data: &[u8], end_of_stream: bool) {
         maybe_panic(envoy, "encode_data");
+        if end_of_stream {
+            send_line(envoy);
+        }
     }
     fn encode_trailers(&mut self, envoy: &mut E) {
         maybe_panic(envoy, "encode_trailers");
+        send_line(envoy);
     }
     fn on_upstream_data(&mut self, envoy: &mut E, data: &[u8], _end_of_stream: bool) {
         maybe_panic(envoy, "on_upstream_data");

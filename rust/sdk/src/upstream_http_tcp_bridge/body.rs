@@ -12,7 +12,10 @@
 //! Envoy may deliver upstream bytes from inside a callback of the running
 //! hook (an answer sent can re-enable reading): such bytes wait and are
 //! delivered, in order, when the running hook returns, so the one `&mut` to
-//! the bridge stays unique.
+//! the bridge stays unique. Envoy may also destroy the request from inside a
+//! callback (1.39 does, from `send_response`): the box then outlives the
+//! destroy hook until the running hook is done with it, and Envoy's pointer
+//! is not used again.
 //!
 //! The bodies are generic over the handle, so unit tests run them (and their
 //! fail-closed paths) on the fake; the `unsafe fn`s only turn pointers back.
@@ -67,6 +70,8 @@ pub(crate) struct BridgeBox<H: EnvoyUpstreamHttpTcpBridge> {
     pub(crate) failed: Cell<bool>,
     /// An answer was started by some hook.
     pub(crate) started: Cell<bool>,
+    /// Envoy destroyed the request while a hook of it ran.
+    pub(crate) destroyed: Cell<bool>,
     /// Upstream bytes delivered while busy, and whether the upstream ended.
     pub(crate) waiting: RefCell<(Vec<u8>, bool)>,
     /// Counts the instance alive until the box is dropped.
@@ -135,6 +140,7 @@ pub(crate) fn new_bridge<H: EnvoyUpstreamHttpTcpBridge>(
         busy: Cell::new(false),
         failed: Cell::new(false),
         started: Cell::new(false),
+        destroyed: Cell::new(false),
         waiting: RefCell::new((Vec::new(), false)),
         _live: crate::live::Instance::new(config.live.counts()),
     }
@@ -154,8 +160,9 @@ fn fail<H: EnvoyUpstreamHttpTcpBridge>(this: &BridgeBox<H>, envoy: &mut H) {
     }
 }
 
-/// Runs one hook on the bridge behind the barrier; false when it failed
-/// (now or before, or was never built).
+/// Runs one call into the bridge behind the barrier, `busy` already set;
+/// false when it failed (now or before, or was never built) or Envoy
+/// destroyed the request meanwhile (then Envoy's pointer is not used again).
 fn run<H: EnvoyUpstreamHttpTcpBridge>(
     this: &BridgeBox<H>,
     envoy: &mut H,
@@ -165,22 +172,31 @@ fn run<H: EnvoyUpstreamHttpTcpBridge>(
     if this.failed.get() {
         return false;
     }
-    this.busy.set(true);
-    // SAFETY: `busy` was false, so no other reference to the bridge exists;
-    // every hook checks it before reaching here.
+    // SAFETY: `busy` is set by the one hook running, the only one that
+    // reaches the bridge.
     let bridge = unsafe { &mut *this.bridge.get() };
     let ok = match bridge.as_deref_mut() {
         Some(bridge) => guard(|| in_phase(KIND, this.name, phase), || call(bridge, envoy)).is_ok(),
         None => false,
     };
-    this.busy.set(false);
+    if this.destroyed.get() {
+        return false;
+    }
     if envoy.response_started() {
         this.started.set(true);
     }
     if !ok {
         fail(this, envoy);
     }
-    ok
+    ok && !this.destroyed.get()
+}
+
+/// Marks the hook running for its whole length (Envoy may destroy the
+/// request, or deliver more bytes, from inside any callback).
+fn busy<H: EnvoyUpstreamHttpTcpBridge>(this: &BridgeBox<H>, body: impl FnOnce()) {
+    this.busy.set(true);
+    body();
+    this.busy.set(false);
 }
 
 /// The body of encode_headers, encode_data and encode_trailers.
@@ -190,12 +206,14 @@ pub(crate) fn request<H: EnvoyUpstreamHttpTcpBridge>(
     phase: &'static str,
     call: impl FnOnce(&mut dyn UpstreamHttpTcpBridge<H>, &mut H),
 ) {
-    if this.busy.get() {
+    if this.busy.get() || this.destroyed.get() {
         return;
     }
-    if run(this, envoy, phase, call) {
-        deliver_waiting(this, envoy);
-    }
+    busy(this, || {
+        if run(this, envoy, phase, call) {
+            deliver_waiting(this, envoy);
+        }
+    });
 }
 
 /// The body of on_upstream_data: bytes arriving while the bridge is busy
@@ -206,7 +224,7 @@ pub(crate) fn upstream_data<H: EnvoyUpstreamHttpTcpBridge>(
     data: &[u8],
     end_of_stream: bool,
 ) {
-    if this.failed.get() {
+    if this.failed.get() || this.destroyed.get() {
         return;
     }
     if this.busy.get() {
@@ -218,8 +236,32 @@ pub(crate) fn upstream_data<H: EnvoyUpstreamHttpTcpBridge>(
     let on_data = |b: &mut dyn UpstreamHttpTcpBridge<H>, e: &mut H| {
         b.on_upstream_data(e, data, end_of_stream)
     };
-    if run(this, envoy, "on_upstream_data", on_data) {
-        deliver_waiting(this, envoy);
+    busy(this, || {
+        if run(this, envoy, "on_upstream_data", on_data) {
+            deliver_waiting(this, envoy);
+        }
+    });
+}
+
+/// The body of on_upstream_data with the bytes still in Envoy's buffer:
+/// `read` copies them out behind the barrier (a read that panics fails the
+/// request closed like a hook that does).
+pub(crate) fn upstream_data_read<H: EnvoyUpstreamHttpTcpBridge>(
+    this: &BridgeBox<H>,
+    envoy: &mut H,
+    read: impl FnOnce(&H) -> Vec<u8>,
+    end_of_stream: bool,
+) {
+    if this.failed.get() || this.destroyed.get() {
+        return;
+    }
+    match guard(
+        || in_phase(KIND, this.name, "on_upstream_data"),
+        || read(envoy),
+    ) {
+        Ok(data) => upstream_data(this, envoy, &data, end_of_stream),
+        Err(_) if this.busy.get() => this.failed.set(true),
+        Err(_) => busy(this, || fail(this, envoy)),
     }
 }
 
@@ -241,6 +283,20 @@ fn deliver_waiting<H: EnvoyUpstreamHttpTcpBridge>(this: &BridgeBox<H>, envoy: &m
             return;
         }
     }
+}
+
+/// Envoy destroys the request: true when the box may be freed now, false
+/// when a hook of it is running (Envoy 1.39 destroys a bridge from inside
+/// send_response): that hook frees it on its way out ([`release`]).
+pub(crate) fn destroy_requested<H: EnvoyUpstreamHttpTcpBridge>(this: &BridgeBox<H>) -> bool {
+    this.destroyed.set(true);
+    !this.busy.get()
+}
+
+/// After a hook: whether Envoy destroyed the request while it ran, so that
+/// the hook's glue frees the box now.
+pub(crate) fn release<H: EnvoyUpstreamHttpTcpBridge>(this: &BridgeBox<H>) -> bool {
+    this.destroyed.get() && !this.busy.get()
 }
 
 /// The body of upstream_http_tcp_bridge_destroy: drops the bridge behind the barrier.
@@ -373,6 +429,55 @@ mod tests {
         assert_eq!(envoy.responses.len(), 1);
         assert_eq!(envoy.responses[0].0, 200);
         take_logs();
+    }
+
+    /// Answers, and Envoy destroys the request from inside the answer.
+    struct DestroyedInside(*const BridgeBox<Fake>);
+    impl UpstreamHttpTcpBridge<Fake> for DestroyedInside {
+        fn on_upstream_data(&mut self, envoy: &mut Fake, data: &[u8], _: bool) {
+            envoy.send_response(200, &[], data);
+            // SAFETY: (test) the box outlives this call.
+            assert!(!destroy_requested(unsafe { &*self.0 }));
+        }
+    }
+
+    #[test]
+    fn a_request_destroyed_inside_a_hook_is_released_after_it_and_envoy_is_left_alone() {
+        let config = config(true);
+        let mut envoy = Fake::default();
+        let this = new_bridge(&config, &mut envoy);
+        let raw: *const BridgeBox<Fake> = &this;
+        // SAFETY: (test) nothing else holds the bridge.
+        unsafe { *this.bridge.get() = Some(Box::new(DestroyedInside(raw))) };
+        this.busy.set(true);
+        upstream_data(&this, &mut envoy, b"more", false);
+        this.busy.set(false);
+        upstream_data(&this, &mut envoy, b"answer", false);
+        assert!(release(&this), "the hook's glue frees it");
+        assert_eq!(
+            envoy.responses.len(),
+            1,
+            "the waiting bytes were not delivered"
+        );
+        upstream_data(&this, &mut envoy, b"late", false);
+        request(&this, &mut envoy, "encode_trailers", |b, e| {
+            b.encode_trailers(e)
+        });
+        assert_eq!(envoy.responses.len(), 1);
+    }
+
+    #[test]
+    fn a_buffer_read_that_panics_fails_the_request_closed() {
+        crate::barrier::install_panic_hook();
+        take_logs();
+        let config = config(true);
+        let mut envoy = Fake::default();
+        let this = new_bridge(&config, &mut envoy);
+        upstream_data_read(&this, &mut envoy, |_| panic!("unreadable"), false);
+        assert_eq!(envoy.responses.len(), 1);
+        assert_eq!(envoy.responses[0].0, FAILED_STATUS);
+        assert!(this.failed.get());
+        assert_eq!(take_logs().len(), 1);
     }
 
     #[test]

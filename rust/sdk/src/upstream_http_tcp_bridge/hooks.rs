@@ -31,6 +31,20 @@ unsafe fn bridge<'a>(
     }
 }
 
+/// Frees the box when Envoy destroyed the request while the hook ran.
+///
+/// # Safety
+/// `this` is the box at `module`, and the hook is done with both.
+unsafe fn release(
+    this: &BridgeBox<Handle>,
+    module: envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr,
+) {
+    if h::release(this) {
+        // SAFETY: bridge_new's box; destroy left it to this hook (the caller's contract).
+        h::destroy(unsafe { Box::from_raw(module as *mut BridgeBox<Handle>) });
+    }
+}
+
 /// A buffer's slices as one piece the bridge can keep across callbacks.
 fn joined(chunks: Vec<&[u8]>) -> Vec<u8> {
     chunks.concat()
@@ -74,6 +88,8 @@ pub extern "C" fn envoy_dynamic_module_on_upstream_http_tcp_bridge_encode_header
     h::request(this, &mut envoy, "encode_headers", |b, e| {
         b.encode_headers(e, end_of_stream)
     });
+    // SAFETY: the box of this hook, freed at most once (here or in destroy).
+    unsafe { release(this, bridge_module_ptr) }
 }
 
 #[no_mangle]
@@ -84,10 +100,13 @@ pub extern "C" fn envoy_dynamic_module_on_upstream_http_tcp_bridge_encode_data(
 ) {
     // SAFETY: Envoy's arguments, per the ABI.
     let (this, mut envoy) = unsafe { bridge(bridge_envoy_ptr, bridge_module_ptr) };
-    let data = joined(envoy.request_body_chunks());
+    // Read inside the barrier: a buffer read that fails must not unwind into Envoy.
     h::request(this, &mut envoy, "encode_data", |b, e| {
+        let data = joined(e.request_body_chunks());
         b.encode_data(e, &data, end_of_stream)
     });
+    // SAFETY: the box of this hook, freed at most once (here or in destroy).
+    unsafe { release(this, bridge_module_ptr) }
 }
 
 #[no_mangle]
@@ -99,7 +118,8 @@ pub extern "C" fn envoy_dynamic_module_on_upstream_http_tcp_bridge_encode_traile
     let (this, mut envoy) = unsafe { bridge(bridge_envoy_ptr, bridge_module_ptr) };
     h::request(this, &mut envoy, "encode_trailers", |b, e| {
         b.encode_trailers(e)
-    });
+    }); // SAFETY: the box of this hook, freed at most once (here or in destroy).
+    unsafe { release(this, bridge_module_ptr) }
 }
 
 #[no_mangle]
@@ -110,17 +130,22 @@ pub extern "C" fn envoy_dynamic_module_on_upstream_http_tcp_bridge_on_upstream_d
 ) {
     // SAFETY: Envoy's arguments, per the ABI.
     let (this, mut envoy) = unsafe { bridge(bridge_envoy_ptr, bridge_module_ptr) };
-    let data = joined(envoy.upstream_data_chunks());
-    h::upstream_data(this, &mut envoy, &data, end_of_stream);
+    let read = |e: &Handle| joined(e.upstream_data_chunks());
+    h::upstream_data_read(this, &mut envoy, read, end_of_stream);
+    // SAFETY: the box of this hook, freed at most once (here or in destroy).
+    unsafe { release(this, bridge_module_ptr) }
 }
 
 #[no_mangle]
 pub extern "C" fn envoy_dynamic_module_on_upstream_http_tcp_bridge_destroy(
     bridge_module_ptr: envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr,
 ) {
-    // SAFETY: bridge_new's box, released once.
-    let this = unsafe { Box::from_raw(bridge_module_ptr as *mut BridgeBox<Handle>) };
-    h::destroy(this);
+    // SAFETY: bridge_new's box, not yet freed (Envoy destroys a bridge once).
+    let this = unsafe { &*(bridge_module_ptr as *const BridgeBox<Handle>) };
+    if h::destroy_requested(this) {
+        // SAFETY: bridge_new's box, freed once: no hook of it is running.
+        h::destroy(unsafe { Box::from_raw(bridge_module_ptr as *mut BridgeBox<Handle>) });
+    }
 }
 
 /// Each definition and its ABI declaration assigned to one fn-pointer type:
