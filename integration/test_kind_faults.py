@@ -625,12 +625,12 @@ BRIDGE_ADMIN = 14348
 FAILED = (500, b"dynamic module filter failed\n")
 
 
-def bridge_fault_request(phase: str | None):
+def bridge_fault_request(phase: str | None) -> tuple[int, bytes]:
     """One request that reaches `phase` (over HTTP/2 for the trailers)."""
-    headers = [("x-fault", phase)] if phase else []
     if phase == "encode_trailers":
-        resp = h2client.request(BRIDGE_PORT, "/", frames=[b"body"], trailers=[("x-t", "1")], headers=headers)
-        return resp.status, resp.body
+        h2 = h2client.request(BRIDGE_PORT, "/", frames=[b"body"], trailers=[("x-t", "1")], headers=[("x-fault", phase)])
+        return h2.status, h2.body
+    headers: list[tuple[str, str | bytes]] = [("x-fault", phase)] if phase else []
     resp = request(BRIDGE_PORT, "/", method="POST", body=b"body", headers=headers)
     return resp.status, resp.body
 
