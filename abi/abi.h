@@ -15,8 +15,8 @@
  * what every kind shares (program_init, logging), then per kind its hooks and
  * its callbacks, in the order of rust/abi/src (one module per kind): HTTP
  * filter, network filter, listener filter, UDP listener filter, access
- * logger, bootstrap extension, load-balancing policy, cluster specifier; the
- * version-dependent callbacks last.
+ * logger, bootstrap extension, load-balancing policy, cluster specifier,
+ * upstream HTTP-to-TCP bridge; the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -828,6 +828,27 @@ typedef void *envoy_dynamic_module_type_route_specifier_config_envoy_ptr;
  * module records; valid during route_specifier_on_route only.
  */
 typedef void *envoy_dynamic_module_type_route_specifier_context_envoy_ptr;
+
+/**
+ * The module's side of one bridge configuration (one per worker).
+ */
+typedef const void *envoy_dynamic_module_type_upstream_http_tcp_bridge_config_module_ptr;
+
+/**
+ * Envoy's side of one bridge configuration (while the config_new hook runs).
+ */
+typedef void *envoy_dynamic_module_type_upstream_http_tcp_bridge_config_envoy_ptr;
+
+/**
+ * The module's side of one request's bridge.
+ */
+typedef const void *envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr;
+
+/**
+ * Envoy's side of one request's bridge: its request headers and body, its TCP
+ * connection, and the response it sends back. Valid during the bridge hooks.
+ */
+typedef void *envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2662,6 +2683,167 @@ extern bool envoy_dynamic_module_callback_route_specifier_remove_request_header(
  */
 extern void envoy_dynamic_module_callback_route_specifier_set_route_user_data(envoy_dynamic_module_type_route_specifier_context_envoy_ptr context_envoy_ptr,
                                                                               uint64_t user_data);
+
+/**
+ * Creates the module's side of a bridge configuration: `name` is the
+ * config's `bridge_name`, `config` its `bridge_config` (both borrowed for
+ * this call). Called on a worker, at its first request for the cluster.
+ * NULL makes that request (and each later one on the worker) fail: Envoy
+ * makes no connection pool and answers 503.
+ */
+extern envoy_dynamic_module_type_upstream_http_tcp_bridge_config_module_ptr envoy_dynamic_module_on_upstream_http_tcp_bridge_config_new(envoy_dynamic_module_type_upstream_http_tcp_bridge_config_envoy_ptr config_envoy_ptr,
+                                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by upstream_http_tcp_bridge_config_new.
+ */
+extern void envoy_dynamic_module_on_upstream_http_tcp_bridge_config_destroy(envoy_dynamic_module_type_upstream_http_tcp_bridge_config_module_ptr config_module_ptr);
+
+/**
+ * Creates one request's bridge, once its TCP connection is ready. NULL
+ * makes Envoy reset the request.
+ */
+extern envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr envoy_dynamic_module_on_upstream_http_tcp_bridge_new(envoy_dynamic_module_type_upstream_http_tcp_bridge_config_module_ptr config_module_ptr,
+                                                                                                                          envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr);
+
+/**
+ * The request headers arrived (`end_of_stream`: no body follows). The
+ * module may send upstream data or answer at once.
+ */
+extern void envoy_dynamic_module_on_upstream_http_tcp_bridge_encode_headers(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                            envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr bridge_module_ptr,
+                                                                            bool end_of_stream);
+
+/**
+ * A piece of the request body is in the request buffer (Envoy drains it
+ * after this hook: the module copies what it keeps).
+ */
+extern void envoy_dynamic_module_on_upstream_http_tcp_bridge_encode_data(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                         envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr bridge_module_ptr,
+                                                                         bool end_of_stream);
+
+/**
+ * The request trailers arrived: the request is complete.
+ */
+extern void envoy_dynamic_module_on_upstream_http_tcp_bridge_encode_trailers(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                             envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr bridge_module_ptr);
+
+/**
+ * Bytes from the TCP upstream are in the response buffer: only those of
+ * this read (the module keeps what it needs across reads).
+ * `end_of_stream`: the upstream half-closed.
+ */
+extern void envoy_dynamic_module_on_upstream_http_tcp_bridge_on_upstream_data(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                              envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr bridge_module_ptr,
+                                                                              bool end_of_stream);
+
+/**
+ * Releases one request's bridge (the request ended, answered or not).
+ */
+extern void envoy_dynamic_module_on_upstream_http_tcp_bridge_destroy(envoy_dynamic_module_type_upstream_http_tcp_bridge_module_ptr bridge_module_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Value `index` of the request header `key`; `total_count_out` (may be
+ * NULL) receives how many values it has. False when absent.
+ */
+extern bool envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_header(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                      struct envoy_dynamic_module_type_module_buffer key,
+                                                                                      struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                                      size_t index,
+                                                                                      size_t *total_count_out);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * How many request headers there are (0 before encode_headers).
+ */
+extern size_t envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_headers_size(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Fills `result_headers`, which must hold get_request_headers_size entries.
+ */
+extern bool envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_headers(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                       struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Fills `result_buffer` with the slices of the request body piece of the
+ * running encode_data (it must hold get_request_buffer_chunks_size
+ * entries) and `result_buffer_length` with their number.
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_buffer(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                      struct envoy_dynamic_module_type_envoy_buffer *result_buffer,
+                                                                                      size_t *result_buffer_length);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37.0 and 1.38.
+ * How many slices get_request_buffer writes.
+ */
+extern size_t envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_buffer_chunks_size(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Fills `result_buffer` with the slices of the bytes the running
+ * on_upstream_data received (it must hold
+ * get_response_buffer_chunks_size entries) and `result_buffer_length`
+ * with their number.
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_response_buffer(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                       struct envoy_dynamic_module_type_envoy_buffer *result_buffer,
+                                                                                       size_t *result_buffer_length);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37.0 and 1.38.
+ * How many slices get_response_buffer writes.
+ */
+extern size_t envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_response_buffer_chunks_size(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Writes bytes to the TCP upstream (Envoy copies them); `end_stream`
+ * half-closes the connection after them.
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_upstream_data(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                      struct envoy_dynamic_module_type_module_buffer data,
+                                                                                      bool end_stream);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Answers the request whole: status, headers and body (Envoy copies them).
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                 uint32_t status_code,
+                                                                                 struct envoy_dynamic_module_type_module_http_header *headers_vector,
+                                                                                 size_t headers_vector_size,
+                                                                                 struct envoy_dynamic_module_type_module_buffer body);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Starts a streamed response: status and headers; `end_stream` ends it.
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_headers(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                         uint32_t status_code,
+                                                                                         struct envoy_dynamic_module_type_module_http_header *headers_vector,
+                                                                                         size_t headers_vector_size,
+                                                                                         bool end_stream);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * A piece of a streamed response's body; `end_stream` ends it.
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_data(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                      struct envoy_dynamic_module_type_module_buffer data,
+                                                                                      bool end_stream);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Ends a streamed response with trailers.
+ */
+extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_trailers(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
+                                                                                          struct envoy_dynamic_module_type_module_http_header *trailers_vector,
+                                                                                          size_t trailers_vector_size);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

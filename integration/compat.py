@@ -189,6 +189,8 @@ KINDS = {
     "ClusterConfig": "cluster",
     # route_specifier kind
     "DynamicModuleRouteSpecifier": "route_specifier",
+    # upstream_http_tcp_bridge kind (a cluster's upstream_config).
+    "Config": "upstream_http_tcp_bridge",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -199,6 +201,8 @@ NAME_FIELDS = (
     "lb_policy_name",
     "specifier_name",
     "cluster_name",
+    # upstream_http_tcp_bridge kind
+    "bridge_name",
 )
 
 
@@ -232,11 +236,17 @@ def rust_filters(node) -> list[str]:
 
 
 def module_cluster(cluster: dict) -> bool:
-    """Whether rust_module is the cluster itself (the cluster kind) or chooses
-    its hosts (a load-balancing policy), not only upstream HTTP filters inside
+    """Whether rust_module is the cluster itself (the cluster kind), chooses
+    its hosts (a load-balancing policy) or carries its requests (an upstream
+    HTTP-to-TCP bridge), not only upstream HTTP filters inside
     an ordinary cluster. Such a cluster is a unit of its own: an Envoy without
     the kind refuses it, and with it every listener that routes there."""
-    return bool(rust_filters(cluster.get("cluster_type", {})) or rust_filters(cluster.get("load_balancing_policy", {})))
+    return bool(
+        rust_filters(cluster.get("cluster_type", {}))
+        or rust_filters(cluster.get("load_balancing_policy", {}))
+        # upstream_http_tcp_bridge kind: the module carries the cluster's requests.
+        or rust_filters(cluster.get("upstream_config", {}))
+    )
 
 
 def rust_units() -> list[tuple[str, list[str], dict]]:

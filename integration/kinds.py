@@ -350,3 +350,35 @@ def route_specifier_bootstrap(
     specifier_name: str, config=None, raw: str | None = None, templates: dict[str, str] | None = None
 ) -> dict:
     return bootstrap([route_specifier_listener(19000, specifier_name, config, raw, templates)])
+
+
+# ------------------------------------------------ upstream_http_tcp_bridge kind
+
+BRIDGE_TYPE = "type.googleapis.com/envoy.extensions.upstreams.http.dynamic_modules.v3.Config"
+
+
+def bridge_cluster(name: str, port: int, bridge_name: str, config=None, raw: str | None = None) -> dict:
+    """A static cluster of one host whose requests a rust_module upstream
+    HTTP-to-TCP bridge carries over plain TCP."""
+    typed = {"@type": BRIDGE_TYPE, "dynamic_module_config": {"name": "rust_module"}, "bridge_name": bridge_name}
+    if config is not None or raw is not None:
+        typed["bridge_config"] = filter_config(config, raw)
+    return {
+        **_cluster(name, port),
+        "upstream_config": {"name": "envoy.upstreams.http.dynamic_modules", "typed_config": typed},
+    }
+
+
+def bridge_listener(port: int, cluster: str, timeout: str = "2s") -> dict:
+    """An HTTP listener (HTTP/1.1 and h2) whose one route goes to `cluster`."""
+    http = configs.listener(f"bridge_{port}", port, [], cluster=cluster)
+    route = http["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]
+    route["route"]["timeout"] = timeout
+    return http
+
+
+def bridge_bootstrap(entries: list[tuple[int, dict]], admin_port: int) -> dict:
+    """One listener per (port, bridge cluster), each routing to its cluster."""
+    config = bootstrap([bridge_listener(port, cluster["name"]) for port, cluster in entries], admin_port)
+    config["static_resources"]["clusters"] += [cluster for _, cluster in entries]
+    return config

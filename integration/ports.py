@@ -64,6 +64,8 @@ LISTENERS = {
     1110: "Rust cluster_file_hosts: hosts from hosts/cluster_file_hosts.json (echo upstreams on 1270-1272)",
     # route_specifier kind: the route chosen after matching, per tenant.
     1102: "Rust rs_tenant_routes (route specifier): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else gamma",
+    # upstream_http_tcp_bridge kind: HTTP in, RESP to the lab's Redis on 6380 out.
+    1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -78,6 +80,8 @@ BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a tok
 EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
 ROUTING = [1100, 1101, 1102]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
+# upstream_http_tcp_bridge kind
+BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -91,6 +95,8 @@ GROUPS = {
     "early_header_mutation": EARLY_HEADER_MUTATION,
     "routing": ROUTING,
     "cluster": CLUSTER,
+    # upstream_http_tcp_bridge kind
+    "upstream_http_tcp_bridge": BRIDGE,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -175,6 +181,9 @@ BASE_ID = {
     # route_specifier kind (ROUTING_BASE_ID).
     "routing_rs": 202,  # test_route_specifier: rs_tenant_routes with other fallbacks
     "routing_rs_faults": 203,  # test_kind_faults: rs_fault_injection
+    # upstream_http_tcp_bridge kind (230-234)
+    "bridge": 230,  # test_upstream_http_tcp_bridge: side upstreams and bad configs
+    "bridge_faults": 231,  # test_kind_faults: bridge_fault_injection, a cluster per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -234,3 +243,11 @@ RS_TEST_LISTENERS = {"no_route": 14030, "pass_through": 14031}
 RS_TEST_ADMIN = 14032
 RS_FAULT_LISTENER = 14040
 RS_FAULT_ADMIN = 14041
+# upstream_http_tcp_bridge kind: test_upstream_http_tcp_bridge.py's side
+# upstreams (raw sockets: nothing listening, silent, a reply in many small
+# writes, not RESP, closed mid-reply), the Envoys it and test_kind_faults.py
+# build in code (listeners and admin ports in BRIDGE_SCRATCH), and the
+# redis-servers a test may start of its own (6390-6394).
+BRIDGE_SIDE = {"closed": 1290, "silent": 1291, "trickle": 1292, "garbage": 1293, "cut": 1294}
+BRIDGE_SCRATCH = range(14300, 14350)
+BRIDGE_REDIS = range(6390, 6395)

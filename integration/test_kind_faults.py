@@ -22,6 +22,7 @@ import urllib.request
 import pytest
 
 import configs
+import h2client
 import kinds
 import ports
 from client import request
@@ -675,3 +676,63 @@ def test_the_route_specifier_fault_filter_is_refused_without_the_switch(tmp_path
     code, lines, out = kinds.refusal_lines(path, RS_KIND, RS_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------ upstream_http_tcp_bridge kind
+
+# Its own Envoy: a listener and a bridge_fault_injection cluster per phase, to
+# the echo upstream (the bridge writes a line there and answers with what
+# comes back); a request with x-fault: PHASE panics in that hook. "new" and
+# "config" panic in every bridge and every configuration of their cluster.
+BRIDGE_KIND, BRIDGE_NAME = "upstream HTTP-TCP bridge", "bridge_fault_injection"
+BRIDGE_PHASES = ["encode_headers", "encode_data", "encode_trailers", "on_upstream_data"]
+BRIDGE_PORT, BRIDGE_NEW_PORT, BRIDGE_CONFIG_PORT = 14320, 14321, 14322
+BRIDGE_ADMIN = 14348
+FAILED = (500, b"dynamic module filter failed\n")
+
+
+def bridge_fault_request(phase: str | None) -> tuple[int, bytes]:
+    """One request that reaches `phase` (over HTTP/2 for the trailers)."""
+    if phase == "encode_trailers":
+        h2 = h2client.request(BRIDGE_PORT, "/", frames=[b"body"], trailers=[("x-t", "1")], headers=[("x-fault", phase)])
+        return h2.status, h2.body
+    headers: list[tuple[str, str | bytes]] = [("x-fault", phase)] if phase else []
+    resp = request(BRIDGE_PORT, "/", method="POST", body=b"body", headers=headers)
+    return resp.status, resp.body
+
+
+def test_a_bridge_panic_in_each_hook_answers_that_request_500_only(upstream, logs_dir, tmp_path):
+    clusters = [
+        (BRIDGE_PORT, kinds.bridge_cluster("bridge_faults", servers.UPSTREAM_ADDR[1], BRIDGE_NAME, {})),
+        (BRIDGE_NEW_PORT, kinds.bridge_cluster("bridge_new", servers.UPSTREAM_ADDR[1], BRIDGE_NAME, {"phase": "new"})),
+        (
+            BRIDGE_CONFIG_PORT,
+            kinds.bridge_cluster("bridge_config", servers.UPSTREAM_ADDR[1], BRIDGE_NAME, {"phase": "config"}),
+        ),
+    ]
+    config = kinds.bridge_bootstrap(clusters, BRIDGE_ADMIN)
+    envoy = start_fault_envoy(
+        logs_dir, tmp_path / "bridge-faults.json", config, BRIDGE_ADMIN, ports.BASE_ID["bridge_faults"], "envoy-bridge"
+    )
+    try:
+        for phase in BRIDGE_PHASES:
+            for i in range(2):
+                assert bridge_fault_request(phase) == FAILED, phase
+                assert len(wait_for_lines(envoy, BRIDGE_KIND, BRIDGE_NAME, phase, i + 1)) == i + 1, phase
+                status, body = bridge_fault_request(None)
+                assert status == 200 and body.startswith(b"HTTP/1.1 400"), (phase, status, body)
+        new = "upstream_http_tcp_bridge_new"
+        for i in range(2):
+            resp = request(BRIDGE_NEW_PORT, "/")
+            assert (resp.status, resp.body) == FAILED
+            assert len(wait_for_lines(envoy, BRIDGE_KIND, BRIDGE_NAME, new, i + 1)) == i + 1
+        # A panicking constructor is a refused configuration: Envoy's 503, one line per try.
+        for _ in range(2):
+            assert request(BRIDGE_CONFIG_PORT, "/").status == 503
+        needle = f"rust_module: {BRIDGE_KIND} '{BRIDGE_NAME}' config creation: panicked:"
+        assert sum(needle in line for line in envoy.log().splitlines()) == 2, envoy.log()[-3000:]
+        assert bridge_fault_request(None)[0] == 200
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]

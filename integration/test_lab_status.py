@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import configs
 import ports
 from client import request
-from harness import processes
+from harness import processes, servers
 
 DELAY, ECHO, TOKENS = 1071, 1080, 1091
 # lab_status's timer: every second in envoy.yaml; a change must show within
@@ -63,6 +63,7 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "cluster",
         # route_specifier kind
         "route_specifier",
+        "upstream_http_tcp_bridge",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -252,3 +253,21 @@ def test_the_route_specifier_is_listed_with_its_configuration(envoy):
         request(1102, path)
     row = filter_row(status(), "route_specifier", "rs_tenant_routes")
     assert (row["live_configs"], row["live_instances"], row["configs_created"]) == (1, 0, 1), row
+
+
+# upstream_http_tcp_bridge kind
+def test_the_bridge_is_listed_with_a_configuration_per_worker_and_a_bridge_per_request(envoy, logs_dir):
+    # 1130's cluster: Envoy makes the configuration on each worker at its first
+    # request there, and a bridge per request, gone when the request is.
+    before = filter_row(status(), "upstream_http_tcp_bridge", "bridge_http_redis")
+    redis = servers.start_redis(logs_dir)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(lambda _: request(1130, "/GET/lab_status:none").status, range(20)))
+    finally:
+        redis.stop()
+    assert statuses == [404] * 20
+    row = filter_row(status(), "upstream_http_tcp_bridge", "bridge_http_redis")
+    assert 1 <= row["live_configs"] <= processes.WORKERS, row
+    assert row["instances_created"] - before["instances_created"] == 20, (before, row)
+    assert row["live_instances"] == 0, row

@@ -38,6 +38,9 @@ def kind_of(hook: str) -> str:
     # The cluster specifier.
     if hook.startswith("envoy_dynamic_module_on_cluster_specifier_"):
         return "cluster_specifier"
+    # upstream_http_tcp_bridge kind
+    if hook.startswith("envoy_dynamic_module_on_upstream_http_tcp_bridge_"):
+        return "upstream_http_tcp_bridge"
     # The cluster kind (its load balancer's hooks included; not the cluster specifier's).
     if hook.startswith("envoy_dynamic_module_on_cluster_") and "_cluster_specifier_" not in hook:
         return "cluster"
@@ -67,6 +70,8 @@ KINDS = {
         "cluster",
         # route_specifier kind
         "route_specifier",
+        # upstream_http_tcp_bridge kind
+        "upstream_http_tcp_bridge",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -166,6 +171,8 @@ TEST_ONLY_FILTERS = [
     "cluster_fault_injection",
     # route_specifier kind
     "rs_fault_injection",
+    # upstream_http_tcp_bridge kind
+    "bridge_fault_injection",
 ]
 
 
@@ -209,3 +216,18 @@ def test_header_declares_every_route_specifier_hook_the_binary_looks_up():
     found = hooks_in_binary("route_specifier_")
     assert HOOKS_BY_KIND["route_specifier"] == found, sorted(HOOKS_BY_KIND["route_specifier"] ^ found)
     assert len(found) == 4
+
+
+# upstream_http_tcp_bridge kind
+def test_header_declares_every_upstream_http_tcp_bridge_hook_the_binary_looks_up():
+    found = hooks_in_binary("upstream_http_tcp_bridge_")
+    assert HOOKS_BY_KIND["upstream_http_tcp_bridge"] == found, sorted(HOOKS_BY_KIND["upstream_http_tcp_bridge"] ^ found)
+    assert len(found) == 8
+
+
+def test_every_upstream_http_tcp_bridge_callback_is_exported_by_the_binary():
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_upstream_http_tcp_bridge_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_upstream_http_tcp_bridge_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 12

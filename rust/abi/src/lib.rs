@@ -18,6 +18,7 @@
 //! [`early_header_mutation`], [`lb`] (a cluster's load-balancing policy),
 //! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer),
 //! [`route_specifier`] (a request's route, chosen after matching).
+//! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -52,6 +53,8 @@ pub mod cluster;
 
 // route_specifier kind
 pub mod route_specifier;
+// upstream_http_tcp_bridge kind
+pub mod upstream_http_tcp_bridge;
 
 pub mod since;
 
@@ -70,6 +73,8 @@ pub use since::*;
 pub use route_specifier::*;
 pub use types::*;
 pub use udp::*;
+// upstream_http_tcp_bridge kind
+pub use upstream_http_tcp_bridge::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -20,6 +20,8 @@ pub mod shared;
 pub mod udp;
 // route_specifier kind
 pub mod route_specifier;
+// upstream_http_tcp_bridge kind
+pub mod upstream_http_tcp_bridge;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -106,5 +108,11 @@ envoy_dm_sdk::module! {
         "rs_tenant_routes" => route_specifier::rs_tenant_routes::TenantRoutesConfig::new,
         #[cfg(feature = "fault-injection")]
         "rs_fault_injection" => route_specifier::rs_fault_injection::RouteSpecifierFaultConfig::new,
+    ],
+    // The upstream HTTP-to-TCP bridge: a cluster's `upstream_config`.
+    upstream_http_tcp_bridge: [
+        "bridge_http_redis" => upstream_http_tcp_bridge::bridge_http_redis::RedisBridgeConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "bridge_fault_injection" => upstream_http_tcp_bridge::bridge_fault_injection::BridgeFaultConfig::new,
     ],
 }

@@ -209,6 +209,9 @@ use net::envoy_dynamic_module_type_network_filter_envoy_ptr as NetFilter;
 // early_header_mutation kind
 use crate::abi::early_header_mutation as ehm;
 use ehm::envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr as Ehm;
+// upstream_http_tcp_bridge kind
+use crate::abi::upstream_http_tcp_bridge as uhtb;
+use uhtb::envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr as Bridge;
 
 optional_callbacks! {
     /// Not called by the SDK; its presence tells 1.38+ from 1.37 ([`abi_version`]).
@@ -453,6 +456,68 @@ optional_callbacks! {
         abi::envoy_dynamic_module_callback_route_specifier_set_route_user_data since "1.40.0":
         fn(context: envoy_dynamic_module_type_route_specifier_context_envoy_ptr,
            user_data: u64);
+    // upstream_http_tcp_bridge kind: Envoy 1.37 has no such kind; 1.38 lacks
+    // the two chunk counts, without which no buffer can be read safely, so
+    // the bridge's configs check those two (upstream_http_tcp_bridge/body.rs).
+    BRIDGE_GET_REQUEST_HEADER =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_header
+        since "1.38.0":
+        fn(bridge: Bridge, key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count_out: *mut usize) -> bool;
+    BRIDGE_GET_REQUEST_HEADERS_SIZE =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_headers_size
+        since "1.38.0":
+        fn(bridge: Bridge) -> usize;
+    BRIDGE_GET_REQUEST_HEADERS =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_headers
+        since "1.38.0":
+        fn(bridge: Bridge, result_headers: *mut envoy_dynamic_module_type_envoy_http_header)
+            -> bool;
+    BRIDGE_GET_REQUEST_BUFFER =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_buffer
+        since "1.38.0":
+        fn(bridge: Bridge, result_buffer: *mut envoy_dynamic_module_type_envoy_buffer,
+           result_buffer_length: *mut usize);
+    BRIDGE_GET_REQUEST_BUFFER_CHUNKS_SIZE =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_buffer_chunks_size
+        since "1.39.0":
+        fn(bridge: Bridge) -> usize;
+    BRIDGE_GET_RESPONSE_BUFFER =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_response_buffer
+        since "1.38.0":
+        fn(bridge: Bridge, result_buffer: *mut envoy_dynamic_module_type_envoy_buffer,
+           result_buffer_length: *mut usize);
+    BRIDGE_GET_RESPONSE_BUFFER_CHUNKS_SIZE =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_response_buffer_chunks_size
+        since "1.39.0":
+        fn(bridge: Bridge) -> usize;
+    BRIDGE_SEND_UPSTREAM_DATA =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_upstream_data
+        since "1.38.0":
+        fn(bridge: Bridge, data: envoy_dynamic_module_type_module_buffer, end_stream: bool);
+    BRIDGE_SEND_RESPONSE =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response
+        since "1.38.0":
+        fn(bridge: Bridge, status_code: u32,
+           headers_vector: *mut envoy_dynamic_module_type_module_http_header,
+           headers_vector_size: usize, body: envoy_dynamic_module_type_module_buffer);
+    BRIDGE_SEND_RESPONSE_HEADERS =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_headers
+        since "1.38.0":
+        fn(bridge: Bridge, status_code: u32,
+           headers_vector: *mut envoy_dynamic_module_type_module_http_header,
+           headers_vector_size: usize, end_stream: bool);
+    BRIDGE_SEND_RESPONSE_DATA =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_data
+        since "1.38.0":
+        fn(bridge: Bridge, data: envoy_dynamic_module_type_module_buffer, end_stream: bool);
+    BRIDGE_SEND_RESPONSE_TRAILERS =
+        uhtb::envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_trailers
+        since "1.38.0":
+        fn(bridge: Bridge,
+           trailers_vector: *mut envoy_dynamic_module_type_module_http_header,
+           trailers_vector_size: usize);
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

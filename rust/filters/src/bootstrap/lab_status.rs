@@ -191,6 +191,11 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("cluster", crate::CLUSTER_NAMES),
         // route_specifier kind
         ("route_specifier", crate::ROUTE_SPECIFIER_NAMES),
+        // upstream_http_tcp_bridge kind
+        (
+            "upstream_http_tcp_bridge",
+            crate::UPSTREAM_HTTP_TCP_BRIDGE_NAMES,
+        ),
     ];
     tables
         .iter()
@@ -358,6 +363,7 @@ mod tests {
             "cluster",
             // route_specifier kind
             "route_specifier",
+            "upstream_http_tcp_bridge",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
