@@ -15,7 +15,8 @@
  * what every kind shares (program_init, logging), then per kind its hooks and
  * its callbacks, in the order of rust/abi/src (one module per kind): HTTP
  * filter, network filter, listener filter, UDP listener filter, access
- * logger, bootstrap extension, load-balancing policy, cluster specifier; the
+ * logger, bootstrap extension, load-balancing policy, cluster specifier,
+ * cluster, health checker; the
  * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
@@ -409,6 +410,25 @@ typedef enum envoy_dynamic_module_type_on_udp_listener_filter_status {
 } envoy_dynamic_module_type_on_udp_listener_filter_status;
 
 /**
+ * A host's health, as a check reports it and as Envoy knows it (Envoy's
+ * coarse health: 0, 1, 2 in 1.39 and 1.40).
+ */
+typedef enum envoy_dynamic_module_type_host_health {
+  /**
+   * A failed check (counts toward `unhealthy_threshold`).
+   */
+  envoy_dynamic_module_type_host_health_Unhealthy,
+  /**
+   * A passed check, with the host marked degraded.
+   */
+  envoy_dynamic_module_type_host_health_Degraded,
+  /**
+   * A passed check (counts toward `healthy_threshold`).
+   */
+  envoy_dynamic_module_type_host_health_Healthy,
+} envoy_dynamic_module_type_host_health;
+
+/**
  * A NUL-terminated version string the module returns from program_init.
  * The module owns it; it must outlive the call.
  */
@@ -757,6 +777,36 @@ typedef void *envoy_dynamic_module_type_cluster_worker_slot_data_module_ptr;
  * from any thread; deleted by the module.
  */
 typedef void *envoy_dynamic_module_type_cluster_scheduler_module_ptr;
+
+/**
+ * The module's side of one health checker configuration, shared by the
+ * sessions of every host it checks.
+ */
+typedef const void *envoy_dynamic_module_type_health_checker_config_module_ptr;
+
+/**
+ * Envoy's side of one health checker configuration (while config_new runs).
+ */
+typedef void *envoy_dynamic_module_type_health_checker_config_envoy_ptr;
+
+/**
+ * The module's side of one host's session.
+ */
+typedef const void *envoy_dynamic_module_type_health_checker_session_module_ptr;
+
+/**
+ * Envoy's side of one host's session: the host (its address, metadata and
+ * health); valid during a hook that passes it.
+ */
+typedef void *envoy_dynamic_module_type_health_checker_session_envoy_ptr;
+
+/**
+ * What reports one session's results from any thread: made by
+ * health_checker_scheduler_new, owned by the module until
+ * health_checker_scheduler_delete. Outlives its session safely (a report
+ * then does nothing).
+ */
+typedef void *envoy_dynamic_module_type_health_checker_scheduler_module_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2486,6 +2536,109 @@ extern envoy_dynamic_module_type_cluster_host_envoy_ptr envoy_dynamic_module_cal
 extern uint32_t envoy_dynamic_module_callback_cluster_lb_get_healthy_host_weight(envoy_dynamic_module_type_cluster_lb_envoy_ptr lb_envoy_ptr,
                                                                                  uint32_t priority,
                                                                                  size_t index);
+
+/**
+ * Creates the module's side of a health checker configuration: `name` is
+ * the config's `health_checker_name`, `config` its `health_checker_config`
+ * (both borrowed for this call). NULL makes Envoy refuse the cluster.
+ */
+extern envoy_dynamic_module_type_health_checker_config_module_ptr envoy_dynamic_module_on_health_checker_config_new(envoy_dynamic_module_type_health_checker_config_envoy_ptr config_envoy_ptr,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by health_checker_config_new.
+ */
+extern void envoy_dynamic_module_on_health_checker_config_destroy(envoy_dynamic_module_type_health_checker_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the session of one host. NULL leaves the host unchecked: every
+ * interval of it then ends in a timeout, a failure.
+ */
+extern envoy_dynamic_module_type_health_checker_session_module_ptr envoy_dynamic_module_on_health_checker_session_new(envoy_dynamic_module_type_health_checker_config_module_ptr config_module_ptr,
+                                                                                                                      envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * The interval fired: start one check of the host and report its result
+ * through a scheduler (health_checker_scheduler_new with this
+ * `session_envoy_ptr`) before the HealthCheck's `timeout`.
+ */
+extern void envoy_dynamic_module_on_health_checker_session_on_interval(envoy_dynamic_module_type_health_checker_session_module_ptr session_module_ptr,
+                                                                       envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * Optional. The check's `timeout` passed without a report: Envoy has
+ * counted a failure and ignores a later report; the module may stop its work.
+ */
+extern void envoy_dynamic_module_on_health_checker_session_on_timeout(envoy_dynamic_module_type_health_checker_session_module_ptr session_module_ptr);
+
+/**
+ * Releases a host's session (the host left the cluster, or the cluster went).
+ */
+extern void envoy_dynamic_module_on_health_checker_session_destroy(envoy_dynamic_module_type_health_checker_session_module_ptr session_module_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * A scheduler that reports this session's results; call it during a hook
+ * of the session (main thread), then use it from any thread. NULL when
+ * `session_envoy_ptr` is NULL.
+ */
+extern envoy_dynamic_module_type_health_checker_scheduler_module_ptr envoy_dynamic_module_callback_health_checker_scheduler_new(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * Reports one check's result, from any thread: Envoy applies it on the
+ * main thread if the check is still waiting (not timed out, not reported).
+ */
+extern void envoy_dynamic_module_callback_health_checker_scheduler_report(envoy_dynamic_module_type_health_checker_scheduler_module_ptr scheduler_module_ptr,
+                                                                          enum envoy_dynamic_module_type_host_health health);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * Releases a scheduler, from any thread.
+ */
+extern void envoy_dynamic_module_callback_health_checker_scheduler_delete(envoy_dynamic_module_type_health_checker_scheduler_module_ptr scheduler_module_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The host's address (`ip:port`); Envoy's bytes, valid during the hook.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_address(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The string `key` of the host's endpoint metadata under `filter_name`;
+ * false when absent or not a string.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_string(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                                  struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                                  struct envoy_dynamic_module_type_module_buffer key,
+                                                                                  struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The number `key` of the host's endpoint metadata under `filter_name`.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_number(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                                  struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                                  struct envoy_dynamic_module_type_module_buffer key,
+                                                                                  double *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The bool `key` of the host's endpoint metadata under `filter_name`.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_bool(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                                struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                                struct envoy_dynamic_module_type_module_buffer key,
+                                                                                bool *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The host's health as Envoy knows it now (Unhealthy for a NULL session).
+ */
+extern enum envoy_dynamic_module_type_host_health envoy_dynamic_module_callback_health_checker_get_host_health(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

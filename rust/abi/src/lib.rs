@@ -16,7 +16,8 @@
 //! `hooks.rs`, `callbacks.rs`): [`http`], [`network`], [`listener`], [`udp`],
 //! [`access_logger`], [`bootstrap`] (process-wide, main thread),
 //! [`early_header_mutation`], [`lb`] (a cluster's load-balancing policy),
-//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer).
+//! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer),
+//! [`health_checker`] (a cluster's active health check).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -49,6 +50,9 @@ pub mod cluster_specifier;
 
 pub mod cluster;
 
+// health_checker kind
+pub mod health_checker;
+
 pub mod since;
 
 pub use access_logger::*;
@@ -64,6 +68,8 @@ pub use listener::*;
 pub use since::*;
 pub use types::*;
 pub use udp::*;
+// health_checker kind
+pub use health_checker::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -92,7 +92,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// the names alone per kind (`HTTP_FILTER_NAMES`, `NETWORK_FILTER_NAMES`,
 /// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
 /// `BOOTSTRAP_EXTENSION_NAMES`, `EARLY_HEADER_MUTATION_NAMES`, `LB_POLICY_NAMES`,
-/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`), for readers that must not pull in the
+/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`), for readers that must not pull in the
 /// constructors.
 ///
 /// ```
@@ -128,7 +128,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// # fn main() {}
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
-/// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`. Each constructor is
+/// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`, `health_checker`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -193,10 +193,12 @@ macro_rules! module {
     (@names cluster_specifier [$($t:tt)*]) => { #[allow(dead_code)] pub static CLUSTER_SPECIFIER_NAMES: &[&str] = &[$($t)*]; };
     // The cluster (a cluster type that finds its hosts and picks one per request).
     (@names cluster [$($t:tt)*]) => { #[allow(dead_code)] pub static CLUSTER_NAMES: &[&str] = &[$($t)*]; };
+    // The health checker (a cluster's `health_checks[].custom_health_check`).
+    (@names health_checker [$($t:tt)*]) => { #[allow(dead_code)] pub static HEALTH_CHECKER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
-            "early_header_mutation, lb, cluster_specifier, cluster"));
+            "early_header_mutation, lb, cluster_specifier, cluster, health_checker"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -209,6 +211,8 @@ macro_rules! module {
     (@entries lb [$($t:tt)*]) => { static DM_LB: &[(&str, $crate::lb::NewLoadBalancerConfig)] = &[$($t)*]; };
     (@entries cluster_specifier [$($t:tt)*]) => { static DM_CLUSTER_SPECIFIER: &[(&str, $crate::cluster_specifier::NewClusterSpecifierConfig)] = &[$($t)*]; };
     (@entries cluster [$($t:tt)*]) => { static DM_CLUSTER: &[(&str, $crate::cluster::NewClusterConfig)] = &[$($t)*]; };
+    // health_checker kind
+    (@entries health_checker [$($t:tt)*]) => { static DM_HEALTH_CHECKER: &[(&str, $crate::health_checker::NewHealthCheckerConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -222,5 +226,7 @@ macro_rules! module {
     (@register lb $filters:ident) => { $crate::lb::hooks::REGISTERED.register(DM_LB); };
     (@register cluster_specifier $filters:ident) => { $crate::cluster_specifier::hooks::REGISTERED.register(DM_CLUSTER_SPECIFIER); };
     (@register cluster $filters:ident) => { $crate::cluster::hooks::REGISTERED.register(DM_CLUSTER); };
+    // health_checker kind
+    (@register health_checker $filters:ident) => { $crate::health_checker::hooks::REGISTERED.register(DM_HEALTH_CHECKER); };
     (@register $other:ident $filters:ident) => {};
 }
