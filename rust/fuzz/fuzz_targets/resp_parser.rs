@@ -17,9 +17,8 @@
 use envoy_dm_sdk::network::testing::{FakeConnection, FakeNetworkConfig};
 use envoy_dm_sdk::network::NetworkFilterConfig;
 use libfuzzer_sys::fuzz_target;
-use rust_module::network::network_redis::resp::{
-    encode_command, parse_command, Limits, Parsed, ReplyScanner,
-};
+use rust_module::network::network_redis::resp::{parse_command, Limits, Parsed, ReplyScanner};
+use rust_module::shared::resp::encode_command;
 use rust_module::network::network_redis::RedisConfig;
 
 const LIMITS: Limits = Limits {

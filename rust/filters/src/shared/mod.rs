@@ -8,5 +8,6 @@ pub mod guard_mark;
 pub mod header_name;
 pub mod log_sink;
 pub mod logged_bytes;
+pub mod resp;
 pub mod stat_prefix;
 pub mod token_file;

@@ -385,8 +385,8 @@ impl<E: EnvoyNetworkFilter> NetworkFilter<E> for Redis {
 
 #[cfg(test)]
 mod tests {
-    use self::resp::encode_command;
     use super::*;
+    use crate::shared::resp::encode_command;
     use envoy_dm_sdk::network::testing::{FakeConnection, FakeNetworkConfig};
 
     fn redis(json: &str) -> (Redis, FakeNetworkConfig) {
