@@ -12,6 +12,8 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod cluster_specifier;
 pub mod early_header_mutation;
+// health_checker kind
+pub mod health_checker;
 pub mod http;
 pub mod lb;
 pub mod listener;
@@ -96,5 +98,11 @@ envoy_dm_sdk::module! {
         "cluster_file_hosts" => cluster::cluster_file_hosts::FileHostsConfig::new,
         #[cfg(feature = "fault-injection")]
         "cluster_fault_injection" => cluster::cluster_fault_injection::ClusterFaultConfig::new,
+    ],
+    // The health checker: a cluster's `health_checks[].custom_health_check`.
+    health_checker: [
+        "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
     ],
 }
