@@ -62,6 +62,8 @@ LISTENERS = {
     1101: "Rust cs_canary_split (cluster specifier): 90% alpha, 10% beta; x-cluster: named_gamma overrides",
     # The cluster kind: hosts from a file the cluster re-reads, its own load balancer.
     1110: "Rust cluster_file_hosts: hosts from hosts/cluster_file_hosts.json (echo upstreams on 1270-1272)",
+    # health_checker kind: a cluster's active health check.
+    1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -76,6 +78,8 @@ BOOTSTRAP = [1091]  # header_auth on lab_status's tokens file (401 without a tok
 EARLY_HEADER_MUTATION = [1120]  # early_forwarded_headers
 ROUTING = [1100, 1101]  # load-balancing policy, cluster and route specifiers (named upstreams: not soaked)
 CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
+# health_checker kind
+HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -89,6 +93,8 @@ GROUPS = {
     "early_header_mutation": EARLY_HEADER_MUTATION,
     "routing": ROUTING,
     "cluster": CLUSTER,
+    # health_checker kind
+    "health_checker": HEALTH_CHECKER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -165,6 +171,9 @@ BASE_ID = {
     # The cluster kind.
     "cluster": 210,  # test_cluster: cluster_file_hosts on its own hosts file
     "cluster_faults": 211,  # test_kind_faults: cluster_fault_injection, a cluster per hook
+    # health_checker kind (212-215)
+    "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
+    "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -218,3 +227,15 @@ CLUSTER_TEST_LISTENER = 14100
 CLUSTER_TEST_ADMIN = 14101
 CLUSTER_FAULT_LISTENERS = range(14110, 14119)  # one per cluster hook that runs filter code
 CLUSTER_FAULT_ADMIN = 14120
+# health_checker kind: the redis-servers hc_redis_ping checks (the lab's
+# cluster hc_redis behind 1111, and test_health_checker.py's), the side servers
+# of its tests (1273-1279: one that never answers, one that answers garbage),
+# and the Envoys test_health_checker.py and test_kind_faults.py build in code.
+HEALTH_REDIS = [6385, 6386, 6387]
+HEALTH_REDIS_AUTH = 6388  # requires a password: answers PING with -NOAUTH
+HEALTH_SILENT = 1273  # accepts and never answers
+HEALTH_GARBAGE = 1274  # answers every connection with bytes that are not RESP
+HEALTH_TEST_LISTENER = 14130
+HEALTH_TEST_ADMIN = 14131
+HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
+HEALTH_FAULT_ADMIN = 14149
