@@ -41,6 +41,9 @@ def kind_of(hook: str) -> str:
     # The cluster kind (its load balancer's hooks included; not the cluster specifier's).
     if hook.startswith("envoy_dynamic_module_on_cluster_") and "_cluster_specifier_" not in hook:
         return "cluster"
+    # health_checker kind
+    if hook.startswith("envoy_dynamic_module_on_health_checker_"):
+        return "health_checker"
     return "http"
 
 
@@ -62,6 +65,8 @@ KINDS = {
         "lb",
         "cluster_specifier",
         "cluster",
+        # health_checker kind
+        "health_checker",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -159,6 +164,8 @@ TEST_ONLY_FILTERS = [
     "lb_fault_injection",
     "cs_fault_injection",
     "cluster_fault_injection",
+    # health_checker kind
+    "hc_fault_injection",
 ]
 
 
@@ -195,3 +202,13 @@ def test_header_declares_every_cluster_specifier_hook_the_binary_looks_up():
     found = hooks_in_binary("cluster_specifier_")
     assert HOOKS_BY_KIND["cluster_specifier"] == found, sorted(HOOKS_BY_KIND["cluster_specifier"] ^ found)
     assert len(found) == 3
+
+
+# health_checker kind
+def test_header_declares_every_health_checker_hook_the_binary_looks_up():
+    found = hooks_in_binary("health_checker_")
+    assert HOOKS_BY_KIND["health_checker"] == found, sorted(HOOKS_BY_KIND["health_checker"] ^ found)
+    assert len(found) == 6
+    # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
+    assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
