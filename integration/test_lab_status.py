@@ -61,6 +61,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "lb",
         "cluster_specifier",
         "cluster",
+        # health_checker kind
+        "health_checker",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -240,3 +242,11 @@ def test_the_cluster_specifier_is_listed_with_its_configuration(envoy):
     # 1101's route: one configuration, shared by every worker (no instances).
     row = filter_row(status(), "cluster_specifier", "cs_canary_split")
     assert (row["live_configs"], row["live_instances"]) == (1, 0), row
+
+
+# health_checker kind
+def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
+    # The cluster hc_redis (1111): one configuration, and a session for each
+    # of its three hosts, alive whether the hosts answer or not.
+    row = filter_row(status(), "health_checker", "hc_redis_ping")
+    assert (row["live_configs"], row["live_instances"]) == (1, len(ports.HEALTH_REDIS)), row

@@ -189,6 +189,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("cluster_specifier", crate::CLUSTER_SPECIFIER_NAMES),
         // The cluster kind.
         ("cluster", crate::CLUSTER_NAMES),
+        // health_checker kind
+        ("health_checker", crate::HEALTH_CHECKER_NAMES),
     ];
     tables
         .iter()
@@ -354,6 +356,8 @@ mod tests {
             "lb",
             "cluster_specifier",
             "cluster",
+            // health_checker kind
+            "health_checker",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
