@@ -187,6 +187,8 @@ KINDS = {
     "DynamicModuleClusterSpecifier": "cluster_specifier",
     # The cluster kind.
     "ClusterConfig": "cluster",
+    # health_checker kind (a cluster's health_checks).
+    "DynamicModuleHealthCheck": "health_checker",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -197,6 +199,8 @@ NAME_FIELDS = (
     "lb_policy_name",
     "specifier_name",
     "cluster_name",
+    # health_checker kind
+    "health_checker_name",
 )
 
 
@@ -230,11 +234,17 @@ def rust_filters(node) -> list[str]:
 
 
 def module_cluster(cluster: dict) -> bool:
-    """Whether rust_module is the cluster itself (the cluster kind) or chooses
-    its hosts (a load-balancing policy), not only upstream HTTP filters inside
-    an ordinary cluster. Such a cluster is a unit of its own: an Envoy without
-    the kind refuses it, and with it every listener that routes there."""
-    return bool(rust_filters(cluster.get("cluster_type", {})) or rust_filters(cluster.get("load_balancing_policy", {})))
+    """Whether rust_module is the cluster itself (the cluster kind), chooses
+    its hosts (a load-balancing policy) or checks them (a health checker), not
+    only upstream HTTP filters inside an ordinary cluster. Such a cluster is a
+    unit of its own: an Envoy without the kind refuses it, and with it every
+    listener that routes there."""
+    return bool(
+        rust_filters(cluster.get("cluster_type", {}))
+        or rust_filters(cluster.get("load_balancing_policy", {}))
+        # health_checker kind
+        or rust_filters(cluster.get("health_checks", []))
+    )
 
 
 def rust_units() -> list[tuple[str, list[str], dict]]:
