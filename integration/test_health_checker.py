@@ -198,3 +198,11 @@ def test_an_unknown_health_checker_name_is_refused_with_one_line(tmp_path):
     code, lines, out = kinds.refusal_lines(path, "health checker", "hc_nope")
     assert code != 0, out[-2000:]
     assert len(lines) == 1 and "unknown filter name" in lines[0] and "hc_redis_ping" in lines[0], lines or out[-2000:]
+
+
+def test_a_good_health_checker_config_validates(tmp_path):
+    path = tmp_path / "good.json"
+    raw = '{"command": ["ECHO", "up"], "expect": "up", "max_io_ms": 250}'
+    path.write_text(json.dumps(kinds.health_checker_bootstrap("hc_redis_ping", raw=raw)))
+    code, out = processes.validate(path)
+    assert code == 0, out[-2000:]
