@@ -8,8 +8,10 @@
 //! check runs on a thread of its own per host, never on Envoy's main thread;
 //! when Envoy's `timeout` fires first, on_timeout shuts the connection so the
 //! thread is free for the next interval. `max_io_ms` bounds a check that
-//! Envoy cannot interrupt (a connect that hangs). One connection per check:
-//! a restarted server is seen at the next interval.
+//! Envoy cannot interrupt; a connect waits at most 1 s of it, since a
+//! session's end waits for its thread (no module code may run once Envoy
+//! could unload the module). One connection per check: a restarted server
+//! is seen at the next interval.
 //!
 //! Config (JSON, every field optional):
 //! `{"command": ["PING"], "expect": "PONG", "max_io_ms": 5000}`.
@@ -23,8 +25,10 @@ use envoy_dm_sdk::{BoxError, LogLevel};
 use serde::Deserialize;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// A reply longer than this is not the short answer a health command gets.
@@ -96,18 +100,47 @@ impl<E: EnvoyHealthChecker> HealthCheckerConfig<E> for RedisPingConfig {
     }
 }
 
+/// The longest a connect may take: Drop waits for the thread, and a connect
+/// is the one step it cannot cut short.
+const MAX_CONNECT: Duration = Duration::from_secs(1);
+
+/// What a session and its thread share.
+#[derive(Default)]
+struct Shared {
+    /// The connection of the check in flight, for on_timeout and Drop to cut.
+    in_flight: Mutex<Option<TcpStream>>,
+    /// The session is going: no new check starts.
+    closing: AtomicBool,
+}
+
+impl Shared {
+    fn cut(&self) {
+        if let Some(conn) = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            let _ = conn.shutdown(Shutdown::Both);
+        }
+    }
+}
+
 /// One host: the thread that checks it, and the connection of the check in flight.
 pub struct RedisPing<R: HealthReporter> {
     /// One check waits at most; a second while one runs fails at once.
     jobs: Option<SyncSender<R>>,
-    in_flight: Arc<Mutex<Option<TcpStream>>>,
+    shared: Arc<Shared>,
+    /// Joined on drop, so no code of the module runs once its session is
+    /// gone (Envoy may unload the module after the last one).
+    worker: Option<JoinHandle<()>>,
 }
 
 impl<R: HealthReporter> RedisPing<R> {
     fn start(check: Arc<Check>, address: String) -> Self {
         let (jobs, queue) = sync_channel::<R>(1);
-        let in_flight = Arc::new(Mutex::new(None));
-        let conn = in_flight.clone();
+        let shared = Arc::new(Shared::default());
+        let ours = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("hc_redis_ping".into())
             .spawn(move || {
@@ -117,15 +150,15 @@ impl<R: HealthReporter> RedisPing<R> {
                     let result = address
                         .parse::<SocketAddr>()
                         .map_err(|_| format!("not an ip:port address: {address:?}"))
-                        .and_then(|at| run(&check, at, &conn));
+                        .and_then(|at| run(&check, at, &ours));
                     let ok = result.is_ok();
                     reporter.report(if ok {
                         HostHealth::Healthy
                     } else {
                         HostHealth::Unhealthy
                     });
-                    // One line per change, not per check.
-                    if last_ok != Some(ok) {
+                    // One line per change, not per check; none once closing.
+                    if last_ok != Some(ok) && !ours.closing.load(SeqCst) {
                         let line = match &result {
                             Ok(()) => format!("hc_redis_ping: {address}: passes"),
                             Err(why) => format!("hc_redis_ping: {address}: fails: {why}"),
@@ -135,21 +168,12 @@ impl<R: HealthReporter> RedisPing<R> {
                     }
                 }
             });
+        let worker = spawned.ok();
         Self {
             // No thread, no sender: every check then fails at once.
-            jobs: spawned.is_ok().then_some(jobs),
-            in_flight,
-        }
-    }
-
-    fn cut_in_flight(&self) {
-        if let Some(conn) = self
-            .in_flight
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
-            let _ = conn.shutdown(Shutdown::Both);
+            jobs: worker.is_some().then_some(jobs),
+            shared,
+            worker,
         }
     }
 }
@@ -171,27 +195,44 @@ impl<E: EnvoyHealthChecker> HealthCheckerSession<E> for RedisPing<E::Reporter> {
     }
 
     fn on_timeout(&mut self) {
-        self.cut_in_flight();
+        self.shared.cut();
     }
 }
 
 impl<R: HealthReporter> Drop for RedisPing<R> {
     fn drop(&mut self) {
+        // Closing first, then the cut: a check either sees closing or has
+        // registered its connection for the cut (run() checks after it registers).
+        self.shared.closing.store(true, SeqCst);
         self.jobs = None;
-        self.cut_in_flight();
+        self.shared.cut();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }
 
 /// One check: connect, send, read one reply, compare.
-fn run(check: &Check, at: SocketAddr, in_flight: &Mutex<Option<TcpStream>>) -> Result<(), String> {
-    let deadline = Instant::now() + check.max_io;
-    let mut conn =
-        TcpStream::connect_timeout(&at, check.max_io).map_err(|e| format!("connect: {e}"))?;
-    if let Ok(clone) = conn.try_clone() {
-        *in_flight.lock().unwrap_or_else(|e| e.into_inner()) = Some(clone);
+fn run(check: &Check, at: SocketAddr, shared: &Shared) -> Result<(), String> {
+    let closing = || Err("the session is closing".to_string());
+    if shared.closing.load(SeqCst) {
+        return closing();
     }
-    let result = exchange(check, &mut conn, deadline);
-    in_flight.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let deadline = Instant::now() + check.max_io;
+    let mut conn = TcpStream::connect_timeout(&at, check.max_io.min(MAX_CONNECT))
+        .map_err(|e| format!("connect: {e}"))?;
+    let clone = conn.try_clone().map_err(|e| e.to_string())?;
+    *shared.in_flight.lock().unwrap_or_else(|e| e.into_inner()) = Some(clone);
+    let result = if shared.closing.load(SeqCst) {
+        closing()
+    } else {
+        exchange(check, &mut conn, deadline)
+    };
+    shared
+        .in_flight
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
     result
 }
 
@@ -329,6 +370,21 @@ mod tests {
             started.elapsed() < Duration::from_secs(2),
             "the timeout freed the thread"
         );
+    }
+
+    #[test]
+    fn dropping_a_session_cuts_its_check_and_waits_for_its_thread() {
+        let host = server(None);
+        let config = config(r#"{"max_io_ms": 30000}"#).unwrap();
+        let mut envoy = FakeHealthChecker::at(&host);
+        let mut session = RedisPing::start(config.check.clone(), host.clone());
+        HealthCheckerSession::<FakeHealthChecker>::on_interval(&mut session, &mut envoy);
+        std::thread::sleep(Duration::from_millis(200));
+        let started = Instant::now();
+        drop(session);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        // The thread reported (and ended) before drop returned.
+        assert_eq!(envoy.reports(), [HostHealth::Unhealthy]);
     }
 
     #[test]
