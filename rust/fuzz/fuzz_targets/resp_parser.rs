@@ -22,10 +22,10 @@
 use envoy_dm_sdk::network::testing::{FakeConnection, FakeNetworkConfig};
 use envoy_dm_sdk::network::NetworkFilterConfig;
 use libfuzzer_sys::fuzz_target;
-use rust_module::network::network_redis::resp::{parse_command, Limits, Parsed, ReplyScanner};
 use rust_module::health_checker::hc_redis_ping::judge;
-use rust_module::shared::resp::{encode_command, parse_reply, Reply};
+use rust_module::network::network_redis::resp::{parse_command, Limits, Parsed, ReplyScanner};
 use rust_module::network::network_redis::RedisConfig;
+use rust_module::shared::resp::{encode_command, parse_reply, Reply};
 
 const LIMITS: Limits = Limits {
     max_command_bytes: 4096,
