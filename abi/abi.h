@@ -15,8 +15,9 @@
  * what every kind shares (program_init, logging), then per kind its hooks and
  * its callbacks, in the order of rust/abi/src (one module per kind): HTTP
  * filter, network filter, listener filter, UDP listener filter, access
- * logger, bootstrap extension, load-balancing policy, cluster specifier,
- * upstream HTTP-to-TCP bridge; the version-dependent callbacks last.
+ * logger, bootstrap extension, early header mutation, load-balancing policy,
+ * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
+ * health checker; the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -463,6 +464,25 @@ typedef enum envoy_dynamic_module_type_route_specifier_header_append_action {
 } envoy_dynamic_module_type_route_specifier_header_append_action;
 
 /**
+ * A host's health, as a check reports it and as Envoy knows it (Envoy's
+ * coarse health: 0, 1, 2 in 1.39 and 1.40).
+ */
+typedef enum envoy_dynamic_module_type_host_health {
+  /**
+   * A failed check (counts toward `unhealthy_threshold`).
+   */
+  envoy_dynamic_module_type_host_health_Unhealthy,
+  /**
+   * A passed check, with the host marked degraded.
+   */
+  envoy_dynamic_module_type_host_health_Degraded,
+  /**
+   * A passed check (counts toward `healthy_threshold`).
+   */
+  envoy_dynamic_module_type_host_health_Healthy,
+} envoy_dynamic_module_type_host_health;
+
+/**
  * A NUL-terminated version string the module returns from program_init.
  * The module owns it; it must outlive the call.
  */
@@ -849,6 +869,36 @@ typedef const void *envoy_dynamic_module_type_upstream_http_tcp_bridge_module_pt
  * connection, and the response it sends back. Valid during the bridge hooks.
  */
 typedef void *envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr;
+
+/**
+ * The module's side of one health checker configuration, shared by the
+ * sessions of every host it checks.
+ */
+typedef const void *envoy_dynamic_module_type_health_checker_config_module_ptr;
+
+/**
+ * Envoy's side of one health checker configuration (while config_new runs).
+ */
+typedef void *envoy_dynamic_module_type_health_checker_config_envoy_ptr;
+
+/**
+ * The module's side of one host's session.
+ */
+typedef const void *envoy_dynamic_module_type_health_checker_session_module_ptr;
+
+/**
+ * Envoy's side of one host's session: the host (its address, metadata and
+ * health); valid during a hook that passes it.
+ */
+typedef void *envoy_dynamic_module_type_health_checker_session_envoy_ptr;
+
+/**
+ * What reports one session's results from any thread: made by
+ * health_checker_scheduler_new, owned by the module until
+ * health_checker_scheduler_delete. Outlives its session safely (a report
+ * then does nothing).
+ */
+typedef void *envoy_dynamic_module_type_health_checker_scheduler_module_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2844,6 +2894,109 @@ extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response
 extern void envoy_dynamic_module_callback_upstream_http_tcp_bridge_send_response_trailers(envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr bridge_envoy_ptr,
                                                                                           struct envoy_dynamic_module_type_module_http_header *trailers_vector,
                                                                                           size_t trailers_vector_size);
+
+/**
+ * Creates the module's side of a health checker configuration: `name` is
+ * the config's `health_checker_name`, `config` its `health_checker_config`
+ * (both borrowed for this call). NULL makes Envoy refuse the cluster.
+ */
+extern envoy_dynamic_module_type_health_checker_config_module_ptr envoy_dynamic_module_on_health_checker_config_new(envoy_dynamic_module_type_health_checker_config_envoy_ptr config_envoy_ptr,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by health_checker_config_new.
+ */
+extern void envoy_dynamic_module_on_health_checker_config_destroy(envoy_dynamic_module_type_health_checker_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the session of one host. NULL leaves the host unchecked: every
+ * interval of it then ends in a timeout, a failure.
+ */
+extern envoy_dynamic_module_type_health_checker_session_module_ptr envoy_dynamic_module_on_health_checker_session_new(envoy_dynamic_module_type_health_checker_config_module_ptr config_module_ptr,
+                                                                                                                      envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * The interval fired: start one check of the host and report its result
+ * through a scheduler (health_checker_scheduler_new with this
+ * `session_envoy_ptr`) before the HealthCheck's `timeout`.
+ */
+extern void envoy_dynamic_module_on_health_checker_session_on_interval(envoy_dynamic_module_type_health_checker_session_module_ptr session_module_ptr,
+                                                                       envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * Optional. The check's `timeout` passed without a report: Envoy has
+ * counted a failure and ignores a later report; the module may stop its work.
+ */
+extern void envoy_dynamic_module_on_health_checker_session_on_timeout(envoy_dynamic_module_type_health_checker_session_module_ptr session_module_ptr);
+
+/**
+ * Releases a host's session (the host left the cluster, or the cluster went).
+ */
+extern void envoy_dynamic_module_on_health_checker_session_destroy(envoy_dynamic_module_type_health_checker_session_module_ptr session_module_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * A scheduler that reports this session's results; call it during a hook
+ * of the session (main thread), then use it from any thread. NULL when
+ * `session_envoy_ptr` is NULL.
+ */
+extern envoy_dynamic_module_type_health_checker_scheduler_module_ptr envoy_dynamic_module_callback_health_checker_scheduler_new(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * Reports one check's result, from any thread: Envoy applies it on the
+ * main thread if the check is still waiting (not timed out, not reported).
+ */
+extern void envoy_dynamic_module_callback_health_checker_scheduler_report(envoy_dynamic_module_type_health_checker_scheduler_module_ptr scheduler_module_ptr,
+                                                                          enum envoy_dynamic_module_type_host_health health);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * Releases a scheduler, from any thread.
+ */
+extern void envoy_dynamic_module_callback_health_checker_scheduler_delete(envoy_dynamic_module_type_health_checker_scheduler_module_ptr scheduler_module_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The host's address (`ip:port`); Envoy's bytes, valid during the hook.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_address(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The string `key` of the host's endpoint metadata under `filter_name`;
+ * false when absent or not a string.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_string(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                                  struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                                  struct envoy_dynamic_module_type_module_buffer key,
+                                                                                  struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The number `key` of the host's endpoint metadata under `filter_name`.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_number(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                                  struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                                  struct envoy_dynamic_module_type_module_buffer key,
+                                                                                  double *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The bool `key` of the host's endpoint metadata under `filter_name`.
+ */
+extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_bool(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr,
+                                                                                struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                                struct envoy_dynamic_module_type_module_buffer key,
+                                                                                bool *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.38.
+ * The host's health as Envoy knows it now (Unhealthy for a NULL session).
+ */
+extern enum envoy_dynamic_module_type_host_health envoy_dynamic_module_callback_health_checker_get_host_health(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

@@ -191,6 +191,8 @@ KINDS = {
     "DynamicModuleRouteSpecifier": "route_specifier",
     # upstream_http_tcp_bridge kind (a cluster's upstream_config).
     "Config": "upstream_http_tcp_bridge",
+    # health_checker kind (a cluster's health_checks).
+    "DynamicModuleHealthCheck": "health_checker",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -203,6 +205,8 @@ NAME_FIELDS = (
     "cluster_name",
     # upstream_http_tcp_bridge kind
     "bridge_name",
+    # health_checker kind
+    "health_checker_name",
 )
 
 
@@ -237,15 +241,18 @@ def rust_filters(node) -> list[str]:
 
 def module_cluster(cluster: dict) -> bool:
     """Whether rust_module is the cluster itself (the cluster kind), chooses
-    its hosts (a load-balancing policy) or carries its requests (an upstream
-    HTTP-to-TCP bridge), not only upstream HTTP filters inside
-    an ordinary cluster. Such a cluster is a unit of its own: an Envoy without
-    the kind refuses it, and with it every listener that routes there."""
+    its hosts (a load-balancing policy), carries its requests (an upstream
+    HTTP-to-TCP bridge) or checks its hosts (a health checker), not only
+    upstream HTTP filters inside an ordinary cluster. Such a cluster is a unit
+    of its own: an Envoy without the kind refuses it, and with it every
+    listener that routes there."""
     return bool(
         rust_filters(cluster.get("cluster_type", {}))
         or rust_filters(cluster.get("load_balancing_policy", {}))
         # upstream_http_tcp_bridge kind: the module carries the cluster's requests.
         or rust_filters(cluster.get("upstream_config", {}))
+        # health_checker kind
+        or rust_filters(cluster.get("health_checks", []))
     )
 
 

@@ -382,3 +382,96 @@ def bridge_bootstrap(entries: list[tuple[int, dict]], admin_port: int) -> dict:
     config = bootstrap([bridge_listener(port, cluster["name"]) for port, cluster in entries], admin_port)
     config["static_resources"]["clusters"] += [cluster for _, cluster in entries]
     return config
+
+
+# ------------------------------------------------------- health_checker kind
+
+HEALTH_CHECKER_TYPE = "type.googleapis.com/envoy.extensions.health_checkers.dynamic_modules.v3.DynamicModuleHealthCheck"
+
+
+def health_check(
+    checker_name: str,
+    config=None,
+    raw: str | None = None,
+    interval: float = 0.2,
+    timeout: float = 0.5,
+    unhealthy: int = 2,
+    healthy: int = 1,
+) -> dict:
+    """A cluster's health_checks entry: a rust_module health checker, with
+    Envoy's interval, timeout and thresholds (no_traffic_interval = interval,
+    so a cluster without traffic is checked as often)."""
+    typed = {
+        "@type": HEALTH_CHECKER_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "health_checker_name": checker_name,
+    }
+    if config is not None or raw is not None:
+        typed["health_checker_config"] = filter_config(config, raw)
+    return {
+        "interval": f"{interval}s",
+        "no_traffic_interval": f"{interval}s",
+        "timeout": f"{timeout}s",
+        "unhealthy_threshold": unhealthy,
+        "healthy_threshold": healthy,
+        "custom_health_check": {"name": "envoy.health_checkers.dynamic_modules", "typed_config": typed},
+    }
+
+
+def health_checked_cluster(name: str, host_ports: list[int], check: dict) -> dict:
+    """A STATIC cluster of 127.0.0.1 hosts, actively checked by `check`."""
+    endpoints = [
+        {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": p}}}} for p in host_ports
+    ]
+    return {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": endpoints}]},
+        "health_checks": [check],
+    }
+
+
+def tcp_proxy_listener(port: int, cluster: str) -> dict:
+    """A TCP listener that proxies each connection to a healthy host of `cluster`."""
+    return {
+        "name": f"tcp_{port}",
+        "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+        "filter_chains": [
+            {
+                "filters": [
+                    {
+                        "name": "envoy.filters.network.tcp_proxy",
+                        "typed_config": {
+                            "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+                            "stat_prefix": f"tcp_{port}",
+                            "cluster": cluster,
+                        },
+                    }
+                ]
+            }
+        ],
+    }
+
+
+def health_checker_bootstrap(checker_name: str, config=None, raw: str | None = None) -> dict:
+    """No listener, one cluster checked by a rust_module health checker (for validate)."""
+    config_ = bootstrap([])
+    check = health_check(checker_name, config, raw)
+    config_["static_resources"]["clusters"].append(
+        health_checked_cluster("hc_scratch", [servers.UPSTREAM_ADDR[1]], check)
+    )
+    return config_
+
+
+def health_flags(admin_port: int, cluster: str) -> dict[int, str]:
+    """Each host's health_flags in admin /clusters, by port ("healthy", or
+    e.g. "/failed_active_hc/active_hc_timeout")."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/clusters", timeout=5) as resp:
+        text = resp.read().decode()
+    flags = {}
+    for line in text.splitlines():
+        parts = line.split("::")
+        if len(parts) == 4 and parts[0] == cluster and parts[2] == "health_flags":
+            flags[int(parts[1].rsplit(":", 1)[1])] = parts[3]
+    return flags

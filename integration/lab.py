@@ -32,6 +32,9 @@ def up() -> int:
         for side in servers.start_side_upstreams(log_dir):
             started.callback(side.stop)
         started.callback(servers.start_auth_server(log_dir).stop)
+        # health_checker kind: the redis-servers hc_redis_ping checks behind 1111.
+        for port in ports.HEALTH_REDIS:
+            started.callback(servers.start_redis(log_dir, port).stop)
         # Echo upstreams answering their own names: the routing kinds' and the cluster kind's.
         for names in (servers.NAMED_UPSTREAMS, servers.CLUSTER_UPSTREAMS):
             for named in servers.start_named_upstreams(log_dir, names).values():
@@ -59,6 +62,7 @@ def up() -> int:
         print(f"Named upstreams (routing kinds, 1100-): {routing}, each answering its name")
         in_file = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.CLUSTER_UPSTREAMS.items())
         print(f"Named upstreams (1110's hosts file, {processes.CLUSTER_HOSTS}): {in_file}")
+        print(f"redis-servers checked by hc_redis_ping (1111): {', '.join(map(str, ports.HEALTH_REDIS))}")
         print(f"Logs: {envoy.log_path.relative_to(processes.ROOT)} and {upstream.log_path.relative_to(processes.ROOT)}")
         print("Ctrl-C stops everything.")
         stop = {"now": False}

@@ -66,6 +66,8 @@ LISTENERS = {
     1102: "Rust rs_tenant_routes (route specifier): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else gamma",
     # upstream_http_tcp_bridge kind: HTTP in, RESP to the lab's Redis on 6380 out.
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
+    # health_checker kind: a cluster's active health check.
+    1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -82,6 +84,8 @@ ROUTING = [1100, 1101, 1102]  # load-balancing policy, cluster and route specifi
 CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named upstreams)
 # upstream_http_tcp_bridge kind
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
+# health_checker kind
+HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -97,6 +101,8 @@ GROUPS = {
     "cluster": CLUSTER,
     # upstream_http_tcp_bridge kind
     "upstream_http_tcp_bridge": BRIDGE,
+    # health_checker kind
+    "health_checker": HEALTH_CHECKER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -184,6 +190,9 @@ BASE_ID = {
     # upstream_http_tcp_bridge kind (230-234)
     "bridge": 230,  # test_upstream_http_tcp_bridge: side upstreams and bad configs
     "bridge_faults": 231,  # test_kind_faults: bridge_fault_injection, a cluster per hook
+    # health_checker kind (212-215)
+    "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
+    "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -251,3 +260,15 @@ RS_FAULT_ADMIN = 14041
 BRIDGE_SIDE = {"closed": 1290, "silent": 1291, "trickle": 1292, "garbage": 1293, "cut": 1294}
 BRIDGE_SCRATCH = range(14300, 14350)
 BRIDGE_REDIS = range(6390, 6395)
+# health_checker kind: the redis-servers hc_redis_ping checks (the lab's
+# cluster hc_redis behind 1111, and test_health_checker.py's), the side servers
+# of its tests (1273-1279: one that never answers, one that answers garbage),
+# and the Envoys test_health_checker.py and test_kind_faults.py build in code.
+HEALTH_REDIS = [6385, 6386, 6387]
+HEALTH_REDIS_AUTH = 6388  # requires a password: answers PING with -NOAUTH
+HEALTH_SILENT = 1273  # accepts and never answers
+HEALTH_GARBAGE = 1274  # answers every connection with bytes that are not RESP
+HEALTH_TEST_LISTENER = 14130
+HEALTH_TEST_ADMIN = 14131
+HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
+HEALTH_FAULT_ADMIN = 14149

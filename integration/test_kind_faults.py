@@ -1,10 +1,10 @@
-"""The SDK's panic barrier for the listener, UDP listener, access logger,
-bootstrap and cluster kinds, through a real Envoy 1.40: the test-only
-listener_fault_injection, udp_fault_injection, access_log_fault_injection and
-bootstrap_fault_injection panic on purpose (only with
-DM_ENABLE_FAULT_INJECTION=1). Each panic is logged once, the connection is
-closed or the datagram dropped (fail closed) or the log line lost, and the
-next client is served (and logged)."""
+"""The SDK's panic barrier for every kind but the HTTP filter, through a real
+Envoy 1.40: each kind's test-only fault filter (listener_fault_injection,
+udp_fault_injection, ..., hc_fault_injection) panics on purpose, only with
+DM_ENABLE_FAULT_INJECTION=1. Each panic is logged once and fails closed in the
+way its kind allows (docs/CONTRACT.md: a connection closed, a datagram
+dropped, a log line lost, a request answered 500 or 503, a check failed), and
+the next client is served."""
 
 from __future__ import annotations
 
@@ -736,3 +736,72 @@ def test_a_bridge_panic_in_each_hook_answers_that_request_500_only(upstream, log
     finally:
         code = envoy.stop()
     assert code == 0, envoy.log()[-3000:]
+
+
+# ------------------------------------------------------------ health_checker
+
+HC_KIND, HC_NAME = "health checker", "hc_fault_injection"
+# Every runtime hook of hc_fault_injection, a cluster each (one host: the echo upstream).
+HC_PHASES = ["session_new", "session_on_interval", "session_on_timeout", "session_destroy"]
+
+
+def hc_fault_bootstrap(phases: list[str]) -> dict:
+    config = kinds.bootstrap([], ports.HEALTH_FAULT_ADMIN)
+    config["static_resources"]["clusters"] += [
+        kinds.health_checked_cluster(
+            f"hc_{phase}",
+            [servers.UPSTREAM_ADDR[1]],
+            kinds.health_check(HC_NAME, {"phase": phase}, interval=0.2, timeout=0.3, unhealthy=1, healthy=1),
+        )
+        for phase in phases
+    ]
+    return config
+
+
+def test_health_checker_panics_fail_that_check_and_the_host_recovers(upstream, logs_dir, tmp_path):
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "hc-faults.json",
+        hc_fault_bootstrap(HC_PHASES),
+        ports.HEALTH_FAULT_ADMIN,
+        ports.BASE_ID["health_checker_faults"],
+        "envoy-hc-faults",
+    )
+    try:
+        for phase in HC_PHASES[:3]:
+            assert wait_for_lines(envoy, HC_KIND, HC_NAME, phase, 1), phase
+        # Each fault fired once; the rebuilt session's checks pass.
+        deadline = time.monotonic() + 5
+        while not all(
+            kinds.health_flags(ports.HEALTH_FAULT_ADMIN, f"hc_{p}") == {servers.UPSTREAM_ADDR[1]: "healthy"}
+            for p in HC_PHASES
+        ):
+            assert time.monotonic() < deadline, [
+                kinds.health_flags(ports.HEALTH_FAULT_ADMIN, f"hc_{p}") for p in HC_PHASES
+            ]
+            time.sleep(0.05)
+        for phase in HC_PHASES[:3]:
+            lines = panic_lines(envoy, HC_KIND, HC_NAME, phase)
+            assert len(lines) == 1 and "[error]" in lines[0], (phase, lines)
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]
+    assert len(panic_lines(envoy, HC_KIND, HC_NAME, "session_destroy")) == 1, envoy.log()[-3000:]
+
+
+def test_a_panicking_health_checker_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.health_checker_bootstrap(HC_NAME, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {HC_KIND} '{HC_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_health_checker_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.health_checker_bootstrap(HC_NAME, {"phase": "session_new"})))
+    code, lines, out = kinds.refusal_lines(path, HC_KIND, HC_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -64,6 +64,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         # route_specifier kind
         "route_specifier",
         "upstream_http_tcp_bridge",
+        # health_checker kind
+        "health_checker",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -271,3 +273,11 @@ def test_the_bridge_is_listed_with_a_configuration_per_worker_and_a_bridge_per_r
     assert 1 <= row["live_configs"] <= processes.WORKERS, row
     assert row["instances_created"] - before["instances_created"] == 20, (before, row)
     assert row["live_instances"] == 0, row
+
+
+# health_checker kind
+def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
+    # The cluster hc_redis (1111): one configuration, and a session for each
+    # of its three hosts, alive whether the hosts answer or not.
+    row = filter_row(status(), "health_checker", "hc_redis_ping")
+    assert (row["live_configs"], row["live_instances"]) == (1, len(ports.HEALTH_REDIS)), row

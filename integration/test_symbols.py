@@ -47,6 +47,9 @@ def kind_of(hook: str) -> str:
     # route_specifier kind
     if hook.startswith("envoy_dynamic_module_on_route_specifier_"):
         return "route_specifier"
+    # health_checker kind
+    if hook.startswith("envoy_dynamic_module_on_health_checker_"):
+        return "health_checker"
     return "http"
 
 
@@ -72,6 +75,8 @@ KINDS = {
         "route_specifier",
         # upstream_http_tcp_bridge kind
         "upstream_http_tcp_bridge",
+        # health_checker kind
+        "health_checker",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -173,6 +178,8 @@ TEST_ONLY_FILTERS = [
     "rs_fault_injection",
     # upstream_http_tcp_bridge kind
     "bridge_fault_injection",
+    # health_checker kind
+    "hc_fault_injection",
 ]
 
 
@@ -231,3 +238,13 @@ def test_every_upstream_http_tcp_bridge_callback_is_exported_by_the_binary():
     exported = set(re.findall(r"\b(envoy_dynamic_module_callback_upstream_http_tcp_bridge_\w+)$", out, re.M))
     assert declared == exported, sorted(declared ^ exported)
     assert len(declared) == 12
+
+
+# health_checker kind
+def test_header_declares_every_health_checker_hook_the_binary_looks_up():
+    found = hooks_in_binary("health_checker_")
+    assert HOOKS_BY_KIND["health_checker"] == found, sorted(HOOKS_BY_KIND["health_checker"] ^ found)
+    assert len(found) == 6
+    # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
+    assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)

@@ -99,19 +99,21 @@ def redis_ping(addr=REDIS_ADDR) -> bool:
         return False
 
 
-def start_redis(log_dir: Path) -> Process:
-    """A real redis-server (Debian's) with no persistence."""
+def start_redis(log_dir: Path, port: int = REDIS_ADDR[1], extra: tuple[str, ...] = ()) -> Process:
+    """A real redis-server (Debian's) with no persistence, on `port` (the one
+    behind 1083 unless told), with `extra` arguments (e.g. --requirepass x)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is missing: run `make deps` (Debian package redis-server)")
-    if redis_ping():
-        raise RuntimeError(f"something already serves {REDIS_ADDR[0]}:{REDIS_ADDR[1]}; stop it first")
+    addr = (REDIS_ADDR[0], port)
+    if port_open(port):
+        raise RuntimeError(f"something already serves {addr[0]}:{addr[1]}; stop it first")
     argv = [
         binary,
         "--bind",
-        REDIS_ADDR[0],
+        addr[0],
         "--port",
-        str(REDIS_ADDR[1]),
+        str(port),
         "--save",
         "",
         "--appendonly",
@@ -120,9 +122,11 @@ def start_redis(log_dir: Path) -> Process:
         "no",
         "--dir",
         str(log_dir),
+        *extra,
     ]
-    proc = spawn("redis-server", argv, log_dir / "redis.log")
-    wait_until(redis_ping, 10, "redis-server", proc.proc)
+    name, log = ("redis-server", "redis") if port == REDIS_ADDR[1] else (f"redis-{port}",) * 2
+    proc = spawn(name, argv, log_dir / f"{log}.log")
+    wait_until(lambda: port_open(port), 10, name, proc.proc)
     return proc
 
 

@@ -19,6 +19,7 @@
 //! [`cluster_specifier`], [`cluster`] (a cluster type with its own load balancer),
 //! [`route_specifier`] (a request's route, chosen after matching).
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
+//! [`health_checker`] (a cluster's active health check).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -55,6 +56,8 @@ pub mod cluster;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// health_checker kind
+pub mod health_checker;
 
 pub mod since;
 
@@ -75,6 +78,8 @@ pub use types::*;
 pub use udp::*;
 // upstream_http_tcp_bridge kind
 pub use upstream_http_tcp_bridge::*;
+// health_checker kind
+pub use health_checker::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

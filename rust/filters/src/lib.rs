@@ -12,6 +12,8 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod cluster_specifier;
 pub mod early_header_mutation;
+// health_checker kind
+pub mod health_checker;
 pub mod http;
 pub mod lb;
 pub mod listener;
@@ -114,5 +116,11 @@ envoy_dm_sdk::module! {
         "bridge_http_redis" => upstream_http_tcp_bridge::bridge_http_redis::RedisBridgeConfig::new,
         #[cfg(feature = "fault-injection")]
         "bridge_fault_injection" => upstream_http_tcp_bridge::bridge_fault_injection::BridgeFaultConfig::new,
+    ],
+    // The health checker: a cluster's `health_checks[].custom_health_check`.
+    health_checker: [
+        "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
     ],
 }

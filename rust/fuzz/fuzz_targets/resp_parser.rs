@@ -10,16 +10,28 @@
 //! - `ReplyScanner` finds the same reply ends whether the stream comes whole or
 //!   in two pieces;
 //! - the filter, fed the bytes in pieces, forwards only whole commands, never a
-//!   denied one, and answers each denied one exactly once.
+//!   denied one, and answers each denied one exactly once;
+//! - `parse_reply` (shared/resp.rs, what hc_redis_ping reads a server's answer
+//!   with) never panics; a reply it finds is found again from exactly its own
+//!   bytes, every strict prefix of it waits for more, and hc_redis_ping's
+//!   judgement of it never panics; an encoded command parses back as an array
+//!   of its arguments.
 
 #![no_main]
 
 use envoy_dm_sdk::network::testing::{FakeConnection, FakeNetworkConfig};
 use envoy_dm_sdk::network::NetworkFilterConfig;
 use libfuzzer_sys::fuzz_target;
+use rust_module::health_checker::hc_redis_ping::judge;
 use rust_module::network::network_redis::resp::{parse_command, Limits, Parsed, ReplyScanner};
 use rust_module::network::network_redis::RedisConfig;
-use rust_module::shared::resp::encode_command;
+use rust_module::shared::resp::{self, encode_command, parse_reply, Reply};
+
+/// What hc_redis_ping allows a reply.
+const REPLY_LIMITS: resp::Limits = resp::Limits {
+    max_reply_bytes: 64 * 1024,
+    max_depth: 8,
+};
 
 const LIMITS: Limits = Limits {
     max_command_bytes: 4096,
@@ -74,6 +86,29 @@ fuzz_target!(|data: &[u8]| {
     // 3. Reply boundaries do not depend on how the stream is cut.
     let cut = data.first().map_or(0, |&b| b as usize % (data.len() + 1));
     assert_eq!(replies(&[data]), replies(&[&data[..cut], &data[cut..]]));
+
+    // 5. One reply, as a health check reads it (before the filter below,
+    // which may stop early).
+    if let Ok(Some((reply, len))) = parse_reply(data, &REPLY_LIMITS) {
+        assert!(len >= 3 && len <= data.len());
+        assert_eq!(
+            parse_reply(&data[..len], &REPLY_LIMITS),
+            Ok(Some((reply.clone(), len)))
+        );
+        for cut in [0, len / 2, len - 1] {
+            assert_eq!(
+                parse_reply(&data[..cut], &REPLY_LIMITS),
+                Ok(None),
+                "cut {cut} of {len}"
+            );
+        }
+        let _ = judge(&reply, b"PONG");
+    }
+    let bulk: Vec<Reply> = args.iter().map(|a| Reply::Bulk(Some(a.to_vec()))).collect();
+    assert_eq!(
+        parse_reply(&encoded, &REPLY_LIMITS),
+        Ok(Some((Reply::Array(Some(bulk)), encoded.len())))
+    );
 
     // 4. The filter, fed in pieces of a size taken from the input.
     let config = CONFIG.get_or_init(|| {

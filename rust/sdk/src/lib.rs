@@ -19,7 +19,7 @@
 //! | `log.rs`        | logging through Envoy (captured in tests)                 |
 //! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
 //! | `reentry.rs`    | which callbacks may re-enter the module                   |
-//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/` | one folder per kind |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/` | one folder per kind |
 
 // What every kind shares; none of these imports a kind.
 pub mod barrier;
@@ -40,6 +40,8 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod cluster_specifier;
 pub mod early_header_mutation;
+// health_checker kind
+pub mod health_checker;
 pub mod http;
 pub mod lb;
 pub mod listener;

@@ -93,6 +93,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
 /// `BOOTSTRAP_EXTENSION_NAMES`, `EARLY_HEADER_MUTATION_NAMES`, `LB_POLICY_NAMES`,
 /// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`), for readers that must not pull in the
+/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`), for readers that must not pull in the
 /// constructors.
 ///
 /// ```
@@ -129,7 +130,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
-/// `route_specifier`, `upstream_http_tcp_bridge`. Each constructor is
+/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -198,11 +199,13 @@ macro_rules! module {
     (@names route_specifier [$($t:tt)*]) => { #[allow(dead_code)] pub static ROUTE_SPECIFIER_NAMES: &[&str] = &[$($t)*]; };
     // The upstream HTTP-to-TCP bridge (a cluster's `upstream_config`).
     (@names upstream_http_tcp_bridge [$($t:tt)*]) => { #[allow(dead_code)] pub static UPSTREAM_HTTP_TCP_BRIDGE_NAMES: &[&str] = &[$($t)*]; };
+    // The health checker (a cluster's `health_checks[].custom_health_check`).
+    (@names health_checker [$($t:tt)*]) => { #[allow(dead_code)] pub static HEALTH_CHECKER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
-            "upstream_http_tcp_bridge"));
+            "upstream_http_tcp_bridge, health_checker"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -218,6 +221,8 @@ macro_rules! module {
     // route_specifier kind
     (@entries route_specifier [$($t:tt)*]) => { static DM_ROUTE_SPECIFIER: &[(&str, $crate::route_specifier::NewRouteSpecifierConfig)] = &[$($t)*]; };
     (@entries upstream_http_tcp_bridge [$($t:tt)*]) => { static DM_UPSTREAM_HTTP_TCP_BRIDGE: &[(&str, $crate::upstream_http_tcp_bridge::NewUpstreamHttpTcpBridgeConfig)] = &[$($t)*]; };
+    // health_checker kind
+    (@entries health_checker [$($t:tt)*]) => { static DM_HEALTH_CHECKER: &[(&str, $crate::health_checker::NewHealthCheckerConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -234,5 +239,7 @@ macro_rules! module {
     // route_specifier kind
     (@register route_specifier $filters:ident) => { $crate::route_specifier::hooks::REGISTERED.register(DM_ROUTE_SPECIFIER); };
     (@register upstream_http_tcp_bridge $filters:ident) => { $crate::upstream_http_tcp_bridge::hooks::REGISTERED.register(DM_UPSTREAM_HTTP_TCP_BRIDGE); };
+    // health_checker kind
+    (@register health_checker $filters:ident) => { $crate::health_checker::hooks::REGISTERED.register(DM_HEALTH_CHECKER); };
     (@register $other:ident $filters:ident) => {};
 }

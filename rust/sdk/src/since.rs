@@ -518,6 +518,48 @@ optional_callbacks! {
         fn(bridge: Bridge,
            trailers_vector: *mut envoy_dynamic_module_type_module_http_header,
            trailers_vector_size: usize);
+    // health_checker kind: Envoy 1.38 and older have no such kind, so only a
+    // module loaded by 1.39 or later ever calls these.
+    HEALTH_CHECKER_SCHEDULER_NEW =
+        abi::envoy_dynamic_module_callback_health_checker_scheduler_new since "1.39.0":
+        fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr)
+            -> envoy_dynamic_module_type_health_checker_scheduler_module_ptr;
+    HEALTH_CHECKER_SCHEDULER_REPORT =
+        abi::envoy_dynamic_module_callback_health_checker_scheduler_report since "1.39.0":
+        fn(scheduler: envoy_dynamic_module_type_health_checker_scheduler_module_ptr,
+           health: envoy_dynamic_module_type_host_health);
+    HEALTH_CHECKER_SCHEDULER_DELETE =
+        abi::envoy_dynamic_module_callback_health_checker_scheduler_delete since "1.39.0":
+        fn(scheduler: envoy_dynamic_module_type_health_checker_scheduler_module_ptr);
+    HEALTH_CHECKER_GET_HOST_ADDRESS =
+        abi::envoy_dynamic_module_callback_health_checker_get_host_address since "1.39.0":
+        fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    HEALTH_CHECKER_GET_HOST_METADATA_STRING =
+        abi::envoy_dynamic_module_callback_health_checker_get_host_metadata_string
+        since "1.39.0":
+        fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr,
+           filter_name: envoy_dynamic_module_type_module_buffer,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    HEALTH_CHECKER_GET_HOST_METADATA_NUMBER =
+        abi::envoy_dynamic_module_callback_health_checker_get_host_metadata_number
+        since "1.39.0":
+        fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr,
+           filter_name: envoy_dynamic_module_type_module_buffer,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut f64) -> bool;
+    HEALTH_CHECKER_GET_HOST_METADATA_BOOL =
+        abi::envoy_dynamic_module_callback_health_checker_get_host_metadata_bool
+        since "1.39.0":
+        fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr,
+           filter_name: envoy_dynamic_module_type_module_buffer,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut bool) -> bool;
+    HEALTH_CHECKER_GET_HOST_HEALTH =
+        abi::envoy_dynamic_module_callback_health_checker_get_host_health since "1.39.0":
+        fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr)
+            -> envoy_dynamic_module_type_host_health;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

@@ -196,6 +196,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
             "upstream_http_tcp_bridge",
             crate::UPSTREAM_HTTP_TCP_BRIDGE_NAMES,
         ),
+        // health_checker kind
+        ("health_checker", crate::HEALTH_CHECKER_NAMES),
     ];
     tables
         .iter()
@@ -364,6 +366,8 @@ mod tests {
             // route_specifier kind
             "route_specifier",
             "upstream_http_tcp_bridge",
+            // health_checker kind
+            "health_checker",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
