@@ -168,7 +168,7 @@ def test_silence_times_out_and_wrong_answers_fail(hc_envoy):
     time.sleep(5 * INTERVAL)
     assert all_failed(kinds.health_flags(ADMIN, "hc_odd"))
     log = hc_envoy.log()
-    for port, why in ((GARBAGE, "unknown reply type 'H'"), (NOAUTH, "-NOAUTH")):
+    for port, why in ((GARBAGE, "unexpected type byte 'H'"), (NOAUTH, "-NOAUTH")):
         lines = [line for line in log.splitlines() if f"hc_redis_ping: 127.0.0.1:{port}: fails" in line]
         assert len(lines) == 1 and why in lines[0], lines
 
