@@ -58,8 +58,10 @@ func init() {
 	sdk.RegisterFilter("header_mutation_batched", NewHeaderMutationBatchedConfig)
 	sdk.RegisterFilter("fault_injection", NewFaultInjectionConfig)
 	sdk.RegisterFilterWithEnvoy("body_rewrite", NewBodyRewriteConfig)
-	sdk.RegisterFilterWithEnvoy("callback_price", NewCallbackPriceConfig) // bench-only (bench/price_list.py)
-	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)       // both header_mutation filters
+	// bench-only: bench/price_list.py's callback prices.
+	sdk.RegisterFilterWithEnvoy("callback_price", NewCallbackPriceConfig)
+	// Both header_mutation filters take this per-route override.
+	sdk.RegisterPerRoute("header_mutation", NewHeaderMutationRoute)
 }
 
 // main is never called: a c-shared library starts at the hooks in sdk/hooks.go.

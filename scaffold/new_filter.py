@@ -166,7 +166,9 @@ def scaffold(repo: Path, name: str, kind: str, langs: list[str]) -> list[Path]:
         last = max(i for i, text in enumerate(lines) if "sdk.RegisterFilter" in text)
         lines.insert(last + 1, f'\tsdk.RegisterFilter("{name}", New{camel(name)}Config)\n')
         main_go.write_text("".join(lines))
-        run_formatter(["gofmt", "-w", *(str(p) for p in written if p.suffix == ".go")])
+        # main.go too: a registration line inserted into an aligned block of
+        # trailing comments needs the block realigned.
+        run_formatter(["gofmt", "-w", *(str(p) for p in written if p.suffix == ".go"), str(main_go)])
     if "cpp" in langs:
         cpp = repo / "cpp"
         for template, dest in [
