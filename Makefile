@@ -25,14 +25,14 @@ export GODEBUG := cgocheck=0
 export PYTHONPATH := $(abspath integration):$(abspath bench)
 
 .PHONY: help up test bench contenders build deps venv rust test-lib go cpp upstream abi \
-        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-rust-chain test-other-chain test-tutorial new-filter test-scaffold test-scaffolds new-module test-new-module
+        lint lint-rust lint-go lint-cpp lint-docker lint-python docker-test unit unit-rust unit-go unit-cpp sanitize sanitize-rust sanitize-cpp sanitize-cpp-tsan sanitize-go-race integration bench-smoke soak clean test-rust-chain test-other-chain test-envoy-chain test-tutorial new-filter test-scaffold test-scaffolds new-module test-new-module
 
 # Every target has a line here; scripts/docs_check.py (make docs-check) fails
 # when one is missing.
 help:
 	@echo "The two commands:"
 	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1120; Ctrl-C stops)"
-	@echo "  make test        lint, unit, sanitize and build (Rust beside the rest), fuzz-smoke, integration beside test-scaffolds, bench-smoke"
+	@echo "  make test        lint, unit, sanitize and build (Rust beside the rest), fuzz-smoke, then integration and bench-smoke beside test-scaffolds"
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"
 	@echo "  make rust | make go | make cpp | make upstream   one of them (upstream: the echo server)"
@@ -62,6 +62,7 @@ help:
 	@echo "  make test-scaffolds  test-tutorial, test-scaffold and test-new-module in order (in make test, beside integration)"
 	@echo "  make test-new-module  make new-module for each language in a temporary folder, and its make test (in make test)"
 	@echo "  make test-rust-chain | test-other-chain   make test's two chains of checks and builds"
+	@echo "  make test-envoy-chain   integration, then bench-smoke (make test runs it beside test-scaffolds)"
 	@echo "Docs:"
 	@echo "  make docs        rewrite the line numbers of docs' code links from their symbols"
 	@echo "  make diagrams    regenerate docs/diagrams/*.svg from their .dot sources (Graphviz)"
@@ -164,8 +165,8 @@ contenders: | $(LIB)
 # side: the Rust one (cargo serialises its builds on its own lock anyway, and
 # the last crate of each build compiles on one core) and everything else
 # (C++, Go, Python, docs), which shares no build directory with it. Then the
-# fuzz smoke; then integration beside the scaffold tests, which compile in
-# scratch copies while integration mostly waits on Envoy; then bench-smoke.
+# fuzz smoke; then integration and bench-smoke beside the scaffold tests,
+# which compile in scratch copies while integration mostly waits on Envoy.
 # The installs run first, alone: apt and pip must not run twice at once.
 TEST_RUST_CHAIN  := lint-rust unit-rust sanitize-rust fuzz-build-rust rust test-lib
 TEST_OTHER_CHAIN := lint-python lint-docker docs-check diagrams-check fuzz-lint lint-go lint-cpp \
@@ -174,8 +175,10 @@ TEST_OTHER_CHAIN := lint-python lint-docker docs-check diagrams-check fuzz-lint 
 test: deps fuzz-deps venv
 	$(MAKE) -j2 --output-sync=target test-rust-chain test-other-chain
 	$(MAKE) fuzz-smoke
-	$(MAKE) -j2 --output-sync=target integration test-scaffolds
-	$(MAKE) bench-smoke
+	$(MAKE) -j2 --output-sync=target test-envoy-chain test-scaffolds
+
+test-envoy-chain:
+	$(MAKE) -j1 integration bench-smoke
 
 test-rust-chain:
 	$(MAKE) -j1 $(TEST_RUST_CHAIN)
@@ -309,9 +312,11 @@ test-new-module: venv
 	@$(call IN_NETNS,$(PYTHON) scaffold/test_new_module.py)
 
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
-# pytest session: the bench starts its own upstream on the lab's port.
+# pytest session: the bench starts its own upstream on the lab's port, so as
+# root it runs in a network namespace of its own (make test runs it beside
+# the scaffold tests, after integration).
 bench-smoke: build venv deps contenders
-	$(PYTHON) -m pytest bench
+	@$(call IN_NETNS,$(PYTHON) -m pytest bench)
 
 # 50,000 requests on each HTTP listener of envoy.yaml (ports.HTTP: 16 today,
 # 800,000 in all), HTTP/1.1 and HTTP/2 mixed, through one Envoy with LAB_WORKERS
