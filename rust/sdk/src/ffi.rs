@@ -68,6 +68,42 @@ pub(crate) unsafe fn envoy_bytes<'a>(ptr: *const core::ffi::c_char, len: usize) 
     }
 }
 
+/// The first value of a request header through a kind's get-header callback
+/// (`(context, key, result, index, total_count_out) -> found`: the cluster and
+/// route specifiers' and the upstream HTTP-to-TCP bridge's have that shape).
+///
+/// # Safety
+/// `raw` is the live pointer of the running hook; the bytes stay Envoy's for
+/// as long as the caller's handle borrows them.
+pub(crate) unsafe fn first_header_value<'a, P>(
+    raw: P,
+    name: &str,
+    get: unsafe fn(
+        P,
+        abi::envoy_dynamic_module_type_module_buffer,
+        *mut abi::envoy_dynamic_module_type_envoy_buffer,
+        usize,
+        *mut usize,
+    ) -> bool,
+) -> Option<&'a [u8]> {
+    let mut out = abi::envoy_dynamic_module_type_envoy_buffer {
+        ptr: core::ptr::null(),
+        length: 0,
+    };
+    // SAFETY: `raw` is the running hook's pointer (the caller's contract); the
+    // name outlives the call; the value is Envoy's for as long as 'a.
+    unsafe {
+        let found = get(
+            raw,
+            module_buffer(name.as_bytes()),
+            &mut out,
+            0,
+            core::ptr::null_mut(),
+        );
+        (found && !out.ptr.is_null()).then(|| envoy_bytes(out.ptr, out.length))
+    }
+}
+
 /// Every header of one map through a kind's size and get callbacks (the HTTP
 /// filter's and the access logger's have the same shape).
 ///

@@ -3,7 +3,7 @@
 //! them through [`crate::since`], never linked.
 
 use crate::abi;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{first_header_value, module_buffer};
 use crate::since::call;
 
 /// Envoy as seen during one selection. The real implementation is
@@ -40,22 +40,14 @@ impl EnvoyClusterSpecifierHandle {
 
 impl EnvoyClusterSpecifier for EnvoyClusterSpecifierHandle {
     fn request_header(&self, name: &str) -> Option<&[u8]> {
-        let mut out = abi::envoy_dynamic_module_type_envoy_buffer {
-            ptr: core::ptr::null(),
-            length: 0,
-        };
         // SAFETY: the context is live during select, which this handle does
         // not outlive; the value is Envoy's for as long.
         unsafe {
-            let found =
-                call::envoy_dynamic_module_callback_cluster_specifier_get_request_header_value(
-                    self.raw,
-                    module_buffer(name.as_bytes()),
-                    &mut out,
-                    0,
-                    core::ptr::null_mut(),
-                );
-            (found && !out.ptr.is_null()).then(|| envoy_bytes(out.ptr, out.length))
+            first_header_value(
+                self.raw,
+                name,
+                call::envoy_dynamic_module_callback_cluster_specifier_get_request_header_value,
+            )
         }
     }
 

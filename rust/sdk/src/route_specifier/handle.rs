@@ -6,7 +6,7 @@
 use super::filter::Decision;
 use crate::abi;
 use crate::abi::envoy_dynamic_module_type_route_specifier_header_append_action as Append;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{envoy_bytes, first_header_value, module_buffer};
 use crate::since::call;
 
 /// Envoy as seen during one on_route. The real implementation is
@@ -53,22 +53,14 @@ impl EnvoyRouteSpecifierHandle {
 
 impl EnvoyRouteSpecifier for EnvoyRouteSpecifierHandle {
     fn request_header(&self, name: &str) -> Option<&[u8]> {
-        let mut out = abi::envoy_dynamic_module_type_envoy_buffer {
-            ptr: core::ptr::null(),
-            length: 0,
-        };
         // SAFETY: the context is live during on_route, which this handle does
         // not outlive; the value is Envoy's for as long.
         unsafe {
-            let found =
-                call::envoy_dynamic_module_callback_route_specifier_get_request_header_value(
-                    self.raw,
-                    module_buffer(name.as_bytes()),
-                    &mut out,
-                    0,
-                    core::ptr::null_mut(),
-                );
-            (found && !out.ptr.is_null()).then(|| envoy_bytes(out.ptr, out.length))
+            first_header_value(
+                self.raw,
+                name,
+                call::envoy_dynamic_module_callback_route_specifier_get_request_header_value,
+            )
         }
     }
 

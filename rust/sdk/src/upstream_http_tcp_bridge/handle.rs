@@ -4,7 +4,7 @@
 
 use crate::abi;
 use crate::abi::upstream_http_tcp_bridge as uhtb;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{envoy_bytes, first_header_value, module_buffer};
 use crate::since::call;
 
 /// Envoy as seen by one request's bridge. The real implementation is
@@ -119,22 +119,14 @@ fn module_headers(
 
 impl EnvoyUpstreamHttpTcpBridge for EnvoyUpstreamHttpTcpBridgeHandle {
     fn request_header(&self, name: &str) -> Option<&[u8]> {
-        let mut out = abi::envoy_dynamic_module_type_envoy_buffer {
-            ptr: core::ptr::null(),
-            length: 0,
-        };
         // SAFETY: the bridge is live during the hook, which this handle does
         // not outlive; the value is Envoy's for as long.
         unsafe {
-            let found =
-                call::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_header(
-                    self.raw,
-                    module_buffer(name.as_bytes()),
-                    &mut out,
-                    0,
-                    core::ptr::null_mut(),
-                );
-            (found && !out.ptr.is_null()).then(|| envoy_bytes(out.ptr, out.length))
+            first_header_value(
+                self.raw,
+                name,
+                call::envoy_dynamic_module_callback_upstream_http_tcp_bridge_get_request_header,
+            )
         }
     }
 
