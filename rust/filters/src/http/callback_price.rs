@@ -16,6 +16,7 @@
 //! `callback_price hits=H`. Both are the same for N and 2N calls except for
 //! the number, so they cancel in the difference.
 
+use crate::shared::decimal::{format_u64, DecimalBuf};
 use envoy_dm_sdk::log::{self, LogLevel};
 use envoy_dm_sdk::{
     AttributeId, BodyType, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType,
@@ -262,11 +263,11 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for CallbackPrice {
             // The body grows (the appends, the hits line): its length is not known yet.
             envoy.remove_header(HeaderType::ResponseHeader, "content-length");
         } else {
-            let mut text = itoa_buf();
+            let mut text = DecimalBuf::default();
             envoy.set_header(
                 HeaderType::ResponseHeader,
                 HITS_HEADER,
-                itoa(self.hits, &mut text),
+                format_u64(u64::from(self.hits), &mut text),
             );
         }
         ResponseHeadersStatus::Continue
@@ -276,8 +277,8 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for CallbackPrice {
         if self.settings.op.on_body() {
             self.hits += self.run_on_body(envoy);
             if end_of_stream {
-                let mut text = itoa_buf();
-                let hits = itoa(self.hits, &mut text);
+                let mut text = DecimalBuf::default();
+                let hits = format_u64(u64::from(self.hits), &mut text);
                 envoy.append_body(body_received(), b"\ncallback_price hits=");
                 envoy.append_body(body_received(), hits);
                 envoy.append_body(body_received(), b"\n");
@@ -289,23 +290,6 @@ impl<E: EnvoyHttpFilter> HttpFilter<E> for CallbackPrice {
 
 fn body_received() -> BodyType {
     BodyType::ReceivedResponseBody
-}
-
-fn itoa_buf() -> [u8; 10] {
-    [0; 10]
-}
-
-/// A u32 in decimal, into `buf` (no allocation on the stream path).
-fn itoa(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 //! must be non-empty (Envoy 1.40 treats an empty value as a removal) and free of
 //! CR, LF and NUL, so a config cannot split a response.
 
+use crate::shared::decimal::format_u64;
 pub use crate::shared::header_name::{check_name, check_value};
 use envoy_dm_sdk::{
     AttributeId, BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig, HeaderType, HttpFilter,
@@ -250,19 +251,6 @@ fn stamp_attributes(envoy: &mut impl EnvoyHttpFilter) {
     }
 }
 
-/// Formats an integer without allocating.
-fn format_u64(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,12 +411,5 @@ mod tests {
             ["override"]
         );
         assert!(envoy.values(HeaderType::RequestHeader, "x-set").is_empty());
-    }
-
-    #[test]
-    fn formats_integers() {
-        let mut buf = [0u8; 20];
-        assert_eq!(format_u64(0, &mut buf), b"0");
-        assert_eq!(format_u64(u64::MAX, &mut buf), b"18446744073709551615");
     }
 }

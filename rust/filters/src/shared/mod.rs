@@ -3,6 +3,7 @@
 
 pub mod cidr;
 pub mod client_hello;
+pub mod decimal;
 pub mod fault;
 pub mod guard_mark;
 pub mod header_name;
