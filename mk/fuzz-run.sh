@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs fuzz targets one after the other, each for SECONDS, and writes one
+# Runs fuzz targets FUZZ_JOBS at a time, each for SECONDS, and writes one
 # summary line per target (executions, result) to SUMMARY. A target fails on a
 # finding, and also when its run executed no input at all. Called by
 # mk/fuzz.mk, which builds the Rust and C++ targets first.
