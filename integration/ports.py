@@ -193,6 +193,9 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # config_validator kind (255-259)
+    "config_validator": 255,  # test_config_validator: cv_platform_rules on xDS from XDS_SERVER
+    "config_validator_faults": 256,  # test_kind_faults: cv_fault_injection, SotW and delta
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -272,3 +275,14 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# config_validator kind: the xDS control plane (harness/xds_server.py) the
+# tests and the lab serve listeners and clusters from (side ports 1310-1314),
+# the echo upstreams a cluster update moves between, and the Envoys
+# test_config_validator.py and test_kind_faults.py build in code (14550-14599).
+XDS_SERVER = 1310  # the lab's (serves the 1155 listener over LDS, its cluster over CDS)
+XDS_TEST_SERVER = 1311  # test_config_validator's and test_kind_faults'
+XDS_UPSTREAMS = {1312: "old", 1313: "new"}
+CV_TEST_ADMIN = 14550
+CV_TEST_LISTENER = 14551
+CV_FAULT_ADMIN = 14560
+CV_FAULT_LISTENERS = {"sotw": 14561, "delta": 14562}
