@@ -280,9 +280,10 @@ HEALTH_FAULT_ADMIN = 14149
 # the echo upstreams a cluster update moves between, and the Envoys
 # test_config_validator.py and test_kind_faults.py build in code (14550-14599).
 XDS_SERVER = 1310  # the lab's (serves the 1155 listener over LDS, its cluster over CDS)
-XDS_TEST_SERVER = 1311  # test_config_validator's and test_kind_faults'
+XDS_TEST_SERVER = 1311  # test_config_validator's, and test_kind_faults' state-of-the-world one
+XDS_DELTA_SERVER = 1314  # test_kind_faults' delta one
 XDS_UPSTREAMS = {1312: "old", 1313: "new"}
 CV_TEST_ADMIN = 14550
 CV_TEST_LISTENER = 14551
-CV_FAULT_ADMIN = 14560
+CV_FAULT_ADMIN = {"sotw": 14560, "delta": 14563}
 CV_FAULT_LISTENERS = {"sotw": 14561, "delta": 14562}

@@ -123,6 +123,7 @@ class XdsServer:
         self.lock = threading.Lock()
         self.replies: list[Reply] = []
         self.nonce = 0
+        self.versions: dict[str, str] = {}  # nonce -> the version it carried
         self.stopping = threading.Event()
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -230,11 +231,16 @@ class XdsServer:
                 st["type_url"] = st["type_url"] or type_url
                 if reply.nonce:
                     with self.lock:
+                        if st["delta"]:  # a delta request names no version: its nonce's
+                            reply.version = self.versions.get(reply.nonce, "")
                         self.replies.append(reply)
         elif isinstance(event, (h2.events.StreamEnded, h2.events.StreamReset)):
             streams.pop(event.stream_id, None)
 
     def _send(self, h2c, sid: int, st: dict, version: str, resources: dict):
-        body = response(st["type_url"], version, self._next_nonce(), resources.get(st["type_url"], []), st["delta"])
+        nonce = self._next_nonce()
+        with self.lock:
+            self.versions[nonce] = version
+        body = response(st["type_url"], version, nonce, resources.get(st["type_url"], []), st["delta"])
         h2c.send_data(sid, grpc_frame(body))
         st["sent"] = version

@@ -15,6 +15,7 @@ use envoy_dm_sdk::config_validator::{
 };
 use envoy_dm_sdk::BoxError;
 use serde::Deserialize;
+use std::borrow::Cow;
 
 /// The resource name that makes a validation panic.
 const PANIC_NAME: &str = "panic-validate";
@@ -54,6 +55,19 @@ impl<E: EnvoyConfigValidator> ConfigValidatorConfig<E> for ConfigValidatorFaultC
     fn validate(&self, _envoy: &E, _type_url: &str, resources: &[Resource]) -> Result<(), String> {
         if resources.iter().any(|r| r.name == PANIC_NAME) {
             panic!("fault injected in validate");
+        }
+        Ok(())
+    }
+
+    fn validate_delta(
+        &self,
+        _envoy: &E,
+        _type_url: &str,
+        added: &[Resource],
+        _removed: &[Cow<str>],
+    ) -> Result<(), String> {
+        if added.iter().any(|r| r.name == PANIC_NAME) {
+            panic!("fault injected in validate_delta");
         }
         Ok(())
     }
