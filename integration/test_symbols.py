@@ -50,6 +50,9 @@ def kind_of(hook: str) -> str:
     # health_checker kind
     if hook.startswith("envoy_dynamic_module_on_health_checker_"):
         return "health_checker"
+    # config_validator kind
+    if hook.startswith("envoy_dynamic_module_on_config_validator_"):
+        return "config_validator"
     return "http"
 
 
@@ -77,6 +80,8 @@ KINDS = {
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # config_validator kind
+        "config_validator",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -180,6 +185,8 @@ TEST_ONLY_FILTERS = [
     "bridge_fault_injection",
     # health_checker kind
     "hc_fault_injection",
+    # config_validator kind
+    "cv_fault_injection",
 ]
 
 
@@ -248,3 +255,15 @@ def test_header_declares_every_health_checker_hook_the_binary_looks_up():
     # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
     assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# config_validator kind
+def test_header_declares_every_config_validator_hook_the_binary_looks_up():
+    # The SDK Envoy links in also holds the names run together in one string:
+    # only whole names count.
+    found = {h for h in hooks_in_binary("config_validator_") if h.count("envoy_dynamic_module_on_") == 1}
+    assert HOOKS_BY_KIND["config_validator"] == found, sorted(HOOKS_BY_KIND["config_validator"] ^ found)
+    assert len(found) == 4
+    # Its two callbacks, both exported by this Envoy (and @since 1.40 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_config_validator_")}
+    assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
