@@ -186,7 +186,7 @@ def test_the_lab_serves_1155_and_refuses_a_bad_cds_update(envoy, logs_dir):
     # plane (conftest starts it beside the lab's Envoy, as lab.py does).
     processes.wait_until(lambda: request(1155, "/").status == 200, 10, "1155 through cv_backend")
     spec = logs_dir / "test_config_validator" / "xds" / "lab.json"
-    servers.write_lab_xds_spec(spec, "v2", connect_timeout_ms=None)
+    servers.write_lab_xds_spec(spec, connect_timeout_ms=None)
     rejected = "cluster_manager.cds.update_rejected"
     processes.wait_until(lambda: kinds.stats(rejected).get(rejected) == 1, 10, "the lab's CDS update rejected")
     assert all(request(1155, "/").body == b"Hello from echo server\n" for _ in range(10))

@@ -161,15 +161,16 @@ def start_named_upstreams(log_dir: Path, names: dict[int, str]) -> dict[str, Pro
 # config_validator kind: the lab's control plane on ports.XDS_SERVER, serving
 # the cluster cv_backend (behind 1155) over CDS from a spec file in log_dir;
 # envoy.yaml's cv_platform_rules judges every version of it.
-def write_lab_xds_spec(path: Path, version: str = "v1", connect_timeout_ms: int | None = 1000) -> Path:
+def write_lab_xds_spec(path: Path, connect_timeout_ms: int | None = 1000) -> Path:
     """cv_backend to the echo upstream; without connect_timeout_ms, a version
-    cv_platform_rules refuses."""
+    cv_platform_rules refuses. No "version": the server versions it by its
+    content, so an edit by hand is pushed."""
     cluster: dict = {"name": "cv_backend", "port": UPSTREAM_ADDR[1]}
     if connect_timeout_ms is not None:
         cluster["connect_timeout_ms"] = connect_timeout_ms
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": version, "clusters": [cluster]}, indent=1) + "\n")
+    tmp.write_text(json.dumps({"clusters": [cluster]}, indent=1) + "\n")
     tmp.replace(path)
     return path
 
