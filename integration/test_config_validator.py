@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import urllib.request
 
 import pytest
@@ -176,9 +175,6 @@ def test_a_good_update_after_refusals_is_taken(plane):
     wait_reply(server, CDS, version, nack=False)
     processes.wait_until(lambda: serving(b"new\n"), 10, "backend on the new upstream")
     assert serving(b"new\n", n=20)
-    # The access log of the listener that stayed is written.
-    time.sleep(1.1)  # the file access log flushes every second
-    assert spec.access_log and os.path.getsize(spec.access_log) > 0
 
 
 def test_the_lab_serves_1155_and_refuses_a_bad_cds_update(envoy, logs_dir):
