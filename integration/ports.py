@@ -68,6 +68,8 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
+    # config_validator kind: a cluster from the lab's control plane, each CDS update judged first.
+    1155: "Rust cv_platform_rules (xDS config validator): cv_backend from CDS on 1310; edit build/logs/xds/lab.json",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -86,6 +88,8 @@ CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named 
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
+# config_validator kind
+CONFIG_VALIDATOR = [1155]  # routes to cv_backend from the lab's control plane (XDS_SERVER: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -103,6 +107,8 @@ GROUPS = {
     "upstream_http_tcp_bridge": BRIDGE,
     # health_checker kind
     "health_checker": HEALTH_CHECKER,
+    # config_validator kind
+    "config_validator": CONFIG_VALIDATOR,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -193,6 +199,9 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # config_validator kind (255-259)
+    "config_validator": 255,  # test_config_validator: cv_platform_rules on xDS from XDS_SERVER
+    "config_validator_faults": 256,  # test_kind_faults: cv_fault_injection, SotW and delta
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -272,3 +281,15 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# config_validator kind: the xDS control plane (harness/xds_server.py) the
+# tests and the lab serve listeners and clusters from (side ports 1310-1314),
+# the echo upstreams a cluster update moves between, and the Envoys
+# test_config_validator.py and test_kind_faults.py build in code (14550-14599).
+XDS_SERVER = 1310  # the lab's: cv_backend (behind 1155) over CDS
+XDS_TEST_SERVER = 1311  # test_config_validator's, and test_kind_faults' state-of-the-world one
+XDS_DELTA_SERVER = 1314  # test_kind_faults' delta one
+XDS_UPSTREAMS = {1312: "old", 1313: "new"}
+CV_TEST_ADMIN = 14550
+CV_TEST_LISTENER = 14551
+CV_FAULT_ADMIN = {"sotw": 14560, "delta": 14563}
+CV_FAULT_LISTENERS = {"sotw": 14561, "delta": 14562}

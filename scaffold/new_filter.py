@@ -40,6 +40,8 @@ NOT_YET = {
     "cluster": "rust/filters/src/cluster/cluster_file_hosts.rs",
     "health_checker": "rust/filters/src/health_checker/hc_redis_ping.rs",
     "upstream_http_tcp_bridge": "rust/filters/src/upstream_http_tcp_bridge/bridge_http_redis.rs",
+    # config_validator kind
+    "config_validator": "rust/filters/src/config_validator/cv_platform_rules/mod.rs",
 }
 LANGS = ["rust", "go", "cpp"]
 SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}
