@@ -199,9 +199,9 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
-    # config_validator kind (255-259)
+    # config_validator kind (255, 260; the tracer has 256-259)
     "config_validator": 255,  # test_config_validator: cv_platform_rules on xDS from XDS_SERVER
-    "config_validator_faults": 256,  # test_kind_faults: cv_fault_injection, SotW and delta
+    "config_validator_faults": 260,  # test_kind_faults: cv_fault_injection, SotW and delta
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -282,14 +282,15 @@ HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
 # config_validator kind: the xDS control plane (harness/xds_server.py) the
-# tests and the lab serve listeners and clusters from (side ports 1310-1314),
-# the echo upstreams a cluster update moves between, and the Envoys
-# test_config_validator.py and test_kind_faults.py build in code (14550-14599).
+# tests and the lab serve listeners and clusters from (side ports 1310, 1312,
+# 1313, 1315, 1316), the echo upstreams a cluster update moves between, and the
+# Envoys test_config_validator.py and test_kind_faults.py build in code
+# (14550-14559).
 XDS_SERVER = 1310  # the lab's: cv_backend (behind 1155) over CDS
-XDS_TEST_SERVER = 1311  # test_config_validator's, and test_kind_faults' state-of-the-world one
-XDS_DELTA_SERVER = 1314  # test_kind_faults' delta one
+XDS_TEST_SERVER = 1315  # test_config_validator's, and test_kind_faults' state-of-the-world one
+XDS_DELTA_SERVER = 1316  # test_kind_faults' delta one
 XDS_UPSTREAMS = {1312: "old", 1313: "new"}
 CV_TEST_ADMIN = 14550
 CV_TEST_LISTENER = 14551
-CV_FAULT_ADMIN = {"sotw": 14560, "delta": 14563}
-CV_FAULT_LISTENERS = {"sotw": 14561, "delta": 14562}
+CV_FAULT_ADMIN = {"sotw": 14552, "delta": 14555}
+CV_FAULT_LISTENERS = {"sotw": 14553, "delta": 14554}
