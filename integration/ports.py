@@ -68,6 +68,10 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
+    # matcher kind: a virtual host's matching tree decided by the module.
+    1145: "Rust mt_cidr_set (matcher): x-forwarded-for's last hop in 10/8, 192.168/16, fd00::/8 -> alpha, else beta",
+    # matcher_data_input kind: a virtual host's matching tree on the module's value.
+    1146: "Rust di_tenant (matching data input): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else 404",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -86,6 +90,10 @@ CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named 
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
+# matcher kind
+MATCHER = [1145]  # mt_cidr_set (needs the named upstreams: not soaked)
+# matcher_data_input kind
+MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -103,6 +111,10 @@ GROUPS = {
     "upstream_http_tcp_bridge": BRIDGE,
     # health_checker kind
     "health_checker": HEALTH_CHECKER,
+    # matcher kind
+    "matcher": MATCHER,
+    # matcher_data_input kind
+    "matcher_data_input": MATCHER_DATA_INPUT,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -193,6 +205,8 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # matcher and matcher_data_input kinds (245-249)
+    "matcher_faults": 245,  # test_kind_faults: mt_fault_injection and di_fault_injection
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -272,3 +286,8 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# matcher and matcher_data_input kinds: lab listeners 1145-1149, side servers
+# 1300-1304, the Envoys test_matcher.py and test_kind_faults.py build in code
+# (14450-14499), base-ids 245-249.
+MATCHER_FAULT_LISTENERS = {"matcher": 14450, "data_input": 14451}
+MATCHER_FAULT_ADMIN = 14459

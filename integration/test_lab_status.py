@@ -66,6 +66,10 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # matcher kind
+        "matcher",
+        # matcher_data_input kind
+        "matcher_data_input",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {

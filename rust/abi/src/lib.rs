@@ -20,6 +20,8 @@
 //! [`route_specifier`] (a request's route, chosen after matching).
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
+//! [`matcher`] and [`matcher_data_input`] (a predicate and a value for Envoy's
+//! matching trees).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -58,6 +60,10 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // health_checker kind
 pub mod health_checker;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
 
 pub mod since;
 
@@ -80,6 +86,10 @@ pub use udp::*;
 pub use upstream_http_tcp_bridge::*;
 // health_checker kind
 pub use health_checker::*;
+// matcher kind
+pub use matcher::*;
+// matcher_data_input kind
+pub use matcher_data_input::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

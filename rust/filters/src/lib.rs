@@ -24,6 +24,10 @@ pub mod udp;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -122,5 +126,17 @@ envoy_dm_sdk::module! {
         "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
         #[cfg(feature = "fault-injection")]
         "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
+    ],
+    // matcher kind: a matching tree's `custom_match`.
+    matcher: [
+        "mt_cidr_set" => matcher::mt_cidr_set::CidrSetConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "mt_fault_injection" => matcher::mt_fault_injection::MatcherFaultConfig::new,
+    ],
+    // matcher_data_input kind: a matching tree's `input`.
+    matcher_data_input: [
+        "di_tenant" => matcher_data_input::di_tenant::TenantConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "di_fault_injection" => matcher_data_input::di_fault_injection::DataInputFaultConfig::new,
     ],
 }

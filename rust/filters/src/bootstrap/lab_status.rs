@@ -198,6 +198,10 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ),
         // health_checker kind
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
+        // matcher kind
+        ("matcher", crate::MATCHER_NAMES),
+        // matcher_data_input kind
+        ("matcher_data_input", crate::MATCHER_DATA_INPUT_NAMES),
     ];
     tables
         .iter()
@@ -368,6 +372,10 @@ mod tests {
             "upstream_http_tcp_bridge",
             // health_checker kind
             "health_checker",
+            // matcher kind
+            "matcher",
+            // matcher_data_input kind
+            "matcher_data_input",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
