@@ -289,5 +289,11 @@ HEALTH_FAULT_ADMIN = 14149
 # matcher and matcher_data_input kinds: lab listeners 1145-1149, side servers
 # 1300-1304, the Envoys test_matcher.py and test_kind_faults.py build in code
 # (14450-14499), base-ids 245-249.
-MATCHER_FAULT_LISTENERS = {"matcher": 14450, "data_input": 14451}
+MATCHER_FAULT_LISTENERS = {
+    "matcher": 14450,  # mt_fault_injection, on_error NO_MATCH (the default)
+    "matcher_on_error_match": 14451,  # the same, on_error MATCH
+    "data_input": 14452,  # di_fault_injection
+    "matcher_destroy": 14453,  # mt_fault_injection panicking in config destroy
+    "data_input_destroy": 14454,  # di_fault_injection panicking in config destroy
+}
 MATCHER_FAULT_ADMIN = 14459

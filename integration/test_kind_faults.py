@@ -805,3 +805,94 @@ def test_the_health_checker_fault_filter_is_refused_without_the_switch(tmp_path)
     code, lines, out = kinds.refusal_lines(path, HC_KIND, HC_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------ matcher and matcher_data_input
+# matcher kind: a panic in match is an error, which Envoy 1.40 hands to the
+# config's on_error (NO_MATCH: the tree's on_no_match, here a 404; MATCH: the
+# entry's on_match). matcher_data_input kind: a panic in get is no data, so the
+# tree's on_no_match. A panic in either config's destroy (at exit) is logged
+# once and the exit completes.
+
+MT_NAME, DI_NAME = "mt_fault_injection", "di_fault_injection"
+MT_KIND, DI_KIND = "matcher", "matcher data input"
+
+
+def routed(port: int, headers: list[tuple[str, str]]) -> tuple[int, str | None]:
+    resp = request(port, "/", headers=headers)
+    return resp.status, dict(resp.headers).get("x-lab-route")
+
+
+def test_matcher_and_data_input_panics_answer_that_request_from_the_tree(upstream, logs_dir, tmp_path):
+    listeners = ports.MATCHER_FAULT_LISTENERS
+    config = kinds.bootstrap(
+        [
+            kinds.matcher_listener(listeners["matcher"], MT_NAME, {"phase": "match"}),
+            kinds.matcher_listener(listeners["matcher_on_error_match"], MT_NAME, {"phase": "match"}, on_error="MATCH"),
+            kinds.data_input_listener(listeners["data_input"], DI_NAME, {"phase": "get"}),
+            kinds.matcher_listener(listeners["matcher_destroy"], MT_NAME, {"phase": "config_destroy"}),
+            kinds.data_input_listener(listeners["data_input_destroy"], DI_NAME, {"phase": "config_destroy"}),
+        ],
+        ports.MATCHER_FAULT_ADMIN,
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "matcher-faults.json",
+        config,
+        ports.MATCHER_FAULT_ADMIN,
+        ports.BASE_ID["matcher_faults"],
+        "envoy-matcher-faults",
+    )
+    stopped = False
+    try:
+        for i in range(2):
+            # on_error NO_MATCH: the panicking request gets on_no_match (404).
+            assert routed(listeners["matcher"], [("x-fault", "match"), ("x-match", "yes")]) == (404, "no_match")
+            # on_error MATCH: it gets on_match, even without x-match.
+            assert routed(listeners["matcher_on_error_match"], [("x-fault", "match")]) == (200, "matched")
+            assert len(wait_for_lines(envoy, MT_KIND, MT_NAME, "match", 2 * (i + 1))) == 2 * (i + 1)
+            # The data input: no data, so on_no_match (404).
+            assert routed(listeners["data_input"], [("x-fault", "get"), ("x-value", "acme")]) == (404, "no_match")
+            assert len(wait_for_lines(envoy, DI_KIND, DI_NAME, "get", i + 1)) == i + 1
+            # The same configurations answer the next request.
+            assert routed(listeners["matcher"], [("x-match", "yes")]) == (200, "matched")
+            assert routed(listeners["matcher_on_error_match"], []) == (404, "no_match")
+            assert routed(listeners["data_input"], [("x-value", "acme")]) == (200, "acme")
+        assert routed(listeners["matcher_destroy"], [("x-match", "yes")]) == (200, "matched")
+        assert routed(listeners["data_input_destroy"], [("x-value", "acme")]) == (200, "acme")
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, MT_KIND, MT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, DI_KIND, DI_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, MT_KIND, MT_NAME, "match")) == 4
+        assert len(panic_lines(envoy, DI_KIND, DI_NAME, "get")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap",
+    [(MT_KIND, MT_NAME, kinds.matcher_bootstrap), (DI_KIND, DI_NAME, kinds.data_input_bootstrap)],
+)
+def test_a_panicking_matcher_or_data_input_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {kind} '{name}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap,phase",
+    [(MT_KIND, MT_NAME, kinds.matcher_bootstrap, "match"), (DI_KIND, DI_NAME, kinds.data_input_bootstrap, "get")],
+)
+def test_the_matcher_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap, phase):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(bootstrap(name, {"phase": phase})))
+    code, lines, out = kinds.refusal_lines(path, kind, name, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

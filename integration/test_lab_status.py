@@ -285,3 +285,27 @@ def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
     # of its three hosts, alive whether the hosts answer or not.
     row = filter_row(status(), "health_checker", "hc_redis_ping")
     assert (row["live_configs"], row["live_instances"]) == (1, len(ports.HEALTH_REDIS)), row
+
+
+# matcher kind
+def test_the_matcher_is_listed_with_a_configuration_per_virtual_host(envoy, logs_dir):
+    # 1145's two virtual hosts: a configuration each, shared by every worker;
+    # each evaluation counts as an instance made and gone.
+    before = filter_row(status(), "matcher", "mt_cidr_set")
+    for xff in ["10.0.0.1", "8.8.8.8", "nonsense"]:
+        request(1145, "/", headers=[("x-forwarded-for", xff)])
+    row = filter_row(status(), "matcher", "mt_cidr_set")
+    assert (row["live_configs"], row["configs_created"], row["live_instances"]) == (2, 2, 0), row
+    assert row["instances_created"] >= before["instances_created"] + 3, (before, row)
+
+
+# matcher_data_input kind
+def test_the_data_input_is_listed_with_its_configuration(envoy):
+    before = filter_row(status(), "matcher_data_input", "di_tenant")
+    for path in ["/t/acme/", "/t/nobody/"]:
+        request(1146, path)
+    row = filter_row(status(), "matcher_data_input", "di_tenant")
+    assert (row["live_configs"], row["configs_created"], row["live_instances"]) == (1, 1, 0), row
+    # At least one evaluation per request (Envoy may evaluate a tree more than
+    # once per request: seen here for the request that matches nothing).
+    assert row["instances_created"] >= before["instances_created"] + 2, (before, row)

@@ -50,6 +50,12 @@ def kind_of(hook: str) -> str:
     # health_checker kind
     if hook.startswith("envoy_dynamic_module_on_health_checker_"):
         return "health_checker"
+    # matcher_data_input kind (before the matcher: its prefix contains the matcher's)
+    if hook.startswith("envoy_dynamic_module_on_matcher_data_input_"):
+        return "matcher_data_input"
+    # matcher kind
+    if hook.startswith("envoy_dynamic_module_on_matcher_"):
+        return "matcher"
     return "http"
 
 
@@ -77,6 +83,10 @@ KINDS = {
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # matcher kind
+        "matcher",
+        # matcher_data_input kind
+        "matcher_data_input",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -180,6 +190,10 @@ TEST_ONLY_FILTERS = [
     "bridge_fault_injection",
     # health_checker kind
     "hc_fault_injection",
+    # matcher kind
+    "mt_fault_injection",
+    # matcher_data_input kind
+    "di_fault_injection",
 ]
 
 
@@ -248,3 +262,26 @@ def test_header_declares_every_health_checker_hook_the_binary_looks_up():
     # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
     assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# matcher kind
+def test_header_declares_every_matcher_hook_the_binary_looks_up():
+    found = hooks_in_binary("matcher_") - hooks_in_binary("matcher_data_input_")
+    assert HOOKS_BY_KIND["matcher"] == found, sorted(HOOKS_BY_KIND["matcher"] ^ found)
+    assert len(found) == 3
+    # Its four callbacks, every one exported by this Envoy (@since 1.38 or 1.40 in abi.h).
+    declared = {
+        c
+        for c in CALLBACKS
+        if c.startswith("envoy_dynamic_module_callback_matcher_") and "_matcher_data_input_" not in c
+    }
+    assert len(declared) == 4 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# matcher_data_input kind
+def test_header_declares_every_matcher_data_input_hook_the_binary_looks_up():
+    found = hooks_in_binary("matcher_data_input_")
+    assert HOOKS_BY_KIND["matcher_data_input"] == found, sorted(HOOKS_BY_KIND["matcher_data_input"] ^ found)
+    assert len(found) == 3
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_matcher_data_input_")}
+    assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
