@@ -193,6 +193,10 @@ KINDS = {
     "Config": "upstream_http_tcp_bridge",
     # health_checker kind (a cluster's health_checks).
     "DynamicModuleHealthCheck": "health_checker",
+    # matcher kind (a matching tree's custom_match).
+    "DynamicModuleMatcher": "matcher",
+    # matcher_data_input kind (a matching tree's input).
+    "DynamicModuleDataInput": "matcher_data_input",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -207,6 +211,10 @@ NAME_FIELDS = (
     "bridge_name",
     # health_checker kind
     "health_checker_name",
+    # matcher kind
+    "matcher_name",
+    # matcher_data_input kind
+    "input_name",
 )
 
 
