@@ -107,7 +107,7 @@ pub fn client_address(values: &[&[u8]], hop: Hop) -> Result<Option<IpAddr>, Stri
         .filter(|e| !e.is_empty());
     let entry = match hop {
         Hop::First => entries.next(),
-        Hop::Last => entries.last(),
+        Hop::Last => entries.next_back(),
     };
     let Some(entry) = entry else {
         return Ok(None);

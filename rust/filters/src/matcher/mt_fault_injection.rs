@@ -52,8 +52,7 @@ impl<E: EnvoyMatcher> Matcher<E> for MatcherFaultConfig {
         let has = |k, v: &[u8]| {
             envoy
                 .header_values(HeaderType::RequestHeader, k)
-                .iter()
-                .any(|x| *x == v)
+                .contains(&v)
         };
         if has("x-fault", b"match") {
             panic!("fault injected in match");

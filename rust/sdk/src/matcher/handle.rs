@@ -38,8 +38,8 @@ impl EnvoyMatcherHandle {
     /// decides); false on Envoys without set_error (before 1.40).
     pub(crate) fn set_error(&self) -> bool {
         match MATCHER_SET_ERROR.get() {
-            // SAFETY: Envoy's export of set_error; the live input pointer.
             Some(set_error) => {
+                // SAFETY: Envoy's export of set_error; the live input pointer.
                 unsafe { set_error(self.raw) };
                 true
             }
