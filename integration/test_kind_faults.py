@@ -818,7 +818,7 @@ MT_NAME, DI_NAME = "mt_fault_injection", "di_fault_injection"
 MT_KIND, DI_KIND = "matcher", "matcher data input"
 
 
-def routed(port: int, headers: list[tuple[str, str]]) -> tuple[int, str | None]:
+def routed(port: int, headers: list[tuple[str, str | bytes]]) -> tuple[int, str | None]:
     resp = request(port, "/", headers=headers)
     return resp.status, dict(resp.headers).get("x-lab-route")
 
