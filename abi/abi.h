@@ -17,8 +17,8 @@
  * filter, network filter, listener filter, UDP listener filter, access
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
- * health checker, matcher, matching data input; the version-dependent
- * callbacks last.
+ * health checker, matcher, matching data input, HTTP/1 header formatter;
+ * the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -932,6 +932,26 @@ typedef void *envoy_dynamic_module_type_matcher_data_input_config_envoy_ptr;
  * matcher_data_input_get hook it is passed to.
  */
 typedef void *envoy_dynamic_module_type_matcher_data_input_envoy_ptr;
+
+/**
+ * The module's side of one header formatter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_header_formatter_config_module_ptr;
+
+/**
+ * Envoy's side of one header formatter configuration.
+ */
+typedef void *envoy_dynamic_module_type_header_formatter_config_envoy_ptr;
+
+/**
+ * The module's side of one formatter.
+ */
+typedef const void *envoy_dynamic_module_type_header_formatter_module_ptr;
+
+/**
+ * Envoy's side of one formatter (one HTTP/1 message's).
+ */
+typedef void *envoy_dynamic_module_type_header_formatter_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3136,6 +3156,54 @@ extern bool envoy_dynamic_module_callback_matcher_data_input_get_header_value(en
  */
 extern void envoy_dynamic_module_callback_matcher_data_input_set_result(envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr,
                                                                         struct envoy_dynamic_module_type_module_buffer result);
+
+/**
+ * Creates the module's side of a header formatter configuration from
+ * `header_formatter_name` and `header_formatter_config` (both borrowed for
+ * this call), on the main thread. NULL makes Envoy refuse the protocol
+ * options that name it.
+ */
+extern envoy_dynamic_module_type_header_formatter_config_module_ptr envoy_dynamic_module_on_header_formatter_config_new(envoy_dynamic_module_type_header_formatter_config_envoy_ptr config_envoy_ptr,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by header_formatter_config_new (Envoy
+ * calls it on the main thread once no formatter of it is left).
+ */
+extern void envoy_dynamic_module_on_header_formatter_config_destroy(envoy_dynamic_module_type_header_formatter_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the formatter of one HTTP/1 message, on the worker of its
+ * connection. NULL declines: that message keeps Envoy's default casing.
+ */
+extern envoy_dynamic_module_type_header_formatter_module_ptr envoy_dynamic_module_on_header_formatter_new(envoy_dynamic_module_type_header_formatter_config_module_ptr config_module_ptr,
+                                                                                                          envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr);
+
+/**
+ * Releases a formatter made by header_formatter_new, on whatever thread
+ * drops the header map that carried it.
+ */
+extern void envoy_dynamic_module_on_header_formatter_destroy(envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr);
+
+/**
+ * Shows the formatter one header name of its message as it arrived on the
+ * wire (`key` borrowed for this call), in order, before any format.
+ */
+extern void envoy_dynamic_module_on_header_formatter_process_key(envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr,
+                                                                 envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
+                                                                 struct envoy_dynamic_module_type_envoy_buffer key);
+
+/**
+ * How to write header name `key` (lowercase) on the wire: true with the
+ * spelling in `result` (module memory that must stay valid until the next
+ * call on this formatter: Envoy copies it first); false, or an empty
+ * result, keeps `key`.
+ */
+extern bool envoy_dynamic_module_on_header_formatter_format(envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr,
+                                                            envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
+                                                            struct envoy_dynamic_module_type_envoy_buffer key,
+                                                            struct envoy_dynamic_module_type_module_buffer *result);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

@@ -553,3 +553,34 @@ def data_input_listener(port: int, input_name: str, config=None, raw: str | None
 
 def data_input_bootstrap(input_name: str, config=None, raw: str | None = None) -> dict:
     return bootstrap([data_input_listener(19000, input_name, config, raw)])
+
+
+# ------------------------------------------------------- header_formatter kind
+
+HEADER_FORMATTER_TYPE = (
+    "type.googleapis.com/envoy.extensions.http.header_formatters.dynamic_modules.v3.DynamicModuleHeaderFormatter"
+)
+
+
+def stateful_formatter(formatter_name: str, config=None, raw: str | None = None) -> dict:
+    """A `header_key_format.stateful_formatter` naming a rust_module formatter."""
+    typed = {
+        "@type": HEADER_FORMATTER_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "header_formatter_name": formatter_name,
+    }
+    if config is not None or raw is not None:
+        typed["header_formatter_config"] = filter_config(config, raw)
+    return {"name": f"rust_{formatter_name}", "typed_config": typed}
+
+
+def header_formatter_listener(port: int, formatter: dict, cluster: str = "echo") -> dict:
+    """An HTTP listener to `cluster` whose HTTP/1 codec uses `formatter`."""
+    http = configs.listener(f"hf_{port}", port, [], cluster=cluster)
+    hcm = http["filter_chains"][0]["filters"][0]["typed_config"]
+    hcm["http_protocol_options"] = {"header_key_format": {"stateful_formatter": formatter}}
+    return http
+
+
+def header_formatter_bootstrap(formatter_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([header_formatter_listener(19000, stateful_formatter(formatter_name, config, raw))])

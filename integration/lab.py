@@ -39,6 +39,8 @@ def up() -> int:
         for names in (servers.NAMED_UPSTREAMS, servers.CLUSTER_UPSTREAMS):
             for named in servers.start_named_upstreams(log_dir, names).values():
                 started.callback(named.stop)
+        # header_formatter kind: the raw-socket upstream behind 1147 and 1148.
+        started.callback(servers.start_raw_upstream(log_dir).stop)
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = processes.start_envoy(log_dir, cwd=processes.ROOT)
         print(

@@ -72,6 +72,9 @@ LISTENERS = {
     1145: "Rust mt_cidr_set (matcher): x-forwarded-for's last hop in 10/8, 192.168/16, fd00::/8 -> alpha, else beta",
     # matcher_data_input kind: a virtual host's matching tree on the module's value.
     1146: "Rust di_tenant (matching data input): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else 404",
+    # header_formatter kind: header names' case towards an HTTP/1 upstream (raw_upstream.py on 1300).
+    1147: "Rust hf_preserve_case (HTTP/1 header formatter): the upstream's body is the request head it got, case kept",
+    1148: "no module: the same upstream without the formatter (names lowercase), for comparison",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -94,6 +97,8 @@ HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of 
 MATCHER = [1145]  # mt_cidr_set (needs the named upstreams: not soaked)
 # matcher_data_input kind
 MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
+# header_formatter kind
+HEADER_FORMATTER = [1147, 1148]  # hf_preserve_case and its baseline (need raw_upstream.py: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -115,6 +120,8 @@ GROUPS = {
     "matcher": MATCHER,
     # matcher_data_input kind
     "matcher_data_input": MATCHER_DATA_INPUT,
+    # header_formatter kind
+    "header_formatter": HEADER_FORMATTER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -207,6 +214,8 @@ BASE_ID = {
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
     # matcher and matcher_data_input kinds (245-249)
     "matcher_faults": 245,  # test_kind_faults: mt_fault_injection and di_fault_injection
+    # header_formatter kind
+    "header_formatter_faults": 246,  # test_kind_faults: hf_fault_injection, a listener per phase
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -297,3 +306,14 @@ MATCHER_FAULT_LISTENERS = {
     "data_input_destroy": 14454,  # di_fault_injection panicking in config destroy
 }
 MATCHER_FAULT_ADMIN = 14459
+# header_formatter kind: the raw-socket upstream behind 1147 and 1148
+# (raw_upstream.py), and the Envoy test_kind_faults.py builds in code.
+RAW_UPSTREAM = 1300
+HEADER_FORMATTER_FAULT_LISTENERS = {
+    "header_formatter_new": 14470,
+    "process_key": 14471,
+    "format": 14472,
+    "header_formatter_destroy": 14473,
+    "config_destroy": 14474,
+}
+HEADER_FORMATTER_FAULT_ADMIN = 14479

@@ -22,6 +22,7 @@
 //! [`health_checker`] (a cluster's active health check).
 //! [`matcher`] and [`matcher_data_input`] (a predicate and a value for Envoy's
 //! matching trees).
+//! [`header_formatter`] (the case of header names on HTTP/1 connections).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -64,6 +65,8 @@ pub mod health_checker;
 pub mod matcher;
 // matcher_data_input kind
 pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
 
 pub mod since;
 
@@ -90,6 +93,8 @@ pub use health_checker::*;
 pub use matcher::*;
 // matcher_data_input kind
 pub use matcher_data_input::*;
+// header_formatter kind
+pub use header_formatter::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

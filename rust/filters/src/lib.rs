@@ -28,6 +28,8 @@ pub mod upstream_http_tcp_bridge;
 pub mod matcher;
 // matcher_data_input kind
 pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -138,5 +140,11 @@ envoy_dm_sdk::module! {
         "di_tenant" => matcher_data_input::di_tenant::TenantConfig::new,
         #[cfg(feature = "fault-injection")]
         "di_fault_injection" => matcher_data_input::di_fault_injection::DataInputFaultConfig::new,
+    ],
+    // header_formatter kind: http_protocol_options' header_key_format.stateful_formatter.
+    header_formatter: [
+        "hf_preserve_case" => header_formatter::hf_preserve_case::PreserveCaseConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "hf_fault_injection" => header_formatter::hf_fault_injection::HeaderFormatterFaultConfig::new,
     ],
 }

@@ -94,7 +94,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// `BOOTSTRAP_EXTENSION_NAMES`, `EARLY_HEADER_MUTATION_NAMES`, `LB_POLICY_NAMES`,
 /// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`), for readers that must not pull in the
 /// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`, `MATCHER_NAMES`,
-/// `MATCHER_DATA_INPUT_NAMES`), for readers that must not pull in the
+/// `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`), for readers that must not pull in the
 /// constructors.
 ///
 /// ```
@@ -132,7 +132,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
 /// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `matcher`,
-/// `matcher_data_input`. Each constructor is
+/// `matcher_data_input`, `header_formatter`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -207,11 +207,13 @@ macro_rules! module {
     (@names matcher [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_NAMES: &[&str] = &[$($t)*]; };
     // matcher_data_input kind (a matching tree's `input`)
     (@names matcher_data_input [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_DATA_INPUT_NAMES: &[&str] = &[$($t)*]; };
+    // header_formatter kind (http_protocol_options' `header_key_format.stateful_formatter`)
+    (@names header_formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static HEADER_FORMATTER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
-            "upstream_http_tcp_bridge, health_checker, matcher, matcher_data_input"));
+            "upstream_http_tcp_bridge, health_checker, matcher, matcher_data_input, header_formatter"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -233,6 +235,8 @@ macro_rules! module {
     (@entries matcher [$($t:tt)*]) => { static DM_MATCHER: &[(&str, $crate::matcher::NewMatcherConfig)] = &[$($t)*]; };
     // matcher_data_input kind
     (@entries matcher_data_input [$($t:tt)*]) => { static DM_MATCHER_DATA_INPUT: &[(&str, $crate::matcher_data_input::NewMatcherDataInputConfig)] = &[$($t)*]; };
+    // header_formatter kind
+    (@entries header_formatter [$($t:tt)*]) => { static DM_HEADER_FORMATTER: &[(&str, $crate::header_formatter::NewHeaderFormatterConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -255,5 +259,7 @@ macro_rules! module {
     (@register matcher $filters:ident) => { $crate::matcher::hooks::REGISTERED.register(DM_MATCHER); };
     // matcher_data_input kind
     (@register matcher_data_input $filters:ident) => { $crate::matcher_data_input::hooks::REGISTERED.register(DM_MATCHER_DATA_INPUT); };
+    // header_formatter kind
+    (@register header_formatter $filters:ident) => { $crate::header_formatter::hooks::REGISTERED.register(DM_HEADER_FORMATTER); };
     (@register $other:ident $filters:ident) => {};
 }

@@ -202,6 +202,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("matcher", crate::MATCHER_NAMES),
         // matcher_data_input kind
         ("matcher_data_input", crate::MATCHER_DATA_INPUT_NAMES),
+        // header_formatter kind
+        ("header_formatter", crate::HEADER_FORMATTER_NAMES),
     ];
     tables
         .iter()
@@ -376,6 +378,8 @@ mod tests {
             "matcher",
             // matcher_data_input kind
             "matcher_data_input",
+            // header_formatter kind
+            "header_formatter",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
