@@ -70,6 +70,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "matcher",
         # matcher_data_input kind
         "matcher_data_input",
+        # header_formatter kind
+        "header_formatter",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -309,3 +311,22 @@ def test_the_data_input_is_listed_with_its_configuration(envoy):
     # At least one evaluation per request (Envoy may evaluate a tree more than
     # once per request: seen here for the request that matches nothing).
     assert row["instances_created"] >= before["instances_created"] + 2, (before, row)
+
+
+# header_formatter kind
+def test_the_header_formatter_is_listed_with_a_formatter_per_message(envoy, logs_dir):
+    # 1147's formatter is named twice (the listener and the cluster): two
+    # configurations; a formatter per HTTP/1 message, gone with it.
+    raw = servers.start_raw_upstream(logs_dir)
+    try:
+        before = filter_row(status(), "header_formatter", "hf_preserve_case")
+        for _ in range(3):
+            assert request(1147, "/", headers=[("X-Legacy-Token", "t")]).status == 200
+    finally:
+        raw.stop()
+    row = filter_row(status(), "header_formatter", "hf_preserve_case")
+    assert (row["live_configs"], row["configs_created"]) == (2, 2), row
+    # At least the three requests and their three responses (the upstream
+    # codec formats the response): each formatter gone when its message is.
+    assert row["instances_created"] >= before["instances_created"] + 6, (before, row)
+    assert row["live_instances"] == 0, row

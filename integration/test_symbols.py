@@ -56,6 +56,9 @@ def kind_of(hook: str) -> str:
     # matcher kind
     if hook.startswith("envoy_dynamic_module_on_matcher_"):
         return "matcher"
+    # header_formatter kind
+    if hook.startswith("envoy_dynamic_module_on_header_formatter_"):
+        return "header_formatter"
     return "http"
 
 
@@ -87,6 +90,8 @@ KINDS = {
         "matcher",
         # matcher_data_input kind
         "matcher_data_input",
+        # header_formatter kind
+        "header_formatter",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -194,6 +199,8 @@ TEST_ONLY_FILTERS = [
     "mt_fault_injection",
     # matcher_data_input kind
     "di_fault_injection",
+    # header_formatter kind
+    "hf_fault_injection",
 ]
 
 
@@ -285,3 +292,16 @@ def test_header_declares_every_matcher_data_input_hook_the_binary_looks_up():
     assert len(found) == 3
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_matcher_data_input_")}
     assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# header_formatter kind
+def test_header_declares_every_header_formatter_hook_the_binary_looks_up():
+    # The binary also holds each name behind a `hickory_dns_static_` prefix (its
+    # built-in Hickory module's copies): only the plain names are looked up.
+    found = hooks_in_binary("header_formatter_")
+    assert HOOKS_BY_KIND["header_formatter"] == found, sorted(HOOKS_BY_KIND["header_formatter"] ^ found)
+    assert len(found) == 6
+    # Envoy 1.40 exports no callback for this kind.
+    exported = defined_symbols(processes.envoy_bin())
+    assert not {c for c in exported if c.startswith("envoy_dynamic_module_callback_header_formatter_")}
+    assert not {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_header_formatter_")}
