@@ -85,14 +85,21 @@ impl PreserveCaseConfig {
     }
 }
 
-impl HeaderFormatterConfig for PreserveCaseConfig {
-    fn new_header_formatter(&self) -> Option<Box<dyn HeaderFormatter>> {
-        Some(Box::new(PreserveCase {
+impl PreserveCaseConfig {
+    /// The formatter of one message (what Envoy gets, boxed).
+    pub fn message(&self) -> PreserveCase {
+        PreserveCase {
             names: Arc::clone(&self.names),
             seen: HashMap::new(),
             max_keys: self.max_keys,
             max_key_len: self.max_key_len,
-        }))
+        }
+    }
+}
+
+impl HeaderFormatterConfig for PreserveCaseConfig {
+    fn new_header_formatter(&self) -> Option<Box<dyn HeaderFormatter>> {
+        Some(Box::new(self.message()))
     }
 }
 
@@ -183,12 +190,7 @@ mod tests {
     #[test]
     fn memory_is_bounded_by_max_keys_and_max_key_len() {
         let c = config(r#"{"max_keys": 3, "max_key_len": 8}"#).unwrap();
-        let mut f = PreserveCase {
-            names: c.names.clone(),
-            seen: HashMap::new(),
-            max_keys: c.max_keys,
-            max_key_len: c.max_key_len,
-        };
+        let mut f = c.message();
         let long = "X".repeat(9);
         for i in 0..10_000 {
             f.process_key(format!("X-{i}").as_bytes());
