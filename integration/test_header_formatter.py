@@ -53,7 +53,9 @@ class Http1:
         while b"\r\n\r\n" not in self.buf:
             self.buf += self.recv()
         head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        n = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        assert length, head
+        n = int(length.group(1))
         while len(self.buf) < n:
             self.buf += self.recv()
         body, self.buf = self.buf[:n], self.buf[n:]
