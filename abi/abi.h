@@ -17,7 +17,8 @@
  * filter, network filter, listener filter, UDP listener filter, access
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
- * health checker, xDS config validator; the version-dependent callbacks last.
+ * health checker, xDS config validator, matcher, matching data input, HTTP/1 header
+ * formatter; the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -948,6 +949,58 @@ typedef struct envoy_dynamic_module_type_config_validator_resource {
   bool has_resource;
   struct envoy_dynamic_module_type_envoy_buffer serialized_resource;
 } envoy_dynamic_module_type_config_validator_resource;
+
+/**
+ * The module's side of one matcher configuration.
+ */
+typedef const void *envoy_dynamic_module_type_matcher_config_module_ptr;
+
+/**
+ * Envoy's side of one matcher configuration (NULL in Envoy 1.38 to 1.40).
+ */
+typedef void *envoy_dynamic_module_type_matcher_config_envoy_ptr;
+
+/**
+ * The data one match looks at: valid only during the matcher_match hook it
+ * is passed to.
+ */
+typedef void *envoy_dynamic_module_type_matcher_input_envoy_ptr;
+
+/**
+ * The module's side of one data input configuration.
+ */
+typedef const void *envoy_dynamic_module_type_matcher_data_input_config_module_ptr;
+
+/**
+ * Envoy's side of one data input configuration (NULL in Envoy 1.40).
+ */
+typedef void *envoy_dynamic_module_type_matcher_data_input_config_envoy_ptr;
+
+/**
+ * The data one evaluation looks at and its result: valid only during the
+ * matcher_data_input_get hook it is passed to.
+ */
+typedef void *envoy_dynamic_module_type_matcher_data_input_envoy_ptr;
+
+/**
+ * The module's side of one header formatter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_header_formatter_config_module_ptr;
+
+/**
+ * Envoy's side of one header formatter configuration.
+ */
+typedef void *envoy_dynamic_module_type_header_formatter_config_envoy_ptr;
+
+/**
+ * The module's side of one formatter.
+ */
+typedef const void *envoy_dynamic_module_type_header_formatter_module_ptr;
+
+/**
+ * Envoy's side of one formatter (one HTTP/1 message's).
+ */
+typedef void *envoy_dynamic_module_type_header_formatter_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3098,6 +3151,160 @@ extern void envoy_dynamic_module_callback_config_validator_set_rejection_message
  * update under validation.
  */
 extern uint64_t envoy_dynamic_module_callback_config_validator_get_dynamic_cluster_count(envoy_dynamic_module_type_config_validator_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * Creates the module's side of a matcher configuration from
+ * `matcher_name` and `matcher_config` (both borrowed for this call), on
+ * the main thread. NULL makes Envoy refuse the configuration that holds
+ * the matcher.
+ */
+extern envoy_dynamic_module_type_matcher_config_module_ptr envoy_dynamic_module_on_matcher_config_new(envoy_dynamic_module_type_matcher_config_envoy_ptr config_envoy_ptr,
+                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by matcher_config_new.
+ */
+extern void envoy_dynamic_module_on_matcher_config_destroy(envoy_dynamic_module_type_matcher_config_module_ptr config_module_ptr);
+
+/**
+ * Decides one match, on the worker evaluating the tree (so concurrently
+ * with other workers on the same configuration): true is a match. Having
+ * called set_error first, the return value is ignored and the config's
+ * `on_error` decides.
+ */
+extern bool envoy_dynamic_module_on_matcher_match(envoy_dynamic_module_type_matcher_config_module_ptr config_module_ptr,
+                                                  envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * How many headers (one per value) the `header_type` map has; 0 when the
+ * match has no such map (response headers while matching a request).
+ */
+extern size_t envoy_dynamic_module_callback_matcher_get_headers_size(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr,
+                                                                     enum envoy_dynamic_module_type_http_header_type header_type);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Writes every header of the `header_type` map into `result_headers`,
+ * which has room for get_headers_size entries; false without such a map.
+ */
+extern bool envoy_dynamic_module_callback_matcher_get_headers(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr,
+                                                              enum envoy_dynamic_module_type_http_header_type header_type,
+                                                              struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The `index`th value of header `key` of the `header_type` map in
+ * `result`; false when there is none. `total_count` (may be NULL) gets
+ * how many values the header has.
+ */
+extern bool envoy_dynamic_module_callback_matcher_get_header_value(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr,
+                                                                   enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                   struct envoy_dynamic_module_type_module_buffer key,
+                                                                   struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                   size_t index,
+                                                                   size_t *total_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * This match could not be decided: Envoy ignores matcher_match's answer
+ * and applies the config's `on_error` (NO_MATCH by default).
+ */
+extern void envoy_dynamic_module_callback_matcher_set_error(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr);
+
+/**
+ * Creates the module's side of a data input configuration from
+ * `input_name` and `input_config` (both borrowed for this call), on the
+ * main thread. NULL makes Envoy refuse the configuration that holds it.
+ */
+extern envoy_dynamic_module_type_matcher_data_input_config_module_ptr envoy_dynamic_module_on_matcher_data_input_config_new(envoy_dynamic_module_type_matcher_data_input_config_envoy_ptr config_envoy_ptr,
+                                                                                                                            struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                            struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by matcher_data_input_config_new.
+ */
+extern void envoy_dynamic_module_on_matcher_data_input_config_destroy(envoy_dynamic_module_type_matcher_data_input_config_module_ptr config_module_ptr);
+
+/**
+ * Computes the value of one evaluation, on the worker evaluating the tree
+ * (so concurrently with other workers on the same configuration). The
+ * value is what set_result last stored; without a set_result call the
+ * input has no data.
+ */
+extern void envoy_dynamic_module_on_matcher_data_input_get(envoy_dynamic_module_type_matcher_data_input_config_module_ptr config_module_ptr,
+                                                           envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The `index`th value of header `key` of the `header_type` map in
+ * `result`; false when there is none (or no such map: response headers
+ * while matching a request). `total_count` (may be NULL) gets how many
+ * values the header has.
+ */
+extern bool envoy_dynamic_module_callback_matcher_data_input_get_header_value(envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr,
+                                                                              enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                              struct envoy_dynamic_module_type_module_buffer key,
+                                                                              struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                              size_t index,
+                                                                              size_t *total_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Stores this evaluation's value (Envoy copies the bytes); a later call
+ * replaces it.
+ */
+extern void envoy_dynamic_module_callback_matcher_data_input_set_result(envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr,
+                                                                        struct envoy_dynamic_module_type_module_buffer result);
+
+/**
+ * Creates the module's side of a header formatter configuration from
+ * `header_formatter_name` and `header_formatter_config` (both borrowed for
+ * this call), on the main thread. NULL makes Envoy refuse the protocol
+ * options that name it.
+ */
+extern envoy_dynamic_module_type_header_formatter_config_module_ptr envoy_dynamic_module_on_header_formatter_config_new(envoy_dynamic_module_type_header_formatter_config_envoy_ptr config_envoy_ptr,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by header_formatter_config_new (Envoy
+ * calls it on the main thread once no formatter of it is left).
+ */
+extern void envoy_dynamic_module_on_header_formatter_config_destroy(envoy_dynamic_module_type_header_formatter_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the formatter of one HTTP/1 message, on the worker of its
+ * connection. NULL declines: that message keeps Envoy's default casing.
+ */
+extern envoy_dynamic_module_type_header_formatter_module_ptr envoy_dynamic_module_on_header_formatter_new(envoy_dynamic_module_type_header_formatter_config_module_ptr config_module_ptr,
+                                                                                                          envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr);
+
+/**
+ * Releases a formatter made by header_formatter_new, on whatever thread
+ * drops the header map that carried it.
+ */
+extern void envoy_dynamic_module_on_header_formatter_destroy(envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr);
+
+/**
+ * Shows the formatter one header name of its message as it arrived on the
+ * wire (`key` borrowed for this call), in order, before any format.
+ */
+extern void envoy_dynamic_module_on_header_formatter_process_key(envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr,
+                                                                 envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
+                                                                 struct envoy_dynamic_module_type_envoy_buffer key);
+
+/**
+ * How to write header name `key` (lowercase) on the wire: true with the
+ * spelling in `result` (module memory that must stay valid until the next
+ * call on this formatter: Envoy copies it first); false, or an empty
+ * result, keeps `key`.
+ */
+extern bool envoy_dynamic_module_on_header_formatter_format(envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr,
+                                                            envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
+                                                            struct envoy_dynamic_module_type_envoy_buffer key,
+                                                            struct envoy_dynamic_module_type_module_buffer *result);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

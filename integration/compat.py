@@ -197,6 +197,12 @@ KINDS = {
     "DynamicModuleHealthCheck": "health_checker",
     # config_validator kind (an xDS config source's config_validators).
     "DynamicModuleConfigValidator": "config_validator",
+    # matcher kind (a matching tree's custom_match).
+    "DynamicModuleMatcher": "matcher",
+    # matcher_data_input kind (a matching tree's input).
+    "DynamicModuleDataInput": "matcher_data_input",
+    # header_formatter kind (http_protocol_options' stateful_formatter).
+    "DynamicModuleHeaderFormatter": "header_formatter",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -211,6 +217,12 @@ NAME_FIELDS = (
     "bridge_name",
     # health_checker kind
     "health_checker_name",
+    # matcher kind
+    "matcher_name",
+    # matcher_data_input kind
+    "input_name",
+    # header_formatter kind
+    "header_formatter_name",
 )
 
 
@@ -246,8 +258,9 @@ def rust_filters(node) -> list[str]:
 def module_cluster(cluster: dict) -> bool:
     """Whether rust_module is the cluster itself (the cluster kind), chooses
     its hosts (a load-balancing policy), carries its requests (an upstream
-    HTTP-to-TCP bridge) or checks its hosts (a health checker), not only
-    upstream HTTP filters inside an ordinary cluster. Such a cluster is a unit
+    HTTP-to-TCP bridge), checks its hosts (a health checker) or spells its
+    HTTP/1 header names (a header formatter), not only upstream HTTP filters
+    inside an ordinary cluster. Such a cluster is a unit
     of its own: an Envoy without the kind refuses it, and with it every
     listener that routes there."""
     return bool(
@@ -257,6 +270,11 @@ def module_cluster(cluster: dict) -> bool:
         or rust_filters(cluster.get("upstream_config", {}))
         # health_checker kind
         or rust_filters(cluster.get("health_checks", []))
+        # header_formatter kind: the cluster's HTTP/1 codec formats with the module
+        # (its upstream HTTP filters, also in these options, do not count).
+        or any(
+            f.startswith("header_formatter:") for f in rust_filters(cluster.get("typed_extension_protocol_options", {}))
+        )
     )
 
 

@@ -70,6 +70,13 @@ LISTENERS = {
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
     # config_validator kind: a cluster from the lab's control plane, each CDS update judged first.
     1155: "Rust cv_platform_rules (xDS config validator): cv_backend from CDS on 1310; edit build/logs/xds/lab.json",
+    # matcher kind: a virtual host's matching tree decided by the module.
+    1145: "Rust mt_cidr_set (matcher): x-forwarded-for's last hop in 10/8, 192.168/16, fd00::/8 -> alpha, else beta",
+    # matcher_data_input kind: a virtual host's matching tree on the module's value.
+    1146: "Rust di_tenant (matching data input): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else 404",
+    # header_formatter kind: header names' case towards an HTTP/1 upstream (raw_upstream.py on 1300).
+    1147: "Rust hf_preserve_case (HTTP/1 header formatter): the upstream's body is the request head it got, case kept",
+    1148: "no module: the same upstream without the formatter (names lowercase), for comparison",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -90,6 +97,12 @@ BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
 # config_validator kind
 CONFIG_VALIDATOR = [1155]  # routes to cv_backend from the lab's control plane (XDS_SERVER: not soaked)
+# matcher kind
+MATCHER = [1145]  # mt_cidr_set (needs the named upstreams: not soaked)
+# matcher_data_input kind
+MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
+# header_formatter kind
+HEADER_FORMATTER = [1147, 1148]  # hf_preserve_case and its baseline (need raw_upstream.py: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -109,6 +122,12 @@ GROUPS = {
     "health_checker": HEALTH_CHECKER,
     # config_validator kind
     "config_validator": CONFIG_VALIDATOR,
+    # matcher kind
+    "matcher": MATCHER,
+    # matcher_data_input kind
+    "matcher_data_input": MATCHER_DATA_INPUT,
+    # header_formatter kind
+    "header_formatter": HEADER_FORMATTER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -202,6 +221,10 @@ BASE_ID = {
     # config_validator kind (255, 260; the tracer has 256-259)
     "config_validator": 255,  # test_config_validator: cv_platform_rules on xDS from XDS_SERVER
     "config_validator_faults": 260,  # test_kind_faults: cv_fault_injection, SotW and delta
+    # matcher and matcher_data_input kinds (245-249)
+    "matcher_faults": 245,  # test_kind_faults: mt_fault_injection and di_fault_injection
+    # header_formatter kind
+    "header_formatter_faults": 246,  # test_kind_faults: hf_fault_injection, a listener per phase
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -294,3 +317,25 @@ CV_TEST_ADMIN = 14550
 CV_TEST_LISTENER = 14551
 CV_FAULT_ADMIN = {"sotw": 14552, "delta": 14555}
 CV_FAULT_LISTENERS = {"sotw": 14553, "delta": 14554}
+# matcher and matcher_data_input kinds: lab listeners 1145-1149, side servers
+# 1300-1304, the Envoys test_matcher.py and test_kind_faults.py build in code
+# (14450-14499), base-ids 245-249.
+MATCHER_FAULT_LISTENERS = {
+    "matcher": 14450,  # mt_fault_injection, on_error NO_MATCH (the default)
+    "matcher_on_error_match": 14451,  # the same, on_error MATCH
+    "data_input": 14452,  # di_fault_injection
+    "matcher_destroy": 14453,  # mt_fault_injection panicking in config destroy
+    "data_input_destroy": 14454,  # di_fault_injection panicking in config destroy
+}
+MATCHER_FAULT_ADMIN = 14459
+# header_formatter kind: the raw-socket upstream behind 1147 and 1148
+# (raw_upstream.py), and the Envoy test_kind_faults.py builds in code.
+RAW_UPSTREAM = 1300
+HEADER_FORMATTER_FAULT_LISTENERS = {
+    "header_formatter_new": 14470,
+    "process_key": 14471,
+    "format": 14472,
+    "header_formatter_destroy": 14473,
+    "config_destroy": 14474,
+}
+HEADER_FORMATTER_FAULT_ADMIN = 14479

@@ -890,5 +890,182 @@ def test_the_config_validator_fault_filter_is_refused_without_the_switch(tmp_pat
     path = tmp_path / "off.json"
     path.write_text(json.dumps(kinds.config_validator_bootstrap(CV_NAME, {})))
     code, lines, out = kinds.refusal_lines(path, CV_KIND, CV_NAME, processes.TEST_LIB)
+# ------------------------------------------------ matcher and matcher_data_input
+# matcher kind: a panic in match is an error, which Envoy 1.40 hands to the
+# config's on_error (NO_MATCH: the tree's on_no_match, here a 404; MATCH: the
+# entry's on_match). matcher_data_input kind: a panic in get is no data, so the
+# tree's on_no_match. A panic in either config's destroy (at exit) is logged
+# once and the exit completes.
+
+MT_NAME, DI_NAME = "mt_fault_injection", "di_fault_injection"
+MT_KIND, DI_KIND = "matcher", "matcher data input"
+
+
+def routed(port: int, headers: list[tuple[str, str | bytes]]) -> tuple[int, str | None]:
+    resp = request(port, "/", headers=headers)
+    return resp.status, dict(resp.headers).get("x-lab-route")
+
+
+def test_matcher_and_data_input_panics_answer_that_request_from_the_tree(upstream, logs_dir, tmp_path):
+    listeners = ports.MATCHER_FAULT_LISTENERS
+    config = kinds.bootstrap(
+        [
+            kinds.matcher_listener(listeners["matcher"], MT_NAME, {"phase": "match"}),
+            kinds.matcher_listener(listeners["matcher_on_error_match"], MT_NAME, {"phase": "match"}, on_error="MATCH"),
+            kinds.data_input_listener(listeners["data_input"], DI_NAME, {"phase": "get"}),
+            kinds.matcher_listener(listeners["matcher_destroy"], MT_NAME, {"phase": "config_destroy"}),
+            kinds.data_input_listener(listeners["data_input_destroy"], DI_NAME, {"phase": "config_destroy"}),
+        ],
+        ports.MATCHER_FAULT_ADMIN,
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "matcher-faults.json",
+        config,
+        ports.MATCHER_FAULT_ADMIN,
+        ports.BASE_ID["matcher_faults"],
+        "envoy-matcher-faults",
+    )
+    stopped = False
+    try:
+        for i in range(2):
+            # on_error NO_MATCH: the panicking request gets on_no_match (404).
+            assert routed(listeners["matcher"], [("x-fault", "match"), ("x-match", "yes")]) == (404, "no_match")
+            # on_error MATCH: it gets on_match, even without x-match.
+            assert routed(listeners["matcher_on_error_match"], [("x-fault", "match")]) == (200, "matched")
+            assert len(wait_for_lines(envoy, MT_KIND, MT_NAME, "match", 2 * (i + 1))) == 2 * (i + 1)
+            # The data input: no data, so on_no_match (404).
+            assert routed(listeners["data_input"], [("x-fault", "get"), ("x-value", "acme")]) == (404, "no_match")
+            assert len(wait_for_lines(envoy, DI_KIND, DI_NAME, "get", i + 1)) == i + 1
+            # The same configurations answer the next request.
+            assert routed(listeners["matcher"], [("x-match", "yes")]) == (200, "matched")
+            assert routed(listeners["matcher_on_error_match"], []) == (404, "no_match")
+            assert routed(listeners["data_input"], [("x-value", "acme")]) == (200, "acme")
+        assert routed(listeners["matcher_destroy"], [("x-match", "yes")]) == (200, "matched")
+        assert routed(listeners["data_input_destroy"], [("x-value", "acme")]) == (200, "acme")
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, MT_KIND, MT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, DI_KIND, DI_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, MT_KIND, MT_NAME, "match")) == 4
+        assert len(panic_lines(envoy, DI_KIND, DI_NAME, "get")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap",
+    [(MT_KIND, MT_NAME, kinds.matcher_bootstrap), (DI_KIND, DI_NAME, kinds.data_input_bootstrap)],
+)
+def test_a_panicking_matcher_or_data_input_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {kind} '{name}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap,phase",
+    [(MT_KIND, MT_NAME, kinds.matcher_bootstrap, "match"), (DI_KIND, DI_NAME, kinds.data_input_bootstrap, "get")],
+)
+def test_the_matcher_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap, phase):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(bootstrap(name, {"phase": phase})))
+    code, lines, out = kinds.refusal_lines(path, kind, name, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------ header_formatter
+# header_formatter kind: a panic in header_formatter_new leaves that message
+# without a formatter, one in process_key or format silences that message's
+# formatter: either way the names keep Envoy's lowercase, nothing is dropped,
+# the request is served and the next message is formatted again. A panic in a
+# formatter's or the config's destroy is logged once.
+
+HF_NAME, HF_KIND = "hf_fault_injection", "header formatter"
+
+
+def raw_upstream_saw(port: int, fault: bool) -> bytes:
+    """The request head raw_upstream.py got for a GET carrying X-Keep (and X-Fault)."""
+    lines = ["GET / HTTP/1.1", "Host: lab", "X-Keep: 1", *(["X-Fault: 1"] if fault else []), "Connection: close"]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 200"), data[:200]
+    return data.split(b"\r\n\r\n", 1)[1]
+
+
+def test_header_formatter_panics_keep_envoys_case_for_that_message_only(upstream, logs_dir, tmp_path):
+    listeners = ports.HEADER_FORMATTER_FAULT_LISTENERS
+    config = kinds.bootstrap(
+        [
+            kinds.header_formatter_listener(port, kinds.stateful_formatter(HF_NAME, {"phase": phase}), cluster="raw")
+            for phase, port in listeners.items()
+        ],
+        ports.HEADER_FORMATTER_FAULT_ADMIN,
+    )
+    config["static_resources"]["clusters"].append(kinds._cluster("raw", ports.RAW_UPSTREAM))
+    raw = servers.start_raw_upstream(logs_dir)
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "header-formatter-faults.json",
+        config,
+        ports.HEADER_FORMATTER_FAULT_ADMIN,
+        ports.BASE_ID["header_formatter_faults"],
+        "envoy-header-formatter-faults",
+    )
+    stopped = False
+    try:
+        # Every message's formatter panics at birth: no formatter, lowercase.
+        for i in range(2):
+            assert b"\r\nx-keep: 1" in raw_upstream_saw(listeners["header_formatter_new"], fault=False)
+            assert len(wait_for_lines(envoy, HF_KIND, HF_NAME, "header_formatter_new", i + 1)) == i + 1
+        for phase in ("process_key", "format"):
+            port = listeners[phase]
+            for i in range(2):
+                saw = raw_upstream_saw(port, fault=True)
+                assert b"\r\nx-keep: 1" in saw and b"\r\nx-fault: 1" in saw, (phase, saw)
+                assert len(wait_for_lines(envoy, HF_KIND, HF_NAME, phase, i + 1)) == i + 1, phase
+                # The next message is formatted again.
+                assert b"\r\nX-Keep: 1" in raw_upstream_saw(port, fault=False), phase
+        # A formatter whose destruction panics did its work first.
+        port = listeners["header_formatter_destroy"]
+        assert b"\r\nX-Keep: 1" in raw_upstream_saw(port, fault=True)
+        assert len(wait_for_lines(envoy, HF_KIND, HF_NAME, "header_formatter_destroy", 1)) == 1
+        assert b"\r\nX-Keep: 1" in raw_upstream_saw(listeners["config_destroy"], fault=False)
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, HF_KIND, HF_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        for phase, n in [("process_key", 2), ("format", 2), ("header_formatter_destroy", 1)]:
+            assert len(panic_lines(envoy, HF_KIND, HF_NAME, phase)) == n, phase
+    finally:
+        if not stopped:
+            envoy.stop()
+        raw.stop()
+
+
+def test_a_panicking_header_formatter_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.header_formatter_bootstrap(HF_NAME, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {HF_KIND} '{HF_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_header_formatter_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.header_formatter_bootstrap(HF_NAME, {"phase": "format"})))
+    code, lines, out = kinds.refusal_lines(path, HF_KIND, HF_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

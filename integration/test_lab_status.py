@@ -68,6 +68,12 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "health_checker",
         # config_validator kind
         "config_validator",
+        # matcher kind
+        "matcher",
+        # matcher_data_input kind
+        "matcher_data_input",
+        # header_formatter kind
+        "header_formatter",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -293,3 +299,44 @@ def test_the_config_validator_is_listed_with_a_validation_per_update(envoy):
     row = filter_row(status(), "config_validator", "cv_platform_rules")
     assert (row["live_configs"], row["live_instances"]) == (1, 0), row
     assert row["instances_created"] >= 1 and row["instances_created"] == row["instances_destroyed"], row
+# matcher kind
+def test_the_matcher_is_listed_with_a_configuration_per_virtual_host(envoy, logs_dir):
+    # 1145's two virtual hosts: a configuration each, shared by every worker;
+    # each evaluation counts as an instance made and gone.
+    before = filter_row(status(), "matcher", "mt_cidr_set")
+    for xff in ["10.0.0.1", "8.8.8.8", "nonsense"]:
+        request(1145, "/", headers=[("x-forwarded-for", xff)])
+    row = filter_row(status(), "matcher", "mt_cidr_set")
+    assert (row["live_configs"], row["configs_created"], row["live_instances"]) == (2, 2, 0), row
+    assert row["instances_created"] >= before["instances_created"] + 3, (before, row)
+
+
+# matcher_data_input kind
+def test_the_data_input_is_listed_with_its_configuration(envoy):
+    before = filter_row(status(), "matcher_data_input", "di_tenant")
+    for path in ["/t/acme/", "/t/nobody/"]:
+        request(1146, path)
+    row = filter_row(status(), "matcher_data_input", "di_tenant")
+    assert (row["live_configs"], row["configs_created"], row["live_instances"]) == (1, 1, 0), row
+    # At least one evaluation per request (Envoy may evaluate a tree more than
+    # once per request: seen here for the request that matches nothing).
+    assert row["instances_created"] >= before["instances_created"] + 2, (before, row)
+
+
+# header_formatter kind
+def test_the_header_formatter_is_listed_with_a_formatter_per_message(envoy, logs_dir):
+    # 1147's formatter is named twice (the listener and the cluster): two
+    # configurations; a formatter per HTTP/1 message, gone with it.
+    raw = servers.start_raw_upstream(logs_dir)
+    try:
+        before = filter_row(status(), "header_formatter", "hf_preserve_case")
+        for _ in range(3):
+            assert request(1147, "/", headers=[("X-Legacy-Token", "t")]).status == 200
+    finally:
+        raw.stop()
+    row = filter_row(status(), "header_formatter", "hf_preserve_case")
+    assert (row["live_configs"], row["configs_created"]) == (2, 2), row
+    # At least the three requests and their three responses (the upstream
+    # codec formats the response): each formatter gone when its message is.
+    assert row["instances_created"] >= before["instances_created"] + 6, (before, row)
+    assert row["live_instances"] == 0, row

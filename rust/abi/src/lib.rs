@@ -21,6 +21,9 @@
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
 //! [`config_validator`] (xDS updates judged before Envoy applies them).
+//! [`matcher`] and [`matcher_data_input`] (a predicate and a value for Envoy's
+//! matching trees).
+//! [`header_formatter`] (the case of header names on HTTP/1 connections).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -61,6 +64,12 @@ pub mod upstream_http_tcp_bridge;
 pub mod health_checker;
 // config_validator kind
 pub mod config_validator;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
 
 pub mod since;
 
@@ -85,6 +94,12 @@ pub use upstream_http_tcp_bridge::*;
 pub use health_checker::*;
 // config_validator kind
 pub use config_validator::*;
+// matcher kind
+pub use matcher::*;
+// matcher_data_input kind
+pub use matcher_data_input::*;
+// header_formatter kind
+pub use header_formatter::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

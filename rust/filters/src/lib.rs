@@ -26,6 +26,12 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // config_validator kind
 pub mod config_validator;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -130,5 +136,23 @@ envoy_dm_sdk::module! {
         "cv_platform_rules" => config_validator::cv_platform_rules::PlatformRulesConfig::new,
         #[cfg(feature = "fault-injection")]
         "cv_fault_injection" => config_validator::cv_fault_injection::ConfigValidatorFaultConfig::new,
+    ],
+    // matcher kind: a matching tree's `custom_match`.
+    matcher: [
+        "mt_cidr_set" => matcher::mt_cidr_set::CidrSetConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "mt_fault_injection" => matcher::mt_fault_injection::MatcherFaultConfig::new,
+    ],
+    // matcher_data_input kind: a matching tree's `input`.
+    matcher_data_input: [
+        "di_tenant" => matcher_data_input::di_tenant::TenantConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "di_fault_injection" => matcher_data_input::di_fault_injection::DataInputFaultConfig::new,
+    ],
+    // header_formatter kind: http_protocol_options' header_key_format.stateful_formatter.
+    header_formatter: [
+        "hf_preserve_case" => header_formatter::hf_preserve_case::PreserveCaseConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "hf_fault_injection" => header_formatter::hf_fault_injection::HeaderFormatterFaultConfig::new,
     ],
 }

@@ -93,7 +93,8 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
 /// `BOOTSTRAP_EXTENSION_NAMES`, `EARLY_HEADER_MUTATION_NAMES`, `LB_POLICY_NAMES`,
 /// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`), for readers that must not pull in the
-/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`), for readers that must not pull in the
+/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`, `MATCHER_NAMES`,
+/// `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`), for readers that must not pull in the
 /// constructors.
 ///
 /// ```
@@ -130,7 +131,8 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
-/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`. Each constructor is
+/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
+/// `matcher`, `matcher_data_input`, `header_formatter`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -203,11 +205,18 @@ macro_rules! module {
     (@names health_checker [$($t:tt)*]) => { #[allow(dead_code)] pub static HEALTH_CHECKER_NAMES: &[&str] = &[$($t)*]; };
     // config_validator kind (an xDS config source's `config_validators`).
     (@names config_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CONFIG_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
+    // matcher kind (a matching tree's `custom_match`)
+    (@names matcher [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_NAMES: &[&str] = &[$($t)*]; };
+    // matcher_data_input kind (a matching tree's `input`)
+    (@names matcher_data_input [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_DATA_INPUT_NAMES: &[&str] = &[$($t)*]; };
+    // header_formatter kind (http_protocol_options' `header_key_format.stateful_formatter`)
+    (@names header_formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static HEADER_FORMATTER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
-            "upstream_http_tcp_bridge, health_checker, config_validator"));
+            "upstream_http_tcp_bridge, health_checker, config_validator, matcher, matcher_data_input, ",
+            "header_formatter"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -227,6 +236,12 @@ macro_rules! module {
     (@entries health_checker [$($t:tt)*]) => { static DM_HEALTH_CHECKER: &[(&str, $crate::health_checker::NewHealthCheckerConfig)] = &[$($t)*]; };
     // config_validator kind
     (@entries config_validator [$($t:tt)*]) => { static DM_CONFIG_VALIDATOR: &[(&str, $crate::config_validator::NewConfigValidatorConfig)] = &[$($t)*]; };
+    // matcher kind
+    (@entries matcher [$($t:tt)*]) => { static DM_MATCHER: &[(&str, $crate::matcher::NewMatcherConfig)] = &[$($t)*]; };
+    // matcher_data_input kind
+    (@entries matcher_data_input [$($t:tt)*]) => { static DM_MATCHER_DATA_INPUT: &[(&str, $crate::matcher_data_input::NewMatcherDataInputConfig)] = &[$($t)*]; };
+    // header_formatter kind
+    (@entries header_formatter [$($t:tt)*]) => { static DM_HEADER_FORMATTER: &[(&str, $crate::header_formatter::NewHeaderFormatterConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -247,5 +262,11 @@ macro_rules! module {
     (@register health_checker $filters:ident) => { $crate::health_checker::hooks::REGISTERED.register(DM_HEALTH_CHECKER); };
     // config_validator kind
     (@register config_validator $filters:ident) => { $crate::config_validator::hooks::REGISTERED.register(DM_CONFIG_VALIDATOR); };
+    // matcher kind
+    (@register matcher $filters:ident) => { $crate::matcher::hooks::REGISTERED.register(DM_MATCHER); };
+    // matcher_data_input kind
+    (@register matcher_data_input $filters:ident) => { $crate::matcher_data_input::hooks::REGISTERED.register(DM_MATCHER_DATA_INPUT); };
+    // header_formatter kind
+    (@register header_formatter $filters:ident) => { $crate::header_formatter::hooks::REGISTERED.register(DM_HEADER_FORMATTER); };
     (@register $other:ident $filters:ident) => {};
 }

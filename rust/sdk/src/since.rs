@@ -571,6 +571,41 @@ optional_callbacks! {
         abi::envoy_dynamic_module_callback_config_validator_get_dynamic_cluster_count
         since "1.40.0":
         fn(context: envoy_dynamic_module_type_config_validator_context_envoy_ptr) -> u64;
+    // matcher kind: Envoy 1.37 has no such kind; set_error is 1.40's, and
+    // without it an error is answered as no match (matcher/body.rs).
+    MATCHER_GET_HEADERS_SIZE =
+        abi::envoy_dynamic_module_callback_matcher_get_headers_size since "1.38.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type) -> usize;
+    MATCHER_GET_HEADERS =
+        abi::envoy_dynamic_module_callback_matcher_get_headers since "1.38.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type,
+           result_headers: *mut envoy_dynamic_module_type_envoy_http_header) -> bool;
+    MATCHER_GET_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_matcher_get_header_value since "1.38.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count: *mut usize) -> bool;
+    MATCHER_SET_ERROR =
+        abi::envoy_dynamic_module_callback_matcher_set_error since "1.40.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr);
+    // matcher_data_input kind: the whole kind is new in 1.40 (older Envoys do
+    // not load it), so its inputs need no check of their own.
+    MATCHER_DATA_INPUT_GET_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_matcher_data_input_get_header_value
+        since "1.40.0":
+        fn(input: envoy_dynamic_module_type_matcher_data_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count: *mut usize) -> bool;
+    MATCHER_DATA_INPUT_SET_RESULT =
+        abi::envoy_dynamic_module_callback_matcher_data_input_set_result since "1.40.0":
+        fn(input: envoy_dynamic_module_type_matcher_data_input_envoy_ptr,
+           result: envoy_dynamic_module_type_module_buffer);
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

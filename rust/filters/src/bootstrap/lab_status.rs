@@ -200,6 +200,12 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
         // config_validator kind
         ("config_validator", crate::CONFIG_VALIDATOR_NAMES),
+        // matcher kind
+        ("matcher", crate::MATCHER_NAMES),
+        // matcher_data_input kind
+        ("matcher_data_input", crate::MATCHER_DATA_INPUT_NAMES),
+        // header_formatter kind
+        ("header_formatter", crate::HEADER_FORMATTER_NAMES),
     ];
     tables
         .iter()
@@ -372,6 +378,12 @@ mod tests {
             "health_checker",
             // config_validator kind
             "config_validator",
+            // matcher kind
+            "matcher",
+            // matcher_data_input kind
+            "matcher_data_input",
+            // header_formatter kind
+            "header_formatter",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
