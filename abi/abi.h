@@ -17,7 +17,7 @@
  * filter, network filter, listener filter, UDP listener filter, access
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
- * health checker; the version-dependent callbacks last.
+ * health checker, access-log formatter; the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -483,6 +483,29 @@ typedef enum envoy_dynamic_module_type_host_health {
 } envoy_dynamic_module_type_host_health;
 
 /**
+ * Why Envoy logs (its `AccessLog::AccessLogType`). An HTTP request is logged
+ * once, with DownstreamEnd, unless the listener asks for periodic or
+ * start-of-request logs. Hooks take it as a plain integer: a value a newer
+ * Envoy adds must not be undefined behaviour in Rust.
+ */
+typedef enum envoy_dynamic_module_type_access_log_type {
+  envoy_dynamic_module_type_access_log_type_NotSet,
+  envoy_dynamic_module_type_access_log_type_TcpUpstreamConnected,
+  envoy_dynamic_module_type_access_log_type_TcpPeriodic,
+  envoy_dynamic_module_type_access_log_type_TcpConnectionEnd,
+  envoy_dynamic_module_type_access_log_type_DownstreamStart,
+  envoy_dynamic_module_type_access_log_type_DownstreamPeriodic,
+  envoy_dynamic_module_type_access_log_type_DownstreamEnd,
+  envoy_dynamic_module_type_access_log_type_UpstreamPoolReady,
+  envoy_dynamic_module_type_access_log_type_UpstreamPeriodic,
+  envoy_dynamic_module_type_access_log_type_UpstreamEnd,
+  envoy_dynamic_module_type_access_log_type_DownstreamTunnelSuccessfullyEstablished,
+  envoy_dynamic_module_type_access_log_type_UdpTunnelUpstreamConnected,
+  envoy_dynamic_module_type_access_log_type_UdpPeriodic,
+  envoy_dynamic_module_type_access_log_type_UdpSessionEnd,
+} envoy_dynamic_module_type_access_log_type;
+
+/**
  * A NUL-terminated version string the module returns from program_init.
  * The module owns it; it must outlive the call.
  */
@@ -899,6 +922,26 @@ typedef void *envoy_dynamic_module_type_health_checker_session_envoy_ptr;
  * then does nothing).
  */
 typedef void *envoy_dynamic_module_type_health_checker_scheduler_module_ptr;
+
+/**
+ * The module's side of one formatter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_formatter_config_module_ptr;
+
+/**
+ * Envoy's side of one formatter configuration.
+ */
+typedef void *envoy_dynamic_module_type_formatter_config_envoy_ptr;
+
+/**
+ * The module's side of one parsed command (its provider).
+ */
+typedef const void *envoy_dynamic_module_type_formatter_provider_module_ptr;
+
+/**
+ * One log line being formatted: valid only during the format hook it is passed to.
+ */
+typedef void *envoy_dynamic_module_type_formatter_context_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2997,6 +3040,128 @@ extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_bool(
  * The host's health as Envoy knows it now (Unhealthy for a NULL session).
  */
 extern enum envoy_dynamic_module_type_host_health envoy_dynamic_module_callback_health_checker_get_host_health(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * Creates the module's side of a formatter configuration (both buffers
+ * borrowed for this call), on the main thread. NULL makes Envoy refuse the
+ * format string, and with it the access log's listener.
+ */
+extern envoy_dynamic_module_type_formatter_config_module_ptr envoy_dynamic_module_on_formatter_config_new(envoy_dynamic_module_type_formatter_config_envoy_ptr config_envoy_ptr,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by formatter_config_new, once every
+ * provider it made is gone.
+ */
+extern void envoy_dynamic_module_on_formatter_config_destroy(envoy_dynamic_module_type_formatter_config_module_ptr config_module_ptr);
+
+/**
+ * Offers one `%COMMAND(command_arg):max_length%` of a format string (both
+ * buffers borrowed for this call), on the main thread. NULL means "not my
+ * command": Envoy asks its other parsers and refuses the format string
+ * when none knows it. `max_length` is meaningful only when
+ * `has_max_length`; the provider then truncates its own output.
+ */
+extern envoy_dynamic_module_type_formatter_provider_module_ptr envoy_dynamic_module_on_formatter_parse(envoy_dynamic_module_type_formatter_config_module_ptr config_module_ptr,
+                                                                                                       struct envoy_dynamic_module_type_envoy_buffer command,
+                                                                                                       struct envoy_dynamic_module_type_envoy_buffer command_arg,
+                                                                                                       bool has_max_length,
+                                                                                                       size_t max_length);
+
+/**
+ * Releases a provider made by formatter_parse.
+ */
+extern void envoy_dynamic_module_on_formatter_provider_destroy(envoy_dynamic_module_type_formatter_provider_module_ptr provider_module_ptr);
+
+/**
+ * Formats one log line's value, on the worker writing it (so concurrently
+ * with other workers on the same provider). True with `result` set: the
+ * value (module-owned bytes, which Envoy copies before the next call on
+ * this thread). False: no value (Envoy writes `-` in a text format, null
+ * in a JSON one).
+ */
+extern bool envoy_dynamic_module_on_formatter_format(envoy_dynamic_module_type_formatter_provider_module_ptr provider_module_ptr,
+                                                     envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                     struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many headers of `header_type` the log line has (0 when it has no
+ * such map, e.g. response headers of a request that got no response).
+ */
+extern size_t envoy_dynamic_module_callback_formatter_get_headers_size(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_http_header_type header_type);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Writes every header of `header_type` into `result_headers`, which has
+ * room for get_headers_size entries; false when there is no such map.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_headers(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The `index`th value of header `key` of `header_type` in `result`; false
+ * when there is no such value. `total_count_out` (may be NULL) gets how
+ * many values the header has.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_header_value(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                     enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                     struct envoy_dynamic_module_type_module_buffer key,
+                                                                     struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                     size_t index,
+                                                                     size_t *total_count_out);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A string attribute of the stream (request, response, connection,
+ * upstream, as the log line has them).
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_string(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * An integer attribute of the stream (e.g. the response code).
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_int(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                      enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                      uint64_t *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A boolean attribute of the stream.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_bool(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                       bool *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The string value at `path` (dot-separated keys) under dynamic metadata
+ * namespace `filter_name`; false when absent or not a string.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_dynamic_metadata(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                         struct envoy_dynamic_module_type_module_buffer path,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The body of the local reply Envoy sent for this request, if it sent one.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_local_reply_body(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Why this line is written (end of request, periodic, upstream, ...).
+ */
+extern enum envoy_dynamic_module_type_access_log_type envoy_dynamic_module_callback_formatter_get_access_log_type(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

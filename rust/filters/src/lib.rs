@@ -24,6 +24,8 @@ pub mod udp;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// formatter kind
+pub mod formatter;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -122,5 +124,11 @@ envoy_dm_sdk::module! {
         "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
         #[cfg(feature = "fault-injection")]
         "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
+    ],
+    // formatter kind: a format string's `formatters` entry (its own %COMMAND%s).
+    formatter: [
+        "fmt_header_hash" => formatter::fmt_header_hash::HeaderHashConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "fmt_fault_injection" => formatter::fmt_fault_injection::FormatterFaultConfig::new,
     ],
 }

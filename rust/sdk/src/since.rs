@@ -212,6 +212,9 @@ use ehm::envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr as Eh
 // upstream_http_tcp_bridge kind
 use crate::abi::upstream_http_tcp_bridge as uhtb;
 use uhtb::envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr as Bridge;
+// formatter kind
+use crate::abi::formatter as fmt;
+use fmt::envoy_dynamic_module_type_formatter_context_envoy_ptr as Fmt;
 
 optional_callbacks! {
     /// Not called by the SDK; its presence tells 1.38+ from 1.37 ([`abi_version`]).
@@ -560,6 +563,44 @@ optional_callbacks! {
         abi::envoy_dynamic_module_callback_health_checker_get_host_health since "1.39.0":
         fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr)
             -> envoy_dynamic_module_type_host_health;
+    // formatter kind: Envoy 1.38 and older have no such kind, so only a module
+    // loaded by 1.39 or later ever calls these.
+    FORMATTER_GET_HEADERS_SIZE =
+        fmt::envoy_dynamic_module_callback_formatter_get_headers_size since "1.39.0":
+        fn(context: Fmt, header_type: envoy_dynamic_module_type_http_header_type) -> usize;
+    FORMATTER_GET_HEADERS =
+        fmt::envoy_dynamic_module_callback_formatter_get_headers since "1.39.0":
+        fn(context: Fmt, header_type: envoy_dynamic_module_type_http_header_type,
+           result_headers: *mut envoy_dynamic_module_type_envoy_http_header) -> bool;
+    FORMATTER_GET_HEADER_VALUE =
+        fmt::envoy_dynamic_module_callback_formatter_get_header_value since "1.39.0":
+        fn(context: Fmt, header_type: envoy_dynamic_module_type_http_header_type,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count_out: *mut usize) -> bool;
+    FORMATTER_GET_ATTRIBUTE_STRING =
+        fmt::envoy_dynamic_module_callback_formatter_get_attribute_string since "1.39.0":
+        fn(context: Fmt, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    FORMATTER_GET_ATTRIBUTE_INT =
+        fmt::envoy_dynamic_module_callback_formatter_get_attribute_int since "1.39.0":
+        fn(context: Fmt, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut u64) -> bool;
+    FORMATTER_GET_ATTRIBUTE_BOOL =
+        fmt::envoy_dynamic_module_callback_formatter_get_attribute_bool since "1.39.0":
+        fn(context: Fmt, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut bool) -> bool;
+    FORMATTER_GET_DYNAMIC_METADATA =
+        fmt::envoy_dynamic_module_callback_formatter_get_dynamic_metadata since "1.39.0":
+        fn(context: Fmt, filter_name: envoy_dynamic_module_type_module_buffer,
+           path: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    FORMATTER_GET_LOCAL_REPLY_BODY =
+        fmt::envoy_dynamic_module_callback_formatter_get_local_reply_body since "1.39.0":
+        fn(context: Fmt, result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    FORMATTER_GET_ACCESS_LOG_TYPE =
+        fmt::envoy_dynamic_module_callback_formatter_get_access_log_type since "1.39.0":
+        fn(context: Fmt) -> envoy_dynamic_module_type_access_log_type;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).
