@@ -475,3 +475,37 @@ def health_flags(admin_port: int, cluster: str) -> dict[int, str]:
         if len(parts) == 4 and parts[0] == cluster and parts[2] == "health_flags":
             flags[int(parts[1].rsplit(":", 1)[1])] = parts[3]
     return flags
+
+
+# ------------------------------------------------------------- formatter kind
+
+FORMATTER_TYPE = "type.googleapis.com/envoy.extensions.formatter.dynamic_modules.v3.DynamicModuleFormatter"
+
+
+def formatter(name: str, config=None, raw: str | None = None) -> dict:
+    """A format string's `formatters` entry naming a rust_module formatter."""
+    typed = {"@type": FORMATTER_TYPE, "dynamic_module_config": {"name": "rust_module"}, "formatter_name": name}
+    if config is not None or raw is not None:
+        typed["formatter_config"] = filter_config(config, raw)
+    return {"name": "envoy.formatter.dynamic_modules", "typed_config": typed}
+
+
+def formatter_listener(port: int, formatters: list[dict], text: str, path: str = "/dev/null") -> dict:
+    """An HTTP listener to the echo upstream whose file access log (at `path`)
+    writes the format string `text` with these formatters."""
+    http = configs.listener(f"http_{port}", port, [])
+    http["filter_chains"][0]["filters"][0]["typed_config"]["access_log"] = [
+        {
+            "name": "envoy.access_loggers.file",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                "path": path,
+                "log_format": {"text_format_source": {"inline_string": text}, "formatters": formatters},
+            },
+        }
+    ]
+    return http
+
+
+def formatter_bootstrap(name: str, config=None, raw: str | None = None, format: str = "%KEYED_HASH(x-user-id)%\n") -> dict:
+    return bootstrap([formatter_listener(19000, [formatter(name, config, raw)], format)])

@@ -68,6 +68,8 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
+    # formatter kind: Envoy's own file access log with a module's %COMMAND%.
+    1140: "Rust fmt_header_hash: %KEYED_HASH(x-user-id)% in access_logs/header_hash.log (curl -H 'x-user-id: alice' ...)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -86,6 +88,8 @@ CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named 
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
+# formatter kind
+FORMATTER = [1140]  # fmt_header_hash in Envoy's file access log
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -103,11 +107,15 @@ GROUPS = {
     "upstream_http_tcp_bridge": BRIDGE,
     # health_checker kind
     "health_checker": HEALTH_CHECKER,
+    # formatter kind
+    "formatter": FORMATTER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
 # early_header_mutation kind
 HTTP += EARLY_HEADER_MUTATION
+# formatter kind
+HTTP += FORMATTER
 
 # Envoy Gateway (make gateway, integration/gateway/eg.py): its two Gateways'
 # listeners and the file server of the Remote modules. Envoy Gateway v1.9.1
@@ -193,6 +201,8 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # formatter kind (240-244)
+    "formatter_faults": 240,  # test_kind_faults: fmt_fault_injection, a listener per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -272,3 +282,8 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# formatter kind (observe2: lab listeners 1140-1144, side servers 1295-1299,
+# Envoys built in code 14400-14449, base-ids 240-244): the Envoy
+# test_kind_faults.py builds for fmt_fault_injection, a listener per hook.
+FORMATTER_FAULT_LISTENERS = range(14400, 14405)
+FORMATTER_FAULT_ADMIN = 14449
