@@ -805,3 +805,77 @@ def test_the_health_checker_fault_filter_is_refused_without_the_switch(tmp_path)
     code, lines, out = kinds.refusal_lines(path, HC_KIND, HC_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------- formatter kind
+# A panic in format is logged once and gives the line no value (`-`): the
+# request is served and logged, and so is the next one. A panic in parse or in
+# config creation refuses the format string; panics in provider destroy and
+# config destroy (at exit) are logged once each and the exit completes.
+FMT_KIND, FMT_NAME = "formatter", "fmt_fault_injection"
+FMT_LISTENERS = dict(zip(["format", "provider_destroy", "config_destroy"], ports.FORMATTER_FAULT_LISTENERS))
+
+
+def test_formatter_panics_lose_the_value_not_the_line(upstream, logs_dir, tmp_path):
+    logs = {phase: tmp_path / f"{phase}.log" for phase in FMT_LISTENERS}
+    config = kinds.bootstrap(
+        [
+            kinds.formatter_listener(
+                port, [kinds.formatter(FMT_NAME, {"phase": phase})], "%FAULT% %REQ(:PATH)%\n", str(logs[phase])
+            )
+            for phase, port in FMT_LISTENERS.items()
+        ],
+        ports.FORMATTER_FAULT_ADMIN,
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "formatter-faults.json",
+        config,
+        ports.FORMATTER_FAULT_ADMIN,
+        ports.BASE_ID["formatter_faults"],
+        "envoy-formatter-faults",
+    )
+    stopped = False
+    try:
+        port = FMT_LISTENERS["format"]
+        for i in range(2):
+            assert request(port, f"/boom-{i}", headers=[("x-fault", "format")]).status == 200
+            assert len(wait_for_lines(envoy, FMT_KIND, FMT_NAME, "format", i + 1)) == i + 1
+            assert request(port, f"/fine-{i}").status == 200
+        for phase in ("provider_destroy", "config_destroy"):
+            assert request(FMT_LISTENERS[phase], "/").status == 200
+        urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{ports.FORMATTER_FAULT_ADMIN}/reopen_logs", method="POST"),
+            timeout=5,
+        ).read()
+        processes.wait_until(lambda: len(logs["format"].read_text().splitlines()) == 4, 5, "four lines")
+        assert logs["format"].read_text().splitlines() == ["- /boom-0", "ok /fine-0", "- /boom-1", "ok /fine-1"]
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "provider destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "format")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+@pytest.mark.parametrize("phase,needle", [("config", "config creation: panicked:"), ("parse", "in parse: panicked:")])
+def test_a_panicking_formatter_config_or_parse_is_refused_with_one_line(tmp_path, phase, needle):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.formatter_bootstrap(FMT_NAME, {"phase": phase}, format="%FAULT%\n")))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {FMT_KIND} '{FMT_NAME}' {needle}"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+    assert f"fault injected in {phase}" in out
+
+
+def test_the_formatter_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.formatter_bootstrap(FMT_NAME, {"phase": "format"}, format="%FAULT%\n")))
+    code, lines, out = kinds.refusal_lines(path, FMT_KIND, FMT_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

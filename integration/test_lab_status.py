@@ -66,6 +66,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # formatter kind
+        "formatter",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -281,3 +283,15 @@ def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
     # of its three hosts, alive whether the hosts answer or not.
     row = filter_row(status(), "health_checker", "hc_redis_ping")
     assert (row["live_configs"], row["live_instances"]) == (1, len(ports.HEALTH_REDIS)), row
+
+
+# formatter kind
+def test_the_formatter_is_listed_with_a_provider_per_command(envoy):
+    # 1140's access log: one configuration, and a provider for each of its two
+    # %KEYED_HASH(...)% commands, for as long as the listener lives; a request
+    # formats with them and makes no new one.
+    row = filter_row(status(), "formatter", "fmt_header_hash")
+    assert (row["live_configs"], row["live_instances"]) == (1, 2), row
+    assert request(1140, "/", headers=[("x-user-id", "alice")]).status == 200
+    after = filter_row(status(), "formatter", "fmt_header_hash")
+    assert (after["live_configs"], after["live_instances"], after["instances_created"]) == (1, 2, 2), after

@@ -50,6 +50,9 @@ def kind_of(hook: str) -> str:
     # health_checker kind
     if hook.startswith("envoy_dynamic_module_on_health_checker_"):
         return "health_checker"
+    # formatter kind (not the HTTP/1 header formatter's header_formatter_*)
+    if hook.startswith("envoy_dynamic_module_on_formatter_"):
+        return "formatter"
     return "http"
 
 
@@ -77,6 +80,8 @@ KINDS = {
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # formatter kind
+        "formatter",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -180,6 +185,8 @@ TEST_ONLY_FILTERS = [
     "bridge_fault_injection",
     # health_checker kind
     "hc_fault_injection",
+    # formatter kind
+    "fmt_fault_injection",
 ]
 
 
@@ -248,3 +255,16 @@ def test_header_declares_every_health_checker_hook_the_binary_looks_up():
     # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
     assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# formatter kind
+def test_header_declares_every_formatter_hook_the_binary_looks_up():
+    found = hooks_in_binary("formatter_")
+    assert HOOKS_BY_KIND["formatter"] == found, sorted(HOOKS_BY_KIND["formatter"] ^ found)
+    assert len(found) == 5
+    # Its nine callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_formatter_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_formatter_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 9
