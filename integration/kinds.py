@@ -509,3 +509,23 @@ def formatter_listener(port: int, formatters: list[dict], text: str, path: str =
 
 def formatter_bootstrap(name: str, config=None, raw: str | None = None, format: str = "%KEYED_HASH(x-user-id)%\n") -> dict:
     return bootstrap([formatter_listener(19000, [formatter(name, config, raw)], format)])
+
+
+# ------------------------------------------------------------- stat_sink kind
+
+STAT_SINK_TYPE = "type.googleapis.com/envoy.extensions.stat_sinks.dynamic_modules.v3.DynamicModuleStatsSink"
+
+
+def stat_sink(name: str, config=None, raw: str | None = None) -> dict:
+    """A bootstrap `stats_sinks` entry naming a rust_module stats sink."""
+    typed = {"@type": STAT_SINK_TYPE, "dynamic_module_config": {"name": "rust_module"}, "sink_name": name}
+    if config is not None or raw is not None:
+        typed["sink_config"] = filter_config(config, raw)
+    return {"name": "envoy.stat_sinks.dynamic_modules", "typed_config": typed}
+
+
+def stat_sink_bootstrap(
+    sinks: list[dict], listeners: list[dict] | None = None, admin_port: int = 19001, flush: str = "5s"
+) -> dict:
+    """These listeners (none by default), and these stats sinks flushed every `flush`."""
+    return {**bootstrap(listeners or [], admin_port), "stats_sinks": sinks, "stats_flush_interval": flush}

@@ -203,6 +203,9 @@ BASE_ID = {
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
     # formatter kind (240-244)
     "formatter_faults": 240,  # test_kind_faults: fmt_fault_injection, a listener per hook
+    # stat_sink kind (240-244)
+    "stat_sink": 241,  # test_stat_sink: stats_statsd to its collectors
+    "stat_sink_faults": 242,  # test_kind_faults: stats_fault_injection, a sink per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -287,3 +290,10 @@ HEALTH_FAULT_ADMIN = 14149
 # test_kind_faults.py builds for fmt_fault_injection, a listener per hook.
 FORMATTER_FAULT_LISTENERS = range(14400, 14405)
 FORMATTER_FAULT_ADMIN = 14449
+# stat_sink kind: the statsd collectors test_stat_sink.py starts (UDP), and
+# the Envoys it and test_kind_faults.py build in code.
+STATSD_COLLECTORS = {"lab": 1295, "small": 1296}
+STAT_SINK_LISTENER = 14410
+STAT_SINK_ADMIN = 14411
+STAT_SINK_FAULT_LISTENER = 14420
+STAT_SINK_FAULT_ADMIN = 14421

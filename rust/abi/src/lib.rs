@@ -21,6 +21,7 @@
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
 //! [`formatter`] (an access-log format string's own `%COMMAND%`).
+//! [`stat_sink`] (Envoy's metrics, at every flush).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -61,6 +62,8 @@ pub mod upstream_http_tcp_bridge;
 pub mod health_checker;
 // formatter kind
 pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 
 pub mod since;
 
@@ -85,6 +88,8 @@ pub use upstream_http_tcp_bridge::*;
 pub use health_checker::*;
 // formatter kind
 pub use formatter::*;
+// stat_sink kind
+pub use stat_sink::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

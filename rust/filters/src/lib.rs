@@ -26,6 +26,8 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // formatter kind
 pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -130,5 +132,11 @@ envoy_dm_sdk::module! {
         "fmt_header_hash" => formatter::fmt_header_hash::HeaderHashConfig::new,
         #[cfg(feature = "fault-injection")]
         "fmt_fault_injection" => formatter::fmt_fault_injection::FormatterFaultConfig::new,
+    ],
+    // stat_sink kind: a bootstrap's `stats_sinks` entry.
+    stat_sink: [
+        "stats_statsd" => stat_sink::stats_statsd::StatsdConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "stats_fault_injection" => stat_sink::stats_fault_injection::StatsFaultConfig::new,
     ],
 }

@@ -130,7 +130,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
-/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `formatter`. Each constructor is
+/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `formatter`, `stat_sink`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -203,11 +203,13 @@ macro_rules! module {
     (@names health_checker [$($t:tt)*]) => { #[allow(dead_code)] pub static HEALTH_CHECKER_NAMES: &[&str] = &[$($t)*]; };
     // formatter kind (a format string's `formatters` entry).
     (@names formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static FORMATTER_NAMES: &[&str] = &[$($t)*]; };
+    // stat_sink kind (a bootstrap's `stats_sinks` entry).
+    (@names stat_sink [$($t:tt)*]) => { #[allow(dead_code)] pub static STAT_SINK_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
-            "upstream_http_tcp_bridge, health_checker, formatter"));
+            "upstream_http_tcp_bridge, health_checker, formatter, stat_sink"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -227,6 +229,8 @@ macro_rules! module {
     (@entries health_checker [$($t:tt)*]) => { static DM_HEALTH_CHECKER: &[(&str, $crate::health_checker::NewHealthCheckerConfig)] = &[$($t)*]; };
     // formatter kind
     (@entries formatter [$($t:tt)*]) => { static DM_FORMATTER: &[(&str, $crate::formatter::NewFormatterConfig)] = &[$($t)*]; };
+    // stat_sink kind
+    (@entries stat_sink [$($t:tt)*]) => { static DM_STAT_SINK: &[(&str, $crate::stat_sink::NewStatSinkConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -247,5 +251,7 @@ macro_rules! module {
     (@register health_checker $filters:ident) => { $crate::health_checker::hooks::REGISTERED.register(DM_HEALTH_CHECKER); };
     // formatter kind
     (@register formatter $filters:ident) => { $crate::formatter::hooks::REGISTERED.register(DM_FORMATTER); };
+    // stat_sink kind
+    (@register stat_sink $filters:ident) => { $crate::stat_sink::hooks::REGISTERED.register(DM_STAT_SINK); };
     (@register $other:ident $filters:ident) => {};
 }
