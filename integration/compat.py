@@ -108,6 +108,8 @@ def language_config(language: str, directory: Path) -> Path:
     # lab_status is Rust and needs the bootstrap hooks of 1.40: not part of a
     # language's load check.
     config.pop("bootstrap_extensions", None)
+    # stat_sink kind: Rust, and a kind of 1.39 and later.
+    config.pop("stats_sinks", None)
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{language}.json"
@@ -195,6 +197,8 @@ KINDS = {
     "DynamicModuleHealthCheck": "health_checker",
     # formatter kind (a format string's formatters).
     "DynamicModuleFormatter": "formatter",
+    # stat_sink kind (the bootstrap's stats_sinks).
+    "DynamicModuleStatsSink": "stat_sink",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -211,6 +215,8 @@ NAME_FIELDS = (
     "health_checker_name",
     # formatter kind
     "formatter_name",
+    # stat_sink kind
+    "sink_name",
 )
 
 
@@ -283,16 +289,25 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
         one = dict(config, static_resources=dict(config["static_resources"], listeners=[lis]))
         one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], lis)
         one.pop("bootstrap_extensions", None)
+        one.pop("stats_sinks", None)  # stat_sink kind: units of their own
         port = lis["address"]["socket_address"]["port_value"]
         units.append((f"{port} {lis['name']}", filters, one))
     for ext in config.get("bootstrap_extensions", []):
         one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
+        one.pop("stats_sinks", None)
         one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
         units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
     for cluster in module_clusters:
         one = dict(config, static_resources=dict(config["static_resources"], listeners=[], clusters=[cluster]))
         one.pop("bootstrap_extensions", None)
+        one.pop("stats_sinks", None)
         units.append((f"cluster {cluster['name']}", rust_filters(cluster), one))
+    # stat_sink kind: each module stats sink alone (no listener).
+    for sink in config.get("stats_sinks", []):
+        one = dict(config, stats_sinks=[sink], static_resources=dict(config["static_resources"], listeners=[]))
+        one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
+        one.pop("bootstrap_extensions", None)
+        units.append((f"stats_sink {sink['typed_config'].get('sink_name', '')}", rust_filters(sink), one))
     return units
 
 
@@ -368,6 +383,12 @@ def loadable_lab(units: dict[str, dict], work: Path) -> Path:
     ]
     config["bootstrap_extensions"] = [
         ext for ext in config.get("bootstrap_extensions", []) if f"bootstrap {ext['name']}" not in refused
+    ]
+    # stat_sink kind
+    config["stats_sinks"] = [
+        sink
+        for sink in config.get("stats_sinks", [])
+        if f"stats_sink {sink['typed_config'].get('sink_name', '')}" not in refused
     ]
     config["static_resources"]["clusters"] = clusters_for(
         config["static_resources"]["clusters"], config["static_resources"]["listeners"]

@@ -290,9 +290,11 @@ HEALTH_FAULT_ADMIN = 14149
 # test_kind_faults.py builds for fmt_fault_injection, a listener per hook.
 FORMATTER_FAULT_LISTENERS = range(14400, 14405)
 FORMATTER_FAULT_ADMIN = 14449
-# stat_sink kind: the statsd collectors test_stat_sink.py starts (UDP), and
-# the Envoys it and test_kind_faults.py build in code.
-STATSD_COLLECTORS = {"lab": 1295, "small": 1296}
+# stat_sink kind: where envoy.yaml's stats_statsd sends (UDP; nothing listens
+# unless you do), the statsd collectors test_stat_sink.py starts, and the
+# Envoys it and test_kind_faults.py build in code.
+STATSD_LAB = 1295
+STATSD_COLLECTORS = {"main": 1296, "small": 1297}
 STAT_SINK_LISTENER = 14410
 STAT_SINK_ADMIN = 14411
 STAT_SINK_FAULT_LISTENER = 14420

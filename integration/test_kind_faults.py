@@ -879,3 +879,56 @@ def test_the_formatter_fault_filter_is_refused_without_the_switch(tmp_path):
     code, lines, out = kinds.refusal_lines(path, FMT_KIND, FMT_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# -------------------------------------------------------------- stat_sink kind
+# A panic in flush or in on_histogram_complete is logged once each time and
+# loses that flush or sample: Envoy serves, its stats and the next flush go on.
+# A panic in config creation refuses the bootstrap; one in config destroy (at
+# exit) is logged and the exit completes.
+SINK_KIND, SINK_NAME = "stats sink", "stats_fault_injection"
+
+
+def test_stats_sink_panics_lose_a_flush_or_a_sample_only(upstream, logs_dir, tmp_path):
+    port, admin = ports.STAT_SINK_FAULT_LISTENER, ports.STAT_SINK_FAULT_ADMIN
+    sinks = [kinds.stat_sink(SINK_NAME, {"phase": p}) for p in ("flush", "on_histogram_complete", "config_destroy")]
+    config = kinds.stat_sink_bootstrap(sinks, [configs.listener("sink_faults", port, [])], admin, "0.2s")
+    envoy = start_fault_envoy(
+        logs_dir, tmp_path / "sink-faults.json", config, admin, ports.BASE_ID["stat_sink_faults"], "envoy-sink-faults"
+    )
+    stopped = False
+    try:
+        for i in range(3):
+            assert request(port, f"/{i}").status == 200
+        # Each sample panicked once (a request records several histograms).
+        assert len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "on_histogram_complete", 3)) >= 3
+        # Flushes keep coming, each panicking once: the next one is not stopped.
+        first = len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "flush", 1))
+        assert len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "flush", first + 2)) >= first + 2
+        with urllib.request.urlopen(f"http://127.0.0.1:{admin}/stats?filter=server.concurrency", timeout=5) as r:
+            assert b"server.concurrency: 4" in r.read()
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, SINK_KIND, SINK_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+def test_a_panicking_stats_sink_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.stat_sink_bootstrap([kinds.stat_sink(SINK_NAME, {"phase": "config"})])))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {SINK_KIND} '{SINK_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_stats_sink_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.stat_sink_bootstrap([kinds.stat_sink(SINK_NAME, {"phase": "flush"})])))
+    code, lines, out = kinds.refusal_lines(path, SINK_KIND, SINK_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -68,6 +68,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "health_checker",
         # formatter kind
         "formatter",
+        # stat_sink kind
+        "stat_sink",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -295,3 +297,19 @@ def test_the_formatter_is_listed_with_a_provider_per_command(envoy):
     assert request(1140, "/", headers=[("x-user-id", "alice")]).status == 200
     after = filter_row(status(), "formatter", "fmt_header_hash")
     assert (after["live_configs"], after["live_instances"], after["instances_created"]) == (1, 2, 2), after
+
+
+# stat_sink kind
+def test_the_stats_sink_is_listed_and_counts_its_flushes(envoy):
+    # envoy.yaml's one stats_statsd: one configuration; each flush (every
+    # second there) counts as an instance made and gone.
+    before = filter_row(status(), "stat_sink", "stats_statsd")
+    assert before["live_configs"] == 1 and before["live_instances"] == 0, before
+    after = until(
+        lambda: (row := filter_row(status(), "stat_sink", "stats_statsd"))["instances_created"]
+        > before["instances_created"]
+        and row,
+        5,
+        "a flush",
+    )
+    assert after["live_configs"] == 1 and after["instances_destroyed"] == after["instances_created"], after

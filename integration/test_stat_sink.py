@@ -72,7 +72,7 @@ def sink_envoy(logs_dir, tmp_path_factory):
     route.pop("route", None)
     route["direct_response"] = {"status": 200, "body": {"inline_string": "ok"}}
     sinks = [
-        kinds.stat_sink("stats_statsd", {"collector": f"127.0.0.1:{COLLECTORS['lab']}", "prefix": "lab"}),
+        kinds.stat_sink("stats_statsd", {"collector": f"127.0.0.1:{COLLECTORS['main']}", "prefix": "sinktest"}),
         kinds.stat_sink(
             "stats_statsd", raw=json.dumps({"collector": f"127.0.0.1:{COLLECTORS['small']}", "max_datagram_bytes": SMALL})
         ),
@@ -121,14 +121,14 @@ def test_values_equal_what_admin_stats_shows(sink_envoy):
     # Traffic has stopped: two more flushes carry every delta.
     time.sleep(3 * FLUSH)
     stats = admin_stats()
-    lab = collectors["lab"]
+    main = collectors["main"]
     deltas: collections.Counter = collections.Counter()
     gauges: dict[str, int] = {}
     samples: collections.Counter = collections.Counter()
-    for line in lab.lines():
+    for line in main.lines():
         name, value, kind = parse(line)
-        assert name.startswith("lab."), line
-        name = name[len("lab.") :]
+        assert name.startswith("sinktest."), line
+        name = name[len("sinktest.") :]
         if kind == "c":
             deltas[name] += value
         elif kind == "g":
@@ -161,7 +161,7 @@ def flushes(collector: Collector) -> list[float]:
 def test_the_flush_interval_is_honoured(sink_envoy):
     _, collectors = sink_envoy
     deadline = time.monotonic() + 10
-    while len(starts := flushes(collectors["lab"])) < 6 and time.monotonic() < deadline:
+    while len(starts := flushes(collectors["main"])) < 6 and time.monotonic() < deadline:
         time.sleep(0.1)
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert len(gaps) >= 5 and all(abs(g - FLUSH) < 0.2 for g in gaps[-5:]), gaps
@@ -171,17 +171,17 @@ def test_datagrams_stay_within_their_bound_and_lines_are_never_cut(sink_envoy):
     _, collectors = sink_envoy
     curl("http1")
     time.sleep(2 * FLUSH)
-    for name, bound in (("lab", 1432), ("small", SMALL)):
+    for name, bound in (("main", 1432), ("small", SMALL)):
         with collectors[name].lock:
             sizes = [len(d) for _, d in collectors[name].datagrams]
         assert sizes and max(sizes) <= bound, (name, max(sizes))
         for line in collectors[name].lines():
             parse(line)  # every line whole: name:value|kind
     # The small sink split each flush over many datagrams, and lost no line.
-    lab = {line.removeprefix("lab.") for line in collectors["lab"].lines() if line.endswith("|g")}
+    main = {line.removeprefix("sinktest.") for line in collectors["main"].lines() if line.endswith("|g")}
     small = {line for line in collectors["small"].lines() if line.endswith("|g")}
-    assert len(collectors["small"].datagrams) > 3 * len(collectors["lab"].datagrams) / 2
-    assert {line.split(":")[0] for line in lab} <= {line.split(":")[0] for line in small}
+    assert len(collectors["small"].datagrams) > 3 * len(collectors["main"].datagrams) / 2
+    assert {line.split(":")[0] for line in main} <= {line.split(":")[0] for line in small}
 
 
 def test_a_collector_envoy_cannot_reach_costs_one_line(sink_envoy):

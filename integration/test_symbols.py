@@ -53,6 +53,9 @@ def kind_of(hook: str) -> str:
     # formatter kind (not the HTTP/1 header formatter's header_formatter_*)
     if hook.startswith("envoy_dynamic_module_on_formatter_"):
         return "formatter"
+    # stat_sink kind
+    if hook.startswith("envoy_dynamic_module_on_stat_sink_"):
+        return "stat_sink"
     return "http"
 
 
@@ -82,6 +85,8 @@ KINDS = {
         "health_checker",
         # formatter kind
         "formatter",
+        # stat_sink kind
+        "stat_sink",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -187,6 +192,8 @@ TEST_ONLY_FILTERS = [
     "hc_fault_injection",
     # formatter kind
     "fmt_fault_injection",
+    # stat_sink kind
+    "stats_fault_injection",
 ]
 
 
@@ -268,3 +275,16 @@ def test_header_declares_every_formatter_hook_the_binary_looks_up():
     exported = set(re.findall(r"\b(envoy_dynamic_module_callback_formatter_\w+)$", out, re.M))
     assert declared == exported, sorted(declared ^ exported)
     assert len(declared) == 9
+
+
+# stat_sink kind
+def test_header_declares_every_stat_sink_hook_the_binary_looks_up():
+    found = hooks_in_binary("stat_sink_")
+    assert HOOKS_BY_KIND["stat_sink"] == found, sorted(HOOKS_BY_KIND["stat_sink"] ^ found)
+    assert len(found) == 5
+    # Its 27 callbacks, every one exported by this Envoy (@since 1.39 or 1.40 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_stat_sink_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_stat_sink_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 27

@@ -200,6 +200,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
         // formatter kind
         ("formatter", crate::FORMATTER_NAMES),
+        // stat_sink kind
+        ("stat_sink", crate::STAT_SINK_NAMES),
     ];
     tables
         .iter()
@@ -372,6 +374,8 @@ mod tests {
             "health_checker",
             // formatter kind
             "formatter",
+            // stat_sink kind
+            "stat_sink",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
