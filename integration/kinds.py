@@ -507,7 +507,9 @@ def formatter_listener(port: int, formatters: list[dict], text: str, path: str =
     return http
 
 
-def formatter_bootstrap(name: str, config=None, raw: str | None = None, format: str = "%KEYED_HASH(x-user-id)%\n") -> dict:
+def formatter_bootstrap(
+    name: str, config=None, raw: str | None = None, format: str = "%KEYED_HASH(x-user-id)%\n"
+) -> dict:
     return bootstrap([formatter_listener(19000, [formatter(name, config, raw)], format)])
 
 

@@ -56,7 +56,17 @@ def line_for(envoy, path: str) -> dict[str, str]:
 
 
 def curl(path: str, protocol: str, headers: list[tuple[str, str]]) -> None:
-    argv = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5", "--http2-prior-knowledge" if protocol == "h2" else "--http1.1"]
+    argv = [
+        "curl",
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-m",
+        "5",
+        "--http2-prior-knowledge" if protocol == "h2" else "--http1.1",
+    ]
     for name, value in headers:
         argv += ["-H", f"{name}: {value}"]
     done = subprocess.run([*argv, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, timeout=10)
@@ -65,7 +75,9 @@ def curl(path: str, protocol: str, headers: list[tuple[str, str]]) -> None:
 
 def h1_raw(path: str, value: bytes) -> None:
     with socket.create_connection(("127.0.0.1", PORT), timeout=10) as s:
-        s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nhost: x\r\nx-user-id: " + value + b"\r\nconnection: close\r\n\r\n")
+        s.sendall(
+            b"GET " + path.encode() + b" HTTP/1.1\r\nhost: x\r\nx-user-id: " + value + b"\r\nconnection: close\r\n\r\n"
+        )
         out = b""
         while chunk := s.recv(65536):
             out += chunk
@@ -144,7 +156,7 @@ BAD = [
     ("unknown_field", {"config": {"key": "0123456789abcdef", "salt": "x"}}, "unknown field `salt`"),
     ("unknown_name", {}, "unknown filter name; this module has: fmt_header_hash"),
     ("no_argument", {"format": "%KEYED_HASH%"}, "invalid command %KEYED_HASH()%: needs a request header name"),
-    ("bad_header", {"format": "%KEYED_HASH(a b)%"}, "header name \"a b\" is not a valid HTTP token"),
+    ("bad_header", {"format": "%KEYED_HASH(a b)%"}, 'header name "a b" is not a valid HTTP token'),
 ]
 GOOD_CONFIG = {"config": {"key": "0123456789abcdef"}}
 

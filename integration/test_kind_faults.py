@@ -813,7 +813,9 @@ def test_the_health_checker_fault_filter_is_refused_without_the_switch(tmp_path)
 # config creation refuses the format string; panics in provider destroy and
 # config destroy (at exit) are logged once each and the exit completes.
 FMT_KIND, FMT_NAME = "formatter", "fmt_fault_injection"
-FMT_LISTENERS = dict(zip(["format", "provider_destroy", "config_destroy"], ports.FORMATTER_FAULT_LISTENERS))
+FMT_LISTENERS = dict(
+    zip(["format", "provider_destroy", "config_destroy"], ports.FORMATTER_FAULT_LISTENERS, strict=False)
+)
 
 
 def test_formatter_panics_lose_the_value_not_the_line(upstream, logs_dir, tmp_path):

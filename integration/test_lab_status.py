@@ -306,9 +306,11 @@ def test_the_stats_sink_is_listed_and_counts_its_flushes(envoy):
     before = filter_row(status(), "stat_sink", "stats_statsd")
     assert before["live_configs"] == 1 and before["live_instances"] == 0, before
     after = until(
-        lambda: (row := filter_row(status(), "stat_sink", "stats_statsd"))["instances_created"]
-        > before["instances_created"]
-        and row,
+        lambda: (
+            (row := filter_row(status(), "stat_sink", "stats_statsd"))["instances_created"]
+            > before["instances_created"]
+            and row
+        ),
         5,
         "a flush",
     )

@@ -74,7 +74,8 @@ def sink_envoy(logs_dir, tmp_path_factory):
     sinks = [
         kinds.stat_sink("stats_statsd", {"collector": f"127.0.0.1:{COLLECTORS['main']}", "prefix": "sinktest"}),
         kinds.stat_sink(
-            "stats_statsd", raw=json.dumps({"collector": f"127.0.0.1:{COLLECTORS['small']}", "max_datagram_bytes": SMALL})
+            "stats_statsd",
+            raw=json.dumps({"collector": f"127.0.0.1:{COLLECTORS['small']}", "max_datagram_bytes": SMALL}),
         ),
         # No route to it in the test's network namespace: every send fails.
         kinds.stat_sink("stats_statsd", {"collector": "192.0.2.1:8125"}),
@@ -150,11 +151,10 @@ def flushes(collector: Collector) -> list[float]:
     """The start of each flush: datagrams closer than 0.2 s are one flush."""
     with collector.lock:
         times = [t for t, _ in collector.datagrams]
-    starts = []
-    for t in times:
-        if not starts or t - last > 0.2:
+    starts: list[float] = []
+    for previous, t in zip([None, *times], times, strict=False):
+        if previous is None or t - previous > 0.2:
             starts.append(t)
-        last = t
     return starts
 
 
@@ -163,7 +163,7 @@ def test_the_flush_interval_is_honoured(sink_envoy):
     deadline = time.monotonic() + 10
     while len(starts := flushes(collectors["main"])) < 6 and time.monotonic() < deadline:
         time.sleep(0.1)
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert len(gaps) >= 5 and all(abs(g - FLUSH) < 0.2 for g in gaps[-5:]), gaps
 
 
@@ -201,8 +201,16 @@ BAD = [
     ("no_collector", {"config": {"prefix": "x"}}, "missing field `collector`"),
     ("hostname", {"config": {"collector": "statsd:8125"}}, 'collector "statsd:8125" is not ip:port'),
     ("prefix", {"config": {"collector": "127.0.0.1:8125", "prefix": "a:b"}}, "holds a character statsd reserves"),
-    ("datagram", {"raw": '{"collector": "127.0.0.1:8125", "max_datagram_bytes": 70000}'}, "max_datagram_bytes must be 64 to 65507, got 70000"),
-    ("samples", {"raw": '{"collector": "127.0.0.1:8125", "max_samples": 0}'}, "max_samples must be 1 to 1000000, got 0"),
+    (
+        "datagram",
+        {"raw": '{"collector": "127.0.0.1:8125", "max_datagram_bytes": 70000}'},
+        "max_datagram_bytes must be 64 to 65507, got 70000",
+    ),
+    (
+        "samples",
+        {"raw": '{"collector": "127.0.0.1:8125", "max_samples": 0}'},
+        "max_samples must be 1 to 1000000, got 0",
+    ),
     ("unknown_field", {"config": {"collector": "127.0.0.1:8125", "host": "x"}}, "unknown field `host`"),
     ("unknown_name", {}, "unknown filter name; this module has: stats_statsd"),
 ]
