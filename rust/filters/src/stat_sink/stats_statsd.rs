@@ -202,6 +202,33 @@ mod tests {
     }
 
     #[test]
+    fn packing_keeps_every_fitting_line_whole_and_in_order() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..2000 {
+            let max = rng.usize(1..80);
+            let lines: Vec<Vec<u8>> = (0..rng.usize(0..40))
+                .map(|_| {
+                    (0..rng.usize(1..100))
+                        .map(|_| rng.alphanumeric() as u8)
+                        .collect()
+                })
+                .collect();
+            let packed = datagrams(&lines, max);
+            assert!(packed.iter().all(|d| !d.is_empty() && d.len() <= max));
+            let back: Vec<&[u8]> = packed
+                .iter()
+                .flat_map(|d| d.split(|&b| b == b'\n'))
+                .collect();
+            let fitting: Vec<&[u8]> = lines
+                .iter()
+                .filter(|l| l.len() <= max)
+                .map(Vec::as_slice)
+                .collect();
+            assert_eq!(back, fitting);
+        }
+    }
+
+    #[test]
     fn a_flush_sends_counters_gauges_and_samples_to_the_collector() {
         let collector = UdpSocket::bind("127.0.0.1:0").unwrap();
         collector
