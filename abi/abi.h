@@ -18,7 +18,7 @@
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
  * health checker, xDS config validator, matcher, matching data input, HTTP/1 header
- * formatter; the version-dependent callbacks last.
+ * formatter, access-log formatter, stats sink; the version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -482,6 +482,29 @@ typedef enum envoy_dynamic_module_type_host_health {
    */
   envoy_dynamic_module_type_host_health_Healthy,
 } envoy_dynamic_module_type_host_health;
+
+/**
+ * Why Envoy logs (its `AccessLog::AccessLogType`). An HTTP request is logged
+ * once, with DownstreamEnd, unless the listener asks for periodic or
+ * start-of-request logs. Hooks take it as a plain integer: a value a newer
+ * Envoy adds must not be undefined behaviour in Rust.
+ */
+typedef enum envoy_dynamic_module_type_access_log_type {
+  envoy_dynamic_module_type_access_log_type_NotSet,
+  envoy_dynamic_module_type_access_log_type_TcpUpstreamConnected,
+  envoy_dynamic_module_type_access_log_type_TcpPeriodic,
+  envoy_dynamic_module_type_access_log_type_TcpConnectionEnd,
+  envoy_dynamic_module_type_access_log_type_DownstreamStart,
+  envoy_dynamic_module_type_access_log_type_DownstreamPeriodic,
+  envoy_dynamic_module_type_access_log_type_DownstreamEnd,
+  envoy_dynamic_module_type_access_log_type_UpstreamPoolReady,
+  envoy_dynamic_module_type_access_log_type_UpstreamPeriodic,
+  envoy_dynamic_module_type_access_log_type_UpstreamEnd,
+  envoy_dynamic_module_type_access_log_type_DownstreamTunnelSuccessfullyEstablished,
+  envoy_dynamic_module_type_access_log_type_UdpTunnelUpstreamConnected,
+  envoy_dynamic_module_type_access_log_type_UdpPeriodic,
+  envoy_dynamic_module_type_access_log_type_UdpSessionEnd,
+} envoy_dynamic_module_type_access_log_type;
 
 /**
  * A NUL-terminated version string the module returns from program_init.
@@ -1001,6 +1024,47 @@ typedef const void *envoy_dynamic_module_type_header_formatter_module_ptr;
  * Envoy's side of one formatter (one HTTP/1 message's).
  */
 typedef void *envoy_dynamic_module_type_header_formatter_envoy_ptr;
+
+/**
+ * The module's side of one formatter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_formatter_config_module_ptr;
+
+/**
+ * Envoy's side of one formatter configuration.
+ */
+typedef void *envoy_dynamic_module_type_formatter_config_envoy_ptr;
+
+/**
+ * The module's side of one parsed command (its provider).
+ */
+typedef const void *envoy_dynamic_module_type_formatter_provider_module_ptr;
+
+/**
+ * One log line being formatted: valid only during the format hook it is passed to.
+ */
+typedef void *envoy_dynamic_module_type_formatter_context_envoy_ptr;
+
+/**
+ * The module's side of one stats sink configuration.
+ */
+typedef const void *envoy_dynamic_module_type_stat_sink_config_module_ptr;
+
+/**
+ * Envoy's side of one stats sink configuration (main thread only).
+ */
+typedef void *envoy_dynamic_module_type_stat_sink_config_envoy_ptr;
+
+/**
+ * One flush's snapshot of the metrics: valid only during the flush hook.
+ */
+typedef void *envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr;
+
+/**
+ * A scheduler that posts events to a configuration on the main thread; the
+ * module owns it until it deletes it.
+ */
+typedef void *envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3305,6 +3369,427 @@ extern bool envoy_dynamic_module_on_header_formatter_format(envoy_dynamic_module
                                                             envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
                                                             struct envoy_dynamic_module_type_envoy_buffer key,
                                                             struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * Creates the module's side of a formatter configuration (both buffers
+ * borrowed for this call), on the main thread. NULL makes Envoy refuse the
+ * format string, and with it the access log's listener.
+ */
+extern envoy_dynamic_module_type_formatter_config_module_ptr envoy_dynamic_module_on_formatter_config_new(envoy_dynamic_module_type_formatter_config_envoy_ptr config_envoy_ptr,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by formatter_config_new, once every
+ * provider it made is gone.
+ */
+extern void envoy_dynamic_module_on_formatter_config_destroy(envoy_dynamic_module_type_formatter_config_module_ptr config_module_ptr);
+
+/**
+ * Offers one `%COMMAND(command_arg):max_length%` of a format string (both
+ * buffers borrowed for this call), on the main thread. NULL means "not my
+ * command": Envoy asks its other parsers and refuses the format string
+ * when none knows it. `max_length` is meaningful only when
+ * `has_max_length`; the provider then truncates its own output.
+ */
+extern envoy_dynamic_module_type_formatter_provider_module_ptr envoy_dynamic_module_on_formatter_parse(envoy_dynamic_module_type_formatter_config_module_ptr config_module_ptr,
+                                                                                                       struct envoy_dynamic_module_type_envoy_buffer command,
+                                                                                                       struct envoy_dynamic_module_type_envoy_buffer command_arg,
+                                                                                                       bool has_max_length,
+                                                                                                       size_t max_length);
+
+/**
+ * Releases a provider made by formatter_parse.
+ */
+extern void envoy_dynamic_module_on_formatter_provider_destroy(envoy_dynamic_module_type_formatter_provider_module_ptr provider_module_ptr);
+
+/**
+ * Formats one log line's value, on the worker writing it (so concurrently
+ * with other workers on the same provider). True with `result` set: the
+ * value (module-owned bytes, which Envoy copies before the next call on
+ * this thread). False: no value (Envoy writes `-` in a text format, null
+ * in a JSON one).
+ */
+extern bool envoy_dynamic_module_on_formatter_format(envoy_dynamic_module_type_formatter_provider_module_ptr provider_module_ptr,
+                                                     envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                     struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many headers of `header_type` the log line has (0 when it has no
+ * such map, e.g. response headers of a request that got no response).
+ */
+extern size_t envoy_dynamic_module_callback_formatter_get_headers_size(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_http_header_type header_type);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Writes every header of `header_type` into `result_headers`, which has
+ * room for get_headers_size entries; false when there is no such map.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_headers(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The `index`th value of header `key` of `header_type` in `result`; false
+ * when there is no such value. `total_count_out` (may be NULL) gets how
+ * many values the header has.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_header_value(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                     enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                     struct envoy_dynamic_module_type_module_buffer key,
+                                                                     struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                     size_t index,
+                                                                     size_t *total_count_out);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A string attribute of the stream (request, response, connection,
+ * upstream, as the log line has them).
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_string(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * An integer attribute of the stream (e.g. the response code).
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_int(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                      enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                      uint64_t *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A boolean attribute of the stream.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_bool(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                       bool *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The string value at `path` (dot-separated keys) under dynamic metadata
+ * namespace `filter_name`; false when absent or not a string.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_dynamic_metadata(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                         struct envoy_dynamic_module_type_module_buffer path,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The body of the local reply Envoy sent for this request, if it sent one.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_local_reply_body(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Why this line is written (end of request, periodic, upstream, ...).
+ */
+extern enum envoy_dynamic_module_type_access_log_type envoy_dynamic_module_callback_formatter_get_access_log_type(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * Creates the module's side of a stats sink configuration (both buffers
+ * borrowed for this call), on the main thread, while the server starts.
+ * NULL makes Envoy refuse the bootstrap.
+ */
+extern envoy_dynamic_module_type_stat_sink_config_module_ptr envoy_dynamic_module_on_stat_sink_config_new(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by stat_sink_config_new (at exit).
+ */
+extern void envoy_dynamic_module_on_stat_sink_config_destroy(envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr);
+
+/**
+ * One flush: the snapshot is readable through the snapshot callbacks
+ * until the hook returns. Main thread, every `stats_flush_interval`.
+ */
+extern void envoy_dynamic_module_on_stat_sink_flush(envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr,
+                                                    envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * One histogram sample (`histogram_name` borrowed for this call), on the
+ * worker that recorded it, so concurrently and on the request's path.
+ */
+extern void envoy_dynamic_module_on_stat_sink_on_histogram_complete(envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr,
+                                                                    struct envoy_dynamic_module_type_envoy_buffer histogram_name,
+                                                                    uint64_t value);
+
+/**
+ * An event committed through a config scheduler, on the main thread.
+ * Optional: Envoy looks it up but loads a module without it.
+ */
+extern void envoy_dynamic_module_on_stat_sink_config_scheduled(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                               envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr,
+                                                               uint64_t event_id);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many counters the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Counter `index`: its name into `name_buffer` (`name_size` gets the full length; the
+ * bytes fit when it is at most the capacity), its value and its increase since the last
+ * flush. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                         size_t index,
+                                                                         char *name_buffer,
+                                                                         size_t name_buffer_capacity,
+                                                                         size_t *name_size,
+                                                                         uint64_t *value,
+                                                                         uint64_t *delta);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many gauges the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Gauge `index`: its name (as get_counter) and its value. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                       size_t index,
+                                                                       char *name_buffer,
+                                                                       size_t name_buffer_capacity,
+                                                                       size_t *name_size,
+                                                                       uint64_t *value);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many text readouts the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Text readout `index`: its name and its value, each as get_counter's name. False past the
+ * end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                              size_t index,
+                                                                              char *name_buffer,
+                                                                              size_t name_buffer_capacity,
+                                                                              size_t *name_size,
+                                                                              char *value_buffer,
+                                                                              size_t value_buffer_capacity,
+                                                                              size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many histograms the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Histogram `index`: its name (as get_counter's), its sample count and the sum of its
+ * samples, as Envoy's statistics of the histogram keep them. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                           size_t index,
+                                                                           char *name_buffer,
+                                                                           size_t name_buffer_capacity,
+                                                                           size_t *name_size,
+                                                                           uint64_t *sample_count,
+                                                                           double *sample_sum);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many buckets histogram `index` has (0 past the end).
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_bucket_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                          size_t index);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Bucket `bucket_index` of histogram `index`: its upper bound and how many samples it
+ * counts. False past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_bucket(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                  size_t index,
+                                                                                  size_t bucket_index,
+                                                                                  double *upper_bound,
+                                                                                  uint64_t *count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The counter's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                            size_t index,
+                                                                                            char *name_buffer,
+                                                                                            size_t name_buffer_capacity,
+                                                                                            size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the counter has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                   size_t index,
+                                                                                   size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the counter: its name and value, each as get_counter's name. False
+ * past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                             size_t index,
+                                                                             size_t tag_index,
+                                                                             char *name_buffer,
+                                                                             size_t name_buffer_capacity,
+                                                                             size_t *name_size,
+                                                                             char *value_buffer,
+                                                                             size_t value_buffer_capacity,
+                                                                             size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The gauge's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                          size_t index,
+                                                                                          char *name_buffer,
+                                                                                          size_t name_buffer_capacity,
+                                                                                          size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the gauge has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                 size_t index,
+                                                                                 size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the gauge: its name and value, each as get_counter's name. False past
+ * either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                           size_t index,
+                                                                           size_t tag_index,
+                                                                           char *name_buffer,
+                                                                           size_t name_buffer_capacity,
+                                                                           size_t *name_size,
+                                                                           char *value_buffer,
+                                                                           size_t value_buffer_capacity,
+                                                                           size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The text readout's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                                 size_t index,
+                                                                                                 char *name_buffer,
+                                                                                                 size_t name_buffer_capacity,
+                                                                                                 size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the text readout has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                        size_t index,
+                                                                                        size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the text readout: its name and value, each as get_counter's name.
+ * False past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                  size_t index,
+                                                                                  size_t tag_index,
+                                                                                  char *name_buffer,
+                                                                                  size_t name_buffer_capacity,
+                                                                                  size_t *name_size,
+                                                                                  char *value_buffer,
+                                                                                  size_t value_buffer_capacity,
+                                                                                  size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The histogram's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                              size_t index,
+                                                                                              char *name_buffer,
+                                                                                              size_t name_buffer_capacity,
+                                                                                              size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the histogram has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                     size_t index,
+                                                                                     size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the histogram: its name and value, each as get_counter's name. False
+ * past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                               size_t index,
+                                                                               size_t tag_index,
+                                                                               char *name_buffer,
+                                                                               size_t name_buffer_capacity,
+                                                                               size_t *name_size,
+                                                                               char *value_buffer,
+                                                                               size_t value_buffer_capacity,
+                                                                               size_t *value_size);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Defines a gauge of the sink's own, during config_new only; its id in `gauge_id`.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_stat_sink_config_define_gauge(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                                                                                 struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                 size_t *gauge_id);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Sets a gauge define_gauge made, on the main thread.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_stat_sink_config_set_gauge(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                                                                              size_t gauge_id,
+                                                                                                              uint64_t value);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A scheduler for events to this configuration (stat_sink_config_scheduled), usable from
+ * any thread.
+ */
+extern envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr envoy_dynamic_module_callback_stat_sink_config_scheduler_new(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Posts `event_id` to the configuration's main thread.
+ */
+extern void envoy_dynamic_module_callback_stat_sink_config_scheduler_commit(envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr scheduler,
+                                                                            uint64_t event_id);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Releases a scheduler.
+ */
+extern void envoy_dynamic_module_callback_stat_sink_config_scheduler_delete(envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr scheduler);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

@@ -537,6 +537,8 @@ def xds_bootstrap(
 def config_validator_bootstrap(name: str, config=None, raw: str | None = None) -> dict:
     """xds_bootstrap with one rust_module validator (for validate: no server needed)."""
     return xds_bootstrap(19001, 19002, name, config, raw)
+
+
 # ---------------------------------------------- matcher and matcher_data_input kinds
 
 MATCHER_TYPE = "type.googleapis.com/envoy.extensions.matching.input_matchers.dynamic_modules.v3.DynamicModuleMatcher"
@@ -644,3 +646,59 @@ def header_formatter_listener(port: int, formatter: dict, cluster: str = "echo")
 
 def header_formatter_bootstrap(formatter_name: str, config=None, raw: str | None = None) -> dict:
     return bootstrap([header_formatter_listener(19000, stateful_formatter(formatter_name, config, raw))])
+
+
+# ------------------------------------------------------------- formatter kind
+
+FORMATTER_TYPE = "type.googleapis.com/envoy.extensions.formatter.dynamic_modules.v3.DynamicModuleFormatter"
+
+
+def formatter(name: str, config=None, raw: str | None = None) -> dict:
+    """A format string's `formatters` entry naming a rust_module formatter."""
+    typed = {"@type": FORMATTER_TYPE, "dynamic_module_config": {"name": "rust_module"}, "formatter_name": name}
+    if config is not None or raw is not None:
+        typed["formatter_config"] = filter_config(config, raw)
+    return {"name": "envoy.formatter.dynamic_modules", "typed_config": typed}
+
+
+def formatter_listener(port: int, formatters: list[dict], text: str, path: str = "/dev/null") -> dict:
+    """An HTTP listener to the echo upstream whose file access log (at `path`)
+    writes the format string `text` with these formatters."""
+    http = configs.listener(f"http_{port}", port, [])
+    http["filter_chains"][0]["filters"][0]["typed_config"]["access_log"] = [
+        {
+            "name": "envoy.access_loggers.file",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                "path": path,
+                "log_format": {"text_format_source": {"inline_string": text}, "formatters": formatters},
+            },
+        }
+    ]
+    return http
+
+
+def formatter_bootstrap(
+    name: str, config=None, raw: str | None = None, format: str = "%KEYED_HASH(x-user-id)%\n"
+) -> dict:
+    return bootstrap([formatter_listener(19000, [formatter(name, config, raw)], format)])
+
+
+# ------------------------------------------------------------- stat_sink kind
+
+STAT_SINK_TYPE = "type.googleapis.com/envoy.extensions.stat_sinks.dynamic_modules.v3.DynamicModuleStatsSink"
+
+
+def stat_sink(name: str, config=None, raw: str | None = None) -> dict:
+    """A bootstrap `stats_sinks` entry naming a rust_module stats sink."""
+    typed = {"@type": STAT_SINK_TYPE, "dynamic_module_config": {"name": "rust_module"}, "sink_name": name}
+    if config is not None or raw is not None:
+        typed["sink_config"] = filter_config(config, raw)
+    return {"name": "envoy.stat_sinks.dynamic_modules", "typed_config": typed}
+
+
+def stat_sink_bootstrap(
+    sinks: list[dict], listeners: list[dict] | None = None, admin_port: int = 19001, flush: str = "5s"
+) -> dict:
+    """These listeners (none by default), and these stats sinks flushed every `flush`."""
+    return {**bootstrap(listeners or [], admin_port), "stats_sinks": sinks, "stats_flush_interval": flush}

@@ -77,6 +77,8 @@ LISTENERS = {
     # header_formatter kind: header names' case towards an HTTP/1 upstream (raw_upstream.py on 1300).
     1147: "Rust hf_preserve_case (HTTP/1 header formatter): the upstream's body is the request head it got, case kept",
     1148: "no module: the same upstream without the formatter (names lowercase), for comparison",
+    # formatter kind: Envoy's own file access log with a module's %COMMAND%.
+    1140: "Rust fmt_header_hash: %KEYED_HASH(x-user-id)% in access_logs/header_hash.log (curl -H 'x-user-id: alice' ...)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -103,6 +105,8 @@ MATCHER = [1145]  # mt_cidr_set (needs the named upstreams: not soaked)
 MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
 # header_formatter kind
 HEADER_FORMATTER = [1147, 1148]  # hf_preserve_case and its baseline (need raw_upstream.py: not soaked)
+# formatter kind
+FORMATTER = [1140]  # fmt_header_hash in Envoy's file access log
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -128,11 +132,15 @@ GROUPS = {
     "matcher_data_input": MATCHER_DATA_INPUT,
     # header_formatter kind
     "header_formatter": HEADER_FORMATTER,
+    # formatter kind
+    "formatter": FORMATTER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
 # early_header_mutation kind
 HTTP += EARLY_HEADER_MUTATION
+# formatter kind
+HTTP += FORMATTER
 
 # Envoy Gateway (make gateway, integration/gateway/eg.py): its two Gateways'
 # listeners and the file server of the Remote modules. Envoy Gateway v1.9.1
@@ -225,6 +233,11 @@ BASE_ID = {
     "matcher_faults": 245,  # test_kind_faults: mt_fault_injection and di_fault_injection
     # header_formatter kind
     "header_formatter_faults": 246,  # test_kind_faults: hf_fault_injection, a listener per phase
+    # formatter kind (240-244)
+    "formatter_faults": 240,  # test_kind_faults: fmt_fault_injection, a listener per hook
+    # stat_sink kind (240-244)
+    "stat_sink": 241,  # test_stat_sink: stats_statsd to its collectors
+    "stat_sink_faults": 242,  # test_kind_faults: stats_fault_injection, a sink per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -339,3 +352,17 @@ HEADER_FORMATTER_FAULT_LISTENERS = {
     "config_destroy": 14474,
 }
 HEADER_FORMATTER_FAULT_ADMIN = 14479
+# formatter kind (observe2: lab listeners 1140-1144, side servers 1295-1299,
+# Envoys built in code 14400-14449, base-ids 240-244): the Envoy
+# test_kind_faults.py builds for fmt_fault_injection, a listener per hook.
+FORMATTER_FAULT_LISTENERS = range(14400, 14405)
+FORMATTER_FAULT_ADMIN = 14449
+# stat_sink kind: where envoy.yaml's stats_statsd sends (UDP; nothing listens
+# unless you do), the statsd collectors test_stat_sink.py starts, and the
+# Envoys it and test_kind_faults.py build in code.
+STATSD_LAB = 1295
+STATSD_COLLECTORS = {"main": 1296, "small": 1297}
+STAT_SINK_LISTENER = 14410
+STAT_SINK_ADMIN = 14411
+STAT_SINK_FAULT_LISTENER = 14420
+STAT_SINK_FAULT_ADMIN = 14421

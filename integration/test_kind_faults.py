@@ -890,6 +890,8 @@ def test_the_config_validator_fault_filter_is_refused_without_the_switch(tmp_pat
     path = tmp_path / "off.json"
     path.write_text(json.dumps(kinds.config_validator_bootstrap(CV_NAME, {})))
     code, lines, out = kinds.refusal_lines(path, CV_KIND, CV_NAME, processes.TEST_LIB)
+
+
 # ------------------------------------------------ matcher and matcher_data_input
 # matcher kind: a panic in match is an error, which Envoy 1.40 hands to the
 # config's on_error (NO_MATCH: the tree's on_no_match, here a 404; MATCH: the
@@ -1067,5 +1069,134 @@ def test_the_header_formatter_fault_filter_is_refused_without_the_switch(tmp_pat
     path = tmp_path / "off.json"
     path.write_text(json.dumps(kinds.header_formatter_bootstrap(HF_NAME, {"phase": "format"})))
     code, lines, out = kinds.refusal_lines(path, HF_KIND, HF_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------- formatter kind
+# A panic in format is logged once and gives the line no value (`-`): the
+# request is served and logged, and so is the next one. A panic in parse or in
+# config creation refuses the format string; panics in provider destroy and
+# config destroy (at exit) are logged once each and the exit completes.
+FMT_KIND, FMT_NAME = "formatter", "fmt_fault_injection"
+FMT_LISTENERS = dict(
+    zip(["format", "provider_destroy", "config_destroy"], ports.FORMATTER_FAULT_LISTENERS, strict=False)
+)
+
+
+def test_formatter_panics_lose_the_value_not_the_line(upstream, logs_dir, tmp_path):
+    logs = {phase: tmp_path / f"{phase}.log" for phase in FMT_LISTENERS}
+    config = kinds.bootstrap(
+        [
+            kinds.formatter_listener(
+                port, [kinds.formatter(FMT_NAME, {"phase": phase})], "%FAULT% %REQ(:PATH)%\n", str(logs[phase])
+            )
+            for phase, port in FMT_LISTENERS.items()
+        ],
+        ports.FORMATTER_FAULT_ADMIN,
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "formatter-faults.json",
+        config,
+        ports.FORMATTER_FAULT_ADMIN,
+        ports.BASE_ID["formatter_faults"],
+        "envoy-formatter-faults",
+    )
+    stopped = False
+    try:
+        port = FMT_LISTENERS["format"]
+        for i in range(2):
+            assert request(port, f"/boom-{i}", headers=[("x-fault", "format")]).status == 200
+            assert len(wait_for_lines(envoy, FMT_KIND, FMT_NAME, "format", i + 1)) == i + 1
+            assert request(port, f"/fine-{i}").status == 200
+        for phase in ("provider_destroy", "config_destroy"):
+            assert request(FMT_LISTENERS[phase], "/").status == 200
+        urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{ports.FORMATTER_FAULT_ADMIN}/reopen_logs", method="POST"),
+            timeout=5,
+        ).read()
+        processes.wait_until(lambda: len(logs["format"].read_text().splitlines()) == 4, 5, "four lines")
+        assert logs["format"].read_text().splitlines() == ["- /boom-0", "ok /fine-0", "- /boom-1", "ok /fine-1"]
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "provider destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "format")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+@pytest.mark.parametrize("phase,needle", [("config", "config creation: panicked:"), ("parse", "in parse: panicked:")])
+def test_a_panicking_formatter_config_or_parse_is_refused_with_one_line(tmp_path, phase, needle):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.formatter_bootstrap(FMT_NAME, {"phase": phase}, format="%FAULT%\n")))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {FMT_KIND} '{FMT_NAME}' {needle}"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+    assert f"fault injected in {phase}" in out
+
+
+def test_the_formatter_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.formatter_bootstrap(FMT_NAME, {"phase": "format"}, format="%FAULT%\n")))
+    code, lines, out = kinds.refusal_lines(path, FMT_KIND, FMT_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# -------------------------------------------------------------- stat_sink kind
+# A panic in flush or in on_histogram_complete is logged once each time and
+# loses that flush or sample: Envoy serves, its stats and the next flush go on.
+# A panic in config creation refuses the bootstrap; one in config destroy (at
+# exit) is logged and the exit completes.
+SINK_KIND, SINK_NAME = "stats sink", "stats_fault_injection"
+
+
+def test_stats_sink_panics_lose_a_flush_or_a_sample_only(upstream, logs_dir, tmp_path):
+    port, admin = ports.STAT_SINK_FAULT_LISTENER, ports.STAT_SINK_FAULT_ADMIN
+    sinks = [kinds.stat_sink(SINK_NAME, {"phase": p}) for p in ("flush", "on_histogram_complete", "config_destroy")]
+    config = kinds.stat_sink_bootstrap(sinks, [configs.listener("sink_faults", port, [])], admin, "0.2s")
+    envoy = start_fault_envoy(
+        logs_dir, tmp_path / "sink-faults.json", config, admin, ports.BASE_ID["stat_sink_faults"], "envoy-sink-faults"
+    )
+    stopped = False
+    try:
+        for i in range(3):
+            assert request(port, f"/{i}").status == 200
+        # Each sample panicked once (a request records several histograms).
+        assert len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "on_histogram_complete", 3)) >= 3
+        # Flushes keep coming, each panicking once: the next one is not stopped.
+        first = len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "flush", 1))
+        assert len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "flush", first + 2)) >= first + 2
+        with urllib.request.urlopen(f"http://127.0.0.1:{admin}/stats?filter=server.concurrency", timeout=5) as r:
+            assert b"server.concurrency: 4" in r.read()
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, SINK_KIND, SINK_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+def test_a_panicking_stats_sink_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.stat_sink_bootstrap([kinds.stat_sink(SINK_NAME, {"phase": "config"})])))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {SINK_KIND} '{SINK_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_stats_sink_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.stat_sink_bootstrap([kinds.stat_sink(SINK_NAME, {"phase": "flush"})])))
+    code, lines, out = kinds.refusal_lines(path, SINK_KIND, SINK_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -74,6 +74,10 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "matcher_data_input",
         # header_formatter kind
         "header_formatter",
+        # formatter kind
+        "formatter",
+        # stat_sink kind
+        "stat_sink",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -299,6 +303,8 @@ def test_the_config_validator_is_listed_with_a_validation_per_update(envoy):
     row = filter_row(status(), "config_validator", "cv_platform_rules")
     assert (row["live_configs"], row["live_instances"]) == (1, 0), row
     assert row["instances_created"] >= 1 and row["instances_created"] == row["instances_destroyed"], row
+
+
 # matcher kind
 def test_the_matcher_is_listed_with_a_configuration_per_virtual_host(envoy, logs_dir):
     # 1145's two virtual hosts: a configuration each, shared by every worker;
@@ -340,3 +346,33 @@ def test_the_header_formatter_is_listed_with_a_formatter_per_message(envoy, logs
     # codec formats the response): each formatter gone when its message is.
     assert row["instances_created"] >= before["instances_created"] + 6, (before, row)
     assert row["live_instances"] == 0, row
+
+
+# formatter kind
+def test_the_formatter_is_listed_with_a_provider_per_command(envoy):
+    # 1140's access log: one configuration, and a provider for each of its two
+    # %KEYED_HASH(...)% commands, for as long as the listener lives; a request
+    # formats with them and makes no new one.
+    row = filter_row(status(), "formatter", "fmt_header_hash")
+    assert (row["live_configs"], row["live_instances"]) == (1, 2), row
+    assert request(1140, "/", headers=[("x-user-id", "alice")]).status == 200
+    after = filter_row(status(), "formatter", "fmt_header_hash")
+    assert (after["live_configs"], after["live_instances"], after["instances_created"]) == (1, 2, 2), after
+
+
+# stat_sink kind
+def test_the_stats_sink_is_listed_and_counts_its_flushes(envoy):
+    # envoy.yaml's one stats_statsd: one configuration; each flush (every
+    # second there) counts as an instance made and gone.
+    before = filter_row(status(), "stat_sink", "stats_statsd")
+    assert before["live_configs"] == 1 and before["live_instances"] == 0, before
+    after = until(
+        lambda: (
+            (row := filter_row(status(), "stat_sink", "stats_statsd"))["instances_created"]
+            > before["instances_created"]
+            and row
+        ),
+        5,
+        "a flush",
+    )
+    assert after["live_configs"] == 1 and after["instances_destroyed"] == after["instances_created"], after

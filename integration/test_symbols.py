@@ -63,6 +63,12 @@ def kind_of(hook: str) -> str:
     # header_formatter kind
     if hook.startswith("envoy_dynamic_module_on_header_formatter_"):
         return "header_formatter"
+    # formatter kind (not the HTTP/1 header formatter's header_formatter_*)
+    if hook.startswith("envoy_dynamic_module_on_formatter_"):
+        return "formatter"
+    # stat_sink kind
+    if hook.startswith("envoy_dynamic_module_on_stat_sink_"):
+        return "stat_sink"
     return "http"
 
 
@@ -98,6 +104,10 @@ KINDS = {
         "matcher_data_input",
         # header_formatter kind
         "header_formatter",
+        # formatter kind
+        "formatter",
+        # stat_sink kind
+        "stat_sink",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -209,6 +219,10 @@ TEST_ONLY_FILTERS = [
     "di_fault_injection",
     # header_formatter kind
     "hf_fault_injection",
+    # formatter kind
+    "fmt_fault_injection",
+    # stat_sink kind
+    "stats_fault_injection",
 ]
 
 
@@ -294,6 +308,8 @@ def test_header_declares_every_config_validator_hook_the_binary_looks_up():
     # Its two callbacks, both exported by this Envoy (and @since 1.40 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_config_validator_")}
     assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
 # matcher kind
 def test_header_declares_every_matcher_hook_the_binary_looks_up():
     found = hooks_in_binary("matcher_") - hooks_in_binary("matcher_data_input_")
@@ -328,3 +344,29 @@ def test_header_declares_every_header_formatter_hook_the_binary_looks_up():
     exported = defined_symbols(processes.envoy_bin())
     assert not {c for c in exported if c.startswith("envoy_dynamic_module_callback_header_formatter_")}
     assert not {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_header_formatter_")}
+
+
+# formatter kind
+def test_header_declares_every_formatter_hook_the_binary_looks_up():
+    found = hooks_in_binary("formatter_")
+    assert HOOKS_BY_KIND["formatter"] == found, sorted(HOOKS_BY_KIND["formatter"] ^ found)
+    assert len(found) == 5
+    # Its nine callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_formatter_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_formatter_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 9
+
+
+# stat_sink kind
+def test_header_declares_every_stat_sink_hook_the_binary_looks_up():
+    found = hooks_in_binary("stat_sink_")
+    assert HOOKS_BY_KIND["stat_sink"] == found, sorted(HOOKS_BY_KIND["stat_sink"] ^ found)
+    assert len(found) == 5
+    # Its 27 callbacks, every one exported by this Envoy (@since 1.39 or 1.40 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_stat_sink_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_stat_sink_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 27

@@ -180,6 +180,8 @@ def start_lab_xds(log_dir: Path) -> XdsServer:
     if port_open(ports.XDS_SERVER):
         raise RuntimeError(f"something already listens on 127.0.0.1:{ports.XDS_SERVER}; stop it first")
     return XdsServer(ports.XDS_SERVER, write_lab_xds_spec(log_dir / "xds" / "lab.json"))
+
+
 # header_formatter kind: the raw-socket upstream behind 1147 and 1148.
 RAW_UPSTREAM_ADDR = ("127.0.0.1", ports.RAW_UPSTREAM)
 

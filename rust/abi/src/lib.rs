@@ -24,6 +24,8 @@
 //! [`matcher`] and [`matcher_data_input`] (a predicate and a value for Envoy's
 //! matching trees).
 //! [`header_formatter`] (the case of header names on HTTP/1 connections).
+//! [`formatter`] (an access-log format string's own `%COMMAND%`).
+//! [`stat_sink`] (Envoy's metrics, at every flush).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -70,6 +72,10 @@ pub mod matcher;
 pub mod matcher_data_input;
 // header_formatter kind
 pub mod header_formatter;
+// formatter kind
+pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 
 pub mod since;
 
@@ -100,6 +106,10 @@ pub use matcher::*;
 pub use matcher_data_input::*;
 // header_formatter kind
 pub use header_formatter::*;
+// formatter kind
+pub use formatter::*;
+// stat_sink kind
+pub use stat_sink::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -32,6 +32,10 @@ pub mod matcher;
 pub mod matcher_data_input;
 // header_formatter kind
 pub mod header_formatter;
+// formatter kind
+pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -154,5 +158,17 @@ envoy_dm_sdk::module! {
         "hf_preserve_case" => header_formatter::hf_preserve_case::PreserveCaseConfig::new,
         #[cfg(feature = "fault-injection")]
         "hf_fault_injection" => header_formatter::hf_fault_injection::HeaderFormatterFaultConfig::new,
+    ],
+    // formatter kind: a format string's `formatters` entry (its own %COMMAND%s).
+    formatter: [
+        "fmt_header_hash" => formatter::fmt_header_hash::HeaderHashConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "fmt_fault_injection" => formatter::fmt_fault_injection::FormatterFaultConfig::new,
+    ],
+    // stat_sink kind: a bootstrap's `stats_sinks` entry.
+    stat_sink: [
+        "stats_statsd" => stat_sink::stats_statsd::StatsdConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "stats_fault_injection" => stat_sink::stats_fault_injection::StatsFaultConfig::new,
     ],
 }

@@ -92,10 +92,10 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// the names alone per kind (`HTTP_FILTER_NAMES`, `NETWORK_FILTER_NAMES`,
 /// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
 /// `BOOTSTRAP_EXTENSION_NAMES`, `EARLY_HEADER_MUTATION_NAMES`, `LB_POLICY_NAMES`,
-/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`), for readers that must not pull in the
-/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`, `MATCHER_NAMES`,
-/// `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`), for readers that must not pull in the
-/// constructors.
+/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `ROUTE_SPECIFIER_NAMES`,
+/// `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`, `HEALTH_CHECKER_NAMES`, `CONFIG_VALIDATOR_NAMES`,
+/// `MATCHER_NAMES`, `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`, `FORMATTER_NAMES`,
+/// `STAT_SINK_NAMES`), for readers that must not pull in the constructors.
 ///
 /// ```
 /// use envoy_dm_sdk::{BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig};
@@ -132,7 +132,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
 /// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
-/// `matcher`, `matcher_data_input`, `header_formatter`. Each constructor is
+/// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -211,12 +211,16 @@ macro_rules! module {
     (@names matcher_data_input [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_DATA_INPUT_NAMES: &[&str] = &[$($t)*]; };
     // header_formatter kind (http_protocol_options' `header_key_format.stateful_formatter`)
     (@names header_formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static HEADER_FORMATTER_NAMES: &[&str] = &[$($t)*]; };
+    // formatter kind (a format string's `formatters` entry).
+    (@names formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static FORMATTER_NAMES: &[&str] = &[$($t)*]; };
+    // stat_sink kind (a bootstrap's `stats_sinks` entry).
+    (@names stat_sink [$($t:tt)*]) => { #[allow(dead_code)] pub static STAT_SINK_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
             "upstream_http_tcp_bridge, health_checker, config_validator, matcher, matcher_data_input, ",
-            "header_formatter"));
+            "header_formatter, formatter, stat_sink"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -242,6 +246,10 @@ macro_rules! module {
     (@entries matcher_data_input [$($t:tt)*]) => { static DM_MATCHER_DATA_INPUT: &[(&str, $crate::matcher_data_input::NewMatcherDataInputConfig)] = &[$($t)*]; };
     // header_formatter kind
     (@entries header_formatter [$($t:tt)*]) => { static DM_HEADER_FORMATTER: &[(&str, $crate::header_formatter::NewHeaderFormatterConfig)] = &[$($t)*]; };
+    // formatter kind
+    (@entries formatter [$($t:tt)*]) => { static DM_FORMATTER: &[(&str, $crate::formatter::NewFormatterConfig)] = &[$($t)*]; };
+    // stat_sink kind
+    (@entries stat_sink [$($t:tt)*]) => { static DM_STAT_SINK: &[(&str, $crate::stat_sink::NewStatSinkConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -268,5 +276,9 @@ macro_rules! module {
     (@register matcher_data_input $filters:ident) => { $crate::matcher_data_input::hooks::REGISTERED.register(DM_MATCHER_DATA_INPUT); };
     // header_formatter kind
     (@register header_formatter $filters:ident) => { $crate::header_formatter::hooks::REGISTERED.register(DM_HEADER_FORMATTER); };
+    // formatter kind
+    (@register formatter $filters:ident) => { $crate::formatter::hooks::REGISTERED.register(DM_FORMATTER); };
+    // stat_sink kind
+    (@register stat_sink $filters:ident) => { $crate::stat_sink::hooks::REGISTERED.register(DM_STAT_SINK); };
     (@register $other:ident $filters:ident) => {};
 }

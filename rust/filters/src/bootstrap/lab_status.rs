@@ -206,6 +206,10 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("matcher_data_input", crate::MATCHER_DATA_INPUT_NAMES),
         // header_formatter kind
         ("header_formatter", crate::HEADER_FORMATTER_NAMES),
+        // formatter kind
+        ("formatter", crate::FORMATTER_NAMES),
+        // stat_sink kind
+        ("stat_sink", crate::STAT_SINK_NAMES),
     ];
     tables
         .iter()
@@ -384,6 +388,10 @@ mod tests {
             "matcher_data_input",
             // header_formatter kind
             "header_formatter",
+            // formatter kind
+            "formatter",
+            // stat_sink kind
+            "stat_sink",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
