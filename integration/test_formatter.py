@@ -35,22 +35,23 @@ def keyed(value: bytes, chars: int = 16) -> str:
 
 
 def log_lines(envoy) -> list[str]:
-    """The access log, flushed first: POST /reopen_logs makes Envoy write what
-    it buffered (its file flush interval is 10 s otherwise)."""
+    """The access log as written so far. POST /reopen_logs asks Envoy to write
+    out what it buffered (it does every processes.FILE_FLUSH_MS otherwise)."""
     req = urllib.request.Request(f"http://127.0.0.1:{processes.ADMIN_PORT}/reopen_logs", method="POST")
     urllib.request.urlopen(req, timeout=5).read()
     path = envoy.log_path.parent / envoy.name / "access_logs" / "header_hash.log"
-    deadline = time.monotonic() + 5
-    while True:
-        lines = path.read_bytes().decode(errors="replace").splitlines() if path.exists() else []
-        if lines or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.05)
+    return path.read_bytes().decode(errors="replace").splitlines() if path.exists() else []
 
 
 def line_for(envoy, path: str) -> dict[str, str]:
-    """The fields of the one line logged for `path` (each request has its own)."""
-    found = [line for line in log_lines(envoy) if f" {path} " in line]
+    """The fields of the one line logged for `path` (each request has its own),
+    once Envoy's flush thread has written it."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = [line for line in log_lines(envoy) if f" {path} " in line]
+        if found or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(found) == 1, (path, found)
     return dict(field.split("=", 1) for field in found[0].split() if "=" in field)
 
@@ -137,10 +138,8 @@ def test_every_worker_hashes_alike(envoy):
     # 40 connections over the 4 workers, each its own user.
     for i in range(40):
         curl(f"/worker-{i}", "h2" if i % 2 else "http1", [("x-user-id", f"user-{i}")])
-    lines = log_lines(envoy)
     for i in range(40):
-        found = [line for line in lines if f" /worker-{i} " in line]
-        assert len(found) == 1 and f"user={keyed(f'user-{i}'.encode())} " in found[0], found
+        assert line_for(envoy, f"/worker-{i}")["user"] == keyed(f"user-{i}".encode()), i
 
 
 # ----------------------------------------------------------------- bad configs
