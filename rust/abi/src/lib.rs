@@ -20,6 +20,7 @@
 //! [`route_specifier`] (a request's route, chosen after matching).
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
+//! [`tracer`] (a connection manager's tracing provider).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -58,6 +59,8 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // health_checker kind
 pub mod health_checker;
+// tracer kind
+pub mod tracer;
 
 pub mod since;
 
@@ -80,6 +83,8 @@ pub use udp::*;
 pub use upstream_http_tcp_bridge::*;
 // health_checker kind
 pub use health_checker::*;
+// tracer kind
+pub use tracer::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -24,6 +24,8 @@ pub mod udp;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// tracer kind
+pub mod tracer;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -122,5 +124,11 @@ envoy_dm_sdk::module! {
         "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
         #[cfg(feature = "fault-injection")]
         "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
+    ],
+    // tracer kind: a connection manager's `tracing.provider`.
+    tracer: [
+        "tr_w3c_json" => tracer::tr_w3c_json::W3cJsonConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "tr_fault_injection" => tracer::tr_fault_injection::TracerFaultConfig::new,
     ],
 }
