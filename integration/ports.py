@@ -68,6 +68,8 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
+    # tracer kind: tr_w3c_json on a connection manager's tracing provider.
+    1156: "Rust tr_w3c_json: W3C traceparent continued to the upstream, spans -> access_logs/tr_w3c_json_0.log",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -86,6 +88,8 @@ CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named 
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
+# tracer kind
+TRACER = [1156]  # tr_w3c_json (not soaked: every sampled request is a span line)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -103,6 +107,8 @@ GROUPS = {
     "upstream_http_tcp_bridge": BRIDGE,
     # health_checker kind
     "health_checker": HEALTH_CHECKER,
+    # tracer kind
+    "tracer": TRACER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -193,6 +199,9 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # tracer kind (256-259)
+    "tracer": 256,  # test_tracer: tr_w3c_json's sampling ratio and size cap
+    "tracer_faults": 257,  # test_kind_faults: tr_fault_injection, a panic per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -272,3 +281,9 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# tracer kind: the Envoys test_tracer.py and test_kind_faults.py build in code
+# (14560-14599; side servers 1311-1314 are reserved for it, unused so far).
+TRACER_TEST_LISTENERS = {"unsampled": 14560, "capped": 14561}
+TRACER_TEST_ADMIN = 14569
+TRACER_FAULT_LISTENER = 14570
+TRACER_FAULT_ADMIN = 14579
