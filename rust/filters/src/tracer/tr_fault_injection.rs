@@ -68,7 +68,10 @@ impl<E: EnvoyTraceContext> Span<E> for FaultSpan {
     }
     fn spawn_child(&mut self, _: &str, _: i64) -> Option<Box<dyn Span<E>>> {
         self.maybe("span_spawn_child");
-        Some(Box::new(FaultSpan(self.0.clone())))
+        // The router injects through the child; every other hook panics in
+        // the request's own span only, so each request logs one line.
+        let hook = if self.0 == "span_inject_context" { self.0.clone() } else { String::new() };
+        Some(Box::new(FaultSpan(hook)))
     }
     fn trace_id(&self) -> Option<String> {
         None
