@@ -66,6 +66,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # tracer kind
+        "tracer",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -281,3 +283,17 @@ def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
     # of its three hosts, alive whether the hosts answer or not.
     row = filter_row(status(), "health_checker", "hc_redis_ping")
     assert (row["live_configs"], row["live_instances"]) == (1, len(ports.HEALTH_REDIS)), row
+
+
+# tracer kind
+def test_the_tracer_is_listed_with_a_span_per_traced_request_and_child(envoy):
+    # 1156's connection manager: one configuration; each request makes a span
+    # and a child span for its upstream call, both gone with the request.
+    before = filter_row(status(), "tracer", "tr_w3c_json")
+    for _ in range(5):
+        assert request(1156, "/").status == 200
+    after = filter_row(status(), "tracer", "tr_w3c_json")
+    assert after["live_configs"] == 1, after
+    assert after["instances_created"] - before["instances_created"] == 10, (before, after)
+    assert after["live_instances"] == 0, after
+

@@ -50,6 +50,9 @@ def kind_of(hook: str) -> str:
     # health_checker kind
     if hook.startswith("envoy_dynamic_module_on_health_checker_"):
         return "health_checker"
+    # tracer kind
+    if hook.startswith("envoy_dynamic_module_on_tracer_"):
+        return "tracer"
     return "http"
 
 
@@ -77,6 +80,8 @@ KINDS = {
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # tracer kind
+        "tracer",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -180,6 +185,8 @@ TEST_ONLY_FILTERS = [
     "bridge_fault_injection",
     # health_checker kind
     "hc_fault_injection",
+    # tracer kind
+    "tr_fault_injection",
 ]
 
 
@@ -248,3 +255,20 @@ def test_header_declares_every_health_checker_hook_the_binary_looks_up():
     # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
     assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# tracer kind: 17 hooks in 1.40 (1.38 and 1.39 lack span_reserve_tags), and
+# the 13 callbacks the ABI declares, every one exported by the binary.
+def test_header_declares_every_tracer_hook_the_binary_looks_up():
+    found = hooks_in_binary("tracer_")
+    assert HOOKS_BY_KIND["tracer"] == found, sorted(HOOKS_BY_KIND["tracer"] ^ found)
+    assert len(found) == 17
+
+
+def test_the_binary_exports_every_tracer_callback():
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_tracer_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True, check=True)
+    exported = {line.split()[-1] for line in out.stdout.splitlines() if "_callback_tracer_" in line}
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 13
+

@@ -198,6 +198,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ),
         // health_checker kind
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
+        // tracer kind
+        ("tracer", crate::TRACER_NAMES),
     ];
     tables
         .iter()
@@ -368,6 +370,8 @@ mod tests {
             "upstream_http_tcp_bridge",
             // health_checker kind
             "health_checker",
+            // tracer kind
+            "tracer",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
