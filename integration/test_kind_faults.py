@@ -816,7 +816,7 @@ TRACER_KIND, TRACER_NAME = "tracer", "tr_fault_injection"
 TRACER_HOOKS = ["start_span", "span_spawn_child", "span_inject_context", "span_set_tag", "span_finish", "span_destroy"]
 
 
-def traced_upstream_headers(port: int, headers: list[tuple[str, str]]) -> dict:
+def traced_upstream_headers(port: int, headers: list[tuple[str, str | bytes]]) -> dict:
     """The headers the echo upstream saw (its /headers reflection)."""
     resp = request(port, "/headers", headers=headers)
     assert resp.status == 200, resp

@@ -296,4 +296,3 @@ def test_the_tracer_is_listed_with_a_span_per_traced_request_and_child(envoy):
     assert after["live_configs"] == 1, after
     assert after["instances_created"] - before["instances_created"] == 10, (before, after)
     assert after["live_instances"] == 0, after
-

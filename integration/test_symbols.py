@@ -267,8 +267,9 @@ def test_header_declares_every_tracer_hook_the_binary_looks_up():
 
 def test_the_binary_exports_every_tracer_callback():
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_tracer_")}
-    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True, check=True
+    )
     exported = {line.split()[-1] for line in out.stdout.splitlines() if "_callback_tracer_" in line}
     assert declared == exported, sorted(declared ^ exported)
     assert len(declared) == 13
-

@@ -227,7 +227,11 @@ def test_sample_ratio_zero_writes_nothing_new_and_the_cap_drops_the_rest(upstrea
 
 BAD = [
     ("max_bytes_zero", '{"dirname": "access_logs", "max_bytes": 0}', "max_bytes must be 1 to"),
-    ("ratio_over_one", '{"dirname": "access_logs", "max_bytes": 10, "sample_ratio": 1.5}', "sample_ratio must be 0 to 1"),
+    (
+        "ratio_over_one",
+        '{"dirname": "access_logs", "max_bytes": 10, "sample_ratio": 1.5}',
+        "sample_ratio must be 0 to 1",
+    ),
     ("unknown_field", '{"dirname": "access_logs", "max_bytes": 10, "ratio": 1}', "unknown field `ratio`"),
     ("no_dirname", '{"max_bytes": 10}', "missing field `dirname`"),
     ("not_json", "dirname=x", "expected a JSON object"),

@@ -45,6 +45,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/cluster_hosts_file \
                       rust/tenant_route \
                       rust/http_redis_bridge \
+                      rust/w3c_traceparent \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

@@ -40,6 +40,8 @@ NOT_YET = {
     "cluster": "rust/filters/src/cluster/cluster_file_hosts.rs",
     "health_checker": "rust/filters/src/health_checker/hc_redis_ping.rs",
     "upstream_http_tcp_bridge": "rust/filters/src/upstream_http_tcp_bridge/bridge_http_redis.rs",
+    # tracer kind
+    "tracer": "rust/filters/src/tracer/tr_w3c_json/mod.rs",
 }
 LANGS = ["rust", "go", "cpp"]
 SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}
