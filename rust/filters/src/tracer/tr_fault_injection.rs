@@ -70,7 +70,11 @@ impl<E: EnvoyTraceContext> Span<E> for FaultSpan {
         self.maybe("span_spawn_child");
         // The router injects through the child; every other hook panics in
         // the request's own span only, so each request logs one line.
-        let hook = if self.0 == "span_inject_context" { self.0.clone() } else { String::new() };
+        let hook = if self.0 == "span_inject_context" {
+            self.0.clone()
+        } else {
+            String::new()
+        };
         Some(Box::new(FaultSpan(hook)))
     }
     fn trace_id(&self) -> Option<String> {
