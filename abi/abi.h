@@ -507,6 +507,17 @@ typedef enum envoy_dynamic_module_type_access_log_type {
 } envoy_dynamic_module_type_access_log_type;
 
 /**
+ * Why Envoy traces, or does not trace, a request (start_span's `reason`).
+ */
+typedef enum envoy_dynamic_module_type_trace_reason {
+  envoy_dynamic_module_type_trace_reason_NotTraceable,
+  envoy_dynamic_module_type_trace_reason_HealthCheck,
+  envoy_dynamic_module_type_trace_reason_Sampling,
+  envoy_dynamic_module_type_trace_reason_ServiceForced,
+  envoy_dynamic_module_type_trace_reason_ClientForced,
+} envoy_dynamic_module_type_trace_reason;
+
+/**
  * A NUL-terminated version string the module returns from program_init.
  * The module owns it; it must outlive the call.
  */
@@ -1065,6 +1076,29 @@ typedef void *envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr;
  * module owns it until it deletes it.
  */
 typedef void *envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr;
+
+/**
+ * The module's side of one tracer configuration.
+ */
+typedef const void *envoy_dynamic_module_type_tracer_config_module_ptr;
+
+/**
+ * Envoy's side of one tracer configuration (valid while the connection
+ * manager that declares it lives); the metric callbacks take it.
+ */
+typedef void *envoy_dynamic_module_type_tracer_config_envoy_ptr;
+
+/**
+ * The module's side of one span (start_span or span_spawn_child made it).
+ */
+typedef const void *envoy_dynamic_module_type_tracer_span_module_ptr;
+
+/**
+ * Envoy's side of one span: the trace context callbacks read and write,
+ * through it, the request headers at start_span and the upstream request's
+ * at span_inject_context; valid during those hooks only.
+ */
+typedef void *envoy_dynamic_module_type_tracer_span_envoy_ptr;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3790,6 +3824,235 @@ extern void envoy_dynamic_module_callback_stat_sink_config_scheduler_commit(envo
  * Releases a scheduler.
  */
 extern void envoy_dynamic_module_callback_stat_sink_config_scheduler_delete(envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr scheduler);
+
+/**
+ * Creates the module's side of a tracer configuration: `name` is the
+ * config's `tracer_name`, `config` its `tracer_config` (both borrowed
+ * for this call). NULL makes Envoy refuse the connection manager.
+ */
+extern envoy_dynamic_module_type_tracer_config_module_ptr envoy_dynamic_module_on_tracer_config_new(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                    struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                    struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by tracer_config_new.
+ */
+extern void envoy_dynamic_module_on_tracer_config_destroy(envoy_dynamic_module_type_tracer_config_module_ptr config_module_ptr);
+
+/**
+ * Starts the span of one request: `span_envoy_ptr` reads the request's
+ * trace context during this call; `traced` and `reason` are Envoy's
+ * sampling decision. NULL makes it a span that records nothing.
+ */
+extern envoy_dynamic_module_type_tracer_span_module_ptr envoy_dynamic_module_on_tracer_start_span(envoy_dynamic_module_type_tracer_config_module_ptr config_module_ptr,
+                                                                                                  envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                                                  struct envoy_dynamic_module_type_envoy_buffer operation_name,
+                                                                                                  bool traced,
+                                                                                                  enum envoy_dynamic_module_type_trace_reason reason);
+
+/**
+ * Renames the span.
+ */
+extern void envoy_dynamic_module_on_tracer_span_set_operation(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                              struct envoy_dynamic_module_type_envoy_buffer operation);
+
+/**
+ * One tag (both buffers borrowed for this call).
+ */
+extern void envoy_dynamic_module_on_tracer_span_set_tag(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                        struct envoy_dynamic_module_type_envoy_buffer key,
+                                                        struct envoy_dynamic_module_type_envoy_buffer value);
+
+/**
+ * One event at `timestamp_ns` (nanoseconds since the Unix epoch).
+ */
+extern void envoy_dynamic_module_on_tracer_span_log(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                    int64_t timestamp_ns,
+                                                    struct envoy_dynamic_module_type_envoy_buffer event);
+
+/**
+ * The span is over (it is destroyed later, with span_destroy).
+ */
+extern void envoy_dynamic_module_on_tracer_span_finish(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr);
+
+/**
+ * Writes the span's context into an outgoing request: `span_envoy_ptr`
+ * reaches that request's headers during this call.
+ */
+extern void envoy_dynamic_module_on_tracer_span_inject_context(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                               envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr);
+
+/**
+ * A child span (the upstream call) starting at `start_time_ns`. NULL
+ * makes it a span that records nothing.
+ */
+extern envoy_dynamic_module_type_tracer_span_module_ptr envoy_dynamic_module_on_tracer_span_spawn_child(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                                                                        struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                        int64_t start_time_ns);
+
+/**
+ * Envoy's later sampling decision for the span.
+ */
+extern void envoy_dynamic_module_on_tracer_span_set_sampled(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                            bool sampled);
+
+/**
+ * Whether Envoy's own sampling decision applies to the span.
+ */
+extern bool envoy_dynamic_module_on_tracer_span_use_local_decision(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr);
+
+/**
+ * A baggage value into `value_out` (the module's bytes, read by Envoy
+ * right after the call); false when there is none.
+ */
+extern bool envoy_dynamic_module_on_tracer_span_get_baggage(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                            struct envoy_dynamic_module_type_envoy_buffer key,
+                                                            struct envoy_dynamic_module_type_module_buffer *value_out);
+
+/**
+ * Sets a baggage value.
+ */
+extern void envoy_dynamic_module_on_tracer_span_set_baggage(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                            struct envoy_dynamic_module_type_envoy_buffer key,
+                                                            struct envoy_dynamic_module_type_envoy_buffer value);
+
+/**
+ * The trace id as text into `value_out` (the module's bytes, read by
+ * Envoy right after the call); false when there is none.
+ */
+extern bool envoy_dynamic_module_on_tracer_span_get_trace_id(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                             struct envoy_dynamic_module_type_module_buffer *value_out);
+
+/**
+ * The span id as text, as span_get_trace_id.
+ */
+extern bool envoy_dynamic_module_on_tracer_span_get_span_id(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                            struct envoy_dynamic_module_type_module_buffer *value_out);
+
+/**
+ * Releases a span made by start_span or span_spawn_child.
+ */
+extern void envoy_dynamic_module_on_tracer_span_destroy(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr);
+
+/**
+ * Envoy 1.40 only (1.38 and 1.39 do not look it up): how many tags
+ * Envoy is about to set. No copy of the v0.2.0 header was readable here;
+ * this declaration is a hint the module may ignore.
+ */
+extern void envoy_dynamic_module_on_tracer_span_reserve_tags(envoy_dynamic_module_type_tracer_span_module_ptr span_module_ptr,
+                                                             size_t count);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The trace context (request header) `key` into `value_out` (Envoy's
+ * bytes, valid during the running hook). False when absent.
+ */
+extern bool envoy_dynamic_module_callback_tracer_get_trace_context_value(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_module_buffer key,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *value_out);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Sets the trace context value `key` (copied by Envoy).
+ */
+extern void envoy_dynamic_module_callback_tracer_set_trace_context_value(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_module_buffer key,
+                                                                         struct envoy_dynamic_module_type_module_buffer value);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Removes the trace context value `key`.
+ */
+extern void envoy_dynamic_module_callback_tracer_remove_trace_context_value(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_module_buffer key);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The request's protocol (e.g. `HTTP/1.1`). False when unknown.
+ */
+extern bool envoy_dynamic_module_callback_tracer_get_trace_context_protocol(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                            struct envoy_dynamic_module_type_envoy_buffer *value_out);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The request's host (authority). False when unknown.
+ */
+extern bool envoy_dynamic_module_callback_tracer_get_trace_context_host(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                        struct envoy_dynamic_module_type_envoy_buffer *value_out);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The request's path. False when unknown.
+ */
+extern bool envoy_dynamic_module_callback_tracer_get_trace_context_path(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                        struct envoy_dynamic_module_type_envoy_buffer *value_out);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The request's method. False when unknown.
+ */
+extern bool envoy_dynamic_module_callback_tracer_get_trace_context_method(envoy_dynamic_module_type_tracer_span_envoy_ptr span_envoy_ptr,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer *value_out);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Defines a counter (during tracer_config_new only; `Frozen` after).
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_tracer_define_counter(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                         struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                         struct envoy_dynamic_module_type_module_buffer *label_names,
+                                                                                                         size_t label_names_length,
+                                                                                                         size_t *counter_id_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Defines a gauge (during tracer_config_new only).
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_tracer_define_gauge(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                       struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                       struct envoy_dynamic_module_type_module_buffer *label_names,
+                                                                                                       size_t label_names_length,
+                                                                                                       size_t *gauge_id_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Defines a histogram (during tracer_config_new only).
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_tracer_define_histogram(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                           struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                           struct envoy_dynamic_module_type_module_buffer *label_names,
+                                                                                                           size_t label_names_length,
+                                                                                                           size_t *histogram_id_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Adds `value` to a defined counter.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_tracer_increment_counter(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                            size_t id,
+                                                                                                            struct envoy_dynamic_module_type_module_buffer *label_values,
+                                                                                                            size_t label_values_length,
+                                                                                                            uint64_t value);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Sets a defined gauge.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_tracer_set_gauge(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                    size_t id,
+                                                                                                    struct envoy_dynamic_module_type_module_buffer *label_values,
+                                                                                                    size_t label_values_length,
+                                                                                                    uint64_t value);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Records a value in a defined histogram.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_tracer_record_histogram_value(envoy_dynamic_module_type_tracer_config_envoy_ptr config_envoy_ptr,
+                                                                                                                 size_t id,
+                                                                                                                 struct envoy_dynamic_module_type_module_buffer *label_values,
+                                                                                                                 size_t label_values_length,
+                                                                                                                 uint64_t value);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

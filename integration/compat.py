@@ -209,6 +209,8 @@ KINDS = {
     "DynamicModuleFormatter": "formatter",
     # stat_sink kind (the bootstrap's stats_sinks).
     "DynamicModuleStatsSink": "stat_sink",
+    # tracer kind (a connection manager's tracing provider).
+    "DynamicModuleTracer": "tracer",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -233,6 +235,8 @@ NAME_FIELDS = (
     "formatter_name",
     # stat_sink kind
     "sink_name",
+    # tracer kind
+    "tracer_name",
 )
 
 

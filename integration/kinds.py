@@ -702,3 +702,34 @@ def stat_sink_bootstrap(
 ) -> dict:
     """These listeners (none by default), and these stats sinks flushed every `flush`."""
     return {**bootstrap(listeners or [], admin_port), "stats_sinks": sinks, "stats_flush_interval": flush}
+
+
+# ----------------------------------------------------------------- tracer kind
+
+TRACER_TYPE = "type.googleapis.com/envoy.extensions.tracers.dynamic_modules.v3.DynamicModuleTracer"
+
+
+def tracer_listener(port: int, tracer_name: str, config=None, raw: str | None = None) -> dict:
+    """An HTTP listener to the echo upstream whose connection manager traces
+    every request with a rust_module tracer; the router starts a child span
+    per upstream call (start_child_span, the only switch 1.40 has for it)."""
+    typed = {"@type": TRACER_TYPE, "dynamic_module_config": {"name": "rust_module"}, "tracer_name": tracer_name}
+    if config is not None or raw is not None:
+        typed["tracer_config"] = filter_config(config, raw)
+    http = configs.listener(f"tr_{port}", port, [])
+    hcm = http["filter_chains"][0]["filters"][0]["typed_config"]
+    hcm["tracing"] = {"provider": {"name": "envoy.tracers.dynamic_modules", "typed_config": typed}}
+    hcm["http_filters"] = [
+        {
+            "name": "envoy.filters.http.router",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+                "start_child_span": True,
+            },
+        }
+    ]
+    return http
+
+
+def tracer_bootstrap(tracer_name: str, config=None, raw: str | None = None, admin_port: int = 19001) -> dict:
+    return bootstrap([tracer_listener(19000, tracer_name, config, raw)], admin_port)

@@ -79,6 +79,8 @@ LISTENERS = {
     1148: "no module: the same upstream without the formatter (names lowercase), for comparison",
     # formatter kind: Envoy's own file access log with a module's %COMMAND%.
     1140: "Rust fmt_header_hash: %KEYED_HASH(x-user-id)% in access_logs/header_hash.log (curl -H 'x-user-id: alice' ...)",
+    # tracer kind: tr_w3c_json on a connection manager's tracing provider.
+    1156: "Rust tr_w3c_json: W3C traceparent continued to the upstream, spans -> access_logs/tr_w3c_json_0.log",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -107,6 +109,8 @@ MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
 HEADER_FORMATTER = [1147, 1148]  # hf_preserve_case and its baseline (need raw_upstream.py: not soaked)
 # formatter kind
 FORMATTER = [1140]  # fmt_header_hash in Envoy's file access log
+# tracer kind
+TRACER = [1156]  # tr_w3c_json (not soaked: every sampled request is a span line)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -134,6 +138,8 @@ GROUPS = {
     "header_formatter": HEADER_FORMATTER,
     # formatter kind
     "formatter": FORMATTER,
+    # tracer kind
+    "tracer": TRACER,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -238,6 +244,9 @@ BASE_ID = {
     # stat_sink kind (240-244)
     "stat_sink": 241,  # test_stat_sink: stats_statsd to its collectors
     "stat_sink_faults": 242,  # test_kind_faults: stats_fault_injection, a sink per hook
+    # tracer kind (256-259)
+    "tracer": 256,  # test_tracer: tr_w3c_json's sampling ratio and size cap
+    "tracer_faults": 257,  # test_kind_faults: tr_fault_injection, a panic per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -366,3 +375,9 @@ STAT_SINK_LISTENER = 14410
 STAT_SINK_ADMIN = 14411
 STAT_SINK_FAULT_LISTENER = 14420
 STAT_SINK_FAULT_ADMIN = 14421
+# tracer kind: the Envoys test_tracer.py and test_kind_faults.py build in code
+# (14560-14599; side servers 1311-1314 are reserved for it, unused so far).
+TRACER_TEST_LISTENERS = {"unsampled": 14560, "capped": 14561}
+TRACER_TEST_ADMIN = 14569
+TRACER_FAULT_LISTENER = 14570
+TRACER_FAULT_ADMIN = 14579

@@ -1200,3 +1200,70 @@ def test_the_stats_sink_fault_filter_is_refused_without_the_switch(tmp_path):
     code, lines, out = kinds.refusal_lines(path, SINK_KIND, SINK_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ----------------------------------------------------------------- tracer kind
+
+# Its own Envoy (ports.TRACER_FAULT_*): every request is traced by
+# tr_fault_injection, whose spans panic in the hook named by x-fault; a
+# healthy span injects x-fault-tracer: ok into the upstream request.
+TRACER_KIND, TRACER_NAME = "tracer", "tr_fault_injection"
+TRACER_HOOKS = ["start_span", "span_spawn_child", "span_inject_context", "span_set_tag", "span_finish", "span_destroy"]
+
+
+def traced_upstream_headers(port: int, headers: list[tuple[str, str | bytes]]) -> dict:
+    """The headers the echo upstream saw (its /headers reflection)."""
+    resp = request(port, "/headers", headers=headers)
+    assert resp.status == 200, resp
+    return resp.json()["headers"]
+
+
+def test_a_tracer_panic_in_each_hook_leaves_that_request_served_untraced(upstream, logs_dir, tmp_path):
+    config = kinds.bootstrap(
+        [kinds.tracer_listener(ports.TRACER_FAULT_LISTENER, TRACER_NAME, {})], ports.TRACER_FAULT_ADMIN
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "tracer-faults.json",
+        config,
+        ports.TRACER_FAULT_ADMIN,
+        ports.BASE_ID["tracer_faults"],
+        "envoy-tracer-faults",
+    )
+    port = ports.TRACER_FAULT_LISTENER
+    try:
+        for hook in TRACER_HOOKS:
+            seen = traced_upstream_headers(port, [("x-fault", hook)])
+            # A panic before the upstream call (no span, no child, the span
+            # dropped at its first tag, a failed inject) injects nothing; the
+            # request is served all the same.
+            injected = hook in ("span_finish", "span_destroy")
+            assert ("x-fault-tracer" in seen) == injected, (hook, seen)
+            lines = wait_for_lines(envoy, TRACER_KIND, TRACER_NAME, hook, 1)
+            assert len(lines) == 1 and "[error]" in lines[0], (hook, envoy.log()[-3000:])
+            healthy = traced_upstream_headers(port, [])
+            assert healthy["x-fault-tracer"] == ["ok"]
+        time.sleep(0.2)
+        for hook in TRACER_HOOKS:
+            assert len(panic_lines(envoy, TRACER_KIND, TRACER_NAME, hook)) == 1, hook
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]
+
+
+def test_a_panicking_tracer_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.tracer_bootstrap(TRACER_NAME, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {TRACER_KIND} '{TRACER_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_tracer_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.tracer_bootstrap(TRACER_NAME, {})))
+    code, lines, out = kinds.refusal_lines(path, TRACER_KIND, TRACER_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -78,6 +78,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "formatter",
         # stat_sink kind
         "stat_sink",
+        # tracer kind
+        "tracer",
     }, kinds
     for row in doc["filters"]:
         assert set(row) == {
@@ -376,3 +378,16 @@ def test_the_stats_sink_is_listed_and_counts_its_flushes(envoy):
         "a flush",
     )
     assert after["live_configs"] == 1 and after["instances_destroyed"] == after["instances_created"], after
+
+
+# tracer kind
+def test_the_tracer_is_listed_with_a_span_per_traced_request_and_child(envoy):
+    # 1156's connection manager: one configuration; each request makes a span
+    # and a child span for its upstream call, both gone with the request.
+    before = filter_row(status(), "tracer", "tr_w3c_json")
+    for _ in range(5):
+        assert request(1156, "/").status == 200
+    after = filter_row(status(), "tracer", "tr_w3c_json")
+    assert after["live_configs"] == 1, after
+    assert after["instances_created"] - before["instances_created"] == 10, (before, after)
+    assert after["live_instances"] == 0, after

@@ -69,6 +69,9 @@ def kind_of(hook: str) -> str:
     # stat_sink kind
     if hook.startswith("envoy_dynamic_module_on_stat_sink_"):
         return "stat_sink"
+    # tracer kind
+    if hook.startswith("envoy_dynamic_module_on_tracer_"):
+        return "tracer"
     return "http"
 
 
@@ -108,6 +111,8 @@ KINDS = {
         "formatter",
         # stat_sink kind
         "stat_sink",
+        # tracer kind
+        "tracer",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -223,6 +228,8 @@ TEST_ONLY_FILTERS = [
     "fmt_fault_injection",
     # stat_sink kind
     "stats_fault_injection",
+    # tracer kind
+    "tr_fault_injection",
 ]
 
 
@@ -370,3 +377,21 @@ def test_header_declares_every_stat_sink_hook_the_binary_looks_up():
     exported = set(re.findall(r"\b(envoy_dynamic_module_callback_stat_sink_\w+)$", out, re.M))
     assert declared == exported, sorted(declared ^ exported)
     assert len(declared) == 27
+
+
+# tracer kind: 17 hooks in 1.40 (1.38 and 1.39 lack span_reserve_tags), and
+# the 13 callbacks the ABI declares, every one exported by the binary.
+def test_header_declares_every_tracer_hook_the_binary_looks_up():
+    found = hooks_in_binary("tracer_")
+    assert HOOKS_BY_KIND["tracer"] == found, sorted(HOOKS_BY_KIND["tracer"] ^ found)
+    assert len(found) == 17
+
+
+def test_the_binary_exports_every_tracer_callback():
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_tracer_")}
+    out = subprocess.run(
+        ["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True, check=True
+    )
+    exported = {line.split()[-1] for line in out.stdout.splitlines() if "_callback_tracer_" in line}
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 13

@@ -47,6 +47,8 @@ NOT_YET = {
     "header_formatter": "rust/filters/src/header_formatter/hf_preserve_case.rs",
     "formatter": "rust/filters/src/formatter/fmt_header_hash.rs",
     "stat_sink": "rust/filters/src/stat_sink/stats_statsd.rs",
+    # tracer kind
+    "tracer": "rust/filters/src/tracer/tr_w3c_json/mod.rs",
 }
 LANGS = ["rust", "go", "cpp"]
 SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}

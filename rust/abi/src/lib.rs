@@ -26,6 +26,7 @@
 //! [`header_formatter`] (the case of header names on HTTP/1 connections).
 //! [`formatter`] (an access-log format string's own `%COMMAND%`).
 //! [`stat_sink`] (Envoy's metrics, at every flush).
+//! [`tracer`] (a connection manager's tracing provider).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -76,6 +77,8 @@ pub mod header_formatter;
 pub mod formatter;
 // stat_sink kind
 pub mod stat_sink;
+// tracer kind
+pub mod tracer;
 
 pub mod since;
 
@@ -110,6 +113,8 @@ pub use header_formatter::*;
 pub use formatter::*;
 // stat_sink kind
 pub use stat_sink::*;
+// tracer kind
+pub use tracer::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -36,6 +36,8 @@ pub mod header_formatter;
 pub mod formatter;
 // stat_sink kind
 pub mod stat_sink;
+// tracer kind
+pub mod tracer;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -170,5 +172,11 @@ envoy_dm_sdk::module! {
         "stats_statsd" => stat_sink::stats_statsd::StatsdConfig::new,
         #[cfg(feature = "fault-injection")]
         "stats_fault_injection" => stat_sink::stats_fault_injection::StatsFaultConfig::new,
+    ],
+    // tracer kind: a connection manager's `tracing.provider`.
+    tracer: [
+        "tr_w3c_json" => tracer::tr_w3c_json::W3cJsonConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "tr_fault_injection" => tracer::tr_fault_injection::TracerFaultConfig::new,
     ],
 }

@@ -19,7 +19,7 @@
 //! | `log.rs`        | logging through Envoy (captured in tests)                 |
 //! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
 //! | `reentry.rs`    | which callbacks may re-enter the module                   |
-//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `matcher/`, `matcher_data_input/`, `header_formatter/`, `formatter/`, `stat_sink/` | one folder per kind |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `matcher/`, `matcher_data_input/`, `header_formatter/`, `formatter/`, `stat_sink/`, `tracer/` | one folder per kind |
 
 // What every kind shares; none of these imports a kind.
 pub mod barrier;
@@ -42,10 +42,12 @@ pub mod cluster_specifier;
 pub mod early_header_mutation;
 // health_checker kind
 pub mod health_checker;
+// tracer kind
 pub mod http;
 pub mod lb;
 pub mod listener;
 pub mod network;
+pub mod tracer;
 pub mod udp;
 // route_specifier kind
 pub mod route_specifier;

@@ -95,7 +95,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `ROUTE_SPECIFIER_NAMES`,
 /// `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`, `HEALTH_CHECKER_NAMES`, `CONFIG_VALIDATOR_NAMES`,
 /// `MATCHER_NAMES`, `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`, `FORMATTER_NAMES`,
-/// `STAT_SINK_NAMES`), for readers that must not pull in the constructors.
+/// `STAT_SINK_NAMES`, `TRACER_NAMES`), for readers that must not pull in the constructors.
 ///
 /// ```
 /// use envoy_dm_sdk::{BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig};
@@ -132,7 +132,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
 /// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
-/// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`. Each constructor is
+/// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`, `tracer`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -215,12 +215,14 @@ macro_rules! module {
     (@names formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static FORMATTER_NAMES: &[&str] = &[$($t)*]; };
     // stat_sink kind (a bootstrap's `stats_sinks` entry).
     (@names stat_sink [$($t:tt)*]) => { #[allow(dead_code)] pub static STAT_SINK_NAMES: &[&str] = &[$($t)*]; };
+    // tracer kind (a connection manager's `tracing.provider`).
+    (@names tracer [$($t:tt)*]) => { #[allow(dead_code)] pub static TRACER_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
             "upstream_http_tcp_bridge, health_checker, config_validator, matcher, matcher_data_input, ",
-            "header_formatter, formatter, stat_sink"));
+            "header_formatter, formatter, stat_sink, tracer"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -250,6 +252,8 @@ macro_rules! module {
     (@entries formatter [$($t:tt)*]) => { static DM_FORMATTER: &[(&str, $crate::formatter::NewFormatterConfig)] = &[$($t)*]; };
     // stat_sink kind
     (@entries stat_sink [$($t:tt)*]) => { static DM_STAT_SINK: &[(&str, $crate::stat_sink::NewStatSinkConfig)] = &[$($t)*]; };
+    // tracer kind
+    (@entries tracer [$($t:tt)*]) => { static DM_TRACER: &[(&str, $crate::tracer::NewTracerConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -280,5 +284,7 @@ macro_rules! module {
     (@register formatter $filters:ident) => { $crate::formatter::hooks::REGISTERED.register(DM_FORMATTER); };
     // stat_sink kind
     (@register stat_sink $filters:ident) => { $crate::stat_sink::hooks::REGISTERED.register(DM_STAT_SINK); };
+    // tracer kind
+    (@register tracer $filters:ident) => { $crate::tracer::hooks::REGISTERED.register(DM_TRACER); };
     (@register $other:ident $filters:ident) => {};
 }

@@ -734,6 +734,82 @@ optional_callbacks! {
     STAT_SINK_CONFIG_SCHEDULER_DELETE =
         sink::envoy_dynamic_module_callback_stat_sink_config_scheduler_delete since "1.39.0":
         fn(scheduler: sink::envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr);
+    // tracer kind (tracer/handle.rs): Envoy 1.37 has no such kind, so only
+    // a module loaded by 1.38 or later calls these.
+    TRACER_GET_TRACE_CONTEXT_VALUE =
+        abi::envoy_dynamic_module_callback_tracer_get_trace_context_value since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    TRACER_SET_TRACE_CONTEXT_VALUE =
+        abi::envoy_dynamic_module_callback_tracer_set_trace_context_value since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value: envoy_dynamic_module_type_module_buffer);
+    TRACER_REMOVE_TRACE_CONTEXT_VALUE =
+        abi::envoy_dynamic_module_callback_tracer_remove_trace_context_value since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer);
+    TRACER_GET_TRACE_CONTEXT_PROTOCOL =
+        abi::envoy_dynamic_module_callback_tracer_get_trace_context_protocol since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    TRACER_GET_TRACE_CONTEXT_HOST =
+        abi::envoy_dynamic_module_callback_tracer_get_trace_context_host since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    TRACER_GET_TRACE_CONTEXT_PATH =
+        abi::envoy_dynamic_module_callback_tracer_get_trace_context_path since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    TRACER_GET_TRACE_CONTEXT_METHOD =
+        abi::envoy_dynamic_module_callback_tracer_get_trace_context_method since "1.38.0":
+        fn(span: envoy_dynamic_module_type_tracer_span_envoy_ptr,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    TRACER_DEFINE_COUNTER =
+        abi::envoy_dynamic_module_callback_tracer_define_counter since "1.38.0":
+        fn(config: envoy_dynamic_module_type_tracer_config_envoy_ptr,
+           name: envoy_dynamic_module_type_module_buffer,
+           label_names: *mut envoy_dynamic_module_type_module_buffer,
+           label_names_length: usize,
+           counter_id_ptr: *mut usize) -> envoy_dynamic_module_type_metrics_result;
+    TRACER_INCREMENT_COUNTER =
+        abi::envoy_dynamic_module_callback_tracer_increment_counter since "1.38.0":
+        fn(config: envoy_dynamic_module_type_tracer_config_envoy_ptr,
+           id: usize,
+           label_values: *mut envoy_dynamic_module_type_module_buffer,
+           label_values_length: usize,
+           value: u64) -> envoy_dynamic_module_type_metrics_result;
+    // The tracer's gauges and histograms: in the table for the version
+    // check, unused by the SDK so far (tr_w3c_json only counts).
+    TRACER_DEFINE_GAUGE =
+        abi::envoy_dynamic_module_callback_tracer_define_gauge since "1.38.0":
+        fn(config: envoy_dynamic_module_type_tracer_config_envoy_ptr,
+           name: envoy_dynamic_module_type_module_buffer,
+           label_names: *mut envoy_dynamic_module_type_module_buffer,
+           label_names_length: usize,
+           gauge_id_ptr: *mut usize) -> envoy_dynamic_module_type_metrics_result;
+    TRACER_DEFINE_HISTOGRAM =
+        abi::envoy_dynamic_module_callback_tracer_define_histogram since "1.38.0":
+        fn(config: envoy_dynamic_module_type_tracer_config_envoy_ptr,
+           name: envoy_dynamic_module_type_module_buffer,
+           label_names: *mut envoy_dynamic_module_type_module_buffer,
+           label_names_length: usize,
+           histogram_id_ptr: *mut usize) -> envoy_dynamic_module_type_metrics_result;
+    TRACER_SET_GAUGE =
+        abi::envoy_dynamic_module_callback_tracer_set_gauge since "1.38.0":
+        fn(config: envoy_dynamic_module_type_tracer_config_envoy_ptr,
+           id: usize,
+           label_values: *mut envoy_dynamic_module_type_module_buffer,
+           label_values_length: usize,
+           value: u64) -> envoy_dynamic_module_type_metrics_result;
+    TRACER_RECORD_HISTOGRAM_VALUE =
+        abi::envoy_dynamic_module_callback_tracer_record_histogram_value since "1.38.0":
+        fn(config: envoy_dynamic_module_type_tracer_config_envoy_ptr,
+           id: usize,
+           label_values: *mut envoy_dynamic_module_type_module_buffer,
+           label_values_length: usize,
+           value: u64) -> envoy_dynamic_module_type_metrics_result;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

@@ -210,6 +210,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("formatter", crate::FORMATTER_NAMES),
         // stat_sink kind
         ("stat_sink", crate::STAT_SINK_NAMES),
+        // tracer kind
+        ("tracer", crate::TRACER_NAMES),
     ];
     tables
         .iter()
@@ -392,6 +394,8 @@ mod tests {
             "formatter",
             // stat_sink kind
             "stat_sink",
+            // tracer kind
+            "tracer",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
