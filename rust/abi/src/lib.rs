@@ -20,6 +20,7 @@
 //! [`route_specifier`] (a request's route, chosen after matching).
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
+//! [`cert_validator`] (a TLS context's judge of the peer's certificate chain).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -58,6 +59,8 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // health_checker kind
 pub mod health_checker;
+// cert_validator kind
+pub mod cert_validator;
 
 pub mod since;
 
@@ -80,6 +83,8 @@ pub use udp::*;
 pub use upstream_http_tcp_bridge::*;
 // health_checker kind
 pub use health_checker::*;
+// cert_validator kind
+pub use cert_validator::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

@@ -560,6 +560,22 @@ optional_callbacks! {
         abi::envoy_dynamic_module_callback_health_checker_get_host_health since "1.39.0":
         fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr)
             -> envoy_dynamic_module_type_host_health;
+    // cert_validator kind: Envoy 1.37 has no such kind, so only a module
+    // loaded by 1.38 or later ever calls these.
+    CERT_VALIDATOR_SET_ERROR_DETAILS =
+        abi::envoy_dynamic_module_callback_cert_validator_set_error_details since "1.38.0":
+        fn(config: envoy_dynamic_module_type_cert_validator_config_envoy_ptr,
+           error_details: envoy_dynamic_module_type_module_buffer);
+    CERT_VALIDATOR_SET_FILTER_STATE =
+        abi::envoy_dynamic_module_callback_cert_validator_set_filter_state since "1.38.0":
+        fn(config: envoy_dynamic_module_type_cert_validator_config_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value: envoy_dynamic_module_type_module_buffer) -> bool;
+    CERT_VALIDATOR_GET_FILTER_STATE =
+        abi::envoy_dynamic_module_callback_cert_validator_get_filter_state since "1.38.0":
+        fn(config: envoy_dynamic_module_type_cert_validator_config_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).
