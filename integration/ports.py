@@ -68,6 +68,8 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
+    # cert_validator kind: mutual TLS, the client's key pinned (integration/certs/cv_spki_pin/).
+    1150: "https://localhost:1150   Rust cv_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -86,6 +88,8 @@ CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named 
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
+# cert_validator kind
+CERT_VALIDATOR = [1150]  # cv_spki_pin (HTTPS with a client certificate: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -103,6 +107,8 @@ GROUPS = {
     "upstream_http_tcp_bridge": BRIDGE,
     # health_checker kind
     "health_checker": HEALTH_CHECKER,
+    # cert_validator kind
+    "cert_validator": CERT_VALIDATOR,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -193,6 +199,9 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # cert_validator kind (250-254)
+    "cert_validator": 250,  # test_cert_validator: cv_spki_pin on certificates the test makes
+    "cert_validator_faults": 251,  # test_kind_faults: cv_fault_injection, a listener per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -272,3 +281,11 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# cert_validator kind: the TLS upstreams test_cert_validator.py starts (one
+# whose key is pinned, one of the same CA whose key is not), and the Envoys it
+# and test_kind_faults.py build in code (14500-14549).
+CV_UPSTREAMS = {"pinned": 1305, "other": 1306}
+CV_TEST_LISTENERS = {"downstream": 14500, "upstream_pinned": 14501, "upstream_other": 14502}
+CV_TEST_ADMIN = 14509
+CV_FAULT_LISTENERS = range(14520, 14525)  # one per hook of cv_fault_injection
+CV_FAULT_ADMIN = 14529

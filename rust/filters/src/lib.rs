@@ -24,6 +24,8 @@ pub mod udp;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// cert_validator kind
+pub mod cert_validator;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -122,5 +124,11 @@ envoy_dm_sdk::module! {
         "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
         #[cfg(feature = "fault-injection")]
         "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
+    ],
+    // The TLS certificate validator: a TLS context's `custom_validator_config`.
+    cert_validator: [
+        "cv_spki_pin" => cert_validator::cv_spki_pin::SpkiPin::new,
+        #[cfg(feature = "fault-injection")]
+        "cv_fault_injection" => cert_validator::cv_fault_injection::CvFaultConfig::new,
     ],
 }
