@@ -193,6 +193,8 @@ KINDS = {
     "Config": "upstream_http_tcp_bridge",
     # health_checker kind (a cluster's health_checks).
     "DynamicModuleHealthCheck": "health_checker",
+    # cert_validator kind (a TLS context's custom_validator_config).
+    "DynamicModuleCertValidatorConfig": "cert_validator",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -207,6 +209,8 @@ NAME_FIELDS = (
     "bridge_name",
     # health_checker kind
     "health_checker_name",
+    # cert_validator kind
+    "validator_name",
 )
 
 

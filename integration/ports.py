@@ -281,10 +281,12 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
-# cert_validator kind: the TLS upstreams test_cert_validator.py starts (one
-# whose key is pinned, one of the same CA whose key is not), and the Envoys it
-# and test_kind_faults.py build in code (14500-14549).
+# cert_validator kind: the TLS upstreams test_cert_validator.py and
+# test_kind_faults.py start (one whose key is pinned, one of the same CA whose
+# key is not, one behind a fault), and the Envoys they build in code
+# (14500-14549).
 CV_UPSTREAMS = {"pinned": 1305, "other": 1306}
+CV_FAULT_UPSTREAM = 1307  # test_kind_faults: the TLS upstream of the verify-mode fault
 CV_TEST_LISTENERS = {"downstream": 14500, "upstream_pinned": 14501, "upstream_other": 14502}
 CV_TEST_ADMIN = 14509
 CV_FAULT_LISTENERS = range(14520, 14525)  # one per hook of cv_fault_injection

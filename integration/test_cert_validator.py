@@ -37,124 +37,15 @@ DOWN = ports.CV_TEST_LISTENERS["downstream"]
 UP_PINNED = ports.CV_TEST_LISTENERS["upstream_pinned"]
 UP_OTHER = ports.CV_TEST_LISTENERS["upstream_other"]
 ADMIN = ports.CV_TEST_ADMIN
-VALIDATOR_TYPE = (
-    "type.googleapis.com/envoy.extensions.transport_sockets.tls.cert_validator.dynamic_modules.v3."
-    "DynamicModuleCertValidatorConfig"
-)
-TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3."
-
-
-def openssl(*args: str, stdin: bytes | None = None) -> bytes:
-    return subprocess.run(["openssl", *args], input=stdin, capture_output=True, check=True).stdout
-
-
-def spki_pin(cert: Path) -> str:
-    """The pin as `curl --pinnedpubkey` writes it, computed by openssl."""
-    pub = openssl("x509", "-in", str(cert), "-pubkey", "-noout")
-    der = openssl("pkey", "-pubin", "-outform", "der", stdin=pub)
-    digest = openssl("dgst", "-sha256", "-binary", stdin=der)
-    return "sha256//" + base64.b64encode(digest).decode()
-
-
-def make_pki(d: Path) -> dict[str, Path]:
-    """A CA, and two P-256 leaves it signs (`pinned`, `other`) that serve as
-    client and as server certificates; Envoy's own server certificate."""
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-    openssl(
-        "req",
-        "-x509",
-        *ec,
-        "-keyout",
-        str(d / "ca.key"),
-        "-out",
-        str(d / "ca.crt"),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=cv test CA",
-    )
-    for name in ("pinned", "other", "envoy"):
-        openssl(
-            "req", *ec, "-keyout", str(d / f"{name}.key"), "-out", str(d / f"{name}.csr"), "-subj", f"/CN={name}.test"
-        )
-        (d / f"{name}.ext").write_text(f"subjectAltName=DNS:{name}.test\n")
-        openssl(
-            "x509", "-req", "-in", str(d / f"{name}.csr"), "-CA", str(d / "ca.crt"), "-CAkey", str(d / "ca.key"),
-            "-CAcreateserial", "-days", "2", "-extfile", str(d / f"{name}.ext"), "-out", str(d / f"{name}.crt"),
-        )  # fmt: skip
-    # The pinned certificate behind `other`'s, as if it were an intermediate.
-    (d / "other+pinned.crt").write_bytes((d / "other.crt").read_bytes() + (d / "pinned.crt").read_bytes())
-    return {p.stem: p for p in d.iterdir()}
-
-
-def validation_context(pins: list[str], raw: str | None = None) -> dict:
-    typed = {
-        "@type": VALIDATOR_TYPE,
-        "dynamic_module_config": {"name": "rust_module"},
-        "validator_name": "cv_spki_pin",
-        "validator_config": kinds.filter_config({"pins": pins}, raw),
-    }
-    return {"custom_validator_config": {"name": "envoy.tls.cert_validator.dynamic_modules", "typed_config": typed}}
-
-
-def mtls_listener(port: int, pki: dict[str, Path], validation: dict) -> dict:
-    """HTTPS (h2 and http/1.1 by ALPN) that requires a client certificate,
-    judged by `validation`; every request is answered by Envoy itself."""
-    tls = {
-        "@type": TLS + "DownstreamTlsContext",
-        "require_client_certificate": True,
-        "common_tls_context": {
-            "alpn_protocols": ["h2", "http/1.1"],
-            "tls_certificates": [
-                {
-                    "certificate_chain": {"filename": str(pki["envoy"].with_suffix(".crt"))},
-                    "private_key": {"filename": str(pki["envoy"].with_suffix(".key"))},
-                }
-            ],
-            "validation_context": validation,
-        },
-    }
-    route = {"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "pinned in\n"}}}
-    hcm = {
-        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-        "stat_prefix": f"cv_{port}",
-        "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [route]}]},
-        "http_filters": [
-            {
-                "name": "envoy.filters.http.router",
-                "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
-            }
-        ],
-    }
-    return {
-        "name": f"cv_{port}",
-        "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
-        "filter_chains": [
-            {
-                "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": tls},
-                "filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}],
-            }
-        ],
-    }
 
 
 def pinned_cluster(name: str, port: int, pins: list[str]) -> dict:
-    """A cluster that speaks TLS to 127.0.0.1:port and judges the server's
-    certificate with cv_spki_pin."""
-    tls = {"@type": TLS + "UpstreamTlsContext", "common_tls_context": {"validation_context": validation_context(pins)}}
-    endpoint = {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": port}}}}
-    return {
-        "name": name,
-        "type": "STATIC",
-        "connect_timeout": "1s",
-        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": [endpoint]}]},
-        "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": tls},
-    }
+    return kinds.tls_cluster(name, port, kinds.validation_context("cv_spki_pin", {"pins": pins}))
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory) -> dict[str, Path]:
-    return make_pki(tmp_path_factory.mktemp("cv-pki"))
+    return kinds.make_pki(tmp_path_factory.mktemp("cv-pki"))
 
 
 @pytest.fixture(scope="module")
@@ -171,21 +62,16 @@ def side_servers(pki):
 
 @pytest.fixture(scope="module")
 def cv_envoy(pki, side_servers, logs_dir, tmp_path_factory):
-    pin = spki_pin(pki["pinned"].with_suffix(".crt"))
+    pin = kinds.spki_pin(pki["pinned"].with_suffix(".crt"))
     config = kinds.bootstrap(
         [
-            mtls_listener(DOWN, pki, validation_context([pin])),
-            kinds.tcp_listener(UP_PINNED, []),
-            kinds.tcp_listener(UP_OTHER, []),
+            kinds.mtls_listener(DOWN, pki, kinds.validation_context("cv_spki_pin", {"pins": [pin]})),
+            # Plain HTTP in, TLS to a side server out.
+            kinds.http_listener_to(UP_PINNED, "cv_pinned"),
+            kinds.http_listener_to(UP_OTHER, "cv_other"),
         ],
         ADMIN,
     )
-    # The two upstream listeners: plain HTTP in, TLS to a side server out.
-    for port, cluster in ((UP_PINNED, "cv_pinned"), (UP_OTHER, "cv_other")):
-        listener = next(
-            listener for listener in config["static_resources"]["listeners"] if listener["name"] == f"tcp_{port}"
-        )
-        listener["filter_chains"] = [http_to(cluster, port)]
     config["static_resources"]["clusters"] += [
         pinned_cluster("cv_pinned", ports.CV_UPSTREAMS["pinned"], [pin]),
         pinned_cluster("cv_other", ports.CV_UPSTREAMS["other"], [pin]),
@@ -204,22 +90,6 @@ def cv_envoy(pki, side_servers, logs_dir, tmp_path_factory):
     yield envoy
     code = envoy.stop()
     assert code == 0, f"envoy exited with {code}\n{envoy.log()[-3000:]}"
-
-
-def http_to(cluster: str, port: int) -> dict:
-    route = {"match": {"prefix": "/"}, "route": {"cluster": cluster}}
-    hcm = {
-        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-        "stat_prefix": f"cv_{port}",
-        "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [route]}]},
-        "http_filters": [
-            {
-                "name": "envoy.filters.http.router",
-                "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
-            }
-        ],
-    }
-    return {"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}]}
 
 
 def mtls_get(port: int, cert: Path | None, key: Path | None, *extra: str) -> tuple[int, str, str]:
@@ -255,7 +125,7 @@ def test_another_certificate_of_the_same_ca_is_refused_visibly(cv_envoy, pki):
     code, _, said = mtls_get(DOWN, pki["other"].with_suffix(".crt"), pki["other"].with_suffix(".key"), *TLS12)
     assert code != 0 and "alert bad certificate" in said, (code, said)
     assert stat(f"listener.127.0.0.1_{DOWN}.ssl.fail_verify_error") == before + 1
-    other_pin = spki_pin(pki["other"].with_suffix(".crt"))
+    other_pin = kinds.spki_pin(pki["other"].with_suffix(".crt"))
     assert f"verify cert failed: cv_spki_pin: leaf key {other_pin} is not pinned" in cv_envoy.log()
 
 
@@ -283,7 +153,7 @@ def test_an_upstream_with_the_pinned_key_answers_and_another_gets_503(cv_envoy, 
     good = request(UP_PINNED, "/")
     assert (good.status, good.body) == (200, b"Hello from TLS upstream pinned\n")
     bad = request(UP_OTHER, "/")
-    other_pin = spki_pin(pki["other"].with_suffix(".crt"))
+    other_pin = kinds.spki_pin(pki["other"].with_suffix(".crt"))
     assert bad.status == 503 and b"remote connection failure" in bad.body, bad.body
     assert f"verify cert failed: cv_spki_pin: leaf key {other_pin} is not pinned" in cv_envoy.log()
     assert stat("cluster.cv_other.ssl.fail_verify_error") >= 1
@@ -343,5 +213,5 @@ def test_the_lab_pins_the_committed_client_key():
     lab = processes.ROOT / "envoy.yaml"
     certs = processes.ROOT / "integration" / "certs" / "cv_spki_pin"
     text = lab.read_text()
-    assert spki_pin(certs / "pinned.crt") in text
-    assert spki_pin(certs / "other.crt") not in text
+    assert kinds.spki_pin(certs / "pinned.crt") in text
+    assert kinds.spki_pin(certs / "other.crt") not in text

@@ -50,6 +50,9 @@ def kind_of(hook: str) -> str:
     # health_checker kind
     if hook.startswith("envoy_dynamic_module_on_health_checker_"):
         return "health_checker"
+    # cert_validator kind
+    if hook.startswith("envoy_dynamic_module_on_cert_validator_"):
+        return "cert_validator"
     return "http"
 
 
@@ -77,6 +80,8 @@ KINDS = {
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # cert_validator kind
+        "cert_validator",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -180,6 +185,8 @@ TEST_ONLY_FILTERS = [
     "bridge_fault_injection",
     # health_checker kind
     "hc_fault_injection",
+    # cert_validator kind
+    "cv_fault_injection",
 ]
 
 
@@ -248,3 +255,13 @@ def test_header_declares_every_health_checker_hook_the_binary_looks_up():
     # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
     assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# cert_validator kind
+def test_header_declares_every_cert_validator_hook_the_binary_looks_up():
+    found = hooks_in_binary("cert_validator_")
+    assert HOOKS_BY_KIND["cert_validator"] == found, sorted(HOOKS_BY_KIND["cert_validator"] ^ found)
+    assert len(found) == 5
+    # Its three callbacks, every one exported by this Envoy (and @since 1.38 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_cert_validator_")}
+    assert len(declared) == 3 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)

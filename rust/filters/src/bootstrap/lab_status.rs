@@ -11,9 +11,10 @@
 //! - **`GET {admin_path}`** on the admin port answers JSON: the module's name,
 //!   language and version, the ABI version it speaks with this Envoy, every
 //!   filter it registers (all kinds) with how many configurations and
-//!   instances (streams, connections, sockets, ...) of each are alive now and
-//!   were ever made, and the counters the filters keep: the access logs' queued
-//!   lines, and each header_auth token file's state. Other methods get 405.
+//!   instances (streams, connections, sockets, judged certificate chains,
+//!   ...) of each are alive now and were ever made, and the counters the
+//!   filters keep: the access logs' queued lines, and each header_auth token
+//!   file's state. Other methods get 405.
 //! - **A timer** every `reload_interval_ms` (100 ms to 1 h) re-reads every
 //!   header_auth `tokens_file` (a missing or bad file keeps its previous set,
 //!   logged once; see [`token_file`](crate::shared::token_file)).
@@ -198,6 +199,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ),
         // health_checker kind
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
+        // cert_validator kind
+        ("cert_validator", crate::CERT_VALIDATOR_NAMES),
     ];
     tables
         .iter()
@@ -368,6 +371,8 @@ mod tests {
             "upstream_http_tcp_bridge",
             // health_checker kind
             "health_checker",
+            // cert_validator kind
+            "cert_validator",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }

@@ -7,7 +7,9 @@
 //! `do_verify_cert_chain` at the first chain it judges, `get_ssl_verify_mode`
 //! and `update_digest` the first time Envoy asks (while it builds the TLS
 //! context), `config_destroy` when the configuration is released. Every other
-//! chain is accepted: it judges nothing, it only fails.
+//! chain is accepted, except with `get_ssl_verify_mode`, which then refuses
+//! every chain: a test tells by a refusal that the SDK's fallback mode still
+//! has chains judged (a mode of none would skip the validator).
 
 use crate::shared::fault::require as enabled;
 use envoy_dm_sdk::cert_validator::{
@@ -68,6 +70,9 @@ impl<E: EnvoyCertValidator> CertValidatorConfig<E> for CvFaultConfig {
         if self.first("do_verify_cert_chain") {
             panic!("fault injected in do_verify_cert_chain");
         }
+        if self.phase == "get_ssl_verify_mode" {
+            return Verdict::refused("cv_fault_injection: judged after the verify mode's panic");
+        }
         Verdict::accepted()
     }
 
@@ -75,9 +80,6 @@ impl<E: EnvoyCertValidator> CertValidatorConfig<E> for CvFaultConfig {
         if self.first("get_ssl_verify_mode") {
             panic!("fault injected in get_ssl_verify_mode");
         }
-        // SSL_VERIFY_PEER only: the fault table's clients need no certificate
-        // for the listener, and the panic's fallback (which fails a peer
-        // without one) is what the test tells apart.
         envoy_dm_sdk::cert_validator::SSL_VERIFY_PEER
     }
 
@@ -92,7 +94,7 @@ impl<E: EnvoyCertValidator> CertValidatorConfig<E> for CvFaultConfig {
 impl Drop for CvFaultConfig {
     fn drop(&mut self) {
         if self.phase == "config_destroy" && !std::thread::panicking() {
-            panic!("fault injected in config_destroy");
+            panic!("fault injected in config destroy");
         }
     }
 }
