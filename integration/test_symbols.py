@@ -6,7 +6,6 @@ extension in the Rust module only). The Rust and C++ modules export
 nothing else; the Go module exports only what Go's c-shared runtime forces
 (see EXTRA_GO)."""
 
-import functools
 import re
 import subprocess
 from pathlib import Path
@@ -207,17 +206,12 @@ def test_the_test_build_has_every_test_only_filter():
     assert fault_filters_in(processes.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS
 
 
-@functools.cache
-def all_hooks_in_binary() -> frozenset[str]:
-    """Every envoy_dynamic_module_on_* name Envoy's binary holds, read once
-    (one scan of the binary takes seconds; each kind's test filters it)."""
-    binary = Path(processes.envoy_bin()).read_bytes()
-    return frozenset(m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_\w+", binary))
-
-
 def hooks_in_binary(prefix: str) -> set[str]:
     """The envoy_dynamic_module_on_{prefix}* names Envoy's binary looks up."""
-    return {h for h in all_hooks_in_binary() if h.startswith("envoy_dynamic_module_on_" + prefix)}
+    binary = Path(processes.envoy_bin()).read_bytes()
+    return {
+        m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_" + prefix.encode() + rb"\w+", binary)
+    }
 
 
 def test_header_declares_every_lb_hook_the_binary_looks_up():
