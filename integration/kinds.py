@@ -563,7 +563,7 @@ def mtls_listener(port: int, pki: dict[str, Path], validation: dict, require_cli
     route = {"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "pinned in\n"}}}
     hcm = {
         "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-        "stat_prefix": f"cv_{port}",
+        "stat_prefix": f"mtls_{port}",
         "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [route]}]},
         "http_filters": [
             {
@@ -573,7 +573,7 @@ def mtls_listener(port: int, pki: dict[str, Path], validation: dict, require_cli
         ],
     }
     return {
-        "name": f"cv_{port}",
+        "name": f"mtls_{port}",
         "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
         "filter_chains": [
             {

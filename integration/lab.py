@@ -64,7 +64,9 @@ def up() -> int:
         print(f"Named upstreams (1110's hosts file, {processes.CLUSTER_HOSTS}): {in_file}")
         print(f"redis-servers checked by hc_redis_ping (1111): {', '.join(map(str, ports.HEALTH_REDIS))}")
         # cert_validator kind
-        print("Client certificates for 1150 (cv_spki_pin): integration/certs/cv_spki_pin/pinned.* get in, other.* not")
+        print(
+            "Client certificates for 1150 (cert_spki_pin): integration/certs/cert_spki_pin/pinned.* get in, other.* not"
+        )
         print(f"Logs: {envoy.log_path.relative_to(processes.ROOT)} and {upstream.log_path.relative_to(processes.ROOT)}")
         print("Ctrl-C stops everything.")
         stop = {"now": False}

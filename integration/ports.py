@@ -68,8 +68,8 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
-    # cert_validator kind: mutual TLS, the client's key pinned (integration/certs/cv_spki_pin/).
-    1150: "https://localhost:1150   Rust cv_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
+    # cert_validator kind: mutual TLS, the client's key pinned (integration/certs/cert_spki_pin/).
+    1150: "https://localhost:1150   Rust cert_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -89,7 +89,7 @@ BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
 # cert_validator kind
-CERT_VALIDATOR = [1150]  # cv_spki_pin (HTTPS with a client certificate: not soaked)
+CERT_VALIDATOR = [1150]  # cert_spki_pin (HTTPS with a client certificate: not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -200,8 +200,8 @@ BASE_ID = {
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
     # cert_validator kind (250-254)
-    "cert_validator": 250,  # test_cert_validator: cv_spki_pin on certificates the test makes
-    "cert_validator_faults": 251,  # test_kind_faults: cv_fault_injection, a listener per hook
+    "cert_validator": 250,  # test_cert_validator: cert_spki_pin on certificates the test makes
+    "cert_validator_faults": 251,  # test_kind_faults: cert_fault_injection, a listener per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -285,9 +285,9 @@ HEALTH_FAULT_ADMIN = 14149
 # test_kind_faults.py start (one whose key is pinned, one of the same CA whose
 # key is not, one behind a fault), and the Envoys they build in code
 # (14500-14549).
-CV_UPSTREAMS = {"pinned": 1305, "other": 1306}
-CV_FAULT_UPSTREAM = 1307  # test_kind_faults: the TLS upstream of the verify-mode fault
-CV_TEST_LISTENERS = {"downstream": 14500, "upstream_pinned": 14501, "upstream_other": 14502}
-CV_TEST_ADMIN = 14509
-CV_FAULT_LISTENERS = range(14520, 14525)  # one per hook of cv_fault_injection
-CV_FAULT_ADMIN = 14529
+CERT_UPSTREAMS = {"pinned": 1305, "other": 1306}
+CERT_FAULT_UPSTREAM = 1307  # test_kind_faults: the TLS upstream of the verify-mode fault
+CERT_TEST_LISTENERS = {"downstream": 14500, "upstream_pinned": 14501, "upstream_other": 14502}
+CERT_TEST_ADMIN = 14509
+CERT_FAULT_LISTENERS = range(14520, 14525)  # one per hook of cert_fault_injection
+CERT_FAULT_ADMIN = 14529

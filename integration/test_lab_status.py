@@ -290,15 +290,15 @@ def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
 def test_the_cert_validator_counts_each_judged_chain(envoy):
     # 1150's TLS context: one configuration; each handshake's judgement is an
     # instance, made and gone within it (the lab's committed client keys).
-    certs = processes.ROOT / "integration" / "certs" / "cv_spki_pin"
-    before = filter_row(status(), "cert_validator", "cv_spki_pin")
+    certs = processes.ROOT / "integration" / "certs" / "cert_spki_pin"
+    before = filter_row(status(), "cert_validator", "cert_spki_pin")
     codes = []
     for name in ("pinned", "other"):
         argv = ["curl", "-sSk", "--tls-max", "1.2", "--cert", str(certs / f"{name}.crt")]
         argv += ["--key", str(certs / f"{name}.key"), "https://127.0.0.1:1150/uuid"]
         codes.append(subprocess.run(argv, capture_output=True, timeout=10).returncode)
     assert codes[0] == 0 and codes[1] != 0, codes
-    row = filter_row(status(), "cert_validator", "cv_spki_pin")
+    row = filter_row(status(), "cert_validator", "cert_spki_pin")
     assert row["live_configs"] == 1, row
     assert row["instances_created"] - before["instances_created"] == 2, (before, row)
     assert row["live_instances"] == 0, row

@@ -186,7 +186,7 @@ TEST_ONLY_FILTERS = [
     # health_checker kind
     "hc_fault_injection",
     # cert_validator kind
-    "cv_fault_injection",
+    "cert_fault_injection",
 ]
 
 

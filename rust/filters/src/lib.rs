@@ -127,8 +127,8 @@ envoy_dm_sdk::module! {
     ],
     // The TLS certificate validator: a TLS context's `custom_validator_config`.
     cert_validator: [
-        "cv_spki_pin" => cert_validator::cv_spki_pin::SpkiPin::new,
+        "cert_spki_pin" => cert_validator::cert_spki_pin::SpkiPin::new,
         #[cfg(feature = "fault-injection")]
-        "cv_fault_injection" => cert_validator::cv_fault_injection::CvFaultConfig::new,
+        "cert_fault_injection" => cert_validator::cert_fault_injection::CertFaultConfig::new,
     ],
 }

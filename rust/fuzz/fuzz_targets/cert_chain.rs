@@ -1,4 +1,4 @@
-//! cv_spki_pin's untrusted input: the peer's certificate chain (DER, from
+//! cert_spki_pin's untrusted input: the peer's certificate chain (DER, from
 //! the TLS handshake). Every chain gets a verdict, never a panic; one is
 //! accepted only when its leaf parses and its key's pin is the configured
 //! one, and a refusal always says why. The pin is the SHA-256 of the leaf's
@@ -13,7 +13,7 @@
 
 use envoy_dm_sdk::cert_validator::Verdict;
 use libfuzzer_sys::fuzz_target;
-use rust_module::cert_validator::cv_spki_pin::{parse, spki};
+use rust_module::cert_validator::cert_spki_pin::{parse, spki};
 use std::time::Duration;
 
 const PIN: &str = "sha256//gTRuCcbsdw6aEerNmXkdTQs/A9gRfXYP29WRNM6mS5Q=";
@@ -42,8 +42,15 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(spki::show_pin(&leaf.pin), PIN);
             assert!(leaf.not_before <= NOW && NOW <= leaf.not_after);
         }
-        Verdict::Refused { error_details, tls_alert, .. } => {
-            assert!(error_details.starts_with("cv_spki_pin: "), "{error_details}");
+        Verdict::Refused {
+            error_details,
+            tls_alert,
+            ..
+        } => {
+            assert!(
+                error_details.starts_with("cert_spki_pin: "),
+                "{error_details}"
+            );
             assert_eq!(tls_alert, Some(42));
         }
     }

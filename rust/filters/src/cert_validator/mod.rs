@@ -2,5 +2,5 @@
 //! context's `custom_validator_config` names them (`validator_name`).
 
 #[cfg(feature = "fault-injection")]
-pub mod cv_fault_injection;
-pub mod cv_spki_pin;
+pub mod cert_fault_injection;
+pub mod cert_spki_pin;

@@ -1,4 +1,4 @@
-//! What cv_spki_pin reads from a certificate: the SHA-256 of its
+//! What cert_spki_pin reads from a certificate: the SHA-256 of its
 //! SubjectPublicKeyInfo (the pin HPKP and `curl --pinnedpubkey` write, as
 //! base64) and its validity period. The DER comes from the peer, so it is
 //! untrusted: RustCrypto's strict DER reader parses it, and anything it does

@@ -1,4 +1,4 @@
-//! `cv_fault_injection`: a test-only certificate validator that panics on
+//! `cert_fault_injection`: a test-only certificate validator that panics on
 //! purpose, to prove the SDK's barrier through a real Envoy: that handshake
 //! is refused, one line is logged, and the later handshakes are judged.
 //!
@@ -33,13 +33,13 @@ struct Raw {
     phase: String,
 }
 
-pub struct CvFaultConfig {
+pub struct CertFaultConfig {
     phase: &'static str,
     /// The first fault of this config is behind it.
     fired: AtomicBool,
 }
 
-impl CvFaultConfig {
+impl CertFaultConfig {
     pub fn new(
         _envoy: &mut impl EnvoyCertValidatorConfig,
         config: &[u8],
@@ -65,13 +65,13 @@ impl CvFaultConfig {
     }
 }
 
-impl<E: EnvoyCertValidator> CertValidatorConfig<E> for CvFaultConfig {
+impl<E: EnvoyCertValidator> CertValidatorConfig<E> for CertFaultConfig {
     fn do_verify_cert_chain(&self, _: &mut E, _: &[&[u8]], _: &[u8], _: bool) -> Verdict {
         if self.first("do_verify_cert_chain") {
             panic!("fault injected in do_verify_cert_chain");
         }
         if self.phase == "get_ssl_verify_mode" {
-            return Verdict::refused("cv_fault_injection: judged after the verify mode's panic");
+            return Verdict::refused("cert_fault_injection: judged after the verify mode's panic");
         }
         Verdict::accepted()
     }
@@ -87,11 +87,11 @@ impl<E: EnvoyCertValidator> CertValidatorConfig<E> for CvFaultConfig {
         if self.first("update_digest") {
             panic!("fault injected in update_digest");
         }
-        b"cv_fault_injection"
+        b"cert_fault_injection"
     }
 }
 
-impl Drop for CvFaultConfig {
+impl Drop for CertFaultConfig {
     fn drop(&mut self) {
         if self.phase == "config_destroy" && !std::thread::panicking() {
             panic!("fault injected in config destroy");

@@ -1,4 +1,4 @@
-//! `cv_spki_pin`: a TLS certificate validator that accepts a peer (a client
+//! `cert_spki_pin`: a TLS certificate validator that accepts a peer (a client
 //! of a listener, or an upstream server) only when its certificate's public
 //! key is one of a set of pins, SHA-256 of the SubjectPublicKeyInfo in
 //! base64, as HPKP and `curl --pinnedpubkey` write them.
@@ -55,21 +55,21 @@ impl SpkiPin {
     /// The verdict on a chain at `now` (seconds since the epoch).
     pub fn verdict(&self, certs: &[&[u8]], now: Duration) -> Verdict {
         let Some(der) = certs.first() else {
-            return Verdict::refused("cv_spki_pin: no certificate");
+            return Verdict::refused("cert_spki_pin: no certificate");
         };
         let leaf = match read_leaf(der) {
             Ok(leaf) => leaf,
-            Err(why) => return Verdict::refused(format!("cv_spki_pin: {why}")),
+            Err(why) => return Verdict::refused(format!("cert_spki_pin: {why}")),
         };
         if !self.pins.contains(&leaf.pin) {
             return Verdict::refused(format!(
-                "cv_spki_pin: leaf key {} is not pinned",
+                "cert_spki_pin: leaf key {} is not pinned",
                 show_pin(&leaf.pin)
             ));
         }
         if now < leaf.not_before || now > leaf.not_after {
             return Verdict::refused(format!(
-                "cv_spki_pin: leaf key {} is pinned but the certificate is not valid now",
+                "cert_spki_pin: leaf key {} is pinned but the certificate is not valid now",
                 show_pin(&leaf.pin)
             ));
         }
@@ -167,7 +167,7 @@ mod tests {
         assert_eq!(
             verdict,
             Verdict::refused(format!(
-                "cv_spki_pin: leaf key sha256//{LEAF_PIN} is not pinned"
+                "cert_spki_pin: leaf key sha256//{LEAF_PIN} is not pinned"
             ))
         );
     }
