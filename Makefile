@@ -32,7 +32,7 @@ export PYTHONPATH := $(abspath integration):$(abspath bench)
 help:
 	@echo "The two commands:"
 	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1120; Ctrl-C stops)"
-	@echo "  make test        lint, unit, sanitize and build (Rust beside the rest), fuzz-smoke, then integration and bench-smoke beside test-scaffolds"
+	@echo "  make test        lint, unit, sanitize and build (Rust beside the rest), fuzz-smoke, then integration, bench-smoke and test-scaffolds side by side"
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"
 	@echo "  make rust | make go | make cpp | make upstream   one of them (upstream: the echo server)"
@@ -62,7 +62,7 @@ help:
 	@echo "  make test-scaffolds  test-tutorial, test-scaffold and test-new-module in order (in make test, beside integration)"
 	@echo "  make test-new-module  make new-module for each language in a temporary folder, and its make test (in make test)"
 	@echo "  make test-rust-chain | test-other-chain   make test's two chains of checks and builds"
-	@echo "  make test-envoy-chain   integration, then bench-smoke (make test runs it beside test-scaffolds)"
+	@echo "  make test-envoy-chain   integration, then bench-smoke (make test runs it as another user than root, beside test-scaffolds)"
 	@echo "Docs:"
 	@echo "  make docs        rewrite the line numbers of docs' code links from their symbols"
 	@echo "  make diagrams    regenerate docs/diagrams/*.svg from their .dot sources (Graphviz)"
@@ -165,9 +165,12 @@ contenders: | $(LIB)
 # side: the Rust one (cargo serialises its builds on its own lock anyway, and
 # the last crate of each build compiles on one core) and everything else
 # (C++, Go, Python, docs), which shares no build directory with it. Then the
-# fuzz smoke; then integration and bench-smoke beside the scaffold tests,
-# which compile in scratch copies while integration mostly waits on Envoy.
-# The installs run first, alone: apt and pip must not run twice at once.
+# fuzz smoke; then integration, bench-smoke and the scaffold tests side by
+# side: integration mostly waits on Envoy (about half a core), the scaffold
+# tests compile in scratch copies, and bench-smoke, which serves on the lab's
+# ports, has a network namespace of its own as root (as another user it runs
+# after integration). The installs run first, alone: apt and pip must not run
+# twice at once.
 TEST_RUST_CHAIN  := lint-rust unit-rust sanitize-rust fuzz-build-rust rust test-lib
 TEST_OTHER_CHAIN := lint-python lint-docker docs-check diagrams-check fuzz-lint lint-go lint-cpp \
                     unit-go sanitize-go-race go upstream unit-cpp cpp sanitize-cpp sanitize-cpp-tsan \
@@ -175,7 +178,13 @@ TEST_OTHER_CHAIN := lint-python lint-docker docs-check diagrams-check fuzz-lint 
 test: deps fuzz-deps venv
 	$(MAKE) -j2 --output-sync=target test-rust-chain test-other-chain
 	$(MAKE) fuzz-smoke
-	$(MAKE) -j2 --output-sync=target test-envoy-chain test-scaffolds
+	$(MAKE) -j3 --output-sync=target $(TEST_ENVOY_STEPS)
+
+ifeq ($(shell id -u),0)
+TEST_ENVOY_STEPS := integration bench-smoke test-scaffolds
+else
+TEST_ENVOY_STEPS := test-envoy-chain test-scaffolds
+endif
 
 test-envoy-chain:
 	$(MAKE) -j1 integration bench-smoke
@@ -314,7 +323,7 @@ test-new-module: venv
 # The benchmark's smoke run (tiny N, one round) and its anchor check. Its own
 # pytest session: the bench starts its own upstream on the lab's port, so as
 # root it runs in a network namespace of its own (make test runs it beside
-# the scaffold tests, after integration).
+# integration and the scaffold tests then).
 bench-smoke: build venv deps contenders
 	@$(call IN_NETNS,$(PYTHON) -m pytest bench)
 

@@ -17,8 +17,8 @@
  * filter, network filter, listener filter, UDP listener filter, access
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
- * health checker, TLS certificate validator; the version-dependent callbacks
- * last.
+ * health checker, xDS config validator, TLS certificate validator; the
+ * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -919,6 +919,55 @@ typedef void *envoy_dynamic_module_type_health_checker_session_envoy_ptr;
  * then does nothing).
  */
 typedef void *envoy_dynamic_module_type_health_checker_scheduler_module_ptr;
+
+/**
+ * The module's side of one config validator configuration.
+ */
+typedef const void *envoy_dynamic_module_type_config_validator_config_module_ptr;
+
+/**
+ * Envoy's side of one config validator configuration, handed to
+ * config_validator_config_new only (its callbacks take the context).
+ */
+typedef void *envoy_dynamic_module_type_config_validator_config_envoy_ptr;
+
+/**
+ * One validation: what the module reads and the refusal it records; valid
+ * during one validate or validate_delta call only.
+ */
+typedef void *envoy_dynamic_module_type_config_validator_context_envoy_ptr;
+
+/**
+ * One decoded xDS resource of an update, every buffer Envoy's and valid
+ * during the validate call only.
+ */
+typedef struct envoy_dynamic_module_type_config_validator_resource {
+  /**
+   * The resource's name (a listener's or cluster's `name`).
+   */
+  struct envoy_dynamic_module_type_envoy_buffer name;
+  /**
+   * The version the control plane gave the resource (may be empty).
+   */
+  struct envoy_dynamic_module_type_envoy_buffer version;
+  /**
+   * The resource's aliases (`aliases_count` buffers; NULL when none).
+   */
+  const struct envoy_dynamic_module_type_envoy_buffer *aliases;
+  size_t aliases_count;
+  /**
+   * Whether the envelope carries a TTL, and the TTL in milliseconds.
+   */
+  bool has_ttl;
+  uint64_t ttl_milliseconds;
+  /**
+   * Whether the envelope carries the resource itself; when it does,
+   * `serialized_resource` is its protobuf encoding (the Listener's,
+   * Cluster's, ... wire bytes, re-serialized by Envoy).
+   */
+  bool has_resource;
+  struct envoy_dynamic_module_type_envoy_buffer serialized_resource;
+} envoy_dynamic_module_type_config_validator_resource;
 
 /**
  * The module's side of one validator configuration, shared by every worker.
@@ -3042,6 +3091,58 @@ extern bool envoy_dynamic_module_callback_health_checker_get_host_metadata_bool(
  * The host's health as Envoy knows it now (Unhealthy for a NULL session).
  */
 extern enum envoy_dynamic_module_type_host_health envoy_dynamic_module_callback_health_checker_get_host_health(envoy_dynamic_module_type_health_checker_session_envoy_ptr session_envoy_ptr);
+
+/**
+ * Creates the module's side of a config validator: `name` is the
+ * config's `extension_name`, `config` its `extension_config` (both
+ * borrowed for this call). NULL makes Envoy refuse the config source.
+ */
+extern envoy_dynamic_module_type_config_validator_config_module_ptr envoy_dynamic_module_on_config_validator_config_new(envoy_dynamic_module_type_config_validator_config_envoy_ptr config_envoy_ptr,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by config_validator_config_new.
+ */
+extern void envoy_dynamic_module_on_config_validator_config_destroy(envoy_dynamic_module_type_config_validator_config_module_ptr config_module_ptr);
+
+/**
+ * Judges a state-of-the-world update of `type_url`: every resource the
+ * update holds. False refuses the update; the reason is what the module
+ * set with config_validator_set_rejection_message during this call.
+ */
+extern bool envoy_dynamic_module_on_config_validator_validate(envoy_dynamic_module_type_config_validator_context_envoy_ptr context_envoy_ptr,
+                                                              envoy_dynamic_module_type_config_validator_config_module_ptr config_module_ptr,
+                                                              struct envoy_dynamic_module_type_envoy_buffer type_url,
+                                                              const struct envoy_dynamic_module_type_config_validator_resource *resources,
+                                                              size_t resources_count);
+
+/**
+ * Judges a delta update: the resources added or changed, and the names
+ * of those removed. False refuses it, as validate.
+ */
+extern bool envoy_dynamic_module_on_config_validator_validate_delta(envoy_dynamic_module_type_config_validator_context_envoy_ptr context_envoy_ptr,
+                                                                    envoy_dynamic_module_type_config_validator_config_module_ptr config_module_ptr,
+                                                                    struct envoy_dynamic_module_type_envoy_buffer type_url,
+                                                                    const struct envoy_dynamic_module_type_config_validator_resource *added_resources,
+                                                                    size_t added_resources_count,
+                                                                    const struct envoy_dynamic_module_type_envoy_buffer *removed_resources,
+                                                                    size_t removed_resources_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The reason of the refusal the running validate call is about to
+ * return; Envoy appends it to its rejection line and the NACK.
+ */
+extern void envoy_dynamic_module_callback_config_validator_set_rejection_message(envoy_dynamic_module_type_config_validator_context_envoy_ptr context_envoy_ptr,
+                                                                                 struct envoy_dynamic_module_type_module_buffer message);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * How many clusters Envoy holds from xDS (CDS) right now, before the
+ * update under validation.
+ */
+extern uint64_t envoy_dynamic_module_callback_config_validator_get_dynamic_cluster_count(envoy_dynamic_module_type_config_validator_context_envoy_ptr context_envoy_ptr);
 
 /**
  * Creates the module's side of a validator configuration: `name` is the

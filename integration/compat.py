@@ -108,6 +108,8 @@ def language_config(language: str, directory: Path) -> Path:
     # lab_status is Rust and needs the bootstrap hooks of 1.40: not part of a
     # language's load check.
     config.pop("bootstrap_extensions", None)
+    # config_validator kind: the validators are Rust too (and 1.40-only).
+    config.pop("dynamic_resources", None)
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{language}.json"
@@ -193,6 +195,8 @@ KINDS = {
     "Config": "upstream_http_tcp_bridge",
     # health_checker kind (a cluster's health_checks).
     "DynamicModuleHealthCheck": "health_checker",
+    # config_validator kind (an xDS config source's config_validators).
+    "DynamicModuleConfigValidator": "config_validator",
     # cert_validator kind (a TLS context's custom_validator_config).
     "DynamicModuleCertValidatorConfig": "cert_validator",
 }
@@ -273,6 +277,9 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
         c for c in config["static_resources"]["clusters"] if not module_cluster(c)
     ]
     module_cluster_names = {c["name"] for c in module_clusters}
+    # config_validator kind: the xDS config sources (with their validators) are
+    # a unit of their own; no other unit subscribes to anything.
+    dynamic = config.pop("dynamic_resources", None)
     units = []
     for lis in config["static_resources"]["listeners"]:
         if module_cluster_names & set(re.findall(r'"cluster": "([^"]+)"', json.dumps(lis))):
@@ -293,6 +300,11 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
         one = dict(config, static_resources=dict(config["static_resources"], listeners=[], clusters=[cluster]))
         one.pop("bootstrap_extensions", None)
         units.append((f"cluster {cluster['name']}", rust_filters(cluster), one))
+    # config_validator kind
+    if dynamic and rust_filters(dynamic):
+        one = dict(config, dynamic_resources=dynamic, static_resources=dict(config["static_resources"], listeners=[]))
+        one.pop("bootstrap_extensions", None)
+        units.append(("xds dynamic_resources", rust_filters(dynamic), one))
     return units
 
 
@@ -382,6 +394,9 @@ def loadable_lab(units: dict[str, dict], work: Path) -> Path:
         for lis in config["static_resources"]["listeners"]
         if not gone & set(re.findall(r'"cluster": "([^"]+)"', json.dumps(lis)))
     ]
+    # config_validator kind: the xDS config sources go when this Envoy refused them.
+    if "xds dynamic_resources" in refused:
+        config.pop("dynamic_resources", None)
     path = work / "envoy-loadable.json"
     path.write_text(json.dumps(config, indent=1))
     return path

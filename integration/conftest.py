@@ -37,9 +37,14 @@ def envoy(upstream, logs_dir, request):
     if EXTERNAL:
         yield None
         return
-    proc = processes.start_envoy(logs_dir, name=f"envoy-{request.module.__name__}")
-    yield proc
-    code = proc.stop()
+    # config_validator kind: the lab's control plane, so 1155 has its cluster.
+    xds = servers.start_lab_xds(logs_dir / request.module.__name__)
+    try:
+        proc = processes.start_envoy(logs_dir, name=f"envoy-{request.module.__name__}")
+        yield proc
+        code = proc.stop()
+    finally:
+        xds.stop()
     assert code == 0, f"envoy exited with {code}\n{proc.log()[-3000:]}"
 
 

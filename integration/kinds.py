@@ -479,6 +479,68 @@ def health_flags(admin_port: int, cluster: str) -> dict[int, str]:
     return flags
 
 
+# config_validator kind
+CONFIG_VALIDATOR_TYPE = (
+    "type.googleapis.com/envoy.extensions.config.validators.dynamic_modules.v3.DynamicModuleConfigValidator"
+)
+XDS_TYPES = {
+    "cds": "type.googleapis.com/envoy.config.cluster.v3.Cluster",
+    "lds": "type.googleapis.com/envoy.config.listener.v3.Listener",
+}
+
+
+def config_validator(name: str, type_url: str, config=None, raw: str | None = None) -> dict:
+    """A `config_validators` entry naming rust_module's validator `name` for
+    the updates of `type_url` (Envoy 1.40 takes exactly one per entry)."""
+    typed = {
+        "@type": CONFIG_VALIDATOR_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "extension_name": name,
+        "type_urls": [type_url],
+    }
+    if config is not None or raw is not None:
+        typed["extension_config"] = filter_config(config, raw)
+    return {"name": "envoy.config.validators.dynamic_modules", "typed_config": typed}
+
+
+def xds_bootstrap(
+    admin_port: int, xds_port: int, name: str, config=None, raw: str | None = None, delta: bool = False
+) -> dict:
+    """No static listener; listeners (LDS) and clusters (CDS) from the xDS
+    server on `xds_port` over gRPC, each update judged by rust_module's
+    validator `name` (one entry per config source, for its type URL)."""
+    config_ = bootstrap([], admin_port)
+    xds = _cluster("xds", xds_port)
+    xds["typed_extension_protocol_options"] = {
+        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+            "explicit_http_config": {"http2_protocol_options": {}},
+        }
+    }
+    config_["static_resources"]["clusters"].append(xds)
+    del config_["static_resources"]["listeners"]
+
+    def source(type_url: str) -> dict:
+        return {
+            "resource_api_version": "V3",
+            "api_config_source": {
+                "api_type": "DELTA_GRPC" if delta else "GRPC",
+                "transport_api_version": "V3",
+                "grpc_services": [{"envoy_grpc": {"cluster_name": "xds"}}],
+                "config_validators": [config_validator(name, type_url, config, raw)],
+            },
+        }
+
+    config_["dynamic_resources"] = {"lds_config": source(XDS_TYPES["lds"]), "cds_config": source(XDS_TYPES["cds"])}
+    config_["node"] = {"id": "cv", "cluster": "lab"}
+    return config_
+
+
+def config_validator_bootstrap(name: str, config=None, raw: str | None = None) -> dict:
+    """xds_bootstrap with one rust_module validator (for validate: no server needed)."""
+    return xds_bootstrap(19001, 19002, name, config, raw)
+
+
 # ------------------------------------------------------- cert_validator kind
 
 CERT_VALIDATOR_TYPE = (

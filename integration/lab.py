@@ -39,6 +39,8 @@ def up() -> int:
         for names in (servers.NAMED_UPSTREAMS, servers.CLUSTER_UPSTREAMS):
             for named in servers.start_named_upstreams(log_dir, names).values():
                 started.callback(named.stop)
+        # config_validator kind: cv_backend over CDS, behind 1155.
+        started.callback(servers.start_lab_xds(log_dir).stop)
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = processes.start_envoy(log_dir, cwd=processes.ROOT)
         print(
@@ -63,6 +65,11 @@ def up() -> int:
         in_file = ", ".join(f"{name} on 127.0.0.1:{port}" for port, name in servers.CLUSTER_UPSTREAMS.items())
         print(f"Named upstreams (1110's hosts file, {processes.CLUSTER_HOSTS}): {in_file}")
         print(f"redis-servers checked by hc_redis_ping (1111): {', '.join(map(str, ports.HEALTH_REDIS))}")
+        spec = (log_dir / "xds" / "lab.json").relative_to(processes.ROOT)
+        print(
+            f"xDS control plane (1155): 127.0.0.1:{ports.XDS_SERVER} serves cv_backend over CDS from {spec}; "
+            "drop its connect_timeout_ms and cv_platform_rules refuses the update (the log says why)"
+        )
         # cert_validator kind
         print(
             "Client certificates for 1150 (cert_spki_pin): integration/certs/cert_spki_pin/pinned.* get in, other.* not"

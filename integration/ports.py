@@ -68,6 +68,8 @@ LISTENERS = {
     1130: "Rust bridge_http_redis: curl localhost:1130/SET/k -d v; curl localhost:1130/GET/k (JSON replies)",
     # health_checker kind: a cluster's active health check.
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
+    # config_validator kind: a cluster from the lab's control plane, each CDS update judged first.
+    1155: "Rust cv_platform_rules (xDS config validator): cv_backend from CDS on 1310; edit build/logs/xds/lab.json",
     # cert_validator kind: mutual TLS, the client's key pinned (integration/certs/cert_spki_pin/).
     1150: "https://localhost:1150   Rust cert_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
 }
@@ -88,6 +90,8 @@ CLUSTER = [1110]  # the cluster kind: cluster_file_hosts (needs the three named 
 BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 # health_checker kind
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
+# config_validator kind
+CONFIG_VALIDATOR = [1155]  # routes to cv_backend from the lab's control plane (XDS_SERVER: not soaked)
 # cert_validator kind
 CERT_VALIDATOR = [1150]  # cert_spki_pin (HTTPS with a client certificate: not soaked)
 GROUPS = {
@@ -107,6 +111,8 @@ GROUPS = {
     "upstream_http_tcp_bridge": BRIDGE,
     # health_checker kind
     "health_checker": HEALTH_CHECKER,
+    # config_validator kind
+    "config_validator": CONFIG_VALIDATOR,
     # cert_validator kind
     "cert_validator": CERT_VALIDATOR,
 }
@@ -199,6 +205,9 @@ BASE_ID = {
     # health_checker kind (212-215)
     "health_checker": 212,  # test_health_checker: hc_redis_ping on its own cluster
     "health_checker_faults": 213,  # test_kind_faults: hc_fault_injection, a cluster per hook
+    # config_validator kind (255, 260; the tracer has 256-259)
+    "config_validator": 255,  # test_config_validator: cv_platform_rules on xDS from XDS_SERVER
+    "config_validator_faults": 260,  # test_kind_faults: cv_fault_injection, SotW and delta
     # cert_validator kind (250-254)
     "cert_validator": 250,  # test_cert_validator: cert_spki_pin on certificates the test makes
     "cert_validator_faults": 251,  # test_kind_faults: cert_fault_injection, a listener per hook
@@ -281,6 +290,19 @@ HEALTH_TEST_LISTENER = 14130
 HEALTH_TEST_ADMIN = 14131
 HEALTH_FAULT_LISTENERS = range(14140, 14145)  # one per hook of hc_fault_injection
 HEALTH_FAULT_ADMIN = 14149
+# config_validator kind: the xDS control plane (harness/xds_server.py) the
+# tests and the lab serve listeners and clusters from (side ports 1310, 1312,
+# 1313, 1315, 1316), the echo upstreams a cluster update moves between, and the
+# Envoys test_config_validator.py and test_kind_faults.py build in code
+# (14550-14559).
+XDS_SERVER = 1310  # the lab's: cv_backend (behind 1155) over CDS
+XDS_TEST_SERVER = 1315  # test_config_validator's, and test_kind_faults' state-of-the-world one
+XDS_DELTA_SERVER = 1316  # test_kind_faults' delta one
+XDS_UPSTREAMS = {1312: "old", 1313: "new"}
+CV_TEST_ADMIN = 14550
+CV_TEST_LISTENER = 14551
+CV_FAULT_ADMIN = {"sotw": 14552, "delta": 14555}
+CV_FAULT_LISTENERS = {"sotw": 14553, "delta": 14554}
 # cert_validator kind: the TLS upstreams test_cert_validator.py and
 # test_kind_faults.py start (one whose key is pinned, one of the same CA whose
 # key is not, one behind a fault), and the Envoys they build in code

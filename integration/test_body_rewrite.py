@@ -165,10 +165,10 @@ def test_upstream_resets_mid_body(envoy, language):
     so far reaches the client, the response is cut short (no last chunk over
     HTTP/1.1, RST_STREAM over HTTP/2), and the next request is served."""
     port = PORTS[language]
-    for _ in range(3):
-        _, body = cases.cut_short_http1(port)
+    for _, body in cases.cut_short_http1_concurrently(port, 3):
         assert b"Hello" not in body and len(body) <= cases.MID_BODY_SENT, body[:60]
         assert b"Howdy from echo server\n".startswith(body[:23]), body[:60]
+    for _ in range(3):
         resp = cases.cut_short_http2(port)
         assert b"Hello" not in resp.body, resp.body[:60]
     assert request(port, "/").body == b"Howdy from echo server\n"

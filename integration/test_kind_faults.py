@@ -808,6 +808,93 @@ def test_the_health_checker_fault_filter_is_refused_without_the_switch(tmp_path)
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
 
 
+# ------------------------------------------------------ config_validator kind
+
+# Two Envoys (ports.CV_FAULT_*), one taking LDS and CDS over state-of-the-world
+# gRPC, one over delta gRPC, each from its own control plane, cv_fault_injection
+# judging every update: an update holding a resource named panic-validate
+# panics in validate (validate_delta); the delta Envoy's validators also panic
+# when Envoy destroys them, at exit.
+CV_KIND, CV_NAME = "config validator", "cv_fault_injection"
+
+
+def cv_spec(path, port: int, version: str, extra_cluster: str | None = None):
+    clusters = [{"name": "backend", "port": ports.UPSTREAM, "connect_timeout_ms": 1000}]
+    if extra_cluster:
+        clusters.append({"name": extra_cluster, "port": ports.UPSTREAM, "connect_timeout_ms": 1000})
+    spec = {
+        "version": version,
+        "clusters": clusters,
+        "listeners": [{"name": "cvf", "port": port, "cluster": "backend"}],
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(spec))
+    tmp.replace(path)
+
+
+@pytest.mark.parametrize("mode", ["sotw", "delta"])
+def test_a_config_validator_panic_refuses_that_update_only(upstream, logs_dir, tmp_path, mode):
+    from harness.xds_server import XdsServer
+
+    delta = mode == "delta"
+    port, admin = ports.CV_FAULT_LISTENERS[mode], ports.CV_FAULT_ADMIN[mode]
+    xds_port = ports.XDS_DELTA_SERVER if delta else ports.XDS_TEST_SERVER
+    spec = tmp_path / "xds.json"
+    cv_spec(spec, port, "v1")
+    server = XdsServer(xds_port, spec)
+    config = kinds.xds_bootstrap(admin, xds_port, CV_NAME, {"phase": "destroy"} if delta else {}, delta=delta)
+    phase = "validate_delta" if delta else "validate"
+    cds = kinds.XDS_TYPES["cds"]
+    try:
+        envoy = start_fault_envoy(
+            logs_dir,
+            tmp_path / "cv-faults.json",
+            config,
+            admin,
+            ports.BASE_ID["config_validator_faults"] + delta,
+            f"envoy-cv-faults-{mode}",
+        )
+        try:
+            processes.wait_until(lambda: processes.http_ok(port, "/"), 10, f"listener cvf on {port}", envoy.proc)
+            for i in range(2):
+                cv_spec(spec, port, f"v{2 + 2 * i}", extra_cluster="panic-validate")
+                processes.wait_until(lambda n=i + 1: len(server.nacks()) == n, 10, "Envoy's NACK")
+                assert f"'{CV_NAME}' panicked in {phase}; the update is refused" in server.nacks()[-1].error
+                assert len(wait_for_lines(envoy, CV_KIND, CV_NAME, phase, i + 1)) == i + 1
+                assert request(port, "/").status == 200
+                # The next update is judged afresh, and taken.
+                cv_spec(spec, port, f"v{3 + 2 * i}")
+                processes.wait_until(lambda v=f"v{3 + 2 * i}": v in server.acked(cds), 10, "Envoy's ACK")
+            assert kinds.stats("cds.update_rejected", admin)["cluster_manager.cds.update_rejected"] == 2
+            assert envoy.proc.poll() is None
+        finally:
+            code = envoy.stop()
+        assert code == 0, envoy.log()[-3000:]
+        if delta:
+            # One validator per config source (LDS, CDS), each destroyed at exit.
+            lines = panic_lines(envoy, CV_KIND, CV_NAME, "config destroy")
+            assert len(lines) == 2, envoy.log()[-3000:]
+    finally:
+        server.stop()
+
+
+def test_a_panicking_config_validator_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.config_validator_bootstrap(CV_NAME, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {CV_KIND} '{CV_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_config_validator_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.config_validator_bootstrap(CV_NAME, {})))
+    code, lines, out = kinds.refusal_lines(path, CV_KIND, CV_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
 # ------------------------------------------------------------ cert_validator
 
 CERT_KIND, CERT_NAME = "cert validator", "cert_fault_injection"

@@ -67,6 +67,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # config_validator kind
+        "config_validator",
         # cert_validator kind
         "cert_validator",
     }, kinds
@@ -284,6 +286,16 @@ def test_the_health_checker_is_listed_with_a_session_per_host(envoy):
     # of its three hosts, alive whether the hosts answer or not.
     row = filter_row(status(), "health_checker", "hc_redis_ping")
     assert (row["live_configs"], row["live_instances"]) == (1, len(ports.HEALTH_REDIS)), row
+
+
+# config_validator kind
+def test_the_config_validator_is_listed_with_a_validation_per_update(envoy):
+    # envoy.yaml's CDS (from the lab's control plane): one configuration; each
+    # update it judges counts as an instance, made and released in the call.
+    processes.wait_until(lambda: request(1155, "/").status == 200, 10, "1155 through cv_backend")
+    row = filter_row(status(), "config_validator", "cv_platform_rules")
+    assert (row["live_configs"], row["live_instances"]) == (1, 0), row
+    assert row["instances_created"] >= 1 and row["instances_created"] == row["instances_destroyed"], row
 
 
 # cert_validator kind

@@ -47,7 +47,7 @@ def send(protocol, method, path, headers) -> tuple[int, list[str]]:
 @pytest.fixture(scope="module")
 def tagged(envoy):
     """Every case sent once, each with its own query; then the access log, read
-    once Envoy flushed it (its file flush interval is 10 s by default)."""
+    once Envoy flushed it (processes.FILE_FLUSH_MS apart)."""
     sent = {}
     for i, (protocol, method, path, headers, _, _) in enumerate(CASES):
         unique = f"{path}?case={i}"

@@ -6,6 +6,7 @@ extension in the Rust module only). The Rust and C++ modules export
 nothing else; the Go module exports only what Go's c-shared runtime forces
 (see EXTRA_GO)."""
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -50,6 +51,9 @@ def kind_of(hook: str) -> str:
     # health_checker kind
     if hook.startswith("envoy_dynamic_module_on_health_checker_"):
         return "health_checker"
+    # config_validator kind
+    if hook.startswith("envoy_dynamic_module_on_config_validator_"):
+        return "config_validator"
     # cert_validator kind
     if hook.startswith("envoy_dynamic_module_on_cert_validator_"):
         return "cert_validator"
@@ -80,6 +84,8 @@ KINDS = {
         "upstream_http_tcp_bridge",
         # health_checker kind
         "health_checker",
+        # config_validator kind
+        "config_validator",
         # cert_validator kind
         "cert_validator",
     },
@@ -185,6 +191,8 @@ TEST_ONLY_FILTERS = [
     "bridge_fault_injection",
     # health_checker kind
     "hc_fault_injection",
+    # config_validator kind
+    "cv_fault_injection",
     # cert_validator kind
     "cert_fault_injection",
 ]
@@ -206,12 +214,17 @@ def test_the_test_build_has_every_test_only_filter():
     assert fault_filters_in(processes.TEST_LIB / "librust_module.so") == TEST_ONLY_FILTERS
 
 
+@functools.cache
+def all_hooks_in_binary() -> frozenset[str]:
+    """Every envoy_dynamic_module_on_* name in Envoy's binary, read once for
+    every kind's check (one pass over the binary instead of one per kind)."""
+    binary = Path(processes.envoy_bin()).read_bytes()
+    return frozenset(m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_\w+", binary))
+
+
 def hooks_in_binary(prefix: str) -> set[str]:
     """The envoy_dynamic_module_on_{prefix}* names Envoy's binary looks up."""
-    binary = Path(processes.envoy_bin()).read_bytes()
-    return {
-        m.decode() for m in re.findall(rb"(?<![A-Za-z_])envoy_dynamic_module_on_" + prefix.encode() + rb"\w+", binary)
-    }
+    return {h for h in all_hooks_in_binary() if h.startswith("envoy_dynamic_module_on_" + prefix)}
 
 
 def test_header_declares_every_lb_hook_the_binary_looks_up():
@@ -255,6 +268,18 @@ def test_header_declares_every_health_checker_hook_the_binary_looks_up():
     # Its eight callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_health_checker_")}
     assert len(declared) == 8 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# config_validator kind
+def test_header_declares_every_config_validator_hook_the_binary_looks_up():
+    # The SDK Envoy links in also holds the names run together in one string:
+    # only whole names count.
+    found = {h for h in hooks_in_binary("config_validator_") if h.count("envoy_dynamic_module_on_") == 1}
+    assert HOOKS_BY_KIND["config_validator"] == found, sorted(HOOKS_BY_KIND["config_validator"] ^ found)
+    assert len(found) == 4
+    # Its two callbacks, both exported by this Envoy (and @since 1.40 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_config_validator_")}
+    assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
 
 
 # cert_validator kind

@@ -53,7 +53,7 @@ def test_access_log_records_resets(lab_envoy):
     _, log = lab_envoy
     for _ in range(K):
         assert request(1062, "/reset").status == 503
-        cases.cut_short_http1(1062)
+    cases.cut_short_http1_concurrently(1062, K)
     assert request(1062, "/").status == 200
     entries = wait_for_lines(log, 2 * K + 1)
     assert len(entries) == 2 * K + 1, entries
@@ -70,7 +70,7 @@ def test_metrics_count_resets(lab_envoy):
     latency_before = prometheus(processes.ADMIN_PORT, count)
     for _ in range(K):
         assert request(1070, "/reset").status == 503
-        cases.cut_short_http1(1070)
+    cases.cut_short_http1_concurrently(1070, K)
     # Counters are exact at once; histograms merge at the stats flush (5 s).
     assert prometheus(processes.ADMIN_PORT, RESPONSES % ("v1", "5xx")) - before["5xx"] == K
     assert prometheus(processes.ADMIN_PORT, RESPONSES % ("v1", "2xx")) - before["2xx"] == K

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs fuzz targets one after the other, each for SECONDS, and writes one
+# Runs fuzz targets FUZZ_JOBS at a time, each for SECONDS, and writes one
 # summary line per target (executions, result) to SUMMARY. A target fails on a
 # finding, and also when its run executed no input at all. Called by
 # mk/fuzz.mk, which builds the Rust and C++ targets first.
@@ -14,8 +14,11 @@
 # go/testdata/fuzz/<Fuzz>/ (where `go test` replays it from then on) or
 # $FUZZ_DIR/artifacts/cpp/<fuzzer>/.
 #
+# Targets run FUZZ_JOBS at a time (default: one per core): each engine is one
+# process on one core, so on two cores the smoke takes half as long.
+#
 # Environment: FUZZ_DIR (build/fuzz), FUZZ_TIMEOUT (seconds one input may take,
-# 20), FUZZ_GO_WORKERS (1).
+# 20), FUZZ_GO_WORKERS (1), FUZZ_JOBS (nproc).
 set -uo pipefail
 
 seconds=$1 summary=$2
@@ -30,8 +33,10 @@ if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; 
 fi
 mkdir -p "$fuzz_dir/logs"
 
-lines=()
-failed=0
+jobs=${FUZZ_JOBS:-$(nproc)}
+results="$fuzz_dir/results"
+rm -rf "$results"
+mkdir -p "$results"
 
 # The number of inputs a finished run executed, from its log.
 executions() { # lang log
@@ -52,8 +57,9 @@ crash_input() { # lang log
   fi
 }
 
-run() { # lang target
-  local lang=$1 target=$2 log="$fuzz_dir/logs/$1-$2.log" rc start=$SECONDS
+# Runs one target and writes its summary line to $results/<n>.
+run() { # n lang target
+  local n=$1 lang=$2 target=$3 log="$fuzz_dir/logs/$2-$3.log" rc start=$SECONDS
   local corpus="$fuzz_dir/corpus/$lang/$target"
   mkdir -p "$corpus"
   echo "fuzz: $lang/$target for ${seconds}s (log: ${log#"$root"/})"
@@ -95,34 +101,51 @@ run() { # lang target
   local execs result
   execs=$(executions "$lang" "$log")
   if [ "$rc" != 0 ]; then
-    failed=$((failed + 1))
     result="FAILED (exit $rc)"
     local input
     input=$(crash_input "$lang" "$log")
     [ -n "$input" ] && result="$result, input: ${input#"$root"/}"
-    echo "fuzz: $lang/$target FAILED; the end of its log:" >&2
-    tail -n 40 "$log" >&2
   elif ! [[ "${execs:-}" =~ ^[0-9]+$ ]] || [ "$execs" -eq 0 ]; then
     # A clean exit proves nothing by itself: a Go -fuzz pattern that matches
     # no function, or an engine stopped before its first input, also exits 0.
-    failed=$((failed + 1))
     result="FAILED (no input executed)"
-    echo "fuzz: $lang/$target exited 0 but executed no input; the end of its log:" >&2
-    tail -n 20 "$log" >&2
   else
     result=ok
   fi
-  lines+=("$(printf '%-34s %5ss %12s execs  %s' "$lang/$target" "$((SECONDS - start))" "${execs:-?}" "$result")")
+  printf '%-34s %5ss %12s execs  %s\n' "$lang/$target" "$((SECONDS - start))" "${execs:-?}" "$result" \
+    >"$results/$n"
 }
 
+n=0
 for spec in "$@"; do
-  run "${spec%%/*}" "${spec#*/}"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  n=$((n + 1))
+  run "$n" "${spec%%/*}" "${spec#*/}" &
+done
+wait
+
+# The summary in the order the targets were given, and the end of the log of
+# each failed one.
+failed=0
+: >"$results/summary"
+for i in $(seq 1 "$n"); do
+  line=$(cat "$results/$i" 2>/dev/null || echo "target $i: no result")
+  echo "$line" >>"$results/summary"
+  case $line in
+    *FAILED* | *"no result"*)
+      failed=$((failed + 1))
+      spec=${line%% *}
+      echo "fuzz: $spec failed; the end of its log:" >&2
+      tail -n 40 "$fuzz_dir/logs/${spec%%/*}-${spec#*/}.log" >&2
+      ;;
+  esac
 done
 
 mkdir -p "$(dirname "$summary")"
-printf '%s\n' "${lines[@]}" >"$summary"
+mv "$results/summary" "$summary"
+rm -rf "$results"
 echo
-echo "fuzz summary (${seconds}s per target; also in $summary):"
+echo "fuzz summary (${seconds}s per target, $jobs at a time; also in $summary):"
 cat "$summary"
 if [ "$failed" != 0 ]; then
   echo "fuzz: $failed target(s) failed; turn each input into a regression test (see mk/fuzz.mk)" >&2

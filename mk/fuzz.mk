@@ -3,8 +3,9 @@
 # delay header parser and callout_auth's handling of the auth service's answer.
 # Included by the Makefile (it uses BUILD):
 #
-#   make fuzz         every target for FUZZ_SECONDS (default 120) each, one after
-#                     the other; executions per target in build/fuzz/summary.txt
+#   make fuzz         every target for FUZZ_SECONDS (default 120) each, FUZZ_JOBS
+#                     (default: one per core) at a time; executions per target
+#                     in build/fuzz/summary.txt
 #   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (default 3) each, for make
 #                     test; fails on any crash (build/fuzz/smoke-summary.txt)
 #   make fuzz-deps    cargo-fuzz (pinned), the nightly toolchain, Clang (apt as root)
@@ -44,6 +45,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/cluster_hosts_file \
                       rust/tenant_route \
                       rust/http_redis_bridge \
+                      rust/xds_resource \
                       rust/cert_chain \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer

@@ -22,11 +22,41 @@ import ports  # noqa: E402
 
 # Every kind the Rust core implements, and which of them each language's
 # scaffold writes. A kind a language's SDK lacks is refused with one line.
-KINDS = ["http", "network", "listener", "udp", "access_logger", "bootstrap"]
+KINDS = [
+    "http",
+    "network",
+    "listener",
+    "udp",
+    "access_logger",
+    "bootstrap",
+    "early_header_mutation",
+    "cluster_specifier",
+    "route_specifier",
+    "lb",
+]
+# Kinds of the Rust core with no template yet: refused, pointing at the
+# filter to start from instead.
+NOT_YET = {
+    "cluster": "rust/filters/src/cluster/cluster_file_hosts.rs",
+    "health_checker": "rust/filters/src/health_checker/hc_redis_ping.rs",
+    "upstream_http_tcp_bridge": "rust/filters/src/upstream_http_tcp_bridge/bridge_http_redis.rs",
+    # config_validator kind
+    "config_validator": "rust/filters/src/config_validator/cv_platform_rules/mod.rs",
+}
 LANGS = ["rust", "go", "cpp"]
 SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}
 SDK_KINDS = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}
 LISTENER_TEMPLATE = {kind: f"listener_{kind}.yaml" for kind in KINDS}
+# Kinds that choose where a request goes: their config adds two upstreams, a
+# and b (listeners of the same Envoy that answer with their name, on the two
+# ports of the filter's block a Rust-only kind leaves free), the clusters of
+# the named template, and the test that requests reach b.
+ROUTED = {
+    "early_header_mutation": "clusters_two.yaml",
+    "cluster_specifier": "clusters_two.yaml",
+    "route_specifier": "clusters_two.yaml",
+    "lb": "clusters_lb.yaml",
+}
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
@@ -75,6 +105,8 @@ def free_ports(repo: Path, count: int) -> list[int]:
 def check(repo: Path, name: str, kind: str, langs: list[str]):
     if not SNAKE.match(name):
         raise Refused(f"NAME={name!r} is not snake_case (lower-case letters, digits and single underscores)")
+    if kind in NOT_YET:
+        raise Refused(f"KIND={kind}: make new-filter has no template for it yet; start from a copy of {NOT_YET[kind]}")
     if kind not in KINDS:
         raise Refused(f"KIND={kind!r} is not a kind; one of {', '.join(KINDS)}")
     for lang in langs:
@@ -134,6 +166,8 @@ def run_formatter(argv: list[str]):
 
 def scaffold(repo: Path, name: str, kind: str, langs: list[str]) -> list[Path]:
     check(repo, name, kind, langs)
+    if kind in ROUTED and len(langs) != 1:
+        raise Refused(f"KIND={kind}: one language at a time (its upstreams take the block's other ports)")
     block = free_ports(repo, 4)
     listener_ports = dict(zip(langs, block[: len(langs)], strict=True))
     admin = block[3]
@@ -189,12 +223,22 @@ def scaffold(repo: Path, name: str, kind: str, langs: list[str]) -> list[Path]:
         for lang, port in listener_ports.items()
     )
     config = t / "lab" / f"config_{kind}.yaml"
+    test = t / "lab" / f"test_{kind}.py.tmpl"
+    if kind in ROUTED:
+        config, test = t / "lab/config_routed.yaml", t / "lab/test_routed.py.tmpl"
+        upstreams = dict(zip(["a", "b"], block[1:3], strict=True))
+        values |= {f"upstream_{which}": str(port) for which, port in upstreams.items()}
+        values["upstreams"] = "".join(
+            render(t / "lab/upstream.yaml", {**values, "which": which, "port": str(port)})
+            for which, port in upstreams.items()
+        ).rstrip("\n")
+        values["clusters"] = render(t / "lab" / ROUTED[kind], {**values, "lang": langs[0]}).rstrip("\n")
     write(
         repo / f"integration/scaffolded/{name}.yaml",
         render(config if config.exists() else t / "lab/config.yaml", {**values, "listeners": listeners.rstrip("\n")}),
         written,
     )
-    write(repo / f"integration/test_{name}.py", render(t / "lab" / f"test_{kind}.py.tmpl", values), written)
+    write(repo / f"integration/test_{name}.py", render(test, values), written)
     ruff = repo / ".venv/bin/ruff"
     if ruff.exists():
         subprocess.run([str(ruff), "format", "--quiet", str(written[-1])], check=True)

@@ -50,6 +50,7 @@ BAD = [
     (["MyFilter", "http"], "NAME='MyFilter' is not snake_case"),
     (["my__filter", "http"], "is not snake_case"),
     (["my_filter", "websocket"], "KIND='websocket' is not a kind"),
+    (["my_filter", "cluster"], "KIND=cluster: make new-filter has no template for it yet"),
     (["my_filter", "http", "rust,java"], "LANGS has 'java', not a language"),
     (["my_filter", "network", "go"], "KIND=network: the go SDK implements http only"),
     (["my_filter", "udp", "cpp"], "KIND=udp: the cpp SDK implements http only"),

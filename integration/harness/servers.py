@@ -11,6 +11,7 @@ for the caller to stop.
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import ports
 from harness.processes import ROOT, Process, http_ok, port_open, spawn, wait_until
+from harness.xds_server import XdsServer
 
 INTEGRATION = ROOT / "integration"
 UPSTREAM_BIN = ROOT / "build" / "bin" / "echo-upstream"
@@ -154,3 +156,27 @@ def start_named_upstreams(log_dir: Path, names: dict[int, str]) -> dict[str, Pro
             proc.stop()
         raise
     return started
+
+
+# config_validator kind: the lab's control plane on ports.XDS_SERVER, serving
+# the cluster cv_backend (behind 1155) over CDS from a spec file in log_dir;
+# envoy.yaml's cv_platform_rules judges every version of it.
+def write_lab_xds_spec(path: Path, connect_timeout_ms: int | None = 1000) -> Path:
+    """cv_backend to the echo upstream; without connect_timeout_ms, a version
+    cv_platform_rules refuses. No "version": the server versions it by its
+    content, so an edit by hand is pushed."""
+    cluster: dict = {"name": "cv_backend", "port": UPSTREAM_ADDR[1]}
+    if connect_timeout_ms is not None:
+        cluster["connect_timeout_ms"] = connect_timeout_ms
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"clusters": [cluster]}, indent=1) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def start_lab_xds(log_dir: Path) -> XdsServer:
+    """The lab's control plane, in this process (stop() it)."""
+    if port_open(ports.XDS_SERVER):
+        raise RuntimeError(f"something already listens on 127.0.0.1:{ports.XDS_SERVER}; stop it first")
+    return XdsServer(ports.XDS_SERVER, write_lab_xds_spec(log_dir / "xds" / "lab.json"))

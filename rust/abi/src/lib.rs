@@ -20,6 +20,7 @@
 //! [`route_specifier`] (a request's route, chosen after matching).
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
+//! [`config_validator`] (xDS updates judged before Envoy applies them).
 //! [`cert_validator`] (a TLS context's judge of the peer's certificate chain).
 #![allow(non_camel_case_types)]
 #![no_std]
@@ -59,6 +60,8 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // health_checker kind
 pub mod health_checker;
+// config_validator kind
+pub mod config_validator;
 // cert_validator kind
 pub mod cert_validator;
 
@@ -83,6 +86,8 @@ pub use udp::*;
 pub use upstream_http_tcp_bridge::*;
 // health_checker kind
 pub use health_checker::*;
+// config_validator kind
+pub use config_validator::*;
 // cert_validator kind
 pub use cert_validator::*;
 

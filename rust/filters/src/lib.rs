@@ -24,6 +24,8 @@ pub mod udp;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// config_validator kind
+pub mod config_validator;
 // cert_validator kind
 pub mod cert_validator;
 
@@ -124,6 +126,12 @@ envoy_dm_sdk::module! {
         "hc_redis_ping" => health_checker::hc_redis_ping::RedisPingConfig::new,
         #[cfg(feature = "fault-injection")]
         "hc_fault_injection" => health_checker::hc_fault_injection::HcFaultConfig::new,
+    ],
+    // config_validator kind: an xDS config source's `config_validators`.
+    config_validator: [
+        "cv_platform_rules" => config_validator::cv_platform_rules::PlatformRulesConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "cv_fault_injection" => config_validator::cv_fault_injection::ConfigValidatorFaultConfig::new,
     ],
     // The TLS certificate validator: a TLS context's `custom_validator_config`.
     cert_validator: [

@@ -19,7 +19,7 @@
 //! | `log.rs`        | logging through Envoy (captured in tests)                 |
 //! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
 //! | `reentry.rs`    | which callbacks may re-enter the module                   |
-//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `cert_validator/` | one folder per kind |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `cert_validator/` | one folder per kind |
 
 // What every kind shares; none of these imports a kind.
 pub mod barrier;
@@ -51,6 +51,8 @@ pub mod udp;
 pub mod route_specifier;
 // upstream_http_tcp_bridge kind
 pub mod upstream_http_tcp_bridge;
+// config_validator kind
+pub mod config_validator;
 // cert_validator kind
 pub mod cert_validator;
 

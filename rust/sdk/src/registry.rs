@@ -130,7 +130,8 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// ```
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
-/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `cert_validator`. Each constructor is
+/// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
+/// `cert_validator`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -201,13 +202,15 @@ macro_rules! module {
     (@names upstream_http_tcp_bridge [$($t:tt)*]) => { #[allow(dead_code)] pub static UPSTREAM_HTTP_TCP_BRIDGE_NAMES: &[&str] = &[$($t)*]; };
     // The health checker (a cluster's `health_checks[].custom_health_check`).
     (@names health_checker [$($t:tt)*]) => { #[allow(dead_code)] pub static HEALTH_CHECKER_NAMES: &[&str] = &[$($t)*]; };
+    // config_validator kind (an xDS config source's `config_validators`).
+    (@names config_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CONFIG_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
     // The TLS certificate validator (a TLS context's `custom_validator_config`).
     (@names cert_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CERT_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
-            "upstream_http_tcp_bridge, health_checker, cert_validator"));
+            "upstream_http_tcp_bridge, health_checker, config_validator, cert_validator"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -225,6 +228,8 @@ macro_rules! module {
     (@entries upstream_http_tcp_bridge [$($t:tt)*]) => { static DM_UPSTREAM_HTTP_TCP_BRIDGE: &[(&str, $crate::upstream_http_tcp_bridge::NewUpstreamHttpTcpBridgeConfig)] = &[$($t)*]; };
     // health_checker kind
     (@entries health_checker [$($t:tt)*]) => { static DM_HEALTH_CHECKER: &[(&str, $crate::health_checker::NewHealthCheckerConfig)] = &[$($t)*]; };
+    // config_validator kind
+    (@entries config_validator [$($t:tt)*]) => { static DM_CONFIG_VALIDATOR: &[(&str, $crate::config_validator::NewConfigValidatorConfig)] = &[$($t)*]; };
     // cert_validator kind
     (@entries cert_validator [$($t:tt)*]) => { static DM_CERT_VALIDATOR: &[(&str, $crate::cert_validator::NewCertValidatorConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
@@ -245,6 +250,8 @@ macro_rules! module {
     (@register upstream_http_tcp_bridge $filters:ident) => { $crate::upstream_http_tcp_bridge::hooks::REGISTERED.register(DM_UPSTREAM_HTTP_TCP_BRIDGE); };
     // health_checker kind
     (@register health_checker $filters:ident) => { $crate::health_checker::hooks::REGISTERED.register(DM_HEALTH_CHECKER); };
+    // config_validator kind
+    (@register config_validator $filters:ident) => { $crate::config_validator::hooks::REGISTERED.register(DM_CONFIG_VALIDATOR); };
     // cert_validator kind
     (@register cert_validator $filters:ident) => { $crate::cert_validator::hooks::REGISTERED.register(DM_CERT_VALIDATOR); };
     (@register $other:ident $filters:ident) => {};

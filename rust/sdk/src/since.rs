@@ -560,6 +560,17 @@ optional_callbacks! {
         abi::envoy_dynamic_module_callback_health_checker_get_host_health since "1.39.0":
         fn(session: envoy_dynamic_module_type_health_checker_session_envoy_ptr)
             -> envoy_dynamic_module_type_host_health;
+    // config_validator kind: Envoy 1.39 and older have no such kind, so only a
+    // module loaded by 1.40 ever calls these.
+    CONFIG_VALIDATOR_SET_REJECTION_MESSAGE =
+        abi::envoy_dynamic_module_callback_config_validator_set_rejection_message
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_config_validator_context_envoy_ptr,
+           message: envoy_dynamic_module_type_module_buffer);
+    CONFIG_VALIDATOR_GET_DYNAMIC_CLUSTER_COUNT =
+        abi::envoy_dynamic_module_callback_config_validator_get_dynamic_cluster_count
+        since "1.40.0":
+        fn(context: envoy_dynamic_module_type_config_validator_context_envoy_ptr) -> u64;
     // cert_validator kind: Envoy 1.37 has no such kind, so only a module
     // loaded by 1.38 or later ever calls these.
     CERT_VALIDATOR_SET_ERROR_DETAILS =

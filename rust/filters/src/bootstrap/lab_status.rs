@@ -199,6 +199,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ),
         // health_checker kind
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
+        // config_validator kind
+        ("config_validator", crate::CONFIG_VALIDATOR_NAMES),
         // cert_validator kind
         ("cert_validator", crate::CERT_VALIDATOR_NAMES),
     ];
@@ -371,6 +373,8 @@ mod tests {
             "upstream_http_tcp_bridge",
             // health_checker kind
             "health_checker",
+            // config_validator kind
+            "config_validator",
             // cert_validator kind
             "cert_validator",
         ] {
