@@ -31,7 +31,7 @@ export PYTHONPATH := $(abspath integration):$(abspath bench)
 # when one is missing.
 help:
 	@echo "The two commands:"
-	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1120; Ctrl-C stops)"
+	@echo "  make up          build everything and serve every listener of envoy.yaml (1062-1159; Ctrl-C stops)"
 	@echo "  make test        lint, unit, sanitize and build (Rust beside the rest), fuzz-smoke, then integration, bench-smoke and test-scaffolds side by side"
 	@echo "Build:"
 	@echo "  make build       deps, then rust go cpp upstream: librust_module.so, libgo_module.so, libcpp_module.so in build/lib"

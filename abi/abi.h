@@ -17,7 +17,8 @@
  * filter, network filter, listener filter, UDP listener filter, access
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
- * health checker, xDS config validator, TLS certificate validator; the
+ * health checker, xDS config validator, matcher, matching data input, HTTP/1 header
+ * formatter, access-log formatter, stats sink, TLS certificate validator; the
  * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
@@ -482,6 +483,29 @@ typedef enum envoy_dynamic_module_type_host_health {
    */
   envoy_dynamic_module_type_host_health_Healthy,
 } envoy_dynamic_module_type_host_health;
+
+/**
+ * Why Envoy logs (its `AccessLog::AccessLogType`). An HTTP request is logged
+ * once, with DownstreamEnd, unless the listener asks for periodic or
+ * start-of-request logs. Hooks take it as a plain integer: a value a newer
+ * Envoy adds must not be undefined behaviour in Rust.
+ */
+typedef enum envoy_dynamic_module_type_access_log_type {
+  envoy_dynamic_module_type_access_log_type_NotSet,
+  envoy_dynamic_module_type_access_log_type_TcpUpstreamConnected,
+  envoy_dynamic_module_type_access_log_type_TcpPeriodic,
+  envoy_dynamic_module_type_access_log_type_TcpConnectionEnd,
+  envoy_dynamic_module_type_access_log_type_DownstreamStart,
+  envoy_dynamic_module_type_access_log_type_DownstreamPeriodic,
+  envoy_dynamic_module_type_access_log_type_DownstreamEnd,
+  envoy_dynamic_module_type_access_log_type_UpstreamPoolReady,
+  envoy_dynamic_module_type_access_log_type_UpstreamPeriodic,
+  envoy_dynamic_module_type_access_log_type_UpstreamEnd,
+  envoy_dynamic_module_type_access_log_type_DownstreamTunnelSuccessfullyEstablished,
+  envoy_dynamic_module_type_access_log_type_UdpTunnelUpstreamConnected,
+  envoy_dynamic_module_type_access_log_type_UdpPeriodic,
+  envoy_dynamic_module_type_access_log_type_UdpSessionEnd,
+} envoy_dynamic_module_type_access_log_type;
 
 /**
  * Whether the chain is accepted: the handshake goes on or fails.
@@ -968,6 +992,99 @@ typedef struct envoy_dynamic_module_type_config_validator_resource {
   bool has_resource;
   struct envoy_dynamic_module_type_envoy_buffer serialized_resource;
 } envoy_dynamic_module_type_config_validator_resource;
+
+/**
+ * The module's side of one matcher configuration.
+ */
+typedef const void *envoy_dynamic_module_type_matcher_config_module_ptr;
+
+/**
+ * Envoy's side of one matcher configuration (NULL in Envoy 1.38 to 1.40).
+ */
+typedef void *envoy_dynamic_module_type_matcher_config_envoy_ptr;
+
+/**
+ * The data one match looks at: valid only during the matcher_match hook it
+ * is passed to.
+ */
+typedef void *envoy_dynamic_module_type_matcher_input_envoy_ptr;
+
+/**
+ * The module's side of one data input configuration.
+ */
+typedef const void *envoy_dynamic_module_type_matcher_data_input_config_module_ptr;
+
+/**
+ * Envoy's side of one data input configuration (NULL in Envoy 1.40).
+ */
+typedef void *envoy_dynamic_module_type_matcher_data_input_config_envoy_ptr;
+
+/**
+ * The data one evaluation looks at and its result: valid only during the
+ * matcher_data_input_get hook it is passed to.
+ */
+typedef void *envoy_dynamic_module_type_matcher_data_input_envoy_ptr;
+
+/**
+ * The module's side of one header formatter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_header_formatter_config_module_ptr;
+
+/**
+ * Envoy's side of one header formatter configuration.
+ */
+typedef void *envoy_dynamic_module_type_header_formatter_config_envoy_ptr;
+
+/**
+ * The module's side of one formatter.
+ */
+typedef const void *envoy_dynamic_module_type_header_formatter_module_ptr;
+
+/**
+ * Envoy's side of one formatter (one HTTP/1 message's).
+ */
+typedef void *envoy_dynamic_module_type_header_formatter_envoy_ptr;
+
+/**
+ * The module's side of one formatter configuration.
+ */
+typedef const void *envoy_dynamic_module_type_formatter_config_module_ptr;
+
+/**
+ * Envoy's side of one formatter configuration.
+ */
+typedef void *envoy_dynamic_module_type_formatter_config_envoy_ptr;
+
+/**
+ * The module's side of one parsed command (its provider).
+ */
+typedef const void *envoy_dynamic_module_type_formatter_provider_module_ptr;
+
+/**
+ * One log line being formatted: valid only during the format hook it is passed to.
+ */
+typedef void *envoy_dynamic_module_type_formatter_context_envoy_ptr;
+
+/**
+ * The module's side of one stats sink configuration.
+ */
+typedef const void *envoy_dynamic_module_type_stat_sink_config_module_ptr;
+
+/**
+ * Envoy's side of one stats sink configuration (main thread only).
+ */
+typedef void *envoy_dynamic_module_type_stat_sink_config_envoy_ptr;
+
+/**
+ * One flush's snapshot of the metrics: valid only during the flush hook.
+ */
+typedef void *envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr;
+
+/**
+ * A scheduler that posts events to a configuration on the main thread; the
+ * module owns it until it deletes it.
+ */
+typedef void *envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr;
 
 /**
  * The module's side of one validator configuration, shared by every worker.
@@ -3143,6 +3260,581 @@ extern void envoy_dynamic_module_callback_config_validator_set_rejection_message
  * update under validation.
  */
 extern uint64_t envoy_dynamic_module_callback_config_validator_get_dynamic_cluster_count(envoy_dynamic_module_type_config_validator_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * Creates the module's side of a matcher configuration from
+ * `matcher_name` and `matcher_config` (both borrowed for this call), on
+ * the main thread. NULL makes Envoy refuse the configuration that holds
+ * the matcher.
+ */
+extern envoy_dynamic_module_type_matcher_config_module_ptr envoy_dynamic_module_on_matcher_config_new(envoy_dynamic_module_type_matcher_config_envoy_ptr config_envoy_ptr,
+                                                                                                      struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                      struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by matcher_config_new.
+ */
+extern void envoy_dynamic_module_on_matcher_config_destroy(envoy_dynamic_module_type_matcher_config_module_ptr config_module_ptr);
+
+/**
+ * Decides one match, on the worker evaluating the tree (so concurrently
+ * with other workers on the same configuration): true is a match. Having
+ * called set_error first, the return value is ignored and the config's
+ * `on_error` decides.
+ */
+extern bool envoy_dynamic_module_on_matcher_match(envoy_dynamic_module_type_matcher_config_module_ptr config_module_ptr,
+                                                  envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * How many headers (one per value) the `header_type` map has; 0 when the
+ * match has no such map (response headers while matching a request).
+ */
+extern size_t envoy_dynamic_module_callback_matcher_get_headers_size(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr,
+                                                                     enum envoy_dynamic_module_type_http_header_type header_type);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * Writes every header of the `header_type` map into `result_headers`,
+ * which has room for get_headers_size entries; false without such a map.
+ */
+extern bool envoy_dynamic_module_callback_matcher_get_headers(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr,
+                                                              enum envoy_dynamic_module_type_http_header_type header_type,
+                                                              struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.0.
+ * The `index`th value of header `key` of the `header_type` map in
+ * `result`; false when there is none. `total_count` (may be NULL) gets
+ * how many values the header has.
+ */
+extern bool envoy_dynamic_module_callback_matcher_get_header_value(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr,
+                                                                   enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                   struct envoy_dynamic_module_type_module_buffer key,
+                                                                   struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                   size_t index,
+                                                                   size_t *total_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * This match could not be decided: Envoy ignores matcher_match's answer
+ * and applies the config's `on_error` (NO_MATCH by default).
+ */
+extern void envoy_dynamic_module_callback_matcher_set_error(envoy_dynamic_module_type_matcher_input_envoy_ptr matcher_input_envoy_ptr);
+
+/**
+ * Creates the module's side of a data input configuration from
+ * `input_name` and `input_config` (both borrowed for this call), on the
+ * main thread. NULL makes Envoy refuse the configuration that holds it.
+ */
+extern envoy_dynamic_module_type_matcher_data_input_config_module_ptr envoy_dynamic_module_on_matcher_data_input_config_new(envoy_dynamic_module_type_matcher_data_input_config_envoy_ptr config_envoy_ptr,
+                                                                                                                            struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                            struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by matcher_data_input_config_new.
+ */
+extern void envoy_dynamic_module_on_matcher_data_input_config_destroy(envoy_dynamic_module_type_matcher_data_input_config_module_ptr config_module_ptr);
+
+/**
+ * Computes the value of one evaluation, on the worker evaluating the tree
+ * (so concurrently with other workers on the same configuration). The
+ * value is what set_result last stored; without a set_result call the
+ * input has no data.
+ */
+extern void envoy_dynamic_module_on_matcher_data_input_get(envoy_dynamic_module_type_matcher_data_input_config_module_ptr config_module_ptr,
+                                                           envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The `index`th value of header `key` of the `header_type` map in
+ * `result`; false when there is none (or no such map: response headers
+ * while matching a request). `total_count` (may be NULL) gets how many
+ * values the header has.
+ */
+extern bool envoy_dynamic_module_callback_matcher_data_input_get_header_value(envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr,
+                                                                              enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                              struct envoy_dynamic_module_type_module_buffer key,
+                                                                              struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                              size_t index,
+                                                                              size_t *total_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Stores this evaluation's value (Envoy copies the bytes); a later call
+ * replaces it.
+ */
+extern void envoy_dynamic_module_callback_matcher_data_input_set_result(envoy_dynamic_module_type_matcher_data_input_envoy_ptr data_input_envoy_ptr,
+                                                                        struct envoy_dynamic_module_type_module_buffer result);
+
+/**
+ * Creates the module's side of a header formatter configuration from
+ * `header_formatter_name` and `header_formatter_config` (both borrowed for
+ * this call), on the main thread. NULL makes Envoy refuse the protocol
+ * options that name it.
+ */
+extern envoy_dynamic_module_type_header_formatter_config_module_ptr envoy_dynamic_module_on_header_formatter_config_new(envoy_dynamic_module_type_header_formatter_config_envoy_ptr config_envoy_ptr,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by header_formatter_config_new (Envoy
+ * calls it on the main thread once no formatter of it is left).
+ */
+extern void envoy_dynamic_module_on_header_formatter_config_destroy(envoy_dynamic_module_type_header_formatter_config_module_ptr config_module_ptr);
+
+/**
+ * Creates the formatter of one HTTP/1 message, on the worker of its
+ * connection. NULL declines: that message keeps Envoy's default casing.
+ */
+extern envoy_dynamic_module_type_header_formatter_module_ptr envoy_dynamic_module_on_header_formatter_new(envoy_dynamic_module_type_header_formatter_config_module_ptr config_module_ptr,
+                                                                                                          envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr);
+
+/**
+ * Releases a formatter made by header_formatter_new, on whatever thread
+ * drops the header map that carried it.
+ */
+extern void envoy_dynamic_module_on_header_formatter_destroy(envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr);
+
+/**
+ * Shows the formatter one header name of its message as it arrived on the
+ * wire (`key` borrowed for this call), in order, before any format.
+ */
+extern void envoy_dynamic_module_on_header_formatter_process_key(envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr,
+                                                                 envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
+                                                                 struct envoy_dynamic_module_type_envoy_buffer key);
+
+/**
+ * How to write header name `key` (lowercase) on the wire: true with the
+ * spelling in `result` (module memory that must stay valid until the next
+ * call on this formatter: Envoy copies it first); false, or an empty
+ * result, keeps `key`.
+ */
+extern bool envoy_dynamic_module_on_header_formatter_format(envoy_dynamic_module_type_header_formatter_envoy_ptr formatter_envoy_ptr,
+                                                            envoy_dynamic_module_type_header_formatter_module_ptr formatter_module_ptr,
+                                                            struct envoy_dynamic_module_type_envoy_buffer key,
+                                                            struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * Creates the module's side of a formatter configuration (both buffers
+ * borrowed for this call), on the main thread. NULL makes Envoy refuse the
+ * format string, and with it the access log's listener.
+ */
+extern envoy_dynamic_module_type_formatter_config_module_ptr envoy_dynamic_module_on_formatter_config_new(envoy_dynamic_module_type_formatter_config_envoy_ptr config_envoy_ptr,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by formatter_config_new, once every
+ * provider it made is gone.
+ */
+extern void envoy_dynamic_module_on_formatter_config_destroy(envoy_dynamic_module_type_formatter_config_module_ptr config_module_ptr);
+
+/**
+ * Offers one `%COMMAND(command_arg):max_length%` of a format string (both
+ * buffers borrowed for this call), on the main thread. NULL means "not my
+ * command": Envoy asks its other parsers and refuses the format string
+ * when none knows it. `max_length` is meaningful only when
+ * `has_max_length`; the provider then truncates its own output.
+ */
+extern envoy_dynamic_module_type_formatter_provider_module_ptr envoy_dynamic_module_on_formatter_parse(envoy_dynamic_module_type_formatter_config_module_ptr config_module_ptr,
+                                                                                                       struct envoy_dynamic_module_type_envoy_buffer command,
+                                                                                                       struct envoy_dynamic_module_type_envoy_buffer command_arg,
+                                                                                                       bool has_max_length,
+                                                                                                       size_t max_length);
+
+/**
+ * Releases a provider made by formatter_parse.
+ */
+extern void envoy_dynamic_module_on_formatter_provider_destroy(envoy_dynamic_module_type_formatter_provider_module_ptr provider_module_ptr);
+
+/**
+ * Formats one log line's value, on the worker writing it (so concurrently
+ * with other workers on the same provider). True with `result` set: the
+ * value (module-owned bytes, which Envoy copies before the next call on
+ * this thread). False: no value (Envoy writes `-` in a text format, null
+ * in a JSON one).
+ */
+extern bool envoy_dynamic_module_on_formatter_format(envoy_dynamic_module_type_formatter_provider_module_ptr provider_module_ptr,
+                                                     envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                     struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many headers of `header_type` the log line has (0 when it has no
+ * such map, e.g. response headers of a request that got no response).
+ */
+extern size_t envoy_dynamic_module_callback_formatter_get_headers_size(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_http_header_type header_type);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Writes every header of `header_type` into `result_headers`, which has
+ * room for get_headers_size entries; false when there is no such map.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_headers(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                struct envoy_dynamic_module_type_envoy_http_header *result_headers);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The `index`th value of header `key` of `header_type` in `result`; false
+ * when there is no such value. `total_count_out` (may be NULL) gets how
+ * many values the header has.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_header_value(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                     enum envoy_dynamic_module_type_http_header_type header_type,
+                                                                     struct envoy_dynamic_module_type_module_buffer key,
+                                                                     struct envoy_dynamic_module_type_envoy_buffer *result,
+                                                                     size_t index,
+                                                                     size_t *total_count_out);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A string attribute of the stream (request, response, connection,
+ * upstream, as the log line has them).
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_string(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * An integer attribute of the stream (e.g. the response code).
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_int(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                      enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                      uint64_t *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A boolean attribute of the stream.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_attribute_bool(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_attribute_id attribute_id,
+                                                                       bool *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The string value at `path` (dot-separated keys) under dynamic metadata
+ * namespace `filter_name`; false when absent or not a string.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_dynamic_metadata(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_module_buffer filter_name,
+                                                                         struct envoy_dynamic_module_type_module_buffer path,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The body of the local reply Envoy sent for this request, if it sent one.
+ */
+extern bool envoy_dynamic_module_callback_formatter_get_local_reply_body(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr,
+                                                                         struct envoy_dynamic_module_type_envoy_buffer *result);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Why this line is written (end of request, periodic, upstream, ...).
+ */
+extern enum envoy_dynamic_module_type_access_log_type envoy_dynamic_module_callback_formatter_get_access_log_type(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * Creates the module's side of a stats sink configuration (both buffers
+ * borrowed for this call), on the main thread, while the server starts.
+ * NULL makes Envoy refuse the bootstrap.
+ */
+extern envoy_dynamic_module_type_stat_sink_config_module_ptr envoy_dynamic_module_on_stat_sink_config_new(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                          struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by stat_sink_config_new (at exit).
+ */
+extern void envoy_dynamic_module_on_stat_sink_config_destroy(envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr);
+
+/**
+ * One flush: the snapshot is readable through the snapshot callbacks
+ * until the hook returns. Main thread, every `stats_flush_interval`.
+ */
+extern void envoy_dynamic_module_on_stat_sink_flush(envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr,
+                                                    envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * One histogram sample (`histogram_name` borrowed for this call), on the
+ * worker that recorded it, so concurrently and on the request's path.
+ */
+extern void envoy_dynamic_module_on_stat_sink_on_histogram_complete(envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr,
+                                                                    struct envoy_dynamic_module_type_envoy_buffer histogram_name,
+                                                                    uint64_t value);
+
+/**
+ * An event committed through a config scheduler, on the main thread.
+ * Optional: Envoy looks it up but loads a module without it.
+ */
+extern void envoy_dynamic_module_on_stat_sink_config_scheduled(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                               envoy_dynamic_module_type_stat_sink_config_module_ptr config_module_ptr,
+                                                               uint64_t event_id);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many counters the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Counter `index`: its name into `name_buffer` (`name_size` gets the full length; the
+ * bytes fit when it is at most the capacity), its value and its increase since the last
+ * flush. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                         size_t index,
+                                                                         char *name_buffer,
+                                                                         size_t name_buffer_capacity,
+                                                                         size_t *name_size,
+                                                                         uint64_t *value,
+                                                                         uint64_t *delta);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many gauges the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Gauge `index`: its name (as get_counter) and its value. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                       size_t index,
+                                                                       char *name_buffer,
+                                                                       size_t name_buffer_capacity,
+                                                                       size_t *name_size,
+                                                                       uint64_t *value);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * How many text readouts the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Text readout `index`: its name and its value, each as get_counter's name. False past the
+ * end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                              size_t index,
+                                                                              char *name_buffer,
+                                                                              size_t name_buffer_capacity,
+                                                                              size_t *name_size,
+                                                                              char *value_buffer,
+                                                                              size_t value_buffer_capacity,
+                                                                              size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many histograms the snapshot holds.
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Histogram `index`: its name (as get_counter's), its sample count and the sum of its
+ * samples, as Envoy's statistics of the histogram keep them. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                           size_t index,
+                                                                           char *name_buffer,
+                                                                           size_t name_buffer_capacity,
+                                                                           size_t *name_size,
+                                                                           uint64_t *sample_count,
+                                                                           double *sample_sum);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many buckets histogram `index` has (0 past the end).
+ */
+extern size_t envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_bucket_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                          size_t index);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Bucket `bucket_index` of histogram `index`: its upper bound and how many samples it
+ * counts. False past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_bucket(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                  size_t index,
+                                                                                  size_t bucket_index,
+                                                                                  double *upper_bound,
+                                                                                  uint64_t *count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The counter's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                            size_t index,
+                                                                                            char *name_buffer,
+                                                                                            size_t name_buffer_capacity,
+                                                                                            size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the counter has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                   size_t index,
+                                                                                   size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the counter: its name and value, each as get_counter's name. False
+ * past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                             size_t index,
+                                                                             size_t tag_index,
+                                                                             char *name_buffer,
+                                                                             size_t name_buffer_capacity,
+                                                                             size_t *name_size,
+                                                                             char *value_buffer,
+                                                                             size_t value_buffer_capacity,
+                                                                             size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The gauge's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                          size_t index,
+                                                                                          char *name_buffer,
+                                                                                          size_t name_buffer_capacity,
+                                                                                          size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the gauge has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                 size_t index,
+                                                                                 size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the gauge: its name and value, each as get_counter's name. False past
+ * either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                           size_t index,
+                                                                           size_t tag_index,
+                                                                           char *name_buffer,
+                                                                           size_t name_buffer_capacity,
+                                                                           size_t *name_size,
+                                                                           char *value_buffer,
+                                                                           size_t value_buffer_capacity,
+                                                                           size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The text readout's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                                 size_t index,
+                                                                                                 char *name_buffer,
+                                                                                                 size_t name_buffer_capacity,
+                                                                                                 size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the text readout has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                        size_t index,
+                                                                                        size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the text readout: its name and value, each as get_counter's name.
+ * False past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                  size_t index,
+                                                                                  size_t tag_index,
+                                                                                  char *name_buffer,
+                                                                                  size_t name_buffer_capacity,
+                                                                                  size_t *name_size,
+                                                                                  char *value_buffer,
+                                                                                  size_t value_buffer_capacity,
+                                                                                  size_t *value_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * The histogram's name without its tags (as get_counter's name). False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag_extracted_name(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                              size_t index,
+                                                                                              char *name_buffer,
+                                                                                              size_t name_buffer_capacity,
+                                                                                              size_t *name_size);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * How many tags the histogram has, in `tag_count`. False past the end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag_count(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                                     size_t index,
+                                                                                     size_t *tag_count);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.37 to 1.39.
+ * Tag `tag_index` of the histogram: its name and value, each as get_counter's name. False
+ * past either end.
+ */
+extern bool envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag(envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr snapshot_envoy_ptr,
+                                                                               size_t index,
+                                                                               size_t tag_index,
+                                                                               char *name_buffer,
+                                                                               size_t name_buffer_capacity,
+                                                                               size_t *name_size,
+                                                                               char *value_buffer,
+                                                                               size_t value_buffer_capacity,
+                                                                               size_t *value_size);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Defines a gauge of the sink's own, during config_new only; its id in `gauge_id`.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_stat_sink_config_define_gauge(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                                                                                 struct envoy_dynamic_module_type_module_buffer name,
+                                                                                                                 size_t *gauge_id);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Sets a gauge define_gauge made, on the main thread.
+ */
+extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callback_stat_sink_config_set_gauge(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr,
+                                                                                                              size_t gauge_id,
+                                                                                                              uint64_t value);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * A scheduler for events to this configuration (stat_sink_config_scheduled), usable from
+ * any thread.
+ */
+extern envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr envoy_dynamic_module_callback_stat_sink_config_scheduler_new(envoy_dynamic_module_type_stat_sink_config_envoy_ptr config_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Posts `event_id` to the configuration's main thread.
+ */
+extern void envoy_dynamic_module_callback_stat_sink_config_scheduler_commit(envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr scheduler,
+                                                                            uint64_t event_id);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Releases a scheduler.
+ */
+extern void envoy_dynamic_module_callback_stat_sink_config_scheduler_delete(envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr scheduler);
 
 /**
  * Creates the module's side of a validator configuration: `name` is the

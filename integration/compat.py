@@ -110,6 +110,8 @@ def language_config(language: str, directory: Path) -> Path:
     config.pop("bootstrap_extensions", None)
     # config_validator kind: the validators are Rust too (and 1.40-only).
     config.pop("dynamic_resources", None)
+    # stat_sink kind: Rust, and a kind of 1.39 and later.
+    config.pop("stats_sinks", None)
     config["admin"]["address"]["socket_address"]["port_value"] = ADMIN_PORT
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{language}.json"
@@ -197,6 +199,16 @@ KINDS = {
     "DynamicModuleHealthCheck": "health_checker",
     # config_validator kind (an xDS config source's config_validators).
     "DynamicModuleConfigValidator": "config_validator",
+    # matcher kind (a matching tree's custom_match).
+    "DynamicModuleMatcher": "matcher",
+    # matcher_data_input kind (a matching tree's input).
+    "DynamicModuleDataInput": "matcher_data_input",
+    # header_formatter kind (http_protocol_options' stateful_formatter).
+    "DynamicModuleHeaderFormatter": "header_formatter",
+    # formatter kind (a format string's formatters).
+    "DynamicModuleFormatter": "formatter",
+    # stat_sink kind (the bootstrap's stats_sinks).
+    "DynamicModuleStatsSink": "stat_sink",
     # cert_validator kind (a TLS context's custom_validator_config).
     "DynamicModuleCertValidatorConfig": "cert_validator",
 }
@@ -213,6 +225,16 @@ NAME_FIELDS = (
     "bridge_name",
     # health_checker kind
     "health_checker_name",
+    # matcher kind
+    "matcher_name",
+    # matcher_data_input kind
+    "input_name",
+    # header_formatter kind
+    "header_formatter_name",
+    # formatter kind
+    "formatter_name",
+    # stat_sink kind
+    "sink_name",
     # cert_validator kind
     "validator_name",
 )
@@ -250,8 +272,9 @@ def rust_filters(node) -> list[str]:
 def module_cluster(cluster: dict) -> bool:
     """Whether rust_module is the cluster itself (the cluster kind), chooses
     its hosts (a load-balancing policy), carries its requests (an upstream
-    HTTP-to-TCP bridge) or checks its hosts (a health checker), not only
-    upstream HTTP filters inside an ordinary cluster. Such a cluster is a unit
+    HTTP-to-TCP bridge), checks its hosts (a health checker) or spells its
+    HTTP/1 header names (a header formatter), not only upstream HTTP filters
+    inside an ordinary cluster. Such a cluster is a unit
     of its own: an Envoy without the kind refuses it, and with it every
     listener that routes there."""
     return bool(
@@ -261,6 +284,11 @@ def module_cluster(cluster: dict) -> bool:
         or rust_filters(cluster.get("upstream_config", {}))
         # health_checker kind
         or rust_filters(cluster.get("health_checks", []))
+        # header_formatter kind: the cluster's HTTP/1 codec formats with the module
+        # (its upstream HTTP filters, also in these options, do not count).
+        or any(
+            f.startswith("header_formatter:") for f in rust_filters(cluster.get("typed_extension_protocol_options", {}))
+        )
     )
 
 
@@ -290,21 +318,30 @@ def rust_units() -> list[tuple[str, list[str], dict]]:
         one = dict(config, static_resources=dict(config["static_resources"], listeners=[lis]))
         one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], lis)
         one.pop("bootstrap_extensions", None)
+        one.pop("stats_sinks", None)  # stat_sink kind: units of their own
         port = lis["address"]["socket_address"]["port_value"]
         units.append((f"{port} {lis['name']}", filters, one))
     for ext in config.get("bootstrap_extensions", []):
         one = dict(config, bootstrap_extensions=[ext], static_resources=dict(config["static_resources"], listeners=[]))
+        one.pop("stats_sinks", None)
         one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
         units.append((f"bootstrap {ext['name']}", rust_filters(ext), one))
     for cluster in module_clusters:
         one = dict(config, static_resources=dict(config["static_resources"], listeners=[], clusters=[cluster]))
         one.pop("bootstrap_extensions", None)
+        one.pop("stats_sinks", None)
         units.append((f"cluster {cluster['name']}", rust_filters(cluster), one))
     # config_validator kind
     if dynamic and rust_filters(dynamic):
         one = dict(config, dynamic_resources=dynamic, static_resources=dict(config["static_resources"], listeners=[]))
         one.pop("bootstrap_extensions", None)
         units.append(("xds dynamic_resources", rust_filters(dynamic), one))
+    # stat_sink kind: each module stats sink alone (no listener).
+    for sink in config.get("stats_sinks", []):
+        one = dict(config, stats_sinks=[sink], static_resources=dict(config["static_resources"], listeners=[]))
+        one["static_resources"]["clusters"] = clusters_for(config["static_resources"]["clusters"], [])
+        one.pop("bootstrap_extensions", None)
+        units.append((f"stats_sink {sink['typed_config'].get('sink_name', '')}", rust_filters(sink), one))
     return units
 
 
@@ -380,6 +417,12 @@ def loadable_lab(units: dict[str, dict], work: Path) -> Path:
     ]
     config["bootstrap_extensions"] = [
         ext for ext in config.get("bootstrap_extensions", []) if f"bootstrap {ext['name']}" not in refused
+    ]
+    # stat_sink kind
+    config["stats_sinks"] = [
+        sink
+        for sink in config.get("stats_sinks", [])
+        if f"stats_sink {sink['typed_config'].get('sink_name', '')}" not in refused
     ]
     config["static_resources"]["clusters"] = clusters_for(
         config["static_resources"]["clusters"], config["static_resources"]["listeners"]

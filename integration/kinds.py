@@ -541,6 +541,171 @@ def config_validator_bootstrap(name: str, config=None, raw: str | None = None) -
     return xds_bootstrap(19001, 19002, name, config, raw)
 
 
+# ---------------------------------------------- matcher and matcher_data_input kinds
+
+MATCHER_TYPE = "type.googleapis.com/envoy.extensions.matching.input_matchers.dynamic_modules.v3.DynamicModuleMatcher"
+MATCHER_INPUT_TYPE = "type.googleapis.com/envoy.extensions.matching.http.dynamic_modules.v3.HttpDynamicModuleMatchInput"
+DATA_INPUT_TYPE = "type.googleapis.com/envoy.extensions.matching.http.dynamic_modules.v3.DynamicModuleDataInput"
+
+
+def _route_action(name: str, cluster: str | None) -> dict:
+    """A matching tree's action: a route to `cluster` that says `name` in the
+    response header x-lab-route, or (cluster None) a direct 404 saying it."""
+    route = {
+        "@type": "type.googleapis.com/envoy.config.route.v3.Route",
+        "match": {"prefix": "/"},
+        "response_headers_to_add": [{"header": {"key": "x-lab-route", "value": name}}],
+    }
+    if cluster is None:
+        route["direct_response"] = {"status": 404, "body": {"inline_string": f"{name}\n"}}
+    else:
+        route["route"] = {"cluster": cluster}
+    return {"action": {"name": name, "typed_config": route}}
+
+
+def _tree_listener(port: int, matcher: dict) -> dict:
+    """An HTTP listener whose one virtual host routes by this matching tree."""
+    http = configs.listener(f"match_{port}", port, [])
+    vhost = http["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"][0]
+    del vhost["routes"]
+    vhost["matcher"] = matcher
+    return http
+
+
+def matcher_listener(port: int, matcher_name: str, config=None, raw: str | None = None, on_error: str | None = None):
+    """A listener whose virtual host sends a request the rust_module matcher
+    matches to echo (x-lab-route: matched), any other to a direct 404
+    (x-lab-route: no_match)."""
+    typed = {"@type": MATCHER_TYPE, "dynamic_module_config": {"name": "rust_module"}, "matcher_name": matcher_name}
+    if config is not None or raw is not None:
+        typed["matcher_config"] = filter_config(config, raw)
+    if on_error is not None:
+        typed["on_error"] = on_error
+    predicate = {
+        "single_predicate": {
+            "input": {"name": "request", "typed_config": {"@type": MATCHER_INPUT_TYPE}},
+            "custom_match": {"name": f"rust_{matcher_name}", "typed_config": typed},
+        }
+    }
+    tree = {
+        "matcher_list": {"matchers": [{"predicate": predicate, "on_match": _route_action("matched", "echo")}]},
+        "on_no_match": _route_action("no_match", None),
+    }
+    return _tree_listener(port, tree)
+
+
+def matcher_bootstrap(matcher_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([matcher_listener(19000, matcher_name, config, raw)])
+
+
+def data_input_listener(port: int, input_name: str, config=None, raw: str | None = None, values=("acme",)):
+    """A listener whose virtual host sends each of `values` the rust_module
+    data input gives to echo (x-lab-route: the value), anything else or no
+    value to a direct 404 (x-lab-route: no_match)."""
+    typed = {"@type": DATA_INPUT_TYPE, "dynamic_module_config": {"name": "rust_module"}, "input_name": input_name}
+    if config is not None or raw is not None:
+        typed["input_config"] = filter_config(config, raw)
+    tree = {
+        "matcher_tree": {
+            "input": {"name": f"rust_{input_name}", "typed_config": typed},
+            "exact_match_map": {"map": {v: _route_action(v, "echo") for v in values}},
+        },
+        "on_no_match": _route_action("no_match", None),
+    }
+    return _tree_listener(port, tree)
+
+
+def data_input_bootstrap(input_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([data_input_listener(19000, input_name, config, raw)])
+
+
+# ------------------------------------------------------- header_formatter kind
+
+HEADER_FORMATTER_TYPE = (
+    "type.googleapis.com/envoy.extensions.http.header_formatters.dynamic_modules.v3.DynamicModuleHeaderFormatter"
+)
+
+
+def stateful_formatter(formatter_name: str, config=None, raw: str | None = None) -> dict:
+    """A `header_key_format.stateful_formatter` naming a rust_module formatter."""
+    typed = {
+        "@type": HEADER_FORMATTER_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "header_formatter_name": formatter_name,
+    }
+    if config is not None or raw is not None:
+        typed["header_formatter_config"] = filter_config(config, raw)
+    return {"name": f"rust_{formatter_name}", "typed_config": typed}
+
+
+def header_formatter_listener(port: int, formatter: dict, cluster: str = "echo") -> dict:
+    """An HTTP listener to `cluster` whose HTTP/1 codec uses `formatter`."""
+    http = configs.listener(f"hf_{port}", port, [], cluster=cluster)
+    hcm = http["filter_chains"][0]["filters"][0]["typed_config"]
+    hcm["http_protocol_options"] = {"header_key_format": {"stateful_formatter": formatter}}
+    return http
+
+
+def header_formatter_bootstrap(formatter_name: str, config=None, raw: str | None = None) -> dict:
+    return bootstrap([header_formatter_listener(19000, stateful_formatter(formatter_name, config, raw))])
+
+
+# ------------------------------------------------------------- formatter kind
+
+FORMATTER_TYPE = "type.googleapis.com/envoy.extensions.formatter.dynamic_modules.v3.DynamicModuleFormatter"
+
+
+def formatter(name: str, config=None, raw: str | None = None) -> dict:
+    """A format string's `formatters` entry naming a rust_module formatter."""
+    typed = {"@type": FORMATTER_TYPE, "dynamic_module_config": {"name": "rust_module"}, "formatter_name": name}
+    if config is not None or raw is not None:
+        typed["formatter_config"] = filter_config(config, raw)
+    return {"name": "envoy.formatter.dynamic_modules", "typed_config": typed}
+
+
+def formatter_listener(port: int, formatters: list[dict], text: str, path: str = "/dev/null") -> dict:
+    """An HTTP listener to the echo upstream whose file access log (at `path`)
+    writes the format string `text` with these formatters."""
+    http = configs.listener(f"http_{port}", port, [])
+    http["filter_chains"][0]["filters"][0]["typed_config"]["access_log"] = [
+        {
+            "name": "envoy.access_loggers.file",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                "path": path,
+                "log_format": {"text_format_source": {"inline_string": text}, "formatters": formatters},
+            },
+        }
+    ]
+    return http
+
+
+def formatter_bootstrap(
+    name: str, config=None, raw: str | None = None, format: str = "%KEYED_HASH(x-user-id)%\n"
+) -> dict:
+    return bootstrap([formatter_listener(19000, [formatter(name, config, raw)], format)])
+
+
+# ------------------------------------------------------------- stat_sink kind
+
+STAT_SINK_TYPE = "type.googleapis.com/envoy.extensions.stat_sinks.dynamic_modules.v3.DynamicModuleStatsSink"
+
+
+def stat_sink(name: str, config=None, raw: str | None = None) -> dict:
+    """A bootstrap `stats_sinks` entry naming a rust_module stats sink."""
+    typed = {"@type": STAT_SINK_TYPE, "dynamic_module_config": {"name": "rust_module"}, "sink_name": name}
+    if config is not None or raw is not None:
+        typed["sink_config"] = filter_config(config, raw)
+    return {"name": "envoy.stat_sinks.dynamic_modules", "typed_config": typed}
+
+
+def stat_sink_bootstrap(
+    sinks: list[dict], listeners: list[dict] | None = None, admin_port: int = 19001, flush: str = "5s"
+) -> dict:
+    """These listeners (none by default), and these stats sinks flushed every `flush`."""
+    return {**bootstrap(listeners or [], admin_port), "stats_sinks": sinks, "stats_flush_interval": flush}
+
+
 # ------------------------------------------------------- cert_validator kind
 
 CERT_VALIDATOR_TYPE = (

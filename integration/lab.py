@@ -41,6 +41,8 @@ def up() -> int:
                 started.callback(named.stop)
         # config_validator kind: cv_backend over CDS, behind 1155.
         started.callback(servers.start_lab_xds(log_dir).stop)
+        # header_formatter kind: the raw-socket upstream behind 1147 and 1148.
+        started.callback(servers.start_raw_upstream(log_dir).stop)
         # From the repository root, so 1062's access log lands in ./access_logs.
         envoy = processes.start_envoy(log_dir, cwd=processes.ROOT)
         print(

@@ -70,6 +70,15 @@ LISTENERS = {
     1111: "tcp://localhost:1111   Rust hc_redis_ping: redis-servers 6385-6387, PING each second; tcp_proxy to the healthy",
     # config_validator kind: a cluster from the lab's control plane, each CDS update judged first.
     1155: "Rust cv_platform_rules (xDS config validator): cv_backend from CDS on 1310; edit build/logs/xds/lab.json",
+    # matcher kind: a virtual host's matching tree decided by the module.
+    1145: "Rust mt_cidr_set (matcher): x-forwarded-for's last hop in 10/8, 192.168/16, fd00::/8 -> alpha, else beta",
+    # matcher_data_input kind: a virtual host's matching tree on the module's value.
+    1146: "Rust di_tenant (matching data input): /t/acme/ or x-tenant: acme -> alpha, globex -> beta, else 404",
+    # header_formatter kind: header names' case towards an HTTP/1 upstream (raw_upstream.py on 1300).
+    1147: "Rust hf_preserve_case (HTTP/1 header formatter): the upstream's body is the request head it got, case kept",
+    1148: "no module: the same upstream without the formatter (names lowercase), for comparison",
+    # formatter kind: Envoy's own file access log with a module's %COMMAND%.
+    1140: "Rust fmt_header_hash: %KEYED_HASH(x-user-id)% in access_logs/header_hash.log (curl -H 'x-user-id: alice' ...)",
     # cert_validator kind: mutual TLS, the client's key pinned (integration/certs/cert_spki_pin/).
     1150: "https://localhost:1150   Rust cert_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
 }
@@ -92,6 +101,14 @@ BRIDGE = [1130]  # bridge_http_redis (needs the Redis on 6380: not soaked)
 HEALTH_CHECKER = [1111]  # hc_redis_ping (TCP; needs the three redis-servers of HEALTH_REDIS)
 # config_validator kind
 CONFIG_VALIDATOR = [1155]  # routes to cv_backend from the lab's control plane (XDS_SERVER: not soaked)
+# matcher kind
+MATCHER = [1145]  # mt_cidr_set (needs the named upstreams: not soaked)
+# matcher_data_input kind
+MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
+# header_formatter kind
+HEADER_FORMATTER = [1147, 1148]  # hf_preserve_case and its baseline (need raw_upstream.py: not soaked)
+# formatter kind
+FORMATTER = [1140]  # fmt_header_hash in Envoy's file access log
 # cert_validator kind
 CERT_VALIDATOR = [1150]  # cert_spki_pin (HTTPS with a client certificate: not soaked)
 GROUPS = {
@@ -113,6 +130,14 @@ GROUPS = {
     "health_checker": HEALTH_CHECKER,
     # config_validator kind
     "config_validator": CONFIG_VALIDATOR,
+    # matcher kind
+    "matcher": MATCHER,
+    # matcher_data_input kind
+    "matcher_data_input": MATCHER_DATA_INPUT,
+    # header_formatter kind
+    "header_formatter": HEADER_FORMATTER,
+    # formatter kind
+    "formatter": FORMATTER,
     # cert_validator kind
     "cert_validator": CERT_VALIDATOR,
 }
@@ -120,6 +145,8 @@ GROUPS = {
 HTTP = COMPARISON + DEMOS + BODY + METADATA
 # early_header_mutation kind
 HTTP += EARLY_HEADER_MUTATION
+# formatter kind
+HTTP += FORMATTER
 
 # Envoy Gateway (make gateway, integration/gateway/eg.py): its two Gateways'
 # listeners and the file server of the Remote modules. Envoy Gateway v1.9.1
@@ -208,6 +235,15 @@ BASE_ID = {
     # config_validator kind (255, 260; the tracer has 256-259)
     "config_validator": 255,  # test_config_validator: cv_platform_rules on xDS from XDS_SERVER
     "config_validator_faults": 260,  # test_kind_faults: cv_fault_injection, SotW and delta
+    # matcher and matcher_data_input kinds (245-249)
+    "matcher_faults": 245,  # test_kind_faults: mt_fault_injection and di_fault_injection
+    # header_formatter kind
+    "header_formatter_faults": 246,  # test_kind_faults: hf_fault_injection, a listener per phase
+    # formatter kind (240-244)
+    "formatter_faults": 240,  # test_kind_faults: fmt_fault_injection, a listener per hook
+    # stat_sink kind (240-244)
+    "stat_sink": 241,  # test_stat_sink: stats_statsd to its collectors
+    "stat_sink_faults": 242,  # test_kind_faults: stats_fault_injection, a sink per hook
     # cert_validator kind (250-254)
     "cert_validator": 250,  # test_cert_validator: cert_spki_pin on certificates the test makes
     "cert_validator_faults": 251,  # test_kind_faults: cert_fault_injection, a listener per hook
@@ -303,6 +339,42 @@ CV_TEST_ADMIN = 14550
 CV_TEST_LISTENER = 14551
 CV_FAULT_ADMIN = {"sotw": 14552, "delta": 14555}
 CV_FAULT_LISTENERS = {"sotw": 14553, "delta": 14554}
+# matcher and matcher_data_input kinds: lab listeners 1145-1149, side servers
+# 1300-1304, the Envoys test_matcher.py and test_kind_faults.py build in code
+# (14450-14499), base-ids 245-249.
+MATCHER_FAULT_LISTENERS = {
+    "matcher": 14450,  # mt_fault_injection, on_error NO_MATCH (the default)
+    "matcher_on_error_match": 14451,  # the same, on_error MATCH
+    "data_input": 14452,  # di_fault_injection
+    "matcher_destroy": 14453,  # mt_fault_injection panicking in config destroy
+    "data_input_destroy": 14454,  # di_fault_injection panicking in config destroy
+}
+MATCHER_FAULT_ADMIN = 14459
+# header_formatter kind: the raw-socket upstream behind 1147 and 1148
+# (raw_upstream.py), and the Envoy test_kind_faults.py builds in code.
+RAW_UPSTREAM = 1300
+HEADER_FORMATTER_FAULT_LISTENERS = {
+    "header_formatter_new": 14470,
+    "process_key": 14471,
+    "format": 14472,
+    "header_formatter_destroy": 14473,
+    "config_destroy": 14474,
+}
+HEADER_FORMATTER_FAULT_ADMIN = 14479
+# formatter kind (observe2: lab listeners 1140-1144, side servers 1295-1299,
+# Envoys built in code 14400-14449, base-ids 240-244): the Envoy
+# test_kind_faults.py builds for fmt_fault_injection, a listener per hook.
+FORMATTER_FAULT_LISTENERS = range(14400, 14405)
+FORMATTER_FAULT_ADMIN = 14449
+# stat_sink kind: where envoy.yaml's stats_statsd sends (UDP; nothing listens
+# unless you do), the statsd collectors test_stat_sink.py starts, and the
+# Envoys it and test_kind_faults.py build in code.
+STATSD_LAB = 1295
+STATSD_COLLECTORS = {"main": 1296, "small": 1297}
+STAT_SINK_LISTENER = 14410
+STAT_SINK_ADMIN = 14411
+STAT_SINK_FAULT_LISTENER = 14420
+STAT_SINK_FAULT_ADMIN = 14421
 # cert_validator kind: the TLS upstreams test_cert_validator.py and
 # test_kind_faults.py start (one whose key is pinned, one of the same CA whose
 # key is not, one behind a fault), and the Envoys they build in code

@@ -891,6 +891,314 @@ def test_the_config_validator_fault_filter_is_refused_without_the_switch(tmp_pat
     path = tmp_path / "off.json"
     path.write_text(json.dumps(kinds.config_validator_bootstrap(CV_NAME, {})))
     code, lines, out = kinds.refusal_lines(path, CV_KIND, CV_NAME, processes.TEST_LIB)
+
+
+# ------------------------------------------------ matcher and matcher_data_input
+# matcher kind: a panic in match is an error, which Envoy 1.40 hands to the
+# config's on_error (NO_MATCH: the tree's on_no_match, here a 404; MATCH: the
+# entry's on_match). matcher_data_input kind: a panic in get is no data, so the
+# tree's on_no_match. A panic in either config's destroy (at exit) is logged
+# once and the exit completes.
+
+MT_NAME, DI_NAME = "mt_fault_injection", "di_fault_injection"
+MT_KIND, DI_KIND = "matcher", "matcher data input"
+
+
+def routed(port: int, headers: list[tuple[str, str | bytes]]) -> tuple[int, str | None]:
+    resp = request(port, "/", headers=headers)
+    return resp.status, dict(resp.headers).get("x-lab-route")
+
+
+def test_matcher_and_data_input_panics_answer_that_request_from_the_tree(upstream, logs_dir, tmp_path):
+    listeners = ports.MATCHER_FAULT_LISTENERS
+    config = kinds.bootstrap(
+        [
+            kinds.matcher_listener(listeners["matcher"], MT_NAME, {"phase": "match"}),
+            kinds.matcher_listener(listeners["matcher_on_error_match"], MT_NAME, {"phase": "match"}, on_error="MATCH"),
+            kinds.data_input_listener(listeners["data_input"], DI_NAME, {"phase": "get"}),
+            kinds.matcher_listener(listeners["matcher_destroy"], MT_NAME, {"phase": "config_destroy"}),
+            kinds.data_input_listener(listeners["data_input_destroy"], DI_NAME, {"phase": "config_destroy"}),
+        ],
+        ports.MATCHER_FAULT_ADMIN,
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "matcher-faults.json",
+        config,
+        ports.MATCHER_FAULT_ADMIN,
+        ports.BASE_ID["matcher_faults"],
+        "envoy-matcher-faults",
+    )
+    stopped = False
+    try:
+        for i in range(2):
+            # on_error NO_MATCH: the panicking request gets on_no_match (404).
+            assert routed(listeners["matcher"], [("x-fault", "match"), ("x-match", "yes")]) == (404, "no_match")
+            # on_error MATCH: it gets on_match, even without x-match.
+            assert routed(listeners["matcher_on_error_match"], [("x-fault", "match")]) == (200, "matched")
+            assert len(wait_for_lines(envoy, MT_KIND, MT_NAME, "match", 2 * (i + 1))) == 2 * (i + 1)
+            # The data input: no data, so on_no_match (404).
+            assert routed(listeners["data_input"], [("x-fault", "get"), ("x-value", "acme")]) == (404, "no_match")
+            assert len(wait_for_lines(envoy, DI_KIND, DI_NAME, "get", i + 1)) == i + 1
+            # The same configurations answer the next request.
+            assert routed(listeners["matcher"], [("x-match", "yes")]) == (200, "matched")
+            assert routed(listeners["matcher_on_error_match"], []) == (404, "no_match")
+            assert routed(listeners["data_input"], [("x-value", "acme")]) == (200, "acme")
+        assert routed(listeners["matcher_destroy"], [("x-match", "yes")]) == (200, "matched")
+        assert routed(listeners["data_input_destroy"], [("x-value", "acme")]) == (200, "acme")
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, MT_KIND, MT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, DI_KIND, DI_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, MT_KIND, MT_NAME, "match")) == 4
+        assert len(panic_lines(envoy, DI_KIND, DI_NAME, "get")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap",
+    [(MT_KIND, MT_NAME, kinds.matcher_bootstrap), (DI_KIND, DI_NAME, kinds.data_input_bootstrap)],
+)
+def test_a_panicking_matcher_or_data_input_config_is_refused_with_one_line(tmp_path, kind, name, bootstrap):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bootstrap(name, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {kind} '{name}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+@pytest.mark.parametrize(
+    "kind,name,bootstrap,phase",
+    [(MT_KIND, MT_NAME, kinds.matcher_bootstrap, "match"), (DI_KIND, DI_NAME, kinds.data_input_bootstrap, "get")],
+)
+def test_the_matcher_fault_filters_are_refused_without_the_switch(tmp_path, kind, name, bootstrap, phase):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(bootstrap(name, {"phase": phase})))
+    code, lines, out = kinds.refusal_lines(path, kind, name, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------ header_formatter
+# header_formatter kind: a panic in header_formatter_new leaves that message
+# without a formatter, one in process_key or format silences that message's
+# formatter: either way the names keep Envoy's lowercase, nothing is dropped,
+# the request is served and the next message is formatted again. A panic in a
+# formatter's or the config's destroy is logged once.
+
+HF_NAME, HF_KIND = "hf_fault_injection", "header formatter"
+
+
+def raw_upstream_saw(port: int, fault: bool) -> bytes:
+    """The request head raw_upstream.py got for a GET carrying X-Keep (and X-Fault)."""
+    lines = ["GET / HTTP/1.1", "Host: lab", "X-Keep: 1", *(["X-Fault: 1"] if fault else []), "Connection: close"]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 200"), data[:200]
+    return data.split(b"\r\n\r\n", 1)[1]
+
+
+def test_header_formatter_panics_keep_envoys_case_for_that_message_only(upstream, logs_dir, tmp_path):
+    listeners = ports.HEADER_FORMATTER_FAULT_LISTENERS
+    config = kinds.bootstrap(
+        [
+            kinds.header_formatter_listener(port, kinds.stateful_formatter(HF_NAME, {"phase": phase}), cluster="raw")
+            for phase, port in listeners.items()
+        ],
+        ports.HEADER_FORMATTER_FAULT_ADMIN,
+    )
+    config["static_resources"]["clusters"].append(kinds._cluster("raw", ports.RAW_UPSTREAM))
+    raw = servers.start_raw_upstream(logs_dir)
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "header-formatter-faults.json",
+        config,
+        ports.HEADER_FORMATTER_FAULT_ADMIN,
+        ports.BASE_ID["header_formatter_faults"],
+        "envoy-header-formatter-faults",
+    )
+    stopped = False
+    try:
+        # Every message's formatter panics at birth: no formatter, lowercase.
+        for i in range(2):
+            assert b"\r\nx-keep: 1" in raw_upstream_saw(listeners["header_formatter_new"], fault=False)
+            assert len(wait_for_lines(envoy, HF_KIND, HF_NAME, "header_formatter_new", i + 1)) == i + 1
+        for phase in ("process_key", "format"):
+            port = listeners[phase]
+            for i in range(2):
+                saw = raw_upstream_saw(port, fault=True)
+                assert b"\r\nx-keep: 1" in saw and b"\r\nx-fault: 1" in saw, (phase, saw)
+                assert len(wait_for_lines(envoy, HF_KIND, HF_NAME, phase, i + 1)) == i + 1, phase
+                # The next message is formatted again.
+                assert b"\r\nX-Keep: 1" in raw_upstream_saw(port, fault=False), phase
+        # A formatter whose destruction panics did its work first.
+        port = listeners["header_formatter_destroy"]
+        assert b"\r\nX-Keep: 1" in raw_upstream_saw(port, fault=True)
+        assert len(wait_for_lines(envoy, HF_KIND, HF_NAME, "header_formatter_destroy", 1)) == 1
+        assert b"\r\nX-Keep: 1" in raw_upstream_saw(listeners["config_destroy"], fault=False)
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, HF_KIND, HF_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        for phase, n in [("process_key", 2), ("format", 2), ("header_formatter_destroy", 1)]:
+            assert len(panic_lines(envoy, HF_KIND, HF_NAME, phase)) == n, phase
+    finally:
+        if not stopped:
+            envoy.stop()
+        raw.stop()
+
+
+def test_a_panicking_header_formatter_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.header_formatter_bootstrap(HF_NAME, {"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {HF_KIND} '{HF_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_header_formatter_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.header_formatter_bootstrap(HF_NAME, {"phase": "format"})))
+    code, lines, out = kinds.refusal_lines(path, HF_KIND, HF_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------- formatter kind
+# A panic in format is logged once and gives the line no value (`-`): the
+# request is served and logged, and so is the next one. A panic in parse or in
+# config creation refuses the format string; panics in provider destroy and
+# config destroy (at exit) are logged once each and the exit completes.
+FMT_KIND, FMT_NAME = "formatter", "fmt_fault_injection"
+FMT_LISTENERS = dict(
+    zip(["format", "provider_destroy", "config_destroy"], ports.FORMATTER_FAULT_LISTENERS, strict=False)
+)
+
+
+def test_formatter_panics_lose_the_value_not_the_line(upstream, logs_dir, tmp_path):
+    logs = {phase: tmp_path / f"{phase}.log" for phase in FMT_LISTENERS}
+    config = kinds.bootstrap(
+        [
+            kinds.formatter_listener(
+                port, [kinds.formatter(FMT_NAME, {"phase": phase})], "%FAULT% %REQ(:PATH)%\n", str(logs[phase])
+            )
+            for phase, port in FMT_LISTENERS.items()
+        ],
+        ports.FORMATTER_FAULT_ADMIN,
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "formatter-faults.json",
+        config,
+        ports.FORMATTER_FAULT_ADMIN,
+        ports.BASE_ID["formatter_faults"],
+        "envoy-formatter-faults",
+    )
+    stopped = False
+    try:
+        port = FMT_LISTENERS["format"]
+        for i in range(2):
+            assert request(port, f"/boom-{i}", headers=[("x-fault", "format")]).status == 200
+            assert len(wait_for_lines(envoy, FMT_KIND, FMT_NAME, "format", i + 1)) == i + 1
+            assert request(port, f"/fine-{i}").status == 200
+        for phase in ("provider_destroy", "config_destroy"):
+            assert request(FMT_LISTENERS[phase], "/").status == 200
+        urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{ports.FORMATTER_FAULT_ADMIN}/reopen_logs", method="POST"),
+            timeout=5,
+        ).read()
+        processes.wait_until(lambda: len(logs["format"].read_text().splitlines()) == 4, 5, "four lines")
+        assert logs["format"].read_text().splitlines() == ["- /boom-0", "ok /fine-0", "- /boom-1", "ok /fine-1"]
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "provider destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, FMT_KIND, FMT_NAME, "format")) == 2
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+@pytest.mark.parametrize("phase,needle", [("config", "config creation: panicked:"), ("parse", "in parse: panicked:")])
+def test_a_panicking_formatter_config_or_parse_is_refused_with_one_line(tmp_path, phase, needle):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.formatter_bootstrap(FMT_NAME, {"phase": phase}, format="%FAULT%\n")))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {FMT_KIND} '{FMT_NAME}' {needle}"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+    assert f"fault injected in {phase}" in out
+
+
+def test_the_formatter_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.formatter_bootstrap(FMT_NAME, {"phase": "format"}, format="%FAULT%\n")))
+    code, lines, out = kinds.refusal_lines(path, FMT_KIND, FMT_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# -------------------------------------------------------------- stat_sink kind
+# A panic in flush or in on_histogram_complete is logged once each time and
+# loses that flush or sample: Envoy serves, its stats and the next flush go on.
+# A panic in config creation refuses the bootstrap; one in config destroy (at
+# exit) is logged and the exit completes.
+SINK_KIND, SINK_NAME = "stats sink", "stats_fault_injection"
+
+
+def test_stats_sink_panics_lose_a_flush_or_a_sample_only(upstream, logs_dir, tmp_path):
+    port, admin = ports.STAT_SINK_FAULT_LISTENER, ports.STAT_SINK_FAULT_ADMIN
+    sinks = [kinds.stat_sink(SINK_NAME, {"phase": p}) for p in ("flush", "on_histogram_complete", "config_destroy")]
+    config = kinds.stat_sink_bootstrap(sinks, [configs.listener("sink_faults", port, [])], admin, "0.2s")
+    envoy = start_fault_envoy(
+        logs_dir, tmp_path / "sink-faults.json", config, admin, ports.BASE_ID["stat_sink_faults"], "envoy-sink-faults"
+    )
+    stopped = False
+    try:
+        for i in range(3):
+            assert request(port, f"/{i}").status == 200
+        # Each sample panicked once (a request records several histograms).
+        assert len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "on_histogram_complete", 3)) >= 3
+        # Flushes keep coming, each panicking once: the next one is not stopped.
+        first = len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "flush", 1))
+        assert len(wait_for_lines(envoy, SINK_KIND, SINK_NAME, "flush", first + 2)) >= first + 2
+        with urllib.request.urlopen(f"http://127.0.0.1:{admin}/stats?filter=server.concurrency", timeout=5) as r:
+            assert b"server.concurrency: 4" in r.read()
+        assert envoy.proc.poll() is None
+        code = envoy.stop(timeout=10)
+        stopped = True
+        assert code == 0, envoy.log()[-3000:]
+        assert len(panic_lines(envoy, SINK_KIND, SINK_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+    finally:
+        if not stopped:
+            envoy.stop()
+
+
+def test_a_panicking_stats_sink_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(kinds.stat_sink_bootstrap([kinds.stat_sink(SINK_NAME, {"phase": "config"})])))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {SINK_KIND} '{SINK_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_stats_sink_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(kinds.stat_sink_bootstrap([kinds.stat_sink(SINK_NAME, {"phase": "flush"})])))
+    code, lines, out = kinds.refusal_lines(path, SINK_KIND, SINK_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
 

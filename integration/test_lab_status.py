@@ -69,6 +69,16 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "health_checker",
         # config_validator kind
         "config_validator",
+        # matcher kind
+        "matcher",
+        # matcher_data_input kind
+        "matcher_data_input",
+        # header_formatter kind
+        "header_formatter",
+        # formatter kind
+        "formatter",
+        # stat_sink kind
+        "stat_sink",
         # cert_validator kind
         "cert_validator",
     }, kinds
@@ -296,6 +306,79 @@ def test_the_config_validator_is_listed_with_a_validation_per_update(envoy):
     row = filter_row(status(), "config_validator", "cv_platform_rules")
     assert (row["live_configs"], row["live_instances"]) == (1, 0), row
     assert row["instances_created"] >= 1 and row["instances_created"] == row["instances_destroyed"], row
+
+
+# matcher kind
+def test_the_matcher_is_listed_with_a_configuration_per_virtual_host(envoy, logs_dir):
+    # 1145's two virtual hosts: a configuration each, shared by every worker;
+    # each evaluation counts as an instance made and gone.
+    before = filter_row(status(), "matcher", "mt_cidr_set")
+    for xff in ["10.0.0.1", "8.8.8.8", "nonsense"]:
+        request(1145, "/", headers=[("x-forwarded-for", xff)])
+    row = filter_row(status(), "matcher", "mt_cidr_set")
+    assert (row["live_configs"], row["configs_created"], row["live_instances"]) == (2, 2, 0), row
+    assert row["instances_created"] >= before["instances_created"] + 3, (before, row)
+
+
+# matcher_data_input kind
+def test_the_data_input_is_listed_with_its_configuration(envoy):
+    before = filter_row(status(), "matcher_data_input", "di_tenant")
+    for path in ["/t/acme/", "/t/nobody/"]:
+        request(1146, path)
+    row = filter_row(status(), "matcher_data_input", "di_tenant")
+    assert (row["live_configs"], row["configs_created"], row["live_instances"]) == (1, 1, 0), row
+    # At least one evaluation per request (Envoy may evaluate a tree more than
+    # once per request: seen here for the request that matches nothing).
+    assert row["instances_created"] >= before["instances_created"] + 2, (before, row)
+
+
+# header_formatter kind
+def test_the_header_formatter_is_listed_with_a_formatter_per_message(envoy, logs_dir):
+    # 1147's formatter is named twice (the listener and the cluster): two
+    # configurations; a formatter per HTTP/1 message, gone with it.
+    raw = servers.start_raw_upstream(logs_dir)
+    try:
+        before = filter_row(status(), "header_formatter", "hf_preserve_case")
+        for _ in range(3):
+            assert request(1147, "/", headers=[("X-Legacy-Token", "t")]).status == 200
+    finally:
+        raw.stop()
+    row = filter_row(status(), "header_formatter", "hf_preserve_case")
+    assert (row["live_configs"], row["configs_created"]) == (2, 2), row
+    # At least the three requests and their three responses (the upstream
+    # codec formats the response): each formatter gone when its message is.
+    assert row["instances_created"] >= before["instances_created"] + 6, (before, row)
+    assert row["live_instances"] == 0, row
+
+
+# formatter kind
+def test_the_formatter_is_listed_with_a_provider_per_command(envoy):
+    # 1140's access log: one configuration, and a provider for each of its two
+    # %KEYED_HASH(...)% commands, for as long as the listener lives; a request
+    # formats with them and makes no new one.
+    row = filter_row(status(), "formatter", "fmt_header_hash")
+    assert (row["live_configs"], row["live_instances"]) == (1, 2), row
+    assert request(1140, "/", headers=[("x-user-id", "alice")]).status == 200
+    after = filter_row(status(), "formatter", "fmt_header_hash")
+    assert (after["live_configs"], after["live_instances"], after["instances_created"]) == (1, 2, 2), after
+
+
+# stat_sink kind
+def test_the_stats_sink_is_listed_and_counts_its_flushes(envoy):
+    # envoy.yaml's one stats_statsd: one configuration; each flush (every
+    # second there) counts as an instance made and gone.
+    before = filter_row(status(), "stat_sink", "stats_statsd")
+    assert before["live_configs"] == 1 and before["live_instances"] == 0, before
+    after = until(
+        lambda: (
+            (row := filter_row(status(), "stat_sink", "stats_statsd"))["instances_created"]
+            > before["instances_created"]
+            and row
+        ),
+        5,
+        "a flush",
+    )
+    assert after["live_configs"] == 1 and after["instances_destroyed"] == after["instances_created"], after
 
 
 # cert_validator kind

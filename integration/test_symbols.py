@@ -54,6 +54,21 @@ def kind_of(hook: str) -> str:
     # config_validator kind
     if hook.startswith("envoy_dynamic_module_on_config_validator_"):
         return "config_validator"
+    # matcher_data_input kind (before the matcher: its prefix contains the matcher's)
+    if hook.startswith("envoy_dynamic_module_on_matcher_data_input_"):
+        return "matcher_data_input"
+    # matcher kind
+    if hook.startswith("envoy_dynamic_module_on_matcher_"):
+        return "matcher"
+    # header_formatter kind
+    if hook.startswith("envoy_dynamic_module_on_header_formatter_"):
+        return "header_formatter"
+    # formatter kind (not the HTTP/1 header formatter's header_formatter_*)
+    if hook.startswith("envoy_dynamic_module_on_formatter_"):
+        return "formatter"
+    # stat_sink kind
+    if hook.startswith("envoy_dynamic_module_on_stat_sink_"):
+        return "stat_sink"
     # cert_validator kind
     if hook.startswith("envoy_dynamic_module_on_cert_validator_"):
         return "cert_validator"
@@ -86,6 +101,16 @@ KINDS = {
         "health_checker",
         # config_validator kind
         "config_validator",
+        # matcher kind
+        "matcher",
+        # matcher_data_input kind
+        "matcher_data_input",
+        # header_formatter kind
+        "header_formatter",
+        # formatter kind
+        "formatter",
+        # stat_sink kind
+        "stat_sink",
         # cert_validator kind
         "cert_validator",
     },
@@ -193,6 +218,16 @@ TEST_ONLY_FILTERS = [
     "hc_fault_injection",
     # config_validator kind
     "cv_fault_injection",
+    # matcher kind
+    "mt_fault_injection",
+    # matcher_data_input kind
+    "di_fault_injection",
+    # header_formatter kind
+    "hf_fault_injection",
+    # formatter kind
+    "fmt_fault_injection",
+    # stat_sink kind
+    "stats_fault_injection",
     # cert_validator kind
     "cert_fault_injection",
 ]
@@ -280,6 +315,68 @@ def test_header_declares_every_config_validator_hook_the_binary_looks_up():
     # Its two callbacks, both exported by this Envoy (and @since 1.40 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_config_validator_")}
     assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# matcher kind
+def test_header_declares_every_matcher_hook_the_binary_looks_up():
+    found = hooks_in_binary("matcher_") - hooks_in_binary("matcher_data_input_")
+    assert HOOKS_BY_KIND["matcher"] == found, sorted(HOOKS_BY_KIND["matcher"] ^ found)
+    assert len(found) == 3
+    # Its four callbacks, every one exported by this Envoy (@since 1.38 or 1.40 in abi.h).
+    declared = {
+        c
+        for c in CALLBACKS
+        if c.startswith("envoy_dynamic_module_callback_matcher_") and "_matcher_data_input_" not in c
+    }
+    assert len(declared) == 4 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# matcher_data_input kind
+def test_header_declares_every_matcher_data_input_hook_the_binary_looks_up():
+    found = hooks_in_binary("matcher_data_input_")
+    assert HOOKS_BY_KIND["matcher_data_input"] == found, sorted(HOOKS_BY_KIND["matcher_data_input"] ^ found)
+    assert len(found) == 3
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_matcher_data_input_")}
+    assert len(declared) == 2 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
+
+
+# header_formatter kind
+def test_header_declares_every_header_formatter_hook_the_binary_looks_up():
+    # The binary also holds each name behind a `hickory_dns_static_` prefix (its
+    # built-in Hickory module's copies): only the plain names are looked up.
+    found = hooks_in_binary("header_formatter_")
+    assert HOOKS_BY_KIND["header_formatter"] == found, sorted(HOOKS_BY_KIND["header_formatter"] ^ found)
+    assert len(found) == 6
+    # Envoy 1.40 exports no callback for this kind.
+    exported = defined_symbols(processes.envoy_bin())
+    assert not {c for c in exported if c.startswith("envoy_dynamic_module_callback_header_formatter_")}
+    assert not {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_header_formatter_")}
+
+
+# formatter kind
+def test_header_declares_every_formatter_hook_the_binary_looks_up():
+    found = hooks_in_binary("formatter_")
+    assert HOOKS_BY_KIND["formatter"] == found, sorted(HOOKS_BY_KIND["formatter"] ^ found)
+    assert len(found) == 5
+    # Its nine callbacks, every one exported by this Envoy (and @since 1.39 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_formatter_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_formatter_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 9
+
+
+# stat_sink kind
+def test_header_declares_every_stat_sink_hook_the_binary_looks_up():
+    found = hooks_in_binary("stat_sink_")
+    assert HOOKS_BY_KIND["stat_sink"] == found, sorted(HOOKS_BY_KIND["stat_sink"] ^ found)
+    assert len(found) == 5
+    # Its 27 callbacks, every one exported by this Envoy (@since 1.39 or 1.40 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_stat_sink_")}
+    out = subprocess.run(["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True).stdout
+    exported = set(re.findall(r"\b(envoy_dynamic_module_callback_stat_sink_\w+)$", out, re.M))
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 27
 
 
 # cert_validator kind

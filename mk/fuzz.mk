@@ -46,6 +46,8 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/tenant_route \
                       rust/http_redis_bridge \
                       rust/xds_resource \
+                      rust/matching_input \
+                      rust/header_key_case \
                       rust/cert_chain \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer

@@ -42,6 +42,11 @@ NOT_YET = {
     "upstream_http_tcp_bridge": "rust/filters/src/upstream_http_tcp_bridge/bridge_http_redis.rs",
     # config_validator kind
     "config_validator": "rust/filters/src/config_validator/cv_platform_rules/mod.rs",
+    "matcher": "rust/filters/src/matcher/mt_cidr_set.rs",
+    "matcher_data_input": "rust/filters/src/matcher_data_input/di_tenant.rs",
+    "header_formatter": "rust/filters/src/header_formatter/hf_preserve_case.rs",
+    "formatter": "rust/filters/src/formatter/fmt_header_hash.rs",
+    "stat_sink": "rust/filters/src/stat_sink/stats_statsd.rs",
 }
 LANGS = ["rust", "go", "cpp"]
 SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}

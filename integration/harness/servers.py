@@ -180,3 +180,18 @@ def start_lab_xds(log_dir: Path) -> XdsServer:
     if port_open(ports.XDS_SERVER):
         raise RuntimeError(f"something already listens on 127.0.0.1:{ports.XDS_SERVER}; stop it first")
     return XdsServer(ports.XDS_SERVER, write_lab_xds_spec(log_dir / "xds" / "lab.json"))
+
+
+# header_formatter kind: the raw-socket upstream behind 1147 and 1148.
+RAW_UPSTREAM_ADDR = ("127.0.0.1", ports.RAW_UPSTREAM)
+
+
+def start_raw_upstream(log_dir: Path) -> Process:
+    """raw_upstream.py: keeps (in log_dir/raw-upstream.bytes) and echoes back
+    the exact bytes of every request head it receives."""
+    if port_open(RAW_UPSTREAM_ADDR[1]):
+        raise RuntimeError(f"something already listens on 127.0.0.1:{RAW_UPSTREAM_ADDR[1]}; stop it first")
+    argv = [sys.executable, str(INTEGRATION / "raw_upstream.py"), RAW_UPSTREAM_ADDR[0], str(RAW_UPSTREAM_ADDR[1])]
+    raw = spawn("raw-upstream", [*argv, str(log_dir / "raw-upstream.bytes")], log_dir / "raw-upstream.log")
+    wait_until(lambda: port_open(RAW_UPSTREAM_ADDR[1]), 10, "raw upstream", raw.proc)
+    return raw

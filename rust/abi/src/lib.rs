@@ -21,6 +21,11 @@
 //! [`upstream_http_tcp_bridge`] (a cluster's requests bridged to plain TCP).
 //! [`health_checker`] (a cluster's active health check).
 //! [`config_validator`] (xDS updates judged before Envoy applies them).
+//! [`matcher`] and [`matcher_data_input`] (a predicate and a value for Envoy's
+//! matching trees).
+//! [`header_formatter`] (the case of header names on HTTP/1 connections).
+//! [`formatter`] (an access-log format string's own `%COMMAND%`).
+//! [`stat_sink`] (Envoy's metrics, at every flush).
 //! [`cert_validator`] (a TLS context's judge of the peer's certificate chain).
 #![allow(non_camel_case_types)]
 #![no_std]
@@ -62,6 +67,16 @@ pub mod upstream_http_tcp_bridge;
 pub mod health_checker;
 // config_validator kind
 pub mod config_validator;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
+// formatter kind
+pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 // cert_validator kind
 pub mod cert_validator;
 
@@ -88,6 +103,16 @@ pub use upstream_http_tcp_bridge::*;
 pub use health_checker::*;
 // config_validator kind
 pub use config_validator::*;
+// matcher kind
+pub use matcher::*;
+// matcher_data_input kind
+pub use matcher_data_input::*;
+// header_formatter kind
+pub use header_formatter::*;
+// formatter kind
+pub use formatter::*;
+// stat_sink kind
+pub use stat_sink::*;
 // cert_validator kind
 pub use cert_validator::*;
 

@@ -26,6 +26,16 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // config_validator kind
 pub mod config_validator;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
+// formatter kind
+pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 // cert_validator kind
 pub mod cert_validator;
 
@@ -132,6 +142,36 @@ envoy_dm_sdk::module! {
         "cv_platform_rules" => config_validator::cv_platform_rules::PlatformRulesConfig::new,
         #[cfg(feature = "fault-injection")]
         "cv_fault_injection" => config_validator::cv_fault_injection::ConfigValidatorFaultConfig::new,
+    ],
+    // matcher kind: a matching tree's `custom_match`.
+    matcher: [
+        "mt_cidr_set" => matcher::mt_cidr_set::CidrSetConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "mt_fault_injection" => matcher::mt_fault_injection::MatcherFaultConfig::new,
+    ],
+    // matcher_data_input kind: a matching tree's `input`.
+    matcher_data_input: [
+        "di_tenant" => matcher_data_input::di_tenant::TenantConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "di_fault_injection" => matcher_data_input::di_fault_injection::DataInputFaultConfig::new,
+    ],
+    // header_formatter kind: http_protocol_options' header_key_format.stateful_formatter.
+    header_formatter: [
+        "hf_preserve_case" => header_formatter::hf_preserve_case::PreserveCaseConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "hf_fault_injection" => header_formatter::hf_fault_injection::HeaderFormatterFaultConfig::new,
+    ],
+    // formatter kind: a format string's `formatters` entry (its own %COMMAND%s).
+    formatter: [
+        "fmt_header_hash" => formatter::fmt_header_hash::HeaderHashConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "fmt_fault_injection" => formatter::fmt_fault_injection::FormatterFaultConfig::new,
+    ],
+    // stat_sink kind: a bootstrap's `stats_sinks` entry.
+    stat_sink: [
+        "stats_statsd" => stat_sink::stats_statsd::StatsdConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "stats_fault_injection" => stat_sink::stats_fault_injection::StatsFaultConfig::new,
     ],
     // The TLS certificate validator: a TLS context's `custom_validator_config`.
     cert_validator: [

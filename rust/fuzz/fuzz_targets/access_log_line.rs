@@ -4,12 +4,21 @@
 //! (bytes that are not UTF-8 travel as `{"text", "base64"}`), and redacted
 //! headers show `[REDACTED]`, never their value.
 //!
+//! The same request headers through fmt_header_hash (the access-log formatter
+//! kind), with the method field as the argument of `%KEYED_HASH(...)%`: the
+//! command is refused or parsed, and then formats the keyed hash of the exact
+//! bytes of that header's values, 16 hex digits whatever they hold (or no
+//! value when the request has none).
+//!
 //! Input: NUL-separated fields: method, path, then name, value, name, value...
 //! (request headers; a name starting with `<` is a response header).
 
 #![no_main]
 
+use envoy_dm_sdk::formatter::testing::{FakeFormatter, FakeFormatterConfig};
+use envoy_dm_sdk::formatter::{Command, FormatterConfig};
 use libfuzzer_sys::fuzz_target;
+use rust_module::formatter::fmt_header_hash::{keyed_hash_hex, HeaderHashConfig, COMMAND};
 use rust_module::shared::log_sink::{json_line, redacted, Entry, DEFAULT_REDACT, REDACTED};
 use rust_module::shared::logged_bytes::LoggedBytes;
 
@@ -69,4 +78,44 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(value_logged.text(), String::from_utf8_lossy(value));
         }
     }
+    keyed_hash(data.split(|&b| b == 0).next().unwrap_or_default(), &request);
 });
+
+/// fmt_header_hash's `%KEYED_HASH(argument)%` on these request headers.
+fn keyed_hash(argument: &[u8], request: &[(&[u8], &[u8])]) {
+    const KEY: &[u8] = b"0123456789abcdef";
+    let config = HeaderHashConfig::new(&mut FakeFormatterConfig, br#"{"key": "0123456789abcdef"}"#)
+        .expect("a good config");
+    let command = Command {
+        name: COMMAND,
+        argument,
+        max_length: None,
+    };
+    let Ok(Some(provider)) = FormatterConfig::<FakeFormatter>::parse(&config, &command) else {
+        return;
+    };
+    let header = std::str::from_utf8(argument)
+        .expect("a parsed argument is a header name")
+        .to_ascii_lowercase();
+    let envoy = FakeFormatter {
+        request_headers: request
+            .iter()
+            .map(|(k, v)| (String::from_utf8_lossy(k).to_ascii_lowercase(), v.to_vec()))
+            .collect(),
+        ..FakeFormatter::default()
+    };
+    let values: Vec<&[u8]> = envoy
+        .request_headers
+        .iter()
+        .filter(|(k, _)| *k == header)
+        .map(|(_, v)| v.as_slice())
+        .collect();
+    let got = provider.format(&envoy);
+    if values.is_empty() {
+        assert_eq!(got, None);
+    } else {
+        let got = got.expect("a value");
+        assert_eq!(got, keyed_hash_hex(KEY, &values.join(&b","[..]), 16));
+        assert!(got.len() == 16 && got.iter().all(u8::is_ascii_hexdigit));
+    }
+}

@@ -19,7 +19,7 @@
 //! | `log.rs`        | logging through Envoy (captured in tests)                 |
 //! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
 //! | `reentry.rs`    | which callbacks may re-enter the module                   |
-//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `cert_validator/` | one folder per kind |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `matcher/`, `matcher_data_input/`, `header_formatter/`, `formatter/`, `stat_sink/`, `cert_validator/` | one folder per kind |
 
 // What every kind shares; none of these imports a kind.
 pub mod barrier;
@@ -53,6 +53,16 @@ pub mod route_specifier;
 pub mod upstream_http_tcp_bridge;
 // config_validator kind
 pub mod config_validator;
+// matcher kind
+pub mod matcher;
+// matcher_data_input kind
+pub mod matcher_data_input;
+// header_formatter kind
+pub mod header_formatter;
+// formatter kind
+pub mod formatter;
+// stat_sink kind
+pub mod stat_sink;
 // cert_validator kind
 pub mod cert_validator;
 

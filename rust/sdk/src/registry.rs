@@ -92,9 +92,10 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// the names alone per kind (`HTTP_FILTER_NAMES`, `NETWORK_FILTER_NAMES`,
 /// `LISTENER_FILTER_NAMES`, `UDP_LISTENER_FILTER_NAMES`, `ACCESS_LOGGER_NAMES`,
 /// `BOOTSTRAP_EXTENSION_NAMES`, `EARLY_HEADER_MUTATION_NAMES`, `LB_POLICY_NAMES`,
-/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`), for readers that must not pull in the
-/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `HEALTH_CHECKER_NAMES`, `CERT_VALIDATOR_NAMES`), for readers that must not pull in the
-/// constructors.
+/// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `ROUTE_SPECIFIER_NAMES`,
+/// `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`, `HEALTH_CHECKER_NAMES`, `CONFIG_VALIDATOR_NAMES`,
+/// `MATCHER_NAMES`, `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`, `FORMATTER_NAMES`,
+/// `STAT_SINK_NAMES`, `CERT_VALIDATOR_NAMES`), for readers that must not pull in the constructors.
 ///
 /// ```
 /// use envoy_dm_sdk::{BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig};
@@ -131,6 +132,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
 /// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
+/// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`,
 /// `cert_validator`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
@@ -204,13 +206,24 @@ macro_rules! module {
     (@names health_checker [$($t:tt)*]) => { #[allow(dead_code)] pub static HEALTH_CHECKER_NAMES: &[&str] = &[$($t)*]; };
     // config_validator kind (an xDS config source's `config_validators`).
     (@names config_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CONFIG_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
+    // matcher kind (a matching tree's `custom_match`)
+    (@names matcher [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_NAMES: &[&str] = &[$($t)*]; };
+    // matcher_data_input kind (a matching tree's `input`)
+    (@names matcher_data_input [$($t:tt)*]) => { #[allow(dead_code)] pub static MATCHER_DATA_INPUT_NAMES: &[&str] = &[$($t)*]; };
+    // header_formatter kind (http_protocol_options' `header_key_format.stateful_formatter`)
+    (@names header_formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static HEADER_FORMATTER_NAMES: &[&str] = &[$($t)*]; };
+    // formatter kind (a format string's `formatters` entry).
+    (@names formatter [$($t:tt)*]) => { #[allow(dead_code)] pub static FORMATTER_NAMES: &[&str] = &[$($t)*]; };
+    // stat_sink kind (a bootstrap's `stats_sinks` entry).
+    (@names stat_sink [$($t:tt)*]) => { #[allow(dead_code)] pub static STAT_SINK_NAMES: &[&str] = &[$($t)*]; };
     // The TLS certificate validator (a TLS context's `custom_validator_config`).
     (@names cert_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CERT_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
-            "upstream_http_tcp_bridge, health_checker, config_validator, cert_validator"));
+            "upstream_http_tcp_bridge, health_checker, config_validator, matcher, matcher_data_input, ",
+            "header_formatter, formatter, stat_sink, cert_validator"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -230,6 +243,16 @@ macro_rules! module {
     (@entries health_checker [$($t:tt)*]) => { static DM_HEALTH_CHECKER: &[(&str, $crate::health_checker::NewHealthCheckerConfig)] = &[$($t)*]; };
     // config_validator kind
     (@entries config_validator [$($t:tt)*]) => { static DM_CONFIG_VALIDATOR: &[(&str, $crate::config_validator::NewConfigValidatorConfig)] = &[$($t)*]; };
+    // matcher kind
+    (@entries matcher [$($t:tt)*]) => { static DM_MATCHER: &[(&str, $crate::matcher::NewMatcherConfig)] = &[$($t)*]; };
+    // matcher_data_input kind
+    (@entries matcher_data_input [$($t:tt)*]) => { static DM_MATCHER_DATA_INPUT: &[(&str, $crate::matcher_data_input::NewMatcherDataInputConfig)] = &[$($t)*]; };
+    // header_formatter kind
+    (@entries header_formatter [$($t:tt)*]) => { static DM_HEADER_FORMATTER: &[(&str, $crate::header_formatter::NewHeaderFormatterConfig)] = &[$($t)*]; };
+    // formatter kind
+    (@entries formatter [$($t:tt)*]) => { static DM_FORMATTER: &[(&str, $crate::formatter::NewFormatterConfig)] = &[$($t)*]; };
+    // stat_sink kind
+    (@entries stat_sink [$($t:tt)*]) => { static DM_STAT_SINK: &[(&str, $crate::stat_sink::NewStatSinkConfig)] = &[$($t)*]; };
     // cert_validator kind
     (@entries cert_validator [$($t:tt)*]) => { static DM_CERT_VALIDATOR: &[(&str, $crate::cert_validator::NewCertValidatorConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
@@ -252,6 +275,16 @@ macro_rules! module {
     (@register health_checker $filters:ident) => { $crate::health_checker::hooks::REGISTERED.register(DM_HEALTH_CHECKER); };
     // config_validator kind
     (@register config_validator $filters:ident) => { $crate::config_validator::hooks::REGISTERED.register(DM_CONFIG_VALIDATOR); };
+    // matcher kind
+    (@register matcher $filters:ident) => { $crate::matcher::hooks::REGISTERED.register(DM_MATCHER); };
+    // matcher_data_input kind
+    (@register matcher_data_input $filters:ident) => { $crate::matcher_data_input::hooks::REGISTERED.register(DM_MATCHER_DATA_INPUT); };
+    // header_formatter kind
+    (@register header_formatter $filters:ident) => { $crate::header_formatter::hooks::REGISTERED.register(DM_HEADER_FORMATTER); };
+    // formatter kind
+    (@register formatter $filters:ident) => { $crate::formatter::hooks::REGISTERED.register(DM_FORMATTER); };
+    // stat_sink kind
+    (@register stat_sink $filters:ident) => { $crate::stat_sink::hooks::REGISTERED.register(DM_STAT_SINK); };
     // cert_validator kind
     (@register cert_validator $filters:ident) => { $crate::cert_validator::hooks::REGISTERED.register(DM_CERT_VALIDATOR); };
     (@register $other:ident $filters:ident) => {};

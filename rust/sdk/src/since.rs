@@ -212,6 +212,13 @@ use ehm::envoy_dynamic_module_type_early_header_mutation_context_envoy_ptr as Eh
 // upstream_http_tcp_bridge kind
 use crate::abi::upstream_http_tcp_bridge as uhtb;
 use uhtb::envoy_dynamic_module_type_upstream_http_tcp_bridge_envoy_ptr as Bridge;
+// formatter kind
+use crate::abi::formatter as fmt;
+use fmt::envoy_dynamic_module_type_formatter_context_envoy_ptr as Fmt;
+// stat_sink kind
+use crate::abi::stat_sink as sink;
+use sink::envoy_dynamic_module_type_stat_sink_config_envoy_ptr as SinkConfig;
+use sink::envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr as Snap;
 
 optional_callbacks! {
     /// Not called by the SDK; its presence tells 1.38+ from 1.37 ([`abi_version`]).
@@ -571,6 +578,162 @@ optional_callbacks! {
         abi::envoy_dynamic_module_callback_config_validator_get_dynamic_cluster_count
         since "1.40.0":
         fn(context: envoy_dynamic_module_type_config_validator_context_envoy_ptr) -> u64;
+    // matcher kind: Envoy 1.37 has no such kind; set_error is 1.40's, and
+    // without it an error is answered as no match (matcher/body.rs).
+    MATCHER_GET_HEADERS_SIZE =
+        abi::envoy_dynamic_module_callback_matcher_get_headers_size since "1.38.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type) -> usize;
+    MATCHER_GET_HEADERS =
+        abi::envoy_dynamic_module_callback_matcher_get_headers since "1.38.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type,
+           result_headers: *mut envoy_dynamic_module_type_envoy_http_header) -> bool;
+    MATCHER_GET_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_matcher_get_header_value since "1.38.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count: *mut usize) -> bool;
+    MATCHER_SET_ERROR =
+        abi::envoy_dynamic_module_callback_matcher_set_error since "1.40.0":
+        fn(input: envoy_dynamic_module_type_matcher_input_envoy_ptr);
+    // matcher_data_input kind: the whole kind is new in 1.40 (older Envoys do
+    // not load it), so its inputs need no check of their own.
+    MATCHER_DATA_INPUT_GET_HEADER_VALUE =
+        abi::envoy_dynamic_module_callback_matcher_data_input_get_header_value
+        since "1.40.0":
+        fn(input: envoy_dynamic_module_type_matcher_data_input_envoy_ptr,
+           header_type: envoy_dynamic_module_type_http_header_type,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count: *mut usize) -> bool;
+    MATCHER_DATA_INPUT_SET_RESULT =
+        abi::envoy_dynamic_module_callback_matcher_data_input_set_result since "1.40.0":
+        fn(input: envoy_dynamic_module_type_matcher_data_input_envoy_ptr,
+           result: envoy_dynamic_module_type_module_buffer);
+    // formatter kind: Envoy 1.38 and older have no such kind, so only a module
+    // loaded by 1.39 or later ever calls these.
+    FORMATTER_GET_HEADERS_SIZE =
+        fmt::envoy_dynamic_module_callback_formatter_get_headers_size since "1.39.0":
+        fn(context: Fmt, header_type: envoy_dynamic_module_type_http_header_type) -> usize;
+    FORMATTER_GET_HEADERS =
+        fmt::envoy_dynamic_module_callback_formatter_get_headers since "1.39.0":
+        fn(context: Fmt, header_type: envoy_dynamic_module_type_http_header_type,
+           result_headers: *mut envoy_dynamic_module_type_envoy_http_header) -> bool;
+    FORMATTER_GET_HEADER_VALUE =
+        fmt::envoy_dynamic_module_callback_formatter_get_header_value since "1.39.0":
+        fn(context: Fmt, header_type: envoy_dynamic_module_type_http_header_type,
+           key: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer, index: usize,
+           total_count_out: *mut usize) -> bool;
+    FORMATTER_GET_ATTRIBUTE_STRING =
+        fmt::envoy_dynamic_module_callback_formatter_get_attribute_string since "1.39.0":
+        fn(context: Fmt, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    FORMATTER_GET_ATTRIBUTE_INT =
+        fmt::envoy_dynamic_module_callback_formatter_get_attribute_int since "1.39.0":
+        fn(context: Fmt, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut u64) -> bool;
+    FORMATTER_GET_ATTRIBUTE_BOOL =
+        fmt::envoy_dynamic_module_callback_formatter_get_attribute_bool since "1.39.0":
+        fn(context: Fmt, attribute_id: envoy_dynamic_module_type_attribute_id,
+           result: *mut bool) -> bool;
+    FORMATTER_GET_DYNAMIC_METADATA =
+        fmt::envoy_dynamic_module_callback_formatter_get_dynamic_metadata since "1.39.0":
+        fn(context: Fmt, filter_name: envoy_dynamic_module_type_module_buffer,
+           path: envoy_dynamic_module_type_module_buffer,
+           result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    FORMATTER_GET_LOCAL_REPLY_BODY =
+        fmt::envoy_dynamic_module_callback_formatter_get_local_reply_body since "1.39.0":
+        fn(context: Fmt, result: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
+    FORMATTER_GET_ACCESS_LOG_TYPE =
+        fmt::envoy_dynamic_module_callback_formatter_get_access_log_type since "1.39.0":
+        fn(context: Fmt) -> envoy_dynamic_module_type_access_log_type;
+    // stat_sink kind: Envoy 1.38 and older have no such kind; 1.39 lacks the
+    // histogram and tag callbacks, which the SDK checks before it uses them.
+    STAT_SINK_SNAPSHOT_GET_COUNTER_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_count since "1.39.0":
+        fn(snapshot_envoy_ptr: Snap) -> usize;
+    STAT_SINK_SNAPSHOT_GET_COUNTER =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_counter since "1.39.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value: *mut u64, delta: *mut u64) -> bool;
+    STAT_SINK_SNAPSHOT_GET_GAUGE_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_count since "1.39.0":
+        fn(snapshot_envoy_ptr: Snap) -> usize;
+    STAT_SINK_SNAPSHOT_GET_GAUGE =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge since "1.39.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value: *mut u64) -> bool;
+    STAT_SINK_SNAPSHOT_GET_TEXT_READOUT_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_count since "1.39.0":
+        fn(snapshot_envoy_ptr: Snap) -> usize;
+    STAT_SINK_SNAPSHOT_GET_TEXT_READOUT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout since "1.39.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value_buffer: *mut core::ffi::c_char, value_buffer_capacity: usize, value_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_count since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap) -> usize;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, sample_count: *mut u64, sample_sum: *mut f64) -> bool;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM_BUCKET_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_bucket_count since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize) -> usize;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM_BUCKET =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_bucket since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, bucket_index: usize, upper_bound: *mut f64, count: *mut u64) -> bool;
+    STAT_SINK_SNAPSHOT_GET_COUNTER_TAG_EXTRACTED_NAME =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag_extracted_name since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_COUNTER_TAG_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag_count since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_count: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_COUNTER_TAG =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_counter_tag since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value_buffer: *mut core::ffi::c_char, value_buffer_capacity: usize, value_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_GAUGE_TAG_EXTRACTED_NAME =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag_extracted_name since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_GAUGE_TAG_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag_count since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_count: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_GAUGE_TAG =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_gauge_tag since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value_buffer: *mut core::ffi::c_char, value_buffer_capacity: usize, value_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_TEXT_READOUT_TAG_EXTRACTED_NAME =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag_extracted_name since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_TEXT_READOUT_TAG_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag_count since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_count: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_TEXT_READOUT_TAG =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_text_readout_tag since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value_buffer: *mut core::ffi::c_char, value_buffer_capacity: usize, value_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM_TAG_EXTRACTED_NAME =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag_extracted_name since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM_TAG_COUNT =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag_count since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_count: *mut usize) -> bool;
+    STAT_SINK_SNAPSHOT_GET_HISTOGRAM_TAG =
+        sink::envoy_dynamic_module_callback_stat_sink_snapshot_get_histogram_tag since "1.40.0":
+        fn(snapshot_envoy_ptr: Snap, index: usize, tag_index: usize, name_buffer: *mut core::ffi::c_char, name_buffer_capacity: usize, name_size: *mut usize, value_buffer: *mut core::ffi::c_char, value_buffer_capacity: usize, value_size: *mut usize) -> bool;
+    STAT_SINK_CONFIG_DEFINE_GAUGE =
+        sink::envoy_dynamic_module_callback_stat_sink_config_define_gauge since "1.39.0":
+        fn(config_envoy_ptr: SinkConfig, name: envoy_dynamic_module_type_module_buffer, gauge_id: *mut usize) -> envoy_dynamic_module_type_metrics_result;
+    STAT_SINK_CONFIG_SET_GAUGE =
+        sink::envoy_dynamic_module_callback_stat_sink_config_set_gauge since "1.39.0":
+        fn(config_envoy_ptr: SinkConfig, gauge_id: usize, value: u64) -> envoy_dynamic_module_type_metrics_result;
+    STAT_SINK_CONFIG_SCHEDULER_NEW =
+        sink::envoy_dynamic_module_callback_stat_sink_config_scheduler_new since "1.39.0":
+        fn(config_envoy_ptr: SinkConfig) -> sink::envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr;
+    STAT_SINK_CONFIG_SCHEDULER_COMMIT =
+        sink::envoy_dynamic_module_callback_stat_sink_config_scheduler_commit since "1.39.0":
+        fn(scheduler: sink::envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr, event_id: u64);
+    STAT_SINK_CONFIG_SCHEDULER_DELETE =
+        sink::envoy_dynamic_module_callback_stat_sink_config_scheduler_delete since "1.39.0":
+        fn(scheduler: sink::envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr);
     // cert_validator kind: Envoy 1.37 has no such kind, so only a module
     // loaded by 1.38 or later ever calls these.
     CERT_VALIDATOR_SET_ERROR_DETAILS =

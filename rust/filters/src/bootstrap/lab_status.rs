@@ -201,6 +201,16 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("health_checker", crate::HEALTH_CHECKER_NAMES),
         // config_validator kind
         ("config_validator", crate::CONFIG_VALIDATOR_NAMES),
+        // matcher kind
+        ("matcher", crate::MATCHER_NAMES),
+        // matcher_data_input kind
+        ("matcher_data_input", crate::MATCHER_DATA_INPUT_NAMES),
+        // header_formatter kind
+        ("header_formatter", crate::HEADER_FORMATTER_NAMES),
+        // formatter kind
+        ("formatter", crate::FORMATTER_NAMES),
+        // stat_sink kind
+        ("stat_sink", crate::STAT_SINK_NAMES),
         // cert_validator kind
         ("cert_validator", crate::CERT_VALIDATOR_NAMES),
     ];
@@ -375,6 +385,16 @@ mod tests {
             "health_checker",
             // config_validator kind
             "config_validator",
+            // matcher kind
+            "matcher",
+            // matcher_data_input kind
+            "matcher_data_input",
+            // header_formatter kind
+            "header_formatter",
+            // formatter kind
+            "formatter",
+            // stat_sink kind
+            "stat_sink",
             // cert_validator kind
             "cert_validator",
         ] {
