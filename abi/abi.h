@@ -18,7 +18,8 @@
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
  * health checker, xDS config validator, matcher, matching data input, HTTP/1 header
- * formatter, access-log formatter, stats sink; the version-dependent callbacks last.
+ * formatter, access-log formatter, stats sink, TLS certificate validator; the
+ * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
  * borrowed by the module; a "module" one is owned by the module.
@@ -505,6 +506,25 @@ typedef enum envoy_dynamic_module_type_access_log_type {
   envoy_dynamic_module_type_access_log_type_UdpPeriodic,
   envoy_dynamic_module_type_access_log_type_UdpSessionEnd,
 } envoy_dynamic_module_type_access_log_type;
+
+/**
+ * Whether the chain is accepted: the handshake goes on or fails.
+ */
+typedef enum envoy_dynamic_module_type_cert_validator_validation_status {
+  envoy_dynamic_module_type_cert_validator_validation_status_Successful,
+  envoy_dynamic_module_type_cert_validator_validation_status_Failed,
+} envoy_dynamic_module_type_cert_validator_validation_status;
+
+/**
+ * What Envoy records about the peer's certificate on the connection: Envoy's
+ * `Ssl::ClientValidationStatus`.
+ */
+typedef enum envoy_dynamic_module_type_cert_validator_client_validation_status {
+  envoy_dynamic_module_type_cert_validator_client_validation_status_NotValidated,
+  envoy_dynamic_module_type_cert_validator_client_validation_status_NoClientCertificate,
+  envoy_dynamic_module_type_cert_validator_client_validation_status_Validated,
+  envoy_dynamic_module_type_cert_validator_client_validation_status_Failed,
+} envoy_dynamic_module_type_cert_validator_client_validation_status;
 
 /**
  * Why Envoy traces, or does not trace, a request (start_span's `reason`).
@@ -1055,6 +1075,31 @@ typedef const void *envoy_dynamic_module_type_formatter_provider_module_ptr;
  * One log line being formatted: valid only during the format hook it is passed to.
  */
 typedef void *envoy_dynamic_module_type_formatter_context_envoy_ptr;
+
+/**
+ * The module's side of one validator configuration, shared by every worker.
+ */
+typedef const void *envoy_dynamic_module_type_cert_validator_config_module_ptr;
+
+/**
+ * Envoy's side of one validator configuration. Valid during the hook that
+ * passes it; the callbacks that take it work during do_verify_cert_chain only.
+ */
+typedef void *envoy_dynamic_module_type_cert_validator_config_envoy_ptr;
+
+/**
+ * The module's verdict on one chain, returned by value.
+ */
+typedef struct envoy_dynamic_module_type_cert_validator_validation_result {
+  enum envoy_dynamic_module_type_cert_validator_validation_status status;
+  enum envoy_dynamic_module_type_cert_validator_client_validation_status detailed_status;
+  /**
+   * The TLS alert Envoy sends the peer on failure (e.g. 42, bad_certificate),
+   * when `has_tls_alert`; otherwise Envoy picks its own.
+   */
+  uint8_t tls_alert;
+  bool has_tls_alert;
+} envoy_dynamic_module_type_cert_validator_validation_result;
 
 /**
  * The module's side of one stats sink configuration.
@@ -3525,6 +3570,81 @@ extern bool envoy_dynamic_module_callback_formatter_get_local_reply_body(envoy_d
  * Why this line is written (end of request, periodic, upstream, ...).
  */
 extern enum envoy_dynamic_module_type_access_log_type envoy_dynamic_module_callback_formatter_get_access_log_type(envoy_dynamic_module_type_formatter_context_envoy_ptr context_envoy_ptr);
+
+/**
+ * Creates the module's side of a validator configuration: `name` is the
+ * config's `validator_name`, `config` its `validator_config` (an Any:
+ * a `google.protobuf.Struct` arrives as JSON text, a StringValue as its
+ * bytes; both borrowed for this call). NULL makes Envoy refuse the TLS
+ * context.
+ */
+extern envoy_dynamic_module_type_cert_validator_config_module_ptr envoy_dynamic_module_on_cert_validator_config_new(envoy_dynamic_module_type_cert_validator_config_envoy_ptr config_envoy_ptr,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer name,
+                                                                                                                    struct envoy_dynamic_module_type_envoy_buffer config);
+
+/**
+ * Releases a configuration made by cert_validator_config_new.
+ */
+extern void envoy_dynamic_module_on_cert_validator_config_destroy(envoy_dynamic_module_type_cert_validator_config_module_ptr config_module_ptr);
+
+/**
+ * Judges the peer's chain during a handshake, on the worker running it:
+ * `certs` holds `certs_count` DER certificates, leaf first (never zero:
+ * Envoy fails an empty chain itself); `host_name` is the name Envoy
+ * expects the peer to have (the SNI it sent, as a client); `is_server` is
+ * true when Envoy is the TLS server judging a client certificate. All
+ * borrowed for this call.
+ */
+extern struct envoy_dynamic_module_type_cert_validator_validation_result envoy_dynamic_module_on_cert_validator_do_verify_cert_chain(envoy_dynamic_module_type_cert_validator_config_envoy_ptr config_envoy_ptr,
+                                                                                                                                     envoy_dynamic_module_type_cert_validator_config_module_ptr config_module_ptr,
+                                                                                                                                     struct envoy_dynamic_module_type_envoy_buffer *certs,
+                                                                                                                                     size_t certs_count,
+                                                                                                                                     struct envoy_dynamic_module_type_envoy_buffer host_name,
+                                                                                                                                     bool is_server);
+
+/**
+ * The BoringSSL `SSL_VERIFY_*` flags for the TLS context, asked once when
+ * it is built (`SSL_VERIFY_PEER` 0x01, `..._FAIL_IF_NO_PEER_CERT` 0x02).
+ * 0 (`SSL_VERIFY_NONE`) means do_verify_cert_chain is never called.
+ */
+extern int envoy_dynamic_module_on_cert_validator_get_ssl_verify_mode(envoy_dynamic_module_type_cert_validator_config_module_ptr config_module_ptr,
+                                                                      bool handshaker_provides_certificates);
+
+/**
+ * Bytes that identify what the configuration accepts, hashed into the TLS
+ * session id so that a changed configuration does not resume sessions the
+ * old one accepted. The module owns the bytes; they must live as long as
+ * the configuration. Envoy also hashes the name and the config itself.
+ */
+extern void envoy_dynamic_module_on_cert_validator_update_digest(envoy_dynamic_module_type_cert_validator_config_module_ptr config_module_ptr,
+                                                                 struct envoy_dynamic_module_type_module_buffer *out_data);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.
+ * Why the chain failed, in Envoy's words for the handshake failure (its
+ * debug log, the connection's transport failure reason). Envoy copies the
+ * bytes. Envoy keeps it on the configuration, shared by every worker.
+ */
+extern void envoy_dynamic_module_callback_cert_validator_set_error_details(envoy_dynamic_module_type_cert_validator_config_envoy_ptr config_envoy_ptr,
+                                                                           struct envoy_dynamic_module_type_module_buffer error_details);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.
+ * Sets a string in the connection's filter state (read-only, connection
+ * life span); false outside a handshake or when the key is taken.
+ */
+extern bool envoy_dynamic_module_callback_cert_validator_set_filter_state(envoy_dynamic_module_type_cert_validator_config_envoy_ptr config_envoy_ptr,
+                                                                          struct envoy_dynamic_module_type_module_buffer key,
+                                                                          struct envoy_dynamic_module_type_module_buffer value);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37.
+ * A string of the connection's filter state; Envoy's bytes, valid during
+ * the hook. False when absent or outside a handshake.
+ */
+extern bool envoy_dynamic_module_callback_cert_validator_get_filter_state(envoy_dynamic_module_type_cert_validator_config_envoy_ptr config_envoy_ptr,
+                                                                          struct envoy_dynamic_module_type_module_buffer key,
+                                                                          struct envoy_dynamic_module_type_envoy_buffer *value_out);
 
 /**
  * Creates the module's side of a stats sink configuration (both buffers

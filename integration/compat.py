@@ -209,6 +209,8 @@ KINDS = {
     "DynamicModuleFormatter": "formatter",
     # stat_sink kind (the bootstrap's stats_sinks).
     "DynamicModuleStatsSink": "stat_sink",
+    # cert_validator kind (a TLS context's custom_validator_config).
+    "DynamicModuleCertValidatorConfig": "cert_validator",
     # tracer kind (a connection manager's tracing provider).
     "DynamicModuleTracer": "tracer",
 }
@@ -233,6 +235,8 @@ NAME_FIELDS = (
     "header_formatter_name",
     # formatter kind
     "formatter_name",
+    # cert_validator kind
+    "validator_name",
     # stat_sink kind
     "sink_name",
     # tracer kind

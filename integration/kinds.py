@@ -3,7 +3,9 @@ fixture's body, Envoy's stats, its RSS, and bootstraps for bad-config checks."""
 
 from __future__ import annotations
 
+import base64
 import json
+import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -702,6 +704,148 @@ def stat_sink_bootstrap(
 ) -> dict:
     """These listeners (none by default), and these stats sinks flushed every `flush`."""
     return {**bootstrap(listeners or [], admin_port), "stats_sinks": sinks, "stats_flush_interval": flush}
+
+
+# ------------------------------------------------------- cert_validator kind
+
+CERT_VALIDATOR_TYPE = (
+    "type.googleapis.com/envoy.extensions.transport_sockets.tls.cert_validator.dynamic_modules.v3."
+    "DynamicModuleCertValidatorConfig"
+)
+TLS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3."
+
+
+def openssl(*args: str, stdin: bytes | None = None) -> bytes:
+    return subprocess.run(["openssl", *args], input=stdin, capture_output=True, check=True).stdout
+
+
+def spki_pin(cert: Path) -> str:
+    """The pin as `curl --pinnedpubkey` writes it, computed by openssl."""
+    pub = openssl("x509", "-in", str(cert), "-pubkey", "-noout")
+    der = openssl("pkey", "-pubin", "-outform", "der", stdin=pub)
+    digest = openssl("dgst", "-sha256", "-binary", stdin=der)
+    return "sha256//" + base64.b64encode(digest).decode()
+
+
+def make_pki(d: Path) -> dict[str, Path]:
+    """A CA, and two P-256 leaves it signs (`pinned`, `other`) that serve as
+    client and as server certificates; Envoy's own server certificate."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl(
+        "req",
+        "-x509",
+        *ec,
+        "-keyout",
+        str(d / "ca.key"),
+        "-out",
+        str(d / "ca.crt"),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=cv test CA",
+    )
+    for name in ("pinned", "other", "envoy"):
+        openssl(
+            "req", *ec, "-keyout", str(d / f"{name}.key"), "-out", str(d / f"{name}.csr"), "-subj", f"/CN={name}.test"
+        )
+        (d / f"{name}.ext").write_text(f"subjectAltName=DNS:{name}.test\n")
+        openssl(
+            "x509", "-req", "-in", str(d / f"{name}.csr"), "-CA", str(d / "ca.crt"), "-CAkey", str(d / "ca.key"),
+            "-CAcreateserial", "-days", "2", "-extfile", str(d / f"{name}.ext"), "-out", str(d / f"{name}.crt"),
+        )  # fmt: skip
+    # The pinned certificate behind `other`'s, as if it were an intermediate.
+    (d / "other+pinned.crt").write_bytes((d / "other.crt").read_bytes() + (d / "pinned.crt").read_bytes())
+    return {p.stem: p for p in d.iterdir()}
+
+
+def validation_context(validator_name: str, config=None, raw: str | None = None) -> dict:
+    """A TLS context's validation_context: a rust_module certificate validator."""
+    typed = {
+        "@type": CERT_VALIDATOR_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "validator_name": validator_name,
+    }
+    if config is not None or raw is not None:
+        typed["validator_config"] = filter_config(config, raw)
+    return {"custom_validator_config": {"name": "envoy.tls.cert_validator.dynamic_modules", "typed_config": typed}}
+
+
+def mtls_listener(port: int, pki: dict[str, Path], validation: dict, require_client_certificate: bool = True) -> dict:
+    """HTTPS (h2 and http/1.1 by ALPN) whose client certificates `validation`
+    judges, with pki's `envoy` certificate; Envoy answers every request itself."""
+    tls = {
+        "@type": TLS + "DownstreamTlsContext",
+        "require_client_certificate": require_client_certificate,
+        "common_tls_context": {
+            "alpn_protocols": ["h2", "http/1.1"],
+            "tls_certificates": [
+                {
+                    "certificate_chain": {"filename": str(pki["envoy"].with_suffix(".crt"))},
+                    "private_key": {"filename": str(pki["envoy"].with_suffix(".key"))},
+                }
+            ],
+            "validation_context": validation,
+        },
+    }
+    route = {"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "pinned in\n"}}}
+    hcm = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+        "stat_prefix": f"mtls_{port}",
+        "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [route]}]},
+        "http_filters": [
+            {
+                "name": "envoy.filters.http.router",
+                "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
+            }
+        ],
+    }
+    return {
+        "name": f"mtls_{port}",
+        "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+        "filter_chains": [
+            {
+                "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": tls},
+                "filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}],
+            }
+        ],
+    }
+
+
+def tls_cluster(name: str, port: int, validation: dict) -> dict:
+    """A cluster that speaks TLS to 127.0.0.1:port, the server's certificate
+    judged by `validation`."""
+    tls = {"@type": TLS + "UpstreamTlsContext", "common_tls_context": {"validation_context": validation}}
+    endpoint = {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": port}}}}
+    return {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": [endpoint]}]},
+        "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": tls},
+    }
+
+
+def http_listener_to(port: int, cluster: str) -> dict:
+    """A plain HTTP listener on 127.0.0.1:port that routes everything to `cluster`."""
+    route = {"match": {"prefix": "/"}, "route": {"cluster": cluster}}
+    hcm = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+        "stat_prefix": f"http_{port}",
+        "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [route]}]},
+        "http_filters": [
+            {
+                "name": "envoy.filters.http.router",
+                "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
+            }
+        ],
+    }
+    return {
+        "name": f"http_{port}",
+        "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+        "filter_chains": [
+            {"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}]}
+        ],
+    }
 
 
 # ----------------------------------------------------------------- tracer kind

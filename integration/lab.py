@@ -72,6 +72,10 @@ def up() -> int:
             f"xDS control plane (1155): 127.0.0.1:{ports.XDS_SERVER} serves cv_backend over CDS from {spec}; "
             "drop its connect_timeout_ms and cv_platform_rules refuses the update (the log says why)"
         )
+        # cert_validator kind
+        print(
+            "Client certificates for 1150 (cert_spki_pin): integration/certs/cert_spki_pin/pinned.* get in, other.* not"
+        )
         print(f"Logs: {envoy.log_path.relative_to(processes.ROOT)} and {upstream.log_path.relative_to(processes.ROOT)}")
         print("Ctrl-C stops everything.")
         stop = {"now": False}

@@ -79,6 +79,8 @@ LISTENERS = {
     1148: "no module: the same upstream without the formatter (names lowercase), for comparison",
     # formatter kind: Envoy's own file access log with a module's %COMMAND%.
     1140: "Rust fmt_header_hash: %KEYED_HASH(x-user-id)% in access_logs/header_hash.log (curl -H 'x-user-id: alice' ...)",
+    # cert_validator kind: mutual TLS, the client's key pinned (integration/certs/cert_spki_pin/).
+    1150: "https://localhost:1150   Rust cert_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
     # tracer kind: tr_w3c_json on a connection manager's tracing provider.
     1156: "Rust tr_w3c_json: W3C traceparent continued to the upstream, spans -> access_logs/tr_w3c_json_0.log",
 }
@@ -107,6 +109,8 @@ MATCHER = [1145]  # mt_cidr_set (needs the named upstreams: not soaked)
 MATCHER_DATA_INPUT = [1146]  # di_tenant (needs the named upstreams: not soaked)
 # header_formatter kind
 HEADER_FORMATTER = [1147, 1148]  # hf_preserve_case and its baseline (need raw_upstream.py: not soaked)
+# cert_validator kind
+CERT_VALIDATOR = [1150]  # cert_spki_pin (HTTPS with a client certificate: not soaked)
 # formatter kind
 FORMATTER = [1140]  # fmt_header_hash in Envoy's file access log
 # tracer kind
@@ -134,6 +138,8 @@ GROUPS = {
     "matcher": MATCHER,
     # matcher_data_input kind
     "matcher_data_input": MATCHER_DATA_INPUT,
+    # cert_validator kind
+    "cert_validator": CERT_VALIDATOR,
     # header_formatter kind
     "header_formatter": HEADER_FORMATTER,
     # formatter kind
@@ -238,6 +244,9 @@ BASE_ID = {
     # matcher and matcher_data_input kinds (245-249)
     "matcher_faults": 245,  # test_kind_faults: mt_fault_injection and di_fault_injection
     # header_formatter kind
+    # cert_validator kind (250-254)
+    "cert_validator": 250,  # test_cert_validator: cert_spki_pin on certificates the test makes
+    "cert_validator_faults": 251,  # test_kind_faults: cert_fault_injection, a listener per hook
     "header_formatter_faults": 246,  # test_kind_faults: hf_fault_injection, a listener per phase
     # formatter kind (240-244)
     "formatter_faults": 240,  # test_kind_faults: fmt_fault_injection, a listener per hook
@@ -366,6 +375,16 @@ HEADER_FORMATTER_FAULT_ADMIN = 14479
 # test_kind_faults.py builds for fmt_fault_injection, a listener per hook.
 FORMATTER_FAULT_LISTENERS = range(14400, 14405)
 FORMATTER_FAULT_ADMIN = 14449
+# cert_validator kind: the TLS upstreams test_cert_validator.py and
+# test_kind_faults.py start (one whose key is pinned, one of the same CA whose
+# key is not, one behind a fault), and the Envoys they build in code
+# (14500-14549).
+CERT_UPSTREAMS = {"pinned": 1305, "other": 1306}
+CERT_FAULT_UPSTREAM = 1307  # test_kind_faults: the TLS upstream of the verify-mode fault
+CERT_TEST_LISTENERS = {"downstream": 14500, "upstream_pinned": 14501, "upstream_other": 14502}
+CERT_TEST_ADMIN = 14509
+CERT_FAULT_LISTENERS = range(14520, 14525)  # one per hook of cert_fault_injection
+CERT_FAULT_ADMIN = 14529
 # stat_sink kind: where envoy.yaml's stats_statsd sends (UDP; nothing listens
 # unless you do), the statsd collectors test_stat_sink.py starts, and the
 # Envoys it and test_kind_faults.py build in code.

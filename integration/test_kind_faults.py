@@ -25,6 +25,7 @@ import configs
 import h2client
 import kinds
 import ports
+import tls_upstream
 from client import request
 from harness import processes, servers
 
@@ -1265,5 +1266,118 @@ def test_the_tracer_fault_filter_is_refused_without_the_switch(tmp_path):
     path = tmp_path / "off.json"
     path.write_text(json.dumps(kinds.tracer_bootstrap(TRACER_NAME, {})))
     code, lines, out = kinds.refusal_lines(path, TRACER_KIND, TRACER_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------------ cert_validator
+
+CERT_KIND, CERT_NAME = "cert validator", "cert_fault_injection"
+# Every runtime hook of cert_fault_injection, a mutual-TLS listener each
+# (ports.CERT_FAULT_LISTENERS); config_destroy panics at exit.
+CERT_PHASES = {
+    "do_verify_cert_chain": 14520,
+    "get_ssl_verify_mode": 14521,
+    "update_digest": 14522,
+    "config_destroy": 14523,
+}
+assert set(CERT_PHASES.values()) <= set(ports.CERT_FAULT_LISTENERS)
+CERT_TLS12 = ("--tls-max", "1.2")  # the alert arrives inside the handshake (test_cert_validator.py)
+
+
+def cert_get(port: int, pki, cert: str | None) -> tuple[int, str]:
+    """One GET by curl with pki's certificate `cert` (or none): exit code and stderr."""
+    argv = ["curl", "-sSk", *CERT_TLS12, f"https://127.0.0.1:{port}/"]
+    if cert is not None:
+        argv[1:1] = ["--cert", str(pki[cert].with_suffix(".crt")), "--key", str(pki[cert].with_suffix(".key"))]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+    return done.returncode, done.stderr
+
+
+def test_cert_validator_panics_fail_closed_and_exit_still_completes(logs_dir, tmp_path):
+    pki = kinds.make_pki(tmp_path)
+    listeners = [
+        kinds.mtls_listener(
+            port, pki, kinds.validation_context(CERT_NAME, {"phase": phase}), require_client_certificate=False
+        )
+        for phase, port in CERT_PHASES.items()
+        if phase != "get_ssl_verify_mode"
+    ]
+    # The verify mode matters where Envoy is the TLS client: plain HTTP in,
+    # TLS to a side server whose chain the fault filter judges.
+    mode_port = CERT_PHASES["get_ssl_verify_mode"]
+    listeners.append(kinds.http_listener_to(mode_port, "cert_fault_mode"))
+    config = kinds.bootstrap(listeners, ports.CERT_FAULT_ADMIN)
+    config["static_resources"]["clusters"].append(
+        kinds.tls_cluster(
+            "cert_fault_mode",
+            ports.CERT_FAULT_UPSTREAM,
+            kinds.validation_context(CERT_NAME, {"phase": "get_ssl_verify_mode"}),
+        )
+    )
+    side = tls_upstream.serve(
+        ports.CERT_FAULT_UPSTREAM, "other", pki["other"].with_suffix(".crt"), pki["other"].with_suffix(".key")
+    )
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "cert-faults.json",
+        config,
+        ports.CERT_FAULT_ADMIN,
+        ports.BASE_ID["cert_validator_faults"],
+        "envoy-cert-faults",
+    )
+    try:
+        # A panic while judging refuses that handshake (internal_error) only.
+        port = CERT_PHASES["do_verify_cert_chain"]
+        code, said = cert_get(port, pki, "other")
+        assert code != 0 and "alert internal error" in said, (code, said)
+        assert len(wait_for_lines(envoy, CERT_KIND, CERT_NAME, "do_verify_cert_chain", 1)) == 1
+        assert cert_get(port, pki, "other") == (0, "")
+        # get_ssl_verify_mode and update_digest run while Envoy builds a TLS
+        # context: logged once each, and Envoy serves.
+        assert cert_get(CERT_PHASES["update_digest"], pki, "pinned") == (0, "")
+        # The verify mode's fallback still has the upstream's chain judged
+        # (and refused by this filter): 503, not the upstream's answer.
+        resp = request(mode_port, "/")
+        assert resp.status == 503, resp.body
+        for phase in ("get_ssl_verify_mode", "update_digest"):
+            lines = wait_for_lines(envoy, CERT_KIND, CERT_NAME, phase, 1)
+            assert len(lines) == 1 and "[error]" in lines[0], (phase, lines)
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+        side.shutdown()
+        side.server_close()
+    assert code == 0, envoy.log()[-3000:]
+    assert len(panic_lines(envoy, CERT_KIND, CERT_NAME, "config destroy")) == 1, envoy.log()[-3000:]
+
+
+def cert_fault_bootstrap(config) -> dict:
+    """No listener, one cluster whose TLS context names cert_fault_injection (for validate)."""
+    bootstrap = kinds.bootstrap([])
+    tls = {
+        "@type": kinds.TLS + "UpstreamTlsContext",
+        "common_tls_context": {"validation_context": kinds.validation_context(CERT_NAME, config)},
+    }
+    cluster = kinds.health_checked_cluster("cert_scratch", [servers.UPSTREAM_ADDR[1]], {})
+    del cluster["health_checks"]
+    cluster["transport_socket"] = {"name": "envoy.transport_sockets.tls", "typed_config": tls}
+    bootstrap["static_resources"]["clusters"].append(cluster)
+    return bootstrap
+
+
+def test_a_panicking_cert_validator_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(cert_fault_bootstrap({"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {CERT_KIND} '{CERT_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_cert_validator_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(cert_fault_bootstrap({"phase": "do_verify_cert_chain"})))
+    code, lines, out = kinds.refusal_lines(path, CERT_KIND, CERT_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

@@ -7,6 +7,7 @@ disk."""
 import json
 import signal
 import socket
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -78,6 +79,8 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "formatter",
         # stat_sink kind
         "stat_sink",
+        # cert_validator kind
+        "cert_validator",
         # tracer kind
         "tracer",
     }, kinds
@@ -391,3 +394,21 @@ def test_the_tracer_is_listed_with_a_span_per_traced_request_and_child(envoy):
     assert after["live_configs"] == 1, after
     assert after["instances_created"] - before["instances_created"] == 10, (before, after)
     assert after["live_instances"] == 0, after
+
+
+# cert_validator kind
+def test_the_cert_validator_counts_each_judged_chain(envoy):
+    # 1150's TLS context: one configuration; each handshake's judgement is an
+    # instance, made and gone within it (the lab's committed client keys).
+    certs = processes.ROOT / "integration" / "certs" / "cert_spki_pin"
+    before = filter_row(status(), "cert_validator", "cert_spki_pin")
+    codes = []
+    for name in ("pinned", "other"):
+        argv = ["curl", "-sSk", "--tls-max", "1.2", "--cert", str(certs / f"{name}.crt")]
+        argv += ["--key", str(certs / f"{name}.key"), "https://127.0.0.1:1150/uuid"]
+        codes.append(subprocess.run(argv, capture_output=True, timeout=10).returncode)
+    assert codes[0] == 0 and codes[1] != 0, codes
+    row = filter_row(status(), "cert_validator", "cert_spki_pin")
+    assert row["live_configs"] == 1, row
+    assert row["instances_created"] - before["instances_created"] == 2, (before, row)
+    assert row["live_instances"] == 0, row

@@ -69,6 +69,9 @@ def kind_of(hook: str) -> str:
     # stat_sink kind
     if hook.startswith("envoy_dynamic_module_on_stat_sink_"):
         return "stat_sink"
+    # cert_validator kind
+    if hook.startswith("envoy_dynamic_module_on_cert_validator_"):
+        return "cert_validator"
     # tracer kind
     if hook.startswith("envoy_dynamic_module_on_tracer_"):
         return "tracer"
@@ -108,6 +111,8 @@ KINDS = {
         # header_formatter kind
         "header_formatter",
         # formatter kind
+        # cert_validator kind
+        "cert_validator",
         "formatter",
         # stat_sink kind
         "stat_sink",
@@ -223,6 +228,8 @@ TEST_ONLY_FILTERS = [
     # matcher_data_input kind
     "di_fault_injection",
     # header_formatter kind
+    # cert_validator kind
+    "cert_fault_injection",
     "hf_fault_injection",
     # formatter kind
     "fmt_fault_injection",
@@ -370,6 +377,16 @@ def test_header_declares_every_formatter_hook_the_binary_looks_up():
 def test_header_declares_every_stat_sink_hook_the_binary_looks_up():
     found = hooks_in_binary("stat_sink_")
     assert HOOKS_BY_KIND["stat_sink"] == found, sorted(HOOKS_BY_KIND["stat_sink"] ^ found)
+
+
+# cert_validator kind
+def test_header_declares_every_cert_validator_hook_the_binary_looks_up():
+    found = hooks_in_binary("cert_validator_")
+    assert HOOKS_BY_KIND["cert_validator"] == found, sorted(HOOKS_BY_KIND["cert_validator"] ^ found)
+    assert len(found) == 5
+    # Its three callbacks, every one exported by this Envoy (and @since 1.38 in abi.h).
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_cert_validator_")}
+    assert len(declared) == 3 and declared <= defined_symbols(processes.envoy_bin()), sorted(declared)
     assert len(found) == 5
     # Its 27 callbacks, every one exported by this Envoy (@since 1.39 or 1.40 in abi.h).
     declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_stat_sink_")}

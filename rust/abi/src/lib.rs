@@ -26,6 +26,7 @@
 //! [`header_formatter`] (the case of header names on HTTP/1 connections).
 //! [`formatter`] (an access-log format string's own `%COMMAND%`).
 //! [`stat_sink`] (Envoy's metrics, at every flush).
+//! [`cert_validator`] (a TLS context's judge of the peer's certificate chain).
 //! [`tracer`] (a connection manager's tracing provider).
 #![allow(non_camel_case_types)]
 #![no_std]
@@ -76,6 +77,8 @@ pub mod header_formatter;
 // formatter kind
 pub mod formatter;
 // stat_sink kind
+// cert_validator kind
+pub mod cert_validator;
 pub mod stat_sink;
 // tracer kind
 pub mod tracer;
@@ -110,6 +113,8 @@ pub use matcher_data_input::*;
 // header_formatter kind
 pub use header_formatter::*;
 // formatter kind
+// cert_validator kind
+pub use cert_validator::*;
 pub use formatter::*;
 // stat_sink kind
 pub use stat_sink::*;

@@ -36,6 +36,8 @@ pub mod header_formatter;
 pub mod formatter;
 // stat_sink kind
 pub mod stat_sink;
+// cert_validator kind
+pub mod cert_validator;
 // tracer kind
 pub mod tracer;
 
@@ -178,5 +180,11 @@ envoy_dm_sdk::module! {
         "tr_w3c_json" => tracer::tr_w3c_json::W3cJsonConfig::new,
         #[cfg(feature = "fault-injection")]
         "tr_fault_injection" => tracer::tr_fault_injection::TracerFaultConfig::new,
+    ],
+    // The TLS certificate validator: a TLS context's `custom_validator_config`.
+    cert_validator: [
+        "cert_spki_pin" => cert_validator::cert_spki_pin::SpkiPin::new,
+        #[cfg(feature = "fault-injection")]
+        "cert_fault_injection" => cert_validator::cert_fault_injection::CertFaultConfig::new,
     ],
 }

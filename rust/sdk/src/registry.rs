@@ -95,7 +95,8 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// `CLUSTER_SPECIFIER_NAMES`, `CLUSTER_NAMES`, `ROUTE_SPECIFIER_NAMES`,
 /// `UPSTREAM_HTTP_TCP_BRIDGE_NAMES`, `HEALTH_CHECKER_NAMES`, `CONFIG_VALIDATOR_NAMES`,
 /// `MATCHER_NAMES`, `MATCHER_DATA_INPUT_NAMES`, `HEADER_FORMATTER_NAMES`, `FORMATTER_NAMES`,
-/// `STAT_SINK_NAMES`, `TRACER_NAMES`), for readers that must not pull in the constructors.
+/// `STAT_SINK_NAMES`, `TRACER_NAMES`, `CERT_VALIDATOR_NAMES`), for readers that must not pull in
+/// the constructors.
 ///
 /// ```
 /// use envoy_dm_sdk::{BoxError, EnvoyHttpFilter, EnvoyHttpFilterConfig};
@@ -132,7 +133,8 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// Sections: `http`, `per_route`, `network`, `listener`, `udp`, `access_logger`,
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
 /// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
-/// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`, `tracer`. Each constructor is
+/// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`, `tracer`,
+/// `cert_validator`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -217,12 +219,14 @@ macro_rules! module {
     (@names stat_sink [$($t:tt)*]) => { #[allow(dead_code)] pub static STAT_SINK_NAMES: &[&str] = &[$($t)*]; };
     // tracer kind (a connection manager's `tracing.provider`).
     (@names tracer [$($t:tt)*]) => { #[allow(dead_code)] pub static TRACER_NAMES: &[&str] = &[$($t)*]; };
+    // The TLS certificate validator (a TLS context's `custom_validator_config`).
+    (@names cert_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CERT_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
             "upstream_http_tcp_bridge, health_checker, config_validator, matcher, matcher_data_input, ",
-            "header_formatter, formatter, stat_sink, tracer"));
+            "header_formatter, formatter, stat_sink, tracer, cert_validator"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -250,6 +254,8 @@ macro_rules! module {
     (@entries header_formatter [$($t:tt)*]) => { static DM_HEADER_FORMATTER: &[(&str, $crate::header_formatter::NewHeaderFormatterConfig)] = &[$($t)*]; };
     // formatter kind
     (@entries formatter [$($t:tt)*]) => { static DM_FORMATTER: &[(&str, $crate::formatter::NewFormatterConfig)] = &[$($t)*]; };
+    // cert_validator kind
+    (@entries cert_validator [$($t:tt)*]) => { static DM_CERT_VALIDATOR: &[(&str, $crate::cert_validator::NewCertValidatorConfig)] = &[$($t)*]; };
     // stat_sink kind
     (@entries stat_sink [$($t:tt)*]) => { static DM_STAT_SINK: &[(&str, $crate::stat_sink::NewStatSinkConfig)] = &[$($t)*]; };
     // tracer kind
@@ -280,6 +286,8 @@ macro_rules! module {
     (@register matcher_data_input $filters:ident) => { $crate::matcher_data_input::hooks::REGISTERED.register(DM_MATCHER_DATA_INPUT); };
     // header_formatter kind
     (@register header_formatter $filters:ident) => { $crate::header_formatter::hooks::REGISTERED.register(DM_HEADER_FORMATTER); };
+    // cert_validator kind
+    (@register cert_validator $filters:ident) => { $crate::cert_validator::hooks::REGISTERED.register(DM_CERT_VALIDATOR); };
     // formatter kind
     (@register formatter $filters:ident) => { $crate::formatter::hooks::REGISTERED.register(DM_FORMATTER); };
     // stat_sink kind

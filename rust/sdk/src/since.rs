@@ -734,6 +734,22 @@ optional_callbacks! {
     STAT_SINK_CONFIG_SCHEDULER_DELETE =
         sink::envoy_dynamic_module_callback_stat_sink_config_scheduler_delete since "1.39.0":
         fn(scheduler: sink::envoy_dynamic_module_type_stat_sink_config_scheduler_module_ptr);
+    // cert_validator kind: Envoy 1.37 has no such kind, so only a module
+    // loaded by 1.38 or later ever calls these.
+    CERT_VALIDATOR_SET_ERROR_DETAILS =
+        abi::envoy_dynamic_module_callback_cert_validator_set_error_details since "1.38.0":
+        fn(config: envoy_dynamic_module_type_cert_validator_config_envoy_ptr,
+           error_details: envoy_dynamic_module_type_module_buffer);
+    CERT_VALIDATOR_SET_FILTER_STATE =
+        abi::envoy_dynamic_module_callback_cert_validator_set_filter_state since "1.38.0":
+        fn(config: envoy_dynamic_module_type_cert_validator_config_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value: envoy_dynamic_module_type_module_buffer) -> bool;
+    CERT_VALIDATOR_GET_FILTER_STATE =
+        abi::envoy_dynamic_module_callback_cert_validator_get_filter_state since "1.38.0":
+        fn(config: envoy_dynamic_module_type_cert_validator_config_envoy_ptr,
+           key: envoy_dynamic_module_type_module_buffer,
+           value_out: *mut envoy_dynamic_module_type_envoy_buffer) -> bool;
     // tracer kind (tracer/handle.rs): Envoy 1.37 has no such kind, so only
     // a module loaded by 1.38 or later calls these.
     TRACER_GET_TRACE_CONTEXT_VALUE =

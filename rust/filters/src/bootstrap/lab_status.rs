@@ -11,9 +11,10 @@
 //! - **`GET {admin_path}`** on the admin port answers JSON: the module's name,
 //!   language and version, the ABI version it speaks with this Envoy, every
 //!   filter it registers (all kinds) with how many configurations and
-//!   instances (streams, connections, sockets, ...) of each are alive now and
-//!   were ever made, and the counters the filters keep: the access logs' queued
-//!   lines, and each header_auth token file's state. Other methods get 405.
+//!   instances (streams, connections, sockets, judged certificate chains,
+//!   ...) of each are alive now and were ever made, and the counters the
+//!   filters keep: the access logs' queued lines, and each header_auth token
+//!   file's state. Other methods get 405.
 //! - **A timer** every `reload_interval_ms` (100 ms to 1 h) re-reads every
 //!   header_auth `tokens_file` (a missing or bad file keeps its previous set,
 //!   logged once; see [`token_file`](crate::shared::token_file)).
@@ -210,6 +211,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("formatter", crate::FORMATTER_NAMES),
         // stat_sink kind
         ("stat_sink", crate::STAT_SINK_NAMES),
+        // cert_validator kind
+        ("cert_validator", crate::CERT_VALIDATOR_NAMES),
         // tracer kind
         ("tracer", crate::TRACER_NAMES),
     ];
@@ -392,6 +395,8 @@ mod tests {
             "header_formatter",
             // formatter kind
             "formatter",
+            // cert_validator kind
+            "cert_validator",
             // stat_sink kind
             "stat_sink",
             // tracer kind
