@@ -77,8 +77,9 @@ def sink_envoy(logs_dir, tmp_path_factory):
             "stats_statsd",
             raw=json.dumps({"collector": f"127.0.0.1:{COLLECTORS['small']}", "max_datagram_bytes": SMALL}),
         ),
-        # No route to it in the test's network namespace: every send fails.
-        kinds.stat_sink("stats_statsd", {"collector": "192.0.2.1:8125"}),
+        # The broadcast address, on a socket without SO_BROADCAST: every send
+        # fails (EACCES) on any host, with a network or without one.
+        kinds.stat_sink("stats_statsd", {"collector": "255.255.255.255:8125"}),
     ]
     path = tmp_path_factory.mktemp("stat-sink") / "sink.json"
     path.write_text(json.dumps(kinds.stat_sink_bootstrap(sinks, [listener], ADMIN, f"{FLUSH}s")))
@@ -187,7 +188,9 @@ def test_datagrams_stay_within_their_bound_and_lines_are_never_cut(sink_envoy):
 def test_a_collector_envoy_cannot_reach_costs_one_line(sink_envoy):
     envoy, _ = sink_envoy
     time.sleep(2 * FLUSH)
-    failed = [line for line in envoy.log().splitlines() if "stats_statsd: sending to 192.0.2.1:8125 failed" in line]
+    failed = [
+        line for line in envoy.log().splitlines() if "stats_statsd: sending to 255.255.255.255:8125 failed" in line
+    ]
     assert len(failed) == 1 and "[warning]" in failed[0], failed
     curl("h2")
     assert envoy.proc.poll() is None
