@@ -68,6 +68,42 @@ pub(crate) unsafe fn envoy_bytes<'a>(ptr: *const core::ffi::c_char, len: usize) 
     }
 }
 
+/// An envoy_buffer for Envoy to fill in.
+pub(crate) const EMPTY: abi::envoy_dynamic_module_type_envoy_buffer =
+    abi::envoy_dynamic_module_type_envoy_buffer {
+        ptr: core::ptr::null(),
+        length: 0,
+    };
+
+/// Every value of one header through a kind's indexed get-header callback,
+/// `get(index, value_out, total_count_out) -> found`: index 0 reports how
+/// many values there are, then 1, 2, ... until that count (the early header
+/// mutation's, the matcher's, the data input's and the formatter's).
+///
+/// # Safety
+/// `get` calls Envoy with the running hook's live pointer; the bytes stay
+/// Envoy's for as long as the caller's handle borrows them.
+pub(crate) unsafe fn header_values<'a>(
+    mut get: impl FnMut(usize, &mut abi::envoy_dynamic_module_type_envoy_buffer, &mut usize) -> bool,
+) -> Vec<&'a [u8]> {
+    let mut values = Vec::new();
+    let mut count = 0usize;
+    let mut index = 0usize;
+    loop {
+        let mut value = EMPTY;
+        if !get(index, &mut value, &mut count) {
+            break;
+        }
+        // SAFETY: Envoy's bytes, kept while the caller's handle borrows them.
+        values.push(unsafe { envoy_bytes(value.ptr, value.length) });
+        index += 1;
+        if index >= count {
+            break;
+        }
+    }
+    values
+}
+
 /// The first value of a request header through a kind's get-header callback
 /// (`(context, key, result, index, total_count_out) -> found`: the cluster and
 /// route specifiers' and the upstream HTTP-to-TCP bridge's have that shape).

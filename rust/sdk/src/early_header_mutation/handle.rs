@@ -2,7 +2,7 @@
 //! mutate, and while its configuration is created.
 
 use crate::abi;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{self, envoy_bytes, module_buffer, EMPTY};
 use crate::since::call;
 use crate::AttributeId;
 
@@ -47,43 +47,23 @@ impl EnvoyEarlyHeaderMutationHandle {
     }
 }
 
-const EMPTY: abi::envoy_dynamic_module_type_envoy_buffer =
-    abi::envoy_dynamic_module_type_envoy_buffer {
-        ptr: core::ptr::null(),
-        length: 0,
-    };
-
 // Every call below goes through since::call (the callbacks are 1.40's): the
 // kind exists only on Envoys that export them.
 impl EnvoyEarlyHeaderMutation for EnvoyEarlyHeaderMutationHandle {
     fn header_values(&self, key: &str) -> Vec<&[u8]> {
-        let mut values = Vec::new();
-        let mut count = 0usize;
-        let mut index = 0usize;
-        loop {
-            let mut value = EMPTY;
-            // SAFETY: the live context pointer; the bytes stay Envoy's for this
-            // hook, which the handle (made for one call) does not outlive.
-            let found = unsafe {
+        // SAFETY: the live context pointer; the bytes stay Envoy's for this hook, which the
+        // handle (made for one call) does not outlive.
+        unsafe {
+            ffi::header_values(|index, value, count| {
                 call::envoy_dynamic_module_callback_early_header_mutation_get_header_value(
                     self.raw,
                     module_buffer(key.as_bytes()),
-                    &mut value,
+                    value,
                     index,
-                    &mut count,
+                    count,
                 )
-            };
-            if !found {
-                break;
-            }
-            // SAFETY: as above.
-            values.push(unsafe { envoy_bytes(value.ptr, value.length) });
-            index += 1;
-            if index >= count {
-                break;
-            }
+            })
         }
-        values
     }
 
     fn headers(&self) -> Vec<(&[u8], &[u8])> {

@@ -2,7 +2,7 @@
 //! while its configuration is created.
 
 use crate::abi;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{self, envoy_bytes, module_buffer, EMPTY};
 use crate::since::call;
 use crate::{AttributeId, HeaderType};
 
@@ -41,44 +41,24 @@ impl EnvoyFormatterHandle {
     }
 }
 
-const EMPTY: abi::envoy_dynamic_module_type_envoy_buffer =
-    abi::envoy_dynamic_module_type_envoy_buffer {
-        ptr: core::ptr::null(),
-        length: 0,
-    };
-
 // Every call goes through since::call (the callbacks are 1.39's): the kind
 // exists only on Envoys that export them.
 impl EnvoyFormatter for EnvoyFormatterHandle {
     fn header_values(&self, kind: HeaderType, key: &str) -> Vec<&[u8]> {
-        let mut values = Vec::new();
-        let mut count = 0usize;
-        let mut index = 0usize;
-        loop {
-            let mut value = EMPTY;
-            // SAFETY: the live context pointer; the bytes stay Envoy's for this
-            // hook, which the handle (made for one call) does not outlive.
-            let found = unsafe {
+        // SAFETY: the live context pointer; the bytes stay Envoy's for this hook, which the
+        // handle (made for one call) does not outlive.
+        unsafe {
+            ffi::header_values(|index, value, count| {
                 call::envoy_dynamic_module_callback_formatter_get_header_value(
                     self.raw,
                     kind,
                     module_buffer(key.as_bytes()),
-                    &mut value,
+                    value,
                     index,
-                    &mut count,
+                    count,
                 )
-            };
-            if !found {
-                break;
-            }
-            // SAFETY: as above.
-            values.push(unsafe { envoy_bytes(value.ptr, value.length) });
-            index += 1;
-            if index >= count {
-                break;
-            }
+            })
         }
-        values
     }
 
     fn attribute_string(&self, id: AttributeId) -> Option<&[u8]> {

@@ -2,7 +2,7 @@
 //! configuration is created.
 
 use crate::abi;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{self, envoy_bytes, module_buffer};
 use crate::since::{call, MATCHER_SET_ERROR};
 use crate::HeaderType;
 
@@ -48,44 +48,24 @@ impl EnvoyMatcherHandle {
     }
 }
 
-const EMPTY: abi::envoy_dynamic_module_type_envoy_buffer =
-    abi::envoy_dynamic_module_type_envoy_buffer {
-        ptr: core::ptr::null(),
-        length: 0,
-    };
-
 // Every call below goes through since::call (1.38's callbacks): the kind
 // exists only on Envoys that export them.
 impl EnvoyMatcher for EnvoyMatcherHandle {
     fn header_values(&self, map: HeaderType, key: &str) -> Vec<&[u8]> {
-        let mut values = Vec::new();
-        let mut count = 0usize;
-        let mut index = 0usize;
-        loop {
-            let mut value = EMPTY;
-            // SAFETY: the live input pointer; the bytes stay Envoy's for this
-            // hook, which the handle (made for one call) does not outlive.
-            let found = unsafe {
+        // SAFETY: the live input pointer; the bytes stay Envoy's for this hook, which the
+        // handle (made for one call) does not outlive.
+        unsafe {
+            ffi::header_values(|index, value, count| {
                 call::envoy_dynamic_module_callback_matcher_get_header_value(
                     self.raw,
                     map,
                     module_buffer(key.as_bytes()),
-                    &mut value,
+                    value,
                     index,
-                    &mut count,
+                    count,
                 )
-            };
-            if !found {
-                break;
-            }
-            // SAFETY: as above.
-            values.push(unsafe { envoy_bytes(value.ptr, value.length) });
-            index += 1;
-            if index >= count {
-                break;
-            }
+            })
         }
-        values
     }
 
     fn headers(&self, map: HeaderType) -> Vec<(&[u8], &[u8])> {

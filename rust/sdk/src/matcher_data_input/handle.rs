@@ -2,7 +2,7 @@
 //! while its configuration is created.
 
 use crate::abi;
-use crate::ffi::{envoy_bytes, module_buffer};
+use crate::ffi::{self, module_buffer};
 use crate::since::call;
 use crate::HeaderType;
 
@@ -46,44 +46,24 @@ impl EnvoyMatcherDataInputHandle {
     }
 }
 
-const EMPTY: abi::envoy_dynamic_module_type_envoy_buffer =
-    abi::envoy_dynamic_module_type_envoy_buffer {
-        ptr: core::ptr::null(),
-        length: 0,
-    };
-
 // Every call goes through since::call (1.40's callbacks): the kind exists only
 // on Envoys that export them.
 impl EnvoyMatcherDataInput for EnvoyMatcherDataInputHandle {
     fn header_values(&self, map: HeaderType, key: &str) -> Vec<&[u8]> {
-        let mut values = Vec::new();
-        let mut count = 0usize;
-        let mut index = 0usize;
-        loop {
-            let mut value = EMPTY;
-            // SAFETY: the live pointer; the bytes stay Envoy's for this hook,
-            // which the handle (made for one call) does not outlive.
-            let found = unsafe {
+        // SAFETY: the live pointer; the bytes stay Envoy's for this hook, which the
+        // handle (made for one call) does not outlive.
+        unsafe {
+            ffi::header_values(|index, value, count| {
                 call::envoy_dynamic_module_callback_matcher_data_input_get_header_value(
                     self.raw,
                     map,
                     module_buffer(key.as_bytes()),
-                    &mut value,
+                    value,
                     index,
-                    &mut count,
+                    count,
                 )
-            };
-            if !found {
-                break;
-            }
-            // SAFETY: as above.
-            values.push(unsafe { envoy_bytes(value.ptr, value.length) });
-            index += 1;
-            if index >= count {
-                break;
-            }
+            })
         }
-        values
     }
 }
 
