@@ -164,18 +164,17 @@ contenders: | $(LIB)
 # make test in four steps. The checks and builds run as two chains side by
 # side: the Rust one (cargo serialises its builds on its own lock anyway, and
 # the last crate of each build compiles on one core) and everything else
-# (C++, Go, Python, docs, and the test-only Rust module, which cargo builds in
-# a target directory of its own), which shares no build directory with it. Then the
+# (C++, Go, Python, docs), which shares no build directory with it. Then the
 # fuzz smoke; then integration, bench-smoke and the scaffold tests side by
 # side: integration mostly waits on Envoy (about half a core), the scaffold
 # tests compile in scratch copies, and bench-smoke, which serves on the lab's
 # ports, has a network namespace of its own as root (as another user it runs
 # after integration). The installs run first, alone: apt and pip must not run
 # twice at once.
-TEST_RUST_CHAIN  := lint-rust unit-rust sanitize-rust fuzz-build-rust rust
+TEST_RUST_CHAIN  := lint-rust unit-rust sanitize-rust fuzz-build-rust rust test-lib
 TEST_OTHER_CHAIN := lint-python lint-docker docs-check diagrams-check fuzz-lint lint-go lint-cpp \
-                    unit-go sanitize-go-race go upstream unit-cpp cpp test-lib sanitize-cpp \
-                    sanitize-cpp-tsan fuzz-build-cpp compat-envoys
+                    unit-go sanitize-go-race go upstream unit-cpp cpp sanitize-cpp sanitize-cpp-tsan \
+                    fuzz-build-cpp compat-envoys
 test: deps fuzz-deps venv
 	$(MAKE) -j2 --output-sync=target test-rust-chain test-other-chain
 	$(MAKE) fuzz-smoke
