@@ -243,10 +243,15 @@ def module_errors(log: str, pid: int) -> list[str]:
     """The error lines a module logged in the Envoy with this PID (Envoy logs
     to Envoy Gateway's log, each line with its thread id: the main thread's
     id is the PID). A refused config's own reason is there, not in the
-    config dump."""
+    config dump. Envoy's own lines on that logger (a remote module's
+    background fetch retrying, say) carry a location in Envoy's source tree
+    and are left out: they come at any time and would hide the module's."""
     out = []
     for line in log.splitlines():
         if f"][{pid}][error][dynamic_modules]" in line:
+            where_and_what = line.split("][dynamic_modules] ", 1)[-1]
+            if where_and_what.startswith("[source/"):
+                continue
             out.append(line.split("] ", 3)[-1].strip())
     return out
 
