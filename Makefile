@@ -117,9 +117,12 @@ rust: | $(LIB)
 # fault-injection ones (cargo feature fault-injection), in build/test-lib with
 # the Go and C++ modules beside it (links), so a test that needs a fault filter
 # points ENVOY_DYNAMIC_MODULES_SEARCH_PATH there. Its own target directory:
-# the two builds never overwrite each other's librust_module.so.
+# the two builds never overwrite each other's librust_module.so. A first one
+# starts as a copy of the shipped build's (same sources, same paths, same
+# times), so Cargo reuses its registry crates and compiles only rust_module.
 TEST_LIB := $(abspath $(BUILD)/test-lib)
-test-lib:
+test-lib: rust
+	test -d rust/target/test-lib/release || { mkdir -p rust/target/test-lib && cp -a rust/target/release rust/target/test-lib/; }
 	cargo build --locked $(RUST) --release -p rust_module --features fault-injection --target-dir rust/target/test-lib
 	mkdir -p $(TEST_LIB)
 	install -m 0755 rust/target/test-lib/release/librust_module.so $(TEST_LIB)/

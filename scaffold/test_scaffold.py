@@ -98,7 +98,7 @@ def main() -> int:
         ["sh", "-c", "clang-format --dry-run --Werror cpp/filters/*.cc cpp/filters/*.h cpp/test/*.cc"],
         "clang-format --dry-run",
     )
-    run(root, ["cargo", "test", "--locked", *RUST, "--release", "-p", "rust_module"], "cargo test -p rust_module")
+    run(root, ["cargo", "test", "--locked", *RUST, "-p", "rust_module"], "cargo test -p rust_module")
     run(root / "go", ["go", "test", "-count=1", "."], "go test .")
     run(
         root,
