@@ -9,7 +9,9 @@
 // ending with the three attribute stamps), and each phase hands the handle
 // its batch, which the hook's C half runs once Go returns: no crossing per
 // header, none of its own. Streams share one filter (SharedFilter), so they
-// also begin and end without entering Go. A route's override stays in Go
+// also begin and end without entering Go; and on a route without an
+// override the two batches are all the hooks do, so the SDK applies them
+// without entering Go at all (DefaultHeaderBatches). A route's override stays in Go
 // memory and is applied one operation at a time: a stream that found it
 // keeps a reference (sdk.EnvoyHTTPFilter.PerRouteConfig), so a route update
 // that releases it mid-stream frees nothing the stream still uses.
@@ -100,6 +102,14 @@ func (c *HeaderMutationBatchedConfig) NewFilter(sdk.EnvoyHTTPFilter) *HeaderMuta
 // streams share one filter, so they begin and end without entering Go.
 func (c *HeaderMutationBatchedConfig) SharedFilter() *HeaderMutationBatched {
 	return c.shared
+}
+
+// DefaultHeaderBatches makes header_mutation_batched a
+// sdk.DefaultHeaderBatches: on a route without an override, its hooks only
+// apply these batches, so the SDK applies them without entering Go. A
+// batch that could not be made (no memory) is nil, and that hook runs in Go.
+func (c *HeaderMutationBatchedConfig) DefaultHeaderBatches() (request, response *sdk.HeaderBatch) {
+	return c.rules.requestBatch, c.rules.responseBatch
 }
 
 // Destroy runs after the config's last stream.

@@ -265,7 +265,7 @@ CALLOUT_ADMIN = 19091
 CALLOUT_DOWN = 19092  # nothing listens here
 
 # Envoys test_updates.py starts: listeners per language, and the admin port.
-UPDATES_LISTENERS = {"rust": 13063, "go": 13064, "cpp": 13065}
+UPDATES_LISTENERS = {"rust": 13063, "go": 13064, "cpp": 13065, "go_batched": 13077}
 UPDATES_ADMIN = 13901
 BODY_CAP_LISTENER = 11074
 BODY_CAP_ADMIN = 11974

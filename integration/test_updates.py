@@ -22,7 +22,14 @@ import ports
 from client import request
 from harness import processes
 
-LANGUAGES = {"rust": "rust_module", "go": "go_module", "cpp": "cpp_module"}
+# The module and filter of each listener. Go's batched filter applies its
+# batches in C when the route has no override, and enters Go when it has.
+LANGUAGES = {
+    "rust": ("rust_module", "header_mutation"),
+    "go": ("go_module", "header_mutation"),
+    "cpp": ("cpp_module", "header_mutation"),
+    "go_batched": ("go_module", "header_mutation_batched"),
+}
 PORT = ports.UPDATES_LISTENERS
 ADMIN = ports.UPDATES_ADMIN
 WORKERS = 4
@@ -34,9 +41,9 @@ def listeners(version: int, access_logs) -> list[dict]:
     Rust's also runs the access_logger into `access_logs`: each version's
     config opens the same file, as every listener update does."""
     out = []
-    for lang, module in LANGUAGES.items():
+    for lang, (module, filter_name) in LANGUAGES.items():
         rules = {"response_headers": [["x-config-version", f"v{version}"]]}
-        hm = configs.module_filter(module, "header_mutation", rules)
+        hm = configs.module_filter(module, filter_name, rules)
         hm["name"] = "header_mutation"
         chain = [configs.module_filter(module, "passthrough"), hm]
         if lang == "rust":

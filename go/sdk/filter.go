@@ -39,6 +39,16 @@ type SharedFilterConfig[F any] interface {
 	SharedFilter() F
 }
 
+// DefaultHeaderBatches is a SharedFilterConfig whose filter, on a route
+// without a per-route override (PerRouteConfig nil), does nothing in its
+// header hooks but apply one HeaderBatch and continue. The SDK then applies
+// those batches in the hooks' C half without entering Go: such a stream
+// crosses into Go not once. A nil batch leaves that hook to Go. The batches
+// must stay valid until the config's Destroy (after its last stream).
+type DefaultHeaderBatches interface {
+	DefaultHeaderBatches() (requestHeaders, responseHeaders *HeaderBatch)
+}
+
 // The hooks a stream's filter may implement. All hooks of one stream run on
 // that stream's worker thread, one at a time. The envoy handle is valid only
 // during the call: do not keep it.

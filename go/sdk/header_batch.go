@@ -94,6 +94,14 @@ func NewHeaderBatch(ops []HeaderOp) *HeaderBatch {
 // Ops returns the batch's operations, in order. Read-only.
 func (b *HeaderBatch) Ops() []HeaderOp { return b.ops }
 
+// inC is the batch's C memory, or nil for no batch.
+func (b *HeaderBatch) inC() *C.dm_header_batch {
+	if b == nil {
+		return nil
+	}
+	return b.c
+}
+
 // Free releases the batch's C memory; the batch must not be used after.
 func (b *HeaderBatch) Free() {
 	if b != nil && b.c != nil {

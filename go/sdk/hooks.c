@@ -6,7 +6,10 @@
 // (passthrough) gets one shared C slot for all its streams, so such a stream
 // never enters Go. A config whose streams share one filter (Go's
 // SharedFilterConfig) keeps its streams' slots for its next streams, so
-// filter_new and filter_destroy do not enter Go either (stream_cache.c).
+// filter_new and filter_destroy do not enter Go either (stream_cache.c); and
+// when such a config's header hooks only apply fixed batches (Go's
+// DefaultHeaderBatches), a stream on a route without an override never
+// enters Go at all.
 // The definitions include abi.h, so the compiler checks them as it checks the
 // //export hooks in hooks.go; the Go halves are the dm_go_* exports there.
 
@@ -26,6 +29,20 @@ static void apply_pending(envoy_dynamic_module_type_http_filter_envoy_ptr filter
   slot->pending = NULL;
   dm_apply_header_batch(filter_envoy_ptr,
                         (enum envoy_dynamic_module_type_http_header_type)slot->pending_type, batch);
+}
+
+// Applies a config's default header batch (memory.h) when the stream's route
+// has no per-route override: all the filter would have done in Go. False when
+// Go must run the hook.
+static bool applied_default(envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
+                            const dm_header_batch* batch,
+                            enum envoy_dynamic_module_type_http_header_type type) {
+  if (batch == NULL) return false;
+  if (envoy_dynamic_module_callback_get_most_specific_route_config(filter_envoy_ptr) != NULL) {
+    return false;
+  }
+  dm_apply_header_batch(filter_envoy_ptr, type, batch);
+  return true;
 }
 
 // The slot of every stream whose config's filters implement no hook.
@@ -63,7 +80,11 @@ envoy_dynamic_module_type_on_http_filter_request_headers_status
 envoy_dynamic_module_on_http_filter_request_headers(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
-  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_REQUEST_HEADERS)) {
+  const dm_slot* slot = SLOT(filter_module_ptr);
+  if (!(slot->hooks & DM_HOOK_REQUEST_HEADERS) ||
+      (slot->cache != NULL &&
+       applied_default(filter_envoy_ptr, slot->cache->request_headers,
+                       envoy_dynamic_module_type_http_header_type_RequestHeader))) {
     return envoy_dynamic_module_type_on_http_filter_request_headers_status_Continue;
   }
   envoy_dynamic_module_type_on_http_filter_request_headers_status status =
@@ -102,7 +123,11 @@ envoy_dynamic_module_type_on_http_filter_response_headers_status
 envoy_dynamic_module_on_http_filter_response_headers(
     envoy_dynamic_module_type_http_filter_envoy_ptr filter_envoy_ptr,
     envoy_dynamic_module_type_http_filter_module_ptr filter_module_ptr, bool end_of_stream) {
-  if (!(SLOT(filter_module_ptr)->hooks & DM_HOOK_RESPONSE_HEADERS)) {
+  const dm_slot* slot = SLOT(filter_module_ptr);
+  if (!(slot->hooks & DM_HOOK_RESPONSE_HEADERS) ||
+      (slot->cache != NULL &&
+       applied_default(filter_envoy_ptr, slot->cache->response_headers,
+                       envoy_dynamic_module_type_http_header_type_ResponseHeader))) {
     return envoy_dynamic_module_type_on_http_filter_response_headers_status_Continue;
   }
   envoy_dynamic_module_type_on_http_filter_response_headers_status status =

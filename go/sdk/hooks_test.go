@@ -401,3 +401,52 @@ func TestRegistryLoadLine(t *testing.T) {
 		t.Errorf("logs = %q, want %q", got, want)
 	}
 }
+
+// batchedConfig shares one filter and, when it has batches, offers them as
+// its default header batches.
+type batchedConfig struct {
+	request, response *HeaderBatch
+}
+
+func (c *batchedConfig) NewFilter(EnvoyHTTPFilter) *headersOnly { return c.SharedFilter() }
+func (c *batchedConfig) SharedFilter() *headersOnly             { return &headersOnly{} }
+
+type defaultBatchedConfig struct{ batchedConfig }
+
+func (c *defaultBatchedConfig) DefaultHeaderBatches() (*HeaderBatch, *HeaderBatch) {
+	return c.request, c.response
+}
+
+func TestDefaultHeaderBatchesReachTheHooksCHalf(t *testing.T) {
+	request := NewHeaderBatch([]HeaderOp{{Kind: HeaderOpSet, Name: "x-a", Value: []byte("1")}})
+	t.Cleanup(request.Free)
+	RegisterFilter("default_batched", func([]byte) (*defaultBatchedConfig, error) {
+		return &defaultBatchedConfig{batchedConfig{request: request}}, nil
+	})
+	RegisterFilter("shared_unbatched", func([]byte) (*batchedConfig, error) {
+		return &batchedConfig{request: request}, nil
+	})
+	for _, tc := range []struct {
+		name              string
+		request, response *HeaderBatch
+	}{
+		// The response hook has no batch: it enters Go as before.
+		{"default_batched", request, nil},
+		// Batches the config does not offer as its defaults stay in Go.
+		{"shared_unbatched", nil, nil},
+	} {
+		config := filterConfigNew(nil, tc.name, nil)
+		if config == nil {
+			t.Fatalf("%s: refused", tc.name)
+		}
+		cache := (*slot)(config).cache
+		if cache == nil {
+			t.Fatalf("%s: a shared filter's config has no stream cache", tc.name)
+		}
+		if cache.request_headers != tc.request.inC() || cache.response_headers != tc.response.inC() {
+			t.Errorf("%s: the hooks' C half sees request %p, response %p; want %p, %p", tc.name,
+				cache.request_headers, cache.response_headers, tc.request.inC(), tc.response.inC())
+		}
+		filterConfigDestroy(config)
+	}
+}

@@ -197,8 +197,13 @@ func (s *streamBox) reset() {
 // (memory.h). Without memory for one, its streams go through Go as others do.
 func newStreamCache(config *slot, box *configBox) {
 	config.cache = nil
-	if box.shared != nil {
-		config.cache = C.dm_stream_cache_new()
+	if box.shared == nil {
+		return
+	}
+	config.cache = C.dm_stream_cache_new()
+	if d, ok := box.config.(DefaultHeaderBatches); ok && config.cache != nil {
+		request, response := d.DefaultHeaderBatches()
+		config.cache.request_headers, config.cache.response_headers = request.inC(), response.inC()
 	}
 }
 

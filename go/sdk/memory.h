@@ -42,6 +42,12 @@ typedef struct dm_slot dm_slot;
 typedef struct dm_stream_cache {
   pthread_mutex_t lock;
   dm_slot* head;
+  // The config's default header batches (Go's DefaultHeaderBatches,
+  // filter.go), or NULL: on a route without a per-route override, hooks.c
+  // applies them itself and does not enter Go for that hook. Set once, when
+  // the config is made; freed by the config after its last stream.
+  const struct dm_header_batch* request_headers;
+  const struct dm_header_batch* response_headers;
 } dm_stream_cache;
 
 struct dm_slot {
