@@ -18,7 +18,8 @@
  * logger, bootstrap extension, early header mutation, load-balancing policy,
  * cluster specifier, cluster, route specifier, upstream HTTP-to-TCP bridge,
  * health checker, xDS config validator, matcher, matching data input, HTTP/1 header
- * formatter, access-log formatter, stats sink, TLS certificate validator; the
+ * formatter, access-log formatter, stats sink, TLS certificate validator,
+ * tracer, transport socket; the
  * version-dependent callbacks last.
  *
  * Ownership is in the names: an "envoy" buffer or pointer is owned by Envoy and
@@ -536,6 +537,28 @@ typedef enum envoy_dynamic_module_type_trace_reason {
   envoy_dynamic_module_type_trace_reason_ServiceForced,
   envoy_dynamic_module_type_trace_reason_ClientForced,
 } envoy_dynamic_module_type_trace_reason;
+
+/**
+ * What Envoy does with the connection after a read or a write (Envoy's
+ * `Network::PostIoAction`).
+ */
+typedef enum envoy_dynamic_module_type_transport_socket_post_io_action {
+  envoy_dynamic_module_type_transport_socket_post_io_action_KeepOpen,
+  envoy_dynamic_module_type_transport_socket_post_io_action_Close,
+} envoy_dynamic_module_type_transport_socket_post_io_action;
+
+/**
+ * The status of a raw socket call (io_read, io_write and the buffer-backed
+ * pair), as the 1.40 binary answers it: `Ok` with the count written to the
+ * out-parameter (0 from a read is the peer's end of stream), `Again` when
+ * the socket would block, `Error` for any other failure (or no socket yet).
+ * The names are this project's; the values are those the binary returns.
+ */
+typedef enum envoy_dynamic_module_type_transport_socket_io_status {
+  envoy_dynamic_module_type_transport_socket_io_status_Ok,
+  envoy_dynamic_module_type_transport_socket_io_status_Again,
+  envoy_dynamic_module_type_transport_socket_io_status_Error,
+} envoy_dynamic_module_type_transport_socket_io_status;
 
 /**
  * A NUL-terminated version string the module returns from program_init.
@@ -1144,6 +1167,40 @@ typedef const void *envoy_dynamic_module_type_tracer_span_module_ptr;
  * at span_inject_context; valid during those hooks only.
  */
 typedef void *envoy_dynamic_module_type_tracer_span_envoy_ptr;
+
+/**
+ * The module's side of one factory configuration, shared by every worker.
+ */
+typedef const void *envoy_dynamic_module_type_transport_socket_factory_config_module_ptr;
+
+/**
+ * Envoy's side of one factory configuration (a filter chain's or a
+ * cluster's `transport_socket`). Valid during factory_config_new.
+ */
+typedef void *envoy_dynamic_module_type_transport_socket_factory_config_envoy_ptr;
+
+/**
+ * The module's side of one connection's socket.
+ */
+typedef const void *envoy_dynamic_module_type_transport_socket_module_ptr;
+
+/**
+ * Envoy's side of one connection's socket: valid until
+ * transport_socket_destroy; every callback of the kind takes it.
+ */
+typedef void *envoy_dynamic_module_type_transport_socket_envoy_ptr;
+
+/**
+ * The result of do_read or do_write, returned by value (Envoy's
+ * `Network::IoResult`): `bytes_processed` counts plaintext bytes put into
+ * (read) or taken from (write) Envoy's buffer; `end_stream_read` says the
+ * peer closed its side (reads only).
+ */
+typedef struct envoy_dynamic_module_type_transport_socket_io_result {
+  enum envoy_dynamic_module_type_transport_socket_post_io_action action;
+  uint64_t bytes_processed;
+  bool end_stream_read;
+} envoy_dynamic_module_type_transport_socket_io_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -4173,6 +4230,273 @@ extern enum envoy_dynamic_module_type_metrics_result envoy_dynamic_module_callba
                                                                                                                  struct envoy_dynamic_module_type_module_buffer *label_values,
                                                                                                                  size_t label_values_length,
                                                                                                                  uint64_t value);
+
+/**
+ * Creates the module's side of a factory: `socket_name` is the config's
+ * `socket_name`, `socket_config` its `socket_config` (an Any: a
+ * `google.protobuf.StringValue` arrives as its bytes, a `Struct` as JSON
+ * text; both borrowed for this call); `is_upstream` is true for a
+ * cluster's socket. NULL makes Envoy refuse the config.
+ */
+extern envoy_dynamic_module_type_transport_socket_factory_config_module_ptr envoy_dynamic_module_on_transport_socket_factory_config_new(envoy_dynamic_module_type_transport_socket_factory_config_envoy_ptr factory_config_envoy_ptr,
+                                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer socket_name,
+                                                                                                                                        struct envoy_dynamic_module_type_envoy_buffer socket_config,
+                                                                                                                                        bool is_upstream);
+
+/**
+ * Releases a factory made by transport_socket_factory_config_new.
+ */
+extern void envoy_dynamic_module_on_transport_socket_factory_config_destroy(envoy_dynamic_module_type_transport_socket_factory_config_module_ptr factory_config_module_ptr);
+
+/**
+ * Creates the socket of one new connection, on its worker. NULL closes
+ * the connection.
+ */
+extern envoy_dynamic_module_type_transport_socket_module_ptr envoy_dynamic_module_on_transport_socket_new(envoy_dynamic_module_type_transport_socket_factory_config_module_ptr factory_config_module_ptr,
+                                                                                                          envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * Releases a socket made by transport_socket_new.
+ */
+extern void envoy_dynamic_module_on_transport_socket_destroy(envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr);
+
+/**
+ * The connection is wired to the socket; no I/O has happened yet.
+ */
+extern void envoy_dynamic_module_on_transport_socket_set_callbacks(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                   envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr);
+
+/**
+ * The TCP connection is up. The socket must raise `Connected` (at once,
+ * or after its own handshake) for the connection to go on.
+ */
+extern void envoy_dynamic_module_on_transport_socket_on_connected(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                  envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr);
+
+/**
+ * The socket is readable: read it (io_read) and put plaintext into
+ * Envoy's read buffer (read_buffer_add).
+ */
+extern struct envoy_dynamic_module_type_transport_socket_io_result envoy_dynamic_module_on_transport_socket_do_read(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                                                    envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr);
+
+/**
+ * Envoy has plaintext to send (write_buffer_length says how much), or
+ * the socket became writable again: write it (io_write) and drain what
+ * was taken (write_buffer_drain). `end_stream` asks for a half close once
+ * the buffer is empty. 1.40 passes no length here (older headers had a
+ * `write_buffer_length` argument before `end_stream`: measured, 1.40's
+ * third argument is the end-of-stream flag).
+ */
+extern struct envoy_dynamic_module_type_transport_socket_io_result envoy_dynamic_module_on_transport_socket_do_write(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                                                     envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr,
+                                                                                                                     bool end_stream);
+
+/**
+ * The connection is closing, for the reason `event`.
+ */
+extern void envoy_dynamic_module_on_transport_socket_close(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                           envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr,
+                                                           enum envoy_dynamic_module_type_network_connection_event event);
+
+/**
+ * The protocol the socket negotiated (ALPN), empty for none. The module
+ * owns the bytes; they must live as long as the socket.
+ */
+extern void envoy_dynamic_module_on_transport_socket_get_protocol(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                  envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr,
+                                                                  struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * Why the socket failed, empty for no failure: Envoy's transport
+ * failure reason (logs, `%UPSTREAM_TRANSPORT_FAILURE_REASON%`). The
+ * module owns the bytes; they must live as long as the socket.
+ */
+extern void envoy_dynamic_module_on_transport_socket_get_failure_reason(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                        envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr,
+                                                                        struct envoy_dynamic_module_type_module_buffer *result);
+
+/**
+ * Whether a close may first flush what is buffered.
+ */
+extern bool envoy_dynamic_module_on_transport_socket_can_flush_close(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                     envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr);
+
+/**
+ * A filter asks to switch to a secure transport (STARTTLS-like);
+ * false refuses.
+ */
+extern bool envoy_dynamic_module_on_transport_socket_start_secure_transport(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                            envoy_dynamic_module_type_transport_socket_module_ptr transport_socket_module_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Reads at most `length` bytes from the kernel socket into the module's
+ * `buffer`; `*bytes_read` is the count (0 with `Ok`: the peer's end of
+ * stream).
+ */
+extern enum envoy_dynamic_module_type_transport_socket_io_status envoy_dynamic_module_callback_transport_socket_io_read(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                                                        char *buffer,
+                                                                                                                        size_t length,
+                                                                                                                        size_t *bytes_read);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Writes at most `length` of the module's bytes to the kernel socket;
+ * `*bytes_written` is how many it took.
+ */
+extern enum envoy_dynamic_module_type_transport_socket_io_status envoy_dynamic_module_callback_transport_socket_io_write(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                                                         const char *buffer,
+                                                                                                                         size_t length,
+                                                                                                                         size_t *bytes_written);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Reads at most `max_length` bytes from the kernel socket straight into
+ * Envoy's read buffer (no copy through the module): a pass-through read.
+ */
+extern enum envoy_dynamic_module_type_transport_socket_io_status envoy_dynamic_module_callback_transport_socket_io_read_to_read_buffer(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                                                                       uint64_t max_length,
+                                                                                                                                       size_t *bytes_read);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Writes Envoy's write buffer straight to the kernel socket, draining
+ * what was written: a pass-through write.
+ */
+extern enum envoy_dynamic_module_type_transport_socket_io_status envoy_dynamic_module_callback_transport_socket_io_write_from_write_buffer(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                                                                           size_t *bytes_written);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Shuts the kernel socket down for writing (the peer reads its end of
+ * stream): a half close.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_io_shutdown_write(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The kernel socket's file descriptor, -1 before set_callbacks.
+ */
+extern int envoy_dynamic_module_callback_transport_socket_get_fd(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * Appends plaintext to Envoy's read buffer (during do_read only); Envoy
+ * copies the bytes.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_read_buffer_add(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                           const char *data,
+                                                                           size_t length);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * Removes `length` bytes (at most what it holds) from the front of
+ * Envoy's write buffer (during do_write only).
+ */
+extern void envoy_dynamic_module_callback_transport_socket_write_buffer_drain(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                              size_t length);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * The slices of Envoy's write buffer (during do_write only): with
+ * `slices` NULL, `*slices_count` becomes their number; otherwise up to
+ * `*slices_count` are filled and it becomes how many were. Envoy's
+ * bytes, valid until the buffer is drained.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_write_buffer_get_slices(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                   struct envoy_dynamic_module_type_envoy_buffer *slices,
+                                                                                   size_t *slices_count);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * How many bytes Envoy's write buffer holds (0 outside do_write).
+ */
+extern size_t envoy_dynamic_module_callback_transport_socket_write_buffer_length(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * Asks the connection to write its buffer out now.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_flush_write_buffer(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * Raises a connection event: `Connected` once the socket is ready.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_raise_event(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                       enum envoy_dynamic_module_type_network_connection_event event);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * True when the read buffer is over its limit: stop reading for now
+ * (and call set_is_readable to be called again).
+ */
+extern bool envoy_dynamic_module_callback_transport_socket_should_drain_read_buffer(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.38.0 (ABI v0.1.0); absent from 1.37 (1.38 has no such
+ * extension: exported, never called there).
+ * Asks for another do_read although the kernel socket has nothing new
+ * (the module holds bytes it did not hand over yet).
+ */
+extern void envoy_dynamic_module_callback_transport_socket_set_is_readable(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * Asks for another do_write although the kernel socket did not report
+ * writable.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_set_is_writable(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * The peer's IP as text (Envoy's bytes, valid during the hook) and
+ * port; false when it has none (a pipe).
+ */
+extern bool envoy_dynamic_module_callback_transport_socket_get_remote_address(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                              struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                              uint32_t *port_out);
+
+/**
+ * @since Envoy 1.39.0 (ABI v0.1.0); absent from 1.37 and 1.38.
+ * This side's IP as text and port, as get_remote_address.
+ */
+extern bool envoy_dynamic_module_callback_transport_socket_get_local_address(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                             struct envoy_dynamic_module_type_envoy_buffer *address_out,
+                                                                             uint32_t *port_out);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The connection's id (as in Envoy's logs); false before set_callbacks.
+ */
+extern bool envoy_dynamic_module_callback_transport_socket_get_connection_id(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                             uint64_t *id_out);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * The id of the upstream connection recorded on this connection's
+ * stream info, when there is one.
+ */
+extern bool envoy_dynamic_module_callback_transport_socket_get_upstream_connection_id(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                                      uint64_t *id_out);
+
+/**
+ * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.39.
+ * Adds to the connection's wire-byte counts (what crossed the kernel
+ * socket, framing included). The order of the two counts is read off the
+ * binary's machine code, not a published header; the SDK does not call it.
+ */
+extern void envoy_dynamic_module_callback_transport_socket_add_wire_bytes(envoy_dynamic_module_type_transport_socket_envoy_ptr transport_socket_envoy_ptr,
+                                                                          uint64_t bytes_received,
+                                                                          uint64_t bytes_sent);
 
 /**
  * @since Envoy 1.40.0 (ABI v0.2.0); absent from 1.38 and 1.39.

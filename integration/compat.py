@@ -213,6 +213,8 @@ KINDS = {
     "DynamicModuleCertValidatorConfig": "cert_validator",
     # tracer kind (a connection manager's tracing provider).
     "DynamicModuleTracer": "tracer",
+    # transport_socket kind (a filter chain's or a cluster's transport_socket).
+    "DynamicModuleTransportSocket": "transport_socket",
 }
 # The field each kind's config names its filter in.
 NAME_FIELDS = (
@@ -241,6 +243,8 @@ NAME_FIELDS = (
     "sink_name",
     # tracer kind
     "tracer_name",
+    # transport_socket kind
+    "transport_socket_name",
 )
 
 
@@ -276,8 +280,9 @@ def rust_filters(node) -> list[str]:
 def module_cluster(cluster: dict) -> bool:
     """Whether rust_module is the cluster itself (the cluster kind), chooses
     its hosts (a load-balancing policy), carries its requests (an upstream
-    HTTP-to-TCP bridge), checks its hosts (a health checker) or spells its
-    HTTP/1 header names (a header formatter), not only upstream HTTP filters
+    HTTP-to-TCP bridge), checks its hosts (a health checker), spells its
+    HTTP/1 header names (a header formatter) or carries its bytes (a transport
+    socket), not only upstream HTTP filters
     inside an ordinary cluster. Such a cluster is a unit
     of its own: an Envoy without the kind refuses it, and with it every
     listener that routes there."""
@@ -293,6 +298,8 @@ def module_cluster(cluster: dict) -> bool:
         or any(
             f.startswith("header_formatter:") for f in rust_filters(cluster.get("typed_extension_protocol_options", {}))
         )
+        # transport_socket kind: the module carries every byte of its connections.
+        or rust_filters(cluster.get("transport_socket", {}))
     )
 
 

@@ -877,3 +877,39 @@ def tracer_listener(port: int, tracer_name: str, config=None, raw: str | None = 
 
 def tracer_bootstrap(tracer_name: str, config=None, raw: str | None = None, admin_port: int = 19001) -> dict:
     return bootstrap([tracer_listener(19000, tracer_name, config, raw)], admin_port)
+
+
+# ------------------------------------------------------- transport_socket kind
+
+TRANSPORT_SOCKET_TYPE = (
+    "type.googleapis.com/envoy.extensions.transport_sockets.dynamic_modules.v3.DynamicModuleTransportSocket"
+)
+
+
+def transport_socket(socket_name: str, config=None, raw: str | None = None) -> dict:
+    """A rust_module transport socket (1.40's one message for listeners and clusters)."""
+    typed = {
+        "@type": TRANSPORT_SOCKET_TYPE,
+        "dynamic_module_config": {"name": "rust_module"},
+        "transport_socket_name": socket_name,
+    }
+    if config is not None or raw is not None:
+        typed["transport_socket_config"] = filter_config(config, raw)
+    return {"name": "envoy.transport_sockets.dynamic_modules", "typed_config": typed}
+
+
+def framed_cluster(name: str, port: int, socket: dict) -> dict:
+    """A cluster to 127.0.0.1:port whose connections use `socket`."""
+    return {**_cluster(name, port), "transport_socket": socket}
+
+
+def framed_listener(port: int, socket: dict, cluster: str) -> dict:
+    """A listener whose filter chain uses `socket`, then tcp_proxy to `cluster`."""
+    listener = tcp_proxy_listener(port, cluster)
+    listener["filter_chains"][0]["transport_socket"] = socket
+    return listener
+
+
+def transport_socket_bootstrap(socket_name: str, config=None, raw: str | None = None) -> dict:
+    """One listener with the socket, for validate."""
+    return bootstrap([framed_listener(19000, transport_socket(socket_name, config, raw), "echo")])

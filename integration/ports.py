@@ -83,6 +83,9 @@ LISTENERS = {
     1150: "https://localhost:1150   Rust cert_spki_pin: only the pinned client key (curl -k --cert pinned.crt --key pinned.key)",
     # tracer kind: tr_w3c_json on a connection manager's tracing provider.
     1156: "Rust tr_w3c_json: W3C traceparent continued to the upstream, spans -> access_logs/tr_w3c_json_0.log",
+    # transport_socket kind: ts_frames between 1151 (plain in) and 1152 (frames in).
+    1151: "tcp://localhost:1151   Rust ts_frames: tcp_proxy over framed bytes to 1152 (curl localhost:1151/headers)",
+    1152: "tcp://localhost:1152   Rust ts_frames downstream: frames in, HTTP to echo; plaintext closed",
 }
 COMPARISON = [1062, 1063, 1064, 1065, 1066, 1077]  # Rust demo, Rust, Go, C++, baseline, Go batched
 DEMOS = [1067, 1068, 1069, 1070, 1071, 1072, 1073]  # one Rust filter each
@@ -115,6 +118,8 @@ CERT_VALIDATOR = [1150]  # cert_spki_pin (HTTPS with a client certificate: not s
 FORMATTER = [1140]  # fmt_header_hash in Envoy's file access log
 # tracer kind
 TRACER = [1156]  # tr_w3c_json (not soaked: every sampled request is a span line)
+# transport_socket kind
+TRANSPORT_SOCKET = [1151, 1152]  # ts_frames: 1151 speaks HTTP over frames; 1152 wants frames (not soaked)
 GROUPS = {
     "comparison": COMPARISON,
     "demos": DEMOS,
@@ -146,6 +151,8 @@ GROUPS = {
     "formatter": FORMATTER,
     # tracer kind
     "tracer": TRACER,
+    # transport_socket kind
+    "transport_socket": TRANSPORT_SOCKET,
 }
 # The listeners that speak HTTP (the soak sends to every one of them).
 HTTP = COMPARISON + DEMOS + BODY + METADATA
@@ -256,6 +263,9 @@ BASE_ID = {
     # tracer kind (256-259)
     "tracer": 256,  # test_tracer: tr_w3c_json's sampling ratio and size cap
     "tracer_faults": 257,  # test_kind_faults: tr_fault_injection, a panic per hook
+    # transport_socket kind (261-265)
+    "transport_socket": 261,  # test_transport_socket: ts_frames before a wire recorder, small frames
+    "transport_socket_faults": 262,  # test_kind_faults: ts_fault_injection, a listener per hook
 }
 
 # test_callout_auth.py's own Envoy: listeners whose callout_auth names a
@@ -400,3 +410,13 @@ TRACER_TEST_LISTENERS = {"unsampled": 14560, "capped": 14561}
 TRACER_TEST_ADMIN = 14569
 TRACER_FAULT_LISTENER = 14570
 TRACER_FAULT_ADMIN = 14579
+# transport_socket kind: lab listeners 1151-1154, side servers 1317-1319 (the
+# wire recorder test_transport_socket.py puts behind a framed cluster), and the
+# Envoys test_transport_socket.py and test_kind_faults.py build in code
+# (14600-14649), base-ids 261-265.
+TS_RECORDER = 1317  # raw TCP: records the framed bytes it gets, answers with frames
+TS_PLAIN_ECHO = 1318  # raw TCP echo behind the 7-byte-frame pair: half-closes when the client does
+TS_TEST_LISTENERS = {"to_recorder": 14600, "small_in": 14601, "small": 14602}
+TS_TEST_ADMIN = 14609
+TS_FAULT_LISTENERS = range(14610, 14630)  # a pair (plain in, framed) per hook of ts_fault_injection
+TS_FAULT_ADMIN = 14649

@@ -1381,3 +1381,108 @@ def test_the_cert_validator_fault_filter_is_refused_without_the_switch(tmp_path)
     code, lines, out = kinds.refusal_lines(path, CERT_KIND, CERT_NAME, processes.TEST_LIB)
     assert code > 0 and len(lines) == 1, out[-3000:]
     assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]
+
+
+# ------------------------------------------------------- transport_socket kind
+
+TS_KIND, TS_NAME = "transport socket", "ts_fault_injection"
+# A listener per hook of ts_fault_injection (ports.TS_FAULT_LISTENERS): its
+# filter chain's socket panics in that hook, and so does the socket of the
+# cluster it proxies to (the echo upstream, plain HTTP through both sockets):
+# each config's first fault is logged once, that connection is closed, the
+# next ones pass. 1.40 calls on_connected on both sockets (the listener's
+# too); transport_socket_destroy and config_destroy panic at the latest at exit.
+TS_PHASES = [
+    "transport_socket_new",
+    "set_callbacks",
+    "on_connected",
+    "do_read",
+    "do_write",
+    "close",
+    "get_protocol",
+    "get_failure_reason",
+    "can_flush_close",
+    "transport_socket_destroy",
+    "config_destroy",
+]
+TS_PORTS = dict(zip(TS_PHASES, ports.TS_FAULT_LISTENERS[: len(TS_PHASES)], strict=True))
+
+
+def ts_fault_socket(phase: str) -> dict:
+    return kinds.transport_socket(TS_NAME, {"phase": phase})
+
+
+def ts_get(port: int) -> int | None:
+    """One GET through the listener: the status, None when the connection failed."""
+    try:
+        return request(port, "/", timeout=3).status
+    except (OSError, http.client.HTTPException):
+        return None
+
+
+def test_a_transport_socket_panic_in_each_hook_closes_that_connection_only(upstream, logs_dir, tmp_path):
+    listeners, clusters = [], []
+    for phase, port in TS_PORTS.items():
+        listeners.append(kinds.framed_listener(port, ts_fault_socket(phase), f"ts_fault_{phase}"))
+        clusters.append(kinds.framed_cluster(f"ts_fault_{phase}", servers.UPSTREAM_ADDR[1], ts_fault_socket(phase)))
+    config = kinds.bootstrap(listeners, ports.TS_FAULT_ADMIN)
+    config["static_resources"]["clusters"] += clusters
+    envoy = start_fault_envoy(
+        logs_dir,
+        tmp_path / "ts-faults.json",
+        config,
+        ports.TS_FAULT_ADMIN,
+        ports.BASE_ID["transport_socket_faults"],
+        "envoy-ts-faults",
+    )
+    reached, failed = {}, {}
+    try:
+        for phase, port in TS_PORTS.items():
+            # At most one failed connection per panic (each config's first
+            # fault), then every connection passes.
+            statuses = [ts_get(port) for _ in range(5)]
+            failed[phase] = statuses.count(None)
+            assert statuses[failed[phase] :] == [200] * (5 - failed[phase]), (phase, statuses, envoy.log()[-3000:])
+            reached[phase] = len(panic_lines(envoy, TS_KIND, TS_NAME, phase))
+            assert failed[phase] <= reached[phase], (phase, statuses, reached)
+        assert envoy.proc.poll() is None
+    finally:
+        code = envoy.stop()
+    assert code == 0, envoy.log()[-3000:]
+    # Each config panics once at most: the listener's and the cluster's.
+    for phase in TS_PHASES[:-2]:
+        lines = panic_lines(envoy, TS_KIND, TS_NAME, phase)
+        assert len(lines) <= 2 and all("[error]" in line for line in lines), (phase, lines)
+    # Before or during the bytes: that connection fails. After them (close,
+    # the failure reason Envoy asks for when the connection ends): it has
+    # already passed. Envoy 1.40 asked neither get_protocol nor
+    # can_flush_close for these connections (tcp_proxy and HTTP/1.1).
+    for phase in ("transport_socket_new", "set_callbacks", "on_connected", "do_read", "do_write"):
+        assert reached[phase] == 2 and failed[phase] >= 1, (phase, reached, failed)
+    for phase in ("close", "get_failure_reason"):
+        assert reached[phase] == 2 and failed[phase] == 0, (phase, reached, failed)
+    assert len(panic_lines(envoy, TS_KIND, TS_NAME, "transport_socket_destroy")) == 2
+    destroy = f"rust_module: {TS_KIND} '{TS_NAME}' in factory config destroy: panicked:"
+    assert sum(destroy in line for line in envoy.log().splitlines()) == 2, envoy.log()[-3000:]
+
+
+def ts_fault_bootstrap(config) -> dict:
+    """One listener whose filter chain names ts_fault_injection (for validate)."""
+    return kinds.bootstrap([kinds.framed_listener(19000, kinds.transport_socket(TS_NAME, config), "echo")])
+
+
+def test_a_panicking_transport_socket_config_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(ts_fault_bootstrap({"phase": "config"})))
+    code, out = processes.validate(path, processes.TEST_LIB, extra_env=FAULT_ENV)
+    assert code > 0, out[-2000:]
+    needle = f"rust_module: {TS_KIND} '{TS_NAME}' config creation: panicked:"
+    assert sum(needle in line for line in out.splitlines()) == 1, out[-3000:]
+
+
+def test_the_transport_socket_fault_filter_is_refused_without_the_switch(tmp_path):
+    path = tmp_path / "off.json"
+    path.write_text(json.dumps(ts_fault_bootstrap({"phase": "do_read"})))
+    code, lines, out = kinds.refusal_lines(path, TS_KIND, TS_NAME, processes.TEST_LIB)
+    assert code > 0 and len(lines) == 1, out[-3000:]
+    assert "test-only filter; set DM_ENABLE_FAULT_INJECTION=1" in lines[0]

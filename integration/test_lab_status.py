@@ -83,9 +83,12 @@ def test_status_json_names_the_module_its_abi_and_every_filter(envoy):
         "cert_validator",
         # tracer kind
         "tracer",
+        # transport_socket kind
+        "transport_socket",
     }, kinds
     for row in doc["filters"]:
-        assert set(row) == {
+        # transport_socket kind: a filter's own counts, when it keeps any.
+        assert set(row) - {"counters"} == {
             "kind",
             "name",
             "live_configs",
@@ -412,3 +415,28 @@ def test_the_cert_validator_counts_each_judged_chain(envoy):
     assert row["live_configs"] == 1, row
     assert row["instances_created"] - before["instances_created"] == 2, (before, row)
     assert row["live_instances"] == 0, row
+
+
+# transport_socket kind
+def test_ts_frames_counts_its_sockets_frames_and_refusals(envoy):
+    # Two configurations (1152's filter chain and the cluster ts_frames_link);
+    # each connection through 1151 is two sockets (one per end), gone after.
+    before = filter_row(status(), "transport_socket", "ts_frames")
+    sent = b"x" * 40000
+    assert request(1151, "/echo", method="POST", body=sent).body == sent
+    with socket.create_connection(("127.0.0.1", 1152), timeout=3) as s:
+        s.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        assert s.recv(10) == b""
+    row = until(
+        lambda: (r := filter_row(status(), "transport_socket", "ts_frames"))["live_instances"] == 0 and r,
+        5,
+        "sockets released",
+    )
+    assert row["live_configs"] == 2, row
+    assert row["instances_created"] - before["instances_created"] == 3, (before, row)
+    grew = {k: row["counters"][k] - before.get("counters", {}).get(k, 0) for k in row["counters"]}
+    # 40000 bytes at 16384 a frame: 3 frames each way across the link, plus
+    # the request head and the response.
+    assert grew["refused"] == 1, grew
+    assert grew["bytes_in"] == grew["bytes_out"] > 2 * len(sent), grew
+    assert grew["frames_in"] == grew["frames_out"] >= 6, grew

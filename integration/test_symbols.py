@@ -75,6 +75,9 @@ def kind_of(hook: str) -> str:
     # tracer kind
     if hook.startswith("envoy_dynamic_module_on_tracer_"):
         return "tracer"
+    # transport_socket kind
+    if hook.startswith("envoy_dynamic_module_on_transport_socket_"):
+        return "transport_socket"
     return "http"
 
 
@@ -118,6 +121,8 @@ KINDS = {
         "stat_sink",
         # tracer kind
         "tracer",
+        # transport_socket kind
+        "transport_socket",
     },
     "libgo_module.so": {"http"},
     "libcpp_module.so": {"http"},
@@ -237,6 +242,8 @@ TEST_ONLY_FILTERS = [
     "stats_fault_injection",
     # tracer kind
     "tr_fault_injection",
+    # transport_socket kind
+    "ts_fault_injection",
 ]
 
 
@@ -412,3 +419,22 @@ def test_the_binary_exports_every_tracer_callback():
     exported = {line.split()[-1] for line in out.stdout.splitlines() if "_callback_tracer_" in line}
     assert declared == exported, sorted(declared ^ exported)
     assert len(declared) == 13
+
+
+# transport_socket kind: 13 hooks in 1.39 and 1.40, and the 20 callbacks 1.40
+# exports (1.39 has 15 of them and six others 1.40 dropped), every one
+# declared by abi.h.
+def test_header_declares_every_transport_socket_hook_the_binary_looks_up():
+    found = hooks_in_binary("transport_socket_")
+    assert HOOKS_BY_KIND["transport_socket"] == found, sorted(HOOKS_BY_KIND["transport_socket"] ^ found)
+    assert len(found) == 13
+
+
+def test_the_binary_exports_every_transport_socket_callback():
+    declared = {c for c in CALLBACKS if c.startswith("envoy_dynamic_module_callback_transport_socket_")}
+    out = subprocess.run(
+        ["nm", "-D", "--defined-only", processes.envoy_bin()], capture_output=True, text=True, check=True
+    )
+    exported = {line.split()[-1] for line in out.stdout.splitlines() if "_callback_transport_socket_" in line}
+    assert declared == exported, sorted(declared ^ exported)
+    assert len(declared) == 20

@@ -50,6 +50,7 @@ FUZZ_TARGETS       ?= rust/config_parsers rust/header_mutation rust/body_rewrite
                       rust/header_key_case \
                       rust/cert_chain \
                       rust/w3c_traceparent \
+                      rust/ts_frames \
                       go/FuzzFilterConfig go/FuzzHeaderMutationApply go/FuzzBodyRewriteChunking \
                       cpp/config_fuzzer cpp/header_mutation_fuzzer cpp/body_rewrite_fuzzer
 

@@ -51,6 +51,8 @@ NOT_YET = {
     "tracer": "rust/filters/src/tracer/tr_w3c_json/mod.rs",
     # cert_validator kind
     "cert_validator": "rust/filters/src/cert_validator/cert_spki_pin/mod.rs",
+    # transport_socket kind
+    "transport_socket": "rust/filters/src/transport_socket/ts_frames/mod.rs",
 }
 LANGS = ["rust", "go", "cpp"]
 SCAFFOLDED = {"rust": set(KINDS), "go": {"http"}, "cpp": {"http"}}

@@ -28,6 +28,7 @@
 //! [`stat_sink`] (Envoy's metrics, at every flush).
 //! [`cert_validator`] (a TLS context's judge of the peer's certificate chain).
 //! [`tracer`] (a connection manager's tracing provider).
+//! [`transport_socket`] (the bytes between the kernel socket and a connection).
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -82,6 +83,8 @@ pub mod cert_validator;
 pub mod stat_sink;
 // tracer kind
 pub mod tracer;
+// transport_socket kind
+pub mod transport_socket;
 
 pub mod since;
 
@@ -120,6 +123,8 @@ pub use formatter::*;
 pub use stat_sink::*;
 // tracer kind
 pub use tracer::*;
+// transport_socket kind
+pub use transport_socket::*;
 
 /// The ABI version this crate describes, NUL-terminated for program_init.
 /// The header's `ENVOY_DYNAMIC_MODULES_ABI_VERSION` must say the same.

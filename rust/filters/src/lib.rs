@@ -40,6 +40,8 @@ pub mod stat_sink;
 pub mod cert_validator;
 // tracer kind
 pub mod tracer;
+// transport_socket kind
+pub mod transport_socket;
 
 envoy_dm_sdk::module! {
     name: "rust_module",
@@ -186,5 +188,11 @@ envoy_dm_sdk::module! {
         "cert_spki_pin" => cert_validator::cert_spki_pin::SpkiPin::new,
         #[cfg(feature = "fault-injection")]
         "cert_fault_injection" => cert_validator::cert_fault_injection::CertFaultConfig::new,
+    ],
+    // transport_socket kind: a filter chain's or a cluster's `transport_socket`.
+    transport_socket: [
+        "ts_frames" => transport_socket::ts_frames::FramesConfig::new,
+        #[cfg(feature = "fault-injection")]
+        "ts_fault_injection" => transport_socket::ts_fault_injection::TransportFaultConfig::new,
     ],
 }

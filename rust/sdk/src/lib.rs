@@ -19,7 +19,7 @@
 //! | `log.rs`        | logging through Envoy (captured in tests)                 |
 //! | `since.rs`      | callbacks only newer Envoys export, resolved at load      |
 //! | `reentry.rs`    | which callbacks may re-enter the module                   |
-//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `matcher/`, `matcher_data_input/`, `header_formatter/`, `formatter/`, `stat_sink/`, `tracer/`, `cert_validator/` | one folder per kind |
+//! | `http/`, `network/`, `listener/`, `udp/`, `access_logger/`, `bootstrap/`, `early_header_mutation/`, `lb/`, `cluster_specifier/`, `cluster/`, `route_specifier/`, `upstream_http_tcp_bridge/`, `health_checker/`, `config_validator/`, `matcher/`, `matcher_data_input/`, `header_formatter/`, `formatter/`, `stat_sink/`, `tracer/`, `cert_validator/`, `transport_socket/` | one folder per kind |
 
 // What every kind shares; none of these imports a kind.
 pub mod barrier;
@@ -67,6 +67,8 @@ pub mod formatter;
 pub mod stat_sink;
 // cert_validator kind
 pub mod cert_validator;
+// transport_socket kind
+pub mod transport_socket;
 
 pub use config::parse_json;
 pub use envoy_dm_abi as abi;

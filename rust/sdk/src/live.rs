@@ -130,6 +130,42 @@ pub fn snapshot() -> Vec<Snapshot> {
         .collect()
 }
 
+/// A filter's own counters (frames, bytes, refusals, ...), by (kind, filter
+/// name, counter name); leaked like [`TABLE`]'s entries, bounded by the
+/// counter names filters use.
+type Named = (&'static str, &'static str, &'static str, &'static AtomicU64);
+static NAMED: Mutex<Vec<Named>> = Mutex::new(Vec::new());
+
+/// The filter's counter `counter`, made on first use: a filter looks it up
+/// once (at config time) and adds to it with one relaxed atomic add.
+/// lab_status lists it under the filter.
+pub fn counter(
+    kind: &'static str,
+    name: &'static str,
+    counter: &'static str,
+) -> &'static AtomicU64 {
+    let mut named = NAMED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = named
+        .iter()
+        .find(|(k, n, c, _)| *k == kind && *n == name && *c == counter)
+    {
+        return found.3;
+    }
+    let made: &'static AtomicU64 = Box::leak(Box::new(AtomicU64::new(0)));
+    named.push((kind, name, counter, made));
+    made
+}
+
+/// The counters of (kind, name), in the order first made.
+pub fn counters(kind: &str, name: &str) -> Vec<(&'static str, u64)> {
+    let named = NAMED.lock().unwrap_or_else(|e| e.into_inner());
+    named
+        .iter()
+        .filter(|(k, n, _, _)| *k == kind && *n == name)
+        .map(|(_, _, c, v)| (*c, v.load(Relaxed)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +193,21 @@ mod tests {
         let now = of("test_kind", "live_test");
         assert_eq!((now.live_configs(), now.live_instances()), (0, 0));
         assert_eq!((now.configs_created, now.instances_created), (1, 3));
+    }
+
+    #[test]
+    fn named_counters_are_per_filter() {
+        let frames = counter("test_kind", "named_test", "frames");
+        assert!(std::ptr::eq(
+            frames,
+            counter("test_kind", "named_test", "frames")
+        ));
+        frames.fetch_add(2, Relaxed);
+        counter("test_kind", "named_test", "bytes").fetch_add(5, Relaxed);
+        assert_eq!(
+            counters("test_kind", "named_test"),
+            vec![("frames", 2), ("bytes", 5)]
+        );
+        assert!(counters("test_kind", "other").is_empty());
     }
 }

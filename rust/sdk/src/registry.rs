@@ -134,7 +134,7 @@ pub fn program_init(module: Module) -> *const core::ffi::c_char {
 /// `bootstrap`, `early_header_mutation`, `lb`, `cluster_specifier`, `cluster`,
 /// `route_specifier`, `upstream_http_tcp_bridge`, `health_checker`, `config_validator`,
 /// `matcher`, `matcher_data_input`, `header_formatter`, `formatter`, `stat_sink`, `tracer`,
-/// `cert_validator`. Each constructor is
+/// `cert_validator`, `transport_socket`. Each constructor is
 /// `fn(&mut impl Envoy<Kind>Config, &[u8]) -> Result<T, E>`
 /// with `T` the kind's config trait over its ABI-backed handle (a per-route one
 /// is `fn(&[u8]) -> Result<T, E>`, `T: Send + Sync + 'static`); `E: Into<BoxError>`.
@@ -221,12 +221,14 @@ macro_rules! module {
     (@names tracer [$($t:tt)*]) => { #[allow(dead_code)] pub static TRACER_NAMES: &[&str] = &[$($t)*]; };
     // The TLS certificate validator (a TLS context's `custom_validator_config`).
     (@names cert_validator [$($t:tt)*]) => { #[allow(dead_code)] pub static CERT_VALIDATOR_NAMES: &[&str] = &[$($t)*]; };
+    // transport_socket kind (a filter chain's or a cluster's `transport_socket`).
+    (@names transport_socket [$($t:tt)*]) => { #[allow(dead_code)] pub static TRANSPORT_SOCKET_NAMES: &[&str] = &[$($t)*]; };
     (@names $other:ident [$($t:tt)*]) => {
         ::core::compile_error!(concat!("module!: no extension kind named `", stringify!($other),
             "`; the kinds are http, per_route, network, listener, udp, access_logger, bootstrap, ",
             "early_header_mutation, lb, cluster_specifier, cluster, route_specifier, ",
             "upstream_http_tcp_bridge, health_checker, config_validator, matcher, matcher_data_input, ",
-            "header_formatter, formatter, stat_sink, tracer, cert_validator"));
+            "header_formatter, formatter, stat_sink, tracer, cert_validator, transport_socket"));
     };
 
     (@entries http [$($t:tt)*]) => { static DM_HTTP: &[(&str, $crate::http::hooks::NewHttpFilterConfig)] = &[$($t)*]; };
@@ -260,6 +262,8 @@ macro_rules! module {
     (@entries stat_sink [$($t:tt)*]) => { static DM_STAT_SINK: &[(&str, $crate::stat_sink::NewStatSinkConfig)] = &[$($t)*]; };
     // tracer kind
     (@entries tracer [$($t:tt)*]) => { static DM_TRACER: &[(&str, $crate::tracer::NewTracerConfig)] = &[$($t)*]; };
+    // transport_socket kind
+    (@entries transport_socket [$($t:tt)*]) => { static DM_TRANSPORT_SOCKET: &[(&str, $crate::transport_socket::NewTransportSocketConfig)] = &[$($t)*]; };
     (@entries $other:ident [$($t:tt)*]) => {};
 
     (@register http $filters:ident) => { $crate::http::hooks::FILTERS.register(DM_HTTP); $filters = HTTP_FILTER_NAMES; };
@@ -294,5 +298,7 @@ macro_rules! module {
     (@register stat_sink $filters:ident) => { $crate::stat_sink::hooks::REGISTERED.register(DM_STAT_SINK); };
     // tracer kind
     (@register tracer $filters:ident) => { $crate::tracer::hooks::REGISTERED.register(DM_TRACER); };
+    // transport_socket kind
+    (@register transport_socket $filters:ident) => { $crate::transport_socket::hooks::REGISTERED.register(DM_TRANSPORT_SOCKET); };
     (@register $other:ident $filters:ident) => {};
 }

@@ -219,6 +219,10 @@ use fmt::envoy_dynamic_module_type_formatter_context_envoy_ptr as Fmt;
 use crate::abi::stat_sink as sink;
 use sink::envoy_dynamic_module_type_stat_sink_config_envoy_ptr as SinkConfig;
 use sink::envoy_dynamic_module_type_stat_sink_snapshot_envoy_ptr as Snap;
+// transport_socket kind
+use crate::abi::transport_socket as ts;
+use ts::envoy_dynamic_module_type_transport_socket_envoy_ptr as Ts;
+use ts::envoy_dynamic_module_type_transport_socket_io_status as IoStatus;
 
 optional_callbacks! {
     /// Not called by the SDK; its presence tells 1.38+ from 1.37 ([`abi_version`]).
@@ -826,6 +830,69 @@ optional_callbacks! {
            label_values: *mut envoy_dynamic_module_type_module_buffer,
            label_values_length: usize,
            value: u64) -> envoy_dynamic_module_type_metrics_result;
+    // transport_socket kind (transport_socket/handle.rs): 1.37 has no such
+    // kind; 1.38 exports the eight tagged 1.38 but no such extension; 1.39
+    // lacks the five tagged 1.40.
+    TRANSPORT_SOCKET_IO_READ =
+        ts::envoy_dynamic_module_callback_transport_socket_io_read since "1.39.0":
+        fn(socket: Ts, buffer: *mut c_char, length: usize, bytes_read: *mut usize) -> IoStatus;
+    TRANSPORT_SOCKET_IO_WRITE =
+        ts::envoy_dynamic_module_callback_transport_socket_io_write since "1.39.0":
+        fn(socket: Ts, buffer: *const c_char, length: usize, bytes_written: *mut usize) -> IoStatus;
+    TRANSPORT_SOCKET_IO_READ_TO_READ_BUFFER =
+        ts::envoy_dynamic_module_callback_transport_socket_io_read_to_read_buffer since "1.40.0":
+        fn(socket: Ts, max_length: u64, bytes_read: *mut usize) -> IoStatus;
+    TRANSPORT_SOCKET_IO_WRITE_FROM_WRITE_BUFFER =
+        ts::envoy_dynamic_module_callback_transport_socket_io_write_from_write_buffer since "1.40.0":
+        fn(socket: Ts, bytes_written: *mut usize) -> IoStatus;
+    TRANSPORT_SOCKET_IO_SHUTDOWN_WRITE =
+        ts::envoy_dynamic_module_callback_transport_socket_io_shutdown_write since "1.39.0":
+        fn(socket: Ts);
+    TRANSPORT_SOCKET_GET_FD =
+        ts::envoy_dynamic_module_callback_transport_socket_get_fd since "1.39.0":
+        fn(socket: Ts) -> core::ffi::c_int;
+    TRANSPORT_SOCKET_READ_BUFFER_ADD =
+        ts::envoy_dynamic_module_callback_transport_socket_read_buffer_add since "1.38.0":
+        fn(socket: Ts, data: *const c_char, length: usize);
+    TRANSPORT_SOCKET_WRITE_BUFFER_DRAIN =
+        ts::envoy_dynamic_module_callback_transport_socket_write_buffer_drain since "1.38.0":
+        fn(socket: Ts, length: usize);
+    TRANSPORT_SOCKET_WRITE_BUFFER_GET_SLICES =
+        ts::envoy_dynamic_module_callback_transport_socket_write_buffer_get_slices since "1.38.0":
+        fn(socket: Ts, slices: *mut envoy_dynamic_module_type_envoy_buffer, slices_count: *mut usize);
+    TRANSPORT_SOCKET_WRITE_BUFFER_LENGTH =
+        ts::envoy_dynamic_module_callback_transport_socket_write_buffer_length since "1.38.0":
+        fn(socket: Ts) -> usize;
+    TRANSPORT_SOCKET_FLUSH_WRITE_BUFFER =
+        ts::envoy_dynamic_module_callback_transport_socket_flush_write_buffer since "1.38.0":
+        fn(socket: Ts);
+    TRANSPORT_SOCKET_RAISE_EVENT =
+        ts::envoy_dynamic_module_callback_transport_socket_raise_event since "1.38.0":
+        fn(socket: Ts, event: net::envoy_dynamic_module_type_network_connection_event);
+    TRANSPORT_SOCKET_SHOULD_DRAIN_READ_BUFFER =
+        ts::envoy_dynamic_module_callback_transport_socket_should_drain_read_buffer since "1.38.0":
+        fn(socket: Ts) -> bool;
+    TRANSPORT_SOCKET_SET_IS_READABLE =
+        ts::envoy_dynamic_module_callback_transport_socket_set_is_readable since "1.38.0":
+        fn(socket: Ts);
+    TRANSPORT_SOCKET_SET_IS_WRITABLE =
+        ts::envoy_dynamic_module_callback_transport_socket_set_is_writable since "1.39.0":
+        fn(socket: Ts);
+    TRANSPORT_SOCKET_GET_REMOTE_ADDRESS =
+        ts::envoy_dynamic_module_callback_transport_socket_get_remote_address since "1.39.0":
+        fn(socket: Ts, address_out: *mut envoy_dynamic_module_type_envoy_buffer, port_out: *mut u32) -> bool;
+    TRANSPORT_SOCKET_GET_LOCAL_ADDRESS =
+        ts::envoy_dynamic_module_callback_transport_socket_get_local_address since "1.39.0":
+        fn(socket: Ts, address_out: *mut envoy_dynamic_module_type_envoy_buffer, port_out: *mut u32) -> bool;
+    TRANSPORT_SOCKET_GET_CONNECTION_ID =
+        ts::envoy_dynamic_module_callback_transport_socket_get_connection_id since "1.40.0":
+        fn(socket: Ts, id_out: *mut u64) -> bool;
+    TRANSPORT_SOCKET_GET_UPSTREAM_CONNECTION_ID =
+        ts::envoy_dynamic_module_callback_transport_socket_get_upstream_connection_id since "1.40.0":
+        fn(socket: Ts, id_out: *mut u64) -> bool;
+    TRANSPORT_SOCKET_ADD_WIRE_BYTES =
+        ts::envoy_dynamic_module_callback_transport_socket_add_wire_bytes since "1.40.0":
+        fn(socket: Ts, bytes_received: u64, bytes_sent: u64);
 }
 
 /// `log_v2`'s fn type (log.rs and the tests name it).

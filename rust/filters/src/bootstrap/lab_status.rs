@@ -133,7 +133,7 @@ impl LabStatusConfig {
             .map(|(kind, name)| {
                 let now = counts.iter().find(|c| c.kind == kind && c.name == name);
                 let get = |f: fn(&live::Snapshot) -> u64| now.map_or(0, f);
-                json!({
+                let mut row = json!({
                     "kind": kind,
                     "name": name,
                     "live_configs": get(live::Snapshot::live_configs),
@@ -142,7 +142,16 @@ impl LabStatusConfig {
                     "configs_destroyed": get(|s| s.configs_destroyed),
                     "instances_created": get(|s| s.instances_created),
                     "instances_destroyed": get(|s| s.instances_destroyed),
-                })
+                });
+                // A filter's own counts (live::counter), when it keeps any.
+                let own = live::counters(kind, name);
+                if !own.is_empty() {
+                    row["counters"] = own
+                        .into_iter()
+                        .map(|(c, v)| (c.to_string(), json!(v)))
+                        .collect();
+                }
+                row
             })
             .collect();
         let token_files: Vec<Value> = token_file::all()
@@ -215,6 +224,8 @@ pub fn registered() -> Vec<(&'static str, &'static str)> {
         ("cert_validator", crate::CERT_VALIDATOR_NAMES),
         // tracer kind
         ("tracer", crate::TRACER_NAMES),
+        // transport_socket kind
+        ("transport_socket", crate::TRANSPORT_SOCKET_NAMES),
     ];
     tables
         .iter()
@@ -401,6 +412,8 @@ mod tests {
             "stat_sink",
             // tracer kind
             "tracer",
+            // transport_socket kind
+            "transport_socket",
         ] {
             assert!(filters.iter().any(|f| f["kind"] == kind), "{kind}");
         }
