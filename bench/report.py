@@ -256,8 +256,8 @@ def reading(results: dict) -> str:
             rust = rows["rust"]["median"]
             parts = []
             for lang, r in rows.items():
-                # A row whose rounds disagree (Go's collector ran in one window
-                # and not the other) shows its range, not a median of two.
+                # A row whose rounds disagree (something else ran in one
+                # window and not the other) shows its range, not a median.
                 low, high = min(r["per_request"]), max(r["per_request"])
                 if r["spread_pct"] > 5:
                     parts.append(
@@ -460,9 +460,9 @@ def write(results: dict, out: Path):
   {th.get("lua_instructions_spread_pct", "?")}%, for its incremental collector). The body rows have their own limits: worst
   **{worst_body:.2f}%** held to {th.get("body_instructions_spread_pct", "?")}%, Go's worst **{worst_go_body:.2f}%**
   {"reported, not held to a limit" if th.get("go_body_instructions_spread_pct") is None else "held to " + str(th.get("go_body_instructions_spread_pct")) + "%"}: part of their count is placed by things other
-  than the request (the Go runtime's garbage collector and scavenger on their own threads, driven by
-  allocation and elapsed time; Lua's collector; Envoy's reads of a chunked 1 MiB stream, which follow
-  arrival timing), and callgrind counts that real cost wherever it falls. Only Envoy runs under
+  than the request (Lua's collector; Envoy's reads of a chunked 1 MiB stream, which follow
+  arrival timing), and callgrind counts that real cost wherever it falls. Go's body rows make no
+  garbage once warm, so its collector stays out of their windows. Only Envoy runs under
   callgrind: the ext_proc server's cost is its CPU time, below.
 - **CPU time per request** (replaces requests/s, whose ratios swung 0.35-2.57 between rounds here):
   hey at a fixed rate well below saturation ({p.get("cpu_rounds")} interleaved rounds of {p.get("cpu_seconds")} s per
