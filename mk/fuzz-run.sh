@@ -66,7 +66,7 @@ run() { # n lang target
   case $lang in
     rust)
       (cd "$root/rust/fuzz" &&
-        cargo +nightly fuzz run --debug-assertions "$target" "$corpus" "corpus/$target" -- \
+        cargo +nightly fuzz run --debug-assertions -s none "$target" "$corpus" "corpus/$target" -- \
           "${libfuzzer_flags[@]}") >"$log" 2>&1
       ;;
     go)
