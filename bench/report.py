@@ -297,7 +297,7 @@ def reading(results: dict) -> str:
         lines.append(
             "- The body rows are where the language shows: every chunk crosses the ABI (read in place, drained, "
             "the rewrite appended), Go pays a cgo crossing for each of those and builds its output in "
-            "garbage-collected memory. Lua is the anchor: it buffers the whole body and runs "
+            "Go memory it keeps from stream to stream, so it leaves no garbage. Lua is the anchor: it buffers the whole body and runs "
             "string.gsub once, where the modules stream it holding back only what a split match needs."
         )
     lines.append(
