@@ -936,14 +936,15 @@ def main() -> int:
         "memory": memory,
         "targets": targets(instructions),
     }
-    results["cpu_noisy"] = cpu_noisy(results)
+    noisy = cpu_noisy(results)
+    results["cpu_noisy"] = noisy
     (out / "results.json").write_text(json.dumps(results, indent=1))
     import report  # matplotlib is imported only once there is something to draw
 
     report.write(results, out)
     print((out / "report.md").read_text())
-    for name in results["cpu_noisy"]:
-        spread = results["cpu"][name]["spread_pct"]
+    for name in noisy:
+        spread = cpu[name]["spread_pct"]
         print(f"noisy: CPU-per-request spread {spread:.1f}% ({name}) is over {CPU_SPREAD_MAX}%: shown, not ranked")
     refused = refusals(results)
     if refused:
